@@ -1,0 +1,13 @@
+// Command threatmap is the threat model that lives in the repository.
+package main
+
+import (
+	"os"
+
+	"github.com/threatmap/threatmap/internal/cli"
+)
+
+func main() {
+	cmd := &cli.Command{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}
+	os.Exit(cmd.Main(os.Args[1:]))
+}

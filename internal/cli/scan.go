@@ -1,0 +1,74 @@
+package cli
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/threatmap/threatmap"
+	"github.com/threatmap/threatmap/evidence"
+	"github.com/threatmap/threatmap/report"
+)
+
+func (c *Command) scanCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "scan",
+		Short: "Gather evidence from the repository: secrets, deps, workflows, iam, iac, routes",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return cmd.Help()
+		},
+	}
+	cmd.AddCommand(
+		c.scanSecretsCmd(),
+		c.scanDepsCmd(),
+		c.scanWorkflowsCmd(),
+		c.scanIAMCmd(),
+		c.scanIaCCmd(),
+		c.scanRoutesCmd(),
+	)
+	return cmd
+}
+
+// scanFlags are the flags every scan subcommand shares.
+type scanFlags struct {
+	format string
+	failOn string
+}
+
+func (f *scanFlags) register(cmd *cobra.Command, defaultFailOn string) {
+	cmd.Flags().StringVarP(&f.format, "format", "f", "text", "output format: text, json or sarif")
+	cmd.Flags().StringVar(&f.failOn, "fail-on", defaultFailOn, "exit 1 on findings at or above this severity: info, low, medium, high, critical, or none")
+}
+
+// runScan runs one scanner over root, renders its evidence and turns the
+// findings into an exit code.
+func (c *Command) runScan(cmd *cobra.Command, s evidence.Scanner, root string, flags scanFlags, docs map[string]report.RuleDoc) error {
+	format := report.Format(flags.format)
+	switch format {
+	case report.FormatText, report.FormatJSON, report.FormatSARIF:
+	default:
+		return usageError("unknown --format %q (want text, json or sarif)", flags.format)
+	}
+	gate := flags.failOn != "none"
+	var threshold threatmap.Severity
+	if gate {
+		var err error
+		if threshold, err = threatmap.ParseSeverity(flags.failOn); err != nil {
+			return usageError("--fail-on: %v", err)
+		}
+	}
+	set, err := s.Scan(cmd.Context(), root)
+	if err != nil {
+		return inputError(err)
+	}
+	if err := report.WriteFindings(c.Stdout, format, set, docs); err != nil {
+		return err
+	}
+	if gate {
+		for _, f := range set.Findings {
+			if f.Severity >= threshold {
+				return errFindings
+			}
+		}
+	}
+	return nil
+}

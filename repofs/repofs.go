@@ -1,0 +1,108 @@
+// Package repofs walks the files of a repository the way every scanner must:
+// inside the tree only (a symbolic link is never followed, so nothing outside
+// the scanned root is ever read), skipping version-control internals and
+// vendored or generated directories unless asked, and yielding paths both as
+// absolute file names and as forward-slash paths relative to the root.
+package repofs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+)
+
+// DefaultSkipDirs are directory names no scanner descends into by default.
+var DefaultSkipDirs = []string{".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".terraform", ".tox", ".mypy_cache"}
+
+// File is one regular file found by Walk.
+type File struct {
+	// Path is the file name to open (root joined with Rel).
+	Path string
+	// Rel is the path relative to the root, with forward slashes.
+	Rel  string
+	Size int64
+}
+
+// Options tunes Walk.
+type Options struct {
+	// SkipDirs replaces DefaultSkipDirs when non-nil.
+	SkipDirs []string
+	// MaxSize skips files larger than this many bytes; zero means no limit.
+	MaxSize int64
+}
+
+// Walk calls fn for every regular file under root, in lexical order. Symbolic
+// links, devices, sockets and pipes are skipped. If root is itself a regular
+// file, fn is called once for it with Rel set to its base name. Walk stops at
+// the first error fn returns, or when ctx is done.
+func Walk(ctx context.Context, root string, opts Options, fn func(File) error) error {
+	info, err := os.Lstat(root)
+	if err != nil {
+		return fmt.Errorf("scan %s: %w", root, err)
+	}
+	if info.Mode().IsRegular() {
+		if opts.MaxSize > 0 && info.Size() > opts.MaxSize {
+			return nil
+		}
+		return fn(File{Path: root, Rel: filepath.Base(root), Size: info.Size()})
+	}
+	if info.Mode()&fs.ModeSymlink != 0 {
+		return fmt.Errorf("scan %s: is a symbolic link; name the directory it points to instead", root)
+	}
+	if !info.IsDir() {
+		return fmt.Errorf("scan %s: not a directory or regular file", root)
+	}
+	skip := opts.SkipDirs
+	if skip == nil {
+		skip = DefaultSkipDirs
+	}
+	return filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if path == root {
+				return err
+			}
+			// An unreadable entry inside the tree is skipped, not fatal.
+			if d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return ctxErr
+		}
+		if d.IsDir() {
+			if path != root && slices.Contains(skip, d.Name()) {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if !d.Type().IsRegular() {
+			return nil // symlinks and special files are never followed or read
+		}
+		info, err := d.Info()
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if opts.MaxSize > 0 && info.Size() > opts.MaxSize {
+			return nil
+		}
+		rel, err := filepath.Rel(root, path)
+		if err != nil {
+			return err
+		}
+		return fn(File{Path: path, Rel: filepath.ToSlash(rel), Size: info.Size()})
+	})
+}
+
+// IsBinary reports whether the first bytes of a file look like binary data:
+// a NUL byte within the sniffed prefix.
+func IsBinary(prefix []byte) bool {
+	return slices.Contains(prefix, 0)
+}

@@ -1,0 +1,152 @@
+// Package report renders the pipeline's outputs: the one-page threat map
+// (Markdown, JSON, SARIF, Mermaid) and scanner findings (text, JSON, SARIF).
+// It reads the assessment and evidence; nothing upstream imports it.
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/threatmap/threatmap"
+	"github.com/threatmap/threatmap/evidence"
+)
+
+// Format names an output format.
+type Format string
+
+// Output formats.
+const (
+	FormatText     Format = "text"
+	FormatMarkdown Format = "md"
+	FormatJSON     Format = "json"
+	FormatSARIF    Format = "sarif"
+	FormatMermaid  Format = "mermaid"
+)
+
+// FindingsDoc is the JSON shape of `threatmap scan ... --format json`.
+type FindingsDoc struct {
+	Findings     []evidence.Finding     `json:"findings"`
+	Routes       []evidence.Route       `json:"routes,omitempty"`
+	Observations []evidence.Observation `json:"observations,omitempty"`
+}
+
+// RuleDoc describes a scanner rule for SARIF help text.
+type RuleDoc struct {
+	ID       string
+	Title    string
+	Help     string
+	Severity threatmap.Severity
+	Tags     []string
+}
+
+// WriteFindings renders a scanner's evidence in the given format. docs, which
+// may be nil, supplies rule descriptions for SARIF.
+func WriteFindings(w io.Writer, format Format, set evidence.Set, docs map[string]RuleDoc) error {
+	set.Sort()
+	if set.Findings == nil {
+		set.Findings = []evidence.Finding{}
+	}
+	switch format {
+	case FormatJSON:
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(FindingsDoc{Findings: set.Findings, Routes: set.Routes, Observations: set.Observations})
+	case FormatSARIF:
+		return writeFindingsSARIF(w, set.Findings, docs)
+	case FormatText, "":
+		return writeFindingsText(w, set)
+	default:
+		return fmt.Errorf("unknown format %q (want text, json or sarif)", format)
+	}
+}
+
+func writeFindingsText(w io.Writer, set evidence.Set) error {
+	var b strings.Builder
+	for _, f := range set.Findings {
+		pos := f.Pos().String()
+		if pos == "" {
+			pos = f.Resource
+		}
+		fmt.Fprintf(&b, "%s: %s: %s [%s]", pos, f.Severity, f.Message, f.Rule)
+		if f.Commit != "" {
+			fmt.Fprintf(&b, " commit %s", shortCommit(f.Commit))
+		}
+		b.WriteByte('\n')
+	}
+	for _, r := range set.Routes {
+		guards := "none"
+		if len(r.Guards) > 0 {
+			guards = strings.Join(r.Guards, ",")
+		}
+		fmt.Fprintf(&b, "%s:%d: %s %s [%s] guards=%s", r.File, r.Line, r.Method, r.Path, r.Framework, guards)
+		if len(r.Tags) > 0 {
+			fmt.Fprintf(&b, " tags=%s", strings.Join(r.Tags, ","))
+		}
+		b.WriteByte('\n')
+	}
+	switch n := len(set.Findings); n {
+	case 0:
+		b.WriteString("no findings\n")
+	case 1:
+		b.WriteString("1 finding\n")
+	default:
+		fmt.Fprintf(&b, "%d findings\n", n)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func shortCommit(c string) string {
+	if len(c) > 12 {
+		return c[:12]
+	}
+	return c
+}
+
+func writeFindingsSARIF(w io.Writer, findings []evidence.Finding, docs map[string]RuleDoc) error {
+	seen := map[string]bool{}
+	var rules []SARIFRule
+	results := make([]SARIFResult, 0, len(findings))
+	for _, f := range findings {
+		id := f.Scanner + "/" + f.Rule
+		if !seen[id] {
+			seen[id] = true
+			doc, ok := docs[f.Rule]
+			rule := SARIFRule{ID: id, Name: f.Rule, Severity: f.Severity, Tags: []string{"security", f.Scanner}}
+			if ok {
+				rule.Short = doc.Title
+				rule.HelpMarkdown = doc.Help
+				rule.Severity = doc.Severity
+				rule.Tags = append(rule.Tags, doc.Tags...)
+			}
+			rules = append(rules, rule)
+		}
+		props := map[string]any{}
+		for k, v := range map[string]string{
+			"commit": f.Commit, "secret": f.Secret, "resource": f.Resource, "package": f.Package,
+			"version": f.Version, "ecosystem": f.Ecosystem, "advisory": f.Advisory, "fixed": f.Fixed,
+		} {
+			if v != "" {
+				props[k] = v
+			}
+		}
+		fp := f.Fingerprint
+		if fp == "" {
+			fp = FindingFingerprint(f)
+		}
+		results = append(results, SARIFResult{
+			RuleID: id, Severity: f.Severity, Message: f.Message, Pos: f.Pos(), Fingerprint: fp, Properties: props,
+		})
+	}
+	return WriteSARIF(w, "", rules, results)
+}
+
+// FindingFingerprint derives a stable identity for a finding that lacks one:
+// scanner, rule, file, resource and package, but not the line, so that the
+// alert survives edits above it.
+func FindingFingerprint(f evidence.Finding) string {
+	return strings.Join([]string{f.Scanner, f.Rule, f.File, f.Resource, f.Package, f.Advisory}, ":")
+}

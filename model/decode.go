@@ -1,0 +1,387 @@
+package model
+
+import (
+	"fmt"
+	"reflect"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/threatmap/threatmap"
+)
+
+// The decoder walks YAML nodes into the model's structs by reflection,
+// reading the same `yaml` and `jsonschema` struct tags that generate the
+// JSON Schema, so the schema editors see and the checks the loader makes
+// cannot drift apart. Unlike yaml.Unmarshal it never stops at the first
+// problem: every unknown key, wrong type, bad enum value and missing
+// required key becomes a Diagnostic with its file, line and column.
+
+// nodeDecoder is implemented by types that read themselves from a node.
+type nodeDecoder interface {
+	decodeNode(d *decoder, n *yaml.Node)
+}
+
+// maxNodes bounds the work an input can cause through aliases that expand
+// the same subtree many times over.
+const maxNodes = 1_000_000
+
+type decoder struct {
+	file     string
+	diags    Diagnostics
+	budget   int
+	patterns map[string]*regexp.Regexp
+}
+
+func newDecoder(file string) *decoder {
+	return &decoder{file: file, budget: maxNodes, patterns: map[string]*regexp.Regexp{}}
+}
+
+func (d *decoder) pos(n *yaml.Node) threatmap.Position {
+	return threatmap.Position{File: d.file, Line: n.Line, Column: n.Column}
+}
+
+func (d *decoder) errorf(n *yaml.Node, format string, args ...any) {
+	d.diags = append(d.diags, Diagnostic{Pos: d.pos(n), Message: fmt.Sprintf(format, args...)})
+}
+
+// resolve follows documents and aliases, spending budget so that alias
+// bombs end with an error instead of exhausting memory.
+func (d *decoder) resolve(n *yaml.Node) *yaml.Node {
+	for n != nil {
+		d.budget--
+		if d.budget < 0 {
+			return nil
+		}
+		switch n.Kind {
+		case yaml.DocumentNode:
+			if len(n.Content) == 0 {
+				return nil
+			}
+			n = n.Content[0]
+		case yaml.AliasNode:
+			n = n.Alias
+		default:
+			return n
+		}
+	}
+	return nil
+}
+
+func (d *decoder) decodeValue(n *yaml.Node, out any, path string) {
+	d.decode(n, reflect.ValueOf(out).Elem(), path, fieldRules{})
+}
+
+// fieldRules are the checks a struct tag asks of one field's value.
+type fieldRules struct {
+	enum    []string
+	pattern *regexp.Regexp
+	min     *int
+	max     *int
+}
+
+func (d *decoder) parseFieldRules(tag string) (fieldRules, bool) {
+	var fr fieldRules
+	required := false
+	for _, part := range strings.Split(tag, ",") {
+		key, val, _ := strings.Cut(part, "=")
+		switch key {
+		case "required":
+			required = true
+		case "enum":
+			fr.enum = append(fr.enum, val)
+		case "pattern":
+			re, ok := d.patterns[val]
+			if !ok {
+				// Patterns come from struct tags in this package, never
+				// from input, so a bad one is a programming error caught
+				// by the package's tests.
+				re = regexp.MustCompile(val)
+				d.patterns[val] = re
+			}
+			fr.pattern = re
+		case "minimum":
+			v, _ := strconv.Atoi(val)
+			fr.min = &v
+		case "maximum":
+			v, _ := strconv.Atoi(val)
+			fr.max = &v
+		}
+	}
+	return fr, required
+}
+
+var locationsType = reflect.TypeFor[Locations]()
+
+func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, fr fieldRules) {
+	n = d.resolve(n)
+	if n == nil {
+		if d.budget < 0 {
+			d.budget = 0
+			d.diags = append(d.diags, Diagnostic{Pos: threatmap.Position{File: d.file}, Message: "document too large or too deeply aliased"})
+		}
+		return
+	}
+	if v.CanAddr() {
+		if nd, ok := v.Addr().Interface().(nodeDecoder); ok {
+			if isNull(n) {
+				return
+			}
+			nd.decodeNode(d, n)
+			return
+		}
+	}
+	switch v.Kind() {
+	case reflect.Pointer:
+		if isNull(n) {
+			return
+		}
+		elem := reflect.New(v.Type().Elem())
+		d.decode(n, elem.Elem(), path, fr)
+		v.Set(elem)
+	case reflect.Struct:
+		d.decodeStruct(n, v, path)
+	case reflect.Slice:
+		d.decodeSlice(n, v, path, fr)
+	case reflect.String:
+		if isNull(n) {
+			return
+		}
+		if n.Kind != yaml.ScalarNode {
+			d.errorf(n, "%s: want a string, got %s", where(path), describe(n))
+			return
+		}
+		s := n.Value
+		if len(fr.enum) > 0 {
+			i := slices.IndexFunc(fr.enum, func(e string) bool { return strings.EqualFold(e, s) })
+			if i < 0 {
+				d.errorf(n, "%s: %q is not one of %s", where(path), s, strings.Join(fr.enum, ", "))
+				return
+			}
+			s = fr.enum[i]
+		}
+		if fr.pattern != nil && !fr.pattern.MatchString(s) {
+			d.errorf(n, "%s: %q is not a valid id (lower-case letters, digits, '.', '_' and '-', starting with a letter or digit)", where(path), s)
+			return
+		}
+		v.SetString(s)
+	case reflect.Bool:
+		if isNull(n) {
+			return
+		}
+		if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
+			d.errorf(n, "%s: want true or false, got %s", where(path), describe(n))
+			return
+		}
+		b, err := strconv.ParseBool(strings.ToLower(n.Value))
+		if err != nil {
+			d.errorf(n, "%s: want true or false, got %q", where(path), n.Value)
+			return
+		}
+		v.SetBool(b)
+	case reflect.Int:
+		if isNull(n) {
+			return
+		}
+		if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
+			d.errorf(n, "%s: want a whole number, got %s", where(path), describe(n))
+			return
+		}
+		i, err := strconv.Atoi(n.Value)
+		if err != nil {
+			d.errorf(n, "%s: want a whole number, got %q", where(path), n.Value)
+			return
+		}
+		if (fr.min != nil && i < *fr.min) || (fr.max != nil && i > *fr.max) {
+			d.errorf(n, "%s: %d is out of range %d to %d", where(path), i, deref(fr.min), deref(fr.max))
+			return
+		}
+		v.SetInt(int64(i))
+	default:
+		d.errorf(n, "%s: cannot hold a value of Go kind %s", where(path), v.Kind())
+	}
+}
+
+func deref(p *int) int {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
+
+func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, path string, fr fieldRules) {
+	if isNull(n) {
+		return
+	}
+	items := []*yaml.Node{n}
+	if n.Kind == yaml.SequenceNode {
+		items = n.Content
+	} else if n.Kind == yaml.MappingNode && v.Type().Elem().Kind() != reflect.Struct {
+		d.errorf(n, "%s: want a list, got %s", where(path), describe(n))
+		return
+	}
+	out := reflect.MakeSlice(v.Type(), len(items), len(items))
+	for i, item := range items {
+		d.decode(item, out.Index(i), fmt.Sprintf("%s[%d]", path, i), fr)
+	}
+	v.Set(out)
+}
+
+type structField struct {
+	index    int
+	name     string
+	rules    fieldRules
+	required bool
+}
+
+func (d *decoder) structFields(t reflect.Type) ([]structField, int) {
+	var fields []structField
+	locIndex := -1
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if f.Type == locationsType && f.Name == "Loc" {
+			locIndex = i
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if name == "" || name == "-" {
+			continue
+		}
+		fr, req := d.parseFieldRules(f.Tag.Get("jsonschema"))
+		fields = append(fields, structField{index: i, name: name, rules: fr, required: req})
+	}
+	return fields, locIndex
+}
+
+func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
+	if n.Kind != yaml.MappingNode {
+		d.errorf(n, "%s: want a mapping of keys to values, got %s", where(path), describe(n))
+		return
+	}
+	fields, locIndex := d.structFields(v.Type())
+	var loc Locations
+	if locIndex >= 0 {
+		loc = Locations{"": d.pos(n)}
+		v.Field(locIndex).Set(reflect.ValueOf(loc))
+	}
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, val := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			d.errorf(k, "%s: keys must be plain strings", where(path))
+			continue
+		}
+		if k.Tag == "!!merge" {
+			d.errorf(k, "%s: merge keys (<<) are not supported; write the keys out", where(path))
+			continue
+		}
+		j := slices.IndexFunc(fields, func(f structField) bool { return f.name == k.Value })
+		if j < 0 {
+			d.errorf(k, "%s: unknown key %q%s", where(path), k.Value, suggest(k.Value, fields))
+			continue
+		}
+		if seen[k.Value] {
+			d.errorf(k, "%s: key %q is given twice", where(path), k.Value)
+			continue
+		}
+		seen[k.Value] = true
+		f := fields[j]
+		if loc != nil {
+			loc[f.name] = d.pos(val)
+			if rv := d.resolve(val); rv != nil && rv.Kind == yaml.SequenceNode {
+				for idx, item := range rv.Content {
+					loc[fmt.Sprintf("%s[%d]", f.name, idx)] = d.pos(item)
+				}
+			}
+		}
+		d.decode(val, v.Field(f.index), joinPath(path, f.name), f.rules)
+	}
+	for _, f := range fields {
+		if f.required && !seen[f.name] {
+			d.errorf(n, "%s: missing required key %q", where(path), f.name)
+		}
+	}
+}
+
+func joinPath(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
+}
+
+// where prefixes a message with the path of the value it is about.
+func where(path string) string {
+	if path == "" {
+		return "model"
+	}
+	return path
+}
+
+func isNull(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.Tag == "!!null"
+}
+
+// describe names a node's kind and value for error messages.
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		switch n.Tag {
+		case "!!null":
+			return "nothing (null)"
+		case "!!bool":
+			return "the boolean " + n.Value
+		case "!!int", "!!float":
+			return "the number " + n.Value
+		default:
+			return strconv.Quote(n.Value)
+		}
+	}
+	return "an unexpected node"
+}
+
+// suggest proposes the known key closest to an unknown one.
+func suggest(key string, fields []structField) string {
+	best, bestDist := "", 3
+	for _, f := range fields {
+		if dist := editDistance(key, f.name); dist < bestDist {
+			best, bestDist = f.name, dist
+		}
+	}
+	if best == "" {
+		names := make([]string, len(fields))
+		for i, f := range fields {
+			names[i] = f.name
+		}
+		return " (known keys: " + strings.Join(names, ", ") + ")"
+	}
+	return fmt.Sprintf(" (did you mean %q?)", best)
+}
+
+// editDistance is the Levenshtein distance between two short strings.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

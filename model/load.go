@@ -1,0 +1,128 @@
+package model
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/threatmap/threatmap"
+)
+
+// MaxFileSize bounds how much of a model file is read.
+const MaxFileSize = 8 << 20
+
+// Find returns the model file for path: path itself if it is a file, or
+// threatmap.yaml (or threatmap.yml) inside it if it is a directory.
+func Find(path string) (string, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return "", fmt.Errorf("find model: %w", err)
+	}
+	if !info.IsDir() {
+		return path, nil
+	}
+	for _, name := range []string{FileName, "threatmap.yml"} {
+		p := filepath.Join(path, name)
+		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("find model: no %s in %s (run `threatmap init %s` to write one)", FileName, path, path)
+}
+
+// Load reads, decodes, fills defaults into and validates the model at path
+// (a file, or a directory holding threatmap.yaml). When the model has
+// problems it returns them all as Diagnostics, together with the partial
+// model so that callers can still show the source lines. Warnings alone do
+// not make Load fail; they are returned through the model's loader result.
+func Load(path string) (*Model, Diagnostics, error) {
+	file, err := Find(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, nil, fmt.Errorf("load model: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, nil, fmt.Errorf("load model %s: %w", file, err)
+	}
+	if len(data) > MaxFileSize {
+		return nil, nil, fmt.Errorf("load model %s: larger than %d bytes", file, MaxFileSize)
+	}
+	m, diags := Parse(file, data)
+	if diags.HasErrors() {
+		return m, diags, diags.Errors()
+	}
+	return m, diags, nil
+}
+
+// Parse decodes and validates a model from bytes; file names it in
+// diagnostics. It never panics, whatever the input.
+func Parse(file string, data []byte) (*Model, Diagnostics) {
+	m := &Model{File: file, Dir: filepath.Dir(file), Source: splitLines(data)}
+	var root yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&root); err != nil {
+		if errors.Is(err, io.EOF) {
+			return m, Diagnostics{{Pos: threatmap.Position{File: file, Line: 1, Column: 1}, Message: "the model is empty; it needs at least system: with a name"}}
+		}
+		return m, Diagnostics{syntaxDiagnostic(file, err)}
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		return m, Diagnostics{{Pos: threatmap.Position{File: file, Line: extra.Line, Column: extra.Column}, Message: "the file holds more than one YAML document; a model is one document"}}
+	}
+	d := newDecoder(file)
+	d.decodeValue(&root, m, "")
+	// Validation runs even after decoding errors, on what could be read,
+	// so that the user sees every problem in one pass.
+	m.applyDefaults()
+	diags := append(d.diags, m.validate()...)
+	diags.sort()
+	return m, diags
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
+
+// syntaxDiagnostic turns a YAML syntax error into a positioned diagnostic.
+func syntaxDiagnostic(file string, err error) Diagnostic {
+	msg := err.Error()
+	pos := threatmap.Position{File: file, Line: 1, Column: 1}
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		if m[1] != "" {
+			pos.Line, _ = strconv.Atoi(m[1])
+		}
+		msg = m[2]
+	}
+	return Diagnostic{Pos: pos, Message: "YAML syntax: " + msg}
+}
+
+func splitLines(data []byte) []string {
+	return strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")
+}
+
+// Rel resolves a path written in the model against the model's directory.
+func (m *Model) Rel(p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(m.Dir, filepath.FromSlash(p))
+}
+
+// Exists reports whether a path written in the model exists.
+func (m *Model) Exists(p string) bool {
+	_, err := os.Stat(m.Rel(p))
+	return !errors.Is(err, fs.ErrNotExist)
+}

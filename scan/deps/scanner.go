@@ -1,0 +1,149 @@
+package deps
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"strings"
+	"sync"
+
+	"github.com/threatmap/threatmap/evidence"
+)
+
+// Options configures the deps scanner.
+type Options struct {
+	// OSVDB is a folder of OSV JSON records or all.zip exports. Empty means
+	// no vulnerability matching: only hygiene findings are reported.
+	OSVDB string
+}
+
+// Scanner reads lockfiles and manifests, matches packages against the OSV
+// database and reports hygiene problems. The database is loaded and indexed
+// once, on first use, and reused by later scans.
+type Scanner struct {
+	opts Options
+
+	once  sync.Once
+	db    *DB
+	dbErr error
+}
+
+// New returns a deps scanner.
+func New(opts Options) evidence.Scanner { return &Scanner{opts: opts} }
+
+// Name implements evidence.Scanner.
+func (s *Scanner) Name() string { return ScannerName }
+
+// database loads the OSV database once.
+func (s *Scanner) database(ctx context.Context) (*DB, error) {
+	if s.opts.OSVDB == "" {
+		return nil, nil
+	}
+	s.once.Do(func() { s.db, s.dbErr = LoadDB(ctx, s.opts.OSVDB) })
+	return s.db, s.dbErr
+}
+
+// Scan implements evidence.Scanner.
+func (s *Scanner) Scan(ctx context.Context, root string) (evidence.Set, error) {
+	db, err := s.database(ctx)
+	if err != nil {
+		return evidence.Set{}, err
+	}
+	inv, err := Collect(ctx, root)
+	if err != nil {
+		return evidence.Set{}, err
+	}
+	set := evidence.Set{Findings: inv.Findings}
+	vulnerable := map[string]int{}
+	checked := map[string]int{}
+	for _, p := range inv.Packages {
+		checked[path.Dir(p.File)]++
+		for _, m := range db.Match(p) {
+			vulnerable[path.Dir(p.File)]++
+			set.Findings = append(set.Findings, vulnFinding(p, m))
+		}
+	}
+	set.Observations = observations(inv, db, checked, vulnerable)
+	set.Sort()
+	return set, nil
+}
+
+func vulnFinding(p Package, m Match) evidence.Finding {
+	id := m.ID
+	var cves []string
+	for _, a := range m.Aliases {
+		if strings.HasPrefix(a, "CVE-") {
+			cves = append(cves, a)
+		}
+	}
+	if len(cves) > 0 {
+		id += " (" + strings.Join(cves, ", ") + ")"
+	}
+	msg := fmt.Sprintf("%s %s (%s dependency) has a known vulnerability %s", p.Name, p.Version, p.Relationship, id)
+	if p.Relationship == Unknown {
+		msg = fmt.Sprintf("%s %s has a known vulnerability %s", p.Name, p.Version, id)
+	}
+	if m.Summary != "" {
+		msg += ": " + m.Summary
+	}
+	if m.Fixed != "" {
+		msg += "; fixed in " + m.Fixed
+	} else {
+		msg += "; no fixed version is known"
+	}
+	return evidence.Finding{
+		Scanner: ScannerName, Rule: RuleKnownVulnerability, Severity: m.Severity, Message: msg,
+		File: p.File, Line: p.Line, Resource: p.PURL,
+		Package: p.Name, Version: p.Version, Ecosystem: string(p.Ecosystem),
+		Advisory: m.ID, Aliases: m.Aliases, Fixed: m.Fixed,
+		Property: evidence.NoKnownVulnerabilities,
+	}
+}
+
+// observations reports, per directory holding lockfiles or manifests,
+// whether its dependencies are pinned and (with a database) free of known
+// vulnerabilities. The subject is the directory, which is how a model
+// names where a component's code lives.
+func observations(inv *Inventory, db *DB, checked, vulnerable map[string]int) []evidence.Observation {
+	unpinned := map[string]int{}
+	for _, f := range inv.Findings {
+		if f.Property == evidence.DependenciesPinned {
+			unpinned[path.Dir(f.File)]++
+		}
+	}
+	firstFile := map[string]string{}
+	for _, f := range inv.Files {
+		if _, ok := firstFile[path.Dir(f)]; !ok {
+			firstFile[path.Dir(f)] = f
+		}
+	}
+	var obs []evidence.Observation
+	for _, dir := range sortedKeys(firstFile) {
+		subject := dir
+		if subject == "." {
+			subject = ""
+		}
+		n := unpinned[dir]
+		detail := "every dependency is pinned by a lockfile or an exact version"
+		if n > 0 {
+			detail = fmt.Sprintf("%d unpinned or missing-lockfile finding(s)", n)
+		}
+		obs = append(obs, evidence.Observation{
+			Scanner: ScannerName, Property: evidence.DependenciesPinned, Subject: subject,
+			Holds: n == 0, Detail: detail, File: firstFile[dir],
+		})
+		if db == nil {
+			continue
+		}
+		v := vulnerable[dir]
+		detail = fmt.Sprintf("%d package(s) checked against %d OSV advisories; none affected", checked[dir], db.Records)
+		if v > 0 {
+			detail = fmt.Sprintf("%d known vulnerabilit(ies) in %d package(s) checked against %d OSV advisories", v, checked[dir], db.Records)
+		}
+		obs = append(obs, evidence.Observation{
+			Scanner: ScannerName, Property: evidence.NoKnownVulnerabilities, Subject: subject,
+			Holds: v == 0, Detail: detail, File: firstFile[dir],
+		})
+	}
+	return obs
+}

@@ -1,0 +1,277 @@
+// Package link matches evidence to the elements of a model: a finding about
+// aws_s3_bucket.uploads to the bucket component that lists that ref, a
+// discovered route to the surface with the same method and path, a
+// vulnerable lockfile to the component whose code holds it. Evidence that
+// matches no element is kept for the whole system, and routes that match no
+// surface are the model's unmodeled surfaces.
+package link
+
+import (
+	"path"
+	"regexp"
+	"strings"
+
+	"github.com/threatmap/threatmap/evidence"
+	"github.com/threatmap/threatmap/model"
+)
+
+// Index is the evidence attached to each element id. The pseudo-element
+// model.SystemElement collects repository-wide evidence.
+type Index struct {
+	Findings     map[string][]evidence.Finding
+	Observations map[string][]evidence.Observation
+	Routes       map[string][]evidence.Route
+	// Unmodeled lists discovered routes that match no surface in the model.
+	Unmodeled []evidence.Route
+	// Stale lists surfaces with a path that no discovered route serves,
+	// when route discovery ran and found routes in the surface's component.
+	Stale []string
+}
+
+// Build links set to m. dirRel is the path of the model's directory
+// relative to the scanned root, with forward slashes ("" when the model sits
+// at the root), so that component paths written in the model line up with
+// file paths in the evidence.
+func Build(m *model.Model, set evidence.Set, dirRel string) *Index {
+	ix := &Index{
+		Findings:     map[string][]evidence.Finding{},
+		Observations: map[string][]evidence.Observation{},
+		Routes:       map[string][]evidence.Route{},
+	}
+	names := nameIndex(m)
+	paths := componentPaths(m, dirRel)
+	secretSurfaces := surfacesOfKind(m, "secret")
+	ciComponents := componentsOfKind(m, "ci")
+
+	for _, f := range set.Findings {
+		targets := names.lookup(f.Resource)
+		switch f.Scanner {
+		case "secrets":
+			targets = append(targets, secretSurfaces...)
+		case "workflows":
+			targets = append(targets, ciComponents...)
+		}
+		if c := paths.owner(f.File); c != "" {
+			targets = append(targets, c)
+		}
+		ix.Findings[model.SystemElement] = append(ix.Findings[model.SystemElement], f)
+		for _, id := range dedupe(targets) {
+			ix.Findings[id] = append(ix.Findings[id], f)
+		}
+	}
+
+	for _, o := range set.Observations {
+		targets := names.lookup(o.Subject)
+		if method, p, ok := splitRouteSubject(o.Subject); ok {
+			targets = append(targets, surfacesMatching(m, method, p)...)
+		}
+		if o.Subject == "" {
+			switch {
+			case o.Scanner == "secrets":
+				targets = append(targets, secretSurfaces...)
+			case strings.HasPrefix(string(o.Property), "ci-"):
+				targets = append(targets, ciComponents...)
+			}
+		}
+		if o.Scanner == "workflows" {
+			targets = append(targets, ciComponents...)
+		}
+		ix.Observations[model.SystemElement] = append(ix.Observations[model.SystemElement], o)
+		for _, id := range dedupe(targets) {
+			ix.Observations[id] = append(ix.Observations[id], o)
+		}
+	}
+
+	routeComponents := map[string]bool{}
+	for _, r := range set.Routes {
+		matched := surfacesMatching(m, r.Method, r.Path)
+		if c := paths.owner(r.File); c != "" {
+			routeComponents[c] = true
+		}
+		if len(matched) == 0 {
+			ix.Unmodeled = append(ix.Unmodeled, r)
+			continue
+		}
+		for _, id := range matched {
+			ix.Routes[id] = append(ix.Routes[id], r)
+		}
+	}
+	if len(set.Routes) > 0 {
+		for _, s := range m.Surfaces {
+			if s.Path == "" || len(ix.Routes[s.ID]) > 0 || s.Kind == "storage" || s.Kind == "secret" || s.Kind == "exit" {
+				continue
+			}
+			if routeComponents[s.Component] {
+				ix.Stale = append(ix.Stale, s.ID)
+			}
+		}
+	}
+	return ix
+}
+
+// names maps every name a model author might write for an element (its
+// id, name and refs) to element ids.
+type names map[string][]string
+
+func (n names) add(key, id string) {
+	key = strings.ToLower(strings.TrimSpace(key))
+	if key == "" {
+		return
+	}
+	for _, existing := range n[key] {
+		if existing == id {
+			return
+		}
+	}
+	n[key] = append(n[key], id)
+}
+
+func (n names) lookup(key string) []string {
+	if key == "" {
+		return nil
+	}
+	return append([]string(nil), n[strings.ToLower(strings.TrimSpace(key))]...)
+}
+
+func nameIndex(m *model.Model) names {
+	n := names{}
+	for _, c := range m.Components {
+		n.add(c.ID, c.ID)
+		for _, r := range c.Refs {
+			n.add(r, c.ID)
+		}
+	}
+	for _, id := range m.Identities {
+		n.add(id.ID, id.ID)
+		n.add(id.Name, id.ID)
+		for _, r := range id.Refs {
+			n.add(r, id.ID)
+		}
+		if id.Policy != "" {
+			n.add(path.Clean(id.Policy), id.ID)
+		}
+	}
+	for _, s := range m.Surfaces {
+		n.add(s.ID, s.ID)
+	}
+	for _, f := range m.Flows {
+		n.add(f.ID, f.ID)
+	}
+	return n
+}
+
+type pathOwner struct {
+	prefix string
+	id     string
+}
+
+type pathOwners []pathOwner
+
+func componentPaths(m *model.Model, dirRel string) pathOwners {
+	var owners pathOwners
+	for _, c := range m.Components {
+		if c.Path == "" {
+			continue
+		}
+		p := path.Clean(path.Join(dirRel, strings.TrimPrefix(c.Path, "./")))
+		owners = append(owners, pathOwner{prefix: p, id: c.ID})
+	}
+	return owners
+}
+
+// owner returns the component whose path holds file, preferring the
+// longest (most specific) path.
+func (po pathOwners) owner(file string) string {
+	if file == "" {
+		return ""
+	}
+	best, bestLen := "", -1
+	for _, o := range po {
+		if (file == o.prefix || strings.HasPrefix(file, o.prefix+"/") || o.prefix == ".") && len(o.prefix) > bestLen {
+			best, bestLen = o.id, len(o.prefix)
+		}
+	}
+	return best
+}
+
+func surfacesOfKind(m *model.Model, kind string) []string {
+	var ids []string
+	for _, s := range m.Surfaces {
+		if s.Kind == kind {
+			ids = append(ids, s.ID)
+		}
+	}
+	return ids
+}
+
+func componentsOfKind(m *model.Model, kind string) []string {
+	var ids []string
+	for _, c := range m.Components {
+		if c.Kind == kind {
+			ids = append(ids, c.ID)
+		}
+	}
+	return ids
+}
+
+func surfacesMatching(m *model.Model, method, p string) []string {
+	var ids []string
+	for _, s := range m.Surfaces {
+		if s.Path != "" && MethodMatches(s.Method, method) && NormalizePath(s.Path) == NormalizePath(p) {
+			ids = append(ids, s.ID)
+		}
+	}
+	return ids
+}
+
+// MethodMatches reports whether a method written in the model covers a
+// method found in code; ANY and empty cover every method.
+func MethodMatches(modelMethod, found string) bool {
+	a, b := strings.ToUpper(modelMethod), strings.ToUpper(found)
+	return a == "" || a == "ANY" || b == "" || b == "ANY" || a == b
+}
+
+var paramPatterns = []*regexp.Regexp{
+	regexp.MustCompile(`\{[^/}]*\}`),               // {id}, {id:[0-9]+}
+	regexp.MustCompile(`<[^/>]*>`),                 // <int:id>
+	regexp.MustCompile(`:[A-Za-z_][^/]*`),          // :id
+	regexp.MustCompile(`\[\[?\.{0,3}[^/\]]*\]?\]`), // [id], [...slug]
+	regexp.MustCompile(`\*[A-Za-z_]*`),             // *path
+}
+
+// NormalizePath writes every path parameter as {} and drops a trailing
+// slash, so /api/documents/:id, /api/documents/<int:id> and
+// /api/documents/{doc_id}/ compare equal.
+func NormalizePath(p string) string {
+	for _, re := range paramPatterns {
+		p = re.ReplaceAllString(p, "{}")
+	}
+	if len(p) > 1 {
+		p = strings.TrimSuffix(p, "/")
+	}
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p
+	}
+	return p
+}
+
+// splitRouteSubject reads an observation subject of the form "METHOD /path".
+func splitRouteSubject(s string) (method, p string, ok bool) {
+	method, p, ok = strings.Cut(s, " ")
+	if !ok || !strings.HasPrefix(p, "/") || method == "" || strings.ToUpper(method) != method {
+		return "", "", false
+	}
+	return method, p, true
+}
+
+func dedupe(ids []string) []string {
+	seen := map[string]bool{}
+	out := ids[:0]
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}

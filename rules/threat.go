@@ -1,0 +1,76 @@
+package rules
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/threatmap/threatmap"
+	"github.com/threatmap/threatmap/evidence"
+)
+
+// Threat is one rule firing on one element.
+type Threat struct {
+	// ID is RULE@ELEMENT: stable across edits that do not rename the
+	// element, so responses keyed by it survive.
+	ID          string             `json:"id"`
+	Rule        string             `json:"rule"`
+	Title       string             `json:"title"`
+	Stride      []threatmap.Stride `json:"stride"`
+	Element     string             `json:"element"`
+	ElementKind string             `json:"element_kind"`
+	// Surface is the label shown in the threat map, e.g. POST /api/chat.
+	Surface    string               `json:"surface"`
+	Assets     []string             `json:"assets"`
+	Difficulty threatmap.Difficulty `json:"difficulty"`
+	Requires   string               `json:"requires"`
+	Impact     threatmap.Severity   `json:"impact"`
+	Priority   int                  `json:"priority"`
+	// Summary is the one-liner: If [surface] is abused, an attacker could
+	// [impact] by [method], and this would require [difficulty].
+	Summary     string             `json:"summary"`
+	Abuse       string             `json:"abuse"`
+	Detail      string             `json:"detail,omitempty"`
+	Mitigations []string           `json:"mitigations"`
+	Controls    []string           `json:"control_kinds,omitempty"`
+	References  []string           `json:"references,omitempty"`
+	Pos         threatmap.Position `json:"location"`
+	// Evidence holds the findings linked to the element that bear on this
+	// threat (those whose property matches one of the rule's control
+	// kinds, or all of the element's findings for evidence-driven rules).
+	Evidence []evidence.Finding `json:"evidence,omitempty"`
+}
+
+// Priority ranks a threat from 1 (fix this week) to 5: low-difficulty,
+// high-impact exposures first, because automated scanners find those in
+// minutes.
+//
+//	impact \ difficulty  low  medium  high
+//	critical              1     2      3
+//	high                  1     2      3
+//	medium                2     3      4
+//	low                   3     4      5
+func Priority(impact threatmap.Severity, difficulty threatmap.Difficulty) int {
+	base := 0
+	switch {
+	case impact >= threatmap.High:
+		base = 0
+	case impact == threatmap.Medium:
+		base = 1
+	default:
+		base = 2
+	}
+	return base + int(difficulty) + 1
+}
+
+// SortThreats orders threats by priority, then impact (highest first),
+// then difficulty (easiest first), then id, so output is stable.
+func SortThreats(ts []Threat) {
+	slices.SortStableFunc(ts, func(a, b Threat) int {
+		return cmp.Or(
+			cmp.Compare(a.Priority, b.Priority),
+			cmp.Compare(b.Impact, a.Impact),
+			cmp.Compare(a.Difficulty, b.Difficulty),
+			cmp.Compare(a.ID, b.ID),
+		)
+	})
+}

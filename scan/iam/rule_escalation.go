@@ -1,0 +1,85 @@
+package iam
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/threatmap/threatmap"
+	"github.com/threatmap/threatmap/evidence"
+)
+
+var rulePrivilegeEscalation = RuleInfo{
+	ID:    "iam-privilege-escalation",
+	Title: "Privilege escalation path",
+	Description: "The identity's policies, taken together, let it raise its own privileges: rewrite or attach policies " +
+		"(iam:CreatePolicyVersion, iam:AttachRolePolicy, iam:PutRolePolicy...), mint credentials for others (iam:CreateAccessKey, " +
+		"iam:CreateLoginProfile), or pass a more privileged role to compute it creates (iam:PassRole with lambda:CreateFunction, " +
+		"ec2:RunInstances, ecs:RunTask...). Remove the IAM write actions, and condition iam:PassRole on the one role and service it needs.",
+	Severity: threatmap.Critical,
+	Property: evidence.LeastPrivilege,
+}
+
+// escalationActions let the holder raise its own privileges by themselves.
+var escalationActions = []string{
+	"iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion",
+	"iam:AttachRolePolicy", "iam:AttachUserPolicy", "iam:AttachGroupPolicy",
+	"iam:PutRolePolicy", "iam:PutUserPolicy", "iam:PutGroupPolicy",
+	"iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile",
+	"iam:UpdateAssumeRolePolicy", "iam:AddUserToGroup",
+}
+
+// computeActions create or change compute that runs as a passed role.
+var computeActions = []string{
+	"lambda:CreateFunction", "lambda:UpdateFunctionConfiguration", "ec2:RunInstances",
+	"ecs:RunTask", "ecs:RegisterTaskDefinition", "ecs:CreateService",
+	"glue:CreateDevEndpoint", "glue:CreateJob", "cloudformation:CreateStack", "cloudformation:UpdateStack",
+	"datapipeline:CreatePipeline", "sagemaker:CreateNotebookInstance", "sagemaker:CreateTrainingJob",
+	"codebuild:CreateProject", "states:CreateStateMachine",
+}
+
+// escalation looks for escalation paths across a set of statements. It
+// returns one hit per path, at the statement granting the key action.
+func escalation(sts []*Statement) []hit {
+	grant := func(action string) (int, bool) {
+		for _, s := range sts {
+			if _, _, admin := adminStatement(s); admin {
+				continue
+			}
+			if s.HasCondition() && strings.HasPrefix(action, "iam:PassRole") {
+				continue
+			}
+			if ok, line := s.Grants(action); ok {
+				return line, true
+			}
+		}
+		return 0, false
+	}
+	var out []hit
+	var direct []string
+	firstLine := 0
+	for _, a := range escalationActions {
+		if line, ok := grant(a); ok {
+			direct = append(direct, a)
+			if firstLine == 0 {
+				firstLine = line
+			}
+		}
+	}
+	if len(direct) > 0 {
+		out = append(out, hit{Line: firstLine, Key: strings.Join(direct, ","),
+			Msg: fmt.Sprintf("can raise its own privileges with %s", summarize(direct))})
+	}
+	if passLine, ok := grant("iam:PassRole"); ok {
+		var compute []string
+		for _, a := range computeActions {
+			if _, ok := grant(a); ok {
+				compute = append(compute, a)
+			}
+		}
+		if len(compute) > 0 {
+			out = append(out, hit{Line: passLine, Key: "iam:PassRole+" + strings.Join(compute, ","),
+				Msg: fmt.Sprintf("can pass any role to compute it creates: iam:PassRole without iam:PassedToService, with %s", summarize(compute))})
+		}
+	}
+	return out
+}

@@ -1,0 +1,88 @@
+package iam
+
+import (
+	"github.com/threatmap/threatmap"
+	"github.com/threatmap/threatmap/evidence"
+)
+
+// RuleInfo describes one rule as plain data, for `threatmap rules`, SARIF
+// help and the documentation.
+type RuleInfo struct {
+	ID          string
+	Title       string
+	Description string
+	Severity    threatmap.Severity
+	// Property is the property a finding of this rule refutes.
+	Property evidence.Property
+}
+
+// hit is one problem a check found; the scanner turns it into a finding.
+type hit struct {
+	File string
+	Line int
+	Msg  string
+	// Key distinguishes hits of one rule on one resource for the
+	// fingerprint (an action, a port).
+	Key string
+	// Severity overrides the rule's default when set above Info.
+	Severity threatmap.Severity
+}
+
+// statementCheck inspects one statement of an identity policy.
+type statementCheck struct {
+	info  RuleInfo
+	check func(d *Document, s *Statement) []hit
+}
+
+// identityCheck inspects an identity with all its policies together, for
+// problems no single statement shows (escalation paths, sharing).
+type identityCheck struct {
+	info  RuleInfo
+	check func(id *Identity) []hit
+}
+
+// statementChecks run on every statement of every permissions policy. The
+// admin check is first: a statement it flags is not reported again by the
+// narrower checks.
+var statementChecks = []statementCheck{
+	{ruleAdminEquivalent, checkAdminStatement},
+	{ruleWildcardAction, checkWildcardAction},
+	{ruleWildcardResource, checkWildcardResource},
+	{ruleNotActionAllow, checkNotAction},
+	{ruleNotResourceAllow, checkNotResource},
+	{ruleDataExfiltration, checkDataExfiltration},
+	{ruleDestructive, checkDestructive},
+	{ruleNoCondition, checkNoCondition},
+}
+
+// identityChecks run on every identity.
+var identityChecks = []identityCheck{
+	{ruleAdminEquivalent, checkAdminManaged},
+	{ruleWildcardAction, checkFullAccessManaged},
+	{ruleSharedIdentity, checkSharedIdentity},
+}
+
+// Rules lists every rule the iam scanner applies.
+func Rules() []RuleInfo {
+	return []RuleInfo{
+		ruleAdminEquivalent,
+		ruleWildcardAction,
+		ruleWildcardResource,
+		ruleNotActionAllow,
+		ruleNotResourceAllow,
+		rulePrivilegeEscalation,
+		ruleDataExfiltration,
+		ruleDestructive,
+		ruleNoCondition,
+		rulePublicTrust,
+		ruleSharedIdentity,
+		ruleParseError,
+	}
+}
+
+var ruleParseError = RuleInfo{
+	ID:          "iam-parse-error",
+	Title:       "Policy or template does not parse",
+	Description: "A Terraform file, policy document or CloudFormation template could not be read, so the identities and policies in it were not checked. Fix the syntax error at the position given.",
+	Severity:    threatmap.Medium,
+}

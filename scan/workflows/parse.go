@@ -1,0 +1,126 @@
+package workflows
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/rhysd/actionlint"
+	"go.yaml.in/yaml/v3"
+)
+
+// Workflow is a parsed workflow with what the checks need besides the
+// syntax tree: its path, its source lines and its triggers.
+type Workflow struct {
+	File string
+	AST  *actionlint.Workflow
+	// Lines are the source lines, for locating expressions inside
+	// multi-line scripts.
+	Lines []string
+	// Triggers maps event names to where they are declared.
+	Triggers map[string]*actionlint.Pos
+	// Jobs are the workflow's jobs in source order.
+	Jobs []*actionlint.Job
+}
+
+// ParseError is a workflow that is not valid YAML or not a workflow.
+type ParseError struct {
+	File      string
+	Line, Col int
+	Msg       string
+}
+
+func (e *ParseError) Error() string {
+	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
+}
+
+// Parse reads a workflow. actionlint's parser reports schema problems as
+// well as syntax errors; only errors that leave no usable syntax tree (bad
+// YAML, a document that is not a mapping) are returned, because a
+// workflow GitHub rejects for a typo is still worth auditing.
+func Parse(file string, data []byte) (*Workflow, error) {
+	// actionlint's parser expects a mapping at the top; check that first
+	// with a plain YAML decode so that odd documents are reported, not
+	// half-parsed.
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		line := 0
+		var rest string
+		if _, scanErr := fmt.Sscanf(err.Error(), "yaml: line %d:", &line); scanErr == nil {
+			_, rest, _ = strings.Cut(err.Error(), ": ")
+			_, rest, _ = strings.Cut(rest, ": ")
+		} else {
+			rest = strings.TrimPrefix(err.Error(), "yaml: ")
+		}
+		return nil, &ParseError{File: file, Line: max(line, 1), Col: 1, Msg: "invalid YAML: " + rest}
+	}
+	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		line, col := 1, 1
+		if len(doc.Content) > 0 {
+			line, col = doc.Content[0].Line, doc.Content[0].Column
+		}
+		return nil, &ParseError{File: file, Line: line, Col: col, Msg: "a workflow must be a YAML mapping with on: and jobs:"}
+	}
+	ast, errs := actionlint.Parse(data)
+	if ast == nil {
+		e := &ParseError{File: file, Line: 1, Col: 1, Msg: "cannot parse workflow"}
+		if len(errs) > 0 {
+			e.Line, e.Col, e.Msg = errs[0].Line, errs[0].Column, errs[0].Message
+		}
+		return nil, e
+	}
+	w := &Workflow{File: file, AST: ast, Lines: strings.Split(string(data), "\n"), Triggers: map[string]*actionlint.Pos{}}
+	for _, ev := range ast.On {
+		name := strings.ToLower(ev.EventName())
+		var pos *actionlint.Pos
+		if we, ok := ev.(*actionlint.WebhookEvent); ok {
+			pos = we.Pos
+		}
+		w.Triggers[name] = orPos(pos)
+	}
+	for _, j := range ast.Jobs {
+		if j != nil {
+			w.Jobs = append(w.Jobs, j)
+		}
+	}
+	slices.SortFunc(w.Jobs, func(a, b *actionlint.Job) int {
+		pa, pb := orPos(a.Pos), orPos(b.Pos)
+		if pa.Line != pb.Line {
+			return pa.Line - pb.Line
+		}
+		return strings.Compare(jobID(a), jobID(b))
+	})
+	return w, nil
+}
+
+// orPos never returns nil, so that checks can read Line and Col safely.
+func orPos(p *actionlint.Pos) *actionlint.Pos {
+	if p == nil {
+		return &actionlint.Pos{Line: 1, Col: 1}
+	}
+	return p
+}
+
+func jobID(j *actionlint.Job) string {
+	if j.ID != nil {
+		return j.ID.Value
+	}
+	return ""
+}
+
+func str(s *actionlint.String) string {
+	if s == nil {
+		return ""
+	}
+	return s.Value
+}
+
+// hasTrigger reports whether the workflow runs on any of the events.
+func (w *Workflow) hasTrigger(events ...string) (string, bool) {
+	for _, e := range events {
+		if _, ok := w.Triggers[e]; ok {
+			return e, true
+		}
+	}
+	return "", false
+}

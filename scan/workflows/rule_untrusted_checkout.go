@@ -1,0 +1,102 @@
+package workflows
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/rhysd/actionlint"
+
+	"github.com/threatmap/threatmap"
+	"github.com/threatmap/threatmap/evidence"
+)
+
+// headRefs are expressions naming the pull request's (or triggering
+// run's) head: code written by whoever opened it.
+var headRefs = []string{
+	"github.event.pull_request.head.sha", "github.event.pull_request.head.ref", "github.head_ref",
+	"github.event.workflow_run.head_sha", "github.event.workflow_run.head_branch",
+	"github.event.workflow_run.head_commit.id", "github.event.pull_request.merge_commit_sha",
+}
+
+// checkUntrustedCheckout flags pull_request_target and workflow_run
+// workflows that check out the head of an outside contribution, the
+// pattern behind "pwn request" attacks.
+func checkUntrustedCheckout(w *Workflow) []evidence.Finding {
+	trigger, ok := w.hasTrigger("pull_request_target", "workflow_run")
+	if !ok {
+		return nil
+	}
+	var out []evidence.Finding
+	for _, j := range w.Jobs {
+		for i, s := range j.Steps {
+			a, ok := s.Exec.(*actionlint.ExecAction)
+			if !ok || a.Uses == nil || parseUses(a.Uses.Value).repo != "actions/checkout" {
+				continue
+			}
+			ref := a.Inputs["ref"]
+			repo := a.Inputs["repository"]
+			if !checksOutHead(ref, repo) {
+				continue
+			}
+			runs := runsCodeAfter(j.Steps[i+1:])
+			sev, tail := threatmap.High, "; no later step runs it yet, but any build, test or install step would"
+			if runs != "" {
+				sev, tail = threatmap.Critical, fmt.Sprintf(", then %s runs it", runs)
+			}
+			pos := a.Uses.Pos
+			if ref != nil && ref.Value != nil {
+				pos = ref.Value.Pos
+			}
+			out = append(out, w.finding(RuleUntrustedCheckout, sev, pos, j, evidence.NoWorkflowInjection,
+				fmt.Sprintf("job %s runs on %s with the base repository's secrets and write token but checks out the untrusted head%s", jobID(j), trigger, tail)))
+		}
+	}
+	return out
+}
+
+func checksOutHead(ref, repo *actionlint.Input) bool {
+	for _, in := range []*actionlint.Input{ref, repo} {
+		if in == nil || in.Value == nil {
+			continue
+		}
+		v := strings.ToLower(in.Value.Value)
+		if strings.Contains(v, "refs/pull/") {
+			return true
+		}
+		for _, u := range contextPaths(v) {
+			for _, h := range headRefs {
+				if u.path == h {
+					return true
+				}
+			}
+			if strings.HasPrefix(u.path, "github.event.pull_request.head.repo") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// runsCodeAfter describes the first later step that executes code from
+// the workspace: any run: script, or a local action.
+func runsCodeAfter(steps []*actionlint.Step) string {
+	for _, s := range steps {
+		switch e := s.Exec.(type) {
+		case *actionlint.ExecRun:
+			line, _, _ := strings.Cut(strings.TrimSpace(str(e.Run)), "\n")
+			return fmt.Sprintf("line %d (%q)", orPos(e.Run.Pos).Line, truncate(line, 40))
+		case *actionlint.ExecAction:
+			if parseUses(str(e.Uses)).local {
+				return "the local action " + str(e.Uses)
+			}
+		}
+	}
+	return ""
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "..."
+}

@@ -1,0 +1,822 @@
+package gosrc
+
+import (
+	"go/ast"
+	"go/token"
+	"strconv"
+	"strings"
+
+	"github.com/threatmap/threatmap/evidence"
+	"github.com/threatmap/threatmap/scan/routes/graph"
+	"github.com/threatmap/threatmap/scan/routes/guard"
+)
+
+// router is what an expression denotes when it is a router: the graph ID
+// and the framework whose registration methods apply.
+type router struct {
+	id string
+	fw string
+}
+
+// scope is the analysis state of one function body.
+type scope struct {
+	a     *analyzer
+	p     *pkg
+	f     *file
+	fnKey string
+	vars  map[string]router
+	// types maps a receiver or parameter name to its named type, so that
+	// s.router can be resolved to the struct field Server.router.
+	types map[string]string
+}
+
+func (s *scope) child() *scope {
+	c := *s
+	c.vars = make(map[string]router, len(s.vars))
+	for k, v := range s.vars {
+		c.vars[k] = v
+	}
+	c.types = make(map[string]string, len(s.types))
+	for k, v := range s.types {
+		c.types[k] = v
+	}
+	return &c
+}
+
+func (a *analyzer) analyzePackage(p *pkg) {
+	for _, f := range p.files {
+		// Blank imports of net/http/pprof and expvar register debug
+		// handlers on http.DefaultServeMux.
+		for _, im := range f.ast.Imports {
+			ip, _ := strconv.Unquote(im.Path.Value)
+			line := a.fset.Position(im.Pos()).Line
+			switch ip {
+			case "net/http/pprof":
+				for _, pth := range []string{"/debug/pprof/", "/debug/pprof/cmdline", "/debug/pprof/profile", "/debug/pprof/symbol", "/debug/pprof/trace"} {
+					a.addRoute(defaultMux, graph.Route{Method: "ANY", Path: pth, File: f.rel, Line: line, Handler: "net/http/pprof", Framework: NetHTTP})
+				}
+			case "expvar":
+				a.addRoute(defaultMux, graph.Route{Method: "ANY", Path: "/debug/vars", File: f.rel, Line: line, Handler: "expvar", Framework: NetHTTP})
+			}
+		}
+		for _, d := range f.ast.Decls {
+			switch d := d.(type) {
+			case *ast.FuncDecl:
+				if d.Body == nil || a.ctx.Err() != nil {
+					continue
+				}
+				a.analyzeFunc(p, f, d)
+			case *ast.GenDecl:
+				// Package-level routers: var mux = http.NewServeMux().
+				s := a.newScope(p, f, "pkg")
+				for _, sp := range d.Specs {
+					if vs, ok := sp.(*ast.ValueSpec); ok {
+						for i, n := range vs.Names {
+							if i < len(vs.Values) {
+								if r, ok := s.eval(vs.Values[i]); ok {
+									a.alias(r.id, pkgVarID(p, n.Name))
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+const defaultMux = "net/http:DefaultServeMux"
+
+func pkgVarID(p *pkg, name string) string { return "var:" + p.dir + "." + name }
+
+func (a *analyzer) newScope(p *pkg, f *file, fnKey string) *scope {
+	return &scope{a: a, p: p, f: f, fnKey: p.dir + "|" + p.name + "|" + fnKey, vars: map[string]router{}, types: map[string]string{}}
+}
+
+func funcKey(d *ast.FuncDecl) string {
+	if d.Recv != nil && len(d.Recv.List) > 0 {
+		return recvType(d.Recv.List[0].Type) + "." + d.Name.Name
+	}
+	return d.Name.Name
+}
+
+func (a *analyzer) analyzeFunc(p *pkg, f *file, d *ast.FuncDecl) {
+	s := a.newScope(p, f, funcKey(d))
+	if d.Recv != nil {
+		for _, fld := range d.Recv.List {
+			for _, n := range fld.Names {
+				s.types[n.Name] = recvType(fld.Type)
+			}
+		}
+	}
+	s.bindParams(d.Type, s.fnKey)
+	s.block(d.Body)
+}
+
+// bindParams makes router-typed parameters routers whose ID other
+// functions' calls will mount into.
+func (s *scope) bindParams(ft *ast.FuncType, key string) {
+	if ft.Params == nil {
+		return
+	}
+	i := 0
+	for _, fld := range ft.Params.List {
+		names := fld.Names
+		if len(names) == 0 {
+			i++
+			continue
+		}
+		for _, n := range names {
+			if fw := routerTypeFramework(fld.Type, s.f.imports); fw != "" {
+				s.vars[n.Name] = router{id: paramID(key, i), fw: fw}
+			} else {
+				delete(s.vars, n.Name)
+				s.types[n.Name] = recvType(fld.Type)
+			}
+			i++
+		}
+	}
+}
+
+func paramID(fnKey string, i int) string { return "param:" + fnKey + "#" + strconv.Itoa(i) }
+
+// block walks statements in source order.
+func (s *scope) block(body *ast.BlockStmt) {
+	ast.Inspect(body, func(n ast.Node) bool {
+		if s.a.ctx.Err() != nil {
+			return false
+		}
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			// A function literal not consumed by a routing call (a handler,
+			// a goroutine) is analysed with its parameters shadowing.
+			c := s.child()
+			c.bindParams(n.Type, s.fnKey+"@"+s.pos(n))
+			c.block(n.Body)
+			return false
+		case *ast.AssignStmt:
+			for i, lhs := range n.Lhs {
+				if i >= len(n.Rhs) {
+					break
+				}
+				s.assign(lhs, n.Rhs[i])
+			}
+			for _, rhs := range n.Rhs {
+				s.expr(rhs)
+			}
+			return false
+		case *ast.ValueSpec:
+			for i, name := range n.Names {
+				if i < len(n.Values) {
+					s.assign(name, n.Values[i])
+				}
+			}
+			for _, v := range n.Values {
+				s.expr(v)
+			}
+			return false
+		case *ast.ReturnStmt:
+			for _, r := range n.Results {
+				if rt, ok := s.eval(r); ok {
+					s.a.returns[s.fnKey] = rt.id
+				}
+				s.expr(r)
+			}
+			return false
+		case *ast.CallExpr:
+			s.call(n)
+			return false
+		}
+		return true
+	})
+}
+
+// assign records that lhs now holds a router, when rhs is one.
+func (s *scope) assign(lhs, rhs ast.Expr) {
+	r, ok := s.eval(rhs)
+	if !ok {
+		if id, isIdent := lhs.(*ast.Ident); isIdent {
+			delete(s.vars, id.Name)
+		}
+		// Composite literals may set router fields: &Server{router: chi.NewRouter()}.
+		s.compositeFields(rhs)
+		return
+	}
+	switch l := lhs.(type) {
+	case *ast.Ident:
+		if l.Name != "_" {
+			s.vars[l.Name] = r
+		}
+	case *ast.SelectorExpr:
+		if fid, ok := s.fieldID(l); ok {
+			s.a.alias(r.id, fid)
+			s.a.fieldFW(fid, r.fw)
+		} else {
+			s.vars[exprString(l)] = r
+		}
+	}
+}
+
+func (s *scope) compositeFields(e ast.Expr) {
+	if u, ok := e.(*ast.UnaryExpr); ok {
+		e = u.X
+	}
+	cl, ok := e.(*ast.CompositeLit)
+	if !ok {
+		return
+	}
+	typ := recvType(cl.Type)
+	for _, el := range cl.Elts {
+		kv, ok := el.(*ast.KeyValueExpr)
+		if !ok {
+			continue
+		}
+		k, ok := kv.Key.(*ast.Ident)
+		if !ok {
+			continue
+		}
+		if r, ok := s.eval(kv.Value); ok && typ != "" {
+			fid := "field:" + s.p.dir + "." + typ + "." + k.Name
+			s.a.alias(r.id, fid)
+			s.a.fieldFW(fid, r.fw)
+		}
+	}
+}
+
+// fieldFW remembers the framework of routers stored in struct fields whose
+// declared type is an interface such as http.Handler.
+func (a *analyzer) fieldFW(fid, fw string) { a.fieldFWs[fid] = fw }
+
+// fieldID resolves recv.field to a struct-field router ID when recv's type
+// is known.
+func (s *scope) fieldID(sel *ast.SelectorExpr) (string, bool) {
+	x, ok := sel.X.(*ast.Ident)
+	if !ok {
+		return "", false
+	}
+	typ, ok := s.types[x.Name]
+	if !ok || typ == "" {
+		return "", false
+	}
+	return "field:" + s.p.dir + "." + typ + "." + sel.Sel.Name, true
+}
+
+func (s *scope) pos(n ast.Node) string {
+	p := s.a.fset.Position(n.Pos())
+	return strconv.Itoa(p.Line) + ":" + strconv.Itoa(p.Column)
+}
+
+func (s *scope) line(n ast.Node) int { return s.a.fset.Position(n.Pos()).Line }
+
+// eval tells whether e denotes a router, creating graph nodes for inline
+// groups, sub-routers and With chains on the way.
+func (s *scope) eval(e ast.Expr) (router, bool) {
+	switch e := e.(type) {
+	case *ast.ParenExpr:
+		return s.eval(e.X)
+	case *ast.UnaryExpr:
+		if e.Op == token.AND {
+			return s.eval(e.X)
+		}
+	case *ast.Ident:
+		if r, ok := s.vars[e.Name]; ok {
+			return r, true
+		}
+		if v, ok := s.p.vars[e.Name]; ok {
+			if fw := s.constructorFW(v); fw != "" {
+				return router{id: pkgVarID(s.p, e.Name), fw: fw}, true
+			}
+		}
+	case *ast.SelectorExpr:
+		if r, ok := s.vars[exprString(e)]; ok {
+			return r, true
+		}
+		if fid, ok := s.fieldID(e); ok {
+			typ := s.types[e.X.(*ast.Ident).Name]
+			if ft, ok := s.p.fields[typ+"."+e.Sel.Name]; ok {
+				if fw := routerTypeFramework(ft, s.fileOfField()); fw != "" {
+					return router{id: fid, fw: fw}, true
+				}
+			}
+			if fw, ok := s.a.fieldFWs[fid]; ok {
+				return router{id: fid, fw: fw}, true
+			}
+		}
+		// http.DefaultServeMux used by name.
+		if x, ok := e.X.(*ast.Ident); ok && s.f.imports[x.Name] == "net/http" && e.Sel.Name == "DefaultServeMux" {
+			return router{id: defaultMux, fw: NetHTTP}, true
+		}
+	case *ast.CallExpr:
+		return s.evalCall(e)
+	}
+	return router{}, false
+}
+
+// fileOfField returns the imports to interpret a struct field type with;
+// struct types are usually declared in a file with the same imports, so
+// the package's union of imports is used.
+func (s *scope) fileOfField() map[string]string {
+	all := map[string]string{}
+	for _, f := range s.p.files {
+		for k, v := range f.imports {
+			all[k] = v
+		}
+	}
+	return all
+}
+
+// constructorFW returns the framework of a router constructor call.
+func (s *scope) constructorFW(e ast.Expr) string {
+	c, ok := e.(*ast.CallExpr)
+	if !ok {
+		return ""
+	}
+	sel, ok := c.Fun.(*ast.SelectorExpr)
+	if !ok {
+		return ""
+	}
+	x, ok := sel.X.(*ast.Ident)
+	if !ok {
+		return ""
+	}
+	fw := frameworkOf(s.f.imports[x.Name])
+	name := sel.Sel.Name
+	switch {
+	case fw == NetHTTP && name == "NewServeMux",
+		fw == Chi && (name == "NewRouter" || name == "NewMux"),
+		fw == Gin && (name == "New" || name == "Default"),
+		fw == Echo && name == "New",
+		fw == Gorilla && name == "NewRouter",
+		fw == Fiber && name == "New":
+		return fw
+	}
+	return ""
+}
+
+func (s *scope) evalCall(c *ast.CallExpr) (router, bool) {
+	if fw := s.constructorFW(c); fw != "" {
+		return router{id: "new:" + s.f.rel + ":" + s.pos(c), fw: fw}, true
+	}
+	sel, ok := c.Fun.(*ast.SelectorExpr)
+	if ok {
+		if parent, ok := s.eval(sel.X); ok {
+			id := "sub:" + s.f.rel + ":" + s.pos(c)
+			switch name := sel.Sel.Name; {
+			case name == "Group" && (parent.fw == Gin || parent.fw == Echo || parent.fw == Fiber) && len(c.Args) > 0:
+				prefix, _ := s.str(c.Args[0])
+				s.mount(parent, id, prefix, s.guardsOf(c.Args[1:]), c)
+				return router{id: id, fw: parent.fw}, true
+			case name == "With" && parent.fw == Chi:
+				s.mount(parent, id, "", s.guardsOf(c.Args), c)
+				return router{id: id, fw: Chi}, true
+			case name == "Subrouter" && parent.fw == Gorilla:
+				// The parent expression is a route builder such as
+				// r.PathPrefix("/api"); its prefix is gathered from the chain.
+				root, chain := s.gorillaChain(sel.X)
+				if root.id == "" {
+					return router{}, false
+				}
+				s.mount(root, id, chain.path, nil, c)
+				return router{id: id, fw: Gorilla}, true
+			case parent.fw == Gorilla && (name == "PathPrefix" || name == "Path" || name == "Host" || name == "Methods" || name == "Schemes" || name == "Headers" || name == "Queries" || name == "NewRoute" || name == "MatcherFunc"):
+				// A gorilla route builder: keep the router it hangs off
+				// so that a later .Subrouter() can find it.
+				return parent, true
+			}
+		}
+	}
+	// A call to a function or method of this module that returns a router.
+	if key, _, ok := s.resolveCallee(c.Fun); ok {
+		if d := s.a.funcDecl(key); d != nil && d.Type.Results != nil {
+			for _, r := range d.Type.Results.List {
+				if fw := routerTypeFramework(r.Type, s.a.importsOfFunc(key)); fw != "" {
+					return router{id: "ret:" + key, fw: fw}, true
+				}
+			}
+		}
+	}
+	return router{}, false
+}
+
+// mount records child under parent.
+func (s *scope) mount(parent router, child, prefix string, guards []string, at ast.Node) {
+	s.a.g.Router(child)
+	pr := s.a.g.Router(parent.id)
+	for _, m := range pr.Mounts {
+		if m.Child == child && m.Prefix == prefix {
+			return
+		}
+	}
+	pr.Mounts = append(pr.Mounts, graph.Mount{Child: child, Prefix: prefix, Guards: guards, File: s.f.rel, Line: s.line(at)})
+}
+
+func (a *analyzer) addRoute(id string, rt graph.Route) {
+	r := a.g.Router(id)
+	r.Routes = append(r.Routes, rt)
+}
+
+// expr looks for routing calls anywhere inside an expression.
+func (s *scope) expr(e ast.Expr) {
+	ast.Inspect(e, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			c := s.child()
+			c.bindParams(n.Type, s.fnKey+"@"+s.pos(n))
+			c.block(n.Body)
+			return false
+		case *ast.CallExpr:
+			s.call(n)
+			return false
+		}
+		return true
+	})
+}
+
+// str evaluates a string constant expression: a literal, a package
+// constant or a concatenation of those.
+func (s *scope) str(e ast.Expr) (string, bool) {
+	return s.strDepth(e, 0)
+}
+
+func (s *scope) strDepth(e ast.Expr, depth int) (string, bool) {
+	if depth > 16 {
+		return "", false
+	}
+	switch e := e.(type) {
+	case *ast.BasicLit:
+		if e.Kind != token.STRING {
+			return "", false
+		}
+		v, err := strconv.Unquote(e.Value)
+		return v, err == nil
+	case *ast.ParenExpr:
+		return s.strDepth(e.X, depth+1)
+	case *ast.BinaryExpr:
+		if e.Op != token.ADD {
+			return "", false
+		}
+		l, ok1 := s.strDepth(e.X, depth+1)
+		r, ok2 := s.strDepth(e.Y, depth+1)
+		return l + r, ok1 && ok2
+	case *ast.Ident:
+		if v, ok := s.p.consts[e.Name]; ok {
+			return s.strDepth(v, depth+1)
+		}
+	}
+	return "", false
+}
+
+var httpMethods = map[string]string{
+	"Get": "GET", "Post": "POST", "Put": "PUT", "Patch": "PATCH", "Delete": "DELETE",
+	"Head": "HEAD", "Options": "OPTIONS", "Connect": "CONNECT", "Trace": "TRACE",
+	"GET": "GET", "POST": "POST", "PUT": "PUT", "PATCH": "PATCH", "DELETE": "DELETE",
+	"HEAD": "HEAD", "OPTIONS": "OPTIONS", "CONNECT": "CONNECT", "TRACE": "TRACE",
+	"Any": "ANY", "All": "ANY",
+}
+
+// call handles a call statement or expression: a route registration, a
+// mount, middleware, a router passed to a function, or a router wrapped in
+// middleware.
+func (s *scope) call(c *ast.CallExpr) {
+	handled := s.routing(c)
+	for _, arg := range c.Args {
+		if !handled {
+			s.expr(arg)
+		}
+	}
+	if sel, ok := c.Fun.(*ast.SelectorExpr); ok && !handled {
+		s.expr(sel.X)
+	}
+	if handled {
+		return
+	}
+	// A router passed to another function of the module: that function's
+	// router parameter is mounted here; if the function is a wrapper
+	// (returns a handler), its guards apply to the whole router.
+	key, recvArgs, resolved := s.resolveCallee(c.Fun)
+	kinds, _ := guard.Kinds(calleeName(c))
+	for i, arg := range c.Args {
+		r, ok := s.eval(arg)
+		if !ok {
+			continue
+		}
+		if resolved {
+			d := s.a.funcDecl(key)
+			if d != nil && paramIsRouter(d, i, s.a.importsOfFunc(key)) {
+				s.mount(r, paramID(key, i+recvArgs), "", nil, c)
+				continue
+			}
+			if d != nil && d.Type.Results != nil {
+				kinds = append(kinds, s.bodyGuards(d.Body, 2)...)
+			}
+		}
+		if len(kinds) > 0 {
+			rt := s.a.g.Router(r.id)
+			for _, k := range kinds {
+				rt.Guards = append(rt.Guards, graph.Guard{Kind: k, File: s.f.rel, Line: s.line(c)})
+			}
+		}
+	}
+	// Nested wrappers: auth(limit(mux)).
+	for _, arg := range c.Args {
+		if inner, ok := arg.(*ast.CallExpr); ok {
+			if r, ok := s.wrapped(inner, 0); ok && len(kinds) > 0 {
+				rt := s.a.g.Router(r.id)
+				for _, k := range kinds {
+					rt.Guards = append(rt.Guards, graph.Guard{Kind: k, File: s.f.rel, Line: s.line(c)})
+				}
+			}
+		}
+	}
+}
+
+// wrapped finds a router wrapped inside nested calls.
+func (s *scope) wrapped(c *ast.CallExpr, depth int) (router, bool) {
+	if depth > 8 {
+		return router{}, false
+	}
+	for _, arg := range c.Args {
+		if r, ok := s.eval(arg); ok {
+			return r, true
+		}
+		if inner, ok := arg.(*ast.CallExpr); ok {
+			if r, ok := s.wrapped(inner, depth+1); ok {
+				return r, true
+			}
+		}
+	}
+	return router{}, false
+}
+
+func paramIsRouter(d *ast.FuncDecl, i int, imports map[string]string) bool {
+	if d.Type.Params == nil {
+		return false
+	}
+	j := 0
+	for _, fld := range d.Type.Params.List {
+		n := max(1, len(fld.Names))
+		if i < j+n {
+			return routerTypeFramework(fld.Type, imports) != ""
+		}
+		j += n
+	}
+	return false
+}
+
+// resolveCallee finds the declaration a call refers to: a function of this
+// package, a method of a receiver whose type is known, a function of
+// another package of the module, or a method found by a unique name.
+func (s *scope) resolveCallee(fun ast.Expr) (key string, recvArgs int, ok bool) {
+	switch f := fun.(type) {
+	case *ast.Ident:
+		if _, ok := s.p.funcs[f.Name]; ok {
+			return s.p.dir + "|" + s.p.name + "|" + f.Name, 0, true
+		}
+	case *ast.SelectorExpr:
+		if x, isIdent := f.X.(*ast.Ident); isIdent {
+			if typ, ok := s.types[x.Name]; ok {
+				if _, ok := s.p.funcs[typ+"."+f.Sel.Name]; ok {
+					return s.p.dir + "|" + s.p.name + "|" + typ + "." + f.Sel.Name, 0, true
+				}
+			}
+			if ip, ok := s.f.imports[x.Name]; ok {
+				if p := s.a.pkgByImport(ip); p != nil {
+					if _, ok := p.funcs[f.Sel.Name]; ok {
+						return p.dir + "|" + p.name + "|" + f.Sel.Name, 0, true
+					}
+				}
+				return "", 0, false
+			}
+		}
+		// A method on a value of unknown type: resolve by a unique method
+		// name in the package the receiver expression comes from.
+		p := s.p
+		if root := rootIdent(f.X); root != "" {
+			if ip, ok := s.f.imports[root]; ok {
+				p = s.a.pkgByImport(ip)
+			}
+		}
+		if p != nil && len(p.methods[f.Sel.Name]) == 1 {
+			return p.dir + "|" + p.name + "|" + p.methods[f.Sel.Name][0], 0, true
+		}
+	}
+	return "", 0, false
+}
+
+func rootIdent(e ast.Expr) string {
+	for i := 0; i < 32; i++ {
+		switch t := e.(type) {
+		case *ast.Ident:
+			return t.Name
+		case *ast.SelectorExpr:
+			e = t.X
+		case *ast.CallExpr:
+			e = t.Fun
+		default:
+			return ""
+		}
+	}
+	return ""
+}
+
+// pkgByImport maps an import path of one of the scanned modules to its
+// package.
+func (a *analyzer) pkgByImport(ip string) *pkg {
+	for _, m := range a.modules {
+		if ip != m.Path && !strings.HasPrefix(ip, m.Path+"/") {
+			continue
+		}
+		dir := strings.TrimPrefix(strings.TrimPrefix(ip, m.Path), "/")
+		if m.Dir != "." && m.Dir != "" {
+			dir = strings.TrimSuffix(m.Dir+"/"+dir, "/")
+		}
+		if dir == "" {
+			dir = "."
+		}
+		for _, p := range a.pkgs {
+			if p.dir == dir {
+				return p
+			}
+		}
+	}
+	return nil
+}
+
+func (a *analyzer) splitKey(key string) (*pkg, string) {
+	parts := strings.SplitN(key, "|", 3)
+	if len(parts) != 3 {
+		return nil, ""
+	}
+	return a.pkgs[parts[0]+"|"+parts[1]], parts[2]
+}
+
+func (a *analyzer) funcDecl(key string) *ast.FuncDecl {
+	p, name := a.splitKey(key)
+	if p == nil {
+		return nil
+	}
+	return p.funcs[name]
+}
+
+func (a *analyzer) importsOfFunc(key string) map[string]string {
+	p, name := a.splitKey(key)
+	if p == nil {
+		return nil
+	}
+	d := p.funcs[name]
+	for _, f := range p.files {
+		if d != nil && f.ast.Pos() <= d.Pos() && d.End() <= f.ast.End() {
+			return f.imports
+		}
+	}
+	return nil
+}
+
+// route adds a route to r.
+func (s *scope) route(r router, method, pattern string, handler ast.Expr, mw []ast.Expr, at ast.Node) {
+	guards := s.guardsOf(mw)
+	var without []string
+	hg, hw := s.handlerGuards(handler, 0)
+	guards = append(guards, hg...)
+	without = append(without, hw...)
+	s.a.addRoute(r.id, graph.Route{
+		Method:    method,
+		Path:      graph.Params(pattern),
+		File:      s.f.rel,
+		Line:      s.line(at),
+		Handler:   handlerName(handler),
+		Framework: r.fw,
+		Guards:    guards,
+		Without:   without,
+	})
+}
+
+func handlerName(e ast.Expr) string {
+	for i := 0; i < 16 && e != nil; i++ {
+		c, ok := e.(*ast.CallExpr)
+		if !ok || len(c.Args) == 0 {
+			break
+		}
+		// http.HandlerFunc(h), auth(h), tollbooth.LimitFuncHandler(lmt, h):
+		// the handler is the last argument.
+		e = c.Args[len(c.Args)-1]
+	}
+	if e == nil {
+		return ""
+	}
+	if _, ok := e.(*ast.FuncLit); ok {
+		return "(anonymous)"
+	}
+	return exprString(e)
+}
+
+// guardsOf classifies middleware expressions.
+func (s *scope) guardsOf(mws []ast.Expr) []string {
+	var out []string
+	for _, m := range mws {
+		g, _ := s.handlerGuards(m, 0)
+		out = append(out, g...)
+	}
+	return out
+}
+
+// handlerGuards returns the guards a handler or middleware expression
+// carries: by the names of wrappers and middleware, and by the checks its
+// body makes.
+func (s *scope) handlerGuards(e ast.Expr, depth int) (adds, cancels []string) {
+	if e == nil || depth > 4 {
+		return nil, nil
+	}
+	switch t := e.(type) {
+	case *ast.ParenExpr:
+		return s.handlerGuards(t.X, depth+1)
+	case *ast.FuncLit:
+		return s.bodyGuards(t.Body, 2), nil
+	case *ast.Ident, *ast.SelectorExpr:
+		adds, cancels = guard.Kinds(exprString(t))
+		if key, _, ok := s.resolveCallee(t); ok {
+			if d := s.a.funcDecl(key); d != nil {
+				adds = append(adds, s.a.bodyGuardsOf(key, d, 2)...)
+			}
+		}
+		return adds, cancels
+	case *ast.CallExpr:
+		adds, cancels = guard.Kinds(calleeName(t))
+		if key, _, ok := s.resolveCallee(t.Fun); ok {
+			if d := s.a.funcDecl(key); d != nil {
+				adds = append(adds, s.a.bodyGuardsOf(key, d, 2)...)
+			}
+		}
+		for _, arg := range t.Args {
+			a, c := s.handlerGuards(arg, depth+1)
+			adds, cancels = append(adds, a...), append(cancels, c...)
+		}
+		return adds, cancels
+	}
+	return nil, nil
+}
+
+// bodyGuardsOf memoises the guards found in a declared function's body.
+func (a *analyzer) bodyGuardsOf(key string, d *ast.FuncDecl, depth int) []string {
+	if d.Body == nil {
+		return nil
+	}
+	if g, ok := a.bodyCache[key]; ok {
+		return g
+	}
+	a.bodyCache[key] = nil // breaks recursion
+	p, _ := a.splitKey(key)
+	var f *file
+	for _, pf := range p.files {
+		if pf.ast.Pos() <= d.Pos() && d.End() <= pf.ast.End() {
+			f = pf
+		}
+	}
+	if f == nil {
+		return nil
+	}
+	sc := &scope{a: a, p: p, f: f, fnKey: key, vars: map[string]router{}, types: map[string]string{}}
+	if d.Recv != nil {
+		for _, fld := range d.Recv.List {
+			for _, n := range fld.Names {
+				sc.types[n.Name] = recvType(fld.Type)
+			}
+		}
+	}
+	g := sc.bodyGuards(d.Body, depth)
+	a.bodyCache[key] = g
+	return g
+}
+
+// bodyGuards looks at the calls a function body makes: a call whose name
+// says it checks something (ConstructEvent, hmac.Equal, limiter.Allow,
+// requireAuth) counts, and calls to the module's own functions are
+// followed a little way.
+func (s *scope) bodyGuards(body *ast.BlockStmt, depth int) []string {
+	if body == nil {
+		return nil
+	}
+	var out []string
+	ast.Inspect(body, func(n ast.Node) bool {
+		c, ok := n.(*ast.CallExpr)
+		if !ok {
+			return true
+		}
+		name := calleeName(c)
+		if k, _ := guard.Kinds(name); len(k) > 0 {
+			out = append(out, k...)
+		}
+		if name == "r.BasicAuth" || strings.HasSuffix(name, ".BasicAuth") {
+			out = append(out, evidence.GuardAuth)
+		}
+		if depth > 0 {
+			if key, _, ok := s.resolveCallee(c.Fun); ok {
+				if d := s.a.funcDecl(key); d != nil {
+					out = append(out, s.a.bodyGuardsOf(key, d, depth-1)...)
+				}
+			}
+		}
+		return true
+	})
+	return out
+}

@@ -1,0 +1,260 @@
+// Package graph is the language-neutral shape route extractors fill in:
+// routers (an app, a blueprint, a chi sub-router, an Express Router) that
+// register routes, carry guards and are mounted into one another under a
+// prefix. Flatten walks the mounts from every root and yields each route with
+// its full path and every guard that applies to it, wherever it was applied.
+package graph
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/threatmap/threatmap/evidence"
+)
+
+// Guard is a protection applied at router or mount level.
+type Guard struct {
+	Kind string
+	// Ordered guards apply only to routes and mounts registered after them
+	// in the same file, as Express app.use and gin's Use do.
+	Ordered bool
+	File    string
+	Line    int
+}
+
+// Route is one registration on a router, before prefixes are joined.
+type Route struct {
+	Method    string
+	Path      string
+	File      string
+	Line      int
+	Handler   string
+	Framework string
+	Guards    []string
+	// Without lists guards the route opts out of, such as csrf_exempt or
+	// SkipThrottle, which cancel a guard inherited from the router.
+	Without []string
+	Tags    []string
+}
+
+// Mount attaches router Child under router Parent at Prefix.
+type Mount struct {
+	Child  string
+	Prefix string
+	// Replace means Prefix replaces the child's own prefix, as Flask's
+	// register_blueprint(url_prefix=...) does, instead of being joined to it.
+	Replace bool
+	Guards  []string
+	File    string
+	Line    int
+}
+
+// Router is anything routes are registered on.
+type Router struct {
+	ID     string
+	Prefix string
+	Guards []Guard
+	// Without lists guards cancelled for every route of this router.
+	Without []string
+	Routes  []Route
+	Mounts  []Mount
+	// Child marks a router that only makes sense mounted (a Flask
+	// blueprint, an Express Router); it is still reported on its own when
+	// nothing mounts it, since its routes are in the code.
+	Child bool
+}
+
+// Graph holds routers by ID.
+type Graph struct {
+	routers map[string]*Router
+	order   []string
+}
+
+// New returns an empty graph.
+func New() *Graph { return &Graph{routers: map[string]*Router{}} }
+
+// Router returns the router with this ID, creating it on first use.
+func (g *Graph) Router(id string) *Router {
+	if r, ok := g.routers[id]; ok {
+		return r
+	}
+	r := &Router{ID: id}
+	g.routers[id] = r
+	g.order = append(g.order, id)
+	return r
+}
+
+// Lookup returns the router with this ID, if any.
+func (g *Graph) Lookup(id string) (*Router, bool) {
+	r, ok := g.routers[id]
+	return r, ok
+}
+
+// Rename moves every reference to router from onto router to, merging the
+// two. Linkers use it when a symbol in one file turns out to be a router
+// defined in another.
+func (g *Graph) Alias(from, to string) {
+	if from == to {
+		return
+	}
+	src, ok := g.routers[from]
+	if !ok {
+		return
+	}
+	dst := g.Router(to)
+	dst.Guards = append(dst.Guards, src.Guards...)
+	dst.Without = append(dst.Without, src.Without...)
+	dst.Routes = append(dst.Routes, src.Routes...)
+	dst.Mounts = append(dst.Mounts, src.Mounts...)
+	if dst.Prefix == "" {
+		dst.Prefix = src.Prefix
+	}
+	dst.Child = dst.Child || src.Child
+	delete(g.routers, from)
+	g.order = slices.DeleteFunc(g.order, func(id string) bool { return id == from })
+	for _, r := range g.routers {
+		for i := range r.Mounts {
+			if r.Mounts[i].Child == from {
+				r.Mounts[i].Child = to
+			}
+		}
+	}
+}
+
+// maxDepth bounds mount nesting so that a cycle or a pathological input
+// cannot blow the stack.
+const maxDepth = 32
+
+// Flatten returns every route with its prefixes joined and guards merged.
+// Routers that are mounted somewhere are reached through their parents;
+// the rest are roots.
+func (g *Graph) Flatten() []evidence.Route {
+	mounted := map[string]bool{}
+	for _, id := range g.order {
+		for _, m := range g.routers[id].Mounts {
+			if _, ok := g.routers[m.Child]; ok && m.Child != id {
+				mounted[m.Child] = true
+			}
+		}
+	}
+	var out []evidence.Route
+	for _, id := range g.order {
+		if mounted[id] {
+			continue
+		}
+		r := g.routers[id]
+		g.walk(r, r.Prefix, nil, nil, map[string]bool{}, 0, &out)
+	}
+	// A set of routers that only mount each other has no root; report
+	// their routes from each of them so nothing is lost.
+	reached := map[string]bool{}
+	for _, id := range g.order {
+		if !mounted[id] {
+			g.reach(id, reached, 0)
+		}
+	}
+	for _, id := range g.order {
+		if !reached[id] {
+			r := g.routers[id]
+			g.walk(r, r.Prefix, nil, nil, map[string]bool{id: true}, maxDepth-1, &out)
+		}
+	}
+	return out
+}
+
+func (g *Graph) reach(id string, seen map[string]bool, depth int) {
+	if seen[id] || depth > maxDepth {
+		return
+	}
+	seen[id] = true
+	for _, m := range g.routers[id].Mounts {
+		if _, ok := g.routers[m.Child]; ok {
+			g.reach(m.Child, seen, depth+1)
+		}
+	}
+}
+
+func (g *Graph) walk(r *Router, prefix string, inherited, without []string, stack map[string]bool, depth int, out *[]evidence.Route) {
+	if depth > maxDepth || stack[r.ID] {
+		return
+	}
+	stack[r.ID] = true
+	defer delete(stack, r.ID)
+	without = append(slices.Clone(without), r.Without...)
+	applies := func(file string, line int) []string {
+		gs := slices.Clone(inherited)
+		for _, gd := range r.Guards {
+			if gd.Ordered && gd.File == file && line <= gd.Line {
+				continue
+			}
+			gs = append(gs, gd.Kind)
+		}
+		return gs
+	}
+	for _, rt := range r.Routes {
+		guards := append(applies(rt.File, rt.Line), rt.Guards...)
+		guards = removeAll(guards, append(slices.Clone(without), rt.Without...))
+		*out = append(*out, evidence.Route{
+			Method:    strings.ToUpper(rt.Method),
+			Path:      Join(prefix, rt.Path),
+			File:      rt.File,
+			Line:      rt.Line,
+			Framework: rt.Framework,
+			Handler:   rt.Handler,
+			Guards:    Canonical(guards),
+			Tags:      rt.Tags,
+		})
+	}
+	for _, m := range r.Mounts {
+		child, ok := g.routers[m.Child]
+		if !ok || child.ID == r.ID {
+			continue
+		}
+		childPrefix := Join(Join(prefix, m.Prefix), child.Prefix)
+		if m.Replace && m.Prefix != "" {
+			childPrefix = Join(prefix, m.Prefix)
+		}
+		guards := append(applies(m.File, m.Line), m.Guards...)
+		g.walk(child, childPrefix, guards, without, stack, depth+1, out)
+	}
+}
+
+func removeAll(list, drop []string) []string {
+	return slices.DeleteFunc(list, func(s string) bool { return slices.Contains(drop, s) })
+}
+
+// guardOrder is the order guards are listed in output.
+var guardOrder = []string{evidence.GuardAuth, evidence.GuardRateLimit, evidence.GuardSignature, evidence.GuardIPAllowlist, evidence.GuardCSRF}
+
+// Canonical de-duplicates guards and puts them in a fixed order; it never
+// returns nil, so JSON output always has an array.
+func Canonical(guards []string) []string {
+	out := []string{}
+	for _, g := range guardOrder {
+		if slices.Contains(guards, g) {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// Join joins two URL path pieces with exactly one slash between them and a
+// leading slash, keeping a trailing slash only when the last piece has one.
+func Join(a, b string) string {
+	switch {
+	case a == "" && b == "":
+		return "/"
+	case b == "":
+		return lead(a)
+	case a == "":
+		return lead(b)
+	}
+	return lead(strings.TrimSuffix(a, "/") + "/" + strings.TrimPrefix(b, "/"))
+}
+
+func lead(p string) string {
+	if !strings.HasPrefix(p, "/") {
+		return "/" + p
+	}
+	return p
+}

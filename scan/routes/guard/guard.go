@@ -1,0 +1,152 @@
+// Package guard tells from a name what kind of protection a middleware,
+// decorator, dependency or call provides: login_required and JwtAuthGuard
+// authenticate, limiter.limit and httprate.LimitByIP rate-limit,
+// stripe.Webhook.construct_event and hmac.Equal verify a signature, and so
+// on. Every language extractor shares it so that the vocabulary is one.
+package guard
+
+import (
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/threatmap/threatmap/evidence"
+)
+
+// Words splits an identifier or dotted expression into lower-case words at
+// punctuation, underscores and camel-case boundaries: "JwtAuthGuard" gives
+// jwt auth guard, "limiter.limit" gives limiter limit, "HTTPRateLimit" gives
+// http rate limit.
+func Words(name string) []string {
+	var words []string
+	var cur []rune
+	flush := func() {
+		if len(cur) > 0 {
+			words = append(words, strings.ToLower(string(cur)))
+			cur = cur[:0]
+		}
+	}
+	rs := []rune(name)
+	for i, r := range rs {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			flush()
+			continue
+		}
+		if unicode.IsUpper(r) && len(cur) > 0 {
+			prevLower := unicode.IsLower(rs[i-1]) || unicode.IsDigit(rs[i-1])
+			nextLower := i+1 < len(rs) && unicode.IsLower(rs[i+1])
+			if prevLower || (unicode.IsUpper(rs[i-1]) && nextLower) {
+				flush()
+			}
+		}
+		cur = append(cur, r)
+	}
+	flush()
+	return words
+}
+
+var authWords = []string{
+	"auth", "authn", "authz", "authenticate", "authenticated", "authentication",
+	"authorize", "authorized", "authorization", "login", "jwt", "bearer",
+	"passport", "jwtauth", "requireauth", "loginrequired", "oauth", "oauth2", "oidc", "apikey", "basicauth", "staff",
+	"superuser", "logged", "loggedin", "currentuser", "getserversession",
+}
+
+var rateWords = []string{"ratelimit", "ratelimiter", "limiter", "throttle", "throttler", "throttled", "throttling", "slowdown", "tollbooth", "httprate", "slowapi"}
+
+var ipWords = []string{"allowlist", "whitelist", "allowlisted", "whitelisted", "ipfilter", "ipallowlist", "ipwhitelist", "iprestriction", "allowedips", "trustedips"}
+
+var csrfWords = []string{"csrf", "xsrf", "csurf", "nosurf"}
+
+var negWords = []string{"exempt", "skip", "public", "noauth", "anonymous", "allowany", "allowanonymous", "unauthenticated", "insecure"}
+
+// Kinds returns the guard kinds a name denotes and the kinds it cancels
+// (csrf_exempt cancels csrf; SkipThrottle cancels rate-limit; a bare Public
+// decorator cancels auth).
+func Kinds(name string) (adds, cancels []string) {
+	ws := Words(name)
+	if len(ws) == 0 {
+		return nil, nil
+	}
+	has := func(list ...string) bool {
+		for _, w := range ws {
+			if slices.Contains(list, w) {
+				return true
+			}
+		}
+		return false
+	}
+	// Joined neighbours catch split compounds: rate_limit, api_key,
+	// allow_list, current_user, login_required.
+	pairs := make([]string, 0, len(ws))
+	for i := 0; i+1 < len(ws); i++ {
+		pairs = append(pairs, ws[i]+ws[i+1])
+	}
+	hasPair := func(list ...string) bool {
+		for _, p := range pairs {
+			if slices.Contains(list, p) {
+				return true
+			}
+		}
+		return false
+	}
+	var kinds []string
+	add := func(k string) {
+		if !slices.Contains(kinds, k) {
+			kinds = append(kinds, k)
+		}
+	}
+	if has(authWords...) || hasPair("apikey", "currentuser", "loggedin", "basicauth", "requireuser", "userrequired", "tokenrequired", "requiretoken", "verifytoken", "checktoken", "validatetoken", "requiresession", "sessionrequired", "requirelogin", "ensureauthenticated", "isauthenticated") ||
+		(has("session") && has("require", "required", "verify", "check", "middleware", "validate")) ||
+		(has("token") && has("require", "required", "verify", "check", "validate", "middleware")) ||
+		has("roles", "role", "permission", "permissions") && has("require", "required", "guard", "check") {
+		add(evidence.GuardAuth)
+	}
+	if has(rateWords...) || hasPair("ratelimit", "ratelimiter", "ratelimited", "limitby", "limitbyip", "limithandler", "limitmiddleware") ||
+		(has("limit") && len(ws) <= 2 && !has("size", "body", "length", "upload", "max", "page", "query", "offset", "request", "bytes", "read")) ||
+		(has("rate") && has("new", "limit", "limiter", "every")) {
+		add(evidence.GuardRateLimit)
+	}
+	if has("signature", "signatures", "hmac", "constructevent", "webhooksignature") || hasPair("constructevent", "comparedigest", "timingsafe", "validatepayload", "isvalidrequest", "secretsverifier", "signatureverifier", "verifywebhook", "webhookverify", "verifyrequest") ||
+		(has("verify", "validate", "check") && has("webhook", "stripe", "github", "slack", "signed")) {
+		add(evidence.GuardSignature)
+	}
+	if has(ipWords...) || hasPair("allowlist", "whitelist", "ipfilter", "allowedips", "trustedips", "ipallowed", "ipallow", "allowip", "allowedip", "iprestrict", "restrictip", "checkip", "ipcheck", "trustedproxy") {
+		add(evidence.GuardIPAllowlist)
+	}
+	if has(csrfWords...) {
+		add(evidence.GuardCSRF)
+	}
+	// A NestJS-style guard that is nothing else (ApiKeyGuard, RolesGuard,
+	// UserGuard) is an authentication or authorisation guard.
+	if len(kinds) == 0 && has("guard", "guarded") {
+		add(evidence.GuardAuth)
+	}
+	if has(negWords...) || hasPair("nologin", "loginnot", "allowall") {
+		switch {
+		case len(kinds) > 0:
+			return nil, kinds
+		case has("public", "anonymous", "allowany", "allowanonymous", "unauthenticated", "noauth"):
+			return nil, []string{evidence.GuardAuth}
+		}
+		return nil, nil
+	}
+	return kinds, nil
+}
+
+// Property maps a guard kind to the evidence property it confirms.
+func Property(kind string) evidence.Property {
+	switch kind {
+	case evidence.GuardAuth:
+		return evidence.Authentication
+	case evidence.GuardRateLimit:
+		return evidence.RateLimited
+	case evidence.GuardSignature:
+		return evidence.SignatureVerified
+	case evidence.GuardIPAllowlist:
+		return evidence.IPAllowlisted
+	case evidence.GuardCSRF:
+		return evidence.CSRFProtected
+	}
+	return ""
+}

@@ -1,0 +1,722 @@
+package pysrc
+
+import (
+	"slices"
+	"strings"
+
+	sitter "github.com/smacker/go-tree-sitter"
+
+	"github.com/threatmap/threatmap/evidence"
+	"github.com/threatmap/threatmap/scan/routes/graph"
+	"github.com/threatmap/threatmap/scan/routes/guard"
+)
+
+// routerRef is a router a name denotes.
+type routerRef struct {
+	id string
+	fw string
+}
+
+// constructors maps a router constructor to its framework.
+var constructors = map[string]string{
+	"Flask": Flask, "Blueprint": Flask, "flask.Flask": Flask, "flask.Blueprint": Flask,
+	"FastAPI": FastAPI, "APIRouter": FastAPI, "fastapi.FastAPI": FastAPI, "fastapi.APIRouter": FastAPI,
+}
+
+var routeMethods = map[string]string{
+	"get": "GET", "post": "POST", "put": "PUT", "patch": "PATCH", "delete": "DELETE",
+	"head": "HEAD", "options": "OPTIONS", "trace": "TRACE",
+}
+
+func routerID(module, name string) string { return "py:" + module + ":" + name }
+
+// lookup resolves a receiver expression (app, bp, users.bp, an imported
+// name) to a router.
+func (x *extractor) lookup(m *module, n *sitter.Node) (routerRef, bool) {
+	if n == nil {
+		return routerRef{}, false
+	}
+	switch n.Type() {
+	case "identifier":
+		name := m.text(n)
+		if fw, ok := x.routerFW(m.name, name); ok {
+			return routerRef{id: routerID(m.name, name), fw: fw}, true
+		}
+		if ref, ok := m.imports[name]; ok && ref.name != "" && ref.module != "" {
+			if fw, ok := x.routerFW(ref.module, ref.name); ok {
+				return routerRef{id: routerID(ref.module, ref.name), fw: fw}, true
+			}
+		}
+	case "attribute":
+		obj := n.ChildByFieldName("object")
+		attr := m.text(n.ChildByFieldName("attribute"))
+		if obj != nil && obj.Type() == "identifier" {
+			if ref, ok := m.imports[m.text(obj)]; ok && ref.name == "" && ref.module != "" {
+				if fw, ok := x.routerFW(ref.module, attr); ok {
+					return routerRef{id: routerID(ref.module, attr), fw: fw}, true
+				}
+			}
+		}
+	}
+	return routerRef{}, false
+}
+
+// routerFW tells whether module defines a router called name.
+func (x *extractor) routerFW(module, name string) (string, bool) {
+	m := x.mods[module]
+	if m == nil {
+		return "", false
+	}
+	fw, ok := m.routers()[name]
+	return fw, ok
+}
+
+// routers lists the module's router variables; computed on first use.
+func (m *module) routers() map[string]string {
+	if m.routerVars != nil {
+		return m.routerVars
+	}
+	m.routerVars = map[string]string{}
+	walk(m.root, func(n *sitter.Node) bool {
+		if n.Type() != "assignment" {
+			return true
+		}
+		left, right := n.ChildByFieldName("left"), n.ChildByFieldName("right")
+		if left == nil || right == nil || right.Type() != "call" {
+			return true
+		}
+		if fw, ok := constructors[m.text(right.ChildByFieldName("function"))]; ok {
+			m.routerVars[m.text(left)] = fw
+		}
+		return true
+	})
+	return m.routerVars
+}
+
+// kwarg returns a call's keyword argument value.
+func (m *module) kwarg(call *sitter.Node, name string) *sitter.Node {
+	args := call.ChildByFieldName("arguments")
+	if args == nil {
+		return nil
+	}
+	for i := 0; i < int(args.NamedChildCount()); i++ {
+		a := args.NamedChild(i)
+		if a.Type() == "keyword_argument" && m.text(a.ChildByFieldName("name")) == name {
+			return a.ChildByFieldName("value")
+		}
+	}
+	return nil
+}
+
+// posarg returns a call's i-th positional argument.
+func posarg(call *sitter.Node, i int) *sitter.Node {
+	args := call.ChildByFieldName("arguments")
+	if args == nil {
+		return nil
+	}
+	k := 0
+	for j := 0; j < int(args.NamedChildCount()); j++ {
+		a := args.NamedChild(j)
+		if a.Type() == "keyword_argument" || a.Type() == "comment" || a.Type() == "list_splat" || a.Type() == "dictionary_splat" {
+			continue
+		}
+		if k == i {
+			return a
+		}
+		k++
+	}
+	return nil
+}
+
+// dependencyGuards reads dependencies=[Depends(a), Security(b)].
+func (m *module) dependencyGuards(list *sitter.Node) []string {
+	if list == nil {
+		return nil
+	}
+	var out []string
+	walk(list, func(n *sitter.Node) bool {
+		if n.Type() == "call" {
+			fn := m.text(n.ChildByFieldName("function"))
+			if fn == "Depends" || fn == "Security" || strings.HasSuffix(fn, ".Depends") || strings.HasSuffix(fn, ".Security") {
+				if a := posarg(n, 0); a != nil {
+					k, _ := guard.Kinds(m.text(a))
+					out = append(out, k...)
+				}
+				return false
+			}
+		}
+		return true
+	})
+	return out
+}
+
+// analyze reads one module's registrations.
+func (x *extractor) analyze(m *module) {
+	// Routers are created with their own prefix and dependencies.
+	for name, fw := range m.routers() {
+		r := x.g.Router(routerID(m.name, name))
+		_ = fw
+		walk(m.root, func(n *sitter.Node) bool {
+			if n.Type() != "assignment" || m.text(n.ChildByFieldName("left")) != name {
+				return true
+			}
+			call := n.ChildByFieldName("right")
+			if call == nil || call.Type() != "call" {
+				return true
+			}
+			ctor := m.text(call.ChildByFieldName("function"))
+			if !strings.HasSuffix(ctor, "Blueprint") && !strings.HasSuffix(ctor, "APIRouter") {
+				return true
+			}
+			r.Child = true
+			prefixArg := "url_prefix"
+			if strings.HasSuffix(ctor, "APIRouter") {
+				prefixArg = "prefix"
+			}
+			if v, ok := m.stringValue(m.kwarg(call, prefixArg), x.consts); ok {
+				r.Prefix = v
+			}
+			for _, k := range m.dependencyGuards(m.kwarg(call, "dependencies")) {
+				r.Guards = append(r.Guards, graph.Guard{Kind: k, File: m.rel, Line: line(call)})
+			}
+			return true
+		})
+		// FastAPI(dependencies=[...]) applies to the whole app.
+		walk(m.root, func(n *sitter.Node) bool {
+			if n.Type() == "assignment" && m.text(n.ChildByFieldName("left")) == name {
+				if call := n.ChildByFieldName("right"); call != nil && call.Type() == "call" && strings.HasSuffix(m.text(call.ChildByFieldName("function")), "FastAPI") {
+					for _, k := range m.dependencyGuards(m.kwarg(call, "dependencies")) {
+						r.Guards = append(r.Guards, graph.Guard{Kind: k, File: m.rel, Line: line(call)})
+					}
+				}
+			}
+			return true
+		})
+	}
+	walk(m.root, func(n *sitter.Node) bool {
+		if x.ctx.Err() != nil {
+			return false
+		}
+		switch n.Type() {
+		case "decorated_definition":
+			x.decorated(m, n)
+			return true
+		case "call":
+			x.call(m, n)
+			return true
+		case "assignment", "augmented_assignment":
+			left := n.ChildByFieldName("left")
+			if left != nil && m.text(left) == "urlpatterns" {
+				x.django(m, routerDjango(m.name), n.ChildByFieldName("right"))
+				return false
+			}
+		}
+		return true
+	})
+}
+
+func routerDjango(module string) string { return "dj:" + module }
+
+// decorated handles a function with decorators: route decorators register
+// it; the others may be guards.
+func (x *extractor) decorated(m *module, n *sitter.Node) {
+	def := n.ChildByFieldName("definition")
+	if def == nil || def.Type() != "function_definition" {
+		return
+	}
+	type reg struct {
+		r       routerRef
+		methods []string
+		path    string
+		line    int
+		deps    []string
+	}
+	var regs []reg
+	var decoGuards, decoCancels []string
+	for i := 0; i < int(n.NamedChildCount()); i++ {
+		d := n.NamedChild(i)
+		if d.Type() != "decorator" || d.NamedChildCount() == 0 {
+			continue
+		}
+		e := d.NamedChild(0)
+		if e.Type() == "attribute" {
+			// @bp.before_request guards every route of bp.
+			attr := m.text(e.ChildByFieldName("attribute"))
+			if attr == "before_request" || attr == "before_app_request" {
+				if r, ok := x.lookupOrGuess(m, e.ChildByFieldName("object"), "route"); ok {
+					adds := x.funcGuards(m, def, 2)
+					k, _ := guard.Kinds(m.text(def.ChildByFieldName("name")))
+					x.routerGuards(r, append(adds, k...), m, d)
+				}
+				continue
+			}
+		}
+		if e.Type() == "call" {
+			fn := e.ChildByFieldName("function")
+			if fn != nil && fn.Type() == "attribute" {
+				attr := m.text(fn.ChildByFieldName("attribute"))
+				p, pathOK := m.stringValue(posarg(e, 0), x.consts)
+				if pk := m.kwarg(e, "path"); !pathOK && pk != nil {
+					p, pathOK = m.stringValue(pk, x.consts)
+				}
+				method, isMethod := routeMethods[attr]
+				if pathOK && (attr == "route" || attr == "api_route" || isMethod) && (p == "" || strings.HasPrefix(p, "/")) {
+					if r, ok := x.lookupOrGuess(m, fn.ChildByFieldName("object"), attr); ok {
+						methods := []string{method}
+						if !isMethod {
+							methods = m.methodsKwarg(e)
+						}
+						regs = append(regs, reg{r: r, methods: methods, path: p, line: line(d), deps: m.dependencyGuards(m.kwarg(e, "dependencies"))})
+						continue
+					}
+				}
+			}
+		}
+		adds, cancels := guard.Kinds(strings.TrimPrefix(m.text(d), "@"))
+		decoGuards = append(decoGuards, adds...)
+		decoCancels = append(decoCancels, cancels...)
+	}
+	if len(regs) == 0 {
+		return
+	}
+	fg := x.funcGuards(m, def, 2)
+	name := m.text(def.ChildByFieldName("name"))
+	for _, rg := range regs {
+		for _, meth := range rg.methods {
+			x.addRoute(rg.r.id, graph.Route{
+				Method: meth, Path: graph.Params(rg.path), File: m.rel, Line: rg.line, Handler: name, Framework: rg.r.fw,
+				Guards: slices.Concat(decoGuards, fg, rg.deps), Without: decoCancels,
+			})
+		}
+	}
+}
+
+// lookupOrGuess resolves a route decorator's receiver. A receiver the
+// scanner cannot trace (an app passed into a function, current_app) is
+// still a router: a decorator like @x.route("/path") is unmistakable.
+func (x *extractor) lookupOrGuess(m *module, obj *sitter.Node, attr string) (routerRef, bool) {
+	if r, ok := x.lookup(m, obj); ok {
+		return r, true
+	}
+	if obj == nil || (obj.Type() != "identifier" && obj.Type() != "attribute") {
+		return routerRef{}, false
+	}
+	fw := Flask
+	if m.importsModule("fastapi") || attr == "api_route" {
+		fw = FastAPI
+	} else if !m.importsModule("flask") && attr != "route" {
+		return routerRef{}, false
+	}
+	return routerRef{id: routerID(m.name, m.text(obj)), fw: fw}, true
+}
+
+func (m *module) importsModule(name string) bool {
+	s := string(m.src)
+	return strings.Contains(s, "from "+name) || strings.Contains(s, "import "+name)
+}
+
+// methodsKwarg reads methods=["GET", "POST"]; Flask's default is GET.
+func (m *module) methodsKwarg(call *sitter.Node) []string {
+	v := m.kwarg(call, "methods")
+	if v == nil {
+		return []string{"GET"}
+	}
+	var out []string
+	walk(v, func(n *sitter.Node) bool {
+		if n.Type() == "string" {
+			if s, ok := m.stringValue(n, nil); ok {
+				out = append(out, strings.ToUpper(s))
+			}
+			return false
+		}
+		return true
+	})
+	if len(out) == 0 {
+		return []string{"ANY"}
+	}
+	return out
+}
+
+func (x *extractor) addRoute(id string, rt graph.Route) {
+	r := x.g.Router(id)
+	r.Routes = append(r.Routes, rt)
+}
+
+func (x *extractor) routerGuards(r routerRef, kinds []string, m *module, at *sitter.Node) {
+	rt := x.g.Router(r.id)
+	for _, k := range kinds {
+		rt.Guards = append(rt.Guards, graph.Guard{Kind: k, File: m.rel, Line: line(at)})
+	}
+}
+
+// funcGuards reads a handler: Depends(...) in its parameters and the checks
+// its body makes, following calls into the scanned modules a little way.
+func (x *extractor) funcGuards(m *module, def *sitter.Node, depth int) []string {
+	var out []string
+	if params := def.ChildByFieldName("parameters"); params != nil {
+		out = append(out, m.dependencyGuards(params)...)
+	}
+	body := def.ChildByFieldName("body")
+	if body == nil {
+		return out
+	}
+	walk(body, func(n *sitter.Node) bool {
+		switch n.Type() {
+		case "function_definition", "class_definition":
+			return false
+		case "attribute":
+			if t := m.text(n); strings.HasSuffix(t, ".is_authenticated") {
+				out = append(out, evidence.GuardAuth)
+			}
+		case "call":
+			fn := n.ChildByFieldName("function")
+			name := m.text(fn)
+			k, _ := guard.Kinds(name)
+			out = append(out, k...)
+			if depth > 0 && fn != nil {
+				if tm, td := x.resolveFunc(m, fn); td != nil {
+					out = append(out, x.funcGuards(tm, td, depth-1)...)
+				}
+			}
+		}
+		return true
+	})
+	return out
+}
+
+// resolveFunc finds the definition of a called function in the scanned
+// modules.
+func (x *extractor) resolveFunc(m *module, fn *sitter.Node) (*module, *sitter.Node) {
+	switch fn.Type() {
+	case "identifier":
+		name := m.text(fn)
+		if d, ok := m.funcs[name]; ok {
+			return m, d
+		}
+		if ref, ok := m.imports[name]; ok && ref.name != "" {
+			if tm := x.mods[ref.module]; tm != nil {
+				if d, ok := tm.funcs[ref.name]; ok {
+					return tm, d
+				}
+			}
+		}
+	case "attribute":
+		obj := fn.ChildByFieldName("object")
+		attr := m.text(fn.ChildByFieldName("attribute"))
+		if obj != nil && obj.Type() == "identifier" {
+			if ref, ok := m.imports[m.text(obj)]; ok && ref.name == "" {
+				if tm := x.mods[ref.module]; tm != nil {
+					if d, ok := tm.funcs[attr]; ok {
+						return tm, d
+					}
+				}
+			}
+		}
+	}
+	return nil, nil
+}
+
+// call handles registration calls: register_blueprint, include_router,
+// mount, add_url_rule, add_api_route, before_request, add_middleware, and
+// app-wide protections such as CSRFProtect(app) or a Limiter with default
+// limits.
+func (x *extractor) call(m *module, n *sitter.Node) {
+	fn := n.ChildByFieldName("function")
+	if fn == nil {
+		return
+	}
+	if fn.Type() == "attribute" {
+		attr := m.text(fn.ChildByFieldName("attribute"))
+		obj := fn.ChildByFieldName("object")
+		if r, ok := x.lookup(m, obj); ok {
+			switch attr {
+			case "register_blueprint", "include_router":
+				child, ok := x.lookup(m, posarg(n, 0))
+				if !ok {
+					return
+				}
+				kw := "url_prefix"
+				if attr == "include_router" {
+					kw = "prefix"
+				}
+				prefix, _ := m.stringValue(m.kwarg(n, kw), x.consts)
+				pr := x.g.Router(r.id)
+				x.g.Router(child.id)
+				pr.Mounts = append(pr.Mounts, graph.Mount{Child: child.id, Prefix: prefix, Replace: attr == "register_blueprint", Guards: m.dependencyGuards(m.kwarg(n, "dependencies")), File: m.rel, Line: line(n)})
+				return
+			case "mount":
+				p, ok := m.stringValue(posarg(n, 0), x.consts)
+				if !ok {
+					return
+				}
+				if child, ok := x.lookup(m, posarg(n, 1)); ok {
+					pr := x.g.Router(r.id)
+					pr.Mounts = append(pr.Mounts, graph.Mount{Child: child.id, Prefix: p, File: m.rel, Line: line(n)})
+					return
+				}
+				handler := m.text(posarg(n, 1))
+				if i := strings.IndexByte(handler, '('); i >= 0 {
+					handler = handler[:i]
+				}
+				x.addRoute(r.id, graph.Route{Method: "ANY", Path: graph.Join(p, "*"), File: m.rel, Line: line(n), Handler: handler, Framework: r.fw})
+				return
+			case "add_url_rule", "add_api_route":
+				x.addRule(m, r, n, attr)
+				return
+			case "before_request", "before_app_request":
+				if f := posarg(n, 0); f != nil {
+					k, _ := guard.Kinds(m.text(f))
+					if tm, td := x.resolveFunc(m, f); td != nil {
+						k = append(k, x.funcGuards(tm, td, 2)...)
+					}
+					x.routerGuards(r, k, m, n)
+				}
+				return
+			case "add_middleware":
+				if f := posarg(n, 0); f != nil {
+					k, _ := guard.Kinds(m.text(f))
+					x.routerGuards(r, k, m, n)
+				}
+				return
+			}
+		}
+	}
+	// limiter.limit("100/minute")(bp) limits a whole blueprint.
+	if fn.Type() == "call" {
+		inner := fn.ChildByFieldName("function")
+		if k, _ := guard.Kinds(m.text(inner)); len(k) > 0 {
+			if r, ok := x.lookup(m, posarg(n, 0)); ok {
+				x.routerGuards(r, k, m, n)
+				return
+			}
+		}
+	}
+	// CSRFProtect(app), csrf.init_app(app), Limiter(..., app=app,
+	// default_limits=[...]), limiter.init_app(app).
+	name := m.text(fn)
+	target := posarg(n, 0)
+	if app := m.kwarg(n, "app"); app != nil {
+		target = app
+	}
+	r, ok := x.lookup(m, target)
+	if !ok {
+		return
+	}
+	kinds, _ := guard.Kinds(name)
+	var keep []string
+	for _, k := range kinds {
+		switch k {
+		case evidence.GuardAuth:
+			// LoginManager(app) and JWTManager(app) configure auth but
+			// protect no route by themselves.
+			continue
+		case evidence.GuardRateLimit:
+			if !x.hasDefaultLimits(m, n, fn) {
+				continue
+			}
+		}
+		keep = append(keep, k)
+	}
+	x.routerGuards(r, keep, m, n)
+}
+
+// hasDefaultLimits tells whether a Limiter applies limits to every route:
+// created with default_limits, or init_app on such a limiter.
+func (x *extractor) hasDefaultLimits(m *module, call, fn *sitter.Node) bool {
+	if m.kwarg(call, "default_limits") != nil || m.kwarg(call, "application_limits") != nil {
+		return true
+	}
+	if fn.Type() != "attribute" {
+		return false
+	}
+	obj := m.text(fn.ChildByFieldName("object"))
+	found := false
+	walk(m.root, func(n *sitter.Node) bool {
+		if n.Type() == "assignment" && m.text(n.ChildByFieldName("left")) == obj {
+			if c := n.ChildByFieldName("right"); c != nil && c.Type() == "call" && m.kwarg(c, "default_limits") != nil {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// addRule reads add_url_rule(rule, endpoint, view_func, methods=...) and
+// add_api_route(path, endpoint, methods=...).
+func (x *extractor) addRule(m *module, r routerRef, n *sitter.Node, attr string) {
+	p, ok := m.stringValue(posarg(n, 0), x.consts)
+	if !ok {
+		if v := m.kwarg(n, "rule"); v != nil {
+			p, ok = m.stringValue(v, x.consts)
+		}
+		if v := m.kwarg(n, "path"); !ok && v != nil {
+			p, ok = m.stringValue(v, x.consts)
+		}
+		if !ok {
+			return
+		}
+	}
+	view := m.kwarg(n, "view_func")
+	if attr == "add_api_route" {
+		view = posarg(n, 1)
+		if v := m.kwarg(n, "endpoint"); v != nil {
+			view = v
+		}
+	} else if view == nil {
+		view = posarg(n, 2)
+	}
+	methods := m.methodsKwarg(n)
+	var guards, without []string
+	handler := ""
+	if view != nil {
+		handler = m.text(view)
+		g, w, viewMethods := x.viewGuards(m, view)
+		guards, without = g, w
+		if m.kwarg(n, "methods") == nil && len(viewMethods) > 0 {
+			methods = viewMethods
+		}
+	}
+	guards = append(guards, m.dependencyGuards(m.kwarg(n, "dependencies"))...)
+	for _, meth := range methods {
+		x.addRoute(r.id, graph.Route{Method: meth, Path: graph.Params(p), File: m.rel, Line: line(n), Handler: handler, Framework: r.fw, Guards: guards, Without: without})
+	}
+}
+
+// viewGuards reads a view reference: a function (its decorators and
+// body), a class-based view (Cls.as_view()), or a view wrapped in a
+// decorator call such as login_required(view). It returns the methods a
+// class-based view or a require_http_methods decorator allows.
+func (x *extractor) viewGuards(m *module, view *sitter.Node) (guards, without, methods []string) {
+	for depth := 0; view != nil && depth < 8; depth++ {
+		if view.Type() != "call" {
+			break
+		}
+		fn := view.ChildByFieldName("function")
+		if fn != nil && fn.Type() == "attribute" && m.text(fn.ChildByFieldName("attribute")) == "as_view" {
+			view = fn.ChildByFieldName("object")
+			break
+		}
+		a, c := guard.Kinds(m.text(fn))
+		guards, without = append(guards, a...), append(without, c...)
+		view = posarg(view, 0)
+	}
+	if view == nil {
+		return guards, without, nil
+	}
+	tm, def := x.resolveFunc(m, view)
+	if def != nil {
+		guards = append(guards, x.funcGuards(tm, def, 2)...)
+		if p := def.Parent(); p != nil && p.Type() == "decorated_definition" {
+			for i := 0; i < int(p.NamedChildCount()); i++ {
+				d := p.NamedChild(i)
+				if d.Type() != "decorator" {
+					continue
+				}
+				txt := strings.TrimPrefix(tm.text(d), "@")
+				a, c := guard.Kinds(txt)
+				guards, without = append(guards, a...), append(without, c...)
+				methods = append(methods, decoratorMethods(tm, d)...)
+			}
+		}
+		return guards, without, methods
+	}
+	// A class-based view: its bases and decorators, permission_classes,
+	// and the HTTP methods it defines.
+	tm, cls := x.resolveClass(m, view)
+	if cls == nil {
+		return guards, without, nil
+	}
+	if sup := cls.ChildByFieldName("superclasses"); sup != nil {
+		a, c := guard.Kinds(tm.text(sup))
+		guards, without = append(guards, a...), append(without, c...)
+	}
+	if p := cls.Parent(); p != nil && p.Type() == "decorated_definition" {
+		for i := 0; i < int(p.NamedChildCount()); i++ {
+			if d := p.NamedChild(i); d.Type() == "decorator" {
+				a, c := guard.Kinds(strings.TrimPrefix(tm.text(d), "@"))
+				guards, without = append(guards, a...), append(without, c...)
+			}
+		}
+	}
+	if body := cls.ChildByFieldName("body"); body != nil {
+		for i := 0; i < int(body.NamedChildCount()); i++ {
+			st := body.NamedChild(i)
+			def := st
+			if st.Type() == "decorated_definition" {
+				def = st.ChildByFieldName("definition")
+			}
+			if def != nil && def.Type() == "function_definition" {
+				if meth, ok := routeMethods[tm.text(def.ChildByFieldName("name"))]; ok {
+					methods = append(methods, meth)
+					guards = append(guards, x.funcGuards(tm, def, 1)...)
+				}
+			}
+			if st.Type() == "expression_statement" && st.NamedChildCount() > 0 && st.NamedChild(0).Type() == "assignment" {
+				as := st.NamedChild(0)
+				switch tm.text(as.ChildByFieldName("left")) {
+				case "permission_classes", "authentication_classes", "throttle_classes", "decorators", "method_decorators":
+					a, c := guard.Kinds(tm.text(as.ChildByFieldName("right")))
+					guards, without = append(guards, a...), append(without, c...)
+				}
+			}
+		}
+	}
+	return guards, without, methods
+}
+
+func (x *extractor) resolveClass(m *module, n *sitter.Node) (*module, *sitter.Node) {
+	switch n.Type() {
+	case "identifier":
+		name := m.text(n)
+		if c, ok := m.classes[name]; ok {
+			return m, c
+		}
+		if ref, ok := m.imports[name]; ok && ref.name != "" {
+			if tm := x.mods[ref.module]; tm != nil {
+				if c, ok := tm.classes[ref.name]; ok {
+					return tm, c
+				}
+			}
+		}
+	case "attribute":
+		obj := n.ChildByFieldName("object")
+		if obj != nil && obj.Type() == "identifier" {
+			if ref, ok := m.imports[m.text(obj)]; ok && ref.name == "" {
+				if tm := x.mods[ref.module]; tm != nil {
+					if c, ok := tm.classes[m.text(n.ChildByFieldName("attribute"))]; ok {
+						return tm, c
+					}
+				}
+			}
+		}
+	}
+	return nil, nil
+}
+
+// decoratorMethods reads Django's require_POST, require_GET, require_safe
+// and require_http_methods([...]).
+func decoratorMethods(m *module, d *sitter.Node) []string {
+	t := strings.TrimPrefix(m.text(d), "@")
+	switch {
+	case strings.HasSuffix(t, "require_POST"):
+		return []string{"POST"}
+	case strings.HasSuffix(t, "require_GET"):
+		return []string{"GET"}
+	case strings.HasSuffix(t, "require_safe"):
+		return []string{"GET", "HEAD"}
+	case strings.Contains(t, "require_http_methods("):
+		var out []string
+		walk(d, func(n *sitter.Node) bool {
+			if n.Type() == "string" {
+				if s, ok := m.stringValue(n, nil); ok {
+					out = append(out, strings.ToUpper(s))
+				}
+				return false
+			}
+			return true
+		})
+		return out
+	}
+	return nil
+}

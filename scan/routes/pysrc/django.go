@@ -1,0 +1,121 @@
+package pysrc
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+
+	sitter "github.com/smacker/go-tree-sitter"
+
+	"github.com/threatmap/threatmap/evidence"
+	"github.com/threatmap/threatmap/scan/routes/graph"
+)
+
+// django reads a urlpatterns list (or a += of one) into the URLconf
+// router id.
+func (x *extractor) django(m *module, id string, list *sitter.Node) {
+	if list == nil {
+		return
+	}
+	r := x.g.Router(id)
+	if list.Type() == "binary_operator" {
+		x.django(m, id, list.ChildByFieldName("left"))
+		x.django(m, id, list.ChildByFieldName("right"))
+		return
+	}
+	if list.Type() != "list" && list.Type() != "tuple" {
+		return
+	}
+	for i := 0; i < int(list.NamedChildCount()); i++ {
+		call := list.NamedChild(i)
+		if call.Type() != "call" {
+			continue
+		}
+		fn := m.text(call.ChildByFieldName("function"))
+		fn = fn[strings.LastIndexByte(fn, '.')+1:]
+		if fn != "path" && fn != "re_path" && fn != "url" {
+			continue
+		}
+		pat, ok := m.stringValue(posarg(call, 0), x.consts)
+		if !ok {
+			continue
+		}
+		if fn != "path" {
+			pat = djangoRegex(pat)
+		}
+		view := posarg(call, 1)
+		if view == nil {
+			continue
+		}
+		// include('app.urls'), include(module), include([...]) and
+		// admin.site.urls mount further patterns under this prefix.
+		if view.Type() == "call" && strings.HasSuffix(m.text(view.ChildByFieldName("function")), "include") {
+			arg := posarg(view, 0)
+			if arg != nil && arg.Type() == "tuple" && arg.NamedChildCount() > 0 {
+				arg = arg.NamedChild(0)
+			}
+			child := ""
+			switch {
+			case arg == nil:
+			case arg.Type() == "string":
+				if s, ok := m.stringValue(arg, x.consts); ok {
+					if mod := x.resolveModule(s); mod != "" {
+						child = routerDjango(mod)
+					}
+				}
+			case arg.Type() == "list":
+				child = id + "@" + m.rel + ":" + strconv.Itoa(line(arg))
+				x.django(m, child, arg)
+			case arg.Type() == "identifier" || arg.Type() == "attribute":
+				if ref, ok := m.imports[m.text(arg)]; ok && ref.module != "" {
+					child = routerDjango(ref.module)
+				}
+			}
+			if child != "" {
+				x.g.Router(child)
+				r.Mounts = append(r.Mounts, graph.Mount{Child: child, Prefix: pat, File: m.rel, Line: line(call)})
+			}
+			continue
+		}
+		if t := m.text(view); strings.HasSuffix(t, "site.urls") {
+			// Django's admin site requires a staff login.
+			r.Routes = append(r.Routes, graph.Route{Method: "ANY", Path: graph.Join(pat, "*"), File: m.rel, Line: line(call), Handler: t, Framework: Django, Guards: []string{evidence.GuardAuth}, Tags: []string{"admin"}})
+			continue
+		}
+		guards, without, methods := x.viewGuards(m, view)
+		if len(methods) == 0 {
+			methods = []string{"ANY"}
+		}
+		handler := m.text(view)
+		for _, meth := range methods {
+			r.Routes = append(r.Routes, graph.Route{Method: meth, Path: graph.Params(pat), File: m.rel, Line: line(call), Handler: handler, Framework: Django, Guards: guards, Without: without})
+		}
+	}
+}
+
+var (
+	namedGroup   = regexp.MustCompile(`\(\?P<(\w+)>[^()]*(?:\([^()]*\)[^()]*)*\)`)
+	unnamedGroup = regexp.MustCompile(`\([^()?]*(?:\([^()]*\)[^()]*)*\)`)
+)
+
+// djangoRegex turns a re_path pattern into a path: named groups become
+// {name}, unnamed groups {param}, anchors and escapes are dropped.
+func djangoRegex(p string) string {
+	p = strings.TrimPrefix(p, "^")
+	p = strings.TrimSuffix(p, "$")
+	p = strings.TrimSuffix(p, "\\Z")
+	p = namedGroup.ReplaceAllString(p, "{$1}")
+	p = unnamedGroup.ReplaceAllString(p, "{param}")
+	p = strings.NewReplacer(`\.`, ".", `\-`, "-", `\/`, "/", "?", "").Replace(p)
+	return p
+}
+
+// djangoCSRF applies Django's CSRF middleware, enabled in settings, to
+// every URLconf.
+func (x *extractor) djangoCSRF() {
+	for _, n := range x.names {
+		if r, ok := x.g.Lookup(routerDjango(n)); ok {
+			r.Guards = append(r.Guards, graph.Guard{Kind: evidence.GuardCSRF})
+		}
+	}
+}

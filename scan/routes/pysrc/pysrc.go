@@ -1,0 +1,378 @@
+// Package pysrc finds the HTTP routes a Python program registers, reading
+// it with the tree-sitter Python grammar: Flask apps and blueprints
+// (route decorators, add_url_rule, register_blueprint with url_prefix,
+// before_request hooks), FastAPI apps and APIRouters (prefixes, include_router,
+// dependencies at app, router, include and route level, Depends in handler
+// parameters) and Django URLconfs (path, re_path, include). Imports between
+// the scanned modules are followed, so a blueprint defined in one file and
+// registered in another gets its prefix.
+package pysrc
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+
+	sitter "github.com/smacker/go-tree-sitter"
+	"github.com/smacker/go-tree-sitter/python"
+
+	"github.com/threatmap/threatmap/evidence"
+	"github.com/threatmap/threatmap/scan/routes/graph"
+)
+
+// Source is one Python file to analyse.
+type Source struct {
+	Rel string
+	Src []byte
+}
+
+// ParseError is a file whose syntax tree has errors; routes in the broken
+// part may be missing.
+type ParseError struct {
+	File      string
+	Line, Col int
+	Msg       string
+}
+
+func (e ParseError) Error() string { return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg) }
+
+// Framework names.
+const (
+	Flask   = "flask"
+	FastAPI = "fastapi"
+	Django  = "django"
+)
+
+// module is one parsed file.
+type module struct {
+	name    string // dotted module name, e.g. app.api.routes
+	rel     string
+	src     []byte
+	tree    *sitter.Tree
+	root    *sitter.Node
+	funcs   map[string]*sitter.Node // function_definition by name (module and class level)
+	classes map[string]*sitter.Node // class_definition by name
+	imports map[string]importRef // local name -> where it comes from
+	isPkg   bool                 // an __init__.py
+	// routerVars maps router variable names to their framework.
+	routerVars map[string]string
+}
+
+type importRef struct {
+	module string // resolved dotted module name of the source
+	name   string // the imported name; empty for "import x" / "from . import x"
+}
+
+type extractor struct {
+	ctx     context.Context
+	mods    map[string]*module
+	names   []string // module names, sorted
+	consts  map[string]string
+	g       *graph.Graph
+	csrfDj  bool
+	limited map[string]bool // limiter variables created with default limits, by "module:name"
+}
+
+// Parse parses one file and reports whether its tree has syntax errors; it
+// is the entry point the fuzz test drives.
+func Parse(ctx context.Context, src []byte) (*sitter.Tree, error) {
+	p := sitter.NewParser()
+	defer p.Close()
+	p.SetLanguage(python.GetLanguage())
+	return p.ParseCtx(ctx, nil, src)
+}
+
+// Extract parses the files and returns the routes they register.
+func Extract(ctx context.Context, srcs []Source) ([]evidence.Route, []ParseError) {
+	x := &extractor{ctx: ctx, mods: map[string]*module{}, consts: map[string]string{}, g: graph.New(), limited: map[string]bool{}}
+	var errs []ParseError
+	p := sitter.NewParser()
+	defer p.Close()
+	p.SetLanguage(python.GetLanguage())
+	for _, s := range srcs {
+		if ctx.Err() != nil {
+			break
+		}
+		if !mayRoute(s.Src) {
+			continue
+		}
+		tree, err := p.ParseCtx(ctx, nil, s.Src)
+		if err != nil {
+			errs = append(errs, ParseError{File: s.Rel, Line: 1, Col: 1, Msg: err.Error()})
+			continue
+		}
+		m := &module{name: moduleName(s.Rel), rel: s.Rel, src: s.Src, tree: tree, root: tree.RootNode(),
+			funcs: map[string]*sitter.Node{}, classes: map[string]*sitter.Node{}, imports: map[string]importRef{},
+			isPkg: path.Base(s.Rel) == "__init__.py"}
+		if m.root.HasError() {
+			if e := firstError(m.root); e != nil {
+				pt := e.StartPoint()
+				errs = append(errs, ParseError{File: s.Rel, Line: int(pt.Row) + 1, Col: int(pt.Column) + 1, Msg: "syntax error"})
+			}
+		}
+		x.mods[m.name] = m
+		x.names = append(x.names, m.name)
+	}
+	defer func() {
+		for _, m := range x.mods {
+			m.tree.Close()
+		}
+	}()
+	sort.Strings(x.names)
+	for _, n := range x.names {
+		x.index(x.mods[n])
+	}
+	for _, n := range x.names {
+		if ctx.Err() != nil {
+			break
+		}
+		x.analyze(x.mods[n])
+	}
+	if x.csrfDj {
+		x.djangoCSRF()
+	}
+	return x.g.Flatten(), errs
+}
+
+// mayRoute skips files that cannot register a route, which saves parsing
+// most of a large code base.
+func mayRoute(src []byte) bool {
+	s := string(src)
+	for _, k := range []string{"route", "Blueprint", "Flask", "FastAPI", "APIRouter", "urlpatterns", "include_router", "add_url_rule", "add_api_route", "_api", ".get(", ".post(", "MIDDLEWARE", "before_request", "Limiter", "CSRFProtect", "def "} {
+		if strings.Contains(s, k) {
+			return true
+		}
+	}
+	return false
+}
+
+func firstError(n *sitter.Node) *sitter.Node {
+	if n.IsError() || n.IsMissing() {
+		return n
+	}
+	for i := 0; i < int(n.ChildCount()); i++ {
+		c := n.Child(i)
+		if c.HasError() || c.IsMissing() {
+			if e := firstError(c); e != nil {
+				return e
+			}
+		}
+	}
+	return nil
+}
+
+// moduleName turns a file path into a dotted module name.
+func moduleName(rel string) string {
+	rel = strings.TrimSuffix(rel, ".py")
+	rel = strings.TrimSuffix(rel, "/__init__")
+	return strings.ReplaceAll(rel, "/", ".")
+}
+
+// resolveModule finds the scanned module a dotted import name refers to.
+// Files are named from the scan root, which is rarely the import root, so
+// the longest module whose name ends with the import name wins.
+func (x *extractor) resolveModule(name string) string {
+	if _, ok := x.mods[name]; ok {
+		return name
+	}
+	best := ""
+	for _, n := range x.names {
+		if strings.HasSuffix(n, "."+name) && (best == "" || len(n) < len(best)) {
+			best = n
+		}
+	}
+	return best
+}
+
+func (m *module) text(n *sitter.Node) string {
+	if n == nil {
+		return ""
+	}
+	return n.Content(m.src)
+}
+
+func line(n *sitter.Node) int { return int(n.StartPoint().Row) + 1 }
+
+// walk calls fn on n and its descendants depth-first in source order; fn
+// returns false to skip a node's children.
+func walk(n *sitter.Node, fn func(*sitter.Node) bool) {
+	walkDepth(n, fn, 0)
+}
+
+// maxDepth bounds recursion on deeply nested input.
+const maxDepth = 400
+
+func walkDepth(n *sitter.Node, fn func(*sitter.Node) bool, depth int) {
+	if n == nil || depth > maxDepth || !fn(n) {
+		return
+	}
+	for i := 0; i < int(n.NamedChildCount()); i++ {
+		walkDepth(n.NamedChild(i), fn, depth+1)
+	}
+}
+
+// index records each module's functions, classes, imports and string
+// constants.
+func (x *extractor) index(m *module) {
+	walk(m.root, func(n *sitter.Node) bool {
+		switch n.Type() {
+		case "function_definition":
+			m.funcs[m.text(n.ChildByFieldName("name"))] = n
+			return true
+		case "class_definition":
+			m.classes[m.text(n.ChildByFieldName("name"))] = n
+			return true
+		case "import_from_statement":
+			x.indexFromImport(m, n)
+			return false
+		case "import_statement":
+			for i := 0; i < int(n.NamedChildCount()); i++ {
+				c := n.NamedChild(i)
+				switch c.Type() {
+				case "dotted_name":
+					name := m.text(c)
+					first, _, _ := strings.Cut(name, ".")
+					m.imports[first] = importRef{module: x.resolveModule(first)}
+				case "aliased_import":
+					m.imports[m.text(c.ChildByFieldName("alias"))] = importRef{module: x.resolveModule(m.text(c.ChildByFieldName("name")))}
+				}
+			}
+			return false
+		case "assignment":
+			left, right := n.ChildByFieldName("left"), n.ChildByFieldName("right")
+			if left != nil && left.Type() == "identifier" && right != nil && right.Type() == "string" {
+				if v, ok := m.stringValue(right, nil); ok {
+					if _, dup := x.consts[m.text(left)]; dup {
+						x.consts[m.text(left)] = "\x00" // ambiguous
+					} else {
+						x.consts[m.text(left)] = v
+					}
+				}
+			}
+			if left != nil && m.text(left) == "MIDDLEWARE" && strings.Contains(m.text(right), "django.middleware.csrf.CsrfViewMiddleware") {
+				x.csrfDj = true
+			}
+		}
+		return true
+	})
+}
+
+func (x *extractor) indexFromImport(m *module, n *sitter.Node) {
+	modNode := n.ChildByFieldName("module_name")
+	modName := m.text(modNode)
+	if strings.HasPrefix(modName, ".") {
+		modName = relativeModule(m, modName)
+	}
+	resolved := x.resolveModule(modName)
+	for i := 0; i < int(n.NamedChildCount()); i++ {
+		c := n.NamedChild(i)
+		if c.Equal(modNode) {
+			continue
+		}
+		var name, alias string
+		switch c.Type() {
+		case "dotted_name":
+			name = m.text(c)
+			alias = name
+		case "aliased_import":
+			name = m.text(c.ChildByFieldName("name"))
+			alias = m.text(c.ChildByFieldName("alias"))
+		default:
+			continue
+		}
+		// "from pkg import views" may import a submodule rather than a
+		// name defined in pkg.
+		if sub := x.resolveModule(strings.TrimPrefix(modName+"."+name, ".")); sub != "" && (resolved == "" || x.mods[resolved] == nil || x.mods[resolved].funcs[name] == nil) {
+			if _, ok := x.mods[sub]; ok {
+				m.imports[alias] = importRef{module: sub}
+				continue
+			}
+		}
+		m.imports[alias] = importRef{module: resolved, name: name}
+	}
+}
+
+// relativeModule resolves ".views" or "..core" against the importing module.
+func relativeModule(m *module, rel string) string {
+	dots := len(rel) - len(strings.TrimLeft(rel, "."))
+	base := m.name
+	if !m.isPkg {
+		if i := strings.LastIndexByte(base, '.'); i >= 0 {
+			base = base[:i]
+		} else {
+			base = ""
+		}
+	}
+	for i := 1; i < dots; i++ {
+		if j := strings.LastIndexByte(base, '.'); j >= 0 {
+			base = base[:j]
+		} else {
+			base = ""
+		}
+	}
+	rest := strings.TrimLeft(rel, ".")
+	switch {
+	case base == "":
+		return rest
+	case rest == "":
+		return base
+	}
+	return base + "." + rest
+}
+
+// stringValue evaluates a string expression: a literal, an f-string whose
+// interpolations name known constants, a concatenation, or a constant.
+func (m *module) stringValue(n *sitter.Node, consts map[string]string) (string, bool) {
+	return m.stringDepth(n, consts, 0)
+}
+
+func (m *module) stringDepth(n *sitter.Node, consts map[string]string, depth int) (string, bool) {
+	if n == nil || depth > 16 {
+		return "", false
+	}
+	switch n.Type() {
+	case "string":
+		var b strings.Builder
+		for i := 0; i < int(n.NamedChildCount()); i++ {
+			c := n.NamedChild(i)
+			switch c.Type() {
+			case "string_content", "escape_sequence":
+				b.WriteString(m.text(c))
+			case "interpolation":
+				v, ok := m.stringDepth(c.ChildByFieldName("expression"), consts, depth+1)
+				if !ok {
+					return "", false
+				}
+				b.WriteString(v)
+			}
+		}
+		return b.String(), true
+	case "concatenated_string":
+		var b strings.Builder
+		for i := 0; i < int(n.NamedChildCount()); i++ {
+			v, ok := m.stringDepth(n.NamedChild(i), consts, depth+1)
+			if !ok {
+				return "", false
+			}
+			b.WriteString(v)
+		}
+		return b.String(), true
+	case "binary_operator":
+		l, ok1 := m.stringDepth(n.ChildByFieldName("left"), consts, depth+1)
+		r, ok2 := m.stringDepth(n.ChildByFieldName("right"), consts, depth+1)
+		return l + r, ok1 && ok2
+	case "parenthesized_expression":
+		return m.stringDepth(n.NamedChild(0), consts, depth+1)
+	case "identifier", "attribute":
+		name := m.text(n)
+		if i := strings.LastIndexByte(name, '.'); i >= 0 {
+			name = name[i+1:]
+		}
+		if v, ok := consts[name]; ok && v != "\x00" {
+			return v, true
+		}
+	}
+	return "", false
+}

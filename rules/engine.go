@@ -196,7 +196,7 @@ func (c *compiled) eval(g *graph, el *element) (*Threat, error) {
 	r := c.rule
 	t := &Threat{
 		ID: r.ID + "@" + el.id, Rule: r.ID, Title: r.Title, Stride: r.StrideCategories(),
-		Element: el.id, ElementKind: el.kind, Surface: el.label, Abuse: r.Abuse,
+		Element: el.id, ElementKind: el.kind, Surface: el.label, Abuse: r.Abuse, Method: r.Method,
 		Mitigations: slices.Clone(r.Mitigations), Controls: slices.Clone(r.Controls),
 		References: slices.Clone(r.References), Pos: el.pos,
 	}

@@ -29,6 +29,7 @@ type Threat struct {
 	// [impact] by [method], and this would require [difficulty].
 	Summary     string             `json:"summary"`
 	Abuse       string             `json:"abuse"`
+	Method      string             `json:"method"`
 	Detail      string             `json:"detail,omitempty"`
 	Mitigations []string           `json:"mitigations"`
 	Controls    []string           `json:"control_kinds,omitempty"`

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 )
@@ -37,6 +38,9 @@ type Command struct {
 	// Dir is the working directory relative paths are read from; empty
 	// means the process's.
 	Dir string
+	// Now is the clock reviews and acceptances are measured against; nil
+	// means time.Now.
+	Now func() time.Time
 }
 
 // exitError carries an exit code through cobra's error return.

@@ -1,0 +1,257 @@
+// Package assess answers "what are we going to do about it?" and "did we do
+// a good job?": it joins the threats the rules found with the responses in
+// the model and the evidence the scanners gathered, computing the status of
+// every control (planned, implemented, verified, failing) and of every
+// threat (open, planned, mitigated, verified, failing, accepted, expired,
+// transferred, eliminated, not-applicable).
+package assess
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/threatmap/threatmap"
+	"github.com/threatmap/threatmap/evidence"
+	"github.com/threatmap/threatmap/link"
+	"github.com/threatmap/threatmap/model"
+	"github.com/threatmap/threatmap/rules"
+)
+
+// Threat statuses.
+const (
+	StatusOpen          = "open"
+	StatusPlanned       = "planned"
+	StatusMitigated     = "mitigated"
+	StatusVerified      = "verified"
+	StatusFailing       = "failing"
+	StatusAccepted      = "accepted"
+	StatusExpired       = "expired"
+	StatusTransferred   = "transferred"
+	StatusEliminated    = "eliminated"
+	StatusNotApplicable = "not-applicable"
+)
+
+// Control statuses.
+const (
+	ControlPlanned     = "planned"
+	ControlImplemented = "implemented"
+	ControlVerified    = "verified"
+	ControlFailing     = "failing"
+)
+
+// Responses.
+const (
+	ResponseNone          = "none"
+	ResponseMitigate      = "mitigate"
+	ResponseEliminate     = "eliminate"
+	ResponseAccept        = "accept"
+	ResponseTransfer      = "transfer"
+	ResponseNotApplicable = "not-applicable"
+)
+
+// IsOpen reports whether a threat status leaves the threat unaddressed:
+// no response, a mitigation that is only planned or is failing, or an
+// acceptance past its revisit date.
+func IsOpen(status string) bool {
+	switch status {
+	case StatusOpen, StatusPlanned, StatusFailing, StatusExpired:
+		return true
+	}
+	return false
+}
+
+// Threat is a rule's threat with what the team does about it.
+type Threat struct {
+	rules.Threat
+	Response string `json:"response"`
+	// Implicit is true when the response was inferred from controls
+	// declared on the element rather than written under responses:.
+	Implicit bool   `json:"implicit_response,omitempty"`
+	Status   string `json:"status"`
+	// MitigatedBy lists the control ids that answer the threat.
+	MitigatedBy []string `json:"mitigated_by,omitempty"`
+	// Note explains the status: who accepted it and until when, where a
+	// failing control's evidence is, why it does not apply.
+	Note string `json:"note,omitempty"`
+}
+
+// Control is a model control with its computed status.
+type Control struct {
+	ID      string             `json:"id"`
+	Name    string             `json:"name"`
+	Kind    string             `json:"kind"`
+	On      []string           `json:"on"`
+	Claimed string             `json:"claimed"`
+	Status  string             `json:"status"`
+	Support []string           `json:"support,omitempty"`
+	Refute  []string           `json:"refute,omitempty"`
+	Pos     threatmap.Position `json:"location"`
+}
+
+// Assessment is everything the report and the gate need.
+type Assessment struct {
+	Model     *model.Model
+	Now       time.Time
+	Threats   []Threat
+	Controls  []Control
+	Unmodeled []evidence.Route
+	Stale     []string
+	Evidence  evidence.Set
+	// Unanswered lists response keys that name no threat the rules raised.
+	Unanswered []model.Response
+}
+
+// Assess joins threats, responses and evidence.
+func Assess(m *model.Model, threats []rules.Threat, ix *link.Index, set evidence.Set, now time.Time) *Assessment {
+	if ix == nil {
+		ix = link.Build(m, set, "")
+	}
+	a := &Assessment{Model: m, Now: now, Unmodeled: ix.Unmodeled, Stale: ix.Stale, Evidence: set}
+	byID := map[string]*Control{}
+	for _, c := range m.Controls {
+		ctl := assessControl(m, c, ix)
+		a.Controls = append(a.Controls, ctl)
+	}
+	for i := range a.Controls {
+		byID[a.Controls[i].ID] = &a.Controls[i]
+	}
+	componentOf := map[string]string{}
+	for _, s := range m.Surfaces {
+		componentOf[s.ID] = s.Component
+	}
+	seen := map[string]bool{}
+	for _, t := range threats {
+		seen[t.ID] = true
+		at := Threat{Threat: t}
+		if r, ok := m.Responses.Get(t.ID); ok {
+			applyResponse(&at, r, byID, ix, now)
+		} else {
+			var ids []string
+			for _, c := range m.Controls {
+				if !slices.Contains(t.Controls, c.Kind) {
+					continue
+				}
+				if len(c.On) == 0 || slices.Contains(c.On, t.Element) || (componentOf[t.Element] != "" && slices.Contains(c.On, componentOf[t.Element])) {
+					ids = append(ids, c.ID)
+				}
+			}
+			if len(ids) > 0 {
+				at.Implicit = true
+				mitigate(&at, ids, byID)
+			} else {
+				at.Response = ResponseNone
+				at.Status = StatusOpen
+				at.Note = "no response: a gap in the model"
+			}
+		}
+		if len(at.Evidence) > 0 && !IsOpen(at.Status) && at.Status != StatusNotApplicable && at.Status != StatusAccepted && at.Status != StatusTransferred {
+			at.Status = StatusFailing
+			at.Note = joinNote(at.Note, "evidence shows the threat is live: "+evidenceSummary(at.Evidence))
+		}
+		a.Threats = append(a.Threats, at)
+	}
+	for _, r := range m.Responses {
+		if !seen[r.Threat] {
+			a.Unanswered = append(a.Unanswered, r)
+		}
+	}
+	return a
+}
+
+func applyResponse(at *Threat, r model.Response, controls map[string]*Control, ix *link.Index, now time.Time) {
+	switch r.Kind() {
+	case "not-applicable":
+		at.Response, at.Status, at.Note = ResponseNotApplicable, StatusNotApplicable, r.NotApplicable
+	case "eliminate":
+		at.Response, at.Status, at.Note = ResponseEliminate, StatusEliminated, r.Eliminate.Why
+		if routes := ix.Routes[at.Element]; len(routes) > 0 {
+			at.Status = StatusFailing
+			at.Note = fmt.Sprintf("marked eliminated, but the code still serves it at %s:%d", routes[0].File, routes[0].Line)
+		}
+	case "accept":
+		acc := r.Accept
+		at.Response = ResponseAccept
+		at.Note = fmt.Sprintf("accepted by %s on %s until %s: %s", acc.By, acc.On, acc.Until, acc.Why)
+		if !acc.Until.IsZero() && now.After(acc.Until.Time) {
+			at.Status = StatusExpired
+			at.Note = fmt.Sprintf("acceptance by %s expired on %s: revisit it", acc.By, acc.Until)
+		} else {
+			at.Status = StatusAccepted
+		}
+	case "transfer":
+		at.Response, at.Status = ResponseTransfer, StatusTransferred
+		at.Note = "transferred to " + r.Transfer.To
+		if r.Transfer.Why != "" {
+			at.Note += ": " + r.Transfer.Why
+		}
+	case "mitigate":
+		mitigate(at, r.Mitigate, controls)
+	}
+	if r.Note != "" {
+		at.Note = joinNote(at.Note, r.Note)
+	}
+}
+
+// mitigate sets the status from the mitigating controls: a failing
+// control fails the threat, a planned one leaves it open, and it is
+// verified only when every control is.
+func mitigate(at *Threat, ids []string, controls map[string]*Control) {
+	at.Response = ResponseMitigate
+	at.MitigatedBy = ids
+	failing, planned, verified := 0, 0, 0
+	var notes []string
+	for _, id := range ids {
+		c := controls[id]
+		if c == nil {
+			continue
+		}
+		switch c.Status {
+		case ControlFailing:
+			failing++
+			notes = append(notes, fmt.Sprintf("%s failing (%s)", id, strings.Join(c.Refute, "; ")))
+		case ControlPlanned:
+			planned++
+			notes = append(notes, id+" only planned")
+		case ControlVerified:
+			verified++
+		}
+	}
+	switch {
+	case failing > 0:
+		at.Status = StatusFailing
+	case planned == len(ids):
+		at.Status = StatusPlanned
+	case planned > 0:
+		at.Status = StatusPlanned
+	case verified == len(ids):
+		at.Status = StatusVerified
+	default:
+		at.Status = StatusMitigated
+	}
+	at.Note = strings.Join(notes, "; ")
+}
+
+func joinNote(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
+}
+
+func evidenceSummary(fs []evidence.Finding) string {
+	var parts []string
+	for i, f := range fs {
+		if i == 3 {
+			parts = append(parts, fmt.Sprintf("and %d more", len(fs)-3))
+			break
+		}
+		where := f.Pos().String()
+		if where == "" {
+			where = f.Resource
+		}
+		parts = append(parts, fmt.Sprintf("%s at %s", f.Rule, where))
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,158 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/threatmap/threatmap/assess"
+	"github.com/threatmap/threatmap/evidence"
+	"github.com/threatmap/threatmap/link"
+	"github.com/threatmap/threatmap/model"
+	"github.com/threatmap/threatmap/rules"
+)
+
+// analysis is one pass through the four questions for one model.
+type analysis struct {
+	model    *model.Model
+	warnings model.Diagnostics
+	rules    []*rules.Rule
+	evidence evidence.Set
+	index    *link.Index
+	result   *assess.Assessment
+	root     string
+	scanErrs []error
+}
+
+type analyzeOptions struct {
+	noScan bool
+}
+
+// now returns the command's clock.
+func (c *Command) now() time.Time {
+	if c.Now != nil {
+		return c.Now()
+	}
+	return time.Now()
+}
+
+// loadModel loads the model at path, printing every diagnostic in context
+// to stderr; on errors it returns a usage-class error.
+func (c *Command) loadModel(path string) (*model.Model, model.Diagnostics, error) {
+	m, diags, err := model.Load(c.path(path))
+	if err != nil {
+		var ds model.Diagnostics
+		if errors.As(err, &ds) && m != nil {
+			fmt.Fprint(c.Stderr, diags.Format(m.Source))
+			return nil, nil, &exitError{code: ExitUsage, err: fmt.Errorf("%s: %d %s", m.File, len(ds), plural(len(ds), "problem", "problems"))}
+		}
+		return nil, nil, inputError(err)
+	}
+	return m, diags.Warnings(), nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// loadRules returns the built-in rules plus the model's custom rules.
+func (c *Command) loadRules(m *model.Model) ([]*rules.Rule, error) {
+	builtin, err := rules.Builtin()
+	if err != nil {
+		return nil, err
+	}
+	dirs := m.Rules.Dirs
+	if len(dirs) == 0 {
+		if st, err := os.Stat(m.Rel("threatmap.rules")); err == nil && st.IsDir() {
+			dirs = []string{"threatmap.rules"}
+		}
+	}
+	var custom []*rules.Rule
+	var diags model.Diagnostics
+	for _, d := range dirs {
+		rs, ds := rules.LoadDir(m.Rel(d))
+		custom = append(custom, rs...)
+		diags = append(diags, ds...)
+	}
+	all, ds := rules.Merge(builtin, custom)
+	diags = append(diags, ds...)
+	if diags.HasErrors() {
+		fmt.Fprint(c.Stderr, diags.Format(nil))
+		return nil, &exitError{code: ExitUsage, err: fmt.Errorf("custom rules: %d %s", len(diags.Errors()), plural(len(diags.Errors()), "problem", "problems"))}
+	}
+	return all, nil
+}
+
+// analyze runs the whole pipeline on the model at path.
+func (c *Command) analyze(ctx context.Context, path string, opts analyzeOptions) (*analysis, error) {
+	m, warnings, err := c.loadModel(path)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := c.loadRules(m)
+	if err != nil {
+		return nil, err
+	}
+	engine, diags := rules.NewEngine(rs)
+	if len(diags) > 0 {
+		fmt.Fprint(c.Stderr, diags.Format(nil))
+		return nil, &exitError{code: ExitUsage, err: fmt.Errorf("rules: %d %s", len(diags), plural(len(diags), "problem", "problems"))}
+	}
+	an := &analysis{model: m, warnings: warnings, rules: engine.Rules(), root: m.Dir}
+	if !opts.noScan {
+		for _, s := range c.scanners(m) {
+			if slices.Contains(m.Scan.Disable, s.Name()) {
+				continue
+			}
+			set, err := s.Scan(ctx, an.root)
+			if err != nil {
+				an.scanErrs = append(an.scanErrs, fmt.Errorf("scan %s: %w", s.Name(), err))
+				continue
+			}
+			an.evidence.Add(set)
+		}
+		an.evidence.Sort()
+	}
+	an.index = link.Build(m, an.evidence, "")
+	now := c.now()
+	threats, rdiags := engine.Run(m, an.index, rules.Options{Now: now, Disabled: m.Rules.Disable})
+	for _, d := range rdiags {
+		d.Warning = true
+		an.warnings = append(an.warnings, d)
+	}
+	an.result = assess.Assess(m, threats, an.index, an.evidence, now)
+	return an, nil
+}
+
+// printWarnings writes the analysis's warnings and scanner failures to
+// stderr.
+func (c *Command) printWarnings(an *analysis) {
+	if len(an.warnings) > 0 {
+		fmt.Fprint(c.Stderr, an.warnings.Format(an.model.Source))
+	}
+	for _, err := range an.scanErrs {
+		fmt.Fprintf(c.Stderr, "threatmap: warning: %v\n", err)
+	}
+}
+
+// relToModelDir renders a file name relative to the model's directory with
+// forward slashes, for SARIF and JSON locations.
+func relToModelDir(m *model.Model) func(string) string {
+	return func(p string) string {
+		if rel, err := filepath.Rel(m.Dir, p); err == nil && !filepath.IsAbs(rel) && rel != ".." && !startsWithDotDot(rel) {
+			return filepath.ToSlash(rel)
+		}
+		return filepath.ToSlash(p)
+	}
+}
+
+func startsWithDotDot(p string) bool {
+	return len(p) >= 3 && p[:3] == ".."+string(filepath.Separator)
+}

@@ -1,0 +1,120 @@
+package report
+
+import (
+	"encoding/json"
+	"io"
+
+	"github.com/threatmap/threatmap/assess"
+	"github.com/threatmap/threatmap/evidence"
+)
+
+// ThreatMapDoc is the JSON shape of `threatmap report --format json`. The
+// threats array is the output contract other tools rely on.
+type ThreatMapDoc struct {
+	Version  string           `json:"version"`
+	System   SystemDoc        `json:"system"`
+	Summary  SummaryDoc       `json:"summary"`
+	Assets   []AssetDoc       `json:"assets"`
+	Threats  []assess.Threat  `json:"threats"`
+	Controls []assess.Control `json:"controls"`
+	// Unmodeled lists routes found in code that the model lacks; Stale
+	// lists surfaces the code no longer serves.
+	Unmodeled []evidence.Route `json:"unmodeled"`
+	Stale     []string         `json:"stale"`
+}
+
+// SystemDoc describes the system in JSON output.
+type SystemDoc struct {
+	Name          string `json:"name"`
+	Owner         string `json:"owner,omitempty"`
+	Reviewed      string `json:"reviewed,omitempty"`
+	ReviewEvery   string `json:"review_every,omitempty"`
+	ReviewOverdue bool   `json:"review_overdue"`
+	Model         string `json:"model"`
+}
+
+// SummaryDoc counts what matters at a glance.
+type SummaryDoc struct {
+	Threats         int `json:"threats"`
+	Open            int `json:"open"`
+	OpenPriority1   int `json:"open_priority_1"`
+	FailingControls int `json:"failing_controls"`
+	Unmodeled       int `json:"unmodeled_routes"`
+}
+
+// AssetDoc is an asset in JSON output.
+type AssetDoc struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	Kind        string `json:"kind"`
+	Sensitivity string `json:"sensitivity"`
+}
+
+// NewThreatMapDoc builds the JSON document for an assessment. modelPath is
+// the model file as the user should see it.
+func NewThreatMapDoc(a *assess.Assessment, version, modelPath string) ThreatMapDoc {
+	m := a.Model
+	doc := ThreatMapDoc{
+		Version: version,
+		System: SystemDoc{
+			Name: m.System.Name, Owner: m.System.Owner, Reviewed: m.System.Reviewed.String(),
+			ReviewEvery: m.System.ReviewEvery.String(), ReviewOverdue: ReviewOverdue(a), Model: modelPath,
+		},
+		Threats: a.Threats, Controls: a.Controls, Unmodeled: a.Unmodeled, Stale: a.Stale,
+	}
+	for _, as := range m.Assets {
+		doc.Assets = append(doc.Assets, AssetDoc{ID: as.ID, Name: as.Name, Kind: as.Kind, Sensitivity: as.Sensitivity})
+	}
+	doc.Summary.Threats = len(a.Threats)
+	for _, t := range a.Threats {
+		if assess.IsOpen(t.Status) {
+			doc.Summary.Open++
+			if t.Priority == 1 {
+				doc.Summary.OpenPriority1++
+			}
+		}
+	}
+	for _, c := range a.Controls {
+		if c.Status == assess.ControlFailing {
+			doc.Summary.FailingControls++
+		}
+	}
+	doc.Summary.Unmodeled = len(a.Unmodeled)
+	if doc.Assets == nil {
+		doc.Assets = []AssetDoc{}
+	}
+	if doc.Threats == nil {
+		doc.Threats = []assess.Threat{}
+	}
+	if doc.Controls == nil {
+		doc.Controls = []assess.Control{}
+	}
+	if doc.Unmodeled == nil {
+		doc.Unmodeled = []evidence.Route{}
+	}
+	if doc.Stale == nil {
+		doc.Stale = []string{}
+	}
+	return doc
+}
+
+// ReviewOverdue reports whether the model's last review is older than its
+// review period, or it was never reviewed while a period is set.
+func ReviewOverdue(a *assess.Assessment) bool {
+	s := a.Model.System
+	if s.ReviewEvery.IsZero() || s.ReviewEvery.Never {
+		return false
+	}
+	if s.Reviewed.IsZero() {
+		return true
+	}
+	return a.Now.After(s.Reviewed.Add(s.ReviewEvery.Value))
+}
+
+// WriteJSON writes any document as indented JSON.
+func WriteJSON(w io.Writer, doc any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(doc)
+}

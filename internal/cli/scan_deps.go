@@ -1,13 +1,91 @@
 package cli
 
-import "github.com/spf13/cobra"
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/threatmap/threatmap/report"
+	"github.com/threatmap/threatmap/scan/deps"
+)
+
+// osvDBEnv names the environment variable that supplies --osv-db's
+// default, so CI can point every run at one mirrored database.
+const osvDBEnv = "THREATMAP_OSV_DB"
 
 func (c *Command) scanDepsCmd() *cobra.Command {
-	return &cobra.Command{
+	var (
+		flags scanFlags
+		osvDB string
+	)
+	cmd := &cobra.Command{
 		Use:   "deps [PATH]",
-		Short: "scan deps (not yet available)",
-		RunE: func(*cobra.Command, []string) error {
-			return usageError("scan deps is not available yet")
+		Short: "Match dependencies against an offline OSV database and check supply-chain hygiene",
+		Long: `Read every lockfile and manifest under PATH — Go (go.mod), npm
+(package-lock.json v2/v3, yarn.lock, pnpm-lock.yaml), Python (requirements*.txt,
+poetry.lock, Pipfile.lock, uv.lock), Rust (Cargo.lock) and Ruby (Gemfile.lock) —
+and report:
+
+  known-vulnerability         a package version inside an OSV advisory's affected
+                              range (needs --osv-db), with aliases and the fix
+  missing-lockfile            a manifest with dependencies and no lockfile
+  unpinned-requirement        a requirements line without an exact == pin
+  unpinned-source             a dependency from git or a URL without a pinned commit
+                              or hash
+  unparsable-dependency-file  a lockfile that could not be read (file:line:col)
+
+--osv-db names a folder of OSV JSON records or of the per-ecosystem all.zip
+exports osv.dev publishes (default $` + osvDBEnv + `). Versions are compared with
+each ecosystem's own ordering. Nothing is fetched from the network.
+
+Exit status: 0 nothing at or above --fail-on, 1 findings, 2 usage or input error.`,
+		Example: `  threatmap scan deps --osv-db ~/osv
+  threatmap scan deps services/api --osv-db osv-db --format json
+  threatmap scan deps --osv-db osv-db --fail-on high --format sarif > deps.sarif`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			root := "."
+			if len(args) == 1 {
+				root = args[0]
+			}
+			if osvDB == "" {
+				osvDB = c.Getenv(osvDBEnv)
+			}
+			if osvDB != "" {
+				osvDB = c.depsPath(osvDB)
+				st, err := os.Stat(osvDB)
+				if err != nil {
+					return usageError("--osv-db: %v", err)
+				}
+				if !st.IsDir() {
+					return usageError("--osv-db %s: not a directory (want a folder of OSV JSON records or all.zip exports)", osvDB)
+				}
+			} else {
+				fmt.Fprintln(c.Stderr, "threatmap: no --osv-db given: checking supply-chain hygiene only, not known vulnerabilities")
+			}
+			return c.runScan(cmd, deps.New(deps.Options{OSVDB: osvDB}), c.depsPath(root), flags, depsRuleDocs())
 		},
 	}
+	flags.register(cmd, "low")
+	cmd.Flags().StringVar(&osvDB, "osv-db", "", "offline OSV database: a `DIR` of OSV JSON records or all.zip exports (default $"+osvDBEnv+")")
+	return cmd
+}
+
+// depsPath makes a user-given path relative to the command's directory.
+func (c *Command) depsPath(name string) string {
+	if c.Dir == "" || filepath.IsAbs(name) {
+		return name
+	}
+	return filepath.Join(c.Dir, name)
+}
+
+// depsRuleDocs converts the deps scanner's rule list into SARIF help.
+func depsRuleDocs() map[string]report.RuleDoc {
+	docs := map[string]report.RuleDoc{}
+	for _, r := range deps.Rules() {
+		docs[r.ID] = report.RuleDoc{ID: r.ID, Title: r.Title, Help: r.Description, Severity: r.Severity, Tags: []string{"supply-chain", "dependencies"}}
+	}
+	return docs
 }

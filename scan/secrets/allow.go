@@ -183,11 +183,25 @@ var placeholderWords = []string{
 	"os.environ", "process.env", "getenv", "secrets.", "vault:", "0123456789", "abcdefgh",
 }
 
+// documentedExamples are credentials that providers print in their own
+// documentation; they appear in countless tutorials and grant nothing.
+var documentedExamples = []string{
+	"AKIAIOSFODNN7EXAMPLE",
+	"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+	"123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11", // Telegram Bot API docs
+	"4eC39HqLyjWDarjtT1zdp7dc",                  // Stripe's documented test key
+}
+
 // isPlaceholder reports whether a value is a documented example, a
 // placeholder, or a reference to where the real secret lives.
 func isPlaceholder(v string) bool {
 	if strings.HasPrefix(v, "$") {
 		return true
+	}
+	for _, e := range documentedExamples {
+		if strings.Contains(v, e) {
+			return true
+		}
 	}
 	// Only the head of a long value (a private key body) is examined, so
 	// that a four-letter word occurring by chance in a kilobyte of base64

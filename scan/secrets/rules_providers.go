@@ -239,7 +239,7 @@ func chatRules() []*rule {
 			id: "discord-bot-token", title: "Discord bot token", severity: threatmap.High,
 			description: "A Discord bot token: full control of the bot account in every server it joined. The first " +
 				"part is the bot's user id in base64, which this rule checks. Reset it in the Developer Portal.",
-			keywords: []string{"discord", "token"}, before: 320, after: 320,
+			keywords: []string{"discord", "token", "bot.run(", "client.run(", "client.login("}, before: 320, after: 320,
 			pattern: `(?:^|[^A-Za-z0-9_-])(?P<secret>[MNO][A-Za-z0-9_-]{23,27}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40})(?:[^A-Za-z0-9_-]|$)`,
 			check:   discordCheck,
 			tp:      []string{`DISCORD_TOKEN=«discord»`, `client.run("«discord»")`},

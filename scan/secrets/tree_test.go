@@ -1,0 +1,170 @@
+package secrets
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/threatmap/threatmap/evidence"
+)
+
+// materialize copies a fixture tree into a temporary directory, expanding
+// sample templates with a seeded generator and renaming path elements that
+// start with "dot-" to start with "." (so that the fixture's .env, .github
+// and .gitignore do not act on this repository).
+func materialize(t testing.TB, src string, seed uint64) string {
+	t.Helper()
+	dst := t.TempDir()
+	x := newExpander(seed)
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		var parts []string
+		for _, e := range strings.Split(filepath.ToSlash(rel), "/") {
+			if rest, ok := strings.CutPrefix(e, "dot-"); ok {
+				e = "." + rest
+			}
+			parts = append(parts, e)
+		}
+		out := filepath.Join(dst, filepath.FromSlash(strings.Join(parts, "/")))
+		if d.IsDir() {
+			return os.MkdirAll(out, 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(out, []byte(x.expand(string(data))), 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+var wantComment = regexp.MustCompile(`want "([a-z0-9-]+)"`)
+
+type loc struct {
+	file string
+	line int
+	rule string
+}
+
+func (l loc) String() string { return fmt.Sprintf("%s:%d %s", l.file, l.line, l.rule) }
+
+// wants collects the findings a materialized tree must produce: want
+// comments on fixture lines plus the sidecar .want file.
+func wants(t *testing.T, root, sidecar string) []loc {
+	t.Helper()
+	var out []loc
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		f, err := os.Open(p)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		sc := bufio.NewScanner(f)
+		for n := 1; sc.Scan(); n++ {
+			for _, m := range wantComment.FindAllStringSubmatch(sc.Text(), -1) {
+				out = append(out, loc{filepath.ToSlash(rel), n, m[1]})
+			}
+		}
+		return sc.Err()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(sidecar)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		where, rule, _ := strings.Cut(line, " ")
+		l := loc{rule: rule}
+		if _, err := fmt.Sscanf(where, "%s", &l.file); err != nil {
+			t.Fatalf("bad sidecar line %q", line)
+		}
+		if f, n, ok := strings.Cut(where, ":"); ok {
+			l.file = f
+			fmt.Sscanf(n, "%d", &l.line)
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+func locs(fs []evidence.Finding) []loc {
+	var out []loc
+	for _, f := range fs {
+		out = append(out, loc{f.File, f.Line, f.Rule})
+	}
+	return out
+}
+
+func sortLocs(l []loc) {
+	slices.SortFunc(l, func(a, b loc) int { return strings.Compare(a.String(), b.String()) })
+}
+
+func TestFixtureTree(t *testing.T) {
+	root := materialize(t, "testdata/tree", 42)
+	// A symbolic link out of the tree must not be followed.
+	outside := t.TempDir()
+	if err := os.WriteFile(filepath.Join(outside, "leak.txt"), []byte(newExpander(9).expand(`token = "ghp_«36:alnum»"`)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(outside, "leak.txt"), filepath.Join(root, "src", "link.txt")); err != nil {
+		t.Fatal(err)
+	}
+	// A binary file with a token in it is skipped by sniffing.
+	bin := append([]byte{0x7f, 'E', 'L', 'F', 0, 0, 0}, newExpander(10).expand(` ghp_«36:alnum» `)...)
+	if err := os.WriteFile(filepath.Join(root, "src", "tool.bin"), bin, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	set, err := New(Options{}).Scan(context.Background(), root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, want := locs(set.Findings), wants(t, root, "testdata/tree.want")
+	sortLocs(got)
+	sortLocs(want)
+	for _, w := range want {
+		if !slices.Contains(got, w) {
+			t.Errorf("missing finding %s", w)
+		}
+	}
+	for _, g := range got {
+		if !slices.Contains(want, g) {
+			t.Errorf("unexpected finding %s", g)
+		}
+	}
+	for _, f := range set.Findings {
+		if f.Scanner != ScannerName || f.Fingerprint == "" || f.Message == "" || f.Property == "" {
+			t.Errorf("incomplete finding %+v", f)
+		}
+		if f.Secret != "" && !strings.HasSuffix(f.Secret, "****") {
+			t.Errorf("secret not masked: %+v", f)
+		}
+	}
+	for _, o := range set.Observations {
+		if o.Holds && (o.Property == evidence.NoSecretsInRepo || o.Property == evidence.EnvIgnored) {
+			t.Errorf("positive observation %+v despite findings", o)
+		}
+	}
+}

@@ -1,13 +1,207 @@
 package cli
 
-import "github.com/spf13/cobra"
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/threatmap/threatmap/evidence"
+	"github.com/threatmap/threatmap/model"
+)
 
 func (c *Command) initCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "init",
-		Short: "init (not yet available)",
-		RunE: func(*cobra.Command, []string) error {
-			return usageError("init is not available yet")
+	var name string
+	var force, noScan bool
+	cmd := &cobra.Command{
+		Use:   "init [DIR]",
+		Short: "Write a commented starter threatmap.yaml (with surfaces drafted from the code's routes)",
+		Long: `init writes DIR/threatmap.yaml: a short, commented model that validates, with
+the system, assets every product has, and the surfaces route discovery finds
+in the code (each marked for review). It never overwrites an existing model
+unless --force is given, and writes atomically.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			dir := "."
+			if len(args) == 1 {
+				dir = args[0]
+			}
+			dir = c.path(dir)
+			st, err := os.Stat(dir)
+			if err != nil || !st.IsDir() {
+				return usageError("init: %s is not a directory", dir)
+			}
+			target := filepath.Join(dir, model.FileName)
+			if _, err := os.Stat(target); err == nil && !force {
+				return usageError("init: %s already exists (use --force to overwrite)", target)
+			}
+			if name == "" {
+				abs, _ := filepath.Abs(dir)
+				name = filepath.Base(abs)
+			}
+			var routes []evidence.Route
+			if !noScan {
+				routes = c.discoverRoutes(cmd.Context(), dir)
+			}
+			text := StarterModel(name, c.now().Format("2006-01-02"), routes)
+			if _, diags := model.Parse(target, []byte(text)); diags.HasErrors() {
+				return fmt.Errorf("init: the drafted model does not validate (a bug):\n%s", diags)
+			}
+			if err := writeFileAtomic(target, []byte(text)); err != nil {
+				return fmt.Errorf("init: %w", err)
+			}
+			fmt.Fprintf(c.Stdout, "wrote %s (%d surfaces drafted from code); edit it, then run: threatmap report %s\n", target, len(routes), dir)
+			return nil
 		},
 	}
+	cmd.Flags().StringVar(&name, "name", "", "the system's name (default: the directory's name)")
+	cmd.Flags().BoolVar(&force, "force", false, "overwrite an existing threatmap.yaml")
+	cmd.Flags().BoolVar(&noScan, "no-scan", false, "do not draft surfaces from the code's routes")
+	return cmd
+}
+
+// discoverRoutes runs the route scanner, if one is wired in, over dir.
+func (c *Command) discoverRoutes(ctx context.Context, dir string) []evidence.Route {
+	for _, s := range c.scanners(&model.Model{Dir: dir}) {
+		if s.Name() != "routes" {
+			continue
+		}
+		set, err := s.Scan(ctx, dir)
+		if err != nil {
+			fmt.Fprintf(c.Stderr, "threatmap: warning: route discovery: %v\n", err)
+			return nil
+		}
+		set.Sort()
+		return set.Routes
+	}
+	return nil
+}
+
+// writeFileAtomic writes data to a temporary file beside path and renames
+// it into place, so a crash never leaves a half-written file.
+func writeFileAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+var (
+	nonID       = regexp.MustCompile(`[^a-z0-9]+`)
+	plainScalar = regexp.MustCompile(`^[A-Za-z0-9/_.-][A-Za-z0-9/_. -]*$`)
+)
+
+// routeSurfaceID derives a surface id from a route: POST /api/chat gives
+// post-api-chat.
+func routeSurfaceID(r evidence.Route) string {
+	id := strings.Trim(nonID.ReplaceAllString(strings.ToLower(r.Method+" "+r.Path), "-"), "-")
+	if id == "" {
+		id = "route"
+	}
+	return id
+}
+
+// StarterModel renders the commented starter model.
+func StarterModel(name, today string, routes []evidence.Route) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, `# yaml-language-server: $schema=https://github.com/threatmap/threatmap/docs/threatmap.schema.json
+#
+# The threat model for %[1]s. It answers OWASP's four questions:
+#   What are we working on?            assets, components, surfaces, flows, boundaries
+#   What can go wrong?                 threatmap report (the rules find the threats)
+#   What are we going to do about it?  controls and responses below
+#   Did we do a good job?              threatmap check (evidence verifies the controls)
+# Keep it short and honest; review it whenever you add an endpoint or an integration.
+system:
+  name: %[2]s
+  owner: ""            # who answers for this model
+  reviewed: %[3]s # set to today after each review
+  review_every: 90d
+
+# What you cannot afford to lose. Kinds: user-data, credentials, credits
+# (metered spend such as model tokens), integrity (billing state, outputs,
+# reputation), availability, other.
+assets:
+  - {id: user-data, kind: user-data, name: Accounts and what users upload}
+  - {id: credentials, kind: credentials, name: API keys and database passwords}
+
+# Clients, services, datastores, buckets, queues, third parties, CI/CD, admin panels.
+components:
+  - {id: app, kind: service, name: %[2]s, path: .}
+
+# Where data enters or leaves: endpoints, webhooks, uploads, admin panels,
+# storage, secrets, exits (error messages, logs, emails, exports).
+surfaces:
+  - {id: env, kind: secret, name: .env / environment, assets: [credentials]}
+`, name, yamlString(name), today)
+	seen := map[string]bool{"env": true}
+	for _, r := range routes {
+		id := routeSurfaceID(r)
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		kind := "endpoint"
+		for _, t := range r.Tags {
+			if t == "admin" {
+				kind = "admin"
+			}
+		}
+		method := strings.ToUpper(r.Method)
+		switch method {
+		case "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS":
+		default:
+			method = "ANY"
+		}
+		auth := "none"
+		for _, g := range r.Guards {
+			if g == evidence.GuardAuth {
+				auth = "session"
+			}
+		}
+		fmt.Fprintf(&b, "  - {id: %s, kind: %s, component: app, method: %s, path: %s, auth: %s} # %s:%d, review exposure and assets\n",
+			id, kind, method, yamlString(r.Path), auth, r.File, r.Line)
+	}
+	b.WriteString(`
+# How data moves between components (protocol https, http, ...).
+flows: []
+
+# Trust zones: a flow that crosses one is checked.
+boundaries: []
+
+# Named defences. kind is what the control does (rate-limited,
+# signature-verified, authentication, mfa, encrypted-at-rest, ...); status is
+# planned or implemented, and evidence turns it into verified or failing.
+controls: []
+
+# What you do about each threat, keyed by the threat id the report prints:
+#   RULE@ELEMENT: {mitigate: [control-id]}
+#   RULE@ELEMENT: {accept: {by: name, on: 2026-01-01, until: 2026-04-01, why: reason}}
+#   RULE@ELEMENT: {transfer: {to: provider, why: reason}}
+#   RULE@ELEMENT: {eliminate: {why: removed the route}}
+#   RULE@ELEMENT: {not_applicable: why the rule misfired}
+responses: {}
+`)
+	return b.String()
+}
+
+// yamlString quotes s for YAML when it needs it.
+func yamlString(s string) string {
+	if s != "" && plainScalar.MatchString(s) && !strings.HasSuffix(s, " ") && !strings.Contains(s, ": ") {
+		return s
+	}
+	return fmt.Sprintf("%q", s)
 }

@@ -1,13 +1,53 @@
 package cli
 
-import "github.com/spf13/cobra"
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/threatmap/threatmap/report"
+	"github.com/threatmap/threatmap/scan/iac"
+)
 
 func (c *Command) scanIaCCmd() *cobra.Command {
-	return &cobra.Command{
+	var flags scanFlags
+	var reveal bool
+	cmd := &cobra.Command{
 		Use:   "iac [PATH]",
-		Short: "scan iac (not yet available)",
-		RunE: func(*cobra.Command, []string) error {
-			return usageError("scan iac is not available yet")
+		Short: "Check Terraform, Kubernetes, compose files and Dockerfiles for exposure, encryption, logging and container hardening",
+		Long: `Check infrastructure declared in the repository: Terraform (variables, tfvars
+and locals resolved where static), Kubernetes manifests, docker-compose files
+and Dockerfiles.
+
+Flags public or unblocked buckets, storage without encryption at rest, admin
+and database ports open to the internet, plain HTTP on load balancers,
+ingresses and service-to-service URLs, missing access logs and audit trail,
+containers running as root or privileged, images not pinned by digest, and
+secrets written into configuration (masked unless --reveal-secrets).
+
+Exit status: 0 no finding at or above --fail-on, 1 findings, 2 usage or
+input error (a single file that does not parse is reported as file:line:col).`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			root := "."
+			if len(args) == 1 {
+				root = args[0]
+			}
+			return c.runScan(cmd, &iac.Scanner{RevealSecrets: reveal}, c.path(root), flags, iacRuleDocs())
 		},
 	}
+	flags.register(cmd, "low")
+	cmd.Flags().BoolVar(&reveal, "reveal-secrets", false, "show secret values in findings instead of masking them")
+	return cmd
+}
+
+// iacRuleDocs converts the scanner's rule metadata for SARIF help.
+func iacRuleDocs() map[string]report.RuleDoc {
+	docs := map[string]report.RuleDoc{}
+	for _, r := range iac.Rules() {
+		tags := []string{"security", "iac"}
+		if r.Property != "" {
+			tags = append(tags, string(r.Property))
+		}
+		docs[r.ID] = report.RuleDoc{ID: r.ID, Title: r.Title, Help: r.Description, Severity: r.Severity, Tags: tags}
+	}
+	return docs
 }

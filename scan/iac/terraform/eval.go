@@ -64,6 +64,9 @@ func newEvalContext() *hcl.EvalContext {
 // String evaluates an expression to a string. ok is false when the value is
 // unknown, null or not a string (numbers and bools are converted).
 func (m *Module) String(expr hclsyntax.Expression) (string, bool) {
+	if expr == nil {
+		return "", false
+	}
 	return AsString(m.Eval(expr))
 }
 
@@ -104,6 +107,9 @@ func (m *Module) Bool(expr hclsyntax.Expression) (value, known bool) {
 
 // Int evaluates an expression to an integer.
 func (m *Module) Int(expr hclsyntax.Expression) (int64, bool) {
+	if expr == nil {
+		return 0, false
+	}
 	v := m.Eval(expr)
 	if !v.IsKnown() || v.IsNull() {
 		return 0, false
@@ -127,6 +133,9 @@ func (m *Module) Int(expr hclsyntax.Expression) (int64, bool) {
 // cannot be known are returned as their source text wrapped in ${...}, so
 // that a caller can still tell a reference from a wildcard.
 func (m *Module) Strings(expr hclsyntax.Expression) []string {
+	if expr == nil {
+		return nil
+	}
 	if tuple, ok := expr.(*hclsyntax.TupleConsExpr); ok {
 		out := make([]string, 0, len(tuple.Exprs))
 		for _, e := range tuple.Exprs {
@@ -153,6 +162,9 @@ func (m *Module) Strings(expr hclsyntax.Expression) []string {
 // "${aws_s3_bucket.x.arn}/*" thus stays recognisable as "all objects of a
 // bucket".
 func (m *Module) Render(expr hclsyntax.Expression) string {
+	if expr == nil {
+		return ""
+	}
 	if s, ok := m.String(expr); ok {
 		return s
 	}

@@ -60,7 +60,8 @@ func echoedSecrets(w *Workflow, j *actionlint.Job, run *actionlint.String) []evi
 	}
 	var out []evidence.Finding
 	for _, line := range strings.Split(run.Value, "\n") {
-		if !printCommand.MatchString(line) {
+		loc := printCommand.FindStringIndex(line)
+		if loc == nil || !printsToLog(line[loc[1]:]) {
 			continue
 		}
 		for _, u := range contextPaths(line) {
@@ -74,6 +75,29 @@ func echoedSecrets(w *Workflow, j *actionlint.Job, run *actionlint.String) []evi
 		}
 	}
 	return out
+}
+
+// printsToLog reports whether a print command's output reaches the log:
+// piped into another command (echo "$TOKEN" | docker login
+// --password-stdin) or redirected to a file it does not, unless the file
+// is the job summary, which is shown on the run's page.
+func printsToLog(rest string) bool {
+	if strings.Contains(rest, "GITHUB_STEP_SUMMARY") {
+		return true
+	}
+	for i := 0; i < len(rest); i++ {
+		switch rest[i] {
+		case '|':
+			if i+1 < len(rest) && rest[i+1] == '|' {
+				i++
+				continue
+			}
+			return false
+		case '>':
+			return false
+		}
+	}
+	return true
 }
 
 // secretsGiven lists the secrets a step passes to its action through

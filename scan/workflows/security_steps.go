@@ -3,6 +3,7 @@ package workflows
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/rhysd/actionlint"
@@ -249,20 +250,25 @@ func securitySteps(w *Workflow) []evidence.Observation {
 // findings would refute, so that a clean workflow verifies a control
 // rather than merely not failing it.
 func propertyObservations(w *Workflow, findings []evidence.Finding) []evidence.Observation {
+	rulesBy := map[evidence.Property][]string{}
 	count := map[evidence.Property]int{}
 	for _, f := range findings {
 		count[f.Property]++
+		if !slices.Contains(rulesBy[f.Property], f.Rule) {
+			rulesBy[f.Property] = append(rulesBy[f.Property], f.Rule)
+		}
 	}
-	details := map[evidence.Property][2]string{
-		evidence.ActionsPinned:       {"every action and reusable workflow is pinned to a full commit SHA", "%d unpinned action reference(s)"},
-		evidence.WorkflowPermissions: {"every job has explicit, least-privilege GITHUB_TOKEN permissions", "%d permissions finding(s)"},
-		evidence.NoWorkflowInjection: {"no attacker-controlled context reaches a script and no privileged trigger runs untrusted code", "%d injection or untrusted-checkout finding(s)"},
+	holds := map[evidence.Property]string{
+		evidence.ActionsPinned:       "every action and reusable workflow is pinned to a full commit SHA",
+		evidence.WorkflowPermissions: "every job has explicit GITHUB_TOKEN permissions without write-all",
+		evidence.NoWorkflowInjection: "no attacker-controlled context reaches a script and no privileged trigger runs untrusted code",
 	}
 	var out []evidence.Observation
 	for _, p := range []evidence.Property{evidence.ActionsPinned, evidence.WorkflowPermissions, evidence.NoWorkflowInjection} {
-		o := evidence.Observation{Scanner: ScannerName, Property: p, Subject: w.File, File: w.File, Holds: count[p] == 0, Detail: details[p][0]}
+		o := evidence.Observation{Scanner: ScannerName, Property: p, Subject: w.File, File: w.File, Holds: count[p] == 0, Detail: holds[p]}
 		if !o.Holds {
-			o.Detail = fmt.Sprintf(details[p][1], count[p])
+			slices.Sort(rulesBy[p])
+			o.Detail = fmt.Sprintf("%d finding(s): %s", count[p], strings.Join(rulesBy[p], ", "))
 		}
 		out = append(out, o)
 	}

@@ -202,13 +202,13 @@ func Analyse(inv *Inventory) evidence.Set {
 		}
 		before := len(set.Findings)
 		for _, s := range d.Statements {
-			for i, c := range statementChecks {
+			for _, c := range statementChecks {
 				hits := c.check(d, s)
 				for _, h := range hits {
 					h.Msg = label(d, resource) + " " + h.Msg
 					emit(c.info, h, d.File, resource)
 				}
-				if i == 0 && len(hits) > 0 {
+				if c.exclusive && len(hits) > 0 {
 					break
 				}
 			}

@@ -105,7 +105,19 @@ func ResourceScope(r string) Scope {
 	if r == "*" || r == "arn:*" || r == "arn:aws:*" {
 		return ScopeAll
 	}
-	if strings.HasPrefix(r, "${") && strings.HasSuffix(r, "}") && strings.Count(r, "${") == 1 {
+	if strings.HasPrefix(r, "${") {
+		// A reference to one resource, possibly with a suffix:
+		// "${aws_s3_bucket.x.arn}/*" is every object of that bucket,
+		// "${aws_cloudwatch_log_group.x.arn}:*" its log streams.
+		end := strings.Index(r, "}")
+		switch rest := r[end+1:]; {
+		case end < 0:
+			return ScopeAllOfType
+		case rest == "/*":
+			return ScopeWholeBucket
+		case strings.HasPrefix(rest, "*"):
+			return ScopeAllOfType
+		}
 		return ScopeSpecific
 	}
 	parts := strings.SplitN(r, ":", 6)

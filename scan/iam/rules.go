@@ -32,6 +32,9 @@ type hit struct {
 type statementCheck struct {
 	info  RuleInfo
 	check func(d *Document, s *Statement) []hit
+	// exclusive checks find statements so broad that the narrower checks
+	// would only repeat them; when one hits, the rest are skipped.
+	exclusive bool
 }
 
 // identityCheck inspects an identity with all its policies together, for
@@ -42,17 +45,17 @@ type identityCheck struct {
 }
 
 // statementChecks run on every statement of every permissions policy. The
-// admin check is first: a statement it flags is not reported again by the
-// narrower checks.
+// admin and NotAction checks come first: a statement they flag grants
+// nearly everything and is not reported again by the narrower checks.
 var statementChecks = []statementCheck{
-	{ruleAdminEquivalent, checkAdminStatement},
-	{ruleWildcardAction, checkWildcardAction},
-	{ruleWildcardResource, checkWildcardResource},
-	{ruleNotActionAllow, checkNotAction},
-	{ruleNotResourceAllow, checkNotResource},
-	{ruleDataExfiltration, checkDataExfiltration},
-	{ruleDestructive, checkDestructive},
-	{ruleNoCondition, checkNoCondition},
+	{ruleAdminEquivalent, checkAdminStatement, true},
+	{ruleNotActionAllow, checkNotAction, true},
+	{ruleWildcardAction, checkWildcardAction, false},
+	{ruleWildcardResource, checkWildcardResource, false},
+	{ruleNotResourceAllow, checkNotResource, false},
+	{ruleDataExfiltration, checkDataExfiltration, false},
+	{ruleDestructive, checkDestructive, false},
+	{ruleNoCondition, checkNoCondition, false},
 }
 
 // identityChecks run on every identity.

@@ -6,9 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
-	"github.com/zclconf/go-cty/cty"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/threatmap/threatmap/scan/iac/terraform"
@@ -278,7 +276,7 @@ func (r *tfReader) documentFrom(expr hclsyntax.Expression, name string, kind Doc
 			if len(call.Args) != 1 {
 				return nil
 			}
-			n := r.node(call.Args[0], 0)
+			n := r.m.Node(call.Args[0])
 			d := &Document{Name: name, File: file, Line: expr.Range().Start.Line, Kind: kind, Statements: statementsFromNode(n)}
 			r.inv.Docs = append(r.inv.Docs, d)
 			return d
@@ -325,73 +323,6 @@ func shiftLines(n *yaml.Node, by, depth int) {
 	for _, c := range n.Content {
 		shiftLines(c, by, depth+1)
 	}
-}
-
-// node converts an HCL expression to a node tree, keeping each value's
-// line. Parts that are not static are rendered as ${source}.
-func (r *tfReader) node(expr hclsyntax.Expression, depth int) *yaml.Node {
-	rng := expr.Range()
-	n := &yaml.Node{Line: rng.Start.Line, Column: rng.Start.Column}
-	if depth > maxDepth {
-		n.Kind, n.Value = yaml.ScalarNode, "${?}"
-		return n
-	}
-	switch e := expr.(type) {
-	case *hclsyntax.ObjectConsExpr:
-		n.Kind, n.Tag = yaml.MappingNode, "!!map"
-		for _, item := range e.Items {
-			key := hcl.ExprAsKeyword(item.KeyExpr)
-			if key == "" {
-				key = r.m.Render(item.KeyExpr)
-			}
-			kr := item.KeyExpr.Range()
-			n.Content = append(n.Content,
-				&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key, Line: kr.Start.Line, Column: kr.Start.Column},
-				r.node(item.ValueExpr, depth+1))
-		}
-		return n
-	case *hclsyntax.TupleConsExpr:
-		n.Kind, n.Tag = yaml.SequenceNode, "!!seq"
-		for _, item := range e.Exprs {
-			n.Content = append(n.Content, r.node(item, depth+1))
-		}
-		return n
-	}
-	v := r.m.Eval(expr)
-	if v.IsWhollyKnown() && !v.IsNull() && !v.Type().IsPrimitiveType() {
-		return ctyNode(v, n.Line, n.Column, depth)
-	}
-	n.Kind, n.Tag, n.Value = yaml.ScalarNode, "!!str", r.m.Render(expr)
-	return n
-}
-
-// ctyNode converts a known value (a local holding a list of actions) to
-// nodes placed at the line that uses it.
-func ctyNode(v cty.Value, line, col, depth int) *yaml.Node {
-	n := &yaml.Node{Line: line, Column: col}
-	if depth > maxDepth || v.IsNull() || !v.IsKnown() {
-		n.Kind, n.Value = yaml.ScalarNode, "${?}"
-		return n
-	}
-	t := v.Type()
-	switch {
-	case t.IsObjectType() || t.IsMapType():
-		n.Kind = yaml.MappingNode
-		for it := v.ElementIterator(); it.Next(); {
-			k, e := it.Element()
-			n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: k.AsString(), Line: line, Column: col}, ctyNode(e, line, col, depth+1))
-		}
-	case t.IsListType() || t.IsSetType() || t.IsTupleType():
-		n.Kind = yaml.SequenceNode
-		for it := v.ElementIterator(); it.Next(); {
-			_, e := it.Element()
-			n.Content = append(n.Content, ctyNode(e, line, col, depth+1))
-		}
-	default:
-		s, _ := terraform.AsString(v)
-		n.Kind, n.Value = yaml.ScalarNode, s
-	}
-	return n
 }
 
 // values reads a string or list expression as positioned values.

@@ -35,12 +35,12 @@ type container struct {
 	root      rootState
 	rootLine  int
 	rootWhy   string
-	escalate  []flag
+	escalate  []setting
 	env       []envVar
 }
 
-// flag is one privileged setting and where it is.
-type flag struct {
+// setting is one privileged setting and where it is.
+type setting struct {
 	what string
 	line int
 }
@@ -207,7 +207,7 @@ func ecsContainers(resource, file string, n *yaml.Node) []*container {
 			}
 		}
 		if v := lookup(def, "privileged"); v != nil && v.Value == "true" {
-			c.escalate = append(c.escalate, flag{"runs privileged", v.Line})
+			c.escalate = append(c.escalate, setting{"runs privileged", v.Line})
 		}
 		if env := lookup(def, "environment"); env != nil && env.Kind == yaml.SequenceNode {
 			for _, e := range env.Content {

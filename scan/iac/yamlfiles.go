@@ -92,6 +92,16 @@ func podSpecOf(kind string, n *yaml.Node) *yaml.Node {
 	return nil
 }
 
+// keyLine returns the line of a key in a mapping, or the mapping's line.
+func keyLine(n *yaml.Node, key string) int {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i].Line
+		}
+	}
+	return n.Line
+}
+
 func scalar(n *yaml.Node) string {
 	if n == nil || n.Kind != yaml.ScalarNode {
 		return ""
@@ -110,7 +120,7 @@ func checkKubernetes(r *results, rel string, n *yaml.Node) {
 	case "Ingress":
 		spec := lookup(n, "spec")
 		if tls := lookup(spec, "tls"); tls == nil || len(tls.Content) == 0 {
-			r.finding(rulePlainHTTP, 0, rel, n.Line, resource, "ingress", fmt.Sprintf("ingress %s has no tls section: it serves plain HTTP", resource))
+			r.finding(rulePlainHTTP, 0, rel, keyLine(n, "kind"), resource, "ingress", fmt.Sprintf("ingress %s has no tls section: it serves plain HTTP", resource))
 			r.observe(evidence.EncryptedInTransit, resource, false, rel, n.Line, "no tls")
 		} else {
 			r.observe(evidence.EncryptedInTransit, resource, true, rel, n.Line, "tls configured")
@@ -122,10 +132,10 @@ func checkKubernetes(r *results, rel string, n *yaml.Node) {
 		return
 	}
 	podSC := lookup(pod, "securityContext")
-	var podFlags []flag
+	var podFlags []setting
 	for _, key := range []string{"hostNetwork", "hostPID", "hostIPC"} {
 		if v := lookup(pod, key); scalar(v) == "true" {
-			podFlags = append(podFlags, flag{"shares the host's namespace (" + key + ": true)", v.Line})
+			podFlags = append(podFlags, setting{"shares the host's namespace (" + key + ": true)", v.Line})
 		}
 	}
 	for _, listKey := range []string{"initContainers", "containers"} {
@@ -141,15 +151,15 @@ func checkKubernetes(r *results, rel string, n *yaml.Node) {
 			sc := lookup(cn, "securityContext")
 			c.root, c.rootLine, c.rootWhy = k8sRoot(sc, podSC, cn.Line)
 			if v := lookup(sc, "privileged"); scalar(v) == "true" {
-				c.escalate = append(c.escalate, flag{"runs privileged", v.Line})
+				c.escalate = append(c.escalate, setting{"runs privileged", v.Line})
 			}
 			if v := lookup(sc, "allowPrivilegeEscalation"); scalar(v) == "true" {
-				c.escalate = append(c.escalate, flag{"allows privilege escalation", v.Line})
+				c.escalate = append(c.escalate, setting{"allows privilege escalation", v.Line})
 			}
 			if add := lookup(lookup(sc, "capabilities"), "add"); add != nil {
 				for _, capNode := range add.Content {
 					if cp := strings.ToUpper(capNode.Value); cp == "SYS_ADMIN" || cp == "ALL" || cp == "NET_ADMIN" || cp == "SYS_PTRACE" {
-						c.escalate = append(c.escalate, flag{"adds the " + cp + " capability", capNode.Line})
+						c.escalate = append(c.escalate, setting{"adds the " + cp + " capability", capNode.Line})
 					}
 				}
 			}
@@ -258,17 +268,17 @@ func checkCompose(r *results, rel string, n *yaml.Node) {
 			}
 		}
 		if v := lookup(svc, "privileged"); scalar(v) == "true" {
-			c.escalate = append(c.escalate, flag{"runs privileged", v.Line})
+			c.escalate = append(c.escalate, setting{"runs privileged", v.Line})
 		}
 		for _, key := range []string{"network_mode", "pid", "ipc"} {
 			if v := lookup(svc, key); scalar(v) == "host" {
-				c.escalate = append(c.escalate, flag{"shares the host's namespace (" + key + ": host)", v.Line})
+				c.escalate = append(c.escalate, setting{"shares the host's namespace (" + key + ": host)", v.Line})
 			}
 		}
 		if add := lookup(svc, "cap_add"); add != nil {
 			for _, capNode := range add.Content {
 				if cp := strings.ToUpper(strings.TrimPrefix(capNode.Value, "CAP_")); cp == "SYS_ADMIN" || cp == "ALL" || cp == "NET_ADMIN" || cp == "SYS_PTRACE" {
-					c.escalate = append(c.escalate, flag{"adds the " + cp + " capability", capNode.Line})
+					c.escalate = append(c.escalate, setting{"adds the " + cp + " capability", capNode.Line})
 				}
 			}
 		}

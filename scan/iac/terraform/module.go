@@ -101,7 +101,13 @@ func Load(dir string, files []File) *Module {
 	for _, f := range files {
 		m.files[f.Rel] = f.Src
 		file, diags := hclsyntax.ParseConfig(f.Src, f.Rel, hcl.Pos{Line: 1, Column: 1, Byte: 0})
-		m.addDiags(diags)
+		if diags.HasErrors() {
+			// A file that does not parse is reported by its first error and
+			// left out: checks on a partial tree would report things that
+			// are not there.
+			m.addDiags(diags)
+			continue
+		}
 		if file == nil {
 			continue
 		}
@@ -278,6 +284,7 @@ func (m *Module) addDiags(diags hcl.Diagnostics) {
 			diag.Column = d.Subject.Start.Column
 		}
 		m.Diagnostics = append(m.Diagnostics, diag)
+		return
 	}
 }
 

@@ -1,0 +1,175 @@
+package iac
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/threatmap/threatmap/evidence"
+)
+
+func TestIsSecretName(t *testing.T) {
+	tests := []struct {
+		name string
+		want bool
+	}{
+		{"DB_PASSWORD", true},
+		{"POSTGRES_PASSWORD", true},
+		{"OPENAI_API_KEY", true},
+		{"GITHUB_TOKEN", true},
+		{"stripe.secret", true},
+		{"AWS_SECRET_ACCESS_KEY", true},
+		{"TOKEN_TTL", false},
+		{"DB_PASSWORD_FILE", false},
+		{"AWS_ACCESS_KEY_ID", false},
+		{"SECRET_ARN", false},
+		{"AUTHOR", false},
+		{"TOKENIZER", false},
+		{"PATH", false},
+	}
+	for _, tt := range tests {
+		if got := isSecretName(tt.name); got != tt.want {
+			t.Errorf("isSecretName(%q) = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestCheckImage(t *testing.T) {
+	tests := []struct {
+		image   string
+		finding bool
+		holds   bool
+	}{
+		{"nginx", true, false},
+		{"nginx:latest", true, false},
+		{"localhost:5000/app", true, false},
+		{"ghcr.io/acme/app:1.2.3", true, false},
+		{"ghcr.io/acme/app:1.2.3@sha256:abc", false, true},
+		{"${IMAGE}", false, false},
+		{"scratch", false, false},
+	}
+	for _, tt := range tests {
+		r := &results{}
+		checkImage(r, "x", "f", 1, tt.image)
+		if got := len(r.set.Findings) == 1; got != tt.finding {
+			t.Errorf("%s: finding = %v, want %v", tt.image, got, tt.finding)
+		}
+		holds := len(r.set.Observations) == 1 && r.set.Observations[0].Holds
+		if holds != tt.holds {
+			t.Errorf("%s: holds = %v, want %v", tt.image, holds, tt.holds)
+		}
+	}
+}
+
+// TestSecretsMasked checks that no secret value appears in any finding
+// unless revealing was asked for.
+func TestSecretsMasked(t *testing.T) {
+	secrets := []string{"s3cr3t-from-default", "sk_live_abcdefghijklmnop", "sk-proj-abcdefghijklmnopqrstuv", "hunter22", "example-password", "ghp_abcdefghijklmnopqrstuvwxyz0123456789"}
+	for _, reveal := range []bool{false, true} {
+		set, err := (&Scanner{RevealSecrets: reveal}).Scan(context.Background(), "testdata/fixtures")
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := 0
+		for _, f := range set.Findings {
+			if f.Rule != ruleSecretLiteral.ID {
+				continue
+			}
+			if f.Secret == "" {
+				t.Errorf("%s:%d: secret finding without a (masked) value", f.File, f.Line)
+			}
+			for _, s := range secrets {
+				if strings.Contains(f.Message, s) {
+					t.Errorf("%s:%d: message shows the secret", f.File, f.Line)
+				}
+				if f.Secret == s {
+					seen++
+				}
+			}
+		}
+		if reveal && seen != len(secrets) || !reveal && seen != 0 {
+			t.Errorf("reveal=%v: %d secrets shown in clear", reveal, seen)
+		}
+	}
+}
+
+func TestObservations(t *testing.T) {
+	set, err := New().Scan(context.Background(), "testdata/fixtures")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type key struct {
+		p       evidence.Property
+		subject string
+	}
+	got := map[key]bool{}
+	for _, o := range set.Observations {
+		got[key{o.Property, o.Subject}] = o.Holds
+	}
+	want := map[key]bool{
+		{evidence.PublicAccessBlocked, "aws_s3_bucket.private"}:   true,
+		{evidence.PublicAccessBlocked, "aws_s3_bucket.public"}:    false,
+		{evidence.PublicAccessBlocked, "aws_s3_bucket.half"}:      false,
+		{evidence.EncryptedAtRest, "aws_s3_bucket.private"}:       true,
+		{evidence.EncryptedAtRest, "aws_db_instance.good"}:        true,
+		{evidence.EncryptedAtRest, "aws_db_instance.main"}:        false,
+		{evidence.EncryptedAtRest, "aws_sqs_queue.default"}:       true,
+		{evidence.EncryptedAtRest, "aws_sqs_queue.clear"}:         false,
+		{evidence.EncryptedAtRest, "aws_dynamodb_table.state"}:    true,
+		{evidence.AccessLogging, "aws_s3_bucket.private"}:         true,
+		{evidence.AccessLogging, "aws_lb.public"}:                 true,
+		{evidence.AccessLogging, "aws_cloudtrail"}:                false,
+		{evidence.NotInternetExposed, "aws_security_group.web"}:   false,
+		{evidence.NotInternetExposed, "aws_db_instance.good"}:     true,
+		{evidence.NotInternetExposed, "Service/internal"}:         true,
+		{evidence.EncryptedInTransit, "aws_lb_listener.redirect"}: true,
+		{evidence.EncryptedInTransit, "aws_lb_listener.plain"}:    false,
+		{evidence.NonRootContainer, "Deployment/hardened"}:        true,
+		{evidence.NonRootContainer, "docker/hardened.Dockerfile"}: true,
+		{evidence.NonRootContainer, "docker/Dockerfile"}:          false,
+		{evidence.PinnedImage, "Deployment/hardened"}:             true,
+		{evidence.PinnedImage, "services.cache"}:                  true,
+	}
+	for k, holds := range want {
+		h, ok := got[k]
+		if !ok || h != holds {
+			t.Errorf("%s %s: holds=%v present=%v, want holds=%v", k.p, k.subject, h, ok, holds)
+		}
+	}
+}
+
+func TestSingleFileParseError(t *testing.T) {
+	tests := []struct {
+		name, src, want string
+	}{
+		{"main.tf", "resource \"a\" \"b\" {\n  x = \n}\n", "main.tf:2:7"},
+		{"k8s.yaml", "kind: Pod\nspec:\n  - a\n  b: c\n", "k8s.yaml:"},
+		{"Dockerfile", "# syntax=docker/dockerfile:1\n# nothing else\n", "Dockerfile:2:1"},
+	}
+	for _, tt := range tests {
+		dir := t.TempDir()
+		p := filepath.Join(dir, tt.name)
+		if err := os.WriteFile(p, []byte(tt.src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := New().Scan(context.Background(), p)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: err = %v, want containing %q", tt.name, err, tt.want)
+		}
+	}
+}
+
+func TestRulesMetadata(t *testing.T) {
+	seen := map[string]bool{}
+	for _, r := range Rules() {
+		if seen[r.ID] {
+			t.Errorf("duplicate rule id %s", r.ID)
+		}
+		seen[r.ID] = true
+		if !strings.HasPrefix(r.ID, "iac-") || r.Title == "" || len(r.Description) < 40 {
+			t.Errorf("rule %q lacks metadata: %+v", r.ID, r)
+		}
+	}
+}

@@ -28,6 +28,62 @@ type scope struct {
 	// types maps a receiver or parameter name to its named type, so that
 	// s.router can be resolved to the struct field Server.router.
 	types map[string]string
+	// ptypes holds the package of a type in types when it is not this
+	// function's own package.
+	ptypes map[string]*pkg
+}
+
+// typePkg returns the package a variable's type belongs to.
+func (s *scope) typePkg(name string) *pkg {
+	if p, ok := s.ptypes[name]; ok && p != nil {
+		return p
+	}
+	return s.p
+}
+
+// setType records a variable's named type from a type expression read in
+// the context of package p and imports.
+func (s *scope) setType(name string, typ ast.Expr, p *pkg, imports map[string]string) {
+	if s.ptypes == nil {
+		s.ptypes = map[string]*pkg{}
+	}
+	s.types[name] = recvType(typ)
+	delete(s.ptypes, name)
+	t := typ
+	if st, ok := t.(*ast.StarExpr); ok {
+		t = st.X
+	}
+	if sel, ok := t.(*ast.SelectorExpr); ok {
+		if x, ok := sel.X.(*ast.Ident); ok {
+			if ip, ok := imports[x.Name]; ok {
+				s.ptypes[name] = s.a.pkgByImport(ip)
+			}
+		}
+	} else if p != s.p {
+		s.ptypes[name] = p
+	}
+}
+
+// inferType records the type of a variable assigned a composite literal
+// (&Server{...}) or the result of a call to a function of the module.
+func (s *scope) inferType(name string, rhs ast.Expr) {
+	e := rhs
+	if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.AND {
+		e = u.X
+	}
+	switch v := e.(type) {
+	case *ast.CompositeLit:
+		if v.Type != nil {
+			s.setType(name, v.Type, s.p, s.f.imports)
+		}
+	case *ast.CallExpr:
+		if key, _, ok := s.resolveCallee(v.Fun); ok {
+			if d := s.a.funcDecl(key); d != nil && d.Type.Results != nil && len(d.Type.Results.List) > 0 {
+				p, _ := s.a.splitKey(key)
+				s.setType(name, d.Type.Results.List[0].Type, p, s.a.importsOfFunc(key))
+			}
+		}
+	}
 }
 
 func (s *scope) child() *scope {
@@ -39,6 +95,10 @@ func (s *scope) child() *scope {
 	c.types = make(map[string]string, len(s.types))
 	for k, v := range s.types {
 		c.types[k] = v
+	}
+	c.ptypes = make(map[string]*pkg, len(s.ptypes))
+	for k, v := range s.ptypes {
+		c.ptypes[k] = v
 	}
 	return &c
 }
@@ -131,7 +191,7 @@ func (s *scope) bindParams(ft *ast.FuncType, key string) {
 				s.vars[n.Name] = router{id: paramID(key, i), fw: fw}
 			} else {
 				delete(s.vars, n.Name)
-				s.types[n.Name] = recvType(fld.Type)
+				s.setType(n.Name, fld.Type, s.p, s.f.imports)
 			}
 			i++
 		}
@@ -197,6 +257,7 @@ func (s *scope) assign(lhs, rhs ast.Expr) {
 	if !ok {
 		if id, isIdent := lhs.(*ast.Ident); isIdent {
 			delete(s.vars, id.Name)
+			s.inferType(id.Name, rhs)
 		}
 		// Composite literals may set router fields: &Server{router: chi.NewRouter()}.
 		s.compositeFields(rhs)
@@ -258,7 +319,7 @@ func (s *scope) fieldID(sel *ast.SelectorExpr) (string, bool) {
 	if !ok || typ == "" {
 		return "", false
 	}
-	return "field:" + s.p.dir + "." + typ + "." + sel.Sel.Name, true
+	return "field:" + s.typePkg(x.Name).dir + "." + typ + "." + sel.Sel.Name, true
 }
 
 func (s *scope) pos(n ast.Node) string {
@@ -293,7 +354,7 @@ func (s *scope) eval(e ast.Expr) (router, bool) {
 		}
 		if fid, ok := s.fieldID(e); ok {
 			typ := s.types[e.X.(*ast.Ident).Name]
-			if ft, ok := s.p.fields[typ+"."+e.Sel.Name]; ok {
+			if ft, ok := s.typePkg(e.X.(*ast.Ident).Name).fields[typ+"."+e.Sel.Name]; ok {
 				if fw := routerTypeFramework(ft, s.fileOfField()); fw != "" {
 					return router{id: fid, fw: fw}, true
 				}
@@ -575,8 +636,9 @@ func (s *scope) resolveCallee(fun ast.Expr) (key string, recvArgs int, ok bool) 
 	case *ast.SelectorExpr:
 		if x, isIdent := f.X.(*ast.Ident); isIdent {
 			if typ, ok := s.types[x.Name]; ok {
-				if _, ok := s.p.funcs[typ+"."+f.Sel.Name]; ok {
-					return s.p.dir + "|" + s.p.name + "|" + typ + "." + f.Sel.Name, 0, true
+				tp := s.typePkg(x.Name)
+				if _, ok := tp.funcs[typ+"."+f.Sel.Name]; ok {
+					return tp.dir + "|" + tp.name + "|" + typ + "." + f.Sel.Name, 0, true
 				}
 			}
 			if ip, ok := s.f.imports[x.Name]; ok {
@@ -676,7 +738,7 @@ func (a *analyzer) importsOfFunc(key string) map[string]string {
 func (s *scope) route(r router, method, pattern string, handler ast.Expr, mw []ast.Expr, at ast.Node) {
 	guards := s.guardsOf(mw)
 	var without []string
-	hg, hw := s.handlerGuards(handler, 0)
+	hg, hw := s.handlerGuards(handler, 0, true)
 	guards = append(guards, hg...)
 	without = append(without, hw...)
 	s.a.addRoute(r.id, graph.Route{
@@ -714,7 +776,7 @@ func handlerName(e ast.Expr) string {
 func (s *scope) guardsOf(mws []ast.Expr) []string {
 	var out []string
 	for _, m := range mws {
-		g, _ := s.handlerGuards(m, 0)
+		g, _ := s.handlerGuards(m, 0, false)
 		out = append(out, g...)
 	}
 	return out
@@ -722,18 +784,21 @@ func (s *scope) guardsOf(mws []ast.Expr) []string {
 
 // handlerGuards returns the guards a handler or middleware expression
 // carries: by the names of wrappers and middleware, and by the checks its
-// body makes.
-func (s *scope) handlerGuards(e ast.Expr, depth int) (adds, cancels []string) {
+// body makes. A serving handler's own name says nothing (a handler called
+// login is not a login check), so with serving set only its body counts.
+func (s *scope) handlerGuards(e ast.Expr, depth int, serving bool) (adds, cancels []string) {
 	if e == nil || depth > 4 {
 		return nil, nil
 	}
 	switch t := e.(type) {
 	case *ast.ParenExpr:
-		return s.handlerGuards(t.X, depth+1)
+		return s.handlerGuards(t.X, depth+1, serving)
 	case *ast.FuncLit:
 		return s.bodyGuards(t.Body, 2), nil
 	case *ast.Ident, *ast.SelectorExpr:
-		adds, cancels = guard.Kinds(exprString(t))
+		if !serving {
+			adds, cancels = guard.Kinds(exprString(t))
+		}
 		if key, _, ok := s.resolveCallee(t); ok {
 			if d := s.a.funcDecl(key); d != nil {
 				adds = append(adds, s.a.bodyGuardsOf(key, d, 2)...)
@@ -747,8 +812,8 @@ func (s *scope) handlerGuards(e ast.Expr, depth int) (adds, cancels []string) {
 				adds = append(adds, s.a.bodyGuardsOf(key, d, 2)...)
 			}
 		}
-		for _, arg := range t.Args {
-			a, c := s.handlerGuards(arg, depth+1)
+		for i, arg := range t.Args {
+			a, c := s.handlerGuards(arg, depth+1, serving && i == len(t.Args)-1)
 			adds, cancels = append(adds, a...), append(cancels, c...)
 		}
 		return adds, cancels

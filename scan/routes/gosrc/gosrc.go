@@ -11,10 +11,10 @@ package gosrc
 import (
 	"context"
 	"errors"
-	"go/scanner"
 	"fmt"
 	"go/ast"
 	"go/parser"
+	"go/scanner"
 	"go/token"
 	"path"
 	"sort"
@@ -60,20 +60,30 @@ const (
 	Fiber   = "fiber"
 )
 
-// frameworkOf maps an import path to a framework.
+// frameworkOf maps an import path to a framework. Only the framework's
+// root package counts (with a major-version suffix): the constructors of
+// its middleware packages, such as fiber/v2/middleware/limiter.New, are not
+// routers.
 func frameworkOf(importPath string) string {
+	root := func(base string) bool {
+		if importPath == base {
+			return true
+		}
+		v, ok := strings.CutPrefix(importPath, base+"/v")
+		return ok && v != "" && !strings.Contains(v, "/")
+	}
 	switch {
 	case importPath == "net/http":
 		return NetHTTP
-	case strings.HasPrefix(importPath, "github.com/go-chi/chi"):
+	case root("github.com/go-chi/chi"):
 		return Chi
-	case importPath == "github.com/gin-gonic/gin":
+	case root("github.com/gin-gonic/gin"):
 		return Gin
-	case strings.HasPrefix(importPath, "github.com/labstack/echo"):
+	case root("github.com/labstack/echo"):
 		return Echo
-	case importPath == "github.com/gorilla/mux":
+	case root("github.com/gorilla/mux"):
 		return Gorilla
-	case strings.HasPrefix(importPath, "github.com/gofiber/fiber"):
+	case root("github.com/gofiber/fiber"):
 		return Fiber
 	}
 	return ""

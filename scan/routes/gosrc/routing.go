@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/threatmap/threatmap/scan/routes/graph"
+	"github.com/threatmap/threatmap/scan/routes/guard"
 )
 
 // routing handles a call made on a router. It reports whether the call was
@@ -72,16 +73,11 @@ func (s *scope) patternRoute(r router, c *ast.CallExpr) bool {
 	if !strings.HasPrefix(pat, "/") {
 		return false
 	}
-	if sub, ok := s.eval(c.Args[1]); ok {
-		s.mount(r, sub.id, strings.TrimSuffix(pat, "/"), nil, c)
+	// A router served under a pattern, possibly wrapped in middleware or
+	// http.StripPrefix, is mounted there.
+	if sub, guards, ok := s.unwrapRouter(c.Args[1], 0); ok {
+		s.mount(r, sub.id, strings.TrimSuffix(pat, "/"), guards, c)
 		return true
-	}
-	// http.StripPrefix("/api", sub) mounts a router under a prefix.
-	if sp, ok := c.Args[1].(*ast.CallExpr); ok && strings.HasSuffix(calleeName(sp), "StripPrefix") && len(sp.Args) == 2 {
-		if sub, ok := s.eval(sp.Args[1]); ok {
-			s.mount(r, sub.id, strings.TrimSuffix(pat, "/"), nil, c)
-			return true
-		}
 	}
 	s.route(r, method, pat, c.Args[1], nil, c)
 	return true
@@ -90,7 +86,7 @@ func (s *scope) patternRoute(r router, c *ast.CallExpr) bool {
 func (s *scope) routerGuards(r router, mws []ast.Expr, ordered bool, at ast.Node) {
 	rt := s.a.g.Router(r.id)
 	for _, m := range mws {
-		adds, cancels := s.handlerGuards(m, 0)
+		adds, cancels := s.handlerGuards(m, 0, false)
 		for _, k := range adds {
 			rt.Guards = append(rt.Guards, graph.Guard{Kind: k, Ordered: ordered, File: s.f.rel, Line: s.line(at)})
 		}
@@ -116,12 +112,13 @@ func (s *scope) chi(r router, name string, c *ast.CallExpr) bool {
 		if len(args) < 3 {
 			return false
 		}
-		m, ok1 := s.str(args[0])
-		p, ok2 := s.str(args[1])
-		if !ok1 || !ok2 {
+		p, ok := s.str(args[1])
+		if !ok {
 			return false
 		}
-		s.route(r, strings.ToUpper(m), p, args[2], nil, c)
+		for _, m := range s.methodList(args[0]) {
+			s.route(r, m, p, args[2], nil, c)
+		}
 		return true
 	case "Handle", "HandleFunc":
 		return s.patternRoute(r, c)
@@ -133,8 +130,8 @@ func (s *scope) chi(r router, name string, c *ast.CallExpr) bool {
 		if !ok {
 			return false
 		}
-		if sub, ok := s.eval(args[1]); ok {
-			s.mount(r, sub.id, p, nil, c)
+		if sub, guards, ok := s.unwrapRouter(args[1], 0); ok {
+			s.mount(r, sub.id, p, guards, c)
 			return true
 		}
 		s.route(r, "ANY", graph.Join(p, "*"), args[1], nil, c)
@@ -382,11 +379,41 @@ func (s *scope) gorillaRoute(r router, ch gchain) {
 	if len(methods) == 0 {
 		methods = []string{"ANY"}
 	}
-	if sub, ok := s.eval(ch.handler); ok {
-		s.mount(r, sub.id, ch.path, nil, ch.at)
+	if sub, guards, ok := s.unwrapRouter(ch.handler, 0); ok {
+		s.mount(r, sub.id, ch.path, guards, ch.at)
 		return
 	}
 	for _, m := range methods {
 		s.route(r, m, p, ch.handler, nil, ch.at)
 	}
+}
+
+// unwrapRouter finds a router inside handler wrappers, such as
+// ipAllowlist(requireAuth(admin)) or http.StripPrefix("/admin", admin),
+// and returns the guards the wrappers add.
+func (s *scope) unwrapRouter(e ast.Expr, depth int) (router, []string, bool) {
+	if depth > 8 || e == nil {
+		return router{}, nil, false
+	}
+	if r, ok := s.eval(e); ok {
+		return r, nil, true
+	}
+	c, ok := e.(*ast.CallExpr)
+	if !ok {
+		return router{}, nil, false
+	}
+	for _, arg := range c.Args {
+		r, inner, ok := s.unwrapRouter(arg, depth+1)
+		if !ok {
+			continue
+		}
+		kinds, _ := guard.Kinds(calleeName(c))
+		if key, _, ok := s.resolveCallee(c.Fun); ok {
+			if d := s.a.funcDecl(key); d != nil {
+				kinds = append(kinds, s.a.bodyGuardsOf(key, d, 2)...)
+			}
+		}
+		return r, append(kinds, inner...), true
+	}
+	return router{}, nil, false
 }

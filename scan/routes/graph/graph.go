@@ -20,6 +20,9 @@ type Guard struct {
 	Ordered bool
 	File    string
 	Line    int
+	// Prefix limits the guard to routes and mounts under a path, as
+	// app.use("/admin", requireAuth) does.
+	Prefix string
 }
 
 // Route is one registration on a router, before prefixes are joined.
@@ -181,10 +184,13 @@ func (g *Graph) walk(r *Router, prefix string, inherited, without []string, stac
 	stack[r.ID] = true
 	defer delete(stack, r.ID)
 	without = append(slices.Clone(without), r.Without...)
-	applies := func(file string, line int) []string {
+	applies := func(file string, line int, local string) []string {
 		gs := slices.Clone(inherited)
 		for _, gd := range r.Guards {
 			if gd.Ordered && gd.File == file && line <= gd.Line {
+				continue
+			}
+			if gd.Prefix != "" && !underPrefix(local, gd.Prefix) {
 				continue
 			}
 			gs = append(gs, gd.Kind)
@@ -192,7 +198,7 @@ func (g *Graph) walk(r *Router, prefix string, inherited, without []string, stac
 		return gs
 	}
 	for _, rt := range r.Routes {
-		guards := append(applies(rt.File, rt.Line), rt.Guards...)
+		guards := append(applies(rt.File, rt.Line, rt.Path), rt.Guards...)
 		guards = removeAll(guards, append(slices.Clone(without), rt.Without...))
 		*out = append(*out, evidence.Route{
 			Method:    strings.ToUpper(rt.Method),
@@ -214,9 +220,15 @@ func (g *Graph) walk(r *Router, prefix string, inherited, without []string, stac
 		if m.Replace && m.Prefix != "" {
 			childPrefix = Join(prefix, m.Prefix)
 		}
-		guards := append(applies(m.File, m.Line), m.Guards...)
+		guards := append(applies(m.File, m.Line, m.Prefix), m.Guards...)
 		g.walk(child, childPrefix, guards, without, stack, depth+1, out)
 	}
+}
+
+// underPrefix reports whether path p is prefix or lies below it.
+func underPrefix(p, prefix string) bool {
+	p, prefix = Join("", p), strings.TrimSuffix(Join("", prefix), "/")
+	return prefix == "" || p == prefix || strings.HasPrefix(p, prefix+"/")
 }
 
 func removeAll(list, drop []string) []string {

@@ -98,7 +98,7 @@ func Kinds(name string) (adds, cancels []string) {
 	}
 	if has(authWords...) || hasPair("apikey", "currentuser", "loggedin", "basicauth", "requireuser", "userrequired", "tokenrequired", "requiretoken", "verifytoken", "checktoken", "validatetoken", "requiresession", "sessionrequired", "requirelogin", "ensureauthenticated", "isauthenticated") ||
 		(has("session") && has("require", "required", "verify", "check", "middleware", "validate")) ||
-		(has("token") && has("require", "required", "verify", "check", "validate", "middleware")) ||
+		(has("token") && has("require", "required", "verify", "check", "validate", "valid", "middleware")) ||
 		has("roles", "role", "permission", "permissions") && has("require", "required", "guard", "check") {
 		add(evidence.GuardAuth)
 	}

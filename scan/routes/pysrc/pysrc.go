@@ -54,8 +54,8 @@ type module struct {
 	root    *sitter.Node
 	funcs   map[string]*sitter.Node // function_definition by name (module and class level)
 	classes map[string]*sitter.Node // class_definition by name
-	imports map[string]importRef // local name -> where it comes from
-	isPkg   bool                 // an __init__.py
+	imports map[string]importRef    // local name -> where it comes from
+	isPkg   bool                    // an __init__.py
 	// routerVars maps router variable names to their framework.
 	routerVars map[string]string
 }

@@ -1,0 +1,465 @@
+// Package jssrc finds the HTTP routes a JavaScript or TypeScript program
+// serves, reading it with the tree-sitter JavaScript, TypeScript and TSX
+// grammars: Express apps and routers (app.use prefixes, route chains,
+// per-route middleware), Fastify (register with prefix, route options,
+// hooks), Next.js (pages/api files and app/**/route.ts exported method
+// handlers) and NestJS (@Controller, method decorators, @UseGuards). Imports
+// and require calls between the scanned files are followed, so a router
+// defined in one file and mounted in another gets its prefix.
+package jssrc
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+
+	sitter "github.com/smacker/go-tree-sitter"
+	"github.com/smacker/go-tree-sitter/javascript"
+	"github.com/smacker/go-tree-sitter/typescript/tsx"
+	"github.com/smacker/go-tree-sitter/typescript/typescript"
+
+	"github.com/threatmap/threatmap/evidence"
+	"github.com/threatmap/threatmap/scan/routes/graph"
+)
+
+// Source is one JavaScript or TypeScript file.
+type Source struct {
+	Rel string
+	Src []byte
+}
+
+// ParseError is a file whose syntax tree has errors.
+type ParseError struct {
+	File      string
+	Line, Col int
+	Msg       string
+}
+
+func (e ParseError) Error() string { return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg) }
+
+// Framework names.
+const (
+	Express = "express"
+	Fastify = "fastify"
+	NextJS  = "nextjs"
+	NestJS  = "nestjs"
+)
+
+type module struct {
+	rel   string
+	src   []byte
+	tree  *sitter.Tree
+	root  *sitter.Node
+	funcs map[string]*sitter.Node // function declarations and const f = () => {} by name
+	vars  map[string]*sitter.Node // const/let/var initialisers by name
+	// imports maps a local name to the module file it comes from and the
+	// exported name ("default" for default imports, "*" for namespaces).
+	imports map[string]importRef
+	// exports maps an exported name ("default" included) to its value.
+	exports map[string]*sitter.Node
+}
+
+type importRef struct {
+	file string
+	name string
+}
+
+type extractor struct {
+	ctx    context.Context
+	mods   map[string]*module
+	files  []string
+	g      *graph.Graph
+	consts map[string]string
+	// nestPrefix is app.setGlobalPrefix's argument.
+	nestPrefix string
+}
+
+// Language picks the grammar for a file name.
+func Language(rel string) *sitter.Language {
+	switch path.Ext(rel) {
+	case ".ts", ".mts", ".cts":
+		return typescript.GetLanguage()
+	case ".tsx":
+		return tsx.GetLanguage()
+	}
+	return javascript.GetLanguage()
+}
+
+// Parse parses one file with the grammar its name calls for; it is the
+// entry point the fuzz test drives.
+func Parse(ctx context.Context, rel string, src []byte) (*sitter.Tree, error) {
+	p := sitter.NewParser()
+	defer p.Close()
+	p.SetLanguage(Language(rel))
+	return p.ParseCtx(ctx, nil, src)
+}
+
+// Extract parses the files and returns the routes they serve.
+func Extract(ctx context.Context, srcs []Source) ([]evidence.Route, []ParseError) {
+	x := &extractor{ctx: ctx, mods: map[string]*module{}, g: graph.New(), consts: map[string]string{}}
+	var errs []ParseError
+	parsers := map[*sitter.Language]*sitter.Parser{}
+	defer func() {
+		for _, p := range parsers {
+			p.Close()
+		}
+	}()
+	for _, s := range srcs {
+		if ctx.Err() != nil {
+			break
+		}
+		if !mayRoute(s.Rel, s.Src) {
+			continue
+		}
+		lang := Language(s.Rel)
+		p := parsers[lang]
+		if p == nil {
+			p = sitter.NewParser()
+			p.SetLanguage(lang)
+			parsers[lang] = p
+		}
+		tree, err := p.ParseCtx(ctx, nil, s.Src)
+		if err != nil {
+			errs = append(errs, ParseError{File: s.Rel, Line: 1, Col: 1, Msg: err.Error()})
+			continue
+		}
+		m := &module{rel: s.Rel, src: s.Src, tree: tree, root: tree.RootNode(), funcs: map[string]*sitter.Node{}, vars: map[string]*sitter.Node{}, imports: map[string]importRef{}, exports: map[string]*sitter.Node{}}
+		if m.root.HasError() {
+			if e := firstError(m.root); e != nil {
+				pt := e.StartPoint()
+				errs = append(errs, ParseError{File: s.Rel, Line: int(pt.Row) + 1, Col: int(pt.Column) + 1, Msg: "syntax error"})
+			}
+		}
+		x.mods[s.Rel] = m
+		x.files = append(x.files, s.Rel)
+	}
+	defer func() {
+		for _, m := range x.mods {
+			m.tree.Close()
+		}
+	}()
+	sort.Strings(x.files)
+	for _, f := range x.files {
+		x.index(x.mods[f])
+	}
+	for _, f := range x.files {
+		if ctx.Err() != nil {
+			break
+		}
+		m := x.mods[f]
+		x.next(m)
+		x.nest(m)
+		x.analyze(m)
+	}
+	x.finishNest()
+	return x.g.Flatten(), errs
+}
+
+// mayRoute skips files that cannot serve a route.
+func mayRoute(rel string, src []byte) bool {
+	if nextPagesAPI(rel) != "" || nextAppRoute(rel) != "" {
+		return true
+	}
+	s := string(src)
+	for _, k := range []string{"express", "Router", "fastify", "Fastify", "@Controller", "setGlobalPrefix", "APP_GUARD", ".get(", ".post(", ".use(", ".register(", ".route(", "module.exports", "export default"} {
+		if strings.Contains(s, k) {
+			return true
+		}
+	}
+	return false
+}
+
+func firstError(n *sitter.Node) *sitter.Node {
+	if n.IsError() || n.IsMissing() {
+		return n
+	}
+	for i := 0; i < int(n.ChildCount()); i++ {
+		c := n.Child(i)
+		if c.HasError() || c.IsMissing() {
+			if e := firstError(c); e != nil {
+				return e
+			}
+		}
+	}
+	return nil
+}
+
+func (m *module) text(n *sitter.Node) string {
+	if n == nil {
+		return ""
+	}
+	return n.Content(m.src)
+}
+
+func line(n *sitter.Node) int { return int(n.StartPoint().Row) + 1 }
+
+const maxDepth = 400
+
+func walk(n *sitter.Node, fn func(*sitter.Node) bool) { walkDepth(n, fn, 0) }
+
+func walkDepth(n *sitter.Node, fn func(*sitter.Node) bool, depth int) {
+	if n == nil || depth > maxDepth || !fn(n) {
+		return
+	}
+	for i := 0; i < int(n.NamedChildCount()); i++ {
+		walkDepth(n.NamedChild(i), fn, depth+1)
+	}
+}
+
+// resolveFile maps a relative import specifier to a scanned file.
+func (x *extractor) resolveFile(from, spec string) string {
+	if !strings.HasPrefix(spec, ".") {
+		return ""
+	}
+	base := path.Clean(path.Join(path.Dir(from), spec))
+	cands := []string{base}
+	for _, ext := range []string{".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts"} {
+		cands = append(cands, base+ext, base+"/index"+ext)
+	}
+	// TypeScript sources import "./x.js" meaning ./x.ts.
+	if strings.HasSuffix(base, ".js") {
+		stem := strings.TrimSuffix(base, ".js")
+		cands = append(cands, stem+".ts", stem+".tsx")
+	}
+	for _, c := range cands {
+		if _, ok := x.mods[c]; ok {
+			return c
+		}
+	}
+	return ""
+}
+
+// stringValue evaluates a string, a template string whose substitutions
+// are known constants, or a constant.
+func (x *extractor) stringValue(m *module, n *sitter.Node) (string, bool) {
+	return x.stringDepth(m, n, 0)
+}
+
+func (x *extractor) stringDepth(m *module, n *sitter.Node, depth int) (string, bool) {
+	if n == nil || depth > 16 {
+		return "", false
+	}
+	switch n.Type() {
+	case "string":
+		var b strings.Builder
+		for i := 0; i < int(n.NamedChildCount()); i++ {
+			b.WriteString(m.text(n.NamedChild(i)))
+		}
+		return b.String(), true
+	case "template_string":
+		var b strings.Builder
+		for i := 0; i < int(n.NamedChildCount()); i++ {
+			c := n.NamedChild(i)
+			switch c.Type() {
+			case "string_fragment", "escape_sequence":
+				b.WriteString(m.text(c))
+			case "template_substitution":
+				if c.NamedChildCount() == 0 {
+					return "", false
+				}
+				v, ok := x.stringDepth(m, c.NamedChild(0), depth+1)
+				if !ok {
+					return "", false
+				}
+				b.WriteString(v)
+			}
+		}
+		return b.String(), true
+	case "binary_expression":
+		l, ok1 := x.stringDepth(m, n.ChildByFieldName("left"), depth+1)
+		r, ok2 := x.stringDepth(m, n.ChildByFieldName("right"), depth+1)
+		return l + r, ok1 && ok2
+	case "parenthesized_expression":
+		return x.stringDepth(m, n.NamedChild(0), depth+1)
+	case "identifier":
+		if v, ok := m.vars[m.text(n)]; ok && (v.Type() == "string" || v.Type() == "template_string") {
+			return x.stringDepth(m, v, depth+1)
+		}
+	case "member_expression":
+		prop := m.text(n.ChildByFieldName("property"))
+		if v, ok := x.consts[prop]; ok && v != "\x00" {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+// index records declarations, imports and exports.
+func (x *extractor) index(m *module) {
+	walk(m.root, func(n *sitter.Node) bool {
+		switch n.Type() {
+		case "function_declaration", "generator_function_declaration":
+			m.funcs[m.text(n.ChildByFieldName("name"))] = n
+		case "variable_declarator":
+			name, val := n.ChildByFieldName("name"), n.ChildByFieldName("value")
+			if name == nil || val == nil {
+				return true
+			}
+			if name.Type() == "identifier" {
+				m.vars[m.text(name)] = val
+				switch val.Type() {
+				case "arrow_function", "function_expression", "function":
+					m.funcs[m.text(name)] = val
+				case "call_expression":
+					x.requireBinding(m, m.text(name), val, "default")
+				case "await_expression":
+					if val.NamedChildCount() > 0 {
+						x.requireBinding(m, m.text(name), val.NamedChild(0), "default")
+					}
+				}
+			}
+			if name.Type() == "object_pattern" && val.Type() == "call_expression" {
+				// const { a, b } = require('./x')
+				for i := 0; i < int(name.NamedChildCount()); i++ {
+					c := name.NamedChild(i)
+					if c.Type() == "shorthand_property_identifier_pattern" {
+						x.requireBinding(m, m.text(c), val, m.text(c))
+					}
+				}
+			}
+		case "pair":
+			// Properties of config objects: { apiPrefix: '/api' }.
+			k, v := n.ChildByFieldName("key"), n.ChildByFieldName("value")
+			if k != nil && v != nil && v.Type() == "string" {
+				if s, ok := x.stringValue(m, v); ok && strings.HasPrefix(s, "/") {
+					key := strings.Trim(m.text(k), `'"`)
+					if _, dup := x.consts[key]; dup {
+						x.consts[key] = "\x00"
+					} else {
+						x.consts[key] = s
+					}
+				}
+			}
+		case "import_statement":
+			x.indexImport(m, n)
+			return false
+		case "export_statement":
+			x.indexExport(m, n)
+		case "assignment_expression":
+			// module.exports = x; module.exports.name = x; exports.name = x
+			left := m.text(n.ChildByFieldName("left"))
+			right := n.ChildByFieldName("right")
+			switch {
+			case left == "module.exports":
+				m.exports["default"] = right
+			case strings.HasPrefix(left, "module.exports."):
+				m.exports[strings.TrimPrefix(left, "module.exports.")] = right
+			case strings.HasPrefix(left, "exports."):
+				m.exports[strings.TrimPrefix(left, "exports.")] = right
+			}
+		}
+		return true
+	})
+}
+
+// requireBinding records const name = require('./x') (optionally .prop).
+func (x *extractor) requireBinding(m *module, local string, call *sitter.Node, exported string) {
+	if call.Type() == "member_expression" {
+		exported = m.text(call.ChildByFieldName("property"))
+		call = call.ChildByFieldName("object")
+	}
+	if call == nil || call.Type() != "call_expression" {
+		return
+	}
+	fn := m.text(call.ChildByFieldName("function"))
+	if fn != "require" && fn != "import" {
+		return
+	}
+	args := call.ChildByFieldName("arguments")
+	if args == nil || args.NamedChildCount() == 0 {
+		return
+	}
+	spec, ok := x.stringValue(m, args.NamedChild(0))
+	if !ok {
+		return
+	}
+	if f := x.resolveFile(m.rel, spec); f != "" {
+		m.imports[local] = importRef{file: f, name: exported}
+	}
+}
+
+func (x *extractor) indexImport(m *module, n *sitter.Node) {
+	src := n.ChildByFieldName("source")
+	spec, ok := x.stringValue(m, src)
+	if !ok {
+		return
+	}
+	f := x.resolveFile(m.rel, spec)
+	if f == "" {
+		return
+	}
+	walk(n, func(c *sitter.Node) bool {
+		switch c.Type() {
+		case "import_clause":
+			for i := 0; i < int(c.NamedChildCount()); i++ {
+				if d := c.NamedChild(i); d.Type() == "identifier" {
+					m.imports[m.text(d)] = importRef{file: f, name: "default"}
+				}
+			}
+		case "namespace_import":
+			for i := 0; i < int(c.NamedChildCount()); i++ {
+				if d := c.NamedChild(i); d.Type() == "identifier" {
+					m.imports[m.text(d)] = importRef{file: f, name: "*"}
+				}
+			}
+		case "import_specifier":
+			name := m.text(c.ChildByFieldName("name"))
+			local := name
+			if a := c.ChildByFieldName("alias"); a != nil {
+				local = m.text(a)
+			}
+			m.imports[local] = importRef{file: f, name: name}
+			return false
+		}
+		return true
+	})
+}
+
+func (x *extractor) indexExport(m *module, n *sitter.Node) {
+	isDefault := false
+	for i := 0; i < int(n.ChildCount()); i++ {
+		if n.Child(i).Type() == "default" {
+			isDefault = true
+		}
+	}
+	if d := n.ChildByFieldName("declaration"); d != nil {
+		switch d.Type() {
+		case "function_declaration", "generator_function_declaration", "class_declaration":
+			name := m.text(d.ChildByFieldName("name"))
+			if isDefault {
+				m.exports["default"] = d
+			}
+			if name != "" {
+				m.exports[name] = d
+			}
+		case "lexical_declaration", "variable_declaration":
+			for i := 0; i < int(d.NamedChildCount()); i++ {
+				vd := d.NamedChild(i)
+				if vd.Type() == "variable_declarator" {
+					m.exports[m.text(vd.ChildByFieldName("name"))] = vd.ChildByFieldName("value")
+				}
+			}
+		}
+		return
+	}
+	if v := n.ChildByFieldName("value"); v != nil && isDefault {
+		m.exports["default"] = v
+		return
+	}
+	// export { handler as GET, handler as POST }
+	walk(n, func(c *sitter.Node) bool {
+		if c.Type() == "export_specifier" {
+			name := c.ChildByFieldName("name")
+			alias := c.ChildByFieldName("alias")
+			key := m.text(name)
+			if alias != nil {
+				key = m.text(alias)
+			}
+			m.exports[key] = name
+			return false
+		}
+		return true
+	})
+}

@@ -1,0 +1,198 @@
+package jssrc
+
+import (
+	"strings"
+
+	sitter "github.com/smacker/go-tree-sitter"
+
+	"github.com/threatmap/threatmap/scan/routes/graph"
+	"github.com/threatmap/threatmap/scan/routes/guard"
+)
+
+// nestApp is the router every NestJS controller is mounted on, carrying
+// the global prefix and global guards.
+const nestApp = "nest:app"
+
+var nestVerbs = map[string]string{
+	"Get": "GET", "Post": "POST", "Put": "PUT", "Patch": "PATCH", "Delete": "DELETE",
+	"Head": "HEAD", "Options": "OPTIONS", "All": "ANY",
+}
+
+// nest reads NestJS controllers, the global prefix and global guards.
+func (x *extractor) nest(m *module) {
+	walk(m.root, func(n *sitter.Node) bool {
+		switch n.Type() {
+		case "class_declaration", "class":
+			x.controller(m, n)
+		case "call_expression":
+			fn := n.ChildByFieldName("function")
+			if fn != nil && fn.Type() == "member_expression" {
+				switch m.text(fn.ChildByFieldName("property")) {
+				case "setGlobalPrefix":
+					if a := argList(n.ChildByFieldName("arguments")); len(a) > 0 {
+						if p, ok := x.stringValue(m, a[0]); ok {
+							x.nestPrefix = p
+						}
+					}
+				case "useGlobalGuards":
+					adds, _ := guard.Kinds(m.text(n.ChildByFieldName("arguments")))
+					r := x.g.Router(nestApp)
+					for _, k := range adds {
+						r.Guards = append(r.Guards, graph.Guard{Kind: k, File: m.rel, Line: line(n)})
+					}
+				}
+			}
+		case "object":
+			// { provide: APP_GUARD, useClass: ThrottlerGuard }
+			t := m.text(n)
+			if strings.Contains(t, "APP_GUARD") && strings.Contains(t, "provide") {
+				for i := 0; i < int(n.NamedChildCount()); i++ {
+					p := n.NamedChild(i)
+					if p.Type() == "pair" && (m.text(p.ChildByFieldName("key")) == "useClass" || m.text(p.ChildByFieldName("key")) == "useExisting") {
+						adds, _ := guard.Kinds(m.text(p.ChildByFieldName("value")))
+						r := x.g.Router(nestApp)
+						for _, k := range adds {
+							r.Guards = append(r.Guards, graph.Guard{Kind: k, File: m.rel, Line: line(n)})
+						}
+					}
+				}
+			}
+		}
+		return true
+	})
+}
+
+// decorators returns the decorators attached to a class: on the class
+// node itself or on the export statement around it.
+func classDecorators(n *sitter.Node) []*sitter.Node {
+	var out []*sitter.Node
+	collect := func(p *sitter.Node) {
+		for i := 0; i < int(p.NamedChildCount()); i++ {
+			if c := p.NamedChild(i); c.Type() == "decorator" {
+				out = append(out, c)
+			}
+		}
+	}
+	collect(n)
+	if p := n.Parent(); p != nil && p.Type() == "export_statement" {
+		collect(p)
+	}
+	return out
+}
+
+// decoratorCall splits @Name(args) into the name and its arguments.
+func decoratorCall(m *module, d *sitter.Node) (string, []*sitter.Node) {
+	if d.NamedChildCount() == 0 {
+		return "", nil
+	}
+	e := d.NamedChild(0)
+	if e.Type() == "call_expression" {
+		name := m.text(e.ChildByFieldName("function"))
+		return lastName(name), argList(e.ChildByFieldName("arguments"))
+	}
+	return lastName(m.text(e)), nil
+}
+
+func (x *extractor) controller(m *module, cls *sitter.Node) {
+	decos := classDecorators(cls)
+	prefix, isController := "", false
+	var classAdds, classCancels []string
+	for _, d := range decos {
+		name, args := decoratorCall(m, d)
+		if name == "Controller" {
+			isController = true
+			if len(args) > 0 {
+				if p, ok := x.stringValue(m, args[0]); ok {
+					prefix = p
+				} else if args[0].Type() == "object" {
+					for i := 0; i < int(args[0].NamedChildCount()); i++ {
+						p := args[0].NamedChild(i)
+						if p.Type() == "pair" && m.text(p.ChildByFieldName("key")) == "path" {
+							prefix, _ = x.stringValue(m, p.ChildByFieldName("value"))
+						}
+					}
+				}
+			}
+			continue
+		}
+		a, c := guard.Kinds(strings.TrimPrefix(m.text(d), "@"))
+		classAdds, classCancels = append(classAdds, a...), append(classCancels, c...)
+	}
+	if !isController {
+		return
+	}
+	id := "nest:" + m.rel + ":" + m.text(cls.ChildByFieldName("name"))
+	r := x.g.Router(id)
+	r.Child = true
+	r.Prefix = prefix
+	r.Without = append(r.Without, classCancels...)
+	for _, k := range classAdds {
+		r.Guards = append(r.Guards, graph.Guard{Kind: k, File: m.rel, Line: line(cls)})
+	}
+	app := x.g.Router(nestApp)
+	app.Mounts = append(app.Mounts, graph.Mount{Child: id, File: m.rel, Line: line(cls)})
+	body := cls.ChildByFieldName("body")
+	if body == nil {
+		return
+	}
+	// Method decorators precede the method_definition they belong to.
+	var pending []*sitter.Node
+	for i := 0; i < int(body.NamedChildCount()); i++ {
+		c := body.NamedChild(i)
+		switch c.Type() {
+		case "decorator":
+			pending = append(pending, c)
+			continue
+		case "method_definition":
+			for j := 0; j < int(c.NamedChildCount()); j++ {
+				if d := c.NamedChild(j); d.Type() == "decorator" {
+					pending = append(pending, d)
+				}
+			}
+			x.nestMethod(m, id, c, pending)
+		}
+		pending = nil
+	}
+}
+
+func (x *extractor) nestMethod(m *module, id string, meth *sitter.Node, decos []*sitter.Node) {
+	type reg struct {
+		verb string
+		path string
+		line int
+	}
+	var regs []reg
+	var adds, cancels []string
+	for _, d := range decos {
+		name, args := decoratorCall(m, d)
+		if v, ok := nestVerbs[name]; ok {
+			ps := []string{""}
+			if len(args) > 0 {
+				ps = x.paths(m, args[0])
+			}
+			for _, p := range ps {
+				regs = append(regs, reg{verb: v, path: p, line: line(d)})
+			}
+			continue
+		}
+		a, c := guard.Kinds(strings.TrimPrefix(m.text(d), "@"))
+		adds, cancels = append(adds, a...), append(cancels, c...)
+	}
+	if len(regs) == 0 {
+		return
+	}
+	adds = append(adds, x.bodyGuards(m, meth, 1)...)
+	r := x.g.Router(id)
+	for _, rg := range regs {
+		r.Routes = append(r.Routes, graph.Route{
+			Method: rg.verb, Path: graph.Params(rg.path), File: m.rel, Line: rg.line, Handler: m.text(meth.ChildByFieldName("name")), Framework: NestJS, Guards: adds, Without: cancels,
+		})
+	}
+}
+
+// finishNest applies the global prefix once every file has been read.
+func (x *extractor) finishNest() {
+	if r, ok := x.g.Lookup(nestApp); ok {
+		r.Prefix = x.nestPrefix
+	}
+}

@@ -1,0 +1,184 @@
+// Package routes discovers the HTTP routes a repository's code serves and
+// what guards each one: Go (net/http, chi, gin, echo, gorilla/mux, fiber)
+// read with go/ast, and Python (Flask, FastAPI, Django) and JavaScript or
+// TypeScript (Express, Fastify, Next.js, NestJS) read with tree-sitter
+// grammars. Prefixes from groups, blueprints, routers and mounts are joined,
+// and guards applied at app, router, group, route or handler level are
+// merged, so the threat model's surfaces can be compared with the code.
+package routes
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path"
+	"slices"
+	"strings"
+
+	"golang.org/x/mod/modfile"
+
+	"github.com/threatmap/threatmap"
+	"github.com/threatmap/threatmap/evidence"
+	"github.com/threatmap/threatmap/repofs"
+	"github.com/threatmap/threatmap/scan/routes/gosrc"
+	"github.com/threatmap/threatmap/scan/routes/guard"
+	"github.com/threatmap/threatmap/scan/routes/jssrc"
+	"github.com/threatmap/threatmap/scan/routes/pysrc"
+)
+
+// ScannerName is the Scanner field of every finding and observation.
+const ScannerName = "routes"
+
+// maxFileSize skips generated bundles and data files that happen to carry
+// a source extension.
+const maxFileSize = 2 << 20
+
+// Scanner discovers routes.
+type Scanner struct{}
+
+// New returns the route scanner. Its Set carries Routes, an Observation per
+// guard found on a route, and a few findings about risky routes.
+func New() evidence.Scanner { return Scanner{} }
+
+// Name implements evidence.Scanner.
+func (Scanner) Name() string { return ScannerName }
+
+// Scan implements evidence.Scanner.
+func (Scanner) Scan(ctx context.Context, root string) (evidence.Set, error) {
+	var goFiles []gosrc.Source
+	var modules []gosrc.Module
+	var pyFiles []pysrc.Source
+	var jsFiles []jssrc.Source
+	err := repofs.Walk(ctx, root, repofs.Options{MaxSize: maxFileSize}, func(f repofs.File) error {
+		kind := kindOf(f.Rel)
+		if kind == "" {
+			return nil
+		}
+		src, err := os.ReadFile(f.Path)
+		if err != nil {
+			return fmt.Errorf("read %s: %w", f.Rel, err)
+		}
+		if repofs.IsBinary(src[:min(len(src), 512)]) {
+			return nil
+		}
+		switch kind {
+		case "go":
+			goFiles = append(goFiles, gosrc.Source{Rel: f.Rel, Src: src})
+		case "go.mod":
+			if mp := modfile.ModulePath(src); mp != "" {
+				modules = append(modules, gosrc.Module{Path: mp, Dir: path.Dir(f.Rel)})
+			}
+		case "py":
+			pyFiles = append(pyFiles, pysrc.Source{Rel: f.Rel, Src: src})
+		case "js":
+			jsFiles = append(jsFiles, jssrc.Source{Rel: f.Rel, Src: src})
+		}
+		return nil
+	})
+	if err != nil {
+		return evidence.Set{}, err
+	}
+	var set evidence.Set
+	goRoutes, goErrs := gosrc.Extract(ctx, goFiles, modules)
+	for _, e := range goErrs {
+		set.Findings = append(set.Findings, parseFinding(e.File, e.Line, e.Col, e.Msg))
+	}
+	pyRoutes, pyErrs := pysrc.Extract(ctx, pyFiles)
+	for _, e := range pyErrs {
+		set.Findings = append(set.Findings, parseFinding(e.File, e.Line, e.Col, e.Msg))
+	}
+	jsRoutes, jsErrs := jssrc.Extract(ctx, jsFiles)
+	for _, e := range jsErrs {
+		set.Findings = append(set.Findings, parseFinding(e.File, e.Line, e.Col, e.Msg))
+	}
+	if err := ctx.Err(); err != nil {
+		return evidence.Set{}, err
+	}
+	all := slices.Concat(goRoutes, pyRoutes, jsRoutes)
+	set.Routes = finish(all)
+	for _, r := range set.Routes {
+		set.Findings = append(set.Findings, check(r)...)
+		set.Observations = append(set.Observations, observe(r)...)
+	}
+	set.Sort()
+	return set, nil
+}
+
+// kindOf tells which extractor reads a file.
+func kindOf(rel string) string {
+	base := path.Base(rel)
+	switch {
+	case base == "go.mod":
+		return "go.mod"
+	case strings.HasSuffix(base, ".go"):
+		return "go"
+	case strings.HasSuffix(base, ".py"):
+		return "py"
+	case strings.HasSuffix(base, ".d.ts"), strings.HasSuffix(base, ".min.js"):
+		return ""
+	}
+	switch path.Ext(base) {
+	case ".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts":
+		return "js"
+	}
+	return ""
+}
+
+// finish tags routes and drops exact duplicates (one registration reached
+// twice through the same mount).
+func finish(rs []evidence.Route) []evidence.Route {
+	seen := map[string]bool{}
+	out := make([]evidence.Route, 0, len(rs))
+	for _, r := range rs {
+		if r.Guards == nil {
+			r.Guards = []string{}
+		}
+		r.Tags = Tags(r)
+		k := fmt.Sprintf("%s|%s|%s|%d|%s", r.Method, r.Path, r.File, r.Line, strings.Join(r.Guards, ","))
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, r)
+	}
+	return out
+}
+
+// observe emits a positive observation for each guard on a route.
+func observe(r evidence.Route) []evidence.Observation {
+	var out []evidence.Observation
+	for _, g := range r.Guards {
+		out = append(out, evidence.Observation{
+			Scanner:  ScannerName,
+			Property: guard.Property(g),
+			Subject:  Subject(r),
+			Holds:    true,
+			Detail:   fmt.Sprintf("%s guard found on %s route (handler %s)", g, r.Framework, orNone(r.Handler)),
+			File:     r.File,
+			Line:     r.Line,
+		})
+	}
+	return out
+}
+
+// Subject is how a model author names a route: "METHOD /path".
+func Subject(r evidence.Route) string { return r.Method + " " + r.Path }
+
+func orNone(s string) string {
+	if s == "" {
+		return "unknown"
+	}
+	return s
+}
+
+func parseFinding(file string, line, col int, msg string) evidence.Finding {
+	return evidence.Finding{
+		Scanner:  ScannerName,
+		Rule:     RuleParseError,
+		Severity: threatmap.Info,
+		Message:  "could not parse the file, so routes it registers may be missing: " + msg,
+		File:     file,
+		Line:     line,
+		Column:   col,
+	}
+}

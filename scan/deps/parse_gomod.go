@@ -10,7 +10,7 @@ import (
 // build, marking the ones the main module does not import itself with
 // "// indirect"; replace directives decide which code is really built.
 func parseGoMod(pc *parseCtx, data []byte) (result, error) {
-	f, err := modfile.ParseLax(pc.file, data, nil)
+	f, err := modfile.Parse(pc.file, data, nil)
 	if err != nil {
 		// modfile errors already read file:line:col: message.
 		var line, col int

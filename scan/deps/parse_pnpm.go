@@ -2,6 +2,7 @@ package deps
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -41,6 +42,14 @@ func parsePnpmLock(pc *parseCtx, data []byte) (result, error) {
 	} else {
 		addImporter(top)
 	}
+	// Lockfile version 5 keys packages "/name/version"; later versions
+	// "/name@version" or "name@version".
+	v5 := false
+	if v := mapGet(top, "lockfileVersion"); v != nil {
+		if f, err := strconv.ParseFloat(strings.Trim(v.Value, "'\""), 64); err == nil && f < 6 {
+			v5 = true
+		}
+	}
 	var res result
 	pkgs := mapGet(top, "packages")
 	if pkgs == nil || pkgs.Kind != yaml.MappingNode {
@@ -48,7 +57,7 @@ func parsePnpmLock(pc *parseCtx, data []byte) (result, error) {
 	}
 	for i := 0; i+1 < len(pkgs.Content); i += 2 {
 		keyNode, body := pkgs.Content[i], pkgs.Content[i+1]
-		name, version, err := pnpmKey(keyNode.Value)
+		name, version, err := pnpmKey(keyNode.Value, v5)
 		if err != nil {
 			return result{}, errAt(pc.file, keyNode.Line, keyNode.Column, "%v", err)
 		}
@@ -85,13 +94,15 @@ func parsePnpmLock(pc *parseCtx, data []byte) (result, error) {
 }
 
 // pnpmKey splits a packages key into name and version.
-func pnpmKey(key string) (name, version string, err error) {
+func pnpmKey(key string, v5 bool) (name, version string, err error) {
 	k := strings.TrimPrefix(key, "/")
 	if i := strings.IndexByte(k, '('); i > 0 {
 		k = k[:i] // peer suffix, v6 and later
 	}
-	if name, version, ok := splitNameAt(k); ok && version != "" {
-		return name, version, nil
+	if !v5 {
+		if name, version, ok := splitNameAt(k); ok && version != "" {
+			return name, version, nil
+		}
 	}
 	// v5: "name/1.2.3" or "@scope/name/1.2.3_peer@1.0.0".
 	i := strings.LastIndex(k, "/")

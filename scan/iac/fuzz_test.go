@@ -1,0 +1,50 @@
+package iac
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/threatmap/threatmap/scan/iac/terraform"
+)
+
+func addFixtureSeeds(f *testing.F, pattern string) {
+	paths, _ := filepath.Glob(pattern)
+	for _, p := range paths {
+		if src, err := os.ReadFile(p); err == nil {
+			f.Add(src)
+		}
+	}
+}
+
+// FuzzTerraform runs every Terraform check on arbitrary HCL.
+func FuzzTerraform(f *testing.F) {
+	addFixtureSeeds(f, "testdata/fixtures/*/*.tf")
+	f.Fuzz(func(t *testing.T, src []byte) {
+		m := terraform.Load(".", []terraform.File{{Rel: "main.tf", Src: src}})
+		r := &results{}
+		tree := &treeState{}
+		checkTerraform(r, m, tree)
+		tree.finish(r)
+	})
+}
+
+// FuzzYAML covers Kubernetes manifests and compose files.
+func FuzzYAML(f *testing.F) {
+	addFixtureSeeds(f, "testdata/fixtures/*/*.y*ml")
+	f.Fuzz(func(t *testing.T, src []byte) {
+		if e := checkYAMLFile(&results{}, "f.yaml", src); e != nil && e.Line < 1 {
+			t.Fatalf("error without a line: %v", e)
+		}
+	})
+}
+
+// FuzzDockerfile covers the Dockerfile reader.
+func FuzzDockerfile(f *testing.F) {
+	addFixtureSeeds(f, "testdata/fixtures/docker/*")
+	f.Fuzz(func(t *testing.T, src []byte) {
+		if e := checkDockerfile(&results{}, "Dockerfile", src); e != nil && e.Line < 1 {
+			t.Fatalf("error without a line: %v", e)
+		}
+	})
+}

@@ -44,8 +44,18 @@ func (d *decoder) pos(n *yaml.Node) threatmap.Position {
 	return threatmap.Position{File: d.file, Line: n.Line, Column: n.Column}
 }
 
+// maxDiagnostics bounds how many problems one file reports, so a file that
+// is wrong everywhere gives a readable answer.
+const maxDiagnostics = 200
+
 func (d *decoder) errorf(n *yaml.Node, format string, args ...any) {
-	d.diags = append(d.diags, Diagnostic{Pos: d.pos(n), Message: fmt.Sprintf(format, args...)})
+	switch {
+	case len(d.diags) < maxDiagnostics:
+		d.diags = append(d.diags, Diagnostic{Pos: d.pos(n), Message: fmt.Sprintf(format, args...)})
+	case len(d.diags) == maxDiagnostics:
+		d.diags = append(d.diags, Diagnostic{Pos: d.pos(n), Message: fmt.Sprintf("too many problems; stopped after %d", maxDiagnostics)})
+		d.budget = 0
+	}
 }
 
 // resolve follows documents and aliases, spending budget so that alias

@@ -82,14 +82,20 @@ func (m *Model) applyDefaults() {
 			}
 		}
 	}
+	runners := map[string][]string{}
+	for _, c := range m.Components {
+		if c.RunsAs != "" {
+			runners[c.RunsAs] = append(runners[c.RunsAs], c.ID)
+		}
+	}
 	for i := range m.Identities {
 		id := &m.Identities[i]
 		if id.Name == "" {
 			id.Name = id.ID
 		}
-		for _, c := range m.Components {
-			if c.RunsAs == id.ID && !contains(id.UsedBy, c.ID) {
-				id.UsedBy = append(id.UsedBy, c.ID)
+		for _, c := range runners[id.ID] {
+			if !contains(id.UsedBy, c) {
+				id.UsedBy = append(id.UsedBy, c)
 			}
 		}
 	}

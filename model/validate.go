@@ -112,13 +112,20 @@ func (v *validator) ref(loc Locations, field, id string, kinds ...ElementKind) {
 			return
 		}
 	}
-	v.errorf(loc.At(field), "%s: %q is a %s, want a %s", baseField(field), id, e.kind, kindList(kinds))
+	v.errorf(loc.At(field), "%s: %q is %s %s, want %s %s", baseField(field), id, article(string(e.kind)), e.kind, article(string(kinds[0])), kindList(kinds))
 }
 
 func (v *validator) refs(loc Locations, field string, ids []string, kinds ...ElementKind) {
 	for i, id := range ids {
 		v.ref(loc, fmt.Sprintf("%s[%d]", field, i), id, kinds...)
 	}
+}
+
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+		return "an"
+	}
+	return "a"
 }
 
 func baseField(f string) string {

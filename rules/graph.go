@@ -62,11 +62,18 @@ func newGraph(m *model.Model, ix *link.Index, now time.Time) *graph {
 	for _, s := range m.Surfaces {
 		surfList = append(surfList, surfaceMap(s))
 	}
+	for _, im := range g.idents {
+		im["credential_flows"] = int64(0)
+	}
+	g.blankI["credential_flows"] = int64(0)
 	for _, f := range m.Flows {
 		fm := g.flowMap(f)
 		flowList = append(flowList, fm)
 		g.flowsOut[f.From] = append(g.flowsOut[f.From], fm)
 		g.flowsIn[f.To] = append(g.flowsIn[f.To], fm)
+		if im, ok := g.idents[f.Credential]; ok {
+			im["credential_flows"] = im["credential_flows"].(int64) + 1
+		}
 	}
 	for _, b := range m.Boundaries {
 		boundList = append(boundList, boundaryMap(b))
@@ -95,14 +102,20 @@ func orEmpty(l []any) []any {
 	return l
 }
 
+// flowMap adds to a flow the components at both ends, so conditions can
+// look at what a flow connects without scanning the model.
 func (g *graph) flowMap(f model.Flow) map[string]any {
-	kind := func(id string) string {
+	end := func(id string) (string, map[string]any) {
 		if c, ok := g.comps[id]; ok {
-			return c["kind"].(string)
+			return c["kind"].(string), c
 		}
-		return ""
+		return "", g.blankC
 	}
-	return flowMap(f, kind(f.From), kind(f.To), g.zone[f.From], g.zone[f.To])
+	fromKind, from := end(f.From)
+	toKind, to := end(f.To)
+	fm := flowMap(f, fromKind, toKind, g.zone[f.From], g.zone[f.To])
+	fm["from_component"], fm["to_component"] = from, to
+	return fm
 }
 
 // controlKinds collects the kinds of controls on any of ids and on the
@@ -208,14 +221,14 @@ func (g *graph) elements(kind string) []*element {
 			els = append(els, g.newElement(b.ID, "boundary", b.Name, b.Loc.At(""), boundaryMap(b), "", nil))
 		}
 	case "identity":
+		stores := map[string][]string{}
+		for _, c := range m.Components {
+			stores[c.ID] = c.Stores
+		}
 		for _, id := range m.Identities {
 			var assets []string
 			for _, u := range id.UsedBy {
-				for _, c := range m.Components {
-					if c.ID == u {
-						assets = append(assets, c.Stores...)
-					}
-				}
+				assets = append(assets, stores[u]...)
 			}
 			el := g.newElement(id.ID, "identity", id.Name, id.Loc.At(""), g.idents[id.ID], "", dedupe(assets))
 			el.vars["identity"] = g.idents[id.ID]

@@ -33,9 +33,8 @@ func checkUntrustedCheckout(w *Workflow) []evidence.Finding {
 			if !ok || a.Uses == nil || parseUses(a.Uses.Value).repo != "actions/checkout" {
 				continue
 			}
-			ref := a.Inputs["ref"]
-			repo := a.Inputs["repository"]
-			if !checksOutHead(ref, repo) {
+			head := headInput(a.Inputs["repository"], a.Inputs["ref"])
+			if head == nil {
 				continue
 			}
 			runs := runsCodeAfter(j.Steps[i+1:])
@@ -43,10 +42,7 @@ func checkUntrustedCheckout(w *Workflow) []evidence.Finding {
 			if runs != "" {
 				sev, tail = threatmap.Critical, fmt.Sprintf(", then %s runs it", runs)
 			}
-			pos := a.Uses.Pos
-			if ref != nil && ref.Value != nil {
-				pos = ref.Value.Pos
-			}
+			pos := head.Value.Pos
 			out = append(out, w.finding(RuleUntrustedCheckout, sev, pos, j, evidence.NoWorkflowInjection,
 				fmt.Sprintf("job %s runs on %s with the base repository's secrets and write token but checks out the untrusted head%s", jobID(j), trigger, tail)))
 		}
@@ -54,27 +50,29 @@ func checkUntrustedCheckout(w *Workflow) []evidence.Finding {
 	return out
 }
 
-func checksOutHead(ref, repo *actionlint.Input) bool {
-	for _, in := range []*actionlint.Input{ref, repo} {
+// headInput returns the checkout input that names the untrusted head, or
+// nil.
+func headInput(inputs ...*actionlint.Input) *actionlint.Input {
+	for _, in := range inputs {
 		if in == nil || in.Value == nil {
 			continue
 		}
 		v := strings.ToLower(in.Value.Value)
 		if strings.Contains(v, "refs/pull/") {
-			return true
+			return in
 		}
 		for _, u := range contextPaths(v) {
 			for _, h := range headRefs {
 				if u.path == h {
-					return true
+					return in
 				}
 			}
 			if strings.HasPrefix(u.path, "github.event.pull_request.head.repo") {
-				return true
+				return in
 			}
 		}
 	}
-	return false
+	return nil
 }
 
 // runsCodeAfter describes the first later step that executes code from

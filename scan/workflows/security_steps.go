@@ -88,10 +88,10 @@ var knownActions = map[string]actionTool{
 		}
 		return false, "exit-code is not true, so findings never fail the build"
 	}},
-	"golang/govulncheck-action":       {vulnScan, gateByDefault("", "")},
-	"gitleaks/gitleaks-action":        {secretScan, gateByDefault("", "")},
-	"trufflesecurity/trufflehog":      {secretScan, gateByDefault("", "")},
-	"anchore/sbom-action":             {sbomGen, func(map[string]*actionlint.Input) (bool, string) { return false, "generates an SBOM" }},
+	"golang/govulncheck-action":        {vulnScan, gateByDefault("", "")},
+	"gitleaks/gitleaks-action":         {secretScan, gateByDefault("", "")},
+	"trufflesecurity/trufflehog":       {secretScan, gateByDefault("", "")},
+	"anchore/sbom-action":              {sbomGen, func(map[string]*actionlint.Input) (bool, string) { return false, "generates an SBOM" }},
 	"cyclonedx/gh-gomod-generate-sbom": {sbomGen, func(map[string]*actionlint.Input) (bool, string) { return false, "generates an SBOM" }},
 }
 

@@ -15,7 +15,17 @@ import (
 type detector struct {
 	ac    *ahocorasick.Matcher
 	kws   []keywordRef
-	rules []*rule
+	rules []*compiled
+}
+
+// compiled is a rule with its pattern compiled for its anchor kind.
+type compiled struct {
+	*rule
+	re                 *regexp.Regexp
+	secretIdx, bareIdx int
+	nameIdx            int
+	charset            *[256]bool
+	before, after      int
 }
 
 type keywordRef struct {
@@ -27,23 +37,47 @@ type keywordRef struct {
 // candidate is a raw regex match, before suppression: byte offsets into the
 // scanned buffer.
 type candidate struct {
-	rule       *rule
+	rule       *compiled
 	start, end int // the secret
 	full       [2]int
 	bare       bool
 }
 
+// identChars are the bytes of a name in name = value syntax.
+const identChars = "A-Za-z0-9_.-"
+
 func newDetector(rules []*rule) (*detector, error) {
-	d := &detector{rules: rules}
+	d := &detector{}
 	var words []string
 	for i, r := range rules {
-		if r.re == nil {
-			re, err := regexp.Compile(r.pattern)
-			if err != nil {
-				return nil, fmt.Errorf("rule %s: %w", r.id, err)
-			}
-			r.re = re
+		pattern := r.pattern
+		if r.anchor != anchorWindow {
+			// Anchored: the pattern may match only at the anchor.
+			pattern = `^(?:` + pattern + `)`
 		}
+		re, err := regexp.Compile(pattern)
+		if err != nil {
+			return nil, fmt.Errorf("rule %s: %w", r.id, err)
+		}
+		cs := r.charset
+		switch {
+		case cs == "" && r.anchor == anchorIdent:
+			cs = identChars
+		case cs == "":
+			cs = "A-Za-z0-9_-"
+		}
+		before, after := r.window()
+		c := &compiled{
+			rule: r, re: re, secretIdx: re.SubexpIndex("secret"), bareIdx: re.SubexpIndex("bare"),
+			nameIdx: re.SubexpIndex("name"), charset: byteSet(cs), before: before, after: after,
+		}
+		if r.match != nil {
+			if r.anchor == anchorWindow {
+				return nil, fmt.Errorf("rule %s: a match function needs an anchored rule", r.id)
+			}
+			c.nameIdx, c.secretIdx, c.bareIdx = 1, 2, 3
+		}
+		d.rules = append(d.rules, c)
 		for _, kw := range r.keywords {
 			words = append(words, kw)
 			d.kws = append(d.kws, keywordRef{rule: i, keyword: kw, exact: r.caseSensitive})
@@ -53,104 +87,166 @@ func newDetector(rules []*rule) (*detector, error) {
 	return d, nil
 }
 
+// byteSet parses a character-class body such as "A-Za-z0-9_-" (a trailing
+// or leading '-' is literal).
+func byteSet(spec string) *[256]bool {
+	var set [256]bool
+	for i := 0; i < len(spec); i++ {
+		if i+2 < len(spec) && spec[i+1] == '-' {
+			for c := int(spec[i]); c <= int(spec[i+2]); c++ {
+				set[c] = true
+			}
+			i += 2
+			continue
+		}
+		set[spec[i]] = true
+	}
+	return &set
+}
+
 // scratch is per-worker state reused across buffers to avoid allocation.
 type scratch struct {
-	// open[i] is rule i's pending window [lo, hi), or lo < 0 when none.
-	open   []span
-	active []bool
-	cands  []candidate
+	// open[i] is window rule i's pending window, or lo < 0 when none.
+	open []span
+	// lastAnchor[i] is the last anchor rule i was tried at, so that several
+	// keywords in one token or line cost one attempt.
+	lastAnchor []int
+	active     []bool
+	cands      []candidate
 }
 
 type span struct{ lo, hi int }
 
 func (d *detector) newScratch() *scratch {
-	return &scratch{open: make([]span, len(d.rules)), active: make([]bool, len(d.rules))}
+	n := len(d.rules)
+	return &scratch{open: make([]span, n), lastAnchor: make([]int, n), active: make([]bool, n)}
 }
 
-// find returns the candidates in buf for a file named rel. Windows of the
-// same rule that overlap are merged before the regex runs, so each byte is
-// searched by a rule's regex at most once however many keywords it holds:
-// a minified bundle full of the word "token" costs one linear pass.
+// find returns the candidates in buf for a file named rel.
 func (d *detector) find(sc *scratch, rel string, buf []byte) []candidate {
 	sc.cands = sc.cands[:0]
-	for i := range sc.open {
-		sc.open[i] = span{-1, -1}
-	}
-	active := sc.active
 	for i, r := range d.rules {
-		active[i] = r.files == nil || r.files(rel)
+		sc.open[i] = span{-1, -1}
+		sc.lastAnchor[i] = -1
+		sc.active[i] = r.files == nil || r.files(rel)
 	}
 	d.ac.Scan(buf, func(id, start int) bool {
 		k := d.kws[id]
-		if !active[k.rule] {
+		if !sc.active[k.rule] {
 			return true
 		}
 		if k.exact && !bytes.Equal(buf[start:start+len(k.keyword)], []byte(k.keyword)) {
 			return true
 		}
 		r := d.rules[k.rule]
-		before, after := r.window()
-		lo, hi := max(start-before, 0), min(start+len(k.keyword)+after, len(buf))
-		o := &sc.open[k.rule]
-		if o.lo >= 0 && lo <= o.hi {
-			o.hi = max(o.hi, hi)
+		if r.anchor == anchorWindow {
+			// Windows of the same rule that overlap are merged, so each byte
+			// is searched by the rule at most once however many hits it has.
+			lo, hi := max(start-r.before, 0), min(start+len(k.keyword)+r.after, len(buf))
+			o := &sc.open[k.rule]
+			if o.lo >= 0 && lo <= o.hi {
+				o.hi = max(o.hi, hi)
+				return true
+			}
+			if o.lo >= 0 {
+				d.window(sc, r, buf, *o)
+			}
+			*o = span{lo, hi}
 			return true
 		}
-		if o.lo >= 0 {
-			d.run(sc, r, buf, *o)
+		a := d.anchorAt(r, buf, start)
+		if a == sc.lastAnchor[k.rule] {
+			return true
 		}
-		*o = span{lo, hi}
+		sc.lastAnchor[k.rule] = a
+		d.anchored(sc, r, buf, a, start)
 		return true
 	})
 	for i, o := range sc.open {
 		if o.lo >= 0 {
-			d.run(sc, d.rules[i], buf, o)
+			d.window(sc, d.rules[i], buf, o)
 		}
 	}
 	return dedupe(sc.cands)
 }
 
-// run applies r's regex to one window, widened to token boundaries so that a
-// window edge never falls inside a token and makes a partial match.
-func (d *detector) run(sc *scratch, r *rule, buf []byte, w span) {
+// anchorAt returns where r's pattern is tried for a keyword hit at start.
+// The walk back is bounded so that a megabyte of base64 costs a bounded
+// amount per hit.
+func (d *detector) anchorAt(r *compiled, buf []byte, start int) int {
+	a := start
+	switch r.anchor {
+	case anchorLine:
+		for n := 0; a > 0 && buf[a-1] != '\n' && n < 1024; n++ {
+			a--
+		}
+	default:
+		for n := 0; a > 0 && r.charset[buf[a-1]] && n < 256; n++ {
+			a--
+		}
+	}
+	return a
+}
+
+// anchored tries r's pattern once, at a.
+func (d *detector) anchored(sc *scratch, r *compiled, buf []byte, a, hit int) {
+	text := buf[a:min(len(buf), a+r.after+(hit-a))]
+	var m []int
+	if r.match != nil {
+		m = r.match(text)
+	} else {
+		m = r.re.FindSubmatchIndex(text)
+	}
+	if m == nil {
+		return
+	}
+	if r.nameIdx > 0 && m[2*r.nameIdx] >= 0 && (hit-a < m[2*r.nameIdx] || hit-a >= m[2*r.nameIdx+1]) {
+		return // the keyword is in the value, not in the name
+	}
+	d.add(sc, r, a, text, m)
+}
+
+// window searches one window of a window rule, widened to token boundaries
+// so that an edge never falls inside a token and makes a partial match.
+func (d *detector) window(sc *scratch, r *compiled, buf []byte, w span) {
 	for n := 0; w.lo > 0 && isTokenByte(buf[w.lo-1]) && n < 256; n++ {
 		w.lo--
-	}
-	if r.lineAnchored {
-		for n := 0; w.lo > 0 && buf[w.lo-1] != '\n' && n < 1024; n++ {
-			w.lo--
-		}
 	}
 	for n := 0; w.hi < len(buf) && isTokenByte(buf[w.hi]) && n < 256; n++ {
 		w.hi++
 	}
 	text := buf[w.lo:w.hi]
-	secretIdx, bareIdx := r.re.SubexpIndex("secret"), r.re.SubexpIndex("bare")
 	for _, m := range r.re.FindAllSubmatchIndex(text, -1) {
-		s, e, bare := m[0], m[1], false
-		switch {
-		case secretIdx > 0 && m[2*secretIdx] >= 0:
-			s, e = m[2*secretIdx], m[2*secretIdx+1]
-		case bareIdx > 0 && m[2*bareIdx] >= 0:
-			s, e, bare = m[2*bareIdx], m[2*bareIdx+1], true
-		case secretIdx < 0 && bareIdx < 0 && len(m) > 2 && m[2] >= 0:
-			s, e = m[2], m[3]
-		}
-		for s < e && isSpaceByte(text[s]) {
-			s++
-		}
-		for e > s && isSpaceByte(text[e-1]) {
-			e--
-		}
-		if s >= e {
-			continue
-		}
-		sc.cands = append(sc.cands, candidate{rule: r, start: w.lo + s, end: w.lo + e, full: [2]int{w.lo + m[0], w.lo + m[1]}, bare: bare})
+		d.add(sc, r, w.lo, text, m)
 	}
 }
 
-// dedupe drops repeated candidates (merged windows can see a match twice)
-// and candidates hidden by an overlapping candidate of a more specific tier.
+// add records the secret of match m, found in text at offset base of the
+// buffer.
+func (d *detector) add(sc *scratch, r *compiled, base int, text []byte, m []int) {
+	s, e, bare := m[0], m[1], false
+	switch {
+	case r.secretIdx > 0 && m[2*r.secretIdx] >= 0:
+		s, e = m[2*r.secretIdx], m[2*r.secretIdx+1]
+	case r.bareIdx > 0 && m[2*r.bareIdx] >= 0:
+		s, e, bare = m[2*r.bareIdx], m[2*r.bareIdx+1], true
+	case r.secretIdx < 0 && r.bareIdx < 0 && len(m) > 2 && m[2] >= 0:
+		s, e = m[2], m[3]
+	}
+	for s < e && isSpaceByte(text[s]) {
+		s++
+	}
+	for e > s && isSpaceByte(text[e-1]) {
+		e--
+	}
+	if s >= e {
+		return
+	}
+	sc.cands = append(sc.cands, candidate{rule: r, start: base + s, end: base + e, full: [2]int{base + m[0], base + m[1]}, bare: bare})
+}
+
+// dedupe drops repeated candidates and candidates hidden by an overlapping
+// candidate of a more specific tier.
 func dedupe(c []candidate) []candidate {
 	if len(c) < 2 {
 		return c
@@ -162,10 +258,13 @@ func dedupe(c []candidate) []candidate {
 		if a.rule.tier != b.rule.tier {
 			return a.rule.tier - b.rule.tier
 		}
+		if a.end != b.end {
+			return b.end - a.end
+		}
 		return strings.Compare(a.rule.id, b.rule.id)
 	})
-	// Candidates are sorted by start and none is longer than a window, so
-	// only neighbours within maxWindow can overlap: the work stays linear.
+	// Candidates are sorted by start and none is longer than maxWindow, so
+	// only a bounded run of neighbours can overlap: the work stays linear.
 	keep := make([]bool, len(c))
 	for i, x := range c {
 		hidden := false
@@ -174,12 +273,15 @@ func dedupe(c []candidate) []candidate {
 			if j == i || y.start >= x.end || x.start >= y.end {
 				continue
 			}
-			if y.rule.tier < x.rule.tier || (y.rule == x.rule && (y.start != x.start || y.end != x.end) && y.end-y.start > x.end-x.start) {
+			switch {
+			case y.rule.tier < x.rule.tier:
 				hidden = true
-				break
+			case y.rule == x.rule && j < i:
+				// The same rule matched overlapping text twice (merged
+				// windows); the first, longest match stands.
+				hidden = true
 			}
-			if y.rule == x.rule && y.start == x.start && y.end == x.end && j < i {
-				hidden = true
+			if hidden {
 				break
 			}
 		}

@@ -34,8 +34,18 @@ type rule struct {
 	// files), else the first group, else the whole match.
 	pattern string
 	re      *regexp.Regexp
-	// before and after bound the window, in bytes, searched around the start
-	// of a keyword hit. Zero means the defaults.
+	// match, if set, replaces the compiled pattern at match time (the
+	// pattern stays the specification); it returns submatch indexes for
+	// the groups full, name, secret, bare.
+	match func(text []byte) []int
+	// anchor says where the pattern is matched from, relative to a keyword
+	// hit; charset is the byte set anchorToken scans back over ("A-Za-z0-9_-"
+	// when empty).
+	anchor  anchorKind
+	charset string
+	// after bounds the text the pattern may match from its anchor (or, for
+	// anchorWindow, from the keyword); before bounds the window's reach
+	// back for anchorWindow. Zero means the defaults.
 	before, after int
 	// minEntropy is the Shannon entropy, in bits per byte, below which a
 	// captured secret is taken for a placeholder.
@@ -43,9 +53,6 @@ type rule struct {
 	// check, if set, must accept the secret; full is the whole regex match
 	// (the assignment, the URL) for checks that look at the name.
 	check func(secret, full string) bool
-	// lineAnchored widens the window back to the start of its line, for
-	// patterns written with (?m)^.
-	lineAnchored bool
 	// files, if set, limits the rule to paths it accepts.
 	files func(rel string) bool
 	// tier orders overlapping findings: a provider-specific match hides a
@@ -55,6 +62,27 @@ type rule struct {
 	tp []string
 	fp []string
 }
+
+// anchorKind places a rule's match relative to a keyword hit. Anchored
+// matching runs the pattern once, from one position, so its cost is the
+// length of the match attempt rather than of a window; that keeps dense
+// keyword text (every line saying "token") linear and cheap.
+type anchorKind int
+
+const (
+	// anchorToken matches from the start of the token holding the keyword:
+	// the hit, moved back over bytes of the rule's charset. For a prefix
+	// keyword (ghp_) that is the hit itself when a delimiter precedes it.
+	anchorToken anchorKind = iota
+	// anchorIdent matches from the start of the identifier holding the
+	// keyword (api_key in MY_API_KEY), for name = value rules.
+	anchorIdent
+	// anchorLine matches from the start of the line holding the keyword.
+	anchorLine
+	// anchorWindow searches a window around the keyword, for rules whose
+	// secret is near the keyword but not attached to it.
+	anchorWindow
+)
 
 const (
 	defaultBefore = 32
@@ -170,4 +198,9 @@ var codeExtensions = map[string]bool{
 
 func isCodeFile(rel string) bool {
 	return codeExtensions[strings.ToLower(path.Ext(rel))]
+}
+
+func isNpmrc(rel string) bool {
+	b := strings.ToLower(baseName(rel))
+	return b == ".npmrc" || b == ".yarnrc" || b == ".yarnrc.yml"
 }

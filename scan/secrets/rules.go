@@ -155,7 +155,7 @@ func literalCheck(secret, full string) bool {
 // genericCheck is the check for a high-entropy value assigned to a
 // secret-looking name in any file.
 func genericCheck(secret, full string) bool {
-	if !nameCheck(full) || !hasDigitAndLetter(secret) {
+	if len(secret) < 10 || len(secret) > 200 || !nameCheck(full) || !hasDigitAndLetter(secret) {
 		return false
 	}
 	l := strings.ToLower(secret)

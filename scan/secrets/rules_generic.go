@@ -11,7 +11,7 @@ func keyRules() []*rule {
 			description: "A PEM, OpenSSH or PGP private key block (RSA, EC, DSA, PKCS#8, encrypted or not). It " +
 				"signs, decrypts or logs in as whatever trusts the matching public key: servers, TLS clients, " +
 				"package signatures. Revoke or replace the key pair everywhere the public key is trusted.",
-			keywords: []string{"PRIVATE KEY"}, caseSensitive: true, before: 80, after: maxWindow - 160,
+			keywords: []string{"-----BEGIN"}, caseSensitive: true, after: maxWindow - 64,
 			// The body allows JSON and code string escapes (\n) so that keys
 			// embedded in service account files and source are found too.
 			pattern: `-----BEGIN[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?-----(?P<secret>(?:[A-Za-z0-9+/=:,. \t\r\n-]|\\[nrt])+?)-----END[ A-Z0-9]{0,40}PRIVATE KEY`,
@@ -45,7 +45,7 @@ func keyRules() []*rule {
 				"password in it. Anyone who can reach the database logs in. Change the password and read the URL from the environment.",
 			keywords: []string{"postgres://", "postgresql://", "mysql://", "mariadb://", "mongodb://", "mongodb+srv://",
 				"redis://", "rediss://", "amqp://", "amqps://", "mssql://", "sqlserver://", "clickhouse://", "cockroachdb://"},
-			before: 24, after: 400,
+			charset: "A-Za-z0-9+.-", after: 400,
 			pattern: `(?i)\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|clickhouse|cockroachdb)://` +
 				`[^\s:@/"'<>]{0,128}:(?P<secret>[^\s@/"'<>]{1,256})@[^\s"'<>/:]+`,
 			check: dbPasswordCheck,
@@ -77,7 +77,7 @@ var secretKeywords = []string{
 
 // configLine is a secret-named key with a literal value in a line of YAML,
 // dotenv or Compose environment syntax.
-const configLine = `(?im)^[ \t]*(?:-[ \t]*)?(?:export[ \t]+)?["']?(?P<name>[a-z0-9_.-]*` + secretNames + `[a-z0-9_.-]*)["']?[ \t]*[:=][ \t]*["']?(?P<secret>[^\s"'$#]{4,})`
+const configLine = `(?i)[ \t]*(?:-[ \t]*)?(?:export[ \t]+)?["']?(?P<name>[a-z0-9_.-]*` + secretNames + `[a-z0-9_.-]*)["']?[ \t]*[:=][ \t]*["']?(?P<secret>[^\s"'$#]{4,})`
 
 func configRules() []*rule {
 	return []*rule{
@@ -86,8 +86,8 @@ func configRules() []*rule {
 			description: "A secret-named ENV or ARG with a literal value. ENV values are baked into every layer " +
 				"and shown by docker inspect; ARG values are kept in the image history. Use a build secret " +
 				"(RUN --mount=type=secret) or pass the value at run time.",
-			keywords: secretKeywords, files: isDockerfile, lineAnchored: true, before: 80, after: 300,
-			pattern: `(?im)^[ \t]*(?:ENV|ARG)[ \t]+(?P<name>[a-z0-9_]*` + secretNames + `[a-z0-9_]*)(?:[ \t]*=[ \t]*|[ \t]+)["']?(?P<secret>[^\s"'$]{4,})`,
+			keywords: secretKeywords, files: isDockerfile, anchor: anchorLine, after: 400,
+			pattern: `(?i)[ \t]*(?:ENV|ARG)[ \t]+(?P<name>[a-z0-9_]*` + secretNames + `[a-z0-9_]*)(?:[ \t]*=[ \t]*|[ \t]+)["']?(?P<secret>[^\s"'$]{4,})`,
 			check:   literalCheck,
 			tp:      []string{"FROM python:3.12\nENV OPENAI_API_KEY=«24:alnum»", "ARG DB_PASSWORD=hunter22", "ENV API_TOKEN «16:alnum»"},
 			fp:      []string{"ARG GITHUB_TOKEN", "ENV DB_PASSWORD=${DB_PASSWORD}", "ENV DB_PASSWORD_FILE=/run/secrets/db", "ENV TOKEN_TTL=3600"},
@@ -96,7 +96,7 @@ func configRules() []*rule {
 			id: "compose-secret", title: "Secret in a Compose file", severity: threatmap.High, tier: 1,
 			description: "A secret-named environment variable with a literal value in a Docker Compose file. " +
 				"Use an env_file that is not committed, ${VAR} interpolation, or Compose secrets.",
-			keywords: secretKeywords, files: isComposeFile, lineAnchored: true, before: 80, after: 300,
+			keywords: secretKeywords, files: isComposeFile, anchor: anchorLine, after: 400,
 			pattern: configLine,
 			check:   literalCheck,
 			tp:      []string{"services:\n  db:\n    environment:\n      POSTGRES_PASSWORD: s3cr3t-pw\n", "    environment:\n      - API_TOKEN=«20:alnum»\n"},
@@ -107,7 +107,7 @@ func configRules() []*rule {
 			description: "A secret-named key with a literal value in a CI pipeline file (GitHub Actions, GitLab " +
 				"CI, CircleCI and others). Anyone who can read the repository can read it, and forks run with it. " +
 				"Store it as a CI secret and reference it (${{ secrets.NAME }}).",
-			keywords: secretKeywords, files: isCIFile, lineAnchored: true, before: 80, after: 300,
+			keywords: secretKeywords, files: isCIFile, anchor: anchorLine, after: 400,
 			pattern: configLine,
 			check:   literalCheck,
 			tp:      []string{"    env:\n      NPM_TOKEN: «24:alnum»\n", "      with:\n        password: hunter2hunter2\n"},
@@ -117,7 +117,7 @@ func configRules() []*rule {
 			id: "env-file-secret", title: "Secret in a .env file", severity: threatmap.High, tier: 1,
 			description: "A secret-named variable with a value in a dotenv file. Keep .env out of the repository " +
 				"and commit a .env.example with placeholders.",
-			keywords: secretKeywords, files: isEnvFile, lineAnchored: true, before: 80, after: 300,
+			keywords: secretKeywords, files: isEnvFile, anchor: anchorLine, after: 400,
 			pattern: configLine,
 			check:   literalCheck,
 			tp:      []string{"DB_PASSWORD=hunter22\n", "export SESSION_SECRET=«16:alnum»\n"},
@@ -134,11 +134,11 @@ func genericRules() []*rule {
 				"api_key, client_secret...). Provider-specific rules take precedence; this one catches the " +
 				"credentials of services without a recognisable token format. Move the value to the environment " +
 				"or a secret store and rotate it.",
-			keywords: secretKeywords, before: 48, after: 280,
+			keywords: secretKeywords, anchor: anchorIdent, after: 320, match: matchAssignment,
 			// A quoted value counts in any file; an unquoted one ("bare")
 			// only outside source code, where it would be an expression.
-			pattern: `(?i)(?P<name>[a-z0-9_.-]{0,40}` + secretNames + `[a-z0-9_.-]{0,40})["'\]]{0,2}[ \t]{0,5}(?::=|=>|=|:|\?\?=|\|\|=)[ \t]{0,5}` +
-				"(?:[\"'`](?P<secret>[^\"'`\\s\\\\]{10,200})[\"'`]|(?P<bare>[^\\s\"'`,;#\\\\]{10,200}))",
+			pattern: `(?P<name>[A-Za-z0-9_.-]+)["'\]]{0,2}[ \t]*(?::=|=>|=|:|\?\?=|\|\|=)[ \t]*` +
+				"(?:[\"'`](?P<secret>[^\"'`\\s\\\\]+)[\"'`]|(?P<bare>[^\\s\"'`,;#\\\\]+))",
 			minEntropy: 3.5,
 			check:      genericCheck,
 			tp: []string{

@@ -35,7 +35,8 @@ func cloudRules() []*rule {
 				"identity. Deactivate and delete the key, then review CloudTrail for calls made with it.",
 			keywords:   []string{"secret_access_key", "secretaccesskey", "secret-access-key", "aws_secret", "aws-secret", "awssecret"},
 			before:     48,
-			pattern:    `(?i)(?:secret[_-]?access[_-]?key|aws[_-]?secret(?:[_-]?key)?)` + assign + `(?P<secret>[A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`,
+			anchor:     anchorIdent,
+			pattern:    `(?i)[a-z0-9_.-]*(?:secret[_-]?access[_-]?key|aws[_-]?secret(?:[_-]?key)?)[a-z0-9_.-]*` + assign + `(?P<secret>[A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`,
 			minEntropy: 4.0,
 			tp: []string{
 				`aws_secret_access_key = «40:b64»`,
@@ -62,7 +63,7 @@ func cloudRules() []*rule {
 			id: "gcp-service-account-key", title: "Google Cloud service account key", severity: threatmap.Critical,
 			description: "A service account key file (JSON with type service_account). Its private key signs tokens " +
 				"as the service account with whatever roles it holds. Delete the key in IAM and use workload identity instead of key files.",
-			keywords: []string{`"service_account"`}, before: 64, after: 1024,
+			keywords: []string{`"service_account"`}, anchor: anchorWindow, before: 64, after: 1024,
 			pattern:    `(?s)"type"\s*:\s*"service_account".{0,800}?"private_key_id"\s*:\s*"(?P<secret>[a-f0-9]{40})"`,
 			minEntropy: 3.0,
 			tp:         []string{`{"type": "service_account", "project_id": "demo-1", "private_key_id": "«40:hex»"}`},
@@ -99,7 +100,7 @@ func cloudRules() []*rule {
 			id: "azure-ad-client-secret", title: "Microsoft Entra ID client secret", severity: threatmap.High,
 			description: "An Entra ID (Azure AD) application client secret, recognisable by the Q~ after its first " +
 				"four characters. It authenticates as the app registration. Delete it under Certificates & secrets.",
-			keywords: []string{"Q~"}, caseSensitive: true, before: 8, after: 48,
+			keywords: []string{"Q~"}, caseSensitive: true, charset: "A-Za-z0-9_~.-", after: 48,
 			pattern:    `(?:^|[^A-Za-z0-9_~.-])(?P<secret>[A-Za-z0-9_~.-]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34})(?:[^A-Za-z0-9_~.-]|$)`,
 			minEntropy: 3.0,
 			tp:         []string{`AZURE_CLIENT_SECRET="«3:alnum»8Q~«34:url»"`},
@@ -230,7 +231,7 @@ func chatRules() []*rule {
 			description: "A Slack incoming webhook or workflow trigger URL: anyone holding it can post messages " +
 				"into the channel, which is enough for convincing phishing. Regenerate it in the app settings.",
 			keywords: []string{"hooks.slack.com"}, before: 16, after: 160,
-			pattern:    `https://hooks\.slack\.com/(?:services|workflows|triggers)/(?P<secret>[A-Za-z0-9_/+-]{30,})`,
+			pattern:    `hooks\.slack\.com/(?:services|workflows|triggers)/(?P<secret>[A-Za-z0-9_/+-]{30,})`,
 			minEntropy: 3.0,
 			tp:         []string{`SLACK_WEBHOOK_URL=https://hooks.slack.com/services/T«10:upperdigit»/B«10:upperdigit»/«24:alnum»`},
 			fp:         []string{`https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX`, `see https://hooks.slack.com/`},
@@ -239,7 +240,7 @@ func chatRules() []*rule {
 			id: "discord-bot-token", title: "Discord bot token", severity: threatmap.High,
 			description: "A Discord bot token: full control of the bot account in every server it joined. The first " +
 				"part is the bot's user id in base64, which this rule checks. Reset it in the Developer Portal.",
-			keywords: []string{"discord", "token", "bot.run(", "client.run(", "client.login("}, before: 320, after: 320,
+			keywords: []string{"discord", "bot_token", "bot.run(", "client.run(", ".login("}, anchor: anchorWindow, before: 320, after: 320,
 			pattern: `(?:^|[^A-Za-z0-9_-])(?P<secret>[MNO][A-Za-z0-9_-]{23,27}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40})(?:[^A-Za-z0-9_-]|$)`,
 			check:   discordCheck,
 			tp:      []string{`DISCORD_TOKEN=«discord»`, `client.run("«discord»")`},
@@ -249,16 +250,16 @@ func chatRules() []*rule {
 			id: "discord-webhook", title: "Discord webhook URL", severity: threatmap.Medium,
 			description: "A Discord webhook URL: anyone holding it can post into the channel as the webhook.",
 			keywords:    []string{"discord.com/api/webhooks/", "discordapp.com/api/webhooks/"}, before: 40, after: 120,
-			pattern:    `https://(?:(?:ptb|canary)\.)?discord(?:app)?\.com/api/webhooks/[0-9]{17,20}/(?P<secret>[A-Za-z0-9_-]{60,68})`,
+			pattern:    `discord(?:app)?\.com/api/webhooks/[0-9]{17,20}/(?P<secret>[A-Za-z0-9_-]{60,68})`,
 			minEntropy: 3.0,
 			tp:         []string{`url = "https://discord.com/api/webhooks/«18:digit»/«68:url»"`},
 			fp:         []string{`https://discord.com/api/webhooks/{id}/{token}`},
 		},
 		{
 			id: "telegram-bot-token", title: "Telegram bot token", severity: threatmap.High,
-			description: "A Telegram Bot API token (bot id, colon, 35-character secret) as BotFather issues it: " +
+			description: "A Telegram Bot API token (bot id, colon, 35-character secret starting AA) as BotFather issues it: " +
 				"full control of the bot, including reading every message sent to it. Revoke it with /revoke in BotFather.",
-			keywords: []string{"telegram", ":AA", "bot_token", "bottoken", "tg_token"}, before: 160, after: 200,
+			keywords: []string{":AA"}, caseSensitive: true, charset: "0-9", after: 60,
 			pattern:    `(?:^|[^0-9A-Za-z_])(?P<secret>[0-9]{8,10}:[A-Za-z0-9_-]{35})(?:[^A-Za-z0-9_-]|$)`,
 			minEntropy: 3.0,
 			tp:         []string{`TELEGRAM_BOT_TOKEN=«10:digit»:AA«33:url»`, `bot = telebot.TeleBot("«9:digit»:AA«33:url»")`},
@@ -423,8 +424,8 @@ func messagingRules() []*rule {
 			id: "twilio-auth-token", title: "Twilio auth token", severity: threatmap.High,
 			description: "A Twilio account auth token: full API access to the account, including sending SMS and " +
 				"making calls at its expense. Rotate it in the Console.",
-			keywords: []string{"twilio"}, before: 8, after: 120,
-			pattern:    `(?i)twilio[a-z0-9_.-]{0,20}?(?:auth)?[_.-]?token` + assign + `(?P<secret>[a-f0-9]{32})\b`,
+			keywords: []string{"twilio"}, anchor: anchorIdent, after: 160,
+			pattern:    `(?i)[a-z0-9_.-]*twilio[a-z0-9_.-]*token` + assign + `(?P<secret>[a-f0-9]{32})\b`,
 			minEntropy: 3.0,
 			tp:         []string{`TWILIO_AUTH_TOKEN=«32:hex»`},
 			fp:         []string{`TWILIO_AUTH_TOKEN=${TWILIO_AUTH_TOKEN}`},
@@ -441,12 +442,12 @@ func messagingRules() []*rule {
 		},
 		{
 			id: "mailgun-api-key", title: "Mailgun API key", severity: threatmap.High,
-			description: "A Mailgun private API key (key- followed by 32 hex digits, or the newer three-part form): " +
-				"sends email from your domains.",
-			keywords: []string{"key-", "mailgun"}, before: 8, after: 120,
-			pattern:    `\b(?P<secret>key-[0-9a-f]{32}|[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})\b`,
+			description: "A Mailgun private API key (key- followed by 32 hex digits): sends email from your domains. " +
+				"Keys in the newer format have no prefix and are caught by generic-secret when assigned to a key name.",
+			keywords: []string{"key-"}, after: 48,
+			pattern:    `\b(?P<secret>key-[0-9a-f]{32})\b`,
 			minEntropy: 3.0,
-			tp:         []string{`MAILGUN_API_KEY=key-«32:hex»`, `mailgun_key = "«32:hex»-«8:hex»-«8:hex»"`},
+			tp:         []string{`MAILGUN_API_KEY=key-«32:hex»`, `auth=("api", "key-«32:hex»")`},
 			fp:         []string{`key-value store`, `key-«10:hex»`},
 		},
 	}
@@ -468,7 +469,7 @@ func registryRules() []*rule {
 			id: "npmrc-auth", title: "Registry credential in .npmrc", severity: threatmap.High, tier: 1,
 			description: "An _authToken, _auth or _password line in an .npmrc or .yarnrc: the registry credential " +
 				"itself. Use ${NPM_TOKEN} in the file and set the variable in CI.",
-			keywords: []string{"_authToken", "_auth=", "_auth =", "_password"}, before: 8, after: 200,
+			keywords: []string{"_authToken", "_auth=", "_auth =", "_password"}, before: 8, after: 200, files: isNpmrc,
 			pattern:    `(?:_authToken|_auth|_password)\s*=\s*["']?(?P<secret>[^\s"'$]{8,})`,
 			minEntropy: 3.0,
 			tp:         []string{`//npm.pkg.github.com/:_authToken=«40:alnum»`},

@@ -51,14 +51,14 @@ func TestRuleSamples(t *testing.T) {
 			}
 			for _, tmpl := range r.tp {
 				text := x.expand(tmpl)
-				found := scanText(t, s, samplePath(r), text)
+				found := scanText(t, s, samplePath(r.rule), text)
 				if !slices.ContainsFunc(found, func(f evidence.Finding) bool { return f.Rule == r.id }) {
 					t.Errorf("true positive not found by %s:\n%s\ngot %v", r.id, text, rules(found))
 				}
 			}
 			for _, tmpl := range r.fp {
 				text := x.expand(tmpl)
-				if found := scanText(t, s, samplePath(r), text); len(found) > 0 {
+				if found := scanText(t, s, samplePath(r.rule), text); len(found) > 0 {
 					t.Errorf("false positive sample reported:\n%s\ngot %v (secret %q)", text, rules(found), found[0].Secret)
 				}
 			}
@@ -191,3 +191,42 @@ func TestChunkBoundary(t *testing.T) {
 		t.Errorf("same secret in the same file has two fingerprints")
 	}
 }
+
+// TestMatchAssignmentAgreesWithPattern checks the hand-written matcher
+// against the generic rule's regular expression.
+func TestMatchAssignmentAgreesWithPattern(t *testing.T) {
+	var generic *rule
+	for _, r := range builtinRules() {
+		if r.id == "generic-secret" {
+			generic = r
+		}
+	}
+	re := regexp.MustCompile(`^(?:` + generic.pattern + `)`)
+	groups := []int{0, re.SubexpIndex("name"), re.SubexpIndex("secret"), re.SubexpIndex("bare")}
+	inputs := []string{
+		`api_key = "abc"`, `api_key="abc`, `token: xyz, next`, `password := 'p@ss w'`, `secret => "x"`,
+		`a.b-c_d"] = "v"`, `key ??= "v"`, `key ||= v`, `key = `, `key = ""`, `key = "a\"b"`, `key:"a"`, "k = `tpl`",
+		`key   =   bare;rest`, `key = #x`, `=x`, `key == "v"`, `key: "v' `, `x'''= "v"`,
+	}
+	x := newExpander(5)
+	for range 2000 {
+		inputs = append(inputs, x.chars(1+x.r.IntN(6), "alnum")+randomFrom(x, []string{"", `"`, `"]`, `'`, " ", "  "})+
+			randomFrom(x, []string{"=", ":=", ":", "=>", "??=", "||=", "==", "-", ""})+randomFrom(x, []string{"", " ", "\t"})+
+			randomFrom(x, []string{`"`, `'`, "`", "", "#"})+x.chars(x.r.IntN(8), "b64")+randomFrom(x, []string{`"`, `'`, "", " ", ";", "\\", "\n"}))
+	}
+	for _, in := range inputs {
+		want := re.FindSubmatchIndex([]byte(in))
+		got := matchAssignment([]byte(in))
+		var w []int
+		if want != nil {
+			for _, g := range groups {
+				w = append(w, want[2*g], want[2*g+1])
+			}
+		}
+		if !slices.Equal(got, w) {
+			t.Errorf("%q: got %v, want %v", in, got, w)
+		}
+	}
+}
+
+func randomFrom(x *expander, options []string) string { return options[x.r.IntN(len(options))] }

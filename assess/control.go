@@ -20,10 +20,11 @@ var guardProperty = map[string]evidence.Property{
 }
 
 // assessControl computes a control's status: evidence refuting its
-// property on any element it protects makes it failing; evidence
-// confirming it (and none refuting) makes it verified; otherwise the claim
-// stands, except that a claim of verified with no evidence behind it is
-// only implemented.
+// property on any element it protects makes a claimed control failing;
+// evidence confirming it (and none refuting) makes it verified; otherwise
+// the claim stands, except that a claim of verified with no evidence behind
+// it is only implemented, and a planned control stays planned while the
+// evidence shows it absent.
 func assessControl(m *model.Model, c model.Control, ix *link.Index) Control {
 	out := Control{ID: c.ID, Name: c.Name, Kind: c.Kind, On: c.On, Claimed: c.Status, Pos: c.Loc.At("")}
 	if out.On == nil {
@@ -36,7 +37,9 @@ func assessControl(m *model.Model, c model.Control, ix *link.Index) Control {
 	prop := evidence.Property(c.Kind)
 	for _, t := range targets {
 		for _, o := range ix.Observations[t] {
-			if o.Property != prop {
+			if o.Property != prop || (o.Scanner == "routes" && len(ix.Routes[t]) > 0) {
+				// Route guards are read from the routes themselves below,
+				// which also show where a guard is missing.
 				continue
 			}
 			where := o.File
@@ -81,6 +84,10 @@ func assessControl(m *model.Model, c model.Control, ix *link.Index) Control {
 	slices.Sort(out.Refute)
 	out.Refute = slices.Compact(out.Refute)
 	switch {
+	case c.Status == ControlPlanned && len(out.Support) == 0:
+		// Evidence that a planned control is not there yet confirms the
+		// plan; it does not contradict a claim.
+		out.Status = ControlPlanned
 	case len(out.Refute) > 0 || c.Status == ControlFailing:
 		out.Status = ControlFailing
 	case len(out.Support) > 0:

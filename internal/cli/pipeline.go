@@ -116,7 +116,7 @@ func (c *Command) analyze(ctx context.Context, path string, opts analyzeOptions)
 				an.scanErrs = append(an.scanErrs, fmt.Errorf("scan %s: %w", s.Name(), err))
 				continue
 			}
-			an.evidence.Add(set)
+			an.evidence.Add(dropExcluded(set, m.Scan.Exclude))
 		}
 		an.evidence.Sort()
 	}

@@ -56,7 +56,7 @@ func WriteSPDX(w io.Writer, doc Document) error {
 			PackageDownloadLocation: download, PrimaryPackagePurpose: "LIBRARY",
 			PackageLicenseConcluded: noAssertion, PackageLicenseDeclared: noAssertion, PackageCopyrightText: noAssertion,
 			PackageExternalReferences: []*spdx.PackageExternalReference{{Category: common.CategoryPackageManager, RefType: common.TypePackageManagerPURL, Locator: p.PURL}},
-			PackageComment: fmt.Sprintf("%s dependency; declared in %v", c.relationship(), c.files),
+			PackageComment:            fmt.Sprintf("%s dependency; declared in %v", c.relationship(), c.files),
 		}
 		d.Packages = append(d.Packages, sp)
 		rel := common.TypeRelationshipDependsOn

@@ -177,32 +177,50 @@ func (g *Graph) reach(id string, seen map[string]bool, depth int) {
 	}
 }
 
-func (g *Graph) walk(r *Router, prefix string, inherited, without []string, stack map[string]bool, depth int, out *[]evidence.Route) {
+// scoped is a guard inherited from a parent: its kind, and the absolute
+// path prefix it is limited to (empty for all).
+type scoped struct {
+	kind   string
+	prefix string
+}
+
+func (g *Graph) walk(r *Router, prefix string, inherited []scoped, without []string, stack map[string]bool, depth int, out *[]evidence.Route) {
 	if depth > maxDepth || stack[r.ID] {
 		return
 	}
 	stack[r.ID] = true
 	defer delete(stack, r.ID)
 	without = append(slices.Clone(without), r.Without...)
-	applies := func(file string, line int, local string) []string {
+	// applies lists the guards in force for a registration at file:line.
+	applies := func(file string, line int, extra []string) []scoped {
 		gs := slices.Clone(inherited)
 		for _, gd := range r.Guards {
 			if gd.Ordered && gd.File == file && line <= gd.Line {
 				continue
 			}
-			if gd.Prefix != "" && !underPrefix(local, gd.Prefix) {
-				continue
+			p := ""
+			if gd.Prefix != "" {
+				p = Join(prefix, gd.Prefix)
 			}
-			gs = append(gs, gd.Kind)
+			gs = append(gs, scoped{kind: gd.Kind, prefix: p})
+		}
+		for _, k := range extra {
+			gs = append(gs, scoped{kind: k})
 		}
 		return gs
 	}
 	for _, rt := range r.Routes {
-		guards := append(applies(rt.File, rt.Line, rt.Path), rt.Guards...)
+		full := Join(prefix, rt.Path)
+		var guards []string
+		for _, sg := range applies(rt.File, rt.Line, rt.Guards) {
+			if sg.prefix == "" || underPrefix(full, sg.prefix) {
+				guards = append(guards, sg.kind)
+			}
+		}
 		guards = removeAll(guards, append(slices.Clone(without), rt.Without...))
 		*out = append(*out, evidence.Route{
 			Method:    strings.ToUpper(rt.Method),
-			Path:      Join(prefix, rt.Path),
+			Path:      full,
 			File:      rt.File,
 			Line:      rt.Line,
 			Framework: rt.Framework,
@@ -220,8 +238,7 @@ func (g *Graph) walk(r *Router, prefix string, inherited, without []string, stac
 		if m.Replace && m.Prefix != "" {
 			childPrefix = Join(prefix, m.Prefix)
 		}
-		guards := append(applies(m.File, m.Line, m.Prefix), m.Guards...)
-		g.walk(child, childPrefix, guards, without, stack, depth+1, out)
+		g.walk(child, childPrefix, applies(m.File, m.Line, m.Guards), without, stack, depth+1, out)
 	}
 }
 

@@ -19,9 +19,9 @@ func Params(p string) string {
 		c := p[i]
 		atSegStart := i == 0 || p[i-1] == '/'
 		switch {
-		case c == ':' && i+1 < len(p) && isWord(p[i+1]):
+		case c == ':' && i+1 < len(p) && isIdent(p[i+1]):
 			j := i + 1
-			for j < len(p) && isWord(p[j]) {
+			for j < len(p) && isIdent(p[j]) {
 				j++
 			}
 			name := p[i+1 : j]
@@ -48,7 +48,10 @@ func Params(p string) string {
 			i += end + 1
 		case c == '{':
 			j := skipBalanced(p, i, '{', '}')
-			inner := p[i+1 : max(i+1, j-1)]
+			inner := p[i+1 : j]
+			if strings.HasSuffix(inner, "}") {
+				inner = inner[:len(inner)-1]
+			}
 			if inner == "$" {
 				i = j
 				continue
@@ -65,9 +68,9 @@ func Params(p string) string {
 			inner = strings.TrimPrefix(inner, "...")
 			b.WriteString("{" + inner + "}")
 			i = j
-		case c == '*' && atSegStart && i+1 < len(p) && isWord(p[i+1]):
+		case c == '*' && atSegStart && i+1 < len(p) && isIdent(p[i+1]):
 			j := i + 1
-			for j < len(p) && isWord(p[j]) {
+			for j < len(p) && isIdent(p[j]) {
 				j++
 			}
 			b.WriteString("{" + p[i+1:j] + "}")
@@ -98,6 +101,7 @@ func skipBalanced(p string, i int, open, close byte) int {
 	return len(p)
 }
 
-func isWord(c byte) bool {
-	return c == '_' || c == '-' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+// isIdent is a character of a parameter name.
+func isIdent(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }

@@ -96,18 +96,30 @@ func Kinds(name string) (adds, cancels []string) {
 			kinds = append(kinds, k)
 		}
 	}
-	if has(authWords...) || hasPair("apikey", "currentuser", "loggedin", "basicauth", "requireuser", "userrequired", "tokenrequired", "requiretoken", "verifytoken", "checktoken", "validatetoken", "requiresession", "sessionrequired", "requirelogin", "ensureauthenticated", "isauthenticated") ||
+	if has(authWords...) || hasPair("apikey", "currentuser", "loggedin", "basicauth", "requireuser", "userrequired", "tokenrequired", "requiretoken", "verifytoken", "checktoken", "validatetoken", "serversession", "getsession", "gettoken", "withauth", "isloggedin", "requiresession", "sessionrequired", "requirelogin", "ensureauthenticated", "isauthenticated") ||
 		(has("session") && has("require", "required", "verify", "check", "middleware", "validate")) ||
 		(has("token") && has("require", "required", "verify", "check", "validate", "valid", "middleware")) ||
-		has("roles", "role", "permission", "permissions") && has("require", "required", "guard", "check") {
+		has("roles", "role", "permission", "permissions") && has("require", "required", "guard", "check") ||
+		has("require", "requires", "ensure", "check", "verify", "must") && has("owner", "admin", "user", "login", "permission", "permissions", "role", "roles", "staff", "superuser", "member", "scope", "scopes") ||
+		has("current") && has("user", "account", "principal") {
 		add(evidence.GuardAuth)
 	}
-	if has(rateWords...) || hasPair("ratelimit", "ratelimiter", "ratelimited", "limitby", "limitbyip", "limithandler", "limitmiddleware") ||
+	if has(rateWords...) || hasPair("ratelimit", "ratelimiter", "ratelimited", "slowapi", "limitby", "limitbyip", "limithandler", "limitmiddleware") ||
 		(has("limit") && len(ws) <= 2 && !has("size", "body", "length", "upload", "max", "page", "query", "offset", "request", "bytes", "read")) ||
 		(has("rate") && has("new", "limit", "limiter", "every")) {
 		add(evidence.GuardRateLimit)
 	}
-	if has("signature", "signatures", "hmac", "constructevent", "webhooksignature") || hasPair("constructevent", "comparedigest", "timingsafe", "validatepayload", "isvalidrequest", "secretsverifier", "signatureverifier", "verifywebhook", "webhookverify", "verifyrequest") ||
+	joined := strings.Join(ws, "")
+	hasJoined := func(list ...string) bool {
+		for _, j := range list {
+			if strings.Contains(joined, j) {
+				return true
+			}
+		}
+		return false
+	}
+	if has("signature", "signatures", "hmac", "constructevent", "webhooksignature") ||
+		hasJoined("isvalidrequest", "timingsafeequal", "signatureverifier", "secretsverifier", "validatepayload", "verifyslackrequest") || hasPair("constructevent", "comparedigest", "timingsafe", "validatepayload", "isvalidrequest", "secretsverifier", "signatureverifier", "verifywebhook", "webhookverify", "verifyrequest") ||
 		(has("verify", "validate", "check") && has("webhook", "stripe", "github", "slack", "signed")) {
 		add(evidence.GuardSignature)
 	}

@@ -256,21 +256,13 @@ func (x *extractor) call(m *module, c *sitter.Node, e env) bool {
 	r, ok := x.eval(m, obj, e)
 	if !ok {
 		// An untraced receiver named like a router calling a verb with a
-		// path: app.get('/x', h).
-		if _, isVerb := verbs[prop]; isVerb && (obj.Type() == "identifier" || obj.Type() == "member_expression") && looksLikeRouterName(lastName(m.text(obj))) {
-			if a := argList(args); len(a) >= 2 {
-				if p, ok := x.stringValue(m, a[0]); ok && strings.HasPrefix(p, "/") {
-					fw := Express
-					if strings.Contains(string(m.src), "fastify") {
-						fw = Fastify
-					}
-					r = routerRef{id: "js:" + m.rel + ":" + m.text(obj), fw: fw}
-					e[m.text(obj)] = r
-					ok = true
-				}
-			}
-		}
-		if !ok {
+		// path and a handler: app.get('/x', h), where app came from
+		// somewhere the scanner cannot follow. A variable initialised with
+		// something else (an HTTP client such as axios.create()) is not one.
+		if g, ok := x.guessRouter(m, obj, prop, args); ok {
+			r = g
+			e[m.text(obj)] = r
+		} else {
 			return false
 		}
 	}
@@ -304,6 +296,47 @@ func (x *extractor) call(m *module, c *sitter.Node, e env) bool {
 		return false
 	}
 	return false
+}
+
+func (x *extractor) guessRouter(m *module, obj *sitter.Node, prop string, args *sitter.Node) (routerRef, bool) {
+	if _, isVerb := verbs[prop]; !isVerb {
+		return routerRef{}, false
+	}
+	if obj.Type() != "identifier" && obj.Type() != "member_expression" {
+		return routerRef{}, false
+	}
+	name := m.text(obj)
+	if !looksLikeRouterName(lastName(name)) {
+		return routerRef{}, false
+	}
+	if _, declared := m.vars[name]; declared {
+		return routerRef{}, false
+	}
+	a := argList(args)
+	if len(a) < 2 {
+		return routerRef{}, false
+	}
+	if p, ok := x.stringValue(m, a[0]); !ok || !strings.HasPrefix(p, "/") {
+		return routerRef{}, false
+	}
+	last := a[len(a)-1]
+	switch {
+	case isFunc(last), last.Type() == "member_expression":
+	case last.Type() == "identifier":
+		n := m.text(last)
+		if _, ok := m.funcs[n]; !ok {
+			if _, ok := m.imports[n]; !ok {
+				return routerRef{}, false
+			}
+		}
+	default:
+		return routerRef{}, false
+	}
+	fw := Express
+	if strings.Contains(string(m.src), "fastify") {
+		fw = Fastify
+	}
+	return routerRef{id: "js:" + m.rel + ":" + name, fw: fw}, true
 }
 
 func lastName(s string) string {

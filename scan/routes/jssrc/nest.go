@@ -143,6 +143,8 @@ func (x *extractor) controller(m *module, cls *sitter.Node) {
 		case "decorator":
 			pending = append(pending, c)
 			continue
+		case "comment":
+			continue
 		case "method_definition":
 			for j := 0; j < int(c.NamedChildCount()); j++ {
 				if d := c.NamedChild(j); d.Type() == "decorator" {

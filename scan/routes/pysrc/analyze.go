@@ -139,8 +139,7 @@ func (m *module) dependencyGuards(list *sitter.Node) []string {
 			fn := m.text(n.ChildByFieldName("function"))
 			if fn == "Depends" || fn == "Security" || strings.HasSuffix(fn, ".Depends") || strings.HasSuffix(fn, ".Security") {
 				if a := posarg(n, 0); a != nil {
-					k, _ := guard.Kinds(m.text(a))
-					out = append(out, k...)
+					out = append(out, dependsKinds(m.text(a))...)
 				}
 				return false
 			}
@@ -148,6 +147,24 @@ func (m *module) dependencyGuards(list *sitter.Node) []string {
 		return true
 	})
 	return out
+}
+
+// dependsKinds classifies a FastAPI dependency. Beyond the shared
+// vocabulary, a dependency that produces a token, credentials or the
+// principal is an authentication step: Depends(get_token_header),
+// Depends(oauth2_scheme).
+func dependsKinds(name string) []string {
+	k, _ := guard.Kinds(name)
+	if len(k) > 0 {
+		return k
+	}
+	for _, w := range guard.Words(name) {
+		switch w {
+		case "token", "credentials", "principal", "scheme":
+			return []string{evidence.GuardAuth}
+		}
+	}
+	return nil
 }
 
 // analyze reads one module's registrations.
@@ -368,6 +385,17 @@ func (x *extractor) funcGuards(m *module, def *sitter.Node, depth int) []string 
 			if t := m.text(n); strings.HasSuffix(t, ".is_authenticated") {
 				out = append(out, evidence.GuardAuth)
 			}
+		case "comparison_operator":
+			// request.remote_addr not in ALLOWED_IPS
+			walk(n, func(c *sitter.Node) bool {
+				if c.Type() == "identifier" || c.Type() == "attribute" {
+					if k, _ := guard.Kinds(m.text(c)); slices.Contains(k, evidence.GuardIPAllowlist) {
+						out = append(out, evidence.GuardIPAllowlist)
+					}
+					return false
+				}
+				return true
+			})
 		case "call":
 			fn := n.ChildByFieldName("function")
 			name := m.text(fn)

@@ -20,9 +20,10 @@ func fuzzParser(f *testing.F, file string, parse parserFunc, seeds ...string) {
 			}
 			return
 		}
+		// YAML also breaks lines at a lone carriage return.
 		lines := 1
-		for _, b := range data {
-			if b == '\n' {
+		for i, b := range data {
+			if b == '\n' || b == '\r' && (i+1 == len(data) || data[i+1] != '\n') {
 				lines++
 			}
 		}

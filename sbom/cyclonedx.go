@@ -68,7 +68,14 @@ func WriteCycloneDX(w io.Writer, doc Document) error {
 		}
 	}
 	bom.Components = &list
-	bom.Dependencies = &[]cdx.Dependency{{Ref: rootRef, Dependencies: &rootDeps}}
+	graph := []cdx.Dependency{{Ref: rootRef, Dependencies: &rootDeps}}
+	kids := children(cs, doc.Packages)
+	for _, c := range cs {
+		if k := kids[c.ref()]; len(k) > 0 {
+			graph = append(graph, cdx.Dependency{Ref: c.ref(), Dependencies: &k})
+		}
+	}
+	bom.Dependencies = &graph
 	enc := cdx.NewBOMEncoder(w, cdx.BOMFileFormatJSON)
 	enc.SetPretty(true)
 	enc.SetEscapeHTML(false)

@@ -91,6 +91,40 @@ func components(pkgs []deps.Package) []*component {
 	return out
 }
 
+// children maps each component's ref to the refs of the components it
+// depends on, from the parents each lockfile records. A parent is found by
+// name in the same file, so the graph stays within one lockfile's view.
+func children(cs []*component, pkgs []deps.Package) map[string][]string {
+	byName := map[string][]*component{}
+	byPkg := map[string]*component{}
+	for _, c := range cs {
+		key := c.pkg.PURL + "|" + c.pkg.SourceURL
+		byPkg[key] = c
+	}
+	for _, p := range pkgs {
+		c := byPkg[p.PURL+"|"+p.SourceURL]
+		nk := p.File + "\x00" + strings.ToLower(p.Name)
+		if !slices.Contains(byName[nk], c) {
+			byName[nk] = append(byName[nk], c)
+		}
+	}
+	out := map[string][]string{}
+	for _, p := range pkgs {
+		child := byPkg[p.PURL+"|"+p.SourceURL]
+		for _, parent := range p.Via {
+			for _, pc := range byName[p.File+"\x00"+strings.ToLower(parent)] {
+				if pc != child && !slices.Contains(out[pc.ref()], child.ref()) {
+					out[pc.ref()] = append(out[pc.ref()], child.ref())
+				}
+			}
+		}
+	}
+	for k := range out {
+		slices.Sort(out[k])
+	}
+	return out
+}
+
 // relationship is the merged relationship of a component.
 func (c *component) relationship() deps.Relationship {
 	switch {

@@ -21,9 +21,11 @@ func testDoc() Document {
 	pkg := func(eco deps.Ecosystem, name, version, purl string, rel deps.Relationship, file string, line int) deps.Package {
 		return deps.Package{Name: name, Version: version, Ecosystem: eco, PURL: purl, Relationship: rel, Source: deps.Registry, File: file, Line: line}
 	}
+	urllib3 := pkg(deps.PyPI, "urllib3", "2.2.1", "pkg:pypi/urllib3@2.2.1", deps.Transitive, "bots/rss-ingest/requirements.txt", 37)
+	urllib3.Via = []string{"python-json-logger"}
 	p := []deps.Package{
 		pkg(deps.PyPI, "python-json-logger", "3.2.1", "pkg:pypi/python-json-logger@3.2.1", deps.Direct, "bots/rss-ingest/requirements.txt", 27),
-		pkg(deps.PyPI, "urllib3", "2.2.1", "pkg:pypi/urllib3@2.2.1", deps.Transitive, "bots/rss-ingest/requirements.txt", 37),
+		urllib3,
 		// The same package in two lockfiles is one component with two
 		// locations; direct wins over transitive.
 		pkg(deps.PyPI, "certifi", "2024.2.2", "pkg:pypi/certifi@2024.2.2", deps.Transitive, "bots/rss-ingest/requirements.txt", 13),
@@ -75,9 +77,13 @@ func TestCycloneDX(t *testing.T) {
 	if n := len(*bom.Components); n != 6 {
 		t.Errorf("%d components, want 6 (certifi merged)", n)
 	}
-	deps := (*bom.Dependencies)[0]
-	if deps.Ref != bom.Metadata.Component.BOMRef || len(*deps.Dependencies) != 5 {
-		t.Errorf("root dependencies = %+v, want the 5 direct or unknown components", deps)
+	root := (*bom.Dependencies)[0]
+	if root.Ref != bom.Metadata.Component.BOMRef || len(*root.Dependencies) != 5 {
+		t.Errorf("root dependencies = %+v, want the 5 direct or unknown components", root)
+	}
+	if len(*bom.Dependencies) != 2 || (*bom.Dependencies)[1].Ref != "pkg:pypi/python-json-logger@3.2.1" ||
+		(*(*bom.Dependencies)[1].Dependencies)[0] != "pkg:pypi/urllib3@2.2.1" {
+		t.Errorf("dependency graph = %+v", *bom.Dependencies)
 	}
 	// Same input, same bytes: the serial number is derived from content.
 	var again bytes.Buffer

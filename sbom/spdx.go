@@ -44,9 +44,13 @@ func WriteSPDX(w io.Writer, doc Document) error {
 	d.Relationships = append(d.Relationships, &spdx.Relationship{
 		RefA: common.MakeDocElementID("", "DOCUMENT"), RefB: common.MakeDocElementID("", string(rootID)), Relationship: common.TypeRelationshipDescribe,
 	})
+	ids := map[string]common.ElementID{}
 	for i, c := range cs {
+		ids[c.ref()] = common.ElementID(fmt.Sprintf("Package-%d-%s", i+1, idUnsafe.ReplaceAllString(c.pkg.Name, "-")))
+	}
+	for _, c := range cs {
 		p := c.pkg
-		id := common.ElementID(fmt.Sprintf("Package-%d-%s", i+1, idUnsafe.ReplaceAllString(p.Name, "-")))
+		id := ids[c.ref()]
 		download := noAssertion
 		if p.Source == deps.Git || p.Source == deps.URL {
 			download = redactURL(p.SourceURL)
@@ -69,6 +73,14 @@ func WriteSPDX(w io.Writer, doc Document) error {
 				r.RefA, r.RefB = r.RefB, r.RefA
 			}
 			d.Relationships = append(d.Relationships, r)
+		}
+	}
+	kids := children(cs, doc.Packages)
+	for _, c := range cs {
+		for _, k := range kids[c.ref()] {
+			d.Relationships = append(d.Relationships, &spdx.Relationship{
+				RefA: common.MakeDocElementID("", string(ids[c.ref()])), RefB: common.MakeDocElementID("", string(ids[k])), Relationship: common.TypeRelationshipDependsOn,
+			})
 		}
 	}
 	return spdxjson.Write(d, w, spdxjson.Indent("  "), spdxjson.EscapeHTML(false))

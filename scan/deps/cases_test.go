@@ -157,6 +157,12 @@ func formatPackages(pkgs []Package) string {
 		if p.Dev {
 			b.WriteString(" dev")
 		}
+		if len(p.Via) > 0 {
+			b.WriteString(" via=" + strings.Join(p.Via, ","))
+		}
+		if len(p.Path) > 0 {
+			b.WriteString(" path=" + strings.Join(p.Path, ">"))
+		}
 		b.WriteByte('\n')
 	}
 	return b.String()

@@ -41,6 +41,76 @@ type parseCtx struct {
 type result struct {
 	packages []Package
 	findings []evidence.Finding
+	// edges are parent -> child dependency links by package name.
+	edges [][2]string
+}
+
+func (r *result) edge(parent, child string) { r.edges = append(r.edges, [2]string{parent, child}) }
+
+// link fills Via and Path from the recorded edges.
+func (r *result) link() {
+	if len(r.edges) == 0 || len(r.packages) == 0 {
+		return
+	}
+	eco := r.packages[0].Ecosystem
+	parents := map[string][]string{}
+	seen := map[[2]string]bool{}
+	for _, e := range r.edges {
+		k := [2]string{normalizeName(eco, e[0]), normalizeName(eco, e[1])}
+		if k[0] == k[1] || seen[k] {
+			continue
+		}
+		seen[k] = true
+		parents[k[1]] = append(parents[k[1]], e[0])
+	}
+	direct := map[string]bool{}
+	for _, p := range r.packages {
+		if p.Relationship == Direct {
+			direct[normalizeName(eco, p.Name)] = true
+		}
+	}
+	for i := range r.packages {
+		p := &r.packages[i]
+		key := normalizeName(eco, p.Name)
+		via := slices.Clone(parents[key])
+		slices.Sort(via)
+		p.Via = slices.Compact(via)
+		if p.Relationship == Transitive {
+			p.Path = pathFromDirect(eco, key, p.Name, parents, direct)
+		}
+	}
+}
+
+// pathFromDirect walks parent links breadth-first from a package up to the
+// nearest direct dependency and returns the chain top-down.
+func pathFromDirect(eco Ecosystem, key, name string, parents map[string][]string, direct map[string]bool) []string {
+	type step struct {
+		key, name string
+		prev      *step
+	}
+	queue := []*step{{key: key, name: name}}
+	visited := map[string]bool{key: true}
+	for len(queue) > 0 {
+		s := queue[0]
+		queue = queue[1:]
+		if direct[s.key] && s.prev != nil {
+			var path []string
+			for x := s; x != nil; x = x.prev {
+				path = append(path, x.name)
+			}
+			return path
+		}
+		ps := slices.Clone(parents[s.key])
+		slices.Sort(ps)
+		for _, p := range ps {
+			pk := normalizeName(eco, p)
+			if !visited[pk] {
+				visited[pk] = true
+				queue = append(queue, &step{key: pk, name: p, prev: s})
+			}
+		}
+	}
+	return nil
 }
 
 func (r *result) add(p Package) { r.packages = append(r.packages, p) }
@@ -107,6 +177,7 @@ func ParseFile(rel string, data []byte) ([]Package, []evidence.Finding, error) {
 		return nil, nil, fmt.Errorf("%s: not a lockfile or manifest threatmap reads", rel)
 	}
 	res, err := p(&parseCtx{file: rel, sibling: func(string) ([]byte, bool) { return nil, false }}, data)
+	res.link()
 	return res.packages, res.findings, err
 }
 
@@ -158,6 +229,7 @@ func Collect(ctx context.Context, root string) (*Inventory, error) {
 			inv.Findings = append(inv.Findings, unparsable(f.Rel, err))
 			continue
 		}
+		res.link()
 		inv.Packages = append(inv.Packages, res.packages...)
 		inv.Findings = append(inv.Findings, res.findings...)
 		if fd, ok := missingLockfile(f.Rel, data, present); ok {

@@ -67,6 +67,13 @@ type Package struct {
 	// File is the lockfile or manifest, relative to the scanned root.
 	File string `json:"file"`
 	Line int    `json:"line,omitempty"`
+	// Via names the packages in the same file that depend on this one,
+	// where the format records it.
+	Via []string `json:"via,omitempty"`
+	// Path is a shortest chain of names from a direct dependency to this
+	// package (both included), for transitive packages whose parents are
+	// known: how the vulnerable code gets into the project.
+	Path []string `json:"path,omitempty"`
 }
 
 // normalizeName returns the name under which a package is indexed: PyPI

@@ -42,6 +42,14 @@ func parseCargoLock(pc *parseCtx, data []byte) (result, error) {
 		if name != "" {
 			res.add(p)
 		}
+		if kv, ok := t.get("dependencies"); ok {
+			for _, e := range tomlArray(kv.raw) {
+				if s, ok := tomlString(e); ok {
+					d, _, _ := strings.Cut(s, " ")
+					res.edge(name, d)
+				}
+			}
+		}
 	}
 	markDirect(res.packages, direct)
 	return res, nil

@@ -10,7 +10,7 @@ import (
 func parseGemfileLock(pc *parseCtx, data []byte) (result, error) {
 	var res result
 	direct := map[string]bool{}
-	section, remote := "", ""
+	section, remote, spec := "", "", ""
 	for i, raw := range strings.Split(string(data), "\n") {
 		lineNo := i + 1
 		line := strings.TrimRight(raw, "\r")
@@ -35,13 +35,20 @@ func parseGemfileLock(pc *parseCtx, data []byte) (result, error) {
 				}
 				continue
 			}
+			if indent == 6 && spec != "" {
+				dep, _, _ := strings.Cut(text, " ")
+				res.edge(spec, dep)
+				continue
+			}
 			if indent != 4 || section == "PATH" {
+				spec = ""
 				continue
 			}
 			name, version, ok := gemSpec(text)
 			if !ok {
 				return result{}, errAt(pc.file, lineNo, indent+1, "expected \"name (version)\"")
 			}
+			spec = name
 			p := newPackage(RubyGems, name, version, pc.file, lineNo)
 			if section == "GIT" {
 				p.Source, p.SourceURL = Git, remote

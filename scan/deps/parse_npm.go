@@ -117,6 +117,11 @@ func parsePackageLock(pc *parseCtx, data []byte) (result, error) {
 		}
 		npmSource(&p, e.Resolved)
 		res.add(p)
+		for _, deps := range []map[string]string{e.Dependencies, e.OptionalDependencies, e.PeerDependencies} {
+			for d := range deps {
+				res.edge(name, d)
+			}
+		}
 	}
 	return res, nil
 }

@@ -89,8 +89,30 @@ func parsePnpmLock(pc *parseCtx, data []byte) (result, error) {
 			p.Relationship = Direct
 		}
 		res.add(p)
+		pnpmEdges(&res, name, body)
+	}
+	// Lockfile v9 keeps dependency links in "snapshots".
+	if snaps := mapGet(top, "snapshots"); snaps != nil && snaps.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(snaps.Content); i += 2 {
+			if name, _, err := pnpmKey(snaps.Content[i].Value, v5); err == nil {
+				pnpmEdges(&res, name, snaps.Content[i+1])
+			}
+		}
 	}
 	return res, nil
+}
+
+// pnpmEdges records the dependencies a package entry lists.
+func pnpmEdges(res *result, name string, body *yaml.Node) {
+	for _, section := range []string{"dependencies", "optionalDependencies"} {
+		deps := mapGet(body, section)
+		if deps == nil || deps.Kind != yaml.MappingNode {
+			continue
+		}
+		for i := 0; i+1 < len(deps.Content); i += 2 {
+			res.edge(name, deps.Content[i].Value)
+		}
+	}
 }
 
 // pnpmKey splits a packages key into name and version.

@@ -39,6 +39,12 @@ func parsePoetryLock(pc *parseCtx, data []byte) (result, error) {
 				p.Dev = true
 			}
 			cur = &p
+		case "package.dependencies":
+			if cur != nil {
+				for _, kv := range t.kvs {
+					res.edge(cur.Name, kv.key)
+				}
+			}
 		case "package.source":
 			if cur == nil {
 				continue
@@ -251,6 +257,13 @@ func parseUVLock(pc *parseCtx, data []byte) (result, error) {
 			}
 			if name != "" {
 				res.add(p)
+			}
+			if kv, ok := t.get("dependencies"); ok {
+				for _, e := range tomlArray(kv.raw) {
+					if d := inlineString(tomlInline(e), "name"); d != "" {
+						res.edge(name, d)
+					}
+				}
 			}
 		case "package.dev-dependencies", "package.optional-dependencies":
 			if local {

@@ -31,6 +31,11 @@ func parseRequirements(pc *parseCtx, data []byte) (result, error) {
 		if anyVia && len(r.via) > 0 && !viaRequirementsFile(r.via) {
 			p.Relationship = Transitive
 		}
+		for _, v := range r.via {
+			if !strings.HasPrefix(v, "-") {
+				res.edge(v, p.Name)
+			}
+		}
 		res.add(p)
 	}
 	return res, nil

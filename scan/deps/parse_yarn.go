@@ -10,6 +10,7 @@ import (
 func parseYarnLock(pc *parseCtx, data []byte) (result, error) {
 	var res result
 	var cur *Package
+	inDeps := false
 	flush := func() {
 		if cur != nil && cur.Version != "" {
 			res.add(*cur)
@@ -23,6 +24,7 @@ func parseYarnLock(pc *parseCtx, data []byte) (result, error) {
 			continue
 		}
 		if line[0] != ' ' && line[0] != '\t' {
+			inDeps = false
 			flush()
 			if !strings.HasSuffix(line, ":") {
 				return result{}, errAt(pc.file, lineNo, 1, "expected an entry header ending in ':'")
@@ -57,8 +59,14 @@ func parseYarnLock(pc *parseCtx, data []byte) (result, error) {
 		// Only an entry's own fields (indented once) matter; deeper lines
 		// list its dependencies, one of which may be called "version".
 		if indent := len(line) - len(strings.TrimLeft(line, " \t")); indent > 2 && line[0] == ' ' {
+			if inDeps {
+				dep, _, _ := strings.Cut(strings.TrimSpace(line), " ")
+				res.edge(cur.Name, strings.Trim(strings.TrimSuffix(dep, ":"), `"`))
+			}
 			continue
 		}
+		trimmed := strings.TrimSpace(line)
+		inDeps = trimmed == "dependencies:" || trimmed == "optionalDependencies:"
 		field := strings.TrimSpace(line)
 		key, value, ok := cutField(field)
 		if !ok {

@@ -79,9 +79,14 @@ func vulnFinding(p Package, m Match) evidence.Finding {
 	if len(cves) > 0 {
 		id += " (" + strings.Join(cves, ", ") + ")"
 	}
-	msg := fmt.Sprintf("%s %s (%s dependency) has a known vulnerability %s", p.Name, p.Version, p.Relationship, id)
-	if p.Relationship == Unknown {
+	var msg string
+	switch {
+	case p.Relationship == Unknown:
 		msg = fmt.Sprintf("%s %s has a known vulnerability %s", p.Name, p.Version, id)
+	case len(p.Path) > 1:
+		msg = fmt.Sprintf("%s %s (transitive dependency: %s) has a known vulnerability %s", p.Name, p.Version, strings.Join(p.Path, " -> "), id)
+	default:
+		msg = fmt.Sprintf("%s %s (%s dependency) has a known vulnerability %s", p.Name, p.Version, p.Relationship, id)
 	}
 	if m.Summary != "" {
 		msg += ": " + m.Summary

@@ -33,7 +33,7 @@ func checkDockerfile(r *results, rel string, src []byte) (serr *SyntaxError) {
 		} else if m := dockerLineRE.FindStringSubmatch(err.Error()); m != nil {
 			line, _ = strconv.Atoi(m[1])
 		}
-		return &SyntaxError{File: rel, Line: line, Column: 1, Msg: err.Error()}
+		return &SyntaxError{File: rel, Line: max(line, 1), Column: 1, Msg: err.Error()}
 	}
 	type stage struct {
 		name     string

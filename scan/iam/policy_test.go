@@ -3,6 +3,7 @@ package iam
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -177,5 +178,26 @@ func TestRulesMetadata(t *testing.T) {
 		if !seen[c.info.ID] {
 			t.Errorf("check %s not listed in Rules()", c.info.ID)
 		}
+	}
+}
+
+// TestAliasBomb checks that a YAML document whose aliases describe
+// billions of actions is read within a budget, not expanded.
+func TestAliasBomb(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("Resources:\n  R:\n    Type: AWS::IAM::Policy\n    Properties:\n      PolicyDocument:\n        L0: &l0 [\"s3:GetObject\", \"s3:GetObject\", \"s3:GetObject\", \"s3:GetObject\", \"s3:GetObject\", \"s3:GetObject\", \"s3:GetObject\", \"s3:GetObject\", \"s3:GetObject\"]\n")
+	for i := 1; i < 10; i++ {
+		fmt.Fprintf(&b, "        L%d: &l%d [*l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d]\n", i, i, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1)
+	}
+	b.WriteString("        Statement:\n          - Effect: Allow\n            Action: *l9\n            Resource: \"*\"\n")
+	n, err := parseYAML("bomb.yaml", []byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv := &Inventory{}
+	readDocumentFile(inv, "bomb.yaml", n)
+	Analyse(inv)
+	if len(inv.Docs) != 1 || len(inv.Docs[0].Statements[0].Actions) != maxValues {
+		t.Fatalf("docs = %d", len(inv.Docs))
 	}
 }

@@ -53,17 +53,30 @@ func statementsFromNode(doc *yaml.Node) []*Statement {
 // nodeValues reads a string or list of strings, rendering CloudFormation
 // intrinsic functions so that references never look like wildcards.
 func nodeValues(n *yaml.Node) []Value {
+	budget := maxValues
+	return collectValues(n, &budget, 0)
+}
+
+// maxValues bounds the values read from one key: YAML aliases can make a
+// small document describe billions of values.
+const maxValues = 4096
+
+func collectValues(n *yaml.Node, budget *int, depth int) []Value {
 	n = deref(n)
-	if n == nil {
+	if n == nil || *budget <= 0 || depth > maxDepth {
 		return nil
 	}
 	if n.Kind == yaml.SequenceNode && !isIntrinsic(n) {
 		var out []Value
 		for _, c := range n.Content {
-			out = append(out, nodeValues(c)...)
+			out = append(out, collectValues(c, budget, depth+1)...)
+			if *budget <= 0 {
+				break
+			}
 		}
 		return out
 	}
+	*budget--
 	return []Value{{S: renderNode(n, 0), Line: n.Line}}
 }
 

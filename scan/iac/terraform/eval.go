@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"math/big"
+	"regexp"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -59,6 +60,30 @@ func newEvalContext() *hcl.EvalContext {
 			"coalescelist": stdlib.CoalesceListFunc,
 		},
 	}
+}
+
+// wideVerbRE finds format verbs with a width or precision so large that
+// formatting would allocate without bound.
+var wideVerbRE = regexp.MustCompile(`%[-+# 0]*[0-9]{5,}|\.[0-9]{5,}`)
+
+// bounded wraps format and formatlist so that a hostile width such as
+// "%999999999d" yields an unknown value instead of a gigabyte string.
+// range is left out of the function table for the same reason.
+func bounded(fn function.Function) function.Function {
+	return function.New(&function.Spec{
+		Description: fn.Description(),
+		Params:      fn.Params(),
+		VarParam:    fn.VarParam(),
+		Type: func(args []cty.Value) (cty.Type, error) {
+			return fn.ReturnTypeForValues(args)
+		},
+		Impl: func(args []cty.Value, retType cty.Type) (cty.Value, error) {
+			if len(args) > 0 && args[0].IsKnown() && !args[0].IsNull() && args[0].Type() == cty.String && wideVerbRE.MatchString(args[0].AsString()) {
+				return cty.UnknownVal(retType), nil
+			}
+			return fn.Call(args)
+		},
+	})
 }
 
 // String evaluates an expression to a string. ok is false when the value is

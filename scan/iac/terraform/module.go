@@ -232,12 +232,16 @@ func (m *Module) declareResources() {
 	}
 }
 
+// maxInstances bounds count and for_each expansion; larger or unknown
+// counts are treated as unknown.
+const maxInstances = 4096
+
 func (m *Module) countInstances(b *Block) {
 	if a, ok := b.Body.Attributes["count"]; ok {
 		v := m.Eval(a.Expr)
 		b.Instances = 0
 		if v.IsKnown() && !v.IsNull() && v.Type() == cty.Number {
-			if n, acc := v.AsBigFloat().Int64(); acc == 0 && n >= 0 && n < 1<<20 {
+			if n, acc := v.AsBigFloat().Int64(); acc == 0 && n >= 0 && n <= maxInstances {
 				b.Instances = int(n)
 			}
 		}
@@ -265,6 +269,9 @@ func (m *Module) countInstances(b *Block) {
 			}
 		}
 		sort.Strings(b.Keys)
+		if len(b.Keys) > maxInstances {
+			b.Keys = nil
+		}
 		b.Instances = len(b.Keys)
 	}
 }

@@ -118,3 +118,22 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+func TestHostileExpressionsStayBounded(t *testing.T) {
+	m := load(t, "mod/main.tf", `
+locals {
+  wide = format("%999999999d", 1)
+  big  = range(100000000)
+}
+resource "a" "b" {
+  count = 100000000
+  x     = local.wide
+}`)
+	b := m.ByAddress("a.b")
+	if b.Instances != 0 {
+		t.Errorf("instances = %d, want unknown (0)", b.Instances)
+	}
+	if s, ok := m.String(Attr(b.Body, "x").Expr); ok && len(s) > 1024 {
+		t.Errorf("wide format evaluated to %d bytes", len(s))
+	}
+}

@@ -54,6 +54,7 @@ type System struct {
 	Description string    `yaml:"description"`
 	Owner       string    `yaml:"owner" jsonschema_description:"Who answers for this model."`
 	Reviewed    Date      `yaml:"reviewed" jsonschema_description:"When the model was last reviewed against what runs (YYYY-MM-DD)."`
+	ReviewedBy  string    `yaml:"reviewed_by" jsonschema_description:"Who did that review."`
 	ReviewEvery Period    `yaml:"review_every" jsonschema_description:"How often it must be reviewed, e.g. 90d, 12w, 3m."`
 	Loc         Locations `yaml:"-" json:"-"`
 }

@@ -58,7 +58,7 @@ func NewThreatMapDoc(a *assess.Assessment, version, modelPath string) ThreatMapD
 		Version: version,
 		System: SystemDoc{
 			Name: m.System.Name, Owner: m.System.Owner, Reviewed: m.System.Reviewed.String(),
-			ReviewEvery: m.System.ReviewEvery.String(), ReviewOverdue: ReviewOverdue(a), Model: modelPath,
+			ReviewEvery: m.System.ReviewEvery.String(), ReviewOverdue: a.ReviewOverdue(), Model: modelPath,
 		},
 		Threats: a.Threats, Controls: a.Controls, Unmodeled: a.Unmodeled, Stale: a.Stale,
 	}
@@ -96,19 +96,6 @@ func NewThreatMapDoc(a *assess.Assessment, version, modelPath string) ThreatMapD
 		doc.Stale = []string{}
 	}
 	return doc
-}
-
-// ReviewOverdue reports whether the model's last review is older than its
-// review period, or it was never reviewed while a period is set.
-func ReviewOverdue(a *assess.Assessment) bool {
-	s := a.Model.System
-	if s.ReviewEvery.IsZero() || s.ReviewEvery.Never {
-		return false
-	}
-	if s.Reviewed.IsZero() {
-		return true
-	}
-	return a.Now.After(s.Reviewed.Add(s.ReviewEvery.Value))
 }
 
 // WriteJSON writes any document as indented JSON.

@@ -90,7 +90,7 @@ func writeSummary(b *strings.Builder, a *assess.Assessment) {
 		review = "reviewed " + s.Reviewed.String()
 		if !s.ReviewEvery.IsZero() {
 			review += " (every " + s.ReviewEvery.String()
-			if a.Now.After(s.Reviewed.Add(s.ReviewEvery.Value)) {
+			if a.ReviewOverdue() {
 				review += ", **overdue**"
 			}
 			review += ")"

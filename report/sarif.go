@@ -66,8 +66,8 @@ func WriteSARIF(w io.Writer, version string, rules []SARIFRule, results []SARIFR
 			d.WithHelpURI(r.HelpURI)
 		}
 		props := sarif.NewPropertyBag()
-		if len(r.Tags) > 0 {
-			props.WithTags(r.Tags)
+		if tags := uniqueSorted(r.Tags); len(tags) > 0 {
+			props.WithTags(tags)
 		}
 		props.Add("security-severity", SecuritySeverity(r.Severity))
 		d.WithProperties(props)
@@ -118,6 +118,21 @@ func WriteSARIF(w io.Writer, version string, rules []SARIFRule, results []SARIFR
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
+}
+
+// uniqueSorted returns tags sorted with duplicates removed, as SARIF
+// requires tags to be unique.
+func uniqueSorted(tags []string) []string {
+	out := append([]string(nil), tags...)
+	sort.Strings(out)
+	j := 0
+	for i, t := range out {
+		if i == 0 || t != out[j-1] {
+			out[j] = t
+			j++
+		}
+	}
+	return out[:j]
 }
 
 // Level maps a severity to a SARIF result level.

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"path/filepath"
 	"slices"
 	"time"
 
@@ -237,7 +238,10 @@ func (g *graph) elements(kind string) []*element {
 	case "route":
 		for _, r := range g.ix.Unmodeled {
 			rid := RouteElementID(r)
-			el := g.newElement(rid, "route", r.Method+" "+r.Path, threatmap.Position{File: r.File, Line: r.Line}, routeMap(r), "", nil)
+			// Route files are relative to the scanned root, the model's
+			// directory; positions elsewhere are as the model was named.
+			pos := threatmap.Position{File: filepath.Join(m.Dir, filepath.FromSlash(r.File)), Line: r.Line}
+			el := g.newElement(rid, "route", r.Method+" "+r.Path, pos, routeMap(r), "", nil)
 			el.vars["routes"] = []any{routeMap(r)}
 			els = append(els, el)
 		}

@@ -138,6 +138,9 @@ The four questions:
 	// The explicit command list: adding a command means adding a line here.
 	root.AddCommand(
 		c.reportCmd(),
+		c.checkCmd(),
+		c.diffCmd(),
+		c.reviewCmd(),
 		c.validateCmd(),
 		c.initCmd(),
 		c.schemaCmd(),

@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -30,6 +32,8 @@ type analysis struct {
 
 type analyzeOptions struct {
 	noScan bool
+	// extra names JSON evidence files (probe results, saved scans) to add.
+	extra []string
 }
 
 // now returns the command's clock.
@@ -118,8 +122,15 @@ func (c *Command) analyze(ctx context.Context, path string, opts analyzeOptions)
 			}
 			an.evidence.Add(dropExcluded(set, m.Scan.Exclude))
 		}
-		an.evidence.Sort()
 	}
+	for _, f := range opts.extra {
+		set, err := readEvidence(c.path(f))
+		if err != nil {
+			return nil, inputError(err)
+		}
+		an.evidence.Add(set)
+	}
+	an.evidence.Sort()
 	an.index = link.Build(m, an.evidence, "")
 	now := c.now()
 	threats, rdiags := engine.Run(m, an.index, rules.Options{Now: now, Disabled: m.Rules.Disable})
@@ -129,6 +140,22 @@ func (c *Command) analyze(ctx context.Context, path string, opts analyzeOptions)
 	}
 	an.result = assess.Assess(m, threats, an.index, an.evidence, now)
 	return an, nil
+}
+
+// readEvidence reads a findings document written by a scan or probe with
+// --format json.
+func readEvidence(path string) (evidence.Set, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return evidence.Set{}, fmt.Errorf("evidence: %w", err)
+	}
+	var set evidence.Set
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&set); err != nil {
+		return evidence.Set{}, fmt.Errorf("evidence %s: %w", path, err)
+	}
+	return set, nil
 }
 
 // printWarnings writes the analysis's warnings and scanner failures to

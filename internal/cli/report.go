@@ -9,6 +9,7 @@ import (
 func (c *Command) reportCmd() *cobra.Command {
 	var format string
 	var noScan bool
+	var extra []string
 	cmd := &cobra.Command{
 		Use:   "report [PATH]",
 		Short: "Print the one-page threat map (md, json, sarif, mermaid)",
@@ -28,7 +29,7 @@ Formats: md (default), json, sarif, mermaid (the data-flow diagram alone).`,
 			default:
 				return usageError("unknown --format %q (want md, json, sarif or mermaid)", format)
 			}
-			an, err := c.analyze(cmd.Context(), path, analyzeOptions{noScan: noScan})
+			an, err := c.analyze(cmd.Context(), path, analyzeOptions{noScan: noScan, extra: extra})
 			if err != nil {
 				return err
 			}
@@ -47,5 +48,6 @@ Formats: md (default), json, sarif, mermaid (the data-flow diagram alone).`,
 	}
 	cmd.Flags().StringVarP(&format, "format", "f", "md", "output format: md, json, sarif or mermaid")
 	cmd.Flags().BoolVar(&noScan, "no-scan", false, "use the model alone; run no scanners")
+	cmd.Flags().StringArrayVar(&extra, "evidence", nil, "extra evidence to use (the JSON of threatmap probe or scan --format json); repeatable")
 	return cmd
 }

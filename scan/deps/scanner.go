@@ -131,7 +131,7 @@ func observations(inv *Inventory, db *DB, checked, vulnerable map[string]int) []
 		n := unpinned[dir]
 		detail := "every dependency is pinned by a lockfile or an exact version"
 		if n > 0 {
-			detail = fmt.Sprintf("%d unpinned or missing-lockfile finding(s)", n)
+			detail = fmt.Sprintf("%s about unpinned dependencies or missing lockfiles", count(n, "finding", "findings"))
 		}
 		obs = append(obs, evidence.Observation{
 			Scanner: ScannerName, Property: evidence.DependenciesPinned, Subject: subject,
@@ -141,9 +141,10 @@ func observations(inv *Inventory, db *DB, checked, vulnerable map[string]int) []
 			continue
 		}
 		v := vulnerable[dir]
-		detail = fmt.Sprintf("%d package(s) checked against %d OSV advisories; none affected", checked[dir], db.Records)
+		detail = fmt.Sprintf("%s checked against %s; none affected", count(checked[dir], "package", "packages"), count(db.Records, "OSV advisory", "OSV advisories"))
 		if v > 0 {
-			detail = fmt.Sprintf("%d known vulnerabilit(ies) in %d package(s) checked against %d OSV advisories", v, checked[dir], db.Records)
+			detail = fmt.Sprintf("%s in %s checked against %s", count(v, "known vulnerability", "known vulnerabilities"),
+				count(checked[dir], "package", "packages"), count(db.Records, "OSV advisory", "OSV advisories"))
 		}
 		obs = append(obs, evidence.Observation{
 			Scanner: ScannerName, Property: evidence.NoKnownVulnerabilities, Subject: subject,
@@ -151,4 +152,11 @@ func observations(inv *Inventory, db *DB, checked, vulnerable map[string]int) []
 		})
 	}
 	return obs
+}
+
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

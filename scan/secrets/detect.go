@@ -40,6 +40,7 @@ type candidate struct {
 	rule       *compiled
 	start, end int // the secret
 	full       [2]int
+	name       [2]int // the assigned name, or the match text before the secret
 	bare       bool
 }
 
@@ -242,7 +243,11 @@ func (d *detector) add(sc *scratch, r *compiled, base int, text []byte, m []int)
 	if s >= e {
 		return
 	}
-	sc.cands = append(sc.cands, candidate{rule: r, start: base + s, end: base + e, full: [2]int{base + m[0], base + m[1]}, bare: bare})
+	name := [2]int{base + m[0], base + s}
+	if r.nameIdx > 0 && m[2*r.nameIdx] >= 0 {
+		name = [2]int{base + m[2*r.nameIdx], base + m[2*r.nameIdx+1]}
+	}
+	sc.cands = append(sc.cands, candidate{rule: r, start: base + s, end: base + e, full: [2]int{base + m[0], base + m[1]}, name: name, bare: bare})
 }
 
 // dedupe drops repeated candidates and candidates hidden by an overlapping

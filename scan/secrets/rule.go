@@ -50,9 +50,10 @@ type rule struct {
 	// minEntropy is the Shannon entropy, in bits per byte, below which a
 	// captured secret is taken for a placeholder.
 	minEntropy float64
-	// check, if set, must accept the secret; full is the whole regex match
-	// (the assignment, the URL) for checks that look at the name.
-	check func(secret, full string) bool
+	// check, if set, must accept the secret; name is the assigned name (the
+	// pattern's "name" group) or else the matched text before the secret,
+	// for checks that look at what the value is assigned to.
+	check func(secret, name string) bool
 	// files, if set, limits the rule to paths it accepts.
 	files func(rel string) bool
 	// tier orders overlapping findings: a provider-specific match hides a

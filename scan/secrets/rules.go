@@ -3,7 +3,6 @@ package secrets
 import (
 	"encoding/base64"
 	"encoding/json"
-	"regexp"
 	"strings"
 )
 
@@ -123,11 +122,9 @@ var excludedNameParts = []string{
 	"enabled", "rotation", "id_", "_id", "version", "index", "limit", "tokenizer", "tokens_", "_tokens", "maxtoken",
 }
 
-var assignedName = regexp.MustCompile(`^[^=:]*`)
-
 // nameCheck rejects assignments whose name says the value is metadata.
-func nameCheck(full string) bool {
-	name := strings.ToLower(assignedName.FindString(full))
+func nameCheck(name string) bool {
+	name = strings.ToLower(name)
 	for _, p := range excludedNameParts {
 		if strings.Contains(name, p) {
 			return false
@@ -138,8 +135,8 @@ func nameCheck(full string) bool {
 
 // literalCheck is the check for a secret-named key in a configuration
 // file: any literal except a number, a boolean, a path or a reference.
-func literalCheck(secret, full string) bool {
-	if !nameCheck(full) {
+func literalCheck(secret, name string) bool {
+	if !nameCheck(name) {
 		return false
 	}
 	l := strings.ToLower(secret)
@@ -154,8 +151,8 @@ func literalCheck(secret, full string) bool {
 
 // genericCheck is the check for a high-entropy value assigned to a
 // secret-looking name in any file.
-func genericCheck(secret, full string) bool {
-	if len(secret) < 10 || len(secret) > 200 || !nameCheck(full) || !hasDigitAndLetter(secret) {
+func genericCheck(secret, name string) bool {
+	if len(secret) < 10 || len(secret) > 200 || !nameCheck(name) || !hasDigitAndLetter(secret) {
 		return false
 	}
 	l := strings.ToLower(secret)

@@ -13,6 +13,10 @@ import (
 // configuration: =, :=, :, => with optional quotes and spaces.
 const assign = `["']?\s{0,5}(?::=|=>|=|:)\s{0,5}["']?`
 
+// tokenEnd ends a token whose last character may be '-' or '_', where \b
+// would demand a word character.
+const tokenEnd = `(?:[^A-Za-z0-9_-]|$)`
+
 func cloudRules() []*rule {
 	return []*rule{
 		{
@@ -165,7 +169,7 @@ func codeHostRules() []*rule {
 			description: "A GitLab personal, project or group access token (glpat-): API and Git access with its " +
 				"scopes. Revoke it under Access tokens.",
 			keywords: []string{"glpat-"}, caseSensitive: true, before: 8, after: 100,
-			pattern:    `\b(?P<secret>glpat-[0-9A-Za-z_-]{20,}(?:\.[0-9a-z]{2}\.[0-9a-z]{7,9})?)\b`,
+			pattern:    `\b(?P<secret>glpat-[0-9A-Za-z_-]{20,}(?:\.[0-9a-z]{2}\.[0-9a-z]{7,9})?)` + tokenEnd,
 			minEntropy: 3.0,
 			tp:         []string{`GITLAB_TOKEN=glpat-«20:url»`, `private_token: glpat-«27:url».01.«9:lower»`},
 			fp:         []string{`glpat-«8:url»`},
@@ -177,7 +181,7 @@ func codeHostRules() []*rule {
 				"secret (gloas-), SCIM (glsoat-), feature-flag client (glffct-), incoming mail (glimt-), agent (glagent-).",
 			keywords:      []string{"gldt-", "glrt-", "GR1348941", "glptt-", "glcbt-", "gloas-", "glsoat-", "glffct-", "glimt-", "glagent-"},
 			caseSensitive: true, before: 8, after: 100,
-			pattern:    `\b(?P<secret>(?:(?:gldt|glrt|glptt|glcbt|gloas|glsoat|glffct|glimt|glagent)-|GR1348941)[0-9A-Za-z_-]{20,})\b`,
+			pattern:    `\b(?P<secret>(?:(?:gldt|glrt|glptt|glcbt|gloas|glsoat|glffct|glimt|glagent)-|GR1348941)[0-9A-Za-z_-]{20,})` + tokenEnd,
 			minEntropy: 3.0,
 			tp:         []string{`token: glrt-«20:url»`, `--registration-token GR1348941«20:url»`, `TRIGGER=glptt-«40:hex»`},
 			fp:         []string{`glrt-«5:url»`},
@@ -221,7 +225,7 @@ func chatRules() []*rule {
 			description: "A Slack token of another kind: legacy workspace (xoxa-), refresh (xoxe-), configuration " +
 				"(xoxe.xoxp-), or session tokens.",
 			keywords: []string{"xoxa-", "xoxe-", "xoxe.", "xoxr-", "xoxs-", "xoxo-"}, caseSensitive: true, before: 8, after: 200,
-			pattern:    `\b(?P<secret>xox[aeors](?:\.xox[bp])?-(?:[0-9]-)?[0-9A-Za-z-]{30,})\b`,
+			pattern:    `\b(?P<secret>xox[aeors](?:\.xox[bp])?-(?:[0-9]-)?[0-9A-Za-z-]{30,})` + tokenEnd,
 			minEntropy: 3.0,
 			tp:         []string{`config_token: xoxe.xoxp-1-«140:alnum»`, `refresh: xoxe-1-«90:alnum»`},
 			fp:         []string{`xoxe-1-abc`},
@@ -435,7 +439,7 @@ func messagingRules() []*rule {
 			description: "A SendGrid API key (SG.): sends email as your domain, which spammers and phishers pay for. " +
 				"Delete it under Settings → API Keys.",
 			keywords: []string{"SG."}, caseSensitive: true, before: 8, after: 80,
-			pattern:    `\b(?P<secret>SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})\b`,
+			pattern:    `\b(?P<secret>SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})` + tokenEnd,
 			minEntropy: 3.0,
 			tp:         []string{`SENDGRID_API_KEY=SG.«22:url».«43:url»`},
 			fp:         []string{`SG.«5:url»`},
@@ -638,7 +642,7 @@ func platformRules() []*rule {
 			id: "planetscale-token", title: "PlanetScale token or password", severity: threatmap.High,
 			description: "A PlanetScale service token, OAuth token or database password (pscale_tkn_, pscale_oauth_, pscale_pw_).",
 			keywords:    []string{"pscale_"}, caseSensitive: true, before: 8, after: 90,
-			pattern:    `\b(?P<secret>pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_.-]{32,64})\b`,
+			pattern:    `\b(?P<secret>pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_.-]{32,64})` + tokenEnd,
 			minEntropy: 3.0,
 			tp:         []string{`DATABASE_PASSWORD=pscale_pw_«43:url»`},
 			fp:         []string{`pscale_pw_«5:url»`},

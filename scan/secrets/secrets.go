@@ -331,7 +331,7 @@ func (s *Scanner) finding(c candidate, data []byte, lines *lineIndex, rel, commi
 	if r.minEntropy > 0 && shannon(secret) < r.minEntropy {
 		return evidence.Finding{}, false
 	}
-	if r.check != nil && !r.check(secret, string(data[c.full[0]:c.full[1]])) {
+	if r.check != nil && !r.check(secret, string(data[c.name[0]:c.name[1]])) {
 		return evidence.Finding{}, false
 	}
 	if isPlaceholder(secret) {

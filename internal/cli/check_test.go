@@ -281,3 +281,36 @@ func TestReviewKeepsCommentsAndLayout(t *testing.T) {
 		t.Error("review without --by succeeded")
 	}
 }
+
+// TestDocqaHardenedPassesWithVerifiedControls checks the fixed state: the
+// gate passes, and the controls evidence can check are verified by it, not
+// merely claimed.
+func TestDocqaHardenedPassesWithVerifiedControls(t *testing.T) {
+	dir := filepath.Join(repoRoot(t), "examples", "docqa-hardened")
+	if doc, code := checkProblems(t, dir, nil); code != ExitOK || !doc.Passed {
+		t.Fatalf("check fails on docqa-hardened: %+v", doc)
+	}
+	out, _, code := runIn(t, dir, nil, "report", "--format", "json", ".")
+	if code != ExitOK {
+		t.Fatalf("report exit %d", code)
+	}
+	var doc struct {
+		Controls []struct{ ID, Status string } `json:"controls"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	status := map[string]string{}
+	for _, c := range doc.Controls {
+		status[c.ID] = c.Status
+	}
+	for _, id := range []string{"session-auth", "rate-limits", "stripe-signature", "csrf-tokens", "bucket-private",
+		"storage-encrypted", "admin-internal", "no-committed-secrets", "env-ignored", "ci-secret-scan", "ci-vuln-scan", "ci-sbom", "actions-pinned"} {
+		if status[id] != "verified" {
+			t.Errorf("control %s is %q, want verified by evidence", id, status[id])
+		}
+	}
+	if status["budget-alerts"] != "implemented" {
+		t.Errorf("a control no scanner can see should stay implemented, got %q", status["budget-alerts"])
+	}
+}

@@ -89,13 +89,7 @@ func principalValues(n *yaml.Node) []Value {
 	if n.Kind == yaml.MappingNode && !isIntrinsic(n) {
 		var out []Value
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			for _, v := range nodeValues(n.Content[i+1]) {
-				if n.Content[i].Value != "AWS" && v.S == "*" {
-					// {"Service": "*"} is unusual but means any service.
-					v.S = "*"
-				}
-				out = append(out, v)
-			}
+			out = append(out, nodeValues(n.Content[i+1])...)
 		}
 		return out
 	}

@@ -109,4 +109,3 @@ func TestPreCommitDoc(t *testing.T) {
 		t.Fatal("the pre-commit doc names no hooks")
 	}
 }
-

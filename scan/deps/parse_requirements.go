@@ -58,9 +58,18 @@ func requirementLines(text string) (reqs []requirement, anyVia bool) {
 	for i := 0; i < len(lines); i++ {
 		start := i + 1
 		line := strings.TrimRight(lines[i], "\r")
-		for strings.HasSuffix(line, `\`) && i+1 < len(lines) {
-			i++
-			line = strings.TrimSuffix(line, `\`) + " " + strings.TrimRight(lines[i], "\r")
+		if strings.HasSuffix(line, `\`) && i+1 < len(lines) {
+			// A builder keeps long runs of continued lines (one --hash per
+			// line) linear.
+			var b strings.Builder
+			for strings.HasSuffix(line, `\`) && i+1 < len(lines) {
+				b.WriteString(strings.TrimSuffix(line, `\`))
+				b.WriteByte(' ')
+				i++
+				line = strings.TrimRight(lines[i], "\r")
+			}
+			b.WriteString(line)
+			line = b.String()
 		}
 		trimmed := strings.TrimSpace(line)
 		if strings.HasPrefix(trimmed, "#") {

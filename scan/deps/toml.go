@@ -83,24 +83,29 @@ func parseTOML(file string, data []byte) ([]*tomlTable, error) {
 			return nil, errAt(file, lineNo, 1, "expected key = value")
 		}
 		key := unquoteKey(strings.TrimSpace(line[:eq]))
-		value := strings.TrimSpace(line[eq+1:])
+		first := strings.TrimSpace(line[eq+1:])
 		// Multi-line strings and arrays or inline tables continue until
-		// their delimiters balance.
-		for {
-			open, err := unbalanced(value)
-			if err != nil {
-				return nil, errAt(file, lineNo, eq+2, "%v", err)
-			}
-			if !open {
-				break
-			}
+		// their delimiters balance; each line is scanned once, so a value
+		// left open in a huge file costs linear time, not quadratic.
+		var sc valueScanner
+		var value strings.Builder
+		value.WriteString(first)
+		if err := sc.feed(first); err != nil {
+			return nil, errAt(file, lineNo, eq+2, "%v", err)
+		}
+		for sc.open() {
 			i++
 			if i >= len(lines) {
 				return nil, errAt(file, lineNo, eq+2, "value of %q is not closed before end of file", key)
 			}
-			value += "\n" + strings.TrimSuffix(lines[i], "\r")
+			next := strings.TrimSuffix(lines[i], "\r")
+			if err := sc.feed(next); err != nil {
+				return nil, errAt(file, i+1, 1, "%v", err)
+			}
+			value.WriteByte('\n')
+			value.WriteString(next)
 		}
-		cur.kvs = append(cur.kvs, tomlKV{key: key, raw: stripComment(value), line: lineNo})
+		cur.kvs = append(cur.kvs, tomlKV{key: key, raw: stripComment(value.String()), line: lineNo})
 	}
 	return tables, nil
 }
@@ -140,54 +145,62 @@ func unquoteKey(k string) string {
 	return k
 }
 
-// unbalanced reports whether value opens a string, array or inline table
-// that it does not close.
-func unbalanced(value string) (bool, error) {
-	depth := 0
-	for i := 0; i < len(value); i++ {
-		c := value[i]
-		switch {
-		case strings.HasPrefix(value[i:], `"""`) || strings.HasPrefix(value[i:], `'''`):
-			delim := value[i : i+3]
-			end := strings.Index(value[i+3:], delim)
+// valueScanner tracks, line by line, whether a value has opened a
+// multi-line string, array or inline table that it has not closed yet.
+type valueScanner struct {
+	depth int
+	// ml is the delimiter of an open multi-line string, or "".
+	ml string
+}
+
+func (v *valueScanner) open() bool { return v.depth > 0 || v.ml != "" }
+
+// feed scans one more line of the value.
+func (v *valueScanner) feed(line string) error {
+	for i := 0; i < len(line); i++ {
+		if v.ml != "" {
+			end := strings.Index(line[i:], v.ml)
 			if end < 0 {
-				return true, nil
+				return nil
 			}
-			i += 3 + end + 2
+			i += end + 2
+			v.ml = ""
+			continue
+		}
+		c := line[i]
+		switch {
+		case strings.HasPrefix(line[i:], `"""`) || strings.HasPrefix(line[i:], `'''`):
+			v.ml = line[i : i+3]
+			i += 2
 		case c == '"':
 			j := i + 1
-			for ; j < len(value) && value[j] != '"' && value[j] != '\n'; j++ {
-				if value[j] == '\\' {
+			for ; j < len(line) && line[j] != '"'; j++ {
+				if line[j] == '\\' {
 					j++
 				}
 			}
-			if j >= len(value) || value[j] == '\n' {
-				return false, errString("unterminated string")
+			if j >= len(line) {
+				return errString("unterminated string")
 			}
 			i = j
 		case c == '\'':
-			j := strings.IndexAny(value[i+1:], "'\n")
-			if j < 0 || value[i+1+j] == '\n' {
-				return false, errString("unterminated string")
+			j := strings.IndexByte(line[i+1:], '\'')
+			if j < 0 {
+				return errString("unterminated string")
 			}
 			i += 1 + j
 		case c == '#':
-			// A comment runs to the end of its line.
-			nl := strings.IndexByte(value[i:], '\n')
-			if nl < 0 {
-				return depth > 0, nil
-			}
-			i += nl
+			return nil // a comment runs to the end of the line
 		case c == '[' || c == '{':
-			depth++
+			v.depth++
 		case c == ']' || c == '}':
-			depth--
-			if depth < 0 {
-				return false, errString("unbalanced " + string(c))
+			v.depth--
+			if v.depth < 0 {
+				return errString("unbalanced " + string(c))
 			}
 		}
 	}
-	return depth > 0, nil
+	return nil
 }
 
 type errString string

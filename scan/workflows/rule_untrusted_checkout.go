@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/rhysd/actionlint"
@@ -29,6 +30,18 @@ func checkUntrustedCheckout(w *Workflow) []evidence.Finding {
 	var out []evidence.Finding
 	for _, j := range w.Jobs {
 		for i, s := range j.Steps {
+			if r, ok := s.Exec.(*actionlint.ExecRun); ok && r.Run != nil {
+				if line, ok := shellCheckout(r.Run.Value); ok {
+					runs := runsCodeAfter(j.Steps[i+1:])
+					sev, tail := threatmap.High, "; no later step runs it yet, but any build, test or install step would"
+					if runs != "" || commandsAfter(r.Run.Value, line) {
+						sev, tail = threatmap.Critical, ", and runs in the same job as the code it fetched"
+					}
+					out = append(out, w.finding(RuleUntrustedCheckout, sev, w.lineOf(r.Run.Pos, r.Run.Value, line), j, evidence.NoWorkflowInjection,
+						fmt.Sprintf("job %s runs on %s with the base repository's secrets and write token but fetches the untrusted head with %q%s", jobID(j), trigger, truncate(line, 60), tail)))
+				}
+				continue
+			}
 			a, ok := s.Exec.(*actionlint.ExecAction)
 			if !ok || a.Uses == nil || parseUses(a.Uses.Value).repo != "actions/checkout" {
 				continue
@@ -97,4 +110,35 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return s[:n] + "..."
+}
+
+// shellFetch matches shell commands that bring a pull request's code into
+// the workspace.
+var shellFetch = regexp.MustCompile(`\bgh\s+pr\s+checkout\b|\bgit\s+(fetch|pull)\b.*\bpull/|\bgit\s+(checkout|switch|fetch|pull)\b.*\$\{\{\s*github\.(head_ref|event\.(pull_request\.head|workflow_run\.head))`)
+
+// shellCheckout returns the first script line that fetches or checks out
+// the untrusted head.
+func shellCheckout(script string) (string, bool) {
+	for _, line := range strings.Split(script, "\n") {
+		t := strings.TrimSpace(line)
+		if strings.HasPrefix(t, "#") {
+			continue
+		}
+		if shellFetch.MatchString(t) {
+			return t, true
+		}
+	}
+	return "", false
+}
+
+// commandsAfter reports whether a script has a command after the line
+// that fetched untrusted code.
+func commandsAfter(script, line string) bool {
+	_, rest, _ := strings.Cut(script, line)
+	for _, l := range strings.Split(rest, "\n") {
+		if t := strings.TrimSpace(l); t != "" && !strings.HasPrefix(t, "#") {
+			return true
+		}
+	}
+	return false
 }

@@ -212,6 +212,16 @@ func checkTransport(r *results, m *terraform.Module) {
 	}
 	for _, b := range m.Resources("aws_lb", "aws_alb") {
 		r.observe(evidence.EncryptedInTransit, b.Address(), !lbPlain[b.Address()], b.File, b.Line, "listeners")
+		internal, _, line := boolAttr(m, b.Body, "internal", b.Line)
+		if !internal {
+			// An internet-facing load balancer is normal for the public
+			// site; for an admin surface it is the exposure itself.
+			if isAdminNamed(m, b) {
+				r.finding(ruleInternetExposed, 0, b.File, line, b.Address(), "lb",
+					fmt.Sprintf("load balancer %s fronts an admin surface and is internet-facing (internal is not true)", b.Address()))
+			}
+		}
+		r.observe(evidence.NotInternetExposed, b.Address(), internal, b.File, b.Line, fmt.Sprintf("internal = %v", internal))
 		logs := false
 		for _, al := range terraform.Blocks(b.Body, "access_logs") {
 			if v, known, _ := boolAttr(m, al.Body, "enabled", al.TypeRange.Start.Line); v || !known && terraform.Attr(al.Body, "enabled") != nil {

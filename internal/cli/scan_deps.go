@@ -34,6 +34,7 @@ and report:
   unpinned-requirement        a requirements line without an exact == pin
   unpinned-source             a dependency from git or a URL without a pinned commit
                               or hash
+  extra-index-url             --extra-index-url without hashes (dependency confusion)
   unparsable-dependency-file  a lockfile that could not be read (file:line:col)
 
 --osv-db names a folder of OSV JSON records or of the per-ecosystem all.zip

@@ -21,8 +21,16 @@ type requirement struct {
 // transitive requirements; without them every line is taken as direct.
 func parseRequirements(pc *parseCtx, data []byte) (result, error) {
 	reqs, anyVia := requirementLines(string(data))
+	// With hashes on every requirement pip refuses any file it was not
+	// told about, whichever index serves it.
+	hashed := strings.Contains(string(data), "--hash")
 	var res result
 	for _, r := range reqs {
+		if opt, arg := splitOption(r.text); opt == "--extra-index-url" && !hashed {
+			res.flag(RuleDependencyConfusion, threatmap.Medium, pc.file, r.line,
+				fmt.Sprintf("--extra-index-url %s makes pip take each package from whichever index has the highest version, so anyone who publishes your internal package names on PyPI wins (dependency confusion); use one --index-url that proxies both, or --require-hashes", redactURL(arg)), nil)
+			continue
+		}
 		p, ok := parseRequirement(pc, &res, r)
 		if !ok {
 			continue

@@ -12,6 +12,7 @@ const (
 	RuleUnpinnedRequirement = "unpinned-requirement"
 	RuleUnpinnedSource      = "unpinned-source"
 	RuleUnparsable          = "unparsable-dependency-file"
+	RuleDependencyConfusion = "extra-index-url"
 )
 
 // RuleInfo describes a rule as plain data, for rule listings, SARIF help
@@ -60,6 +61,15 @@ func Rules() []RuleInfo {
 			Description: "A dependency is fetched from a git branch or tag, or from an archive URL, with no full commit " +
 				"SHA or hash. Whoever can push to that branch, move that tag or serve that URL decides what code you " +
 				"install. Pin the full commit SHA, or publish the package to a registry and pin its version.",
+			Severity: threatmap.Medium,
+		},
+		{
+			ID:    RuleDependencyConfusion,
+			Title: "Extra package index without hashes (dependency confusion)",
+			Description: "A requirements file adds --extra-index-url, so pip looks up every package on both indexes and " +
+				"takes the highest version. Anyone can publish your private package names on the public index with a " +
+				"higher version and have them installed. Serve both through one --index-url proxy, or pin every " +
+				"requirement with --hash so pip rejects files it was not told about.",
 			Severity: threatmap.Medium,
 		},
 		{

@@ -178,15 +178,16 @@ func (s *Statement) BroadestResource() (Value, Scope) {
 // globMatch matches an IAM pattern (with * and ?) against a concrete
 // string, case-insensitively, as IAM compares action names.
 func globMatch(pattern, s string) bool {
-	p := strings.ToLower(pattern)
-	t := strings.ToLower(s)
+	p, t := pattern, s
 	// Iterative wildcard matching with backtracking on the last star keeps
-	// the cost linear in practice and never recurses.
+	// the cost linear in practice and never recurses; bytes are compared
+	// ASCII case-insensitively without allocating, as this runs for every
+	// action of every statement against every list of sensitive actions.
 	pi, ti := 0, 0
 	star, mark := -1, 0
 	for ti < len(t) {
 		switch {
-		case pi < len(p) && (p[pi] == '?' || p[pi] == t[ti]):
+		case pi < len(p) && (p[pi] == '?' || lowerASCII(p[pi]) == lowerASCII(t[ti])):
 			pi++
 			ti++
 		case pi < len(p) && p[pi] == '*':
@@ -204,6 +205,13 @@ func globMatch(pattern, s string) bool {
 		pi++
 	}
 	return pi == len(p)
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 // isFullWildcard reports whether an action pattern grants every action.

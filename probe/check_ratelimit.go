@@ -6,15 +6,36 @@ import (
 	"strings"
 	"time"
 
+	"github.com/threatmap/threatmap/evidence"
 	"github.com/threatmap/threatmap/model"
 )
 
-// rateLimitProbes plans one bounded burst per reachable surface. They run
-// last, because a tripped limiter would change the answers of every other
-// probe.
-func (b *planner) rateLimitProbes(surfaces []model.Surface) {
+// rateLimitProbes plans one bounded burst per reachable surface where a
+// limit matters: surfaces a rate-limited control claims to protect (by
+// surface or component, or every surface for a system-wide control),
+// costly ones, webhooks and uploads, state-changing ones, and ones that
+// need credentials (guessing and enumeration). A cheap public GET such as a
+// health check is not burst unless the model claims a limit on it. Bursts
+// run last, because a tripped limiter would change the answers of every
+// other probe.
+func (b *planner) rateLimitProbes(m *model.Model) {
+	if m == nil {
+		return
+	}
+	claimed, systemWide := map[string]bool{}, false
+	for _, c := range m.Controls {
+		if c.Kind != string(evidence.RateLimited) {
+			continue
+		}
+		if len(c.On) == 0 {
+			systemWide = true
+		}
+		for _, id := range c.On {
+			claimed[id] = true
+		}
+	}
 	seen := map[string]bool{}
-	for _, s := range surfaces {
+	for _, s := range m.Surfaces {
 		switch s.Kind {
 		case "storage", "secret", "exit", "queue", "admin":
 			continue
@@ -25,6 +46,11 @@ func (b *planner) rateLimitProbes(surfaces []model.Surface) {
 		method := probeMethod(s)
 		if s.Kind == "webhook" && strings.EqualFold(s.Method, "ANY") {
 			method = http.MethodPost
+		}
+		matters := systemWide || claimed[s.ID] || (s.Component != "" && claimed[s.Component]) || s.Costly ||
+			s.Kind == "webhook" || s.Kind == "upload" || !isSafeMethod(method) || needsAuth(s)
+		if !matters {
+			continue
 		}
 		path := fillParams(s.Path, "1")
 		if seen[method+" "+path] {

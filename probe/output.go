@@ -228,3 +228,50 @@ func (p *Plan) writeRequest(w io.Writer, r *Request) {
 		}
 	}
 }
+
+// ProbeJSON is one probe's verdict in JSON output.
+type ProbeJSON struct {
+	Check    string            `json:"check"`
+	Property evidence.Property `json:"property"`
+	Subject  string            `json:"subject,omitempty"`
+	Surface  string            `json:"surface,omitempty"`
+	Status   Status            `json:"status"`
+	Detail   string            `json:"detail,omitempty"`
+	Requests int               `json:"requests"`
+}
+
+// ReportJSON is the JSON shape of `threatmap probe --format json`: the
+// evidence Set's fields (findings, observations), so that the output can be
+// read back as an evidence.Set, plus every probe's verdict, including the
+// inconclusive and skipped ones the evidence leaves out.
+type ReportJSON struct {
+	Target       string                 `json:"target"`
+	Requests     int                    `json:"requests"`
+	Findings     []evidence.Finding     `json:"findings"`
+	Observations []evidence.Observation `json:"observations"`
+	Probes       []ProbeJSON            `json:"probes"`
+}
+
+// JSON returns the report's JSON document.
+func (r *Report) JSON() ReportJSON {
+	set := r.Evidence()
+	doc := ReportJSON{Target: r.Target, Requests: r.Requests, Findings: set.Findings, Observations: set.Observations, Probes: []ProbeJSON{}}
+	if doc.Findings == nil {
+		doc.Findings = []evidence.Finding{}
+	}
+	if doc.Observations == nil {
+		doc.Observations = []evidence.Observation{}
+	}
+	for _, res := range r.Results {
+		ck, _ := CheckByID(res.Probe.Check)
+		n := 0
+		for _, st := range res.Steps {
+			n += len(st.Responses)
+		}
+		doc.Probes = append(doc.Probes, ProbeJSON{
+			Check: ck.ID, Property: ck.Property, Subject: res.Probe.Subject, Surface: res.Probe.Surface,
+			Status: res.Outcome.Status, Detail: res.Outcome.Detail, Requests: n,
+		})
+	}
+	return doc
+}

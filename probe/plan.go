@@ -277,7 +277,7 @@ func NewPlan(m *model.Model, target *url.URL, routes []evidence.Route, opts Opti
 		b.route(r)
 	}
 	b.systemProbes()
-	b.rateLimitProbes(surfaces)
+	b.rateLimitProbes(m)
 	b.plan.secrets = b.secrets
 	return b.plan, nil
 }

@@ -79,10 +79,10 @@ func writeSummary(b *strings.Builder, a *assess.Assessment) {
 	parts := []string{
 		fmt.Sprintf("**%d threats**", len(a.Threats)),
 		fmt.Sprintf("**%d open** (%d at priority 1)", open, p1),
-		fmt.Sprintf("%d controls (%d failing)", len(a.Controls), failing),
+		fmt.Sprintf("%d %s (%d failing)", len(a.Controls), pluralWord(len(a.Controls), "control", "controls"), failing),
 	}
 	if n := len(a.Unmodeled); n > 0 {
-		parts = append(parts, fmt.Sprintf("%d unmodeled routes", n))
+		parts = append(parts, fmt.Sprintf("%d unmodeled %s", n, pluralWord(n, "route", "routes")))
 	}
 	s := a.Model.System
 	review := "never reviewed"
@@ -151,6 +151,13 @@ func writeAssets(b *strings.Builder, a *assess.Assessment) {
 		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %d of %d |\n", cell(r.asset.Name), r.asset.Kind, r.asset.Sensitivity,
 			cell(orDash(strings.Join(r.stored, ", "))), cell(orDash(strings.Join(r.via, ", "))), r.open, r.threats)
 	}
+}
+
+func pluralWord(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 func orDash(s string) string {
@@ -250,16 +257,20 @@ func assetNames(m *model.Model) map[string]string {
 	return names
 }
 
-// StatusText renders a threat's status with what backs it.
+// StatusText renders a threat's status with what backs it: the
+// mitigating controls, who accepted it and until when, whom it was
+// transferred to.
 func StatusText(t assess.Threat) string {
 	s := t.Status
 	switch {
 	case len(t.MitigatedBy) > 0:
 		s += " (" + strings.Join(t.MitigatedBy, ", ") + ")"
 	case t.Status == assess.StatusOpen:
-		s = "**open** (no response)"
+		return "**open** (no response)"
+	case t.Note != "" && t.Response != assess.ResponseMitigate:
+		s += " (" + t.Note + ")"
 	}
-	if assess.IsOpen(t.Status) && t.Status != assess.StatusOpen {
+	if assess.IsOpen(t.Status) {
 		s = "**" + t.Status + "**" + strings.TrimPrefix(s, t.Status)
 	}
 	return s

@@ -42,7 +42,9 @@ func (b *planner) surface(s model.Surface) {
 	}
 	method := probeMethod(s)
 	if isHidden(s) {
-		b.unreachable(subject(http.MethodGet, s.Path), s.Path, s.ID)
+		// The subject keeps the model's method so that the observation
+		// links to the surface; the request is a GET whatever it is.
+		b.unreachable(subject(method, s.Path), s.Path, s.ID)
 		return
 	}
 	if b.preflight == nil {

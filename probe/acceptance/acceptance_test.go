@@ -14,7 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/threatmap/threatmap/assess"
 	"github.com/threatmap/threatmap/examples/stripe-webhook-bot/server"
+	"github.com/threatmap/threatmap/link"
 	"github.com/threatmap/threatmap/model"
 	"github.com/threatmap/threatmap/probe"
 )
@@ -114,6 +116,29 @@ func TestStripeWebhookBot(t *testing.T) {
 	}
 	if _, d := verdict(hardened, probe.CheckRateLimit, "POST /webhook/stripe"); !bytes.Contains([]byte(d), []byte("observed limit")) {
 		t.Errorf("hardened rate-limit detail lacks the observed limit: %s", d)
+	}
+}
+
+// TestEvidenceVerifiesControls feeds the probe evidence through linking
+// and assessment, the way report and check use it: the model's controls
+// fail against the vulnerable build and are verified against the hardened
+// one.
+func TestEvidenceVerifiesControls(t *testing.T) {
+	m, _, err := model.Load("testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		mode server.Mode
+		want string
+	}{{server.Vulnerable, assess.ControlFailing}, {server.Hardened, assess.ControlVerified}} {
+		set := run(t, "testdata", tc.mode).Evidence()
+		a := assess.Assess(m, nil, link.Build(m, set, ""), set, time.Now())
+		for _, c := range a.Controls {
+			if c.Status != tc.want {
+				t.Errorf("%s: control %s is %s, want %s (support %v, refute %v)", tc.mode, c.ID, c.Status, tc.want, c.Support, c.Refute)
+			}
+		}
 	}
 }
 

@@ -145,6 +145,9 @@ const (
 	CISecretScanning       Property = "ci-secret-scanning"
 	CIVulnScanning         Property = "ci-vulnerability-scanning"
 	CISBOM                 Property = "ci-sbom"
+
+	// AuditLog: an account-wide audit trail (CloudTrail) records API calls.
+	AuditLog Property = "audit-log"
 )
 
 // Set is everything gathered from one or more scanners.

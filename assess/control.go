@@ -3,6 +3,7 @@ package assess
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/threatmap/threatmap/evidence"
 	"github.com/threatmap/threatmap/link"
@@ -78,6 +79,12 @@ func assessControl(m *model.Model, c model.Control, ix *link.Index) Control {
 				}
 			}
 		}
+	}
+	if strings.HasPrefix(c.Kind, "ci-") && len(out.Support) > 0 {
+		// A pipeline property holds when some workflow provides it: the
+		// workflows that do not (an issue triager, a docs build) do not
+		// refute it.
+		out.Refute = slices.DeleteFunc(out.Refute, func(s string) bool { return strings.HasPrefix(s, "workflows: ") })
 	}
 	slices.Sort(out.Support)
 	out.Support = slices.Compact(out.Support)

@@ -76,6 +76,9 @@ func Build(m *model.Model, set evidence.Set, dirRel string) *Index {
 		if o.Scanner == "workflows" {
 			targets = append(targets, ciComponents...)
 		}
+		if c := paths.owner(o.File); c != "" {
+			targets = append(targets, c)
+		}
 		ix.Observations[model.SystemElement] = append(ix.Observations[model.SystemElement], o)
 		for _, id := range dedupe(targets) {
 			ix.Observations[id] = append(ix.Observations[id], o)

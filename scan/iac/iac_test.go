@@ -120,7 +120,7 @@ func TestObservations(t *testing.T) {
 		{evidence.EncryptedAtRest, "aws_dynamodb_table.state"}:    true,
 		{evidence.AccessLogging, "aws_s3_bucket.private"}:         true,
 		{evidence.AccessLogging, "aws_lb.public"}:                 true,
-		{evidence.AccessLogging, "aws_cloudtrail"}:                false,
+		{evidence.AuditLog, ""}:                                   false,
 		{evidence.NotInternetExposed, "aws_security_group.web"}:   false,
 		{evidence.NotInternetExposed, "aws_db_instance.good"}:     true,
 		{evidence.NotInternetExposed, "Service/internal"}:         true,

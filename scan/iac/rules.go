@@ -109,7 +109,7 @@ var ruleAuditTrail = RuleInfo{
 		"Without it, API calls made with a stolen key (creating users, reading secrets, deleting data) leave no record. " +
 		"Declare a multi-region trail with log file validation.",
 	Severity: threatmap.Medium,
-	Property: evidence.AccessLogging,
+	Property: evidence.AuditLog,
 }
 
 var ruleContainerRoot = RuleInfo{

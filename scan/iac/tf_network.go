@@ -293,10 +293,11 @@ func checkAudit(r *results, m *terraform.Module, tree *treeState) {
 		if known && !v {
 			r.finding(ruleAuditTrail, threatmap.High, b.File, line, b.Address(), "disabled",
 				fmt.Sprintf("trail %s has enable_logging = false: API calls are not recorded", b.Address()))
-			r.observe(evidence.AccessLogging, b.Address(), false, b.File, b.Line, "enable_logging = false")
+			r.observe(evidence.AuditLog, b.Address(), false, b.File, b.Line, "enable_logging = false")
 			continue
 		}
-		r.observe(evidence.AccessLogging, b.Address(), true, b.File, b.Line, "CloudTrail trail logging")
+		tree.logging++
+		r.observe(evidence.AuditLog, b.Address(), true, b.File, b.Line, "CloudTrail trail logging")
 	}
 }
 
@@ -306,16 +307,25 @@ type treeState struct {
 	awsLine     int
 	awsProvider bool
 	trails      int
+	logging     int
 }
 
+// finish decides the account-wide audit trail. Its observation has no
+// subject: a trail covers every identity and resource of the account, so it
+// speaks for the system as a whole.
 func (t *treeState) finish(r *results) {
 	if t.awsFile == "" {
 		return
 	}
-	if t.trails == 0 {
+	switch {
+	case t.trails == 0:
 		r.finding(ruleAuditTrail, 0, t.awsFile, t.awsLine, "aws_cloudtrail", "absent",
 			"the configuration declares AWS resources but no aws_cloudtrail: API calls made with a stolen key leave no record")
-		r.observe(evidence.AccessLogging, "aws_cloudtrail", false, t.awsFile, t.awsLine, "no CloudTrail trail declared")
+		r.observe(evidence.AuditLog, "", false, t.awsFile, t.awsLine, "no CloudTrail trail declared")
+	case t.logging > 0:
+		r.observe(evidence.AuditLog, "", true, t.awsFile, t.awsLine, fmt.Sprintf("%d CloudTrail trail(s) logging", t.logging))
+	default:
+		r.observe(evidence.AuditLog, "", false, t.awsFile, t.awsLine, "every CloudTrail trail has logging disabled")
 	}
 }
 

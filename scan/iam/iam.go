@@ -264,6 +264,21 @@ func Analyse(inv *Inventory) evidence.Set {
 			detail = "used by " + strings.Join(names, ", ")
 		}
 		set.Observations = append(set.Observations, observation(evidence.UnsharedIdentity, id.Name, len(id.sharedBy()) <= 1, id.File, id.Line, detail))
+		// Each instance of a for_each or count identity is observed under
+		// its own address, as a model names one bot's role.
+		for _, in := range id.Instances {
+			set.Observations = append(set.Observations, observation(evidence.LeastPrivilege, in.name, !bad[id.Name], id.File, id.Line, "instance of "+id.Name))
+			uses := id.usesOf(in.key)
+			names := make([]string, len(uses))
+			for i, u := range uses {
+				names[i] = u.Component
+			}
+			detail := "no component in this configuration runs as it"
+			if len(names) > 0 {
+				detail = "used by " + strings.Join(names, ", ")
+			}
+			set.Observations = append(set.Observations, observation(evidence.UnsharedIdentity, in.name, len(uses) <= 1, id.File, id.Line, detail))
+		}
 	}
 	return set
 }

@@ -22,6 +22,9 @@ type Identity struct {
 	Managed []Attachment
 	// Uses lists the components that run as this identity.
 	Uses []Use
+	// Instances lists the instances a for_each or count identity creates,
+	// so that each can be named as the model names it.
+	Instances []instance
 }
 
 // Attachment is an AWS managed policy attached to an identity.
@@ -38,9 +41,10 @@ type Use struct {
 	Component string
 	File      string
 	Line      int
-	// Instance is the identity instance used, when the identity is created
-	// with for_each or count and each component instance uses its own
-	// (aws_iam_role.bot[each.key]); empty means the identity as a whole.
+	// Instance is the key of the identity instance used, when the identity
+	// is created with for_each or count and each component instance uses
+	// its own (aws_iam_role.bot[each.key]); empty means the identity as a
+	// whole.
 	Instance string
 }
 
@@ -73,6 +77,18 @@ func (id *Identity) distinctUses() []Use {
 		out = append(out, u)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Component < out[j].Component })
+	return out
+}
+
+// usesOf returns the components that run as one instance of the identity:
+// those that use that instance, and those that use the identity as a whole.
+func (id *Identity) usesOf(key string) []Use {
+	var out []Use
+	for _, u := range id.distinctUses() {
+		if u.Instance == key || u.Instance == "" {
+			out = append(out, u)
+		}
+	}
 	return out
 }
 

@@ -123,12 +123,14 @@ func TestObservations(t *testing.T) {
 		got[key{o.Property, o.Subject}] = o.Holds
 	}
 	want := map[key]bool{
-		{evidence.UnsharedIdentity, "aws_iam_role.shared"}: false,
-		{evidence.UnsharedIdentity, "aws_iam_role.bot"}:    true,
-		{evidence.LeastPrivilege, "aws_iam_role.shared"}:   false,
-		{evidence.LeastPrivilege, "aws_iam_role.bot"}:      true,
-		{evidence.LeastPrivilege, "aws_iam_role.admin"}:    false,
-		{evidence.LeastPrivilege, "aws_iam_user.ci"}:       false,
+		{evidence.UnsharedIdentity, "aws_iam_role.shared"}:       false,
+		{evidence.UnsharedIdentity, "aws_iam_role.bot"}:          true,
+		{evidence.LeastPrivilege, "aws_iam_role.shared"}:         false,
+		{evidence.LeastPrivilege, "aws_iam_role.bot"}:            true,
+		{evidence.LeastPrivilege, "aws_iam_role.admin"}:          false,
+		{evidence.LeastPrivilege, "aws_iam_user.ci"}:             false,
+		{evidence.UnsharedIdentity, `aws_iam_role.bot["alpha"]`}: true,
+		{evidence.LeastPrivilege, `aws_iam_role.bot["gamma"]`}:   true,
 	}
 	for k, holds := range want {
 		h, ok := got[k]

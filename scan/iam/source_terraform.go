@@ -44,6 +44,11 @@ func readTerraform(inv *Inventory, m *terraform.Module) []error {
 	}
 	for _, b := range m.Resources("aws_iam_role", "aws_iam_user", "aws_iam_group") {
 		id := &Identity{Name: b.Address(), Kind: strings.TrimPrefix(b.Type, "aws_iam_"), File: b.File, Line: b.Line}
+		if ins := instancesOf(b); len(ins) > 1 || ins[0].key != "" {
+			for _, in := range ins {
+				id.Instances = append(id.Instances, in)
+			}
+		}
 		r.byAddr[id.Name] = id
 		if name, ok := r.m.String(exprOf(terraform.Attr(b.Body, "name"))); ok {
 			r.byName[name] = id
@@ -170,10 +175,10 @@ func (r *tfReader) uses() {
 				users = s
 			}
 			for _, u := range users {
-				for _, name := range instanceNames(u) {
-					use := Use{Component: name, File: u.File, Line: u.Line}
+				for _, in := range instancesOf(u) {
+					use := Use{Component: in.name, File: u.File, Line: u.Line}
 					if hit.perInstance {
-						use.Instance = name
+						use.Instance = in.key
 					}
 					hit.id.Uses = append(hit.id.Uses, use)
 				}
@@ -230,24 +235,29 @@ func (r *tfReader) identityRefs(body *hclsyntax.Body, depth int, profiles, keyUs
 	return out
 }
 
-// instanceNames names the instances a block creates: the address, or one
-// address per for_each key or count index.
-func instanceNames(b *terraform.Block) []string {
+type instance struct {
+	name string
+	key  string
+}
+
+// instancesOf names the instances a block creates: the address, or one
+// address per for_each key or count index, with that key.
+func instancesOf(b *terraform.Block) []instance {
 	switch {
 	case len(b.Keys) > 0:
-		out := make([]string, 0, len(b.Keys))
+		out := make([]instance, 0, len(b.Keys))
 		for _, k := range b.Keys {
-			out = append(out, fmt.Sprintf("%s[%q]", b.Address(), k))
+			out = append(out, instance{fmt.Sprintf("%s[%q]", b.Address(), k), k})
 		}
 		return out
 	case b.Instances > 1 && terraform.Attr(b.Body, "count") != nil:
-		out := make([]string, 0, b.Instances)
+		out := make([]instance, 0, b.Instances)
 		for i := 0; i < b.Instances; i++ {
-			out = append(out, b.Address()+"["+strconv.Itoa(i)+"]")
+			out = append(out, instance{b.Address() + "[" + strconv.Itoa(i) + "]", strconv.Itoa(i)})
 		}
 		return out
 	}
-	return []string{b.Address()}
+	return []instance{{b.Address(), ""}}
 }
 
 func exprOf(a *hclsyntax.Attribute) hclsyntax.Expression {

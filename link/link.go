@@ -45,6 +45,9 @@ func Build(m *model.Model, set evidence.Set, dirRel string) *Index {
 
 	for _, f := range set.Findings {
 		targets := names.lookup(f.Resource)
+		if method, p, ok := splitRouteSubject(f.Resource); ok {
+			targets = append(targets, surfacesMatching(m, method, p)...)
+		}
 		switch f.Scanner {
 		case "secrets":
 			targets = append(targets, secretSurfaces...)

@@ -116,3 +116,11 @@ func TestBuildWithoutRoutesReportsNothingStale(t *testing.T) {
 		t.Errorf("without route discovery nothing is stale or unmodeled: %v %v", ix.Stale, ix.Unmodeled)
 	}
 }
+
+func TestRouteShapedFindingsLinkToSurfaces(t *testing.T) {
+	m, _ := model.Parse("m.yaml", []byte(linkModel))
+	set := evidence.Set{Findings: []evidence.Finding{{Scanner: "routes", Rule: "no-auth", Resource: "GET /api/documents/{doc_id}"}}}
+	if ix := Build(m, set, ""); len(ix.Findings["doc"]) != 1 {
+		t.Errorf("finding about GET /api/documents/{doc_id} not linked to surface doc: %v", ix.Findings)
+	}
+}

@@ -35,7 +35,7 @@ func (m *Model) applyDefaults() {
 			switch s.Kind {
 			case "webhook", "upload":
 				s.Method = "POST"
-			case "endpoint":
+			case "endpoint", "page":
 				s.Method = "ANY"
 			}
 		}
@@ -97,6 +97,11 @@ func (m *Model) applyDefaults() {
 			if !contains(id.UsedBy, c) {
 				id.UsedBy = append(id.UsedBy, c)
 			}
+		}
+	}
+	for i := range m.Boundaries {
+		if m.Boundaries[i].Name == "" {
+			m.Boundaries[i].Name = m.Boundaries[i].ID
 		}
 	}
 	for i := range m.Controls {

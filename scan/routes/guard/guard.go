@@ -32,6 +32,10 @@ func Words(name string) []string {
 			flush()
 			continue
 		}
+		// A digit run is its own word: requireAuth2 is require auth 2.
+		if len(cur) > 0 && unicode.IsDigit(r) != unicode.IsDigit(cur[len(cur)-1]) {
+			flush()
+		}
 		if unicode.IsUpper(r) && len(cur) > 0 {
 			prevLower := unicode.IsLower(rs[i-1]) || unicode.IsDigit(rs[i-1])
 			nextLower := i+1 < len(rs) && unicode.IsLower(rs[i+1])

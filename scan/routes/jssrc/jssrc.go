@@ -150,7 +150,9 @@ func Extract(ctx context.Context, srcs []Source) ([]evidence.Route, []ParseError
 		}
 		m := x.mods[f]
 		x.next(m)
-		x.nest(m)
+		if src := string(m.src); strings.Contains(src, "@Controller") || strings.Contains(src, "APP_GUARD") || strings.Contains(src, "setGlobalPrefix") || strings.Contains(src, "useGlobalGuards") {
+			x.nest(m)
+		}
 		x.analyze(m)
 	}
 	x.finishNest()

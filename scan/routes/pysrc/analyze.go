@@ -71,24 +71,32 @@ func (x *extractor) routerFW(module, name string) (string, bool) {
 	return fw, ok
 }
 
-// routers lists the module's router variables; computed on first use.
+// routers lists the module's router variables and the constructor call
+// that created each; computed once, in one walk of the tree.
 func (m *module) routers() map[string]string {
 	if m.routerVars != nil {
 		return m.routerVars
 	}
 	m.routerVars = map[string]string{}
+	m.routerCalls = map[string][]*sitter.Node{}
 	walk(m.root, func(n *sitter.Node) bool {
-		if n.Type() != "assignment" {
+		switch n.Type() {
+		case "assignment":
+		case "module", "expression_statement", "block", "function_definition", "decorated_definition", "if_statement", "else_clause", "with_statement", "try_statement", "class_definition":
 			return true
+		default:
+			return false
 		}
 		left, right := n.ChildByFieldName("left"), n.ChildByFieldName("right")
 		if left == nil || right == nil || right.Type() != "call" {
-			return true
+			return false
 		}
 		if fw, ok := constructors[m.text(right.ChildByFieldName("function"))]; ok {
-			m.routerVars[m.text(left)] = fw
+			name := m.text(left)
+			m.routerVars[name] = fw
+			m.routerCalls[name] = append(m.routerCalls[name], right)
 		}
-		return true
+		return false
 	})
 	return m.routerVars
 }
@@ -169,46 +177,27 @@ func dependsKinds(name string) []string {
 
 // analyze reads one module's registrations.
 func (x *extractor) analyze(m *module) {
-	// Routers are created with their own prefix and dependencies.
-	for name, fw := range m.routers() {
+	// Routers are created with their own prefix and dependencies;
+	// FastAPI(dependencies=[...]) applies to the whole app.
+	m.routers()
+	for name, calls := range m.routerCalls {
 		r := x.g.Router(routerID(m.name, name))
-		_ = fw
-		walk(m.root, func(n *sitter.Node) bool {
-			if n.Type() != "assignment" || m.text(n.ChildByFieldName("left")) != name {
-				return true
-			}
-			call := n.ChildByFieldName("right")
-			if call == nil || call.Type() != "call" {
-				return true
-			}
+		for _, call := range calls {
 			ctor := m.text(call.ChildByFieldName("function"))
-			if !strings.HasSuffix(ctor, "Blueprint") && !strings.HasSuffix(ctor, "APIRouter") {
-				return true
-			}
-			r.Child = true
-			prefixArg := "url_prefix"
-			if strings.HasSuffix(ctor, "APIRouter") {
-				prefixArg = "prefix"
-			}
-			if v, ok := m.stringValue(m.kwarg(call, prefixArg), x.consts); ok {
-				r.Prefix = v
+			if strings.HasSuffix(ctor, "Blueprint") || strings.HasSuffix(ctor, "APIRouter") {
+				r.Child = true
+				prefixArg := "url_prefix"
+				if strings.HasSuffix(ctor, "APIRouter") {
+					prefixArg = "prefix"
+				}
+				if v, ok := m.stringValue(m.kwarg(call, prefixArg), x.consts); ok {
+					r.Prefix = v
+				}
 			}
 			for _, k := range m.dependencyGuards(m.kwarg(call, "dependencies")) {
 				r.Guards = append(r.Guards, graph.Guard{Kind: k, File: m.rel, Line: line(call)})
 			}
-			return true
-		})
-		// FastAPI(dependencies=[...]) applies to the whole app.
-		walk(m.root, func(n *sitter.Node) bool {
-			if n.Type() == "assignment" && m.text(n.ChildByFieldName("left")) == name {
-				if call := n.ChildByFieldName("right"); call != nil && call.Type() == "call" && strings.HasSuffix(m.text(call.ChildByFieldName("function")), "FastAPI") {
-					for _, k := range m.dependencyGuards(m.kwarg(call, "dependencies")) {
-						r.Guards = append(r.Guards, graph.Guard{Kind: k, File: m.rel, Line: line(call)})
-					}
-				}
-			}
-			return true
-		})
+		}
 	}
 	walk(m.root, func(n *sitter.Node) bool {
 		if x.ctx.Err() != nil {
@@ -219,8 +208,12 @@ func (x *extractor) analyze(m *module) {
 			x.decorated(m, n)
 			return true
 		case "call":
+			// Python has no statements inside call arguments (only
+			// lambdas), so nothing below a call registers a route.
 			x.call(m, n)
-			return true
+			return false
+		case "string", "comment", "identifier", "attribute", "integer", "float", "dictionary", "set", "binary_operator", "comparison_operator", "boolean_operator", "not_operator", "subscript", "lambda", "list_comprehension", "dictionary_comprehension", "generator_expression", "import_statement", "import_from_statement":
+			return false
 		case "assignment", "augmented_assignment":
 			left := n.ChildByFieldName("left")
 			if left != nil && m.text(left) == "urlpatterns" {

@@ -57,7 +57,8 @@ type module struct {
 	imports map[string]importRef    // local name -> where it comes from
 	isPkg   bool                    // an __init__.py
 	// routerVars maps router variable names to their framework.
-	routerVars map[string]string
+	routerVars  map[string]string
+	routerCalls map[string][]*sitter.Node
 }
 
 type importRef struct {
@@ -240,6 +241,9 @@ func (x *extractor) index(m *module) {
 				}
 			}
 			return false
+		case "string", "comment", "identifier", "attribute", "integer", "float", "call", "binary_operator", "comparison_operator", "boolean_operator", "subscript", "lambda", "list_comprehension", "dictionary_comprehension", "generator_expression", "dictionary", "list", "tuple", "return_statement", "raise_statement":
+			// Expressions hold no definitions, imports or constants.
+			return false
 		case "assignment":
 			left, right := n.ChildByFieldName("left"), n.ChildByFieldName("right")
 			if left != nil && left.Type() == "identifier" && right != nil && right.Type() == "string" {
@@ -254,6 +258,7 @@ func (x *extractor) index(m *module) {
 			if left != nil && m.text(left) == "MIDDLEWARE" && strings.Contains(m.text(right), "django.middleware.csrf.CsrfViewMiddleware") {
 				x.csrfDj = true
 			}
+			return false
 		}
 		return true
 	})

@@ -208,6 +208,7 @@ func checkK8sService(r *results, rel, resource string, n *yaml.Node) {
 		r.observe(evidence.NotInternetExposed, resource, true, rel, n.Line, "type "+orDefault(typ, "ClusterIP"))
 		return
 	}
+	checkServicePlainHTTP(r, rel, resource, typ, n)
 	ranges := lookup(spec, "loadBalancerSourceRanges")
 	restricted := ranges != nil && len(ranges.Content) > 0 && !containsWorld(ranges)
 	if ports := lookup(spec, "ports"); ports != nil && !restricted {
@@ -227,6 +228,37 @@ func checkK8sService(r *results, rel, resource string, n *yaml.Node) {
 		}
 	}
 	r.observe(evidence.NotInternetExposed, resource, restricted, rel, n.Line, "type "+typ)
+}
+
+// checkServicePlainHTTP flags a LoadBalancer Service that serves port 80
+// (or a port named http) without a TLS certificate annotation: the cloud
+// load balancer then forwards plain HTTP from the internet.
+func checkServicePlainHTTP(r *results, rel, resource, typ string, n *yaml.Node) {
+	if typ != "LoadBalancer" {
+		return
+	}
+	annotations := lookup(lookup(n, "metadata"), "annotations")
+	for i := 0; annotations != nil && i+1 < len(annotations.Content); i += 2 {
+		if strings.Contains(annotations.Content[i].Value, "ssl-cert") || strings.Contains(annotations.Content[i].Value, "certificate") {
+			return
+		}
+	}
+	ports := lookup(lookup(n, "spec"), "ports")
+	if ports == nil {
+		return
+	}
+	for _, p := range ports.Content {
+		port := lookup(p, "port")
+		line := p.Line
+		if port != nil {
+			line = port.Line
+		}
+		if scalar(port) == "80" || strings.EqualFold(scalar(lookup(p, "name")), "http") {
+			r.finding(rulePlainHTTP, 0, rel, line, resource, "http",
+				fmt.Sprintf("service %s of type LoadBalancer serves plain HTTP on port %s without a TLS certificate", resource, scalar(port)))
+			return
+		}
+	}
 }
 
 func containsWorld(n *yaml.Node) bool {

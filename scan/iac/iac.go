@@ -46,6 +46,54 @@ func (*Scanner) Name() string { return "iac" }
 type results struct {
 	set    evidence.Set
 	reveal bool
+	// serviceAccounts collects which Kubernetes workloads run as which
+	// service account, across every manifest of the tree.
+	serviceAccounts accountUses
+}
+
+// accountUses maps namespace/name of a service account to its workloads.
+type accountUses map[string][]accountUse
+
+type accountUse struct {
+	workload string
+	file     string
+	line     int
+}
+
+func (a *accountUses) add(account, workload, file string, line int) {
+	if *a == nil {
+		*a = accountUses{}
+	}
+	(*a)[account] = append((*a)[account], accountUse{workload, file, line})
+}
+
+// checkServiceAccounts reports service accounts shared by several
+// workloads: with IRSA or workload identity, each carries a cloud role, and
+// sharing it gives every workload the union of their permissions.
+func checkServiceAccounts(r *results) {
+	accounts := make([]string, 0, len(r.serviceAccounts))
+	for a := range r.serviceAccounts {
+		accounts = append(accounts, a)
+	}
+	sort.Strings(accounts)
+	for _, a := range accounts {
+		uses := r.serviceAccounts[a]
+		seen := map[string]bool{}
+		var names []string
+		for _, u := range uses {
+			if !seen[u.workload] {
+				seen[u.workload] = true
+				names = append(names, u.workload)
+			}
+		}
+		_, name, _ := strings.Cut(a, "/")
+		subject := "ServiceAccount/" + name
+		if len(names) > 1 {
+			r.finding(ruleSharedServiceAccount, 0, uses[0].file, uses[0].line, subject, a,
+				fmt.Sprintf("service account %s is used by %d workloads (%s); give each its own", a, len(names), strings.Join(names, ", ")))
+		}
+		r.observe(evidence.UnsharedIdentity, subject, len(names) <= 1, uses[0].file, uses[0].line, "used by "+strings.Join(names, ", "))
+	}
 }
 
 func (r *results) finding(info RuleInfo, sev threatmap.Severity, file string, line int, resource, key, msg string) *evidence.Finding {
@@ -144,6 +192,7 @@ func (s *Scanner) Scan(ctx context.Context, root string) (evidence.Set, error) {
 		checkTerraform(r, m, tree)
 	}
 	tree.finish(r)
+	checkServiceAccounts(r)
 	if single && len(errs) > 0 {
 		return evidence.Set{}, errs[0]
 	}

@@ -31,6 +31,7 @@ func Rules() []RuleInfo {
 		ruleContainerPrivileged,
 		ruleMutableImage,
 		ruleSecretLiteral,
+		ruleSharedServiceAccount,
 		ruleParseError,
 	}
 }
@@ -148,6 +149,16 @@ var ruleSecretLiteral = RuleInfo{
 		"(Secrets Manager, SSM Parameter Store, Kubernetes Secret, Docker secrets) at run time, and rotate the exposed value.",
 	Severity: threatmap.High,
 	Property: evidence.SecretsNotInConfig,
+}
+
+var ruleSharedServiceAccount = RuleInfo{
+	ID:    "iac-shared-service-account",
+	Title: "Kubernetes service account shared by several workloads",
+	Description: "Several Deployments, Jobs or other workloads run as the same named service account. With IRSA or workload " +
+		"identity that account carries a cloud role, so every workload gets the union of their permissions and a compromise " +
+		"of one is a compromise of all. Give each workload its own service account.",
+	Severity: threatmap.Medium,
+	Property: evidence.UnsharedIdentity,
 }
 
 var ruleParseError = RuleInfo{

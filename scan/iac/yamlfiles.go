@@ -131,6 +131,10 @@ func checkKubernetes(r *results, rel string, n *yaml.Node) {
 	if pod == nil {
 		return
 	}
+	if sa := lookup(pod, "serviceAccountName"); scalar(sa) != "" && scalar(sa) != "default" {
+		ns := orDefault(scalar(lookup(lookup(n, "metadata"), "namespace")), "default")
+		r.serviceAccounts.add(ns+"/"+sa.Value, resource, rel, sa.Line)
+	}
 	podSC := lookup(pod, "securityContext")
 	var podFlags []setting
 	for _, key := range []string{"hostNetwork", "hostPID", "hostIPC"} {

@@ -33,9 +33,11 @@ func FuzzTerraform(f *testing.F) {
 func FuzzYAML(f *testing.F) {
 	addFixtureSeeds(f, "testdata/fixtures/*/*.y*ml")
 	f.Fuzz(func(t *testing.T, src []byte) {
-		if e := checkYAMLFile(&results{}, "f.yaml", src); e != nil && e.Line < 1 {
+		r := &results{}
+		if e := checkYAMLFile(r, "f.yaml", src); e != nil && e.Line < 1 {
 			t.Fatalf("error without a line: %v", e)
 		}
+		checkServiceAccounts(r)
 	})
 }
 

@@ -267,8 +267,8 @@ func Analyse(inv *Inventory) evidence.Set {
 		// Each instance of a for_each or count identity is observed under
 		// its own address, as a model names one bot's role.
 		for _, in := range id.Instances {
-			set.Observations = append(set.Observations, observation(evidence.LeastPrivilege, in.name, !bad[id.Name], id.File, id.Line, "instance of "+id.Name))
-			uses := id.usesOf(in.key)
+			set.Observations = append(set.Observations, observation(evidence.LeastPrivilege, in.Name, !bad[id.Name], id.File, id.Line, "instance of "+id.Name))
+			uses := id.usesOf(in.Key)
 			names := make([]string, len(uses))
 			for i, u := range uses {
 				names[i] = u.Component
@@ -277,7 +277,7 @@ func Analyse(inv *Inventory) evidence.Set {
 			if len(names) > 0 {
 				detail = "used by " + strings.Join(names, ", ")
 			}
-			set.Observations = append(set.Observations, observation(evidence.UnsharedIdentity, in.name, len(uses) <= 1, id.File, id.Line, detail))
+			set.Observations = append(set.Observations, observation(evidence.UnsharedIdentity, in.Name, len(uses) <= 1, id.File, id.Line, detail))
 		}
 	}
 	return set

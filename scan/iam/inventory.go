@@ -24,7 +24,7 @@ type Identity struct {
 	Uses []Use
 	// Instances lists the instances a for_each or count identity creates,
 	// so that each can be named as the model names it.
-	Instances []instance
+	Instances []Instance
 }
 
 // Attachment is an AWS managed policy attached to an identity.

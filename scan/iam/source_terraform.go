@@ -44,7 +44,7 @@ func readTerraform(inv *Inventory, m *terraform.Module) []error {
 	}
 	for _, b := range m.Resources("aws_iam_role", "aws_iam_user", "aws_iam_group") {
 		id := &Identity{Name: b.Address(), Kind: strings.TrimPrefix(b.Type, "aws_iam_"), File: b.File, Line: b.Line}
-		if ins := instancesOf(b); len(ins) > 1 || ins[0].key != "" {
+		if ins := instancesOf(b); len(ins) > 1 || ins[0].Key != "" {
 			for _, in := range ins {
 				id.Instances = append(id.Instances, in)
 			}
@@ -176,9 +176,9 @@ func (r *tfReader) uses() {
 			}
 			for _, u := range users {
 				for _, in := range instancesOf(u) {
-					use := Use{Component: in.name, File: u.File, Line: u.Line}
+					use := Use{Component: in.Name, File: u.File, Line: u.Line}
 					if hit.perInstance {
-						use.Instance = in.key
+						use.Instance = in.Key
 					}
 					hit.id.Uses = append(hit.id.Uses, use)
 				}
@@ -235,29 +235,31 @@ func (r *tfReader) identityRefs(body *hclsyntax.Body, depth int, profiles, keyUs
 	return out
 }
 
-type instance struct {
-	name string
-	key  string
+// Instance is one instance of a block created with for_each or count:
+// its address (aws_iam_role.bot["summarizer"]) and its key.
+type Instance struct {
+	Name string
+	Key  string
 }
 
 // instancesOf names the instances a block creates: the address, or one
 // address per for_each key or count index, with that key.
-func instancesOf(b *terraform.Block) []instance {
+func instancesOf(b *terraform.Block) []Instance {
 	switch {
 	case len(b.Keys) > 0:
-		out := make([]instance, 0, len(b.Keys))
+		out := make([]Instance, 0, len(b.Keys))
 		for _, k := range b.Keys {
-			out = append(out, instance{fmt.Sprintf("%s[%q]", b.Address(), k), k})
+			out = append(out, Instance{fmt.Sprintf("%s[%q]", b.Address(), k), k})
 		}
 		return out
 	case b.Instances > 1 && terraform.Attr(b.Body, "count") != nil:
-		out := make([]instance, 0, b.Instances)
+		out := make([]Instance, 0, b.Instances)
 		for i := 0; i < b.Instances; i++ {
-			out = append(out, instance{b.Address() + "[" + strconv.Itoa(i) + "]", strconv.Itoa(i)})
+			out = append(out, Instance{b.Address() + "[" + strconv.Itoa(i) + "]", strconv.Itoa(i)})
 		}
 		return out
 	}
-	return []instance{{b.Address(), ""}}
+	return []Instance{{b.Address(), ""}}
 }
 
 func exprOf(a *hclsyntax.Attribute) hclsyntax.Expression {

@@ -42,6 +42,15 @@ func readTerraform(inv *Inventory, m *terraform.Module) []error {
 		r.data[b.Address()] = d
 		inv.Docs = append(inv.Docs, d)
 	}
+	// Customer managed policies first, so that managed_policy_arns on a
+	// role can refer to them.
+	for _, b := range m.Resources("aws_iam_policy") {
+		if a := terraform.Attr(b.Body, "policy"); a != nil {
+			if d := r.documentFrom(a.Expr, b.Address(), Permissions); d != nil {
+				r.policy[b.Address()] = d
+			}
+		}
+	}
 	for _, b := range m.Resources("aws_iam_role", "aws_iam_user", "aws_iam_group") {
 		id := &Identity{Name: b.Address(), Kind: strings.TrimPrefix(b.Type, "aws_iam_"), File: b.File, Line: b.Line}
 		if ins := instancesOf(b); len(ins) > 1 || ins[0].Key != "" {
@@ -70,13 +79,6 @@ func readTerraform(inv *Inventory, m *terraform.Module) []error {
 		}
 		if a := terraform.Attr(b.Body, "managed_policy_arns"); a != nil {
 			r.attachARNs(id, a.Expr)
-		}
-	}
-	for _, b := range m.Resources("aws_iam_policy") {
-		if a := terraform.Attr(b.Body, "policy"); a != nil {
-			if d := r.documentFrom(a.Expr, b.Address(), Permissions); d != nil {
-				r.policy[b.Address()] = d
-			}
 		}
 	}
 	for _, b := range m.Resources("aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy") {

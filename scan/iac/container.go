@@ -77,7 +77,7 @@ func checkContainer(r *results, c *container) {
 	checkEnv(r, c)
 }
 
-var secretNameRE = regexp.MustCompile(`(?i)(^|[_.-])(password|passwd|pwd|secret|token|api[_-]?key|apikey|private[_-]?key|access[_-]?key|secret[_-]?key|credentials?|auth)($|[_.-])`)
+var secretNameRE = regexp.MustCompile(`(?i)(^|[_.-])(password|passwd|pwd|secret|token|api[_-]?key|apikey|private[_-]?key|access[_-]?key|secret[_-]?key|credentials?)($|[_.-])`)
 var notSecretSuffixRE = regexp.MustCompile(`(?i)[_.-](file|path|arn|name|id|url|uri|host|header|ttl|length|enabled|expiry|expires|type|endpoint|region)$`)
 
 // isSecretName reports whether an environment variable name holds a secret.
@@ -91,6 +91,13 @@ func looksLikePlaceholder(v string) bool {
 	v = strings.TrimSpace(v)
 	if len(v) < 4 || strings.Contains(v, "${") || strings.HasPrefix(v, "$") || strings.HasPrefix(v, "<") ||
 		strings.HasPrefix(v, "arn:") || strings.HasPrefix(v, "/run/secrets/") {
+		return true
+	}
+	switch strings.ToLower(v) {
+	case "true", "false", "none", "null", "disabled", "enabled", "required", "optional":
+		return true
+	}
+	if strings.Trim(v, "0123456789") == "" {
 		return true
 	}
 	return strings.Trim(strings.ToLower(v), "x*.-_") == ""

@@ -26,6 +26,8 @@ func TestIsSecretName(t *testing.T) {
 		{"AWS_ACCESS_KEY_ID", false},
 		{"SECRET_ARN", false},
 		{"AUTHOR", false},
+		{"AUTH_MODE", false},
+		{"BASIC_AUTH_PASSWORD", true},
 		{"TOKENIZER", false},
 		{"PATH", false},
 	}
@@ -170,6 +172,27 @@ func TestRulesMetadata(t *testing.T) {
 		seen[r.ID] = true
 		if !strings.HasPrefix(r.ID, "iac-") || r.Title == "" || len(r.Description) < 40 {
 			t.Errorf("rule %q lacks metadata: %+v", r.ID, r)
+		}
+	}
+}
+
+func TestLooksLikePlaceholder(t *testing.T) {
+	for v, want := range map[string]bool{
+		"":                  true,
+		"${DB_PASSWORD}":    true,
+		"$DB_PASSWORD":      true,
+		"<your-token-here>": true,
+		"xxxxxxxx":          true,
+		"********":          true,
+		"3600":              true,
+		"false":             true,
+		"/run/secrets/db":   true,
+		"arn:aws:secretsmanager:us-east-1:1:secret:x": true,
+		"hunter22":       false,
+		"sk_live_abcdef": false,
+	} {
+		if got := looksLikePlaceholder(v); got != want {
+			t.Errorf("looksLikePlaceholder(%q) = %v, want %v", v, got, want)
 		}
 	}
 }

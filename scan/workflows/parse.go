@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/rhysd/actionlint"
-	"go.yaml.in/yaml/v3"
 )
 
 // Workflow is a parsed workflow with what the checks need besides the
@@ -35,37 +34,15 @@ func (e *ParseError) Error() string {
 }
 
 // Parse reads a workflow. actionlint's parser reports schema problems as
-// well as syntax errors; only errors that leave no usable syntax tree (bad
-// YAML, a document that is not a mapping) are returned, because a
-// workflow GitHub rejects for a typo is still worth auditing.
+// well as syntax errors; only errors that leave nothing to audit (bad YAML,
+// a document that is not a mapping, no triggers and no jobs) are returned,
+// because a workflow GitHub rejects for a typo is still worth auditing.
 func Parse(file string, data []byte) (*Workflow, error) {
-	// actionlint's parser expects a mapping at the top; check that first
-	// with a plain YAML decode so that odd documents are reported, not
-	// half-parsed.
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		line := 0
-		var rest string
-		if _, scanErr := fmt.Sscanf(err.Error(), "yaml: line %d:", &line); scanErr == nil {
-			_, rest, _ = strings.Cut(err.Error(), ": ")
-			_, rest, _ = strings.Cut(rest, ": ")
-		} else {
-			rest = strings.TrimPrefix(err.Error(), "yaml: ")
-		}
-		return nil, &ParseError{File: file, Line: max(line, 1), Col: 1, Msg: "invalid YAML: " + rest}
-	}
-	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
-		line, col := 1, 1
-		if len(doc.Content) > 0 {
-			line, col = doc.Content[0].Line, doc.Content[0].Column
-		}
-		return nil, &ParseError{File: file, Line: line, Col: col, Msg: "a workflow must be a YAML mapping with on: and jobs:"}
-	}
 	ast, errs := actionlint.Parse(data)
-	if ast == nil {
-		e := &ParseError{File: file, Line: 1, Col: 1, Msg: "cannot parse workflow"}
+	if ast == nil || len(ast.On) == 0 && len(ast.Jobs) == 0 {
+		e := &ParseError{File: file, Line: 1, Col: 1, Msg: "not a workflow: no on: and no jobs:"}
 		if len(errs) > 0 {
-			e.Line, e.Col, e.Msg = errs[0].Line, errs[0].Column, errs[0].Message
+			e.Line, e.Col, e.Msg = max(errs[0].Line, 1), max(errs[0].Column, 1), errs[0].Message
 		}
 		return nil, e
 	}

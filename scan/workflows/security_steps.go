@@ -99,6 +99,9 @@ var knownActions = map[string]actionTool{
 type commandTool struct {
 	kind stepKind
 	name string
+	// keyword must appear in a line before the regexp is tried; it keeps
+	// long scripts cheap.
+	keyword string
 	re   *regexp.Regexp
 	// gate reports whether this invocation fails the build on findings.
 	gate func(cmd string) (bool, string)
@@ -126,32 +129,32 @@ func unless(off *regexp.Regexp, yes, no string) func(string) (bool, string) {
 }
 
 var commandTools = []commandTool{
-	{vulnScan, "trivy", regexp.MustCompile(`\btrivy\s+(image|fs|filesystem|repo|repository|rootfs|sbom|config|k8s)\b`),
+	{vulnScan, "trivy", "trivy", regexp.MustCompile(`\btrivy\s+(image|fs|filesystem|repo|repository|rootfs|sbom|config|k8s)\b`),
 		withFlag(regexp.MustCompile(`--exit-code[= ]+[1-9]`), "--exit-code fails the build on findings", "no --exit-code, so findings never fail the build")},
-	{vulnScan, "grype", regexp.MustCompile(`\bgrype\s`),
+	{vulnScan, "grype", "grype", regexp.MustCompile(`\bgrype\s`),
 		withFlag(regexp.MustCompile(`(--fail-on|-f)[= ]+\w`), "--fail-on fails the build on findings", "no --fail-on, so findings never fail the build")},
-	{vulnScan, "osv-scanner", regexp.MustCompile(`\bosv-scanner\b`), always},
-	{vulnScan, "npm audit", regexp.MustCompile(`\b(npm|pnpm|yarn)\s+audit\b`), always},
-	{vulnScan, "pip-audit", regexp.MustCompile(`\bpip-audit\b`), always},
-	{vulnScan, "govulncheck", regexp.MustCompile(`\bgovulncheck\b`), always},
-	{vulnScan, "cargo audit", regexp.MustCompile(`\bcargo\s+(audit|deny)\b`), always},
-	{vulnScan, "bundler-audit", regexp.MustCompile(`\b(bundle\s+audit|bundler-audit)\b`), always},
-	{vulnScan, "snyk", regexp.MustCompile(`\bsnyk\s+(test|container\s+test)\b`), always},
-	{vulnScan, "threatmap scan deps", regexp.MustCompile(`\bthreatmap\s+scan\s+deps\b`),
+	{vulnScan, "osv-scanner", "osv-scanner", regexp.MustCompile(`\bosv-scanner\b`), always},
+	{vulnScan, "npm audit", "audit", regexp.MustCompile(`\b(npm|pnpm|yarn)\s+audit\b`), always},
+	{vulnScan, "pip-audit", "pip-audit", regexp.MustCompile(`\bpip-audit\b`), always},
+	{vulnScan, "govulncheck", "govulncheck", regexp.MustCompile(`\bgovulncheck\b`), always},
+	{vulnScan, "cargo audit", "cargo", regexp.MustCompile(`\bcargo\s+(audit|deny)\b`), always},
+	{vulnScan, "bundler-audit", "audit", regexp.MustCompile(`\b(bundle\s+audit|bundler-audit)\b`), always},
+	{vulnScan, "snyk", "snyk", regexp.MustCompile(`\bsnyk\s+(test|container\s+test)\b`), always},
+	{vulnScan, "threatmap scan deps", "threatmap", regexp.MustCompile(`\bthreatmap\s+scan\s+deps\b`),
 		unless(regexp.MustCompile(`--fail-on[= ]+none\b`), "fails the build on findings at or above --fail-on", "--fail-on none never fails the build")},
-	{secretScan, "gitleaks", regexp.MustCompile(`\bgitleaks\s+(detect|protect|git|dir)\b`),
+	{secretScan, "gitleaks", "gitleaks", regexp.MustCompile(`\bgitleaks\s+(detect|protect|git|dir)\b`),
 		unless(regexp.MustCompile(`--exit-code[= ]+0\b`), "exits non-zero on leaks by default", "--exit-code 0 never fails the build")},
-	{secretScan, "trufflehog", regexp.MustCompile(`\btrufflehog\s`),
+	{secretScan, "trufflehog", "trufflehog", regexp.MustCompile(`\btrufflehog\s`),
 		withFlag(regexp.MustCompile(`--fail\b`), "--fail fails the build on verified secrets", "no --fail, so found secrets never fail the build")},
-	{secretScan, "detect-secrets", regexp.MustCompile(`\bdetect-secrets(-hook|\s+audit)\b`), always},
-	{secretScan, "threatmap scan secrets", regexp.MustCompile(`\bthreatmap\s+scan\s+secrets\b`),
+	{secretScan, "detect-secrets", "detect-secrets", regexp.MustCompile(`\bdetect-secrets(-hook|\s+audit)\b`), always},
+	{secretScan, "threatmap scan secrets", "threatmap", regexp.MustCompile(`\bthreatmap\s+scan\s+secrets\b`),
 		unless(regexp.MustCompile(`--fail-on[= ]+none\b`), "fails the build on findings at or above --fail-on", "--fail-on none never fails the build")},
-	{sbomGen, "syft", regexp.MustCompile(`\bsyft\s`), nil},
-	{sbomGen, "cdxgen", regexp.MustCompile(`\bcdxgen\b`), nil},
-	{sbomGen, "cyclonedx", regexp.MustCompile(`\bcyclonedx-(py|npm|gomod|bom)\b|\bcyclonedx\s`), nil},
-	{sbomGen, "threatmap sbom", regexp.MustCompile(`\bthreatmap\s+sbom\b`), nil},
-	{sbomGen, "trivy sbom", regexp.MustCompile(`\btrivy\s.*--format[= ]+(cyclonedx|spdx|spdx-json)\b`), nil},
-	{sbomGen, "docker sbom", regexp.MustCompile(`\bdocker\s+sbom\b`), nil},
+	{sbomGen, "syft", "syft", regexp.MustCompile(`\bsyft\s`), nil},
+	{sbomGen, "cdxgen", "cdxgen", regexp.MustCompile(`\bcdxgen\b`), nil},
+	{sbomGen, "cyclonedx", "cyclonedx", regexp.MustCompile(`\bcyclonedx-(py|npm|gomod|bom)\b|\bcyclonedx\s`), nil},
+	{sbomGen, "threatmap sbom", "threatmap", regexp.MustCompile(`\bthreatmap\s+sbom\b`), nil},
+	{sbomGen, "trivy sbom", "trivy", regexp.MustCompile(`\btrivy\s.*--format[= ]+(cyclonedx|spdx|spdx-json)\b`), nil},
+	{sbomGen, "docker sbom", "sbom", regexp.MustCompile(`\bdocker\s+sbom\b`), nil},
 }
 
 // swallowed matches shell idioms that discard a command's failure.
@@ -180,7 +183,7 @@ func findSecuritySteps(w *Workflow) []securityStep {
 						line = line[:c]
 					}
 					for _, t := range commandTools {
-						if !t.re.MatchString(line) {
+						if !strings.Contains(line, t.keyword) || !t.re.MatchString(line) {
 							continue
 						}
 						st := securityStep{kind: t.kind, tool: t.name, pos: w.lineOf(e.Run.Pos, str(e.Run), strings.TrimSpace(line))}

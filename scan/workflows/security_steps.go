@@ -102,7 +102,7 @@ type commandTool struct {
 	// keyword must appear in a line before the regexp is tried; it keeps
 	// long scripts cheap.
 	keyword string
-	re   *regexp.Regexp
+	re      *regexp.Regexp
 	// gate reports whether this invocation fails the build on findings.
 	gate func(cmd string) (bool, string)
 }

@@ -146,6 +146,7 @@ func (s *Scanner) Scan(ctx context.Context, root string) (evidence.Set, error) {
 	}
 	single := !info.IsDir()
 	r := &results{reveal: s.RevealSecrets}
+	sources := map[string][]byte{}
 	var errs []*SyntaxError
 	tfDirs := map[string][]terraform.File{}
 	err = repofs.Walk(ctx, root, repofs.Options{MaxSize: maxFileSize}, func(f repofs.File) error {
@@ -160,6 +161,7 @@ func (s *Scanner) Scan(ctx context.Context, root string) (evidence.Set, error) {
 		if repofs.IsBinary(src[:min(len(src), 512)]) {
 			return nil
 		}
+		sources[f.Rel] = src
 		switch kind {
 		case kindTerraform:
 			dir := path.Dir(f.Rel)
@@ -200,6 +202,7 @@ func (s *Scanner) Scan(ctx context.Context, root string) (evidence.Set, error) {
 		f := r.finding(ruleParseError, 0, e.File, e.Line, "", e.Msg, "does not parse: "+e.Msg)
 		f.Column = e.Column
 	}
+	r.set.Findings = dropAllowed(r.set.Findings, sources)
 	r.set.Sort()
 	return r.set, nil
 }

@@ -47,6 +47,7 @@ func (s *Scanner) Scan(ctx context.Context, root string) (evidence.Set, error) {
 	}
 	single := !info.IsDir()
 	inv := &Inventory{}
+	sources := map[string][]byte{}
 	var set evidence.Set
 	var parseErrs []parseError
 	tfDirs := map[string][]terraform.File{}
@@ -62,6 +63,7 @@ func (s *Scanner) Scan(ctx context.Context, root string) (evidence.Set, error) {
 		if repofs.IsBinary(src[:min(len(src), 512)]) {
 			return nil
 		}
+		sources[f.Rel] = src
 		if kind == kindTerraform {
 			dir := path.Dir(f.Rel)
 			tfDirs[dir] = append(tfDirs[dir], terraform.File{Rel: f.Rel, Src: src})
@@ -102,6 +104,7 @@ func (s *Scanner) Scan(ctx context.Context, root string) (evidence.Set, error) {
 		set.Findings = append(set.Findings, parseFinding(pe))
 	}
 	set.Add(Analyse(inv))
+	set.Findings = dropAllowed(set.Findings, sources)
 	set.Sort()
 	return set, nil
 }

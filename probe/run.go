@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/threatmap/threatmap/evidence"
@@ -92,9 +94,44 @@ func Execute(ctx context.Context, plan *Plan) (*Report, error) {
 		}
 		rep.Results = append(rep.Results, res)
 	}
+	x.judgeAllLeaks(rep)
 	rep.Requests = x.sent
 	rep.Elapsed = time.Since(start)
 	return rep, nil
+}
+
+// judgeAllLeaks fails a surface's verbose-error probe when any other
+// probe's answer from that surface showed internals: a stack trace on an
+// unsigned webhook or on a request without credentials is as telling as
+// one on malformed input.
+func (x *executor) judgeAllLeaks(rep *Report) {
+	leaks := map[string]string{}
+	for _, res := range rep.Results {
+		if res.Probe.Check == CheckVerboseError || leaks[res.Probe.Subject] != "" {
+			continue
+		}
+		for _, st := range res.Steps {
+			var prev []byte
+			for i, r := range st.Responses {
+				if st.Step.Request == nil || (i > 0 && bytes.Equal(r.Body, prev)) {
+					continue
+				}
+				prev = r.Body
+				if ls := DetectLeaks(r.Body); len(ls) > 0 && leaks[res.Probe.Subject] == "" {
+					leaks[res.Probe.Subject] = fmt.Sprintf("%s (%s, %s) answered %d with %s %q", reqLine(st.Step.Request), res.Probe.Check, st.Step.Name, r.Status, ls[0].Kind, ls[0].Snippet)
+				}
+			}
+		}
+	}
+	for i := range rep.Results {
+		res := &rep.Results[i]
+		if res.Probe.Check != CheckVerboseError || res.Outcome.Status != Pass {
+			continue
+		}
+		if d := leaks[res.Probe.Subject]; d != "" {
+			res.Outcome = fail("%s", x.redact(d))
+		}
+	}
 }
 
 // executor sends requests to the plan's target and nowhere else.
@@ -111,7 +148,17 @@ type executor struct {
 func newExecutor(plan *Plan) *executor {
 	t := plan.Target
 	x := &executor{plan: plan, target: t, hostport: hostPort(t), dialer: &net.Dialer{Timeout: plan.Options.Timeout}}
-	x.secrets = slices.DeleteFunc(slices.Clone(plan.secrets), func(s string) bool { return len(s) < 4 })
+	// Each secret is also redacted in the encoded forms a response may echo
+	// it in: URL query encoding, path encoding and a JSON string.
+	for _, s := range plan.secrets {
+		if len(s) < 4 {
+			continue
+		}
+		js, _ := json.Marshal(s)
+		x.secrets = append(x.secrets, s, url.QueryEscape(s), url.PathEscape(s), strings.Trim(string(js), `"`))
+	}
+	slices.Sort(x.secrets)
+	x.secrets = slices.Compact(x.secrets)
 	// Longer secrets first, so that a secret containing another is
 	// replaced whole.
 	slices.SortFunc(x.secrets, func(a, b string) int { return len(b) - len(a) })

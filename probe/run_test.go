@@ -484,3 +484,48 @@ func TestPlainHTTPOffLoopbackFails(t *testing.T) {
 	}
 	t.Fatal("no transport probe")
 }
+
+// TestLeakSeenByAnotherProbe: a webhook that answers malformed JSON
+// politely but dumps a stack trace for an unsigned payload still fails
+// the verbose-errors probe.
+func TestLeakSeenByAnotherProbe(t *testing.T) {
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/webhook/stripe" {
+			http.NotFound(w, r)
+			return
+		}
+		body, _ := io.ReadAll(r.Body)
+		switch {
+		case !json.Valid(body):
+			http.Error(w, "bad request", http.StatusBadRequest)
+		case r.Header.Get("Stripe-Signature") == "":
+			w.WriteHeader(http.StatusInternalServerError)
+			fmt.Fprint(w, "Traceback (most recent call last):\n  File \"/usr/src/app/hooks.py\", line 9, in stripe_hook\n")
+		default:
+			http.Error(w, "bad signature", http.StatusBadRequest)
+		}
+	})
+	rep, _ := runAgainst(t, h, Options{Burst: 2})
+	st, detail := Status(""), ""
+	for _, r := range rep.Results {
+		if r.Probe.Check == CheckVerboseError && r.Probe.Subject == "POST /webhook/stripe" {
+			st, detail = r.Outcome.Status, r.Outcome.Detail
+		}
+	}
+	if st != Fail || !strings.Contains(detail, "probe-webhook-signature, unsigned") || !strings.Contains(detail, "Traceback") {
+		t.Fatalf("verbose errors = %s (%s)", st, detail)
+	}
+}
+
+func TestRedactEncodedSecrets(t *testing.T) {
+	plan := &Plan{Target: mustTarget(t, "http://127.0.0.1:1"), Options: Options{}.withDefaults(), secrets: []string{`p@ss/w"rd+1`, "abc"}}
+	x := newExecutor(plan)
+	for _, in := range []string{`p@ss/w"rd+1`, url.QueryEscape(`p@ss/w"rd+1`), url.PathEscape(`p@ss/w"rd+1`), `p@ss/w\"rd+1`} {
+		if got := x.redact("token " + in + " end"); got != "token "+redactedMark+" end" {
+			t.Errorf("redact(%q) = %q", in, got)
+		}
+	}
+	if got := x.redact("abc"); got != "abc" {
+		t.Errorf("a three-character secret should not blank out ordinary text: %q", got)
+	}
+}

@@ -55,8 +55,9 @@ type scheme struct {
 	timestamped bool
 	// sign sets the signature headers for body signed at t.
 	sign func(h http.Header, secret string, t time.Time, body []byte)
-	// event returns a harmless event body with the given id, its content
-	// type and any headers the sender always adds.
+	// event returns an inert event body with the given id (a type no
+	// handler acts on, or GitHub's ping), its content type and any headers
+	// the sender always adds.
 	event func(id string, t time.Time) ([]byte, string, http.Header)
 }
 
@@ -71,7 +72,10 @@ func schemeFor(name string, opts Options) (scheme, bool) {
 				h.Set("Stripe-Signature", StripeSignature(secret, t, body))
 			},
 			event: func(id string, t time.Time) ([]byte, string, http.Header) {
-				body := fmt.Sprintf(`{"id":%q,"object":"event","api_version":"2024-06-20","created":%d,"livemode":false,"type":"checkout.session.completed","data":{"object":{"id":"cs_test_threatmap_probe","object":"checkout.session","amount_total":100,"currency":"usd","payment_status":"paid","metadata":{"threatmap_probe":"true"}}}}`, id, t.Unix())
+				// An event type no handler acts on: accepting a forgery
+				// already proves the hole, and a real handler must not
+				// credit anyone because of a probe.
+				body := fmt.Sprintf(`{"id":%q,"object":"event","api_version":"2024-06-20","created":%d,"livemode":false,"type":"threatmap.probe","data":{"object":{"id":"threatmap_probe","object":"threatmap_probe","metadata":{"threatmap_probe":"true"}}}}`, id, t.Unix())
 				return []byte(body), "application/json", nil
 			},
 		}, true
@@ -95,7 +99,7 @@ func schemeFor(name string, opts Options) (scheme, bool) {
 				h.Set("X-Slack-Signature", SlackSignature(secret, t, body))
 			},
 			event: func(id string, t time.Time) ([]byte, string, http.Header) {
-				body := fmt.Sprintf(`{"token":"threatmap-probe","type":"event_callback","event_id":%q,"event_time":%d,"event":{"type":"app_mention","text":"threatmap probe"}}`, id, t.Unix())
+				body := fmt.Sprintf(`{"token":"threatmap-probe","type":"event_callback","event_id":%q,"event_time":%d,"event":{"type":"threatmap_probe"}}`, id, t.Unix())
 				return []byte(body), "application/json", nil
 			},
 		}, true

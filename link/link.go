@@ -21,8 +21,11 @@ type Index struct {
 	Findings     map[string][]evidence.Finding
 	Observations map[string][]evidence.Observation
 	Routes       map[string][]evidence.Route
-	// Unmodeled lists discovered routes that match no surface in the model.
-	Unmodeled []evidence.Route
+	// Unmodeled lists discovered routes that match no surface in the model;
+	// UnmodeledComponent holds, at the same index, the component whose code
+	// serves each one ("" when no component's path holds the file).
+	Unmodeled          []evidence.Route
+	UnmodeledComponent []string
 	// Stale lists surfaces with a path that no discovered route serves,
 	// when route discovery ran and found routes in the surface's component.
 	Stale []string
@@ -96,6 +99,7 @@ func Build(m *model.Model, set evidence.Set, dirRel string) *Index {
 		}
 		if len(matched) == 0 {
 			ix.Unmodeled = append(ix.Unmodeled, r)
+			ix.UnmodeledComponent = append(ix.UnmodeledComponent, paths.owner(r.File))
 			continue
 		}
 		for _, id := range matched {

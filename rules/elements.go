@@ -118,15 +118,21 @@ func boundaryMap(b model.Boundary) map[string]any {
 
 func routeMap(r evidence.Route) map[string]any {
 	return map[string]any{
-		"id": RouteElementID(r), "kind": "route", "label": r.Method + " " + r.Path, "name": r.Method + " " + r.Path,
+		"id": RouteElementID("", r), "kind": "route", "label": r.Method + " " + r.Path, "name": r.Method + " " + r.Path,
 		"method": r.Method, "path": r.Path, "file": r.File, "line": int64(r.Line),
 		"framework": r.Framework, "handler": r.Handler, "guards": strs(r.Guards), "tags": strs(r.Tags),
+		"component": "",
 	}
 }
 
 // RouteElementID is the element id of a discovered route that the model
-// does not describe, as used in threat ids: route:METHOD:/path.
-func RouteElementID(r evidence.Route) string {
+// does not describe, as used in threat ids: route:COMPONENT:METHOD:/path,
+// or route:METHOD:/path when no component's path holds the code. Naming the
+// component keeps the ids of the same route served by two components apart.
+func RouteElementID(component string, r evidence.Route) string {
+	if component != "" {
+		return "route:" + component + ":" + r.Method + ":" + r.Path
+	}
 	return "route:" + r.Method + ":" + r.Path
 }
 

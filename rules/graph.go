@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"path/filepath"
 	"slices"
 	"time"
@@ -236,13 +237,29 @@ func (g *graph) elements(kind string) []*element {
 			els = append(els, el)
 		}
 	case "route":
-		for _, r := range g.ix.Unmodeled {
-			rid := RouteElementID(r)
+		seen := map[string]int{}
+		for i, r := range g.ix.Unmodeled {
+			owner := ""
+			if i < len(g.ix.UnmodeledComponent) {
+				owner = g.ix.UnmodeledComponent[i]
+			}
+			rid := RouteElementID(owner, r)
+			// The same route registered twice in one component (two
+			// frameworks, two files) still gets one id per registration.
+			if n := seen[rid]; n > 0 {
+				seen[rid] = n + 1
+				rid = fmt.Sprintf("%s#%d", rid, n+1)
+			} else {
+				seen[rid] = 1
+			}
 			// Route files are relative to the scanned root, the model's
 			// directory; positions elsewhere are as the model was named.
 			pos := threatmap.Position{File: filepath.Join(m.Dir, filepath.FromSlash(r.File)), Line: r.Line}
-			el := g.newElement(rid, "route", r.Method+" "+r.Path, pos, routeMap(r), "", nil)
-			el.vars["routes"] = []any{routeMap(r)}
+			rm := routeMap(r)
+			rm["id"] = rid
+			rm["component"] = owner
+			el := g.newElement(rid, "route", r.Method+" "+r.Path, pos, rm, owner, nil)
+			el.vars["routes"] = []any{rm}
 			els = append(els, el)
 		}
 	}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -121,5 +122,92 @@ func TestSeedScopedPolicyPassesClean(t *testing.T) {
 	out, _, code := run(t, "scan", "iam", "--format", "json", filepath.Join("examples", "rss-bot-fleet", "infra"))
 	if code != ExitFindings || !strings.Contains(out, "super_bot_admin") {
 		t.Errorf("the shared admin role passes the IAM scan (exit %d)", code)
+	}
+}
+
+// TestStripeWebhookBotBefore checks that the forgotten endpoint and the dev
+// route show as unmodeled surfaces, the hard-coded key as a secret, and the
+// guarded webhook route as verified.
+func TestStripeWebhookBotBefore(t *testing.T) {
+	dir := filepath.Join(repoRoot(t), "examples", "stripe-webhook-bot")
+	doc, code := checkProblems(t, dir, nil)
+	if code != ExitFindings {
+		t.Fatal("check passed on the bot with its traps")
+	}
+	for _, want := range []struct{ kind, id string }{
+		{"unmodeled-surface", "POST /api/legacy/sync"},
+		{"unmodeled-surface", "GET /dev/reset"},
+		{"secret", ""},
+		{"open-threat", "dev-route-in-code@route:bot:GET:/dev/reset"},
+		{"open-threat", "unthrottled-route-in-code@route:bot:POST:/api/legacy/sync"},
+	} {
+		if !doc.has(want.kind, want.id) {
+			t.Errorf("check does not report %s %s", want.kind, want.id)
+		}
+	}
+	out, _, _ := runIn(t, dir, nil, "report", "--format", "json", ".")
+	var rep struct {
+		Controls []struct {
+			ID, Status string
+			On         []string
+		} `json:"controls"`
+		Threats []exampleThreat `json:"threats"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range rep.Controls {
+		switch c.ID {
+		case "stripe-signature", "rate-limit", "stripe-ip-allowlist", "status-token-auth":
+			if c.Status != "verified" {
+				t.Errorf("control %s on the webhook route is %s, want verified from the code", c.ID, c.Status)
+			}
+		case "no-committed-keys":
+			if c.Status != "failing" {
+				t.Errorf("no-committed-keys is %s while the hard-coded key is there", c.Status)
+			}
+		}
+	}
+	for _, th := range rep.Threats {
+		if th.ID == "webhook-forgery@stripe-webhook" && th.Status != "mitigated" && th.Status != "verified" {
+			t.Errorf("webhook-forgery@stripe-webhook is %s", th.Status)
+		}
+	}
+}
+
+// TestStripeWebhookBotFixed applies the fixes the report asks for to a copy
+// of the bot (remove the forgotten endpoint, the dev route and the
+// hard-coded key) and checks that the gate then passes.
+func TestStripeWebhookBotFixed(t *testing.T) {
+	src := filepath.Join(repoRoot(t), "examples", "stripe-webhook-bot")
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(src)); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"server/legacy.go", "flask/bot/legacy.py"} {
+		if err := os.Remove(filepath.Join(dir, f)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	edit := func(file, old, new string) {
+		t.Helper()
+		p := filepath.Join(dir, file)
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(b), old) {
+			t.Fatalf("%s no longer holds %q; update the fix in this test", file, old)
+		}
+		if err := os.WriteFile(p, []byte(strings.Replace(string(b), old, new, 1)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	edit("server/server.go", "s.mux.HandleFunc(\"POST /api/legacy/sync\", s.legacySync)", "")
+	edit("server/server.go", "s.mux.HandleFunc(\"GET /dev/reset\", s.devReset)", "")
+	edit("flask/bot/__init__.py", "app.register_blueprint(legacy_bp, url_prefix=\"/api/legacy\")", "")
+	edit("flask/bot/__init__.py", "app.register_blueprint(dev_bp)", "")
+	if doc, code := checkProblems(t, dir, nil); code != ExitOK {
+		t.Fatalf("check fails on the fixed bot: %+v", doc)
 	}
 }

@@ -3,6 +3,7 @@ package secrets
 import (
 	"encoding/base64"
 	"encoding/json"
+	"regexp"
 	"strings"
 )
 
@@ -112,21 +113,90 @@ func dbPasswordCheck(secret, _ string) bool {
 		!strings.HasPrefix(secret, "{") && !strings.HasPrefix(secret, ":")
 }
 
-// excludedNameParts mark a variable that is about a secret without holding
-// one: its length, its location, its type, its public half.
-var excludedNameParts = []string{
-	"public", "publishable", "url", "uri", "endpoint", "type", "length", "_len", "size", "count", "max", "min",
-	"file", "path", "dir", "field", "header", "param", "prefix", "regex", "pattern", "format", "label",
-	"policy", "placeholder", "hint", "hash", "digest", "checksum", "sha", "ttl", "expir", "timeout", "lifetime",
-	"duration", "name", "mode", "kind", "store", "manager", "provider", "algorithm", "validator", "required",
-	"enabled", "rotation", "id_", "_id", "version", "index", "limit", "tokenizer", "tokens_", "_tokens", "maxtoken",
+// excludedNameWords mark a variable that is about a secret without holding
+// one: its length, its location, its type, its public half. They are
+// matched as whole words of the name (snake, kebab, dotted or camel case),
+// so that "admin_password" is not mistaken for a "min" and "account_token"
+// for a "count".
+var excludedNameWords = map[string]bool{
+	"public": true, "publishable": true, "url": true, "uri": true, "endpoint": true, "type": true, "length": true,
+	"len": true, "size": true, "count": true, "max": true, "min": true, "file": true, "path": true, "dir": true,
+	"field": true, "header": true, "param": true, "prefix": true, "regex": true, "pattern": true, "format": true,
+	"label": true, "policy": true, "placeholder": true, "hint": true, "hash": true, "digest": true, "checksum": true,
+	"sha1": true, "sha256": true, "sha512": true, "ttl": true, "expiry": true, "expires": true, "expiration": true,
+	"timeout": true, "lifetime": true, "duration": true, "name": true, "mode": true, "kind": true, "algorithm": true,
+	"validator": true, "required": true, "enabled": true, "rotation": true, "id": true, "version": true,
+	"index": true, "limit": true, "tokenizer": true, "tokens": true, "template": true, "env": true, "var": true,
 }
 
-// nameCheck rejects assignments whose name says the value is metadata.
+// keyOnlyExcluded are words that make "...Key" a lookup key rather than a
+// credential, for names that carry no stronger secret word.
+var keyOnlyExcluded = map[string]bool{
+	"sort": true, "partition": true, "cache": true, "lookup": true, "idempotency": true, "primary": true,
+	"foreign": true, "dedup": true, "object": true, "hot": true, "locale": true, "translation": true, "map": true,
+	"column": true, "metric": true, "group": true, "feature": true, "flag": true, "react": true, "storage": true,
+	"redis": true, "s3": true, "bucket": true, "row": true, "range": true, "hash": true, "cursor": true, "state": true,
+	"context": true, "ctx": true, "query": true, "route": true, "i18n": true, "message": true, "msg": true,
+	"error": true, "event": true, "item": true, "list": true, "dict": true, "config": true, "setting": true,
+	"settings": true, "option": true, "options": true, "meta": true, "data": true, "record": true, "entry": true,
+	"composite": true, "unique": true, "natural": true, "surrogate": true, "shard": true, "routing": true,
+	"verifier": true, "verify": true, "verification": true,
+}
+
+// nameWords splits an identifier into lower-case words at '_', '-', '.',
+// and camel-case boundaries (apiKey, APIKey, pkcs1Key).
+func nameWords(name string) []string {
+	var words []string
+	var cur []byte
+	flush := func() {
+		if len(cur) > 0 {
+			words = append(words, strings.ToLower(string(cur)))
+			cur = cur[:0]
+		}
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		isUpper := 'A' <= c && c <= 'Z'
+		isAlnum := isUpper || 'a' <= c && c <= 'z' || '0' <= c && c <= '9'
+		if !isAlnum {
+			flush()
+			continue
+		}
+		if isUpper && len(cur) > 0 {
+			prev := cur[len(cur)-1]
+			nextLower := i+1 < len(name) && 'a' <= name[i+1] && name[i+1] <= 'z'
+			if 'a' <= prev && prev <= 'z' || '0' <= prev && prev <= '9' || ('A' <= prev && prev <= 'Z' && nextLower) {
+				flush()
+			}
+		}
+		cur = append(cur, c)
+	}
+	flush()
+	return words
+}
+
+// strongName matches names that say outright that they hold a secret.
+var strongName = regexp.MustCompile(`(?i)` + secretNames)
+
+// nameCheck rejects assignments whose name says the value is metadata, and
+// names that only end in "key" when they name a lookup key.
 func nameCheck(name string) bool {
-	name = strings.ToLower(name)
-	for _, p := range excludedNameParts {
-		if strings.Contains(name, p) {
+	words := nameWords(name)
+	for _, w := range words {
+		if excludedNameWords[w] {
+			return false
+		}
+	}
+	if strongName.MatchString(name) {
+		return true
+	}
+	// A bare "...key" name: a credential only when key is the last word and
+	// nothing says it is a lookup key.
+	if len(words) == 0 || (words[len(words)-1] != "key" && words[len(words)-1] != "keys") {
+		return false
+	}
+	for _, w := range words {
+		if keyOnlyExcluded[w] {
 			return false
 		}
 	}
@@ -152,7 +222,7 @@ func literalCheck(secret, name string) bool {
 // genericCheck is the check for a high-entropy value assigned to a
 // secret-looking name in any file.
 func genericCheck(secret, name string) bool {
-	if len(secret) < 10 || len(secret) > 200 || !nameCheck(name) || !hasDigitAndLetter(secret) {
+	if len(secret) < 10 || len(secret) > 4096 || !nameCheck(name) || !hasDigitAndLetter(secret) {
 		return false
 	}
 	l := strings.ToLower(secret)

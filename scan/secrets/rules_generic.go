@@ -1,6 +1,8 @@
 package secrets
 
 import (
+	"slices"
+
 	"github.com/threatmap/threatmap"
 )
 
@@ -134,7 +136,7 @@ func genericRules() []*rule {
 				"api_key, client_secret...). Provider-specific rules take precedence; this one catches the " +
 				"credentials of services without a recognisable token format. Move the value to the environment " +
 				"or a secret store and rotate it.",
-			keywords: secretKeywords, anchor: anchorIdent, after: 320, match: matchAssignment,
+			keywords: append(slices.Clone(secretKeywords), "key"), anchor: anchorIdent, after: 4200, match: matchAssignment,
 			// A quoted value counts in any file; an unquoted one ("bare")
 			// only outside source code, where it would be an expression.
 			pattern: `(?P<name>[A-Za-z0-9_.-]+)["'\]]{0,2}[ \t]*(?::=|=>|=|:|\?\?=|\|\|=)[ \t]*` +
@@ -146,6 +148,11 @@ func genericRules() []*rule {
 				`const apiKey = '«40:alnum»';`,
 				`"password": "Tr0ub4dor&3-«8:alnum»",`,
 				"api_token: «32:alnum»\n",
+				`APP_KEY = "base64:«44:b64»"`,
+				`encryptionKey := "«64:hex»"`,
+				`SharedSecret: "«64:hex»",`,
+				`admin_password = "«16:alnum»"`,
+				`key = "«24:alnum»"`,
 			},
 			fp: []string{
 				`password = request.form["password"]`,
@@ -160,6 +167,10 @@ func genericRules() []*rule {
 				`password = "<your-password>"`,
 				`token := tokenFromHeader(r)`,
 				`{"error": "invalid token provided by client"}`,
+				`sortKey = "created_at_2024_desc"`,
+				`cacheKey := "user:«12:alnum»"`,
+				`for key, value := range m {`,
+				`PeerPublicKey: "04«64:hex»",`,
 			},
 		},
 	}

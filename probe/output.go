@@ -275,3 +275,80 @@ func (r *Report) JSON() ReportJSON {
 	}
 	return doc
 }
+
+// PlannedRequest is one request of a dry run in JSON.
+type PlannedRequest struct {
+	Check    string              `json:"check"`
+	Property evidence.Property   `json:"property"`
+	Subject  string              `json:"subject,omitempty"`
+	Step     string              `json:"step"`
+	Method   string              `json:"method,omitempty"`
+	URL      string              `json:"url,omitempty"`
+	Header   map[string][]string `json:"header,omitempty"`
+	Body     string              `json:"body,omitempty"`
+	// Repeat is the most times a burst sends the request; StopOn the
+	// statuses that end it.
+	Repeat int   `json:"repeat,omitempty"`
+	StopOn []int `json:"stop_on,omitempty"`
+	// TLS describes a handshake step instead of a request.
+	TLS  string `json:"tls,omitempty"`
+	Skip string `json:"skipped,omitempty"`
+}
+
+// PlanJSON is the JSON shape of `threatmap probe --dry-run --format json`.
+type PlanJSON struct {
+	Target      string           `json:"target"`
+	MaxRequests int              `json:"max_requests"`
+	Requests    []PlannedRequest `json:"requests"`
+	Notes       []string         `json:"notes,omitempty"`
+}
+
+// JSON returns the plan as data: every request in order, secret header
+// values replaced by the variable they come from, skipped probes with the
+// reason.
+func (p *Plan) JSON() PlanJSON {
+	doc := PlanJSON{Target: p.Target.String(), MaxRequests: p.Options.MaxRequests, Notes: p.Notes, Requests: []PlannedRequest{}}
+	x := &executor{target: p.Target}
+	req := func(pr PlannedRequest, r *Request) PlannedRequest {
+		pr.Method = r.Method
+		pr.URL = x.url(r).String()
+		pr.Header = map[string][]string{}
+		for k, v := range r.Header {
+			pr.Header[k] = v
+		}
+		for k, label := range r.label {
+			pr.Header[k] = []string{"<" + label + ">"}
+		}
+		pr.Body = string(r.Body)
+		return pr
+	}
+	if p.Baseline != nil {
+		doc.Requests = append(doc.Requests, req(PlannedRequest{Check: "baseline", Step: "a path that cannot exist"}, p.Baseline))
+	}
+	for _, pr := range p.Probes {
+		ck, _ := CheckByID(pr.Check)
+		base := PlannedRequest{Check: pr.Check, Property: ck.Property, Subject: pr.Subject}
+		if pr.Skip != "" {
+			base.Skip = pr.Skip
+			doc.Requests = append(doc.Requests, base)
+			continue
+		}
+		for _, st := range pr.Steps {
+			item := base
+			item.Step = st.Name
+			if st.Repeat > 1 {
+				item.Repeat, item.StopOn = st.Repeat, st.StopOn
+			}
+			switch {
+			case st.TLS != nil && st.TLS.MaxVersion != 0:
+				item.TLS = fmt.Sprintf("handshake with %s offering %s at most; must be refused", hostPort(p.Target), versionName(st.TLS.MaxVersion))
+			case st.TLS != nil:
+				item.TLS = fmt.Sprintf("verified handshake with %s", hostPort(p.Target))
+			case st.Request != nil:
+				item = req(item, st.Request)
+			}
+			doc.Requests = append(doc.Requests, item)
+		}
+	}
+	return doc
+}

@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -60,7 +61,8 @@ never followed. Every run is bounded by --max-requests, --timeout per
 request, --probe-time per probe and --max-time in all. PUT, PATCH, DELETE and
 POST to surfaces that are not webhooks are sent only to surfaces the model
 declares with that method, and only with --allow-writes. --dry-run prints
-every request the plan would send and sends nothing. Secret values read from
+every request the plan would send (as JSON with --format json) and sends
+nothing. Secret values read from
 the environment never appear in output.
 
 PATH is a directory holding threatmap.yaml, or the model file; without it the
@@ -158,6 +160,9 @@ func (c *Command) runProbe(cmd *cobra.Command, args []string, f probeFlags) erro
 		return usageError("probe: %v", err)
 	}
 	if f.dryRun {
+		if format == report.FormatJSON {
+			return writeProbeJSON(c.Stdout, plan.JSON())
+		}
 		return plan.WriteDryRun(c.Stdout)
 	}
 	rep, err := probe.Execute(cmd.Context(), plan)
@@ -166,10 +171,7 @@ func (c *Command) runProbe(cmd *cobra.Command, args []string, f probeFlags) erro
 	}
 	switch format {
 	case report.FormatJSON:
-		enc := json.NewEncoder(c.Stdout)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(rep.JSON()); err != nil {
+		if err := writeProbeJSON(c.Stdout, rep.JSON()); err != nil {
 			return err
 		}
 	case report.FormatSARIF:
@@ -188,6 +190,13 @@ func (c *Command) runProbe(cmd *cobra.Command, args []string, f probeFlags) erro
 		return errFindings
 	}
 	return nil
+}
+
+func writeProbeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
 }
 
 func probeRuleDocs() map[string]report.RuleDoc {

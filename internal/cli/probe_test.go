@@ -205,3 +205,37 @@ func TestProbeWithoutModel(t *testing.T) {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}
 }
+
+func TestProbeDryRunJSON(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("dry run sent %s %s", r.Method, r.URL)
+	}))
+	defer srv.Close()
+	dir := probeDir(t, probeModel)
+	code, out, errOut := probeRun(t, dir, map[string]string{"THREATMAP_USER_A_AUTH": "Bearer cli-user-a-SECRET"}, "--target", srv.URL, "--dry-run", "--format", "json", "--burst", "4", ".")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var doc struct {
+		Target   string `json:"target"`
+		Requests []struct {
+			Check, Subject, Step, Method, URL, Skipped string
+			Repeat                                     int
+		} `json:"requests"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var burst, skipped bool
+	for _, r := range doc.Requests {
+		if r.Check == "probe-rate-limit" && r.Repeat == 4 && r.Method == "POST" {
+			burst = true
+		}
+		if r.Check == "probe-webhook-replay" && r.Skipped != "" {
+			skipped = true
+		}
+	}
+	if doc.Target != srv.URL || !burst || !skipped || strings.Contains(out, "cli-user-a-SECRET") {
+		t.Fatalf("plan JSON = %s", out)
+	}
+}

@@ -1,0 +1,110 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestInitDraftsSurfacesFromRoutes runs init on a small Flask app and checks
+// that the starter model validates and lists its routes as surfaces.
+func TestInitDraftsSurfacesFromRoutes(t *testing.T) {
+	dir := t.TempDir()
+	app := `from flask import Flask
+app = Flask(__name__)
+
+@app.post("/api/chat")
+@login_required
+def chat():
+    return "ok"
+
+@app.get("/admin/users/<int:user_id>")
+def admin_user(user_id):
+    return "ok"
+`
+	if err := os.WriteFile(filepath.Join(dir, "app.py"), []byte(app), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := runIn(t, dir, nil, "init", "--name", "demo")
+	if code != ExitOK {
+		t.Fatalf("init exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "2 surfaces drafted") {
+		t.Errorf("init output: %s", out)
+	}
+	model, err := os.ReadFile(filepath.Join(dir, "threatmap.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"id: post-api-chat", "path: /api/chat, auth: session", "kind: admin", "app.py:9", "reviewed: 2026-11-01"} {
+		if !strings.Contains(string(model), want) {
+			t.Errorf("starter model lacks %q:\n%s", want, model)
+		}
+	}
+	if _, errOut, code := runIn(t, dir, nil, "validate"); code != ExitOK {
+		t.Fatalf("the starter model does not validate: %s", errOut)
+	}
+	if _, _, code := runIn(t, dir, nil, "init"); code != ExitUsage {
+		t.Error("init overwrote an existing model without --force")
+	}
+	if _, _, code := runIn(t, dir, nil, "init", "--force", "--no-scan"); code != ExitOK {
+		t.Error("init --force failed")
+	}
+}
+
+func TestValidateReportsAllProblemsWithContext(t *testing.T) {
+	dir := t.TempDir()
+	src := "system:\n  name: x\n  ownr: me\nsurfaces:\n  - {id: a, kind: endpoint, component: nope, path: /a}\nresponses:\n  webhok-forgery@a: {not_applicable: typo}\n"
+	if err := os.WriteFile(filepath.Join(dir, "threatmap.yaml"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, code := runIn(t, dir, nil, "validate")
+	if code != ExitUsage {
+		t.Fatalf("exit %d, want 2", code)
+	}
+	for _, want := range []string{
+		`threatmap.yaml:3:3: error: system: unknown key "ownr" (did you mean "owner"?)`,
+		"   3 |   ownr: me",
+		`threatmap.yaml:5:40: error: component: no component with id "nope"`,
+		"2 problems",
+	} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("validate output lacks %q:\n%s", want, errOut)
+		}
+	}
+	fixed := strings.Replace(strings.Replace(src, "ownr", "owner", 1), "component: nope, ", "", 1)
+	if err := os.WriteFile(filepath.Join(dir, "threatmap.yaml"), []byte(fixed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := runIn(t, dir, nil, "validate")
+	if code != ExitOK || !strings.Contains(out, "ok") || !strings.Contains(errOut, `names rule "webhok-forgery", which does not exist`) {
+		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
+	}
+}
+
+func TestSchemaDescribesTheModel(t *testing.T) {
+	out, _, code := run(t, "schema")
+	if code != ExitOK {
+		t.Fatal(code)
+	}
+	for _, want := range []string{`"$schema": "https://json-schema.org/draft/2020-12/schema"`, `"surfaces"`, `"enum": [`, `"additionalProperties": false`, `"review_every"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("schema lacks %s", want)
+		}
+	}
+}
+
+func TestRulesAndExplain(t *testing.T) {
+	out, _, code := run(t, "rules")
+	if code != ExitOK || !strings.Contains(out, "webhook-forgery") {
+		t.Fatalf("rules: %d %s", code, out)
+	}
+	out, _, code = run(t, "explain", "webhook-forgery@stripe-hook")
+	if code != ExitOK || !strings.Contains(out, "Mitigations:") || !strings.Contains(out, "CWE-345") {
+		t.Errorf("explain: %d %s", code, out)
+	}
+	if _, _, code := run(t, "explain", "no-such-rule"); code != ExitUsage {
+		t.Errorf("explain of an unknown rule: exit %d", code)
+	}
+}

@@ -104,6 +104,7 @@ func TestGuardKinds(t *testing.T) {
 		{"csrf_exempt", nil, []string{"csrf"}},
 		{"SkipThrottle", nil, []string{"rate-limit"}},
 		{"Public", nil, []string{"auth"}},
+		{"AllowAny", nil, []string{"auth"}},
 		{"getAuthor", nil, nil},
 		{"io.LimitReader", nil, nil},
 		{"http.MaxBytesReader", nil, nil},

@@ -138,7 +138,7 @@ func Kinds(name string) (adds, cancels []string) {
 	if len(kinds) == 0 && has("guard", "guarded") {
 		add(evidence.GuardAuth)
 	}
-	if has(negWords...) || hasPair("nologin", "loginnot", "allowall") {
+	if has(negWords...) || hasPair("nologin", "loginnot", "allowall", "allowany", "allowanonymous", "skipauth") {
 		switch {
 		case len(kinds) > 0:
 			return nil, kinds

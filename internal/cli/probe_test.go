@@ -239,3 +239,26 @@ func TestProbeDryRunJSON(t *testing.T) {
 		t.Fatalf("plan JSON = %s", out)
 	}
 }
+
+// TestProbeAddsDiscoveredRoutes: routes found in the code but not in the
+// model join the plan (debug and internal ones as reachability probes),
+// unless --no-routes.
+func TestProbeAddsDiscoveredRoutes(t *testing.T) {
+	dir := probeDir(t, probeModel)
+	src := "package main\n\nimport \"net/http\"\n\nfunc main() {\n\tmux := http.NewServeMux()\n\tmux.HandleFunc(\"GET /debug/dump\", func(w http.ResponseWriter, r *http.Request) {})\n\thttp.ListenAndServe(\":8080\", mux)\n}\n"
+	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.test/bot\n\ngo 1.22\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const want = "## probe-not-reachable GET /debug/dump"
+	_, out, _ := probeRun(t, dir, nil, "--target", "http://127.0.0.1:9", "--dry-run", ".")
+	if !strings.Contains(out, want) {
+		t.Errorf("discovered debug route not planned:\n%s", out)
+	}
+	_, out, _ = probeRun(t, dir, nil, "--target", "http://127.0.0.1:9", "--dry-run", "--no-routes", ".")
+	if strings.Contains(out, want) {
+		t.Error("--no-routes still planned the discovered route")
+	}
+}

@@ -142,7 +142,7 @@ func Kinds(name string) (adds, cancels []string) {
 		switch {
 		case len(kinds) > 0:
 			return nil, kinds
-		case has("public", "anonymous", "allowany", "allowanonymous", "unauthenticated", "noauth"):
+		case has("public", "anonymous", "allowany", "allowanonymous", "unauthenticated", "noauth") || hasPair("allowany", "allowanonymous", "skipauth"):
 			return nil, []string{evidence.GuardAuth}
 		}
 		return nil, nil

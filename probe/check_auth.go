@@ -12,7 +12,7 @@ import (
 func (b *planner) auth(s model.Surface, method string) {
 	p := &Probe{Check: CheckAuth, Subject: subject(method, s.Path), Resource: s.Path, Surface: s.ID, eval: evalAuth}
 	defer b.add(p)
-	req, skip := b.request(s, method, fillParams(s.Path, "1"))
+	req, skip := b.request(s, method, fillParams(s.Path, b.sampleID(s.ID)))
 	if skip != "" {
 		p.Skip = skip
 		return

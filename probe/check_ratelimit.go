@@ -52,7 +52,7 @@ func (b *planner) rateLimitProbes(m *model.Model) {
 		if !matters {
 			continue
 		}
-		path := fillParams(s.Path, "1")
+		path := fillParams(s.Path, b.sampleID(s.ID))
 		if seen[method+" "+path] {
 			continue
 		}

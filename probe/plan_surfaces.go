@@ -122,6 +122,16 @@ func (b *planner) objectFor(id string) string {
 	return b.objectB
 }
 
+// sampleID is the value put in a path parameter when any object will do:
+// user B's object when one is given (a real object gets past "not found"
+// to the check under test), otherwise 1.
+func (b *planner) sampleID(surfaceID string) string {
+	if v := b.objectFor(surfaceID); v != "" {
+		return v
+	}
+	return "1"
+}
+
 // markReachable records a path as covered by a reachability probe so that
 // the well-known list does not probe it twice.
 func (b *planner) markReachable(p string) {

@@ -152,7 +152,7 @@ func TestPlanWrites(t *testing.T) {
 				}
 			}
 		}
-		for _, want := range []string{"PUT /api/profile", "DELETE /api/documents/1", "POST /api/chat"} {
+		for _, want := range []string{"PUT /api/profile", "DELETE /api/documents/42", "POST /api/chat"} {
 			if sent[want] != allow {
 				t.Errorf("allow=%v: %s planned = %v", allow, want, sent[want])
 			}

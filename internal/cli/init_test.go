@@ -5,6 +5,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"go.yaml.in/yaml/v3"
 )
 
 // TestInitDraftsSurfacesFromRoutes runs init on a small Flask app and checks
@@ -106,5 +110,85 @@ func TestRulesAndExplain(t *testing.T) {
 	}
 	if _, _, code := run(t, "explain", "no-such-rule"); code != ExitUsage {
 		t.Errorf("explain of an unknown rule: exit %d", code)
+	}
+}
+
+// TestSchemaFileIsCurrent keeps docs/threatmap.schema.json, which the
+// examples point editors at, equal to what `threatmap schema` prints.
+func TestSchemaFileIsCurrent(t *testing.T) {
+	out, _, _ := run(t, "schema")
+	path := filepath.Join(repoRoot(t), "docs", "threatmap.schema.json")
+	if *update {
+		if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(want) != out {
+		t.Error("docs/threatmap.schema.json is stale: run go test ./internal/cli -run TestSchemaFileIsCurrent -update")
+	}
+}
+
+// TestExamplesValidateAgainstSchema checks every example model against the
+// JSON Schema, so editors and the loader agree.
+func TestExamplesValidateAgainstSchema(t *testing.T) {
+	out, _, _ := run(t, "schema")
+	schemaDoc, err := jsonschema.UnmarshalJSON(strings.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource("threatmap.schema.json", schemaDoc); err != nil {
+		t.Fatal(err)
+	}
+	sch, err := c.Compile("threatmap.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	models, _ := filepath.Glob(filepath.Join(repoRoot(t), "examples", "*", "threatmap.yaml"))
+	if len(models) < 4 {
+		t.Fatalf("found %d example models", len(models))
+	}
+	for _, m := range models {
+		data, err := os.ReadFile(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc any
+		if err := yaml.Unmarshal(data, &doc); err != nil {
+			t.Fatal(err)
+		}
+		if err := sch.Validate(jsonCompatible(doc)); err != nil {
+			t.Errorf("%s does not validate against the schema: %v", m, err)
+		}
+	}
+}
+
+// jsonCompatible turns YAML-decoded values (timestamps, int keys) into the
+// shapes a JSON Schema validator expects.
+func jsonCompatible(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := map[string]any{}
+		for k, val := range x {
+			out[k] = jsonCompatible(val)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, val := range x {
+			out[i] = jsonCompatible(val)
+		}
+		return out
+	case time.Time:
+		return x.Format(time.DateOnly)
+	case int:
+		return float64(x)
+	default:
+		return v
 	}
 }

@@ -189,8 +189,8 @@ type Probe struct {
 	eval evaluator
 }
 
-// evaluator judges a probe's responses. baseline is the answer to a path
-// that cannot exist, for recognising catch-all pages.
+// evaluator judges a probe's responses; the context carries the plan and
+// the baseline answer for recognising catch-all pages.
 type evaluator func(e *evalContext, results []StepResult) Outcome
 
 // Plan is every probe to run against one target.

@@ -99,7 +99,9 @@ const (
 	answerServerErr                // 5xx
 )
 
-// classify reads a response; limitStatus is the rate-limit status.
+// classify reads a response; the plan's LimitStatus (429 by default)
+// counts as rate limiting, and a 2xx that is the catch-all page as not
+// found.
 func (e *evalContext) classify(r Response) answer {
 	limit := http.StatusTooManyRequests
 	if e != nil && e.plan != nil {

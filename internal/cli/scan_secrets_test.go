@@ -330,3 +330,50 @@ func TestScanSecretsStaged(t *testing.T) {
 		t.Errorf("staged line %d, want 2", doc.Findings[1].Line)
 	}
 }
+
+func TestScanSecretsEnvHygieneInRepo(t *testing.T) {
+	dir := t.TempDir()
+	secretsGit(t, dir, "init", "-q")
+	secretsWrite(t, dir, ".gitignore", "node_modules/\n")
+	secretsWrite(t, dir, ".env", "DEBUG=1\n")
+	secretsWrite(t, dir, ".env.example", "API_KEY=changeme\n")
+	secretsGit(t, dir, "add", ".")
+	secretsGit(t, dir, "commit", "-q", "-m", "init")
+
+	rules := func() []string {
+		t.Helper()
+		_, out, _ := secretsRun(t, dir, "--format", "json", ".")
+		var got []string
+		for _, f := range secretsJSON(t, out).Findings {
+			got = append(got, f.File+":"+f.Rule+":"+string(f.Property))
+		}
+		return got
+	}
+	want := ".env:env-file-committed:env-ignored .gitignore:env-not-gitignored:env-ignored"
+	if got := strings.Join(rules(), " "); got != want {
+		t.Errorf("committed .env: %s, want %s", got, want)
+	}
+
+	// Untrack and ignore it: the file may stay on disk.
+	secretsGit(t, dir, "rm", "-q", "--cached", ".env")
+	secretsWrite(t, dir, ".gitignore", "node_modules/\n.env\n")
+	secretsGit(t, dir, "commit", "-q", "-am", "stop tracking .env")
+	if got := rules(); len(got) != 0 {
+		t.Errorf("ignored, untracked .env: %v", got)
+	}
+	code, out, _ := secretsRun(t, dir, "--format", "json", ".")
+	var line int
+	for _, o := range secretsJSON(t, out).Observations {
+		if o.Property == evidence.EnvIgnored && o.Holds {
+			line = o.Line
+		}
+	}
+	if code != cli.ExitOK || line != 2 {
+		t.Errorf("exit %d, env-ignored observation at .gitignore:%d; want 0 and line 2", code, line)
+	}
+	// History still has the .env that was committed.
+	_, out, _ = secretsRun(t, dir, "--git", "--format", "json", ".")
+	if f := secretsJSON(t, out).Findings; len(f) != 1 || f[0].Rule != "env-file-committed" || f[0].Commit == "" {
+		t.Errorf("--git: %+v", f)
+	}
+}

@@ -90,12 +90,16 @@ func (h *hygiene) worktree(ctx context.Context, root, git string) (evidence.Set,
 		return set, fmt.Errorf("read .gitignore: %w", giErr)
 	}
 	hasGitignore := giErr == nil
-	isRepo := isGitDir(root)
+	repoRoot := isGitDir(root)
+	// Whether a .env file is committed is git's to say; when git cannot be
+	// asked (not installed, not a work tree), the root .gitignore decides.
+	isRepo := false
 	tracked := map[string]bool{}
-	if isRepo && len(h.envFiles) > 0 {
-		tracked, err = gitTracked(ctx, root, git, h.envFiles)
-		if err != nil {
-			return set, err
+	if len(h.envFiles) > 0 {
+		if t, err := gitTracked(ctx, root, git, h.envFiles); err == nil {
+			isRepo, tracked = true, t
+		} else if ctx.Err() != nil {
+			return set, ctx.Err()
 		}
 	}
 	for _, rel := range h.envFiles {
@@ -113,8 +117,10 @@ func (h *hygiene) worktree(ctx context.Context, root, git string) (evidence.Set,
 			})
 		}
 	}
-	if !isRepo && !hasGitignore {
-		return set, nil // not a repository: nothing to say about .gitignore
+	if !repoRoot && !hasGitignore {
+		// Not the top of a repository (or not one at all): there is no
+		// root .gitignore here to judge.
+		return set, nil
 	}
 	if gi.ignores(".env") {
 		set.Observations = append(set.Observations, evidence.Observation{
@@ -141,7 +147,8 @@ func isGitDir(root string) bool {
 	return err == nil
 }
 
-// gitTracked asks git which of files it tracks.
+// gitTracked asks git which of files it tracks; it fails outside a work
+// tree or without git.
 func gitTracked(ctx context.Context, root, git string, files []string) (map[string]bool, error) {
 	if git == "" {
 		git = "git"

@@ -75,6 +75,8 @@ func Execute(ctx context.Context, plan *Plan) (*Report, error) {
 		switch {
 		case p.Skip != "":
 			res.Outcome = Outcome{Status: Skipped, Detail: p.Skip}
+		case errors.Is(ctx.Err(), context.Canceled):
+			res.Outcome = Outcome{Status: Skipped, Detail: "not run: the run was cancelled"}
 		case ctx.Err() != nil:
 			res.Outcome = Outcome{Status: Skipped, Detail: fmt.Sprintf("not run: the run's time limit (%s) ran out", opts.MaxTime)}
 		default:
@@ -255,6 +257,9 @@ func (x *executor) send(ctx context.Context, r *Request) (Response, error) {
 	}
 	if r.Write && !x.plan.Options.AllowWrites {
 		return Response{}, fmt.Errorf("%w: %s %s is a write and --allow-writes was not given", errRefused, r.Method, r.Path)
+	}
+	if err := ctx.Err(); err != nil {
+		return Response{}, err
 	}
 	if x.sent >= x.plan.Options.MaxRequests {
 		return Response{}, ErrBudget

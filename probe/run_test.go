@@ -529,3 +529,27 @@ func TestRedactEncodedSecrets(t *testing.T) {
 		t.Errorf("a three-character secret should not blank out ordinary text: %q", got)
 	}
 }
+
+func TestCancelledRunSendsNothingMore(t *testing.T) {
+	svc := newService(true)
+	srv := httptest.NewServer(svc)
+	defer srv.Close()
+	plan, err := NewPlan(loadModel(t, "testdata/run"), mustTarget(t, srv.URL), nil, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	rep, err := Execute(ctx, plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if svc.Hits() != 0 || rep.Requests != 0 {
+		t.Errorf("a cancelled run sent %d requests (report says %d)", svc.Hits(), rep.Requests)
+	}
+	for _, r := range rep.Results {
+		if r.Outcome.Status != Skipped {
+			t.Errorf("%s %s = %s after cancel", r.Probe.Check, r.Probe.Subject, r.Outcome.Status)
+		}
+	}
+}

@@ -159,7 +159,9 @@ func ResourceScope(r string) Scope {
 // treating NotResource as covering everything.
 func (s *Statement) BroadestResource() (Value, Scope) {
 	if len(s.NotResources) > 0 {
-		return s.NotResources[0], ScopeAll
+		// NotResource covers everything but its list, which the
+		// notresource rule reports; here it is simply "*".
+		return Value{S: "*", Line: s.NotResources[0].Line}, ScopeAll
 	}
 	best, scope := Value{}, Scope(-1)
 	for _, r := range s.Resources {

@@ -40,7 +40,7 @@ var computeActions = []string{
 // escalation looks for escalation paths across a set of statements. It
 // returns one hit per path, at the statement granting the key action.
 func escalation(sts []*Statement) []hit {
-	grant := func(action string) (int, bool) {
+	grantBy := func(action string) (*Statement, int, bool) {
 		for _, s := range sts {
 			if _, _, admin := adminStatement(s); admin {
 				continue
@@ -49,10 +49,14 @@ func escalation(sts []*Statement) []hit {
 				continue
 			}
 			if ok, line := s.Grants(action); ok {
-				return line, true
+				return s, line, true
 			}
 		}
-		return 0, false
+		return nil, 0, false
+	}
+	grant := func(action string) (int, bool) {
+		_, line, ok := grantBy(action)
+		return line, ok
 	}
 	var out []hit
 	var direct []string
@@ -69,7 +73,7 @@ func escalation(sts []*Statement) []hit {
 		out = append(out, hit{Line: firstLine, Key: strings.Join(direct, ","),
 			Msg: fmt.Sprintf("can raise its own privileges with %s", summarize(direct))})
 	}
-	if passLine, ok := grant("iam:PassRole"); ok {
+	if pass, passLine, ok := grantBy("iam:PassRole"); ok {
 		var compute []string
 		for _, a := range computeActions {
 			if _, ok := grant(a); ok {
@@ -77,8 +81,17 @@ func escalation(sts []*Statement) []hit {
 			}
 		}
 		if len(compute) > 0 {
-			out = append(out, hit{Line: passLine, Key: "iam:PassRole+" + strings.Join(compute, ","),
-				Msg: fmt.Sprintf("can pass any role to compute it creates: iam:PassRole without iam:PassedToService, with %s", summarize(compute))})
+			roles := "any role"
+			sev := threatmap.Critical
+			if res, scope := pass.BroadestResource(); scope < ScopeAllOfType && res.S != "" {
+				// One named role: an escalation only if that role holds
+				// more than this identity, which the policy alone cannot
+				// tell.
+				roles = fmt.Sprintf("the role %q", res.S)
+				sev = threatmap.High
+			}
+			out = append(out, hit{Line: passLine, Key: "iam:PassRole+" + strings.Join(compute, ","), Severity: sev,
+				Msg: fmt.Sprintf("can pass %s to compute it creates (iam:PassRole without iam:PassedToService, with %s), and so act with that role's rights", roles, summarize(compute))})
 		}
 	}
 	return out

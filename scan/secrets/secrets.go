@@ -355,9 +355,6 @@ func (s *Scanner) finding(c candidate, data []byte, lines *lineIndex, rel, commi
 		shown = secret
 	}
 	msg := r.title + " in " + rel
-	if commit != "" {
-		msg += " (commit " + shortSHA(commit) + ")"
-	}
 	return evidence.Finding{
 		Scanner:     ScannerName,
 		Rule:        r.id,
@@ -386,12 +383,6 @@ func fingerprint(commit, rel, ruleID, secret string) string {
 	return fp
 }
 
-func shortSHA(c string) string {
-	if len(c) > 12 {
-		return c[:12]
-	}
-	return c
-}
 
 // lineIndex turns byte offsets into 1-based line and column numbers,
 // counting newlines incrementally so that the cost over a file is linear

@@ -383,7 +383,6 @@ func fingerprint(commit, rel, ruleID, secret string) string {
 	return fp
 }
 
-
 // lineIndex turns byte offsets into 1-based line and column numbers,
 // counting newlines incrementally so that the cost over a file is linear
 // when offsets are asked in increasing order (as candidates are).

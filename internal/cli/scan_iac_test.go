@@ -66,3 +66,25 @@ func TestScanIaCGolden(t *testing.T) {
 	}
 	golden(t, "scan_iac_fixtures.golden.txt", out)
 }
+
+func TestScanIaCFailOn(t *testing.T) {
+	tests := []struct {
+		failOn string
+		code   int
+	}{
+		{"low", 1},
+		{"critical", 1}, // the uploads bucket policy is public
+		{"none", 0},
+		{"bogus", 2},
+	}
+	for _, tt := range tests {
+		_, _, code := run(t, "scan", "iac", "--fail-on", tt.failOn, "examples/docqa/infra")
+		if code != tt.code {
+			t.Errorf("--fail-on %s: exit %d, want %d", tt.failOn, code, tt.code)
+		}
+	}
+	// The fleet's worst infrastructure finding is high, so a critical gate passes.
+	if _, _, code := run(t, "scan", "iac", "--fail-on", "critical", "examples/rss-bot-fleet"); code != 0 {
+		t.Errorf("fleet --fail-on critical: exit %d, want 0", code)
+	}
+}

@@ -196,3 +196,26 @@ func TestLooksLikePlaceholder(t *testing.T) {
 		}
 	}
 }
+
+func TestAllowed(t *testing.T) {
+	src := []byte("a # threatmap:allow\nb\n# threatmap:allow iac-plain-http why\nc\nd # threatmap:allow iam-x\n")
+	tests := []struct {
+		line int
+		rule string
+		want bool
+	}{
+		{1, "iac-anything", true},
+		{2, "iac-anything", true}, // the line above allows everything
+		{4, "iac-plain-http", true},
+		{4, "iac-secret-literal", false},
+		{5, "iac-plain-http", false},
+		{5, "iam-x", true},
+		{0, "iac-plain-http", false},
+		{99, "iac-plain-http", false},
+	}
+	for _, tt := range tests {
+		if got := allowed(src, tt.line, tt.rule); got != tt.want {
+			t.Errorf("allowed(line %d, %s) = %v, want %v", tt.line, tt.rule, got, tt.want)
+		}
+	}
+}

@@ -21,6 +21,7 @@ func Rules() []RuleInfo {
 	return []RuleInfo{
 		ruleS3PublicAccessBlock,
 		ruleS3PublicACL,
+		rulePublicResourcePolicy,
 		ruleUnencryptedStorage,
 		ruleS3EncryptionUndeclared,
 		ruleInternetExposed,
@@ -51,6 +52,17 @@ var ruleS3PublicACL = RuleInfo{
 	Title: "Bucket readable or writable by anyone",
 	Description: "A canned ACL (public-read, public-read-write, authenticated-read) or a bucket policy allowing Principal \"*\" " +
 		"without a Condition makes the bucket's objects public. Serve files through short-lived signed URLs instead.",
+	Severity: threatmap.Critical,
+	Property: evidence.PublicAccessBlocked,
+}
+
+var rulePublicResourcePolicy = RuleInfo{
+	ID:    "iac-public-resource-policy",
+	Title: "Queue, topic, key, secret or function open to any principal",
+	Description: "A resource policy (SQS queue, SNS topic, ECR repository, Secrets Manager secret, KMS key) allows Principal \"*\" " +
+		"without a Condition, or a Lambda permission lets principal \"*\" invoke the function with no source_arn, source_account " +
+		"or principal_org_id. Anyone with an AWS account can then read, publish, pull, decrypt or invoke. Name the principals, or add " +
+		"a condition such as aws:SourceArn or aws:PrincipalOrgID.",
 	Severity: threatmap.Critical,
 	Property: evidence.PublicAccessBlocked,
 }

@@ -332,6 +332,7 @@ func (t *treeState) finish(r *results) {
 // checkTerraform applies every Terraform check to a module.
 func checkTerraform(r *results, m *terraform.Module, tree *treeState) {
 	checkS3(r, m)
+	checkResourcePolicies(r, m)
 	checkEncryption(r, m)
 	checkSecurityGroups(r, m)
 	checkTransport(r, m)

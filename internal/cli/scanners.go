@@ -32,14 +32,21 @@ func (c *Command) scanners(m *model.Model) []evidence.Scanner {
 }
 
 // excluded reports whether a slash path falls under one of the model's
-// scan.exclude patterns: a directory prefix ("vendor/"), or a path.Match
-// pattern on the whole path or its base name.
+// scan.exclude patterns: a directory prefix ("vendor/"), a directory at any
+// depth ("**/testdata/"), or a path.Match pattern on the whole path or its
+// base name ("*_test.go").
 func excluded(file string, patterns []string) bool {
 	if file == "" {
 		return false
 	}
 	for _, p := range patterns {
 		p = strings.TrimPrefix(p, "./")
+		if rest, ok := strings.CutPrefix(p, "**/"); ok && strings.HasSuffix(rest, "/") {
+			if strings.HasPrefix(file, rest) || strings.Contains(file, "/"+rest) {
+				return true
+			}
+			continue
+		}
 		if strings.HasSuffix(p, "/") && strings.HasPrefix(file, p) {
 			return true
 		}

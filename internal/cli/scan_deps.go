@@ -17,8 +17,9 @@ const osvDBEnv = "THREATMAP_OSV_DB"
 
 func (c *Command) scanDepsCmd() *cobra.Command {
 	var (
-		flags scanFlags
-		osvDB string
+		flags  scanFlags
+		osvDB  string
+		ignore []string
 	)
 	cmd := &cobra.Command{
 		Use:   "deps [PATH]",
@@ -66,10 +67,11 @@ Exit status: 0 nothing at or above --fail-on, 1 findings, 2 usage or input error
 			} else {
 				fmt.Fprintln(c.Stderr, "threatmap: no --osv-db given: checking supply-chain hygiene only, not known vulnerabilities")
 			}
-			return c.runScan(cmd, deps.New(deps.Options{OSVDB: osvDB}), c.depsPath(root), flags, depsRuleDocs())
+			return c.runScan(cmd, deps.New(deps.Options{OSVDB: osvDB, Ignore: ignore}), c.depsPath(root), flags, depsRuleDocs())
 		},
 	}
 	flags.register(cmd, "low")
+	cmd.Flags().StringSliceVar(&ignore, "ignore", nil, "do not report the advisory `ID` (GHSA-..., CVE-..., any alias; repeatable)")
 	cmd.Flags().StringVar(&osvDB, "osv-db", "", "offline OSV database: a `DIR` of OSV JSON records or all.zip exports (default $"+osvDBEnv+")")
 	return cmd
 }

@@ -63,6 +63,12 @@ func TestScanDepsRSSBotFleet(t *testing.T) {
 		t.Errorf("no failing no-known-vulnerabilities observation for rss-ingest: %+v", set.Observations)
 	}
 
+	// --ignore by alias drops the advisory.
+	out, _, _ = run(t, "scan", "deps", "examples/rss-bot-fleet/bots/rss-ingest", "--osv-db", "examples/rss-bot-fleet/osv-db", "--ignore", "cve-2025-27607", "--format", "json")
+	if strings.Contains(out, "GHSA-wmxh-pxcx-9w24") || !strings.Contains(out, "GHSA-9wx4-h78v-vm56") {
+		t.Errorf("--ignore by alias:\n%s", out)
+	}
+
 	// --fail-on critical: nothing in the fleet is critical.
 	if _, _, code := run(t, "scan", "deps", "examples/rss-bot-fleet/bots", "--osv-db", "examples/rss-bot-fleet/osv-db", "--fail-on", "critical"); code != ExitOK {
 		t.Errorf("--fail-on critical: exit %d, want 0", code)

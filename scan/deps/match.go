@@ -81,7 +81,81 @@ func (db *DB) Match(p Package) []Match {
 			Severity: severityOf(a.rec, a.aff), Fixed: fixed,
 		})
 	}
+	out = mergeAliases(out)
 	slices.SortFunc(out, func(a, b Match) int { return cmp.Compare(a.ID, b.ID) })
+	return out
+}
+
+// mergeAliases folds matches that are the same vulnerability published by
+// several databases (a PYSEC and a GHSA record aliasing each other, or
+// sharing a CVE) into one, so a full osv.dev export does not report each
+// vulnerability twice. The GitHub advisory id is kept when there is one;
+// aliases are united and the highest severity wins.
+func mergeAliases(ms []Match) []Match {
+	if len(ms) < 2 {
+		return ms
+	}
+	names := func(m Match) []string { return append([]string{m.ID}, m.Aliases...) }
+	var out []Match
+	merged := make([]bool, len(ms))
+	for i := range ms {
+		if merged[i] {
+			continue
+		}
+		group := []Match{ms[i]}
+		ids := map[string]bool{}
+		for _, n := range names(ms[i]) {
+			ids[n] = true
+		}
+		// Grow the group until no other match shares a name with it.
+		for changed := true; changed; {
+			changed = false
+			for j := i + 1; j < len(ms); j++ {
+				if merged[j] {
+					continue
+				}
+				for _, n := range names(ms[j]) {
+					if ids[n] {
+						merged[j], changed = true, true
+						group = append(group, ms[j])
+						for _, n := range names(ms[j]) {
+							ids[n] = true
+						}
+						break
+					}
+				}
+			}
+		}
+		out = append(out, mergeGroup(group, ids))
+	}
+	return out
+}
+
+func mergeGroup(group []Match, ids map[string]bool) Match {
+	best := group[0]
+	for _, m := range group[1:] {
+		if strings.HasPrefix(m.ID, "GHSA-") && !strings.HasPrefix(best.ID, "GHSA-") ||
+			strings.HasPrefix(m.ID, "GHSA-") == strings.HasPrefix(best.ID, "GHSA-") && m.ID < best.ID {
+			best = m
+		}
+	}
+	out := best
+	out.Aliases = nil
+	for id := range ids {
+		if id != best.ID {
+			out.Aliases = append(out.Aliases, id)
+		}
+	}
+	slices.Sort(out.Aliases)
+	for _, m := range group {
+		out.Severity = max(out.Severity, m.Severity)
+		if out.Summary == "" {
+			out.Summary = m.Summary
+		}
+		if out.Fixed == "" {
+			out.Fixed = m.Fixed
+		}
+	}
 	return out
 }
 

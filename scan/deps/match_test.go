@@ -233,3 +233,31 @@ func TestPURL(t *testing.T) {
 		}
 	}
 }
+
+// TestMergeAliases folds the same vulnerability from two databases into
+// one match.
+func TestMergeAliases(t *testing.T) {
+	db := newDB()
+	pysec := record("PYSEC-2024-60", PyPI, "idna", ev("introduced", "0"), ev("fixed", "3.7"))
+	pysec.Aliases = []string{"CVE-2024-3651", "GHSA-jjg7-2v4v-x38h"}
+	ghsa := record("GHSA-jjg7-2v4v-x38h", PyPI, "idna", ev("introduced", "0"), ev("fixed", "3.7"))
+	ghsa.Aliases = []string{"CVE-2024-3651"}
+	ghsa.Summary = "DoS in idna.encode"
+	ghsa.DatabaseSpecific = json.RawMessage(`{"severity":"MODERATE"}`)
+	other := record("GHSA-other", PyPI, "idna", ev("introduced", "0"))
+	other.Aliases = []string{"CVE-2099-0001"}
+	for _, r := range []*osvRecord{pysec, ghsa, other} {
+		db.add(r)
+	}
+	got := db.Match(newPackage(PyPI, "idna", "3.6", "f", 1))
+	if len(got) != 2 {
+		t.Fatalf("matches = %+v, want 2", got)
+	}
+	m := got[0]
+	if m.ID != "GHSA-jjg7-2v4v-x38h" || strings.Join(m.Aliases, ",") != "CVE-2024-3651,PYSEC-2024-60" || m.Fixed != "3.7" || m.Summary != "DoS in idna.encode" {
+		t.Errorf("merged = %+v", m)
+	}
+	if got[1].ID != "GHSA-other" {
+		t.Errorf("unrelated advisory merged: %+v", got)
+	}
+}

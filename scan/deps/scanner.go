@@ -15,6 +15,9 @@ type Options struct {
 	// OSVDB is a folder of OSV JSON records or all.zip exports. Empty means
 	// no vulnerability matching: only hygiene findings are reported.
 	OSVDB string
+	// Ignore lists advisories not to report, by id or alias (GHSA-...,
+	// CVE-...): ones a team has assessed as not exploitable in its use.
+	Ignore []string
 }
 
 // Scanner reads lockfiles and manifests, matches packages against the OSV
@@ -56,9 +59,16 @@ func (s *Scanner) Scan(ctx context.Context, root string) (evidence.Set, error) {
 	set := evidence.Set{Findings: inv.Findings}
 	vulnerable := map[string]int{}
 	checked := map[string]int{}
+	ignore := map[string]bool{}
+	for _, id := range s.opts.Ignore {
+		ignore[strings.ToUpper(strings.TrimSpace(id))] = true
+	}
 	for _, p := range inv.Packages {
 		checked[path.Dir(p.File)]++
 		for _, m := range db.Match(p) {
+			if ignored(m, ignore) {
+				continue
+			}
 			vulnerable[path.Dir(p.File)]++
 			set.Findings = append(set.Findings, vulnFinding(p, m))
 		}
@@ -159,4 +169,17 @@ func count(n int, one, many string) string {
 		return "1 " + one
 	}
 	return fmt.Sprintf("%d %s", n, many)
+}
+
+// ignored reports whether the user asked not to report this advisory.
+func ignored(m Match, ignore map[string]bool) bool {
+	if ignore[strings.ToUpper(m.ID)] {
+		return true
+	}
+	for _, a := range m.Aliases {
+		if ignore[strings.ToUpper(a)] {
+			return true
+		}
+	}
+	return false
 }

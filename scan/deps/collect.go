@@ -301,8 +301,15 @@ func missingLockfile(rel string, data []byte, present map[string]bool) (evidence
 			}
 		}
 	}
+	// Libraries published to PyPI and crates.io often leave their lock out
+	// on purpose (their users resolve versions), so those manifests rank
+	// lower than an application's package.json or Gemfile.
+	sev := threatmap.Medium
+	if base == "pyproject.toml" || base == "Cargo.toml" {
+		sev = threatmap.Low
+	}
 	return evidence.Finding{
-		Scanner: ScannerName, Rule: RuleMissingLockfile, Severity: threatmap.Medium, File: rel, Line: 1,
+		Scanner: ScannerName, Rule: RuleMissingLockfile, Severity: sev, File: rel, Line: 1,
 		Property: evidence.DependenciesPinned,
 		Message:  fmt.Sprintf("%s declares dependencies but no lockfile (%s) pins them: every install may resolve different, unreviewed versions", base, strings.Join(spec.locks[:min(2, len(spec.locks))], " or ")),
 	}, true

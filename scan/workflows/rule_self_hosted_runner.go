@@ -22,7 +22,10 @@ func checkSelfHostedRunner(w *Workflow) []evidence.Finding {
 		}
 		for _, l := range j.RunsOn.Labels {
 			if l != nil && strings.EqualFold(l.Value, "self-hosted") {
-				out = append(out, w.finding(RuleSelfHostedRunner, threatmap.High, l.Pos, j, "",
+				// Outsiders' code running on your own machine is untrusted
+				// code in a privileged place, the property injection
+				// findings refute too.
+				out = append(out, w.finding(RuleSelfHostedRunner, threatmap.High, l.Pos, j, evidence.NoWorkflowInjection,
 					fmt.Sprintf("job %s runs on a self-hosted runner and the workflow runs on %s: anyone who can open a pull request or issue can run code on that machine and the network it sits in", jobID(j), trigger)))
 				break
 			}

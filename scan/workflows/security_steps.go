@@ -264,7 +264,7 @@ func propertyObservations(w *Workflow, findings []evidence.Finding) []evidence.O
 	holds := map[evidence.Property]string{
 		evidence.ActionsPinned:       "every action and reusable workflow is pinned to a full commit SHA",
 		evidence.WorkflowPermissions: "every job has explicit GITHUB_TOKEN permissions without write-all",
-		evidence.NoWorkflowInjection: "no attacker-controlled context reaches a script and no privileged trigger runs untrusted code",
+		evidence.NoWorkflowInjection: "no attacker-controlled context reaches a script, no privileged trigger runs untrusted code, no public trigger reaches a self-hosted runner",
 	}
 	var out []evidence.Observation
 	for _, p := range []evidence.Property{evidence.ActionsPinned, evidence.WorkflowPermissions, evidence.NoWorkflowInjection} {

@@ -112,11 +112,36 @@ func TestGuardKinds(t *testing.T) {
 		{"loggingMiddleware", nil, nil},
 		{"sessionStore.Get", nil, nil},
 		{"RolesGuard", []string{"auth"}, nil},
+		{"userModel.checkPassword", nil, nil},
+		{"auth.optional", nil, nil},
+		{"auth.required", []string{"auth"}, nil},
+		{"NewLoginValidator", []string{"auth"}, nil},
 	}
 	for _, tt := range tests {
 		adds, cancels := guard.Kinds(tt.name)
 		if !slices.Equal(adds, tt.adds) || !slices.Equal(cancels, tt.cancels) {
 			t.Errorf("Kinds(%q) = %v, %v; want %v, %v", tt.name, adds, cancels, tt.adds, tt.cancels)
+		}
+	}
+}
+
+func TestBodyKinds(t *testing.T) {
+	tests := []struct {
+		name string
+		want []string
+	}{
+		{"NewLoginValidator", nil},
+		{"csrf.Token", nil},
+		{"isAuthenticated", []string{"auth"}},
+		{"jwt.Parse", []string{"auth"}},
+		{"getServerSession", []string{"auth"}},
+		{"auth", []string{"auth"}},
+		{"s.limiter.Allow", []string{"rate-limit"}},
+		{"webhook.ConstructEvent", []string{"signature"}},
+	}
+	for _, tt := range tests {
+		if got := guard.BodyKinds(tt.name); !slices.Equal(got, tt.want) {
+			t.Errorf("BodyKinds(%q) = %v, want %v", tt.name, got, tt.want)
 		}
 	}
 }

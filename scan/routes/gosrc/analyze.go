@@ -868,9 +868,7 @@ func (s *scope) bodyGuards(body *ast.BlockStmt, depth int) []string {
 			return true
 		}
 		name := calleeName(c)
-		if k, _ := guard.Kinds(name); len(k) > 0 {
-			out = append(out, k...)
-		}
+		out = append(out, guard.BodyKinds(name)...)
 		if name == "r.BasicAuth" || strings.HasSuffix(name, ".BasicAuth") {
 			out = append(out, evidence.GuardAuth)
 		}

@@ -133,6 +133,13 @@ func Kinds(name string) (adds, cancels []string) {
 	if has(csrfWords...) {
 		add(evidence.GuardCSRF)
 	}
+	// Checking a password or registering an account is what a login or
+	// signup endpoint does for an unauthenticated caller, and optional
+	// authentication (auth.optional) lets anonymous callers through: none
+	// of them is a guard.
+	if has("password", "passwd", "register", "registration", "signup", "optional", "optionally") {
+		kinds = slices.DeleteFunc(kinds, func(k string) bool { return k == evidence.GuardAuth })
+	}
 	// A NestJS-style guard that is nothing else (ApiKeyGuard, RolesGuard,
 	// UserGuard) is an authentication or authorisation guard.
 	if len(kinds) == 0 && has("guard", "guarded") {
@@ -165,4 +172,34 @@ func Property(kind string) evidence.Property {
 		return evidence.CSRFProtected
 	}
 	return ""
+}
+
+// BodyKinds classifies a call made inside a handler or middleware body,
+// which is weaker evidence than a middleware's name: a login handler calls
+// NewLoginValidator and a form handler calls csrf.Token without either
+// being a guard. Authentication and CSRF count in a body only when the
+// call checks something (requireUser, verifyToken, isAuthenticated,
+// jwt.Parse, getServerSession, auth()).
+func BodyKinds(name string) []string {
+	adds, _ := Kinds(name)
+	if len(adds) == 0 {
+		return nil
+	}
+	ws := Words(name)
+	checks := name == "auth" || strings.HasSuffix(name, ".auth")
+	for _, w := range ws {
+		switch w {
+		case "require", "required", "requires", "verify", "verified", "check", "checks", "validate", "valid", "ensure",
+			"authenticate", "authenticated", "authorize", "authorized", "is", "current", "parse", "protect", "protected", "guard", "enforce":
+			checks = true
+		case "session":
+			if slices.Contains(ws, "get") {
+				checks = true
+			}
+		}
+	}
+	if checks {
+		return adds
+	}
+	return slices.DeleteFunc(adds, func(k string) bool { return k == evidence.GuardAuth || k == evidence.GuardCSRF })
 }

@@ -163,6 +163,9 @@ func (x *extractor) eval(m *module, n *sitter.Node, e env) (routerRef, bool) {
 			return x.newRouter(m, n, Express, true), true
 		case callee == "fastify" || callee == "Fastify" || strings.HasSuffix(callee, "require('fastify')") || strings.HasSuffix(callee, `require("fastify")`):
 			return x.newRouter(m, n, Fastify, false), true
+		case fn != nil && fn.Type() == "member_expression" && chainable(m.text(fn.ChildByFieldName("property")), n):
+			// app.use(...), router.get(path, h) return the router itself.
+			return x.eval(m, fn.ChildByFieldName("object"), e)
 		case callee == "require" || callee == "import":
 			args := n.ChildByFieldName("arguments")
 			if args != nil && args.NamedChildCount() > 0 {
@@ -175,6 +178,19 @@ func (x *extractor) eval(m *module, n *sitter.Node, e env) (routerRef, bool) {
 		}
 	}
 	return routerRef{}, false
+}
+
+// chainable tells whether an Express call returns its receiver.
+func chainable(prop string, call *sitter.Node) bool {
+	if prop == "use" {
+		return true
+	}
+	if _, ok := verbs[prop]; ok {
+		if args := call.ChildByFieldName("arguments"); args != nil && args.NamedChildCount() >= 2 {
+			return true
+		}
+	}
+	return false
 }
 
 func (x *extractor) newRouter(m *module, n *sitter.Node, fw string, child bool) routerRef {
@@ -226,7 +242,25 @@ func (x *extractor) exported(file, name string, depth int) (routerRef, bool) {
 }
 
 // call handles routing calls; it reports whether it consumed the call.
+// A consumed call whose receiver is itself a call (Router().use(a).use(b))
+// has that receiver handled too, since the walk will not descend into it.
 func (x *extractor) call(m *module, c *sitter.Node, e env) bool {
+	return x.callDepth(m, c, e, 0)
+}
+
+func (x *extractor) callDepth(m *module, c *sitter.Node, e env, depth int) bool {
+	consumed := x.callOne(m, c, e)
+	if consumed && depth < 64 {
+		if fn := c.ChildByFieldName("function"); fn != nil && fn.Type() == "member_expression" {
+			if obj := fn.ChildByFieldName("object"); obj != nil && obj.Type() == "call_expression" {
+				x.callDepth(m, obj, e, depth+1)
+			}
+		}
+	}
+	return consumed
+}
+
+func (x *extractor) callOne(m *module, c *sitter.Node, e env) bool {
 	fn := c.ChildByFieldName("function")
 	args := c.ChildByFieldName("arguments")
 	if fn == nil || args == nil {
@@ -738,8 +772,7 @@ func (x *extractor) bodyGuards(m *module, fn *sitter.Node, depth int) []string {
 		f := n.ChildByFieldName("function")
 		name := m.text(f)
 		if len(name) < 120 {
-			k, _ := guard.Kinds(name)
-			out = append(out, k...)
+			out = append(out, guard.BodyKinds(name)...)
 		}
 		if depth > 0 && f != nil && f.Type() == "identifier" {
 			if d, ok := m.funcs[name]; ok && d != fn {

@@ -365,6 +365,13 @@ func (x *extractor) funcGuards(m *module, def *sitter.Node, depth int) []string 
 	var out []string
 	if params := def.ChildByFieldName("parameters"); params != nil {
 		out = append(out, m.dependencyGuards(params)...)
+		// Parameters typed with an alias that carries a dependency.
+		for i := 0; i < int(params.NamedChildCount()); i++ {
+			p := params.NamedChild(i)
+			if t := p.ChildByFieldName("type"); t != nil {
+				out = append(out, x.aliasGuards(m, strings.TrimSpace(m.text(t)))...)
+			}
+		}
 	}
 	body := def.ChildByFieldName("body")
 	if body == nil {
@@ -391,9 +398,7 @@ func (x *extractor) funcGuards(m *module, def *sitter.Node, depth int) []string 
 			})
 		case "call":
 			fn := n.ChildByFieldName("function")
-			name := m.text(fn)
-			k, _ := guard.Kinds(name)
-			out = append(out, k...)
+			out = append(out, guard.BodyKinds(m.text(fn))...)
 			if depth > 0 && fn != nil {
 				if tm, td := x.resolveFunc(m, fn); td != nil {
 					out = append(out, x.funcGuards(tm, td, depth-1)...)
@@ -403,6 +408,22 @@ func (x *extractor) funcGuards(m *module, def *sitter.Node, depth int) []string 
 		return true
 	})
 	return out
+}
+
+// aliasGuards resolves a parameter's type name to a dependency-carrying
+// alias in this module or the module it was imported from.
+func (x *extractor) aliasGuards(m *module, name string) []string {
+	if a, ok := m.depAliases[name]; ok {
+		return m.dependencyGuards(a)
+	}
+	if ref, ok := m.imports[name]; ok && ref.name != "" {
+		if tm := x.mods[ref.module]; tm != nil {
+			if a, ok := tm.depAliases[ref.name]; ok {
+				return tm.dependencyGuards(a)
+			}
+		}
+	}
+	return nil
 }
 
 // resolveFunc finds the definition of a called function in the scanned

@@ -59,6 +59,9 @@ type module struct {
 	// routerVars maps router variable names to their framework.
 	routerVars  map[string]string
 	routerCalls map[string][]*sitter.Node
+	// depAliases holds type aliases that carry a FastAPI dependency:
+	// CurrentUser = Annotated[User, Depends(get_current_user)].
+	depAliases map[string]*sitter.Node
 }
 
 type importRef struct {
@@ -254,6 +257,12 @@ func (x *extractor) index(m *module) {
 						x.consts[m.text(left)] = v
 					}
 				}
+			}
+			if left != nil && right != nil && left.Type() == "identifier" && (strings.Contains(m.text(right), "Depends(") || strings.Contains(m.text(right), "Security(")) {
+				if m.depAliases == nil {
+					m.depAliases = map[string]*sitter.Node{}
+				}
+				m.depAliases[m.text(left)] = right
 			}
 			if left != nil && m.text(left) == "MIDDLEWARE" && strings.Contains(m.text(right), "django.middleware.csrf.CsrfViewMiddleware") {
 				x.csrfDj = true

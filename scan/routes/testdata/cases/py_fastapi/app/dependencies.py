@@ -1,4 +1,6 @@
-from fastapi import Header, HTTPException
+from typing import Annotated
+
+from fastapi import Depends, Header, HTTPException
 
 
 async def get_token_header(x_token: str = Header()):
@@ -8,3 +10,10 @@ async def get_token_header(x_token: str = Header()):
 
 async def get_query_token(token: str):
     pass
+
+
+def get_current_user():
+    pass
+
+
+CurrentUser = Annotated[dict, Depends(get_current_user)]

@@ -26,3 +26,11 @@ def get_current_user():
 
 def get_current_active_user():
     pass
+
+
+from ..dependencies import CurrentUser
+
+
+@router.get("/users/me/items")  # want: GET /users/me/items [auth,rate-limit]
+async def my_items(user: CurrentUser):
+    return []

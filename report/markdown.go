@@ -27,10 +27,22 @@ func capitalize(s string) string {
 
 var sensitivityRank = map[string]int{"critical": 4, "high": 3, "medium": 2, "low": 1}
 
-// WriteMarkdown renders the one-page threat map: what we cannot afford to
-// lose, where it is exposed, and which exposures would be found and
-// exploited first.
+// MarkdownOptions tunes the one-page report.
+type MarkdownOptions struct {
+	// MaxPriority leaves threats of a larger priority number out of the
+	// table (they are counted below it); zero shows every threat.
+	MaxPriority int
+}
+
+// WriteMarkdown renders the one-page threat map with every threat.
 func WriteMarkdown(w io.Writer, a *assess.Assessment) error {
+	return WriteMarkdownWith(w, a, MarkdownOptions{})
+}
+
+// WriteMarkdownWith renders the one-page threat map: what we cannot afford
+// to lose, where it is exposed, and which exposures would be found and
+// exploited first.
+func WriteMarkdownWith(w io.Writer, a *assess.Assessment, opts MarkdownOptions) error {
 	var b strings.Builder
 	m := a.Model
 	fmt.Fprintf(&b, "# Threat map: %s\n\n", m.System.Name)
@@ -53,7 +65,7 @@ func WriteMarkdown(w io.Writer, a *assess.Assessment) error {
 	b.WriteString("```\n")
 
 	b.WriteString("\n## 3. What would be found and exploited first\n\n")
-	writeThreatTable(&b, a)
+	writeThreatTable(&b, a, opts.MaxPriority)
 	writeControls(&b, a)
 	writeDrift(&b, a)
 	writeUnanswered(&b, a)
@@ -276,14 +288,29 @@ func StatusText(t assess.Threat) string {
 	return s
 }
 
-func writeThreatTable(b *strings.Builder, a *assess.Assessment) {
+func writeThreatTable(b *strings.Builder, a *assess.Assessment, maxPriority int) {
 	if len(a.Threats) == 0 {
 		b.WriteString("_No threats found._\n")
 		return
 	}
+	shown := a.Threats
+	hidden, hiddenOpen := 0, 0
+	if maxPriority > 0 {
+		shown = nil
+		for _, t := range a.Threats {
+			if t.Priority <= maxPriority {
+				shown = append(shown, t)
+				continue
+			}
+			hidden++
+			if assess.IsOpen(t.Status) {
+				hiddenOpen++
+			}
+		}
+	}
 	names := assetNames(a.Model)
 	b.WriteString("| # | Surface | Asset at risk | What happens if abused | Difficulty | Mitigation | Status |\n|---|---|---|---|---|---|---|\n")
-	for _, t := range a.Threats {
+	for _, t := range shown {
 		var assets []string
 		for _, id := range t.Assets {
 			assets = append(assets, names[id])
@@ -297,12 +324,16 @@ func writeThreatTable(b *strings.Builder, a *assess.Assessment) {
 			capitalize(t.Difficulty.String()), cell(t.Requires), cell(strings.Join(t.Mitigations, "; ")), cell(StatusText(t)))
 	}
 	b.WriteString("\nIds, in table order: ")
-	ids := make([]string, len(a.Threats))
-	for i, t := range a.Threats {
+	ids := make([]string, len(shown))
+	for i, t := range shown {
 		ids[i] = "`" + t.ID + "`"
 	}
 	b.WriteString(strings.Join(ids, ", "))
 	b.WriteString(".\n")
+	if hidden > 0 {
+		fmt.Fprintf(b, "\n%d more %s at priority %d to 5 (%d open) are left out of this page; `threatmap report --all` lists them.\n",
+			hidden, pluralWord(hidden, "threat", "threats"), maxPriority+1, hiddenOpen)
+	}
 }
 
 func writeControls(b *strings.Builder, a *assess.Assessment) {

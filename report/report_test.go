@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -131,5 +132,18 @@ func TestWriteFindingsMasksAndSorts(t *testing.T) {
 	}
 	if err := WriteFindings(&js, "xml", set, nil); err == nil {
 		t.Error("unknown format accepted")
+	}
+}
+
+func TestMarkdownMaxPriority(t *testing.T) {
+	a, _ := goldenAssessment(t)
+	a.Threats[1].Priority = 4
+	var b bytes.Buffer
+	if err := WriteMarkdownWith(&b, a, MarkdownOptions{MaxPriority: 3}); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	if strings.Contains(out, "`"+a.Threats[1].ID+"`") || !strings.Contains(out, "1 more threat at priority 4 to 5") {
+		t.Errorf("priority 4 threat not folded away:\n%s", out)
 	}
 }

@@ -10,6 +10,8 @@ func (c *Command) reportCmd() *cobra.Command {
 	var format string
 	var noScan bool
 	var extra []string
+	var all bool
+	var maxPriority int
 	cmd := &cobra.Command{
 		Use:   "report [PATH]",
 		Short: "Print the one-page threat map (md, json, sarif, mermaid)",
@@ -42,12 +44,17 @@ Formats: md (default), json, sarif, mermaid (the data-flow diagram alone).`,
 			case report.FormatMermaid:
 				return report.WriteMermaid(c.Stdout, an.model)
 			default:
-				return report.WriteMarkdown(c.Stdout, an.result)
+				if all {
+					maxPriority = 0
+				}
+				return report.WriteMarkdownWith(c.Stdout, an.result, report.MarkdownOptions{MaxPriority: maxPriority})
 			}
 		},
 	}
 	cmd.Flags().StringVarP(&format, "format", "f", "md", "output format: md, json, sarif or mermaid")
 	cmd.Flags().BoolVar(&noScan, "no-scan", false, "use the model alone; run no scanners")
+	cmd.Flags().BoolVar(&all, "all", false, "list every threat in the Markdown table, whatever its priority")
+	cmd.Flags().IntVar(&maxPriority, "max-priority", 3, "leave threats of a larger priority number out of the Markdown table (they are counted); JSON and SARIF always hold every threat")
 	cmd.Flags().StringArrayVar(&extra, "evidence", nil, "extra evidence to use (the JSON of threatmap probe or scan --format json); repeatable")
 	return cmd
 }

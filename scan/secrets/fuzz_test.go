@@ -3,6 +3,7 @@ package secrets
 import (
 	"bytes"
 	"context"
+	"io"
 	"regexp"
 	"slices"
 	"strings"
@@ -51,7 +52,7 @@ func FuzzScanPatch(f *testing.F) {
 	f.Add([]byte("diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1,0 +5,3 @@\n+a\n+b\n"))
 	s := New(Options{})
 	f.Fuzz(func(t *testing.T, data []byte) {
-		set, err := s.scanPatch(context.Background(), bytes.NewReader(data), &suppressions{})
+		set, err := s.scanPatch(context.Background(), []io.Reader{bytes.NewReader(data)}, &suppressions{})
 		if err != nil {
 			return
 		}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os/exec"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -18,9 +19,11 @@ import (
 )
 
 // scanGit scans the lines added in history (every commit, or Since..HEAD)
-// or in the index. History comes from one `git log -p` stream with no
-// context lines, so each blob version is read once, as the diff that
-// introduced it, and unchanged files cost nothing.
+// or in the index. History comes from `git log -p` streams with no context
+// lines, so each blob version is read once, as the diff that introduced it,
+// and unchanged files cost nothing. Computing diffs is git's work and the
+// slowest part of a history scan, so the commit list is split among one git
+// process per worker and their streams are scanned as they arrive.
 func (s *Scanner) scanGit(ctx context.Context, root string, sup *suppressions) (evidence.Set, error) {
 	git := s.opts.Git
 	if git == "" {
@@ -28,52 +31,113 @@ func (s *Scanner) scanGit(ctx context.Context, root string, sup *suppressions) (
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	var args []string
-	common := []string{"-p", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", "--no-renames", "--diff-filter=AMCT"}
-	switch s.opts.Mode {
-	case Staged:
-		args = append([]string{"-C", root, "-c", "core.quotePath=false", "diff", "--cached"}, common...)
-	default:
-		args = append([]string{"-C", root, "-c", "core.quotePath=false", "log", "--full-history", "--format=commit %H%nAuthor: %an <%ae>%nDate: %ad%n%n    %s%n"}, common...)
-		if s.opts.Since != "" {
-			if strings.HasPrefix(s.opts.Since, "-") {
-				return evidence.Set{}, fmt.Errorf("--since %q: not a git revision", s.opts.Since)
-			}
-			args = append(args, s.opts.Since+"..HEAD")
-		} else {
-			args = append(args, "--all")
-		}
-	}
 	if err := checkGitRepo(ctx, git, root); err != nil {
 		return evidence.Set{}, err
 	}
-	if s.opts.Since != "" {
-		if err := exec.CommandContext(ctx, git, "-C", root, "rev-parse", "--verify", "--quiet", s.opts.Since+"^{commit}").Run(); err != nil {
-			return evidence.Set{}, fmt.Errorf("--since %q: no such commit in %s", s.opts.Since, root)
-		}
+	base := []string{"-C", root, "-c", "core.quotePath=false"}
+	diffArgs := []string{"-p", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", "--no-renames", "--diff-filter=AMCT"}
+	if s.opts.Mode == Staged {
+		args := append(append(slices.Clone(base), "diff", "--cached"), diffArgs...)
+		return s.runPatchStreams(ctx, git, root, sup, []gitCmd{{args: args}})
 	}
-	cmd := exec.CommandContext(ctx, git, args...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	stdout, err := cmd.StdoutPipe()
+	revs, err := s.revisions(ctx, git, root)
 	if err != nil {
-		return evidence.Set{}, fmt.Errorf("git: %w", err)
+		return evidence.Set{}, err
 	}
-	if err := cmd.Start(); err != nil {
-		return evidence.Set{}, fmt.Errorf("run git in %s: %w", root, err)
+	if len(revs) == 0 {
+		return evidence.Set{}, nil
 	}
-	set, scanErr := s.scanPatch(ctx, stdout, sup)
-	// Drain what the parser left so git can exit, then collect its status.
-	_, _ = io.Copy(io.Discard, stdout)
-	waitErr := cmd.Wait()
-	if scanErr != nil {
-		return evidence.Set{}, scanErr
+	n := min(s.workers(), len(revs))
+	parts := make([][]string, n)
+	for i, r := range revs {
+		parts[i%n] = append(parts[i%n], r)
 	}
-	if waitErr != nil {
-		if ctx.Err() != nil {
-			return evidence.Set{}, ctx.Err()
+	var cmds []gitCmd
+	for _, part := range parts {
+		args := append(slices.Clone(base), "log", "--no-walk=unsorted", "--stdin",
+			"--format=commit %H%nAuthor: %an <%ae>%nDate: %ad%n%n    %s%n")
+		args = append(args, diffArgs...)
+		cmds = append(cmds, gitCmd{args: args, stdin: strings.Join(part, "\n") + "\n"})
+	}
+	return s.runPatchStreams(ctx, git, root, sup, cmds)
+}
+
+// revisions lists the commits a History scan covers.
+func (s *Scanner) revisions(ctx context.Context, git, root string) ([]string, error) {
+	args := []string{"-C", root, "rev-list", "--full-history"}
+	if s.opts.Since != "" {
+		if strings.HasPrefix(s.opts.Since, "-") {
+			return nil, fmt.Errorf("--since %q: not a git revision", s.opts.Since)
 		}
-		return evidence.Set{}, fmt.Errorf("git %s in %s: %v: %s", args[4], root, waitErr, strings.TrimSpace(stderr.String()))
+		if err := exec.CommandContext(ctx, git, "-C", root, "rev-parse", "--verify", "--quiet", s.opts.Since+"^{commit}").Run(); err != nil {
+			return nil, fmt.Errorf("--since %q: no such commit in %s", s.opts.Since, root)
+		}
+		args = append(args, s.opts.Since+"..HEAD")
+	} else {
+		args = append(args, "--all")
+	}
+	out, err := exec.CommandContext(ctx, git, args...).Output()
+	if err != nil {
+		// A repository without commits has nothing to scan.
+		if e := exec.CommandContext(ctx, git, "-C", root, "rev-parse", "--verify", "--quiet", "HEAD").Run(); e != nil && s.opts.Since == "" {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("git rev-list in %s: %w", root, gitErr(err))
+	}
+	return strings.Fields(string(out)), nil
+}
+
+type gitCmd struct {
+	args  []string
+	stdin string
+}
+
+// runPatchStreams runs the git commands and scans their patch output.
+func (s *Scanner) runPatchStreams(ctx context.Context, git, root string, sup *suppressions, cmds []gitCmd) (evidence.Set, error) {
+	var readers []io.Reader
+	var started []*exec.Cmd
+	var stderrs []*bytes.Buffer
+	wait := func() error {
+		var errs []error
+		for i, c := range started {
+			if err := c.Wait(); err != nil && ctx.Err() == nil {
+				errs = append(errs, fmt.Errorf("git %s in %s: %v: %s", cmds[i].args[4], root, err, strings.TrimSpace(stderrs[i].String())))
+			}
+		}
+		return errors.Join(errs...)
+	}
+	for _, gc := range cmds {
+		cmd := exec.CommandContext(ctx, git, gc.args...)
+		if gc.stdin != "" {
+			cmd.Stdin = strings.NewReader(gc.stdin)
+		}
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		stdout, err := cmd.StdoutPipe()
+		if err != nil {
+			return evidence.Set{}, fmt.Errorf("git: %w", err)
+		}
+		if err := cmd.Start(); err != nil {
+			_ = wait()
+			return evidence.Set{}, fmt.Errorf("run git in %s: %w", root, err)
+		}
+		started = append(started, cmd)
+		stderrs = append(stderrs, &stderr)
+		readers = append(readers, stdout)
+	}
+	set, scanErr := s.scanPatch(ctx, readers, sup)
+	for _, r := range readers {
+		// Drain what a parser left so that git can exit.
+		_, _ = io.Copy(io.Discard, r)
+	}
+	waitErr := wait()
+	switch {
+	case scanErr != nil:
+		return evidence.Set{}, scanErr
+	case ctx.Err() != nil:
+		return evidence.Set{}, ctx.Err()
+	case waitErr != nil:
+		return evidence.Set{}, waitErr
 	}
 	return set, nil
 }
@@ -111,13 +175,9 @@ type patchFile struct {
 	lines  []int
 }
 
-// scanPatch parses a `git log -p` or `git diff` stream and scans each file's
-// added lines in parallel.
-func (s *Scanner) scanPatch(ctx context.Context, r io.Reader, sup *suppressions) (evidence.Set, error) {
-	files, err := gitdiff.Parse(r)
-	if err != nil {
-		return evidence.Set{}, fmt.Errorf("parse git output: %w", err)
-	}
+// scanPatch parses `git log -p` or `git diff` streams and scans each
+// file's added lines in parallel.
+func (s *Scanner) scanPatch(ctx context.Context, streams []io.Reader, sup *suppressions) (evidence.Set, error) {
 	work := make(chan *patchFile, 64)
 	n := s.workers()
 	results := make([]evidence.Set, n)
@@ -133,25 +193,38 @@ func (s *Scanner) scanPatch(ctx context.Context, r io.Reader, sup *suppressions)
 		}()
 	}
 	limit := s.maxSize()
-	var sendErr error
-	for f := range files {
-		if sendErr != nil {
-			continue // keep draining so the parser's goroutine ends
-		}
-		pf := toPatchFile(f, limit)
-		if pf == nil || sup.pathAllowed(pf.rel) {
-			continue
-		}
-		select {
-		case work <- pf:
-		case <-ctx.Done():
-			sendErr = ctx.Err()
-		}
+	errs := make([]error, len(streams))
+	var feeders sync.WaitGroup
+	for i, r := range streams {
+		feeders.Add(1)
+		go func() {
+			defer feeders.Done()
+			files, err := gitdiff.Parse(r)
+			if err != nil {
+				errs[i] = fmt.Errorf("parse git output: %w", err)
+				return
+			}
+			for f := range files {
+				if errs[i] != nil {
+					continue // keep draining so the parser's goroutine ends
+				}
+				pf := toPatchFile(f, limit)
+				if pf == nil || sup.pathAllowed(pf.rel) {
+					continue
+				}
+				select {
+				case work <- pf:
+				case <-ctx.Done():
+					errs[i] = ctx.Err()
+				}
+			}
+		}()
 	}
+	feeders.Wait()
 	close(work)
 	wg.Wait()
-	if sendErr != nil {
-		return evidence.Set{}, sendErr
+	if err := errors.Join(errs...); err != nil {
+		return evidence.Set{}, err
 	}
 	var set evidence.Set
 	for _, r := range results {

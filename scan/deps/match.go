@@ -240,6 +240,11 @@ func affects(sys semver.System, eco Ecosystem, aff *osvAffected, raw string, v *
 // when present, else the CVSS v3 base score, else the affected entry's own
 // rating, else medium (a known vulnerability is never merely informative).
 func severityOf(rec *osvRecord, aff *osvAffected) threatmap.Severity {
+	// OSV's MAL- records are malicious packages (typosquats, hijacked
+	// releases): installing one is a compromise, not a weakness.
+	if strings.HasPrefix(rec.ID, "MAL-") {
+		return threatmap.Critical
+	}
 	if s, ok := namedSeverity(rec.DatabaseSpecific); ok {
 		return s
 	}

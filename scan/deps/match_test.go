@@ -123,6 +123,7 @@ func TestSeverityOf(t *testing.T) {
 		}, threatmap.Critical},
 		{"cvss low", osvRecord{Severity: []osvSeverity{{Type: "CVSS_V3", Score: "CVSS:3.1/AV:P/AC:H/PR:H/UI:R/S:U/C:L/I:N/A:N"}}}, threatmap.Low},
 		{"nothing known", osvRecord{}, threatmap.Medium},
+		{"malicious package", osvRecord{ID: "MAL-2024-1234"}, threatmap.Critical},
 	}
 	for _, tt := range tests {
 		if got := severityOf(&tt.rec, &osvAffected{}); got != tt.want {

@@ -98,6 +98,9 @@ func vulnFinding(p Package, m Match) evidence.Finding {
 	default:
 		msg = fmt.Sprintf("%s %s (%s dependency) has a known vulnerability %s", p.Name, p.Version, p.Relationship, id)
 	}
+	if strings.HasPrefix(m.ID, "MAL-") {
+		msg = strings.Replace(msg, "has a known vulnerability", "is a known malicious package", 1)
+	}
 	if m.Summary != "" {
 		msg += ": " + m.Summary
 	}

@@ -49,7 +49,8 @@ func (Scanner) Scan(ctx context.Context, root string) (evidence.Set, error) {
 	var modules []gosrc.Module
 	var pyFiles []pysrc.Source
 	var jsFiles []jssrc.Source
-	err := repofs.Walk(ctx, root, repofs.Options{MaxSize: maxFileSize}, func(f repofs.File) error {
+	opts := repofs.Options{MaxSize: maxFileSize, SkipDirs: slices.Concat(repofs.DefaultSkipDirs, testDirs)}
+	err := repofs.Walk(ctx, root, opts, func(f repofs.File) error {
 		kind := kindOf(f.Rel)
 		if kind == "" {
 			return nil
@@ -104,9 +105,29 @@ func (Scanner) Scan(ctx context.Context, root string) (evidence.Set, error) {
 	return set, nil
 }
 
+// testDirs hold test code and fixtures: routes registered there are test
+// apps, not surfaces anyone can reach. PATH itself may be one of them.
+var testDirs = []string{"testdata", "__tests__", "__mocks__", "test", "tests", "e2e", "cypress"}
+
+// isTestFile reports test sources by their naming conventions.
+func isTestFile(base string) bool {
+	if strings.HasPrefix(base, "test_") && strings.HasSuffix(base, ".py") || strings.HasSuffix(base, "_test.py") || base == "conftest.py" {
+		return true
+	}
+	for _, marker := range []string{".test.", ".spec.", ".e2e."} {
+		if strings.Contains(base, marker) {
+			return true
+		}
+	}
+	return false
+}
+
 // kindOf tells which extractor reads a file.
 func kindOf(rel string) string {
 	base := path.Base(rel)
+	if isTestFile(base) {
+		return ""
+	}
 	switch {
 	case base == "go.mod":
 		return "go.mod"

@@ -148,6 +148,7 @@ The four questions:
 		c.explainCmd(),
 		c.scanCmd(),
 		c.sbomCmd(),
+		c.probeCmd(),
 	)
 	return root
 }

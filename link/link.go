@@ -50,6 +50,9 @@ func Build(m *model.Model, set evidence.Set, dirRel string) *Index {
 		targets := names.lookup(f.Resource)
 		if method, p, ok := splitRouteSubject(f.Resource); ok {
 			targets = append(targets, surfacesMatching(m, method, p)...)
+		} else if strings.HasPrefix(f.Resource, "/") {
+			// A probed URL path: the surfaces at that path, whatever the method.
+			targets = append(targets, surfacesMatching(m, "", f.Resource)...)
 		}
 		switch f.Scanner {
 		case "secrets":

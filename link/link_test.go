@@ -124,3 +124,11 @@ func TestRouteShapedFindingsLinkToSurfaces(t *testing.T) {
 		t.Errorf("finding about GET /api/documents/{doc_id} not linked to surface doc: %v", ix.Findings)
 	}
 }
+
+func TestProbedPathFindingsLinkToSurfaces(t *testing.T) {
+	m, _ := model.Parse("m.yaml", []byte(linkModel))
+	set := evidence.Set{Findings: []evidence.Finding{{Scanner: "probe", Rule: "rate-limit", Resource: "/api/chat"}}}
+	if ix := Build(m, set, ""); len(ix.Findings["chat"]) != 1 {
+		t.Errorf("probe finding on /api/chat not linked to surface chat: %v", ix.Findings)
+	}
+}

@@ -43,6 +43,13 @@ func WriteCycloneDX(w io.Writer, doc Document) error {
 		if ns, name, ok := strings.Cut(p.Name, "/"); ok && p.Ecosystem == deps.NPM && strings.HasPrefix(ns, "@") {
 			comp.Group, comp.Name = ns, name
 		}
+		if len(p.Hashes) > 0 {
+			hs := make([]cdx.Hash, 0, len(p.Hashes))
+			for _, h := range p.Hashes {
+				hs = append(hs, cdx.Hash{Algorithm: cdx.HashAlgorithm(h.Alg), Value: h.Value})
+			}
+			comp.Hashes = &hs
+		}
 		comp.Scope = cdx.ScopeRequired
 		if c.dev {
 			comp.Scope = cdx.ScopeExcluded

@@ -34,6 +34,7 @@ func testDoc() Document {
 	}
 	dev := pkg(deps.NPM, "jest", "29.7.0", "pkg:npm/jest@29.7.0", deps.Direct, "ui/package-lock.json", 26)
 	dev.Dev = true
+	dev.Hashes = []deps.Hash{{Alg: "SHA-512", Value: "00ff"}}
 	git := pkg(deps.PyPI, "slack-poster", "", "pkg:pypi/slack-poster", deps.Direct, "bots/publisher/requirements.txt", 3)
 	git.Source, git.SourceURL = deps.Git, "git+https://user:pw@github.com/botfleet/slack-poster.git@main"
 	p = append(p, dev, git)
@@ -66,6 +67,9 @@ func TestCycloneDX(t *testing.T) {
 	golden(t, "sbom.cdx.json", buf.Bytes())
 	if strings.Contains(buf.String(), "pw@") {
 		t.Error("credentials in a source URL leaked into the SBOM")
+	}
+	if !strings.Contains(buf.String(), `"alg": "SHA-512"`) {
+		t.Error("lockfile hash missing from the component")
 	}
 	var bom cdx.BOM
 	if err := cdx.NewBOMDecoder(bytes.NewReader(buf.Bytes()), cdx.BOMFileFormatJSON).Decode(&bom); err != nil {

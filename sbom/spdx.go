@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"strings"
 	"time"
 
 	spdxjson "github.com/spdx/tools-golang/json"
@@ -61,6 +62,11 @@ func WriteSPDX(w io.Writer, doc Document) error {
 			PackageLicenseConcluded: noAssertion, PackageLicenseDeclared: noAssertion, PackageCopyrightText: noAssertion,
 			PackageExternalReferences: []*spdx.PackageExternalReference{{Category: common.CategoryPackageManager, RefType: common.TypePackageManagerPURL, Locator: p.PURL}},
 			PackageComment:            fmt.Sprintf("%s dependency; declared in %v", c.relationship(), c.files),
+		}
+		for _, h := range p.Hashes {
+			sp.PackageChecksums = append(sp.PackageChecksums, common.Checksum{
+				Algorithm: common.ChecksumAlgorithm(strings.ReplaceAll(h.Alg, "-", "")), Value: h.Value,
+			})
 		}
 		d.Packages = append(d.Packages, sp)
 		rel := common.TypeRelationshipDependsOn

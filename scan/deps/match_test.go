@@ -205,6 +205,18 @@ func TestLoadDBErrors(t *testing.T) {
 	}
 }
 
+func TestSRIHash(t *testing.T) {
+	h, ok := sriHash("sha512-AAEC/w==")
+	if !ok || h.Alg != "SHA-512" || h.Value != "000102ff" {
+		t.Errorf("sriHash = %+v %v", h, ok)
+	}
+	for _, bad := range []string{"", "md5-AAAA", "sha512-***", "sha512"} {
+		if _, ok := sriHash(bad); ok {
+			t.Errorf("sriHash(%q) accepted", bad)
+		}
+	}
+}
+
 func TestNormalizeName(t *testing.T) {
 	for in, want := range map[string]string{"Flask_Cors": "flask-cors", "zope.interface": "zope-interface", "a--_.b": "a-b", "Django": "django"} {
 		if got := normalizeName(PyPI, in); got != want {

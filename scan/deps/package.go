@@ -10,6 +10,8 @@
 package deps
 
 import (
+	"encoding/base64"
+	"encoding/hex"
 	"strings"
 
 	"github.com/package-url/packageurl-go"
@@ -67,6 +69,8 @@ type Package struct {
 	// File is the lockfile or manifest, relative to the scanned root.
 	File string `json:"file"`
 	Line int    `json:"line,omitempty"`
+	// Hashes are the content digests the lockfile pins the package to.
+	Hashes []Hash `json:"hashes,omitempty"`
 	// Via names the packages in the same file that depend on this one,
 	// where the format records it.
 	Via []string `json:"via,omitempty"`
@@ -74,6 +78,32 @@ type Package struct {
 	// package (both included), for transitive packages whose parents are
 	// known: how the vulnerable code gets into the project.
 	Path []string `json:"path,omitempty"`
+}
+
+// Hash is a content digest: Alg is SHA-1, SHA-256, SHA-384 or SHA-512
+// (CycloneDX's spelling) and Value is lower-case hex.
+type Hash struct {
+	Alg   string `json:"alg"`
+	Value string `json:"value"`
+}
+
+// sriHash converts a Subresource Integrity string ("sha512-<base64>"), as
+// npm, yarn and pnpm record it, into a Hash.
+func sriHash(sri string) (Hash, bool) {
+	alg, b64, ok := strings.Cut(strings.TrimSpace(sri), "-")
+	if !ok {
+		return Hash{}, false
+	}
+	names := map[string]string{"sha1": "SHA-1", "sha256": "SHA-256", "sha384": "SHA-384", "sha512": "SHA-512"}
+	name, ok := names[alg]
+	if !ok {
+		return Hash{}, false
+	}
+	raw, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil {
+		return Hash{}, false
+	}
+	return Hash{Alg: name, Value: hex.EncodeToString(raw)}, true
 }
 
 // normalizeName returns the name under which a package is indexed: PyPI

@@ -39,6 +39,9 @@ func parseCargoLock(pc *parseCtx, data []byte) (result, error) {
 		case strings.HasPrefix(source, "path+"):
 			p.Source, p.SourceURL = Path, strings.TrimPrefix(source, "path+")
 		}
+		if sum := t.str("checksum"); len(sum) == 64 {
+			p.Hashes = []Hash{{Alg: "SHA-256", Value: strings.ToLower(sum)}}
+		}
 		if name != "" {
 			res.add(p)
 		}

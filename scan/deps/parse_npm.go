@@ -21,6 +21,7 @@ type packageLockEntry struct {
 	Name                 string            `json:"name"`
 	Version              string            `json:"version"`
 	Resolved             string            `json:"resolved"`
+	Integrity            string            `json:"integrity"`
 	Link                 bool              `json:"link"`
 	Dev                  bool              `json:"dev"`
 	DevOptional          bool              `json:"devOptional"`
@@ -116,6 +117,9 @@ func parsePackageLock(pc *parseCtx, data []byte) (result, error) {
 			p.Relationship = Direct
 		}
 		npmSource(&p, e.Resolved)
+		if h, ok := sriHash(e.Integrity); ok {
+			p.Hashes = []Hash{h}
+		}
 		res.add(p)
 		for _, deps := range []map[string]string{e.Dependencies, e.OptionalDependencies, e.PeerDependencies} {
 			for d := range deps {

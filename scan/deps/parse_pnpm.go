@@ -74,6 +74,11 @@ func parsePnpmLock(pc *parseCtx, data []byte) (result, error) {
 			p.Dev = true
 		}
 		if res := mapGet(body, "resolution"); res != nil {
+			if i := mapGet(res, "integrity"); i != nil {
+				if h, ok := sriHash(i.Value); ok {
+					p.Hashes = []Hash{h}
+				}
+			}
 			if t := mapGet(res, "tarball"); t != nil {
 				npmSource(&p, t.Value)
 			}

@@ -76,6 +76,10 @@ func parseYarnLock(pc *parseCtx, data []byte) (result, error) {
 		case "version":
 			cur.Version = value
 			cur.PURL = purlFor(NPM, cur.Name, value)
+		case "integrity":
+			if h, ok := sriHash(value); ok {
+				cur.Hashes = []Hash{h}
+			}
 		case "resolved", "resolution":
 			if key == "resolution" {
 				// Berry: "name@npm:1.2.3" or "name@https://...#commit=abc".

@@ -274,3 +274,22 @@ func TestMergeAliases(t *testing.T) {
 		t.Errorf("unrelated advisory merged: %+v", got)
 	}
 }
+
+// TestLoadDBFor keeps only the advisories for the packages in hand but
+// still counts every record consulted.
+func TestLoadDBFor(t *testing.T) {
+	db, err := LoadDBFor(context.Background(), "testdata/osv", []Package{newPackage(NPM, "lodash", "4.17.20", "f", 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, err := LoadDB(context.Background(), "testdata/osv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if db.Records != full.Records || len(db.index) != 1 || len(full.index) < 5 {
+		t.Errorf("filtered: %d records, %d keys; full: %d records, %d keys", db.Records, len(db.index), full.Records, len(full.index))
+	}
+	if m := db.Match(newPackage(NPM, "lodash", "4.17.20", "f", 1)); len(m) != 1 {
+		t.Errorf("match = %+v", m)
+	}
+}

@@ -72,7 +72,12 @@ func indexKey(eco Ecosystem, name string) string {
 // NewDB indexes records already in memory; LoadDB reads them from disk.
 func newDB() *DB { return &DB{index: map[string][]advisory{}} }
 
-func (db *DB) add(rec *osvRecord) {
+func (db *DB) add(rec *osvRecord) { db.addIf(rec, nil) }
+
+// addIf indexes the affected entries keep accepts (all when keep is nil).
+// Records count whether or not they are kept, so that a filtered load
+// still reports the size of the database consulted.
+func (db *DB) addIf(rec *osvRecord, keep func(key string) bool) {
 	if rec.Withdrawn != "" || rec.ID == "" {
 		return
 	}
@@ -81,7 +86,9 @@ func (db *DB) add(rec *osvRecord) {
 		aff := &rec.Affected[i]
 		eco, _, _ := strings.Cut(aff.Package.Ecosystem, ":")
 		key := indexKey(Ecosystem(eco), aff.Package.Name)
-		db.index[key] = append(db.index[key], advisory{rec: rec, aff: aff})
+		if keep == nil || keep(key) {
+			db.index[key] = append(db.index[key], advisory{rec: rec, aff: aff})
+		}
 	}
 }
 
@@ -89,7 +96,20 @@ func (db *DB) add(rec *osvRecord) {
 // an array of records, per .json file, in any sub-folder) and the
 // per-ecosystem all.zip exports osv.dev publishes. Files are decoded in
 // parallel; nothing is fetched from the network.
-func LoadDB(ctx context.Context, dir string) (*DB, error) {
+func LoadDB(ctx context.Context, dir string) (*DB, error) { return loadDB(ctx, dir, nil) }
+
+// LoadDBFor is LoadDB keeping only advisories for the given packages, which
+// keeps memory small when a full ecosystem export (hundreds of thousands of
+// records) is checked against one project.
+func LoadDBFor(ctx context.Context, dir string, pkgs []Package) (*DB, error) {
+	want := make(map[string]bool, len(pkgs))
+	for _, p := range pkgs {
+		want[indexKey(p.Ecosystem, p.Name)] = true
+	}
+	return loadDB(ctx, dir, func(key string) bool { return want[key] })
+}
+
+func loadDB(ctx context.Context, dir string, keep func(key string) bool) (*DB, error) {
 	info, err := os.Stat(dir)
 	if err != nil {
 		return nil, fmt.Errorf("osv database: %w", err)
@@ -181,7 +201,7 @@ func LoadDB(ctx context.Context, dir string) (*DB, error) {
 	db := newDB()
 	for rs := range recs {
 		for _, r := range rs {
-			db.add(r)
+			db.addIf(r, keep)
 		}
 	}
 	select {

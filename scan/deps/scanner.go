@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"path"
 	"strings"
-	"sync"
 
 	"github.com/threatmap/threatmap/evidence"
 )
@@ -21,14 +20,11 @@ type Options struct {
 }
 
 // Scanner reads lockfiles and manifests, matches packages against the OSV
-// database and reports hygiene problems. The database is loaded and indexed
-// once, on first use, and reused by later scans.
+// database and reports hygiene problems. Each scan reads the database
+// once, keeping only the advisories for the packages it found, and indexes
+// them by package name.
 type Scanner struct {
 	opts Options
-
-	once  sync.Once
-	db    *DB
-	dbErr error
 }
 
 // New returns a deps scanner.
@@ -37,24 +33,17 @@ func New(opts Options) evidence.Scanner { return &Scanner{opts: opts} }
 // Name implements evidence.Scanner.
 func (s *Scanner) Name() string { return ScannerName }
 
-// database loads the OSV database once.
-func (s *Scanner) database(ctx context.Context) (*DB, error) {
-	if s.opts.OSVDB == "" {
-		return nil, nil
-	}
-	s.once.Do(func() { s.db, s.dbErr = LoadDB(ctx, s.opts.OSVDB) })
-	return s.db, s.dbErr
-}
-
 // Scan implements evidence.Scanner.
 func (s *Scanner) Scan(ctx context.Context, root string) (evidence.Set, error) {
-	db, err := s.database(ctx)
-	if err != nil {
-		return evidence.Set{}, err
-	}
 	inv, err := Collect(ctx, root)
 	if err != nil {
 		return evidence.Set{}, err
+	}
+	var db *DB
+	if s.opts.OSVDB != "" {
+		if db, err = LoadDBFor(ctx, s.opts.OSVDB, inv.Packages); err != nil {
+			return evidence.Set{}, err
+		}
 	}
 	set := evidence.Set{Findings: inv.Findings}
 	vulnerable := map[string]int{}

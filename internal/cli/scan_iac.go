@@ -12,10 +12,10 @@ func (c *Command) scanIaCCmd() *cobra.Command {
 	var reveal bool
 	cmd := &cobra.Command{
 		Use:   "iac [PATH]",
-		Short: "Check Terraform, Kubernetes, compose files and Dockerfiles for exposure, encryption, logging and container hardening",
+		Short: "Check Terraform, CloudFormation, Kubernetes, compose files and Dockerfiles for exposure, encryption, logging and container hardening",
 		Long: `Check infrastructure declared in the repository: Terraform (variables, tfvars
-and locals resolved where static), Kubernetes manifests, docker-compose files
-and Dockerfiles.
+and locals resolved where static), CloudFormation/SAM templates, Kubernetes
+manifests, docker-compose files and Dockerfiles.
 
 Flags public or unblocked buckets, storage without encryption at rest, admin
 and database ports open to the internet, plain HTTP on load balancers,

@@ -34,10 +34,12 @@ func FuzzYAML(f *testing.F) {
 	addFixtureSeeds(f, "testdata/fixtures/*/*.y*ml")
 	f.Fuzz(func(t *testing.T, src []byte) {
 		r := &results{}
-		if e := checkYAMLFile(r, "f.yaml", src); e != nil && e.Line < 1 {
+		tree := &treeState{}
+		if e := checkYAMLFile(r, "f.yaml", src, tree); e != nil && e.Line < 1 {
 			t.Fatalf("error without a line: %v", e)
 		}
 		checkServiceAccounts(r)
+		tree.finish(r)
 	})
 }
 

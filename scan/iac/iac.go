@@ -149,6 +149,7 @@ func (s *Scanner) Scan(ctx context.Context, root string) (evidence.Set, error) {
 	sources := map[string][]byte{}
 	var errs []*SyntaxError
 	tfDirs := map[string][]terraform.File{}
+	tree := &treeState{}
 	err = repofs.Walk(ctx, root, repofs.Options{MaxSize: maxFileSize}, func(f repofs.File) error {
 		kind := fileKind(f.Rel)
 		if kind == kindNone {
@@ -167,8 +168,16 @@ func (s *Scanner) Scan(ctx context.Context, root string) (evidence.Set, error) {
 			dir := path.Dir(f.Rel)
 			tfDirs[dir] = append(tfDirs[dir], terraform.File{Rel: f.Rel, Src: src})
 		case kindYAML:
-			if e := checkYAMLFile(r, f.Rel, src); e != nil {
+			if e := checkYAMLFile(r, f.Rel, src, tree); e != nil {
 				errs = append(errs, e)
+			}
+		case kindJSON:
+			// JSON is read only for CloudFormation templates; other JSON
+			// (package manifests, policies, data) is not infrastructure.
+			if bytes.Contains(src, []byte("AWS::")) {
+				if e := checkYAMLFile(r, f.Rel, src, tree); e != nil {
+					errs = append(errs, e)
+				}
 			}
 		case kindDockerfile:
 			if e := checkDockerfile(r, f.Rel, src); e != nil {
@@ -185,7 +194,6 @@ func (s *Scanner) Scan(ctx context.Context, root string) (evidence.Set, error) {
 		dirs = append(dirs, d)
 	}
 	sort.Strings(dirs)
-	tree := &treeState{}
 	for _, d := range dirs {
 		m := terraform.Load(d, tfDirs[d])
 		for _, diag := range m.Diagnostics {
@@ -213,6 +221,7 @@ const (
 	kindNone fileKindT = iota
 	kindTerraform
 	kindYAML
+	kindJSON
 	kindDockerfile
 )
 
@@ -224,6 +233,8 @@ func fileKind(rel string) fileKindT {
 		return kindTerraform
 	case strings.HasSuffix(lower, ".yaml"), strings.HasSuffix(lower, ".yml"):
 		return kindYAML
+	case strings.HasSuffix(lower, ".json"), strings.HasSuffix(lower, ".template"):
+		return kindJSON
 	case lower == "dockerfile", lower == "containerfile", strings.HasPrefix(lower, "dockerfile."),
 		strings.HasSuffix(lower, ".dockerfile"):
 		return kindDockerfile
@@ -241,5 +252,19 @@ func fingerprint(parts ...string) string {
 // isTemplated reports whether a YAML file is a template (Helm, Jinja)
 // rather than a manifest; such files are skipped, not reported as broken.
 func isTemplated(src []byte) bool {
-	return bytes.Contains(src, []byte("{{")) || bytes.Contains(src, []byte("{%"))
+	if bytes.Contains(src, []byte("{%")) {
+		return true
+	}
+	// CloudFormation's dynamic references, {{resolve:...}}, are not
+	// template syntax.
+	for rest := src; ; {
+		i := bytes.Index(rest, []byte("{{"))
+		if i < 0 {
+			return false
+		}
+		rest = rest[i+2:]
+		if !bytes.HasPrefix(rest, []byte("resolve:")) {
+			return true
+		}
+	}
 }

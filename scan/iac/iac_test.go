@@ -122,7 +122,12 @@ func TestObservations(t *testing.T) {
 		{evidence.EncryptedAtRest, "aws_dynamodb_table.state"}:    true,
 		{evidence.AccessLogging, "aws_s3_bucket.private"}:         true,
 		{evidence.AccessLogging, "aws_lb.public"}:                 true,
-		{evidence.AuditLog, ""}:                                   false,
+		{evidence.AuditLog, ""}:                                   true, // the CloudFormation fixture declares a trail
+		{evidence.AuditLog, "Trail"}:                              true,
+		{evidence.PublicAccessBlocked, "Private"}:                 true,
+		{evidence.PublicAccessBlocked, "Uploads"}:                 false,
+		{evidence.EncryptedAtRest, "Db2"}:                         true,
+		{evidence.NotInternetExposed, "AdminSg"}:                  false,
 		{evidence.NotInternetExposed, "aws_security_group.web"}:   false,
 		{evidence.NotInternetExposed, "aws_db_instance.good"}:     true,
 		{evidence.NotInternetExposed, "Service/internal"}:         true,

@@ -17,10 +17,10 @@ import (
 
 var yamlLineRE = regexp.MustCompile(`line (\d+)`)
 
-// checkYAMLFile reads every document of a YAML file and checks those that
-// are Kubernetes objects or compose files. Other YAML (CI workflows,
-// CloudFormation, application config) is left alone.
-func checkYAMLFile(r *results, rel string, src []byte) (serr *SyntaxError) {
+// checkYAMLFile reads every document of a YAML (or JSON) file and checks
+// those that are Kubernetes objects, compose files or CloudFormation/SAM
+// templates. Other YAML (CI workflows, application config) is left alone.
+func checkYAMLFile(r *results, rel string, src []byte, tree *treeState) (serr *SyntaxError) {
 	if isTemplated(src) {
 		return nil
 	}
@@ -57,6 +57,8 @@ func checkYAMLFile(r *results, rel string, src []byte) (serr *SyntaxError) {
 			checkKubernetes(r, rel, n)
 		case lookup(n, "services") != nil && isComposeFile(rel, n):
 			checkCompose(r, rel, n)
+		case isCloudFormation(n):
+			checkCloudFormation(r, rel, n, tree)
 		}
 	}
 }

@@ -1,0 +1,309 @@
+package iac
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/threatmap/threatmap"
+	"github.com/threatmap/threatmap/evidence"
+)
+
+// isCloudFormation reports whether a document is a CloudFormation or SAM
+// template: a Resources mapping whose entries have AWS:: types.
+func isCloudFormation(n *yaml.Node) bool {
+	if lookup(n, "AWSTemplateFormatVersion") != nil {
+		return true
+	}
+	res := lookup(n, "Resources")
+	if res == nil || res.Kind != yaml.MappingNode {
+		return false
+	}
+	for i := 1; i < len(res.Content); i += 2 {
+		if strings.HasPrefix(scalar(lookup(res.Content[i], "Type")), "AWS::") {
+			return true
+		}
+	}
+	return false
+}
+
+// cfnValue reads a property as a plain string; intrinsic functions (!Ref,
+// !GetAtt, {"Fn::...": ...}) are not resolved and read as unknown.
+func cfnValue(n *yaml.Node) (string, bool) {
+	if n == nil || n.Kind != yaml.ScalarNode || (strings.HasPrefix(n.Tag, "!") && !strings.HasPrefix(n.Tag, "!!")) {
+		return "", false
+	}
+	return n.Value, true
+}
+
+func cfnBool(n *yaml.Node) (value, known bool) {
+	s, ok := cfnValue(n)
+	if !ok {
+		return false, false
+	}
+	switch strings.ToLower(s) {
+	case "true":
+		return true, true
+	case "false":
+		return false, true
+	}
+	return false, false
+}
+
+// cfnRefTarget returns the logical id a !Ref or Ref names.
+func cfnRefTarget(n *yaml.Node) string {
+	if n == nil {
+		return ""
+	}
+	if n.Tag == "!Ref" || n.Tag == "!GetAtt" {
+		id, _, _ := strings.Cut(n.Value, ".")
+		return id
+	}
+	if n.Kind == yaml.MappingNode {
+		if v := lookup(n, "Ref"); v != nil {
+			return v.Value
+		}
+		if v := lookup(n, "Fn::GetAtt"); v != nil {
+			if v.Kind == yaml.SequenceNode && len(v.Content) > 0 {
+				return v.Content[0].Value
+			}
+			id, _, _ := strings.Cut(v.Value, ".")
+			return id
+		}
+	}
+	return ""
+}
+
+// checkCloudFormation applies the storage, exposure, transport, logging
+// and secret checks to a CloudFormation or SAM template.
+func checkCloudFormation(r *results, rel string, n *yaml.Node, tree *treeState) {
+	res := lookup(n, "Resources")
+	if res == nil || res.Kind != yaml.MappingNode {
+		return
+	}
+	type resource struct {
+		id    string
+		typ   string
+		props *yaml.Node
+		line  int
+	}
+	var all []resource
+	for i := 0; i+1 < len(res.Content); i += 2 {
+		body := res.Content[i+1]
+		all = append(all, resource{res.Content[i].Value, scalar(lookup(body, "Type")), lookup(body, "Properties"), res.Content[i].Line})
+	}
+	if len(all) > 0 && tree.awsFile == "" {
+		tree.awsFile, tree.awsLine = rel, all[0].line
+	}
+	logTargets := map[string]bool{}
+	for _, x := range all {
+		if x.typ == "AWS::S3::Bucket" {
+			if t := cfnRefTarget(lookup(lookup(x.props, "LoggingConfiguration"), "DestinationBucketName")); t != "" {
+				logTargets[t] = true
+			}
+		}
+	}
+	for _, x := range all {
+		p := x.props
+		switch x.typ {
+		case "AWS::S3::Bucket":
+			cfnBucket(r, rel, x.id, x.line, p, logTargets[x.id])
+		case "AWS::RDS::DBInstance", "AWS::RDS::DBCluster", "AWS::DocDB::DBCluster", "AWS::Neptune::DBCluster":
+			cfnEncrypted(r, rel, x.id, x.line, "database storage", p, "StorageEncrypted", "KmsKeyId", false, 0)
+			if v, known := cfnBool(lookup(p, "PubliclyAccessible")); known && v {
+				r.finding(ruleInternetExposed, 0, rel, lookup(p, "PubliclyAccessible").Line, x.id, "public",
+					fmt.Sprintf("%s is PubliclyAccessible: it gets a public address reachable from the internet", x.id))
+			}
+			cfnSecret(r, rel, x.id, lookup(p, "MasterUserPassword"), "MasterUserPassword")
+		case "AWS::EC2::Volume":
+			cfnEncrypted(r, rel, x.id, x.line, "disk", p, "Encrypted", "KmsKeyId", false, 0)
+		case "AWS::EFS::FileSystem":
+			cfnEncrypted(r, rel, x.id, x.line, "file system", p, "Encrypted", "KmsKeyId", false, 0)
+		case "AWS::ElastiCache::ReplicationGroup":
+			cfnEncrypted(r, rel, x.id, x.line, "cache", p, "AtRestEncryptionEnabled", "KmsKeyId", false, 0)
+			if v, _ := cfnBool(lookup(p, "TransitEncryptionEnabled")); !v {
+				r.finding(rulePlainHTTP, 0, rel, x.line, x.id, "transit", fmt.Sprintf("cache %s carries its traffic in clear (TransitEncryptionEnabled is not true)", x.id))
+			}
+		case "AWS::SQS::Queue":
+			cfnEncrypted(r, rel, x.id, x.line, "queue", p, "SqsManagedSseEnabled", "KmsMasterKeyId", true, 0)
+		case "AWS::SNS::Topic":
+			cfnEncrypted(r, rel, x.id, x.line, "topic", p, "", "KmsMasterKeyId", false, threatmap.Medium)
+		case "AWS::EC2::SecurityGroup":
+			cfnSecurityGroup(r, rel, x.id, x.line, lookup(p, "SecurityGroupIngress"))
+		case "AWS::EC2::SecurityGroupIngress":
+			sg := cfnRefTarget(lookup(p, "GroupId"))
+			if sg == "" {
+				sg = x.id
+			}
+			cfnIngress(r, rel, sg, p, x.line)
+		case "AWS::ElasticLoadBalancingV2::Listener":
+			proto, _ := cfnValue(lookup(p, "Protocol"))
+			redirect := strings.Contains(strings.ToUpper(nodeText(lookup(p, "DefaultActions"))), "HTTPS")
+			plain := strings.EqualFold(proto, "HTTP") && !redirect
+			if plain {
+				port, _ := cfnValue(lookup(p, "Port"))
+				r.finding(rulePlainHTTP, 0, rel, lookup(p, "Protocol").Line, x.id, proto,
+					fmt.Sprintf("listener %s serves plain HTTP on port %s without redirecting to HTTPS", x.id, port))
+			}
+			r.observe(evidence.EncryptedInTransit, x.id, !plain, rel, x.line, "listener protocol "+proto)
+		case "AWS::Lambda::Function", "AWS::Serverless::Function":
+			env := lookup(lookup(p, "Environment"), "Variables")
+			c := &container{resource: x.id, file: rel, line: x.line}
+			for i := 0; env != nil && env.Kind == yaml.MappingNode && i+1 < len(env.Content); i += 2 {
+				k, v := env.Content[i], env.Content[i+1]
+				if v.Kind != yaml.ScalarNode {
+					continue // Fn:: forms are references
+				}
+				// !Ref, !Sub and dynamic references are not literals.
+				_, literal := cfnValue(v)
+				literal = literal && !strings.Contains(v.Value, "{{resolve:")
+				c.env = append(c.env, envVar{name: k.Value, value: v.Value, line: v.Line, literal: literal})
+			}
+			checkEnv(r, c)
+		case "AWS::CloudTrail::Trail":
+			tree.trails++
+			v, known := cfnBool(lookup(p, "IsLogging"))
+			if known && !v {
+				r.finding(ruleAuditTrail, threatmap.High, rel, lookup(p, "IsLogging").Line, x.id, "disabled",
+					fmt.Sprintf("trail %s has IsLogging: false: API calls are not recorded", x.id))
+				r.observe(evidence.AuditLog, x.id, false, rel, x.line, "IsLogging: false")
+				continue
+			}
+			tree.logging++
+			r.observe(evidence.AuditLog, x.id, true, rel, x.line, "CloudTrail trail logging")
+		}
+	}
+}
+
+// nodeText flattens a node's scalars, to look for a value anywhere in it.
+func nodeText(n *yaml.Node) string {
+	if n == nil {
+		return ""
+	}
+	var b strings.Builder
+	var walk func(*yaml.Node, int)
+	walk = func(n *yaml.Node, depth int) {
+		if n == nil || depth > 32 || b.Len() > 1<<16 {
+			return
+		}
+		b.WriteString(n.Value)
+		b.WriteByte(' ')
+		for _, c := range n.Content {
+			walk(c, depth+1)
+		}
+	}
+	walk(n, 0)
+	return b.String()
+}
+
+func cfnBucket(r *results, rel, id string, line int, p *yaml.Node, logTarget bool) {
+	pab := lookup(p, "PublicAccessBlockConfiguration")
+	var gaps []string
+	for _, k := range []string{"BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"} {
+		if v, _ := cfnBool(lookup(pab, k)); !v {
+			gaps = append(gaps, k)
+		}
+	}
+	switch {
+	case pab == nil:
+		r.finding(ruleS3PublicAccessBlock, 0, rel, line, id, "missing", fmt.Sprintf("bucket %s has no PublicAccessBlockConfiguration; one permissive ACL or policy makes it public", id))
+	case len(gaps) > 0:
+		r.finding(ruleS3PublicAccessBlock, 0, rel, keyLine(p, "PublicAccessBlockConfiguration"), id, "gaps", fmt.Sprintf("bucket %s leaves %s off", id, strings.Join(gaps, ", ")))
+	}
+	public := false
+	if acl, ok := cfnValue(lookup(p, "AccessControl")); ok {
+		lower := map[string]string{"PublicRead": "public-read", "PublicReadWrite": "public-read-write", "AuthenticatedRead": "authenticated-read"}[acl]
+		if lower != "" {
+			public = true
+			r.finding(ruleS3PublicACL, 0, rel, lookup(p, "AccessControl").Line, id, lower, fmt.Sprintf("bucket %s has AccessControl %s: its objects are readable by anyone", id, acl))
+		}
+	}
+	r.observe(evidence.PublicAccessBlocked, id, pab != nil && len(gaps) == 0 && !public, rel, line, "PublicAccessBlockConfiguration")
+	if lookup(p, "BucketEncryption") == nil {
+		r.finding(ruleS3EncryptionUndeclared, 0, rel, line, id, "sse", fmt.Sprintf("bucket %s declares no BucketEncryption; it relies on the S3 default (SSE-S3)", id))
+	}
+	r.observe(evidence.EncryptedAtRest, id, true, rel, line, "S3 encrypts objects at rest")
+	logging := lookup(p, "LoggingConfiguration") != nil || logTarget
+	if !logging {
+		r.finding(ruleAccessLogging, 0, rel, line, id, "s3", fmt.Sprintf("bucket %s has no LoggingConfiguration", id))
+	}
+	r.observe(evidence.AccessLogging, id, logging, rel, line, "LoggingConfiguration")
+}
+
+// cfnEncrypted checks one storage resource's encryption flag and key.
+func cfnEncrypted(r *results, rel, id string, line int, what string, p *yaml.Node, flag, key string, onByDefault bool, sev threatmap.Severity) {
+	hasKey := key != "" && lookup(p, key) != nil
+	on, known := false, false
+	at := line
+	if flag != "" {
+		if n := lookup(p, flag); n != nil {
+			at = n.Line
+			on, known = cfnBool(n)
+			if !known {
+				// A parameter or condition decides; do not guess.
+				on = true
+			}
+		}
+	}
+	encrypted := hasKey || on || (onByDefault && !(known && !on))
+	if !encrypted {
+		why := fmt.Sprintf("%s is not set", flag)
+		switch {
+		case flag == "":
+			why = "no " + key
+		case known:
+			why = flag + ": false"
+		}
+		r.finding(ruleUnencryptedStorage, sev, rel, at, id, what, fmt.Sprintf("%s %s is not encrypted at rest (%s)", what, id, why))
+	}
+	r.observe(evidence.EncryptedAtRest, id, encrypted, rel, line, what)
+}
+
+func cfnSecurityGroup(r *results, rel, id string, line int, ingress *yaml.Node) {
+	open := false
+	if ingress != nil && ingress.Kind == yaml.SequenceNode {
+		for _, rule := range ingress.Content {
+			if cfnIngress(r, rel, id, rule, rule.Line) {
+				open = true
+			}
+		}
+	}
+	r.observe(evidence.NotInternetExposed, id, !open, rel, line, "SecurityGroupIngress")
+}
+
+// cfnIngress checks one ingress rule; it reports whether the rule admits
+// the internet at all.
+func cfnIngress(r *results, rel, sg string, rule *yaml.Node, line int) bool {
+	cidr, _ := cfnValue(lookup(rule, "CidrIp"))
+	cidr6, _ := cfnValue(lookup(rule, "CidrIpv6"))
+	if !isWorld(cidr) && !isWorld(cidr6) {
+		return false
+	}
+	proto, _ := cfnValue(lookup(rule, "IpProtocol"))
+	fromS, okF := cfnValue(lookup(rule, "FromPort"))
+	toS, okT := cfnValue(lookup(rule, "ToPort"))
+	from, errF := strconv.ParseInt(fromS, 10, 64)
+	to, errT := strconv.ParseInt(toS, 10, 64)
+	all := proto == "-1" || !okF || !okT || errF != nil || errT != nil
+	ports := fmt.Sprintf("%d-%d", from, to)
+	switch risky := riskyIn(from, to); {
+	case all:
+		r.finding(ruleInternetExposed, threatmap.Critical, rel, line, sg, "all", fmt.Sprintf("security group %s allows every port from the internet", sg))
+	case len(risky) > 0:
+		r.finding(ruleInternetExposed, 0, rel, line, sg, ports, fmt.Sprintf("security group %s opens %s to the internet", sg, strings.Join(risky, ", ")))
+	case strings.Contains(strings.ToLower(sg), "admin"):
+		r.finding(ruleInternetExposed, 0, rel, line, sg, ports, fmt.Sprintf("security group %s guards an admin surface and allows port %s from the internet", sg, ports))
+	}
+	return true
+}
+
+func cfnSecret(r *results, rel, id string, n *yaml.Node, name string) {
+	v, ok := cfnValue(n)
+	if !ok || looksLikePlaceholder(v) || strings.HasPrefix(v, "{{resolve:") {
+		return
+	}
+	f := r.finding(ruleSecretLiteral, 0, rel, n.Line, id, name, fmt.Sprintf("%s sets %s to a literal value in the template", id, name))
+	f.Secret = r.mask(v)
+}

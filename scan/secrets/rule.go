@@ -133,6 +133,20 @@ func shannon(s string) float64 {
 	return h
 }
 
+// entropyThreshold lowers a rule's entropy bar for hexadecimal values: a
+// random hex string carries at most 4 bits per character and typically
+// about 3.7, so the bar set for base64-like values would drop real hex
+// keys at random.
+func entropyThreshold(min float64, secret string) float64 {
+	for i := 0; i < len(secret); i++ {
+		c := secret[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return min
+		}
+	}
+	return min - 0.5
+}
+
 // Mask hides all but a few leading characters of a secret, so that a reader
 // can tell which credential is meant without being able to use it. The
 // number of stars does not reveal the secret's length beyond a bound.

@@ -2,6 +2,7 @@ package secrets
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/threatmap/threatmap"
 )
@@ -130,6 +131,27 @@ func configRules() []*rule {
 
 func genericRules() []*rule {
 	return []*rule{
+		{
+			id: "authorization-header", title: "Credential in an Authorization header", severity: threatmap.Medium, tier: 2,
+			description: "A literal credential in an HTTP Authorization or API-key header, typically in a curl " +
+				"command in a README, a script or a test. Replace it with a variable ($TOKEN) and rotate it.",
+			keywords: []string{"authorization:", "x-api-key:", "api-key:", "api-token:", "x-auth-token:"},
+			anchor:   anchorIdent, charset: "A-Za-z-", after: 400,
+			pattern: `(?i)(?:authorization|x-api-key|api-key|api-token|x-auth-token):[ \t]*(?:(?:bearer|basic|token|api-token|apikey)[ \t]+)?` +
+				`(?P<secret>[A-Za-z0-9._~+/=:-]{16,})`,
+			minEntropy: 3.5,
+			check:      func(s, _ string) bool { return hasDigitAndLetter(s) && !strings.HasPrefix(strings.ToLower(s), "$") },
+			tp: []string{
+				`curl -H "Authorization: Bearer «32:alnum»" https://api.example.net/v1/items`,
+				`curl --header 'X-Api-Key: «40:hex»' https://api.acme.dev`,
+			},
+			fp: []string{
+				`curl -H "Authorization: Bearer $TOKEN" https://api.acme.dev`,
+				`curl -H "Authorization: Bearer ${API_TOKEN}"`,
+				`Authorization: Bearer <token>`,
+				`req.Header.Set("Authorization", "Bearer "+token)`,
+			},
+		},
 		{
 			id: "generic-secret", title: "Generic secret", severity: threatmap.Medium, tier: 2,
 			description: "A high-entropy value assigned to a name that says it is a secret (password, token, " +

@@ -196,9 +196,9 @@ func chatRules() []*rule {
 			description: "A Slack bot user token (xoxb-): reads and posts in every channel the bot is in. Revoke it " +
 				"by reinstalling the app or through the auth.revoke API.",
 			keywords: []string{"xoxb-"}, caseSensitive: true, before: 8, after: 100,
-			pattern:    `\b(?P<secret>xoxb-[0-9]{8,13}-[0-9]{8,13}-[A-Za-z0-9]{24,})\b`,
+			pattern:    `\b(?P<secret>xoxb-[0-9]{8,13}-(?:[0-9]{8,13}-)?[A-Za-z0-9]{24,})\b`,
 			minEntropy: 3.0,
-			tp:         []string{`SLACK_BOT_TOKEN=xoxb-«12:digit»-«13:digit»-«24:alnum»`},
+			tp:         []string{`SLACK_BOT_TOKEN=xoxb-«12:digit»-«13:digit»-«24:alnum»`, `legacy = "xoxb-«12:digit»-«24:alnum»"`},
 			fp:         []string{`xoxb-your-token-here`, `xoxb-«5:digit»`},
 		},
 		{
@@ -565,6 +565,35 @@ func platformRules() []*rule {
 			minEntropy: 3.0,
 			tp:         []string{`DOPPLER_TOKEN=dp.st.«43:alnum»`},
 			fp:         []string{`dp.st.«5:alnum»`},
+		},
+		{
+			id: "notion-api-token", title: "Notion integration token", severity: threatmap.High,
+			description: "A Notion internal integration token (ntn_, or secret_ for older integrations): reads and " +
+				"edits every page shared with the integration.",
+			keywords: []string{"ntn_"}, caseSensitive: true, after: 60,
+			pattern:    `\b(?P<secret>ntn_[0-9]{11}[A-Za-z0-9]{35})\b`,
+			minEntropy: 3.0,
+			tp:         []string{`NOTION_TOKEN=ntn_«11:digit»«35:alnum»`},
+			fp:         []string{`ntn_«10:alnum»`},
+		},
+		{
+			id: "sourcegraph-access-token", title: "Sourcegraph access token", severity: threatmap.High,
+			description: "A Sourcegraph access token (sgp_): searches and reads every repository the user can see.",
+			keywords:    []string{"sgp_"}, caseSensitive: true, after: 80,
+			pattern:    `\b(?P<secret>sgp_(?:(?:[a-fA-F0-9]{16}|local)_)?[a-fA-F0-9]{40})\b`,
+			minEntropy: 3.0,
+			tp:         []string{`SRC_ACCESS_TOKEN=sgp_«16:hex»_«40:hex»`, `token: sgp_local_«40:hex»`},
+			fp:         []string{`sgp_«10:hex»`},
+		},
+		{
+			id: "1password-secret-key", title: "1Password account secret key", severity: threatmap.Critical,
+			description: "A 1Password account Secret Key (A3-...): with the account password it opens every vault " +
+				"of the account. It cannot be rotated by the provider alone; regenerate it in the account settings.",
+			keywords: []string{"A3-"}, caseSensitive: true, charset: "A-Z0-9", after: 60,
+			pattern:    `(?P<secret>A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5})\b`,
+			minEntropy: 3.0,
+			tp:         []string{`OP_SECRET_KEY=A3-«6:upperdigit»-«6:upperdigit»-«5:upperdigit»-«5:upperdigit»-«5:upperdigit»-«5:upperdigit»`},
+			fp:         []string{`A3-PAPER-SIZE`, `XA3-«6:upperdigit»-«11:upperdigit»-«5:upperdigit»-«5:upperdigit»-«5:upperdigit»`},
 		},
 		{
 			id: "linear-api-key", title: "Linear API key", severity: threatmap.Medium,

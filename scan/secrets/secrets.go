@@ -328,7 +328,7 @@ func (s *Scanner) finding(c candidate, data []byte, lines *lineIndex, rel, commi
 	if c.bare && isCodeFile(rel) {
 		return evidence.Finding{}, false
 	}
-	if r.minEntropy > 0 && shannon(secret) < r.minEntropy {
+	if r.minEntropy > 0 && shannon(secret) < entropyThreshold(r.minEntropy, secret) {
 		return evidence.Finding{}, false
 	}
 	if r.check != nil && !r.check(secret, string(data[c.name[0]:c.name[1]])) {

@@ -40,7 +40,28 @@ var computeActions = []string{
 // escalation looks for escalation paths across a set of statements. It
 // returns one hit per path, at the statement granting the key action.
 func escalation(sts []*Statement) []hit {
+	// An unconditional Deny on every resource removes the action whatever
+	// the Allow statements say.
+	denied := func(action string) bool {
+		for _, s := range sts {
+			if s.Allows() || s.HasCondition() {
+				continue
+			}
+			if _, scope := s.BroadestResource(); scope != ScopeAll {
+				continue
+			}
+			for _, a := range s.Actions {
+				if globMatch(a.S, action) {
+					return true
+				}
+			}
+		}
+		return false
+	}
 	grantBy := func(action string) (*Statement, int, bool) {
+		if denied(action) {
+			return nil, 0, false
+		}
 		for _, s := range sts {
 			if _, _, admin := adminStatement(s); admin {
 				continue

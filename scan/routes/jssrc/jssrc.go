@@ -74,6 +74,7 @@ type extractor struct {
 	consts map[string]string
 	// nestPrefix is app.setGlobalPrefix's argument.
 	nestPrefix string
+	nestMW     []nestMiddleware
 }
 
 // Language picks the grammar for a file name.
@@ -150,7 +151,7 @@ func Extract(ctx context.Context, srcs []Source) ([]evidence.Route, []ParseError
 		}
 		m := x.mods[f]
 		x.next(m)
-		if src := string(m.src); strings.Contains(src, "@Controller") || strings.Contains(src, "APP_GUARD") || strings.Contains(src, "setGlobalPrefix") || strings.Contains(src, "useGlobalGuards") {
+		if src := string(m.src); strings.Contains(src, "@Controller") || strings.Contains(src, "APP_GUARD") || strings.Contains(src, "setGlobalPrefix") || strings.Contains(src, "useGlobalGuards") || strings.Contains(src, "forRoutes") {
 			x.nest(m)
 		}
 		x.analyze(m)
@@ -165,7 +166,7 @@ func mayRoute(rel string, src []byte) bool {
 		return true
 	}
 	s := string(src)
-	for _, k := range []string{"express", "Router", "fastify", "Fastify", "@Controller", "setGlobalPrefix", "APP_GUARD", ".get(", ".post(", ".use(", ".register(", ".route(", "module.exports", "export default"} {
+	for _, k := range []string{"express", "Router", "fastify", "Fastify", "@Controller", "setGlobalPrefix", "APP_GUARD", "forRoutes", "useGlobalGuards", ".get(", ".post(", ".use(", ".register(", ".route(", "module.exports", "export default"} {
 		if strings.Contains(s, k) {
 			return true
 		}

@@ -34,6 +34,8 @@ func (x *extractor) nest(m *module) {
 							x.nestPrefix = p
 						}
 					}
+				case "forRoutes":
+					x.nestConsumer(m, n)
 				case "useGlobalGuards":
 					adds, _ := guard.Kinds(m.text(n.ChildByFieldName("arguments")))
 					r := x.g.Router(nestApp)
@@ -60,6 +62,12 @@ func (x *extractor) nest(m *module) {
 		}
 		return true
 	})
+}
+
+// swagger tells OpenAPI documentation decorators (@ApiBearerAuth,
+// @ApiSecurity) apart from guards: they describe auth, they do not enforce it.
+func swagger(name string) bool {
+	return strings.HasPrefix(name, "Api") && len(name) > 3 && name[3] >= 'A' && name[3] <= 'Z'
 }
 
 // decorators returns the decorators attached to a class: on the class
@@ -113,6 +121,9 @@ func (x *extractor) controller(m *module, cls *sitter.Node) {
 					}
 				}
 			}
+			continue
+		}
+		if swagger(name) {
 			continue
 		}
 		a, c := guard.Kinds(strings.TrimPrefix(m.text(d), "@"))
@@ -177,6 +188,9 @@ func (x *extractor) nestMethod(m *module, id string, meth *sitter.Node, decos []
 			}
 			continue
 		}
+		if swagger(name) {
+			continue
+		}
 		a, c := guard.Kinds(strings.TrimPrefix(m.text(d), "@"))
 		adds, cancels = append(adds, a...), append(cancels, c...)
 	}
@@ -192,9 +206,114 @@ func (x *extractor) nestMethod(m *module, id string, meth *sitter.Node, decos []
 	}
 }
 
-// finishNest applies the global prefix once every file has been read.
+// nestMiddleware is consumer.apply(mw).forRoutes(target): guards for the
+// routes a target names.
+type nestMiddleware struct {
+	kinds      []string
+	method     string // "" for every method
+	path       string // relative to the global prefix; "" with controller set
+	controller string // a controller class name
+}
+
+// nestConsumer reads consumer.apply(AuthMiddleware).forRoutes(...) with
+// string paths, { path, method } objects or controller classes.
+func (x *extractor) nestConsumer(m *module, forRoutes *sitter.Node) {
+	fn := forRoutes.ChildByFieldName("function")
+	apply := fn.ChildByFieldName("object")
+	for i := 0; i < 8 && apply != nil && apply.Type() == "call_expression"; i++ {
+		afn := apply.ChildByFieldName("function")
+		if afn != nil && afn.Type() == "member_expression" && m.text(afn.ChildByFieldName("property")) == "apply" {
+			break
+		}
+		if afn == nil || afn.Type() != "member_expression" {
+			return
+		}
+		apply = afn.ChildByFieldName("object") // skip .exclude(...)
+	}
+	if apply == nil || apply.Type() != "call_expression" {
+		return
+	}
+	var kinds []string
+	for _, a := range argList(apply.ChildByFieldName("arguments")) {
+		k, _ := guard.Kinds(m.text(a))
+		kinds = append(kinds, k...)
+	}
+	if len(kinds) == 0 {
+		return
+	}
+	for _, a := range argList(forRoutes.ChildByFieldName("arguments")) {
+		switch a.Type() {
+		case "string", "template_string":
+			if p, ok := x.stringValue(m, a); ok {
+				x.nestMW = append(x.nestMW, nestMiddleware{kinds: kinds, path: p})
+			}
+		case "identifier":
+			x.nestMW = append(x.nestMW, nestMiddleware{kinds: kinds, controller: m.text(a)})
+		case "object":
+			mw := nestMiddleware{kinds: kinds}
+			for i := 0; i < int(a.NamedChildCount()); i++ {
+				p := a.NamedChild(i)
+				if p.Type() != "pair" {
+					continue
+				}
+				switch m.text(p.ChildByFieldName("key")) {
+				case "path":
+					mw.path, _ = x.stringValue(m, p.ChildByFieldName("value"))
+				case "method":
+					meth := lastName(m.text(p.ChildByFieldName("value")))
+					if meth != "ALL" {
+						mw.method = meth
+					}
+				}
+			}
+			x.nestMW = append(x.nestMW, mw)
+		}
+	}
+}
+
+// shape reduces a path for comparison: parameters of any name are equal
+// and the slashes at either end do not count.
+func shape(p string) string {
+	segs := strings.Split(strings.Trim(graph.Params(p), "/"), "/")
+	for i, s := range segs {
+		if strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}") {
+			segs[i] = "{}"
+		}
+	}
+	return strings.Join(segs, "/")
+}
+
+// finishNest applies the global prefix and consumer middleware once every
+// file has been read.
 func (x *extractor) finishNest() {
-	if r, ok := x.g.Lookup(nestApp); ok {
-		r.Prefix = x.nestPrefix
+	app, ok := x.g.Lookup(nestApp)
+	if !ok {
+		return
+	}
+	app.Prefix = x.nestPrefix
+	for _, mt := range app.Mounts {
+		ctrl, ok := x.g.Lookup(mt.Child)
+		if !ok {
+			continue
+		}
+		className := mt.Child[strings.LastIndexByte(mt.Child, ':')+1:]
+		for i := range ctrl.Routes {
+			rt := &ctrl.Routes[i]
+			full := shape(graph.Join(ctrl.Prefix, rt.Path))
+			for _, mw := range x.nestMW {
+				switch {
+				case mw.controller != "":
+					if mw.controller != className {
+						continue
+					}
+				case mw.method != "" && mw.method != rt.Method:
+					continue
+				case mw.path == "*" || strings.HasSuffix(mw.path, "/*") && strings.HasPrefix(full, shape(strings.TrimSuffix(mw.path, "*"))):
+				case shape(mw.path) != full:
+					continue
+				}
+				rt.Guards = append(rt.Guards, mw.kinds...)
+			}
+		}
 	}
 }

@@ -381,10 +381,6 @@ func (x *extractor) funcGuards(m *module, def *sitter.Node, depth int) []string 
 		switch n.Type() {
 		case "function_definition", "class_definition":
 			return false
-		case "attribute":
-			if t := m.text(n); strings.HasSuffix(t, ".is_authenticated") {
-				out = append(out, evidence.GuardAuth)
-			}
 		case "comparison_operator":
 			// request.remote_addr not in ALLOWED_IPS
 			walk(n, func(c *sitter.Node) bool {

@@ -95,7 +95,7 @@ func TestFixtures(t *testing.T) {
 				k := fmt.Sprintf("%s:%d %s", f.File, f.Line, f.Rule)
 				got[k]++
 				msgs[k] = f.Message
-				if f.Scanner != "iam" || f.Message == "" || f.Resource == "" && f.Rule != ruleParseError.ID {
+				if f.Scanner != "iam" || f.Message == "" || f.File == "" || f.Line < 1 || f.Fingerprint == "" || f.Resource == "" && f.Rule != ruleParseError.ID {
 					t.Errorf("%s: incomplete finding %+v", k, f)
 				}
 			}

@@ -23,11 +23,21 @@ func (x *extractor) django(m *module, id string, list *sitter.Node) {
 		x.django(m, id, list.ChildByFieldName("right"))
 		return
 	}
-	if list.Type() != "list" && list.Type() != "tuple" {
+	elems := list
+	switch list.Type() {
+	case "list", "tuple":
+	case "call":
+		// i18n_patterns(path(...), ...) and similar wrappers take the
+		// patterns as arguments.
+		elems = list.ChildByFieldName("arguments")
+		if elems == nil {
+			return
+		}
+	default:
 		return
 	}
-	for i := 0; i < int(list.NamedChildCount()); i++ {
-		call := list.NamedChild(i)
+	for i := 0; i < int(elems.NamedChildCount()); i++ {
+		call := elems.NamedChild(i)
 		if call.Type() != "call" {
 			continue
 		}
@@ -95,6 +105,7 @@ func (x *extractor) django(m *module, id string, list *sitter.Node) {
 
 var (
 	namedGroup   = regexp.MustCompile(`\(\?P<(\w+)>[^()]*(?:\([^()]*\)[^()]*)*\)`)
+	nonCapturing = regexp.MustCompile(`\(\?:([^()]*)\)[?*]?`)
 	unnamedGroup = regexp.MustCompile(`\([^()?]*(?:\([^()]*\)[^()]*)*\)`)
 )
 
@@ -105,6 +116,11 @@ func djangoRegex(p string) string {
 	p = strings.TrimSuffix(p, "$")
 	p = strings.TrimSuffix(p, "\\Z")
 	p = namedGroup.ReplaceAllString(p, "{$1}")
+	// Non-capturing groups, often optional, keep their content:
+	// (?:(?P<lang>[a-z-]+)/)? reads as {lang}/.
+	for i := 0; i < 8 && nonCapturing.MatchString(p); i++ {
+		p = nonCapturing.ReplaceAllString(p, "$1")
+	}
 	p = unnamedGroup.ReplaceAllString(p, "{param}")
 	p = strings.NewReplacer(`\.`, ".", `\-`, "-", `\/`, "/", "?", "").Replace(p)
 	return p

@@ -19,3 +19,7 @@ def archive(request, year):
 def stripe_hook(request):
     stripe.Webhook.construct_event(request.body, request.META["HTTP_STRIPE_SIGNATURE"], "whsec")
     return None
+
+
+def about(request, lang=None):
+    return None

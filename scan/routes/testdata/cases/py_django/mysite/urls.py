@@ -13,3 +13,10 @@ urlpatterns = [
 urlpatterns += [
     path("hooks/stripe/", account_views.stripe_hook),  # want: POST /hooks/stripe/ [signature]
 ]
+
+from django.conf.urls.i18n import i18n_patterns
+
+urlpatterns += i18n_patterns(
+    path("about/", account_views.about),  # want: ANY /about/ [csrf]
+    re_path(r"^coc/(?:(?P<lang>[a-z-]+)/)?$", account_views.about),  # want: ANY /coc/{lang}/ [csrf]
+)

@@ -165,6 +165,12 @@ func parseDocument(rel string, src []byte) (*yaml.Node, error) {
 func Analyse(inv *Inventory) evidence.Set {
 	var set evidence.Set
 	owners := inv.owners()
+	trusted := map[*Document][]*Identity{}
+	for _, id := range inv.Identities {
+		if id.Trust != nil {
+			trusted[id.Trust] = append(trusted[id.Trust], id)
+		}
+	}
 	bad := map[string]bool{}
 	emit := func(info RuleInfo, h hit, file, resource string) {
 		sev := info.Severity
@@ -195,6 +201,10 @@ func Analyse(inv *Inventory) evidence.Set {
 		}
 		switch d.Kind {
 		case Trust:
+			// A trust policy is about the role that carries it.
+			if ids := trusted[d]; len(ids) == 1 {
+				resource = ids[0].Name
+			}
 			for _, h := range checkPublicTrust(d) {
 				h.Msg = resource + ": " + h.Msg
 				emit(rulePublicTrust, h, d.File, resource)

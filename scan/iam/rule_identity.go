@@ -54,7 +54,7 @@ func checkPublicTrust(d *Document) []hit {
 		}
 		for _, p := range s.Principals {
 			if p.S == "*" || p.S == "arn:aws:iam::*:root" {
-				out = append(out, hit{Line: p.Line, Key: p.S, Msg: fmt.Sprintf("trust policy lets any principal (%q) assume the role without a Condition", p.S)})
+				out = append(out, hit{Line: p.Line, Key: p.S, Msg: fmt.Sprintf("trust policy %s lets any principal (%q) assume the role without a Condition", d.Name, p.S)})
 			}
 		}
 	}

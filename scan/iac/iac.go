@@ -168,7 +168,10 @@ func (s *Scanner) Scan(ctx context.Context, root string) (evidence.Set, error) {
 			dir := path.Dir(f.Rel)
 			tfDirs[dir] = append(tfDirs[dir], terraform.File{Rel: f.Rel, Src: src})
 		case kindYAML:
-			if e := checkYAMLFile(r, f.Rel, src, tree); e != nil {
+			// In a tree, a broken YAML file that is not infrastructure (a
+			// CI workflow, application config, a test fixture) is for other
+			// tools to report; a file named on the command line always is.
+			if e := checkYAMLFile(r, f.Rel, src, tree); e != nil && (single || looksLikeInfrastructure(f.Rel, src)) {
 				errs = append(errs, e)
 			}
 		case kindJSON:

@@ -63,6 +63,22 @@ func checkYAMLFile(r *results, rel string, src []byte, tree *treeState) (serr *S
 	}
 }
 
+// looksLikeInfrastructure tells, without parsing, whether a YAML or JSON
+// file is meant to be a Kubernetes manifest, a compose file or a
+// CloudFormation template, so that only those are reported when broken.
+func looksLikeInfrastructure(rel string, src []byte) bool {
+	base := strings.ToLower(path.Base(rel))
+	switch {
+	case strings.Contains(base, "compose"):
+		return true
+	case bytes.Contains(src, []byte("AWSTemplateFormatVersion")), bytes.Contains(src, []byte("AWS::")):
+		return true
+	case bytes.Contains(src, []byte("apiVersion:")) && bytes.Contains(src, []byte("kind:")):
+		return true
+	}
+	return false
+}
+
 func isComposeFile(rel string, n *yaml.Node) bool {
 	base := strings.ToLower(path.Base(rel))
 	if strings.Contains(base, "compose") {

@@ -224,3 +224,31 @@ func TestAllowed(t *testing.T) {
 		}
 	}
 }
+
+func TestBrokenYAMLInTree(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"config.yml":   "greeting: [unclosed\n",                                       // not infrastructure: ignored
+		"deploy.yaml":  "apiVersion: v1\nkind: Pod\nspec: [unclosed\n",                // a manifest: reported
+		"package.json": "{\"name\": \"x\", broken}\n",                                 // not a template: ignored
+		"stack.json":   "{\"Resources\": {\"Q\": {\"Type\": \"AWS::SQS::Queue\"},}\n", // a template: reported
+	}
+	for name, src := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	set, err := New().Scan(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, f := range set.Findings {
+		if f.Rule == ruleParseError.ID {
+			got[f.File] = true
+		}
+	}
+	if len(got) != 2 || !got["deploy.yaml"] || !got["stack.json"] {
+		t.Errorf("parse errors reported for %v, want deploy.yaml and stack.json", got)
+	}
+}

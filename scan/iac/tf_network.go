@@ -155,6 +155,19 @@ func checkSecurityGroups(r *results, m *terraform.Module) {
 		}
 		r.observe(evidence.NotInternetExposed, b.Address(), len(ports) == 0, b.File, b.Line, detail)
 	}
+	// A Lambda function URL with authorization NONE is a public endpoint:
+	// normal for a webhook that verifies signatures in code, so it is an
+	// observation for the model to reconcile rather than a finding.
+	for _, b := range m.Resources("aws_lambda_function_url") {
+		auth, _ := m.String(expr(terraform.Attr(b.Body, "authorization_type")))
+		subject := b.Address()
+		for _, ref := range terraform.References(expr(terraform.Attr(b.Body, "function_name"))) {
+			if strings.HasPrefix(ref, "aws_lambda_function.") {
+				subject = ref
+			}
+		}
+		r.observe(evidence.NotInternetExposed, subject, auth != "NONE", b.File, b.Line, "function URL with authorization_type "+orDefault(auth, "unknown"))
+	}
 	for _, b := range m.Resources("aws_db_instance", "aws_rds_cluster_instance", "aws_redshift_cluster", "aws_dms_replication_instance") {
 		v, known, line := boolAttr(m, b.Body, "publicly_accessible", b.Line)
 		if known && v {

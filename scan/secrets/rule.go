@@ -137,7 +137,15 @@ func shannon(s string) float64 {
 // random hex string carries at most 4 bits per character and typically
 // about 3.7, so the bar set for base64-like values would drop real hex
 // keys at random.
+//
+// It is also lowered for short values, whose entropy is capped by their
+// length: 16 distinct characters carry at most 4 bits each, and a random
+// 16-character value usually repeats a few, so the bar is at most 80% of
+// log2(length).
 func entropyThreshold(min float64, secret string) float64 {
+	if short := 0.8 * math.Log2(float64(len(secret))); short < min {
+		min = short
+	}
 	for i := 0; i < len(secret); i++ {
 		c := secret[i]
 		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {

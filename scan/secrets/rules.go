@@ -40,6 +40,45 @@ func hasDigitAndLetter(s string) bool {
 	return d && l
 }
 
+// randomCase is true of a letters-only value that mixes case the way a
+// random string does rather than the way a camelCase or PascalCase
+// identifier does (every capital, or run of capitals, followed by a
+// lower-case word): a 16-letter random password has no digit one time in
+// sixteen and still deserves a finding.
+func randomCase(s string) bool {
+	if len(s) < 12 || !hasUpperAndLower(s) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isLetter(s[i]) {
+			return false
+		}
+	}
+	// Skip a lower-case prefix (camelCase), then require capitals+lowers
+	// segments with at least two lower-case letters each; a trailing run
+	// of capitals (an acronym) is allowed.
+	i := 0
+	for i < len(s) && s[i] >= 'a' {
+		i++
+	}
+	for i < len(s) {
+		for i < len(s) && s[i] < 'a' {
+			i++
+		}
+		n := 0
+		for i < len(s) && s[i] >= 'a' {
+			i++
+			n++
+		}
+		if n == 1 || (n == 0 && i < len(s)) {
+			return true // a lone lower-case letter between capitals
+		}
+	}
+	return false
+}
+
+func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+
 func hasUpperAndLower(s string) bool {
 	return strings.ToLower(s) != s && strings.ToUpper(s) != s
 }
@@ -222,7 +261,7 @@ func literalCheck(secret, name string) bool {
 // genericCheck is the check for a high-entropy value assigned to a
 // secret-looking name in any file.
 func genericCheck(secret, name string) bool {
-	if len(secret) < 10 || len(secret) > 4096 || !nameCheck(name) || !hasDigitAndLetter(secret) {
+	if len(secret) < 10 || len(secret) > 4096 || !nameCheck(name) || !(hasDigitAndLetter(secret) || randomCase(secret)) {
 		return false
 	}
 	l := strings.ToLower(secret)

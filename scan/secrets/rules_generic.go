@@ -132,7 +132,7 @@ func configRules() []*rule {
 func genericRules() []*rule {
 	return []*rule{
 		{
-			id: "authorization-header", title: "Credential in an Authorization header", severity: threatmap.Medium, tier: 2,
+			id: "authorization-header", title: "Credential in an Authorization header", severity: threatmap.Medium, tier: 1,
 			description: "A literal credential in an HTTP Authorization or API-key header, typically in a curl " +
 				"command in a README, a script or a test. Replace it with a variable ($TOKEN) and rotate it.",
 			keywords: []string{"authorization:", "x-api-key:", "api-key:", "api-token:", "x-auth-token:"},
@@ -175,6 +175,7 @@ func genericRules() []*rule {
 				`SharedSecret: "«64:hex»",`,
 				`admin_password = "«16:alnum»"`,
 				`key = "«24:alnum»"`,
+				`DB_PASSWORD = "xQEvyGNsOPKTeQUZ"`,
 			},
 			fp: []string{
 				`password = request.form["password"]`,
@@ -193,6 +194,8 @@ func genericRules() []*rule {
 				`cacheKey := "user:«12:alnum»"`,
 				`for key, value := range m {`,
 				`PeerPublicKey: "04«64:hex»",`,
+				`token = "refreshTokenValueHolder"`,
+				`password_hint = "AskYourAdministrator"`,
 			},
 		},
 	}

@@ -83,7 +83,8 @@ func parsePackageLock(pc *parseCtx, data []byte) (result, error) {
 		return result{}, jsonError(pc.file, data, err)
 	}
 	if lock.Packages == nil {
-		return result{}, errAt(pc.file, 1, 1, "lockfileVersion %d has no \"packages\" map; regenerate it with npm 7 or later", lock.LockfileVersion)
+		// npm 5 and 6 wrote only the nested "dependencies" tree.
+		return parsePackageLockV1(pc, data)
 	}
 	// Direct dependencies are those the root or a workspace package names,
 	// installed at the top of node_modules.

@@ -57,9 +57,14 @@ func parsePnpmLock(pc *parseCtx, data []byte) (result, error) {
 	}
 	for i := 0; i+1 < len(pkgs.Content); i += 2 {
 		keyNode, body := pkgs.Content[i], pkgs.Content[i+1]
+		// Local packages (file:, link:) are the project's own; a key that
+		// names no version is skipped rather than failing the whole file.
+		if strings.HasPrefix(keyNode.Value, "file:") || strings.HasPrefix(keyNode.Value, "link:") {
+			continue
+		}
 		name, version, err := pnpmKey(keyNode.Value, v5)
 		if err != nil {
-			return result{}, errAt(pc.file, keyNode.Line, keyNode.Column, "%v", err)
+			continue
 		}
 		// Some entries carry their own name and version (tarball and git
 		// dependencies).

@@ -1,8 +1,12 @@
 package deps
 
 import (
+	"regexp"
 	"strings"
 )
+
+// npmName matches a valid npm package name, optionally scoped.
+var npmName = regexp.MustCompile(`^(@[a-z0-9-~][a-z0-9-._~]*/)?[a-z0-9-~][a-z0-9-._~]*$`)
 
 // parseYarnLock reads yarn.lock in both the classic (v1) and the Berry
 // (v2+, YAML) layouts. An entry starts at column 0 with the specs that
@@ -44,8 +48,12 @@ func parseYarnLock(pc *parseCtx, data []byte) (result, error) {
 			if strings.HasPrefix(rng, "workspace:") || strings.HasPrefix(rng, "patch:") || strings.HasPrefix(rng, "link:") || strings.HasPrefix(rng, "portal:") {
 				continue
 			}
-			p := newPackage(NPM, name, "", pc.file, lineNo)
 			rng = strings.TrimPrefix(rng, "npm:")
+			// An alias ("alias@npm:real@^1.0.0") installs the real package.
+			if real, realRange, ok := splitNameAt(rng); ok && realRange != "" && npmName.MatchString(real) {
+				name, rng = real, realRange
+			}
+			p := newPackage(NPM, name, "", pc.file, lineNo)
 			switch kind, _ := npmSpecSource(rng); kind {
 			case Git, URL, Path:
 				p.Source, p.SourceURL = kind, rng
@@ -65,7 +73,8 @@ func parseYarnLock(pc *parseCtx, data []byte) (result, error) {
 			}
 			continue
 		}
-		trimmed := strings.TrimSpace(line)
+		// Some yarn versions quote field names ("version" "1.0.0").
+		trimmed := strings.ReplaceAll(strings.TrimSpace(line), `"`, "")
 		inDeps = trimmed == "dependencies:" || trimmed == "optionalDependencies:"
 		field := strings.TrimSpace(line)
 		key, value, ok := cutField(field)
@@ -104,10 +113,16 @@ func parseYarnLock(pc *parseCtx, data []byte) (result, error) {
 // cutField splits `key "value"` (classic) or `key: value` (Berry).
 func cutField(field string) (key, value string, ok bool) {
 	i := strings.IndexAny(field, " :")
+	if strings.HasPrefix(field, `"`) {
+		// A quoted key ends at its closing quote.
+		if end := strings.IndexByte(field[1:], '"'); end >= 0 {
+			i = end + 2
+		}
+	}
 	if i <= 0 {
 		return "", "", false
 	}
-	key = field[:i]
+	key = strings.Trim(field[:i], `"`)
 	value = strings.TrimSpace(strings.TrimPrefix(field[i:], ":"))
 	value = strings.Trim(value, `"`)
 	return key, value, value != ""

@@ -25,7 +25,7 @@ func (c *Command) scanDepsCmd() *cobra.Command {
 		Use:   "deps [PATH]",
 		Short: "Match dependencies against an offline OSV database and check supply-chain hygiene",
 		Long: `Read every lockfile and manifest under PATH — Go (go.mod), npm
-(package-lock.json v2/v3, yarn.lock, pnpm-lock.yaml), Python (requirements*.txt,
+(package-lock.json v1-v3, yarn.lock, pnpm-lock.yaml), Python (requirements*.txt,
 poetry.lock, Pipfile.lock, uv.lock), Rust (Cargo.lock) and Ruby (Gemfile.lock) —
 and report:
 

@@ -114,6 +114,9 @@ func TestGuardKinds(t *testing.T) {
 		{"RolesGuard", []string{"auth"}, nil},
 		{"userModel.checkPassword", nil, nil},
 		{"auth.optional", nil, nil},
+		{"AdminOnly", []string{"auth"}, nil},
+		{"organiser_only", []string{"auth"}, nil},
+		{"readOnly", nil, nil},
 		{"auth.required", []string{"auth"}, nil},
 		{"NewLoginValidator", []string{"auth"}, nil},
 	}

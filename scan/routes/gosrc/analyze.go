@@ -387,32 +387,7 @@ func (s *scope) fileOfField() map[string]string {
 }
 
 // constructorFW returns the framework of a router constructor call.
-func (s *scope) constructorFW(e ast.Expr) string {
-	c, ok := e.(*ast.CallExpr)
-	if !ok {
-		return ""
-	}
-	sel, ok := c.Fun.(*ast.SelectorExpr)
-	if !ok {
-		return ""
-	}
-	x, ok := sel.X.(*ast.Ident)
-	if !ok {
-		return ""
-	}
-	fw := frameworkOf(s.f.imports[x.Name])
-	name := sel.Sel.Name
-	switch {
-	case fw == NetHTTP && name == "NewServeMux",
-		fw == Chi && (name == "NewRouter" || name == "NewMux"),
-		fw == Gin && (name == "New" || name == "Default"),
-		fw == Echo && name == "New",
-		fw == Gorilla && name == "NewRouter",
-		fw == Fiber && name == "New":
-		return fw
-	}
-	return ""
-}
+func (s *scope) constructorFW(e ast.Expr) string { return constructorOf(e, s.f.imports) }
 
 func (s *scope) evalCall(c *ast.CallExpr) (router, bool) {
 	if fw := s.constructorFW(c); fw != "" {
@@ -446,7 +421,8 @@ func (s *scope) evalCall(c *ast.CallExpr) (router, bool) {
 			}
 		}
 	}
-	// A call to a function or method of this module that returns a router.
+	// A call to a function or method of this module that returns a router,
+	// declared as one or as an http.Handler built from one.
 	if key, _, ok := s.resolveCallee(c.Fun); ok {
 		if d := s.a.funcDecl(key); d != nil && d.Type.Results != nil {
 			for _, r := range d.Type.Results.List {
@@ -454,9 +430,78 @@ func (s *scope) evalCall(c *ast.CallExpr) (router, bool) {
 					return router{id: "ret:" + key, fw: fw}, true
 				}
 			}
+			if fw := s.a.builtRouter(key, d); fw != "" {
+				return router{id: "ret:" + key, fw: fw}, true
+			}
 		}
 	}
 	return router{}, false
+}
+
+// builtRouter tells whether a function declared to return an interface
+// such as http.Handler builds a router and returns it: its body calls a
+// router constructor and returns a variable holding the result.
+func (a *analyzer) builtRouter(key string, d *ast.FuncDecl) string {
+	if fw, ok := a.built[key]; ok {
+		return fw
+	}
+	a.built[key] = ""
+	if d.Body == nil || len(d.Type.Results.List) != 1 {
+		return ""
+	}
+	imports := a.importsOfFunc(key)
+	vars := map[string]string{}
+	fw := ""
+	ast.Inspect(d.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.AssignStmt:
+			if len(n.Lhs) == 1 && len(n.Rhs) == 1 {
+				if id, ok := n.Lhs[0].(*ast.Ident); ok {
+					if f := constructorOf(n.Rhs[0], imports); f != "" {
+						vars[id.Name] = f
+					}
+				}
+			}
+		case *ast.ReturnStmt:
+			if len(n.Results) == 1 {
+				if id, ok := n.Results[0].(*ast.Ident); ok && vars[id.Name] != "" {
+					fw = vars[id.Name]
+				}
+			}
+		}
+		return true
+	})
+	a.built[key] = fw
+	return fw
+}
+
+// constructorOf is constructorFW for a given import table.
+func constructorOf(e ast.Expr, imports map[string]string) string {
+	c, ok := e.(*ast.CallExpr)
+	if !ok {
+		return ""
+	}
+	sel, ok := c.Fun.(*ast.SelectorExpr)
+	if !ok {
+		return ""
+	}
+	x, ok := sel.X.(*ast.Ident)
+	if !ok {
+		return ""
+	}
+	fw := frameworkOf(imports[x.Name])
+	switch name := sel.Sel.Name; {
+	case fw == NetHTTP && name == "NewServeMux",
+		fw == Chi && (name == "NewRouter" || name == "NewMux"),
+		fw == Gin && (name == "New" || name == "Default"),
+		fw == Echo && name == "New",
+		fw == Gorilla && name == "NewRouter",
+		fw == Fiber && name == "New":
+		return fw
+	}
+	return ""
 }
 
 // mount records child under parent.
@@ -650,6 +695,13 @@ func (s *scope) resolveCallee(fun ast.Expr) (key string, recvArgs int, ok bool) 
 				return "", 0, false
 			}
 		}
+		// A method on a composite literal or on a call's result:
+		// usersResource{}.Routes(), api.NewHandler(db).Routes().
+		if tp, typ, ok := s.exprType(f.X); ok {
+			if _, ok := tp.funcs[typ+"."+f.Sel.Name]; ok {
+				return tp.dir + "|" + tp.name + "|" + typ + "." + f.Sel.Name, 0, true
+			}
+		}
 		// A method on a value of unknown type: resolve by a unique method
 		// name in the package the receiver expression comes from.
 		p := s.p
@@ -663,6 +715,53 @@ func (s *scope) resolveCallee(fun ast.Expr) (key string, recvArgs int, ok bool) 
 		}
 	}
 	return "", 0, false
+}
+
+// exprType returns the named type of a composite literal (T{}, &T{},
+// pkg.T{}) or of a call to a function of the module.
+func (s *scope) exprType(e ast.Expr) (*pkg, string, bool) {
+	if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.AND {
+		e = u.X
+	}
+	if p, ok := e.(*ast.ParenExpr); ok {
+		e = p.X
+	}
+	var typ ast.Expr
+	p, imports := s.p, s.f.imports
+	switch v := e.(type) {
+	case *ast.CompositeLit:
+		typ = v.Type
+	case *ast.CallExpr:
+		key, _, ok := s.resolveCallee(v.Fun)
+		if !ok {
+			return nil, "", false
+		}
+		d := s.a.funcDecl(key)
+		if d == nil || d.Type.Results == nil || len(d.Type.Results.List) == 0 {
+			return nil, "", false
+		}
+		typ = d.Type.Results.List[0].Type
+		p, _ = s.a.splitKey(key)
+		imports = s.a.importsOfFunc(key)
+	default:
+		return nil, "", false
+	}
+	if typ == nil || p == nil {
+		return nil, "", false
+	}
+	t := typ
+	if st, ok := t.(*ast.StarExpr); ok {
+		t = st.X
+	}
+	if sel, ok := t.(*ast.SelectorExpr); ok {
+		if x, ok := sel.X.(*ast.Ident); ok {
+			if tp := s.a.pkgByImport(imports[x.Name]); tp != nil {
+				return tp, sel.Sel.Name, true
+			}
+		}
+		return nil, "", false
+	}
+	return p, recvType(t), true
 }
 
 func rootIdent(e ast.Expr) string {

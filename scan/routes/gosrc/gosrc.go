@@ -122,6 +122,8 @@ type analyzer struct {
 	aliases   map[string]string
 	fieldFWs  map[string]string
 	bodyCache map[string][]string
+	// built memoises builtRouter.
+	built map[string]string
 }
 
 func (a *analyzer) alias(from, to string) {
@@ -157,7 +159,7 @@ func (a *analyzer) resolveAliases() {
 // files that could not be parsed. Test files are skipped: routes they
 // register are not served.
 func Extract(ctx context.Context, srcs []Source, modules []Module) ([]evidence.Route, []ParseError) {
-	a := &analyzer{ctx: ctx, fset: token.NewFileSet(), pkgs: map[string]*pkg{}, modules: modules, g: graph.New(), returns: map[string]string{}, aliases: map[string]string{}, fieldFWs: map[string]string{}, bodyCache: map[string][]string{}}
+	a := &analyzer{ctx: ctx, fset: token.NewFileSet(), pkgs: map[string]*pkg{}, modules: modules, g: graph.New(), returns: map[string]string{}, aliases: map[string]string{}, fieldFWs: map[string]string{}, bodyCache: map[string][]string{}, built: map[string]string{}}
 	var errs []ParseError
 	for _, s := range srcs {
 		if strings.HasSuffix(s.Rel, "_test.go") {

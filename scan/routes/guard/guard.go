@@ -105,7 +105,8 @@ func Kinds(name string) (adds, cancels []string) {
 		(has("token") && has("require", "required", "verify", "check", "validate", "valid", "middleware")) ||
 		has("roles", "role", "permission", "permissions") && has("require", "required", "guard", "check") ||
 		has("require", "requires", "ensure", "check", "verify", "must") && has("owner", "admin", "user", "login", "permission", "permissions", "role", "roles", "staff", "superuser", "member", "scope", "scopes") ||
-		has("current") && has("user", "account", "principal") {
+		has("current") && has("user", "account", "principal") ||
+		has("only") && has("admin", "admins", "staff", "user", "users", "member", "members", "owner", "owners", "superuser", "organiser", "organizer", "logged", "authenticated") {
 		add(evidence.GuardAuth)
 	}
 	if has(rateWords...) || hasPair("ratelimit", "ratelimiter", "ratelimited", "slowapi", "limitby", "limitbyip", "limithandler", "limitmiddleware") ||

@@ -32,6 +32,7 @@ func main() {
 		r.With(requireAdmin).Put("/settings", putSettings) // want: PUT /api/v1/settings [auth,rate-limit]
 	})
 	r.Mount("/admin", adminRouter())
+	r.Mount("/v2", v2Router())
 	r.Method(http.MethodPatch, "/profile", http.HandlerFunc(index)) // want: PATCH /profile [rate-limit]
 	http.ListenAndServe(":3333", r)
 }
@@ -41,6 +42,13 @@ func adminRouter() chi.Router {
 	r.Use(AdminOnly)
 	r.Get("/", index)         // want: GET /admin/ [auth,rate-limit] #admin
 	r.Get("/accounts", index) // want: GET /admin/accounts [auth,rate-limit] #admin
+	return r
+}
+
+// v2Router is declared as an http.Handler but builds a chi router.
+func v2Router() http.Handler {
+	r := chi.NewRouter()
+	r.Get("/items", index) // want: GET /v2/items [rate-limit]
 	return r
 }
 

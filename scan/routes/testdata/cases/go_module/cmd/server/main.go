@@ -15,5 +15,6 @@ func main() {
 	})
 	h := api.NewHandler()
 	r.Mount("/orders", h.Routes())
+	r.Mount("/todos", api.Todos{}.Routes())
 	http.ListenAndServe(":8080", r)
 }

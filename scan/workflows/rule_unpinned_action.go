@@ -126,7 +126,7 @@ func checkUnpinnedActions(w *Workflow) []evidence.Finding {
 	var out []evidence.Finding
 	for _, site := range w.usesSites() {
 		r := parseUses(site.uses.Value)
-		if r.pinned() || strings.Contains(r.raw, "${{") {
+		if r.pinned() || strings.Contains(r.raw, "${{") || tagRequired(r) {
 			continue
 		}
 		what := "action"
@@ -147,4 +147,12 @@ func checkUnpinnedActions(w *Workflow) []evidence.Finding {
 		out = append(out, w.finding(RuleUnpinnedAction, unpinnedSeverity(r), site.uses.Pos, site.job, evidence.ActionsPinned, msg))
 	}
 	return out
+}
+
+// tagRequired reports references that must name a release tag: the SLSA
+// generator's reusable workflows verify their own tag to produce
+// provenance, and fail when called by commit SHA.
+func tagRequired(r actionRef) bool {
+	return r.repo == "slsa-framework/slsa-github-generator" && strings.Contains(r.raw, "/.github/workflows/") &&
+		strings.HasPrefix(r.ref, "v") && !looksLikeBranch(r.ref)
 }

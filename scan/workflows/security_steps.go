@@ -165,6 +165,23 @@ func findSecuritySteps(w *Workflow) []securityStep {
 	var out []securityStep
 	for _, j := range w.Jobs {
 		jobSoft := j.ContinueOnError != nil && j.ContinueOnError.Value
+		// A job can call a scanner's reusable workflow instead of steps.
+		if c := j.WorkflowCall; c != nil && c.Uses != nil {
+			r := parseUses(c.Uses.Value)
+			if tool, ok := knownActions[r.repo]; ok {
+				in := map[string]*actionlint.Input{}
+				for k, v := range c.Inputs {
+					if v != nil {
+						in[k] = &actionlint.Input{Name: v.Name, Value: v.Value}
+					}
+				}
+				gates, why := tool.gate(in)
+				if jobSoft && gates {
+					gates, why = false, "continue-on-error: true lets the build pass anyway"
+				}
+				out = append(out, securityStep{kind: tool.kind, tool: r.repo, gates: gates, why: why, pos: c.Uses.Pos, job: jobID(j)})
+			}
+		}
 		for _, s := range j.Steps {
 			soft := jobSoft || s.ContinueOnError != nil && s.ContinueOnError.Value
 			var found []securityStep

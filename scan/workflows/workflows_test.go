@@ -149,6 +149,14 @@ func TestSecuritySteps(t *testing.T) {
 			{evidence.CIVulnScanning, true, "threatmap scan deps"},
 			{evidence.CISBOM, true, "threatmap sbom"},
 		}},
+		{"a scanner's reusable workflow", `
+      - run: echo build
+  scan:
+    uses: google/osv-scanner-action/.github/workflows/osv-scanner-reusable.yml@v2.0.0
+    with:
+      fail-on-vuln: false`, []obs{
+			{evidence.CIVulnScanning, false, "google/osv-scanner-action in job scan runs but does not gate the build: fail-on-vuln: false turns the gate off"},
+		}},
 		{"comments do not count", `
       - run: |
           # trivy image --exit-code 1 bot

@@ -49,10 +49,18 @@ func randomCase(s string) bool {
 	if len(s) < 12 || !hasUpperAndLower(s) {
 		return false
 	}
+	vowels := 0
 	for i := 0; i < len(s); i++ {
 		if !isLetter(s[i]) {
 			return false
 		}
+		if strings.IndexByte("aeiouAEIOU", s[i]) >= 0 {
+			vowels++
+		}
+	}
+	// Words are about 40% vowels; random letters about 20%.
+	if vowels*5 < len(s) {
+		return true
 	}
 	// Skip a lower-case prefix (camelCase), then require capitals+lowers
 	// segments with at least two lower-case letters each; a trailing run
@@ -75,6 +83,28 @@ func randomCase(s string) bool {
 		}
 	}
 	return false
+}
+
+// identifierLike is true of an alphanumeric value built from words and a
+// number or two (encryptionKey1024, http2debug, v2Token): few switches
+// between letters and digits and no random case. Random tokens switch
+// between letters and digits every few characters.
+func identifierLike(s string) bool {
+	switches := 0
+	var letters []byte
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !isLetter(c) && !('0' <= c && c <= '9') {
+			return false
+		}
+		if isLetter(c) {
+			letters = append(letters, c)
+		}
+		if i > 0 && isLetter(c) != isLetter(s[i-1]) {
+			switches++
+		}
+	}
+	return switches <= 2 && !randomCase(string(letters))
 }
 
 func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
@@ -274,6 +304,9 @@ func genericCheck(secret, name string) bool {
 	// the variable's value.
 	if strings.Contains(secret, "_") && (strings.ToUpper(secret) == secret || strings.ToLower(secret) == secret) &&
 		strings.Trim(secret, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") == "" {
+		return false
+	}
+	if identifierLike(secret) {
 		return false
 	}
 	// Dotted words (a.b.c), method chains and format verbs are code.

@@ -196,6 +196,8 @@ func genericRules() []*rule {
 				`PeerPublicKey: "04«64:hex»",`,
 				`token = "refreshTokenValueHolder"`,
 				`password_hint = "AskYourAdministrator"`,
+				`"encryptionKey": "encryptionKey1024",`,
+				`"Key": "http2debug",`,
 			},
 		},
 	}

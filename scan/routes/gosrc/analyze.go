@@ -3,6 +3,7 @@ package gosrc
 import (
 	"go/ast"
 	"go/token"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -794,13 +795,31 @@ func (a *analyzer) pkgByImport(ip string) *pkg {
 		if dir == "" {
 			dir = "."
 		}
-		for _, p := range a.pkgs {
-			if p.dir == dir {
-				return p
-			}
+		if p := a.pkgByDir(dir); p != nil {
+			return p
 		}
 	}
 	return nil
+}
+
+// pkgByDir returns the non-test package in dir, using an index built on
+// first use.
+func (a *analyzer) pkgByDir(dir string) *pkg {
+	if a.dirs == nil {
+		a.dirs = map[string]*pkg{}
+		keys := make([]string, 0, len(a.pkgs))
+		for k := range a.pkgs {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys) // deterministic when a directory holds two packages
+		for _, k := range keys {
+			p := a.pkgs[k]
+			if _, ok := a.dirs[p.dir]; !ok {
+				a.dirs[p.dir] = p
+			}
+		}
+	}
+	return a.dirs[dir]
 }
 
 func (a *analyzer) splitKey(key string) (*pkg, string) {

@@ -124,6 +124,8 @@ type analyzer struct {
 	bodyCache map[string][]string
 	// built memoises builtRouter.
 	built map[string]string
+	// dirs indexes packages by directory.
+	dirs map[string]*pkg
 }
 
 func (a *analyzer) alias(from, to string) {

@@ -71,6 +71,7 @@ type Router struct {
 type Graph struct {
 	routers map[string]*Router
 	order   []string
+	visits  int
 }
 
 // New returns an empty graph.
@@ -127,6 +128,10 @@ func (g *Graph) Alias(from, to string) {
 // maxDepth bounds mount nesting so that a cycle or a pathological input
 // cannot blow the stack.
 const maxDepth = 32
+
+// maxVisits bounds the work of one Flatten: routers mounted several times
+// at every level multiply, and a hostile tree could make that exponential.
+const maxVisits = 200_000
 
 // Flatten returns every route with its prefixes joined and guards merged.
 // Routers that are mounted somewhere are reached through their parents;
@@ -185,9 +190,10 @@ type scoped struct {
 }
 
 func (g *Graph) walk(r *Router, prefix string, inherited []scoped, without []string, stack map[string]bool, depth int, out *[]evidence.Route) {
-	if depth > maxDepth || stack[r.ID] {
+	if depth > maxDepth || stack[r.ID] || g.visits > maxVisits {
 		return
 	}
+	g.visits += 1 + len(r.Routes)
 	stack[r.ID] = true
 	defer delete(stack, r.ID)
 	without = append(slices.Clone(without), r.Without...)

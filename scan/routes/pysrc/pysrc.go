@@ -77,6 +77,9 @@ type extractor struct {
 	g       *graph.Graph
 	csrfDj  bool
 	limited map[string]bool // limiter variables created with default limits, by "module:name"
+	// byLast indexes module names by their last component for import
+	// resolution.
+	byLast map[string][]string
 }
 
 // Parse parses one file and reports whether its tree has syntax errors; it
@@ -181,8 +184,15 @@ func (x *extractor) resolveModule(name string) string {
 	if _, ok := x.mods[name]; ok {
 		return name
 	}
+	if x.byLast == nil {
+		x.byLast = map[string][]string{}
+		for _, n := range x.names {
+			last := n[strings.LastIndexByte(n, '.')+1:]
+			x.byLast[last] = append(x.byLast[last], n)
+		}
+	}
 	best := ""
-	for _, n := range x.names {
+	for _, n := range x.byLast[name[strings.LastIndexByte(name, '.')+1:]] {
 		if strings.HasSuffix(n, "."+name) && (best == "" || len(n) < len(best)) {
 			best = n
 		}

@@ -42,7 +42,10 @@ func Parse(file string, data []byte) (*Workflow, error) {
 	if ast == nil || len(ast.On) == 0 && len(ast.Jobs) == 0 {
 		e := &ParseError{File: file, Line: 1, Col: 1, Msg: "not a workflow: no on: and no jobs:"}
 		if len(errs) > 0 {
-			e.Line, e.Col, e.Msg = max(errs[0].Line, 1), max(errs[0].Column, 1), errs[0].Message
+			// The parser may point one line past the end of a file that
+			// holds only a document marker; keep positions inside it.
+			e.Line = min(max(errs[0].Line, 1), lineCount(data))
+			e.Col, e.Msg = max(errs[0].Column, 1), errs[0].Message
 		}
 		return nil, e
 	}
@@ -100,4 +103,16 @@ func (w *Workflow) hasTrigger(events ...string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// lineCount counts lines the way YAML does (a lone carriage return ends a
+// line too).
+func lineCount(data []byte) int {
+	n := 1
+	for i, b := range data {
+		if b == '\n' || b == '\r' && (i+1 == len(data) || data[i+1] != '\n') {
+			n++
+		}
+	}
+	return n
 }

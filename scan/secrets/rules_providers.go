@@ -568,8 +568,8 @@ func platformRules() []*rule {
 		},
 		{
 			id: "notion-api-token", title: "Notion integration token", severity: threatmap.High,
-			description: "A Notion internal integration token (ntn_, or secret_ for older integrations): reads and " +
-				"edits every page shared with the integration.",
+			description: "A Notion internal integration token (ntn_): reads and edits every page shared with the " +
+				"integration. Older tokens (secret_) have no distinctive format and fall to generic-secret.",
 			keywords: []string{"ntn_"}, caseSensitive: true, after: 60,
 			pattern:    `\b(?P<secret>ntn_[0-9]{11}[A-Za-z0-9]{35})\b`,
 			minEntropy: 3.0,

@@ -2,7 +2,6 @@ package workflows
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/rhysd/actionlint"
 
@@ -58,16 +57,3 @@ func checkScriptInjection(w *Workflow) []evidence.Finding {
 	}
 	return out
 }
-
-// usesUntrusted reports whether a value reads any attacker-controlled
-// context.
-func usesUntrusted(value string) (string, bool) {
-	for _, u := range contextPaths(value) {
-		if isUntrusted(u.path) {
-			return u.path, true
-		}
-	}
-	return "", false
-}
-
-var _ = strings.TrimSpace

@@ -17,9 +17,11 @@ import (
 	"go/scanner"
 	"go/token"
 	"path"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/threatmap/threatmap/evidence"
 	"github.com/threatmap/threatmap/scan/routes/graph"
@@ -163,18 +165,42 @@ func (a *analyzer) resolveAliases() {
 func Extract(ctx context.Context, srcs []Source, modules []Module) ([]evidence.Route, []ParseError) {
 	a := &analyzer{ctx: ctx, fset: token.NewFileSet(), pkgs: map[string]*pkg{}, modules: modules, g: graph.New(), returns: map[string]string{}, aliases: map[string]string{}, fieldFWs: map[string]string{}, bodyCache: map[string][]string{}, built: map[string]string{}}
 	var errs []ParseError
+	var todo []Source
 	for _, s := range srcs {
-		if strings.HasSuffix(s.Rel, "_test.go") {
-			continue
+		if !strings.HasSuffix(s.Rel, "_test.go") {
+			todo = append(todo, s)
 		}
-		f, err := parser.ParseFile(a.fset, s.Rel, s.Src, parser.SkipObjectResolution)
-		if err != nil {
-			errs = append(errs, toParseError(s.Rel, err))
-			if f == nil {
-				continue
+	}
+	// Parse on every core (a FileSet is safe for concurrent use), then
+	// index in input order so results do not depend on scheduling.
+	files := make([]*ast.File, len(todo))
+	perrs := make([]error, len(todo))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < min(runtime.GOMAXPROCS(0), 8, len(todo)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				files[i], perrs[i] = parser.ParseFile(a.fset, todo[i].Rel, todo[i].Src, parser.SkipObjectResolution)
 			}
+		}()
+	}
+	for i := range todo {
+		if ctx.Err() != nil {
+			break
 		}
-		a.add(s.Rel, f)
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i, s := range todo {
+		if perrs[i] != nil {
+			errs = append(errs, toParseError(s.Rel, perrs[i]))
+		}
+		if files[i] != nil {
+			a.add(s.Rel, files[i])
+		}
 	}
 	dirs := make([]string, 0, len(a.pkgs))
 	for d := range a.pkgs {

@@ -22,6 +22,7 @@ import (
 
 	"github.com/threatmap/threatmap/evidence"
 	"github.com/threatmap/threatmap/scan/routes/graph"
+	"github.com/threatmap/threatmap/scan/routes/tsparse"
 )
 
 // Source is one JavaScript or TypeScript file.
@@ -101,31 +102,26 @@ func Parse(ctx context.Context, rel string, src []byte) (*sitter.Tree, error) {
 func Extract(ctx context.Context, srcs []Source) ([]evidence.Route, []ParseError) {
 	x := &extractor{ctx: ctx, mods: map[string]*module{}, g: graph.New(), consts: map[string]string{}}
 	var errs []ParseError
-	parsers := map[*sitter.Language]*sitter.Parser{}
-	defer func() {
-		for _, p := range parsers {
-			p.Close()
-		}
-	}()
+	var cands []Source
+	var inputs []tsparse.Input
 	for _, s := range srcs {
-		if ctx.Err() != nil {
-			break
+		if mayRoute(s.Rel, s.Src) {
+			cands = append(cands, s)
+			inputs = append(inputs, tsparse.Input{Src: s.Src, Lang: Language(s.Rel)})
 		}
-		if !mayRoute(s.Rel, s.Src) {
+	}
+	for i, res := range tsparse.All(ctx, inputs) {
+		s := cands[i]
+		if res.Err != nil {
+			if res.Tree != nil {
+				res.Tree.Close()
+			}
+			if ctx.Err() == nil {
+				errs = append(errs, ParseError{File: s.Rel, Line: 1, Col: 1, Msg: res.Err.Error()})
+			}
 			continue
 		}
-		lang := Language(s.Rel)
-		p := parsers[lang]
-		if p == nil {
-			p = sitter.NewParser()
-			p.SetLanguage(lang)
-			parsers[lang] = p
-		}
-		tree, err := p.ParseCtx(ctx, nil, s.Src)
-		if err != nil {
-			errs = append(errs, ParseError{File: s.Rel, Line: 1, Col: 1, Msg: err.Error()})
-			continue
-		}
+		tree := res.Tree
 		m := &module{rel: s.Rel, src: s.Src, tree: tree, root: tree.RootNode(), funcs: map[string]*sitter.Node{}, vars: map[string]*sitter.Node{}, imports: map[string]importRef{}, exports: map[string]*sitter.Node{}}
 		if m.root.HasError() {
 			if e := firstError(m.root); e != nil {

@@ -20,6 +20,7 @@ import (
 
 	"github.com/threatmap/threatmap/evidence"
 	"github.com/threatmap/threatmap/scan/routes/graph"
+	"github.com/threatmap/threatmap/scan/routes/tsparse"
 )
 
 // Source is one Python file to analyse.
@@ -95,22 +96,33 @@ func Parse(ctx context.Context, src []byte) (*sitter.Tree, error) {
 func Extract(ctx context.Context, srcs []Source) ([]evidence.Route, []ParseError) {
 	x := &extractor{ctx: ctx, mods: map[string]*module{}, consts: map[string]string{}, g: graph.New(), limited: map[string]bool{}}
 	var errs []ParseError
-	p := sitter.NewParser()
-	defer p.Close()
-	p.SetLanguage(python.GetLanguage())
+	var cands []Source
+	var inputs []tsparse.Input
 	for _, s := range srcs {
-		if ctx.Err() != nil {
-			break
+		if mayRoute(s.Src) {
+			cands = append(cands, s)
+			inputs = append(inputs, tsparse.Input{Src: s.Src, Lang: python.GetLanguage()})
 		}
-		if !mayRoute(s.Src) {
+	}
+	for i, res := range tsparse.All(ctx, inputs) {
+		s := cands[i]
+		if res.Err != nil {
+			if res.Tree != nil {
+				res.Tree.Close()
+			}
+			if ctx.Err() == nil {
+				errs = append(errs, ParseError{File: s.Rel, Line: 1, Col: 1, Msg: res.Err.Error()})
+			}
 			continue
 		}
-		tree, err := p.ParseCtx(ctx, nil, s.Src)
-		if err != nil {
-			errs = append(errs, ParseError{File: s.Rel, Line: 1, Col: 1, Msg: err.Error()})
+		tree := res.Tree
+		name := moduleName(s.Rel)
+		if _, dup := x.mods[name]; dup {
+			// a/b.py and a/b/__init__.py name one module; the first wins.
+			tree.Close()
 			continue
 		}
-		m := &module{name: moduleName(s.Rel), rel: s.Rel, src: s.Src, tree: tree, root: tree.RootNode(),
+		m := &module{name: name, rel: s.Rel, src: s.Src, tree: tree, root: tree.RootNode(),
 			funcs: map[string]*sitter.Node{}, classes: map[string]*sitter.Node{}, imports: map[string]importRef{},
 			isPkg: path.Base(s.Rel) == "__init__.py"}
 		if m.root.HasError() {

@@ -213,7 +213,7 @@ func (s *Scanner) Scan(ctx context.Context, root string) (evidence.Set, error) {
 		f := r.finding(ruleParseError, 0, e.File, e.Line, "", e.Msg, "does not parse: "+e.Msg)
 		f.Column = e.Column
 	}
-	r.set.Findings = dropAllowed(r.set.Findings, sources)
+	r.set.Findings = evidence.DropAllowed(r.set.Findings, sources, "iac-", "iam-")
 	r.set.Sort()
 	return r.set, nil
 }

@@ -221,7 +221,7 @@ func TestAllowed(t *testing.T) {
 		{99, "iac-plain-http", false},
 	}
 	for _, tt := range tests {
-		if got := allowed(src, tt.line, tt.rule); got != tt.want {
+		if got := evidence.Allowed(src, tt.line, tt.rule, "iac-", "iam-"); got != tt.want {
 			t.Errorf("allowed(line %d, %s) = %v, want %v", tt.line, tt.rule, got, tt.want)
 		}
 	}

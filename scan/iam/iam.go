@@ -104,7 +104,7 @@ func (s *Scanner) Scan(ctx context.Context, root string) (evidence.Set, error) {
 		set.Findings = append(set.Findings, parseFinding(pe))
 	}
 	set.Add(Analyse(inv))
-	set.Findings = dropAllowed(set.Findings, sources)
+	set.Findings = evidence.DropAllowed(set.Findings, sources, "iac-", "iam-")
 	set.Sort()
 	return set, nil
 }

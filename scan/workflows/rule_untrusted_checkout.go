@@ -43,7 +43,20 @@ func checkUntrustedCheckout(w *Workflow) []evidence.Finding {
 				continue
 			}
 			a, ok := s.Exec.(*actionlint.ExecAction)
-			if !ok || a.Uses == nil || parseUses(a.Uses.Value).repo != "actions/checkout" {
+			if !ok || a.Uses == nil {
+				continue
+			}
+			// workflow_run can download the triggering run's artifacts,
+			// which a fork's pull request wrote: using them as code or
+			// input to a script is the same as checking the fork out.
+			if repo := parseUses(a.Uses.Value).repo; trigger == "workflow_run" && (repo == "actions/download-artifact" || repo == "dawidd6/action-download-artifact") {
+				if runs := runsCodeAfter(j.Steps[i+1:]); runs != "" {
+					out = append(out, w.finding(RuleUntrustedCheckout, threatmap.High, a.Uses.Pos, j, evidence.NoWorkflowInjection,
+						fmt.Sprintf("job %s runs on workflow_run with secrets and a write token, downloads artifacts the triggering run (possibly a fork's pull request) produced, then %s runs with them; treat them as untrusted data and never execute or source them", jobID(j), runs)))
+				}
+				continue
+			}
+			if parseUses(a.Uses.Value).repo != "actions/checkout" {
 				continue
 			}
 			head := headInput(a.Inputs["repository"], a.Inputs["ref"])

@@ -98,7 +98,10 @@ type Assessment struct {
 	Controls  []Control
 	Unmodeled []evidence.Route
 	Stale     []string
-	Evidence  evidence.Set
+	// UnmodeledResources are infrastructure resources the scanners saw
+	// that no model element names.
+	UnmodeledResources []link.Resource
+	Evidence           evidence.Set
 	// Unanswered lists response keys that name no threat the rules raised.
 	Unanswered []model.Response
 }
@@ -108,7 +111,7 @@ func Assess(m *model.Model, threats []rules.Threat, ix *link.Index, set evidence
 	if ix == nil {
 		ix = link.Build(m, set, "")
 	}
-	a := &Assessment{Model: m, Now: now, Unmodeled: ix.Unmodeled, Stale: ix.Stale, Evidence: set}
+	a := &Assessment{Model: m, Now: now, Unmodeled: ix.Unmodeled, Stale: ix.Stale, UnmodeledResources: ix.UnmodeledResources, Evidence: set}
 	byID := map[string]*Control{}
 	for _, c := range m.Controls {
 		ctl := assessControl(m, c, ix)

@@ -29,6 +29,18 @@ type Index struct {
 	// Stale lists surfaces with a path that no discovered route serves,
 	// when route discovery ran and found routes in the surface's component.
 	Stale []string
+	// UnmodeledResources lists infrastructure resources (IaC addresses,
+	// IAM identities) that scanners reported on and that no element of the
+	// model names in its id, name or refs, in order of first mention.
+	UnmodeledResources []Resource
+}
+
+// Resource is an infrastructure resource seen in the evidence.
+type Resource struct {
+	Address string `json:"address"`
+	Scanner string `json:"scanner"`
+	File    string `json:"file,omitempty"`
+	Line    int    `json:"line,omitempty"`
 }
 
 // Build links set to m. dirRel is the path of the model's directory
@@ -46,8 +58,17 @@ func Build(m *model.Model, set evidence.Set, dirRel string) *Index {
 	secretSurfaces := surfacesOfKind(m, "secret")
 	ciComponents := componentsOfKind(m, "ci")
 
+	seenResource := map[string]bool{}
+	noteResource := func(scanner, address, file string, line int) {
+		if (scanner != "iac" && scanner != "iam") || !looksLikeResource(address) || seenResource[address] || len(names.lookup(address)) > 0 || names.covers(address) {
+			return
+		}
+		seenResource[address] = true
+		ix.UnmodeledResources = append(ix.UnmodeledResources, Resource{Address: address, Scanner: scanner, File: file, Line: line})
+	}
 	for _, f := range set.Findings {
-		targets := names.lookup(f.Resource)
+		noteResource(f.Scanner, f.Resource, f.File, f.Line)
+		targets := names.resolve(f.Resource)
 		if method, p, ok := splitRouteSubject(f.Resource); ok {
 			targets = append(targets, surfacesMatching(m, method, p)...)
 		} else if strings.HasPrefix(f.Resource, "/") {
@@ -70,7 +91,8 @@ func Build(m *model.Model, set evidence.Set, dirRel string) *Index {
 	}
 
 	for _, o := range set.Observations {
-		targets := names.lookup(o.Subject)
+		noteResource(o.Scanner, o.Subject, o.File, o.Line)
+		targets := names.resolve(o.Subject)
 		if method, p, ok := splitRouteSubject(o.Subject); ok {
 			targets = append(targets, surfacesMatching(m, method, p)...)
 		}
@@ -144,6 +166,36 @@ func (n names) lookup(key string) []string {
 		return nil
 	}
 	return append([]string(nil), n[strings.ToLower(strings.TrimSpace(key))]...)
+}
+
+// looksLikeResource tells a resource address (aws_s3_bucket.x,
+// Deployment/api, services.web) from a bare resource type or a file path.
+func looksLikeResource(address string) bool {
+	switch path.Ext(address) {
+	case ".json", ".yaml", ".yml", ".tf", "":
+		if path.Ext(address) != "" {
+			return false
+		}
+	}
+	return strings.Contains(address, ".") || strings.Contains(address, "/")
+}
+
+// resolve looks an address up, and also its base without an instance key,
+// so a component with ref aws_lambda_function.bot receives the evidence
+// about aws_lambda_function.bot["summarizer"].
+func (n names) resolve(address string) []string {
+	out := n.lookup(address)
+	if base, _, ok := strings.Cut(address, "["); ok {
+		out = append(out, n.lookup(base)...)
+	}
+	return out
+}
+
+// covers reports whether a ref written without an instance key names an
+// instance: aws_lambda_function.bot covers aws_lambda_function.bot["a"].
+func (n names) covers(address string) bool {
+	base, _, ok := strings.Cut(address, "[")
+	return ok && len(n.lookup(base)) > 0
 }
 
 func nameIndex(m *model.Model) names {

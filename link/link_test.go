@@ -132,3 +132,28 @@ func TestProbedPathFindingsLinkToSurfaces(t *testing.T) {
 		t.Errorf("probe finding on /api/chat not linked to surface chat: %v", ix.Findings)
 	}
 }
+
+func TestUnmodeledResources(t *testing.T) {
+	m, _ := model.Parse("m.yaml", []byte(linkModel))
+	set := evidence.Set{
+		Findings: []evidence.Finding{
+			{Scanner: "iac", Rule: "enc", Resource: "aws_sqs_queue.items", File: "q.tf", Line: 3},
+			{Scanner: "iac", Rule: "trail", Resource: "aws_cloudtrail", File: "main.tf", Line: 1},
+			{Scanner: "iac", Rule: "pub", Resource: "aws_s3_bucket.uploads", File: "s3.tf", Line: 1},
+			{Scanner: "iam", Rule: "shared", Resource: `aws_iam_role.bots["a"]`, File: "iam.tf", Line: 2},
+			{Scanner: "iam", Rule: "x", Resource: "iam/policy.json", File: "iam/policy.json", Line: 1},
+		},
+		Observations: []evidence.Observation{{Scanner: "iac", Property: evidence.EncryptedAtRest, Subject: "Deployment/api", Holds: true}},
+	}
+	ix := Build(m, set, "")
+	var got []string
+	for _, r := range ix.UnmodeledResources {
+		got = append(got, r.Address)
+	}
+	if !slices.Equal(got, []string{"aws_sqs_queue.items", "Deployment/api"}) {
+		t.Errorf("unmodeled resources = %v", got)
+	}
+	if len(ix.Findings["role"]) != 1 {
+		t.Error("a finding about an instance of a referenced resource did not reach its element")
+	}
+}

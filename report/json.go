@@ -6,6 +6,7 @@ import (
 
 	"github.com/threatmap/threatmap/assess"
 	"github.com/threatmap/threatmap/evidence"
+	"github.com/threatmap/threatmap/link"
 )
 
 // ThreatMapDoc is the JSON shape of `threatmap report --format json`. The
@@ -21,6 +22,8 @@ type ThreatMapDoc struct {
 	// lists surfaces the code no longer serves.
 	Unmodeled []evidence.Route `json:"unmodeled"`
 	Stale     []string         `json:"stale"`
+	// UnmodeledResources lists infrastructure resources no element names.
+	UnmodeledResources []link.Resource `json:"unmodeled_resources"`
 }
 
 // SystemDoc describes the system in JSON output.
@@ -60,7 +63,7 @@ func NewThreatMapDoc(a *assess.Assessment, version, modelPath string) ThreatMapD
 			Name: m.System.Name, Owner: m.System.Owner, Reviewed: m.System.Reviewed.String(),
 			ReviewEvery: m.System.ReviewEvery.String(), ReviewOverdue: a.ReviewOverdue(), Model: modelPath,
 		},
-		Threats: a.Threats, Controls: a.Controls, Unmodeled: a.Unmodeled, Stale: a.Stale,
+		Threats: a.Threats, Controls: a.Controls, Unmodeled: a.Unmodeled, Stale: a.Stale, UnmodeledResources: a.UnmodeledResources,
 	}
 	for _, as := range m.Assets {
 		doc.Assets = append(doc.Assets, AssetDoc{ID: as.ID, Name: as.Name, Kind: as.Kind, Sensitivity: as.Sensitivity})
@@ -91,6 +94,9 @@ func NewThreatMapDoc(a *assess.Assessment, version, modelPath string) ThreatMapD
 	}
 	if doc.Unmodeled == nil {
 		doc.Unmodeled = []evidence.Route{}
+	}
+	if doc.UnmodeledResources == nil {
+		doc.UnmodeledResources = []link.Resource{}
 	}
 	if doc.Stale == nil {
 		doc.Stale = []string{}

@@ -355,7 +355,7 @@ func writeControls(b *strings.Builder, a *assess.Assessment) {
 }
 
 func writeDrift(b *strings.Builder, a *assess.Assessment) {
-	if len(a.Unmodeled) == 0 && len(a.Stale) == 0 {
+	if len(a.Unmodeled) == 0 && len(a.Stale) == 0 && len(a.UnmodeledResources) == 0 {
 		return
 	}
 	b.WriteString("\n### Model drift\n\n")
@@ -372,6 +372,14 @@ func writeDrift(b *strings.Builder, a *assess.Assessment) {
 	}
 	for _, id := range a.Stale {
 		fmt.Fprintf(b, "- Stale: surface `%s` is in the model but no route in the code serves it\n", id)
+	}
+	if n := len(a.UnmodeledResources); n > 0 {
+		var names []string
+		for _, r := range a.UnmodeledResources {
+			names = append(names, "`"+r.Address+"`")
+		}
+		fmt.Fprintf(b, "- %d infrastructure %s no element of the model names (add them to an element's refs): %s\n",
+			n, pluralWord(n, "resource", "resources"), strings.Join(names, ", "))
 	}
 }
 

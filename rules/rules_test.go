@@ -232,3 +232,27 @@ func TestPriority(t *testing.T) {
 		}
 	}
 }
+
+// TestEvidenceRaisesDifficulty checks that a bucket the model calls private
+// but the infrastructure makes public is ranked as easy to exploit.
+func TestEvidenceRaisesDifficulty(t *testing.T) {
+	rs := builtinRules(t)
+	var rule *Rule
+	for _, r := range rs {
+		if r.ID == "public-bucket" {
+			rule = r
+		}
+	}
+	engine, _ := NewEngine([]*Rule{rule})
+	m, _ := model.Parse("m.yaml", []byte("system: {name: x}\ncomponents:\n  - {id: b, kind: bucket, refs: [aws_s3_bucket.b]}\n"))
+	set := evidence.Set{Findings: []evidence.Finding{{Scanner: "iac", Rule: "iac-s3-public", Severity: 4, Resource: "aws_s3_bucket.b", Property: evidence.PublicAccessBlocked}}}
+	for _, tc := range []struct {
+		set  evidence.Set
+		want string
+	}{{evidence.Set{}, "high"}, {set, "low"}} {
+		ts, _ := engine.Run(m, link.Build(m, tc.set, ""), Options{Now: fixtureNow})
+		if len(ts) != 1 || ts[0].Difficulty.String() != tc.want {
+			t.Errorf("difficulty %v, want %s", ts, tc.want)
+		}
+	}
+}

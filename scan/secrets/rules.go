@@ -107,6 +107,17 @@ func identifierLike(s string) bool {
 	return switches <= 2 && !randomCase(string(letters))
 }
 
+// isASCII is true of every generated credential; a value with other
+// characters (prose, a template such as «name») is not one.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
 func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 
 func hasUpperAndLower(s string) bool {
@@ -178,7 +189,8 @@ var defaultPasswords = map[string]bool{
 }
 
 func dbPasswordCheck(secret, _ string) bool {
-	return !defaultPasswords[strings.ToLower(secret)] && !strings.HasPrefix(secret, "%") &&
+	// Passwords of under four characters (u:pw@host) are documentation.
+	return len(secret) >= 4 && isASCII(secret) && !defaultPasswords[strings.ToLower(secret)] && !strings.HasPrefix(secret, "%") &&
 		!strings.HasPrefix(secret, "{") && !strings.HasPrefix(secret, ":")
 }
 
@@ -275,7 +287,7 @@ func nameCheck(name string) bool {
 // literalCheck is the check for a secret-named key in a configuration
 // file: any literal except a number, a boolean, a path or a reference.
 func literalCheck(secret, name string) bool {
-	if !nameCheck(name) {
+	if !nameCheck(name) || !isASCII(secret) {
 		return false
 	}
 	l := strings.ToLower(secret)
@@ -291,7 +303,7 @@ func literalCheck(secret, name string) bool {
 // genericCheck is the check for a high-entropy value assigned to a
 // secret-looking name in any file.
 func genericCheck(secret, name string) bool {
-	if len(secret) < 10 || len(secret) > 4096 || !nameCheck(name) || !(hasDigitAndLetter(secret) || randomCase(secret)) {
+	if len(secret) < 10 || len(secret) > 4096 || !isASCII(secret) || !nameCheck(name) || !(hasDigitAndLetter(secret) || randomCase(secret)) {
 		return false
 	}
 	l := strings.ToLower(secret)

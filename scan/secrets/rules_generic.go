@@ -61,6 +61,7 @@ func keyRules() []*rule {
 				`DATABASE_URL=postgres://postgres:postgres@localhost:5432/dev`,
 				`postgres://user:${DB_PASSWORD}@db:5432/app`,
 				`postgres://user@localhost/db`,
+				"A URL with a password in it (`postgres://u:pw@host`) is a finding.",
 				`mysql://user:<password>@host/db`,
 			},
 		},
@@ -137,7 +138,7 @@ func genericRules() []*rule {
 				"command in a README, a script or a test. Replace it with a variable ($TOKEN) and rotate it.",
 			keywords: []string{"authorization:", "x-api-key:", "api-key:", "api-token:", "x-auth-token:"},
 			anchor:   anchorIdent, charset: "A-Za-z-", after: 400,
-			pattern: `(?i)(?:authorization|x-api-key|api-key|api-token|x-auth-token):[ \t]*(?:(?:bearer|basic|token|api-token|apikey)[ \t]+)?` +
+			pattern: `(?i)(?:authorization|x-api-key|api-key|api-token|x-auth-token):[ \t]+(?:(?:bearer|basic|token|api-token|apikey)[ \t]+)?` +
 				`(?P<secret>[A-Za-z0-9._~+/=:-]{16,})`,
 			minEntropy: 3.5,
 			check:      func(s, _ string) bool { return hasDigitAndLetter(s) && !strings.HasPrefix(strings.ToLower(s), "$") },
@@ -175,7 +176,7 @@ func genericRules() []*rule {
 				`SharedSecret: "«64:hex»",`,
 				`admin_password = "«16:alnum»"`,
 				`key = "«24:alnum»"`,
-				`DB_PASSWORD = "xQEvyGNsOPKTeQUZ"`,
+				`DB_PASSWORD = "xQEvyGNsOPKTeQUZ"`, // threatmap:allow (a sample, not a credential)
 			},
 			fp: []string{
 				`password = request.form["password"]`,
@@ -198,6 +199,8 @@ func genericRules() []*rule {
 				`password_hint = "AskYourAdministrator"`,
 				`"encryptionKey": "encryptionKey1024",`,
 				`"Key": "http2debug",`,
+				`"Resource": "arn:aws:secretsmanager:us-east-1:123456789012:secret:*"`,
+				`"id": "app.yml:api-key:af5d3510ed825ce4"`,
 			},
 		},
 	}

@@ -325,7 +325,9 @@ func (s *Scanner) scanReader(sc *scratch, bufp *[]byte, r io.Reader, rel, commit
 func (s *Scanner) finding(c candidate, data []byte, lines *lineIndex, rel, commit string, sup *suppressions) (evidence.Finding, bool) {
 	secret := string(data[c.start:c.end])
 	r := c.rule
-	if c.bare && isCodeFile(rel) {
+	if c.bare && (isCodeFile(rel) || !startsLine(data, c.name[0])) {
+		// An unquoted value is a literal only in configuration syntax,
+		// where the key starts its line (KEY=value, key: value).
 		return evidence.Finding{}, false
 	}
 	if r.minEntropy > 0 && shannon(secret) < entropyThreshold(r.minEntropy, secret) {
@@ -368,6 +370,17 @@ func (s *Scanner) finding(c candidate, data []byte, lines *lineIndex, rel, commi
 		Fingerprint: fp,
 		Property:    r.prop(),
 	}, true
+}
+
+// startsLine reports whether only indentation, a YAML list dash, an
+// "export" or an opening quote precede offset off on its line.
+func startsLine(data []byte, off int) bool {
+	ls := bytes.LastIndexByte(data[:off], '\n') + 1
+	prefix := bytes.TrimLeft(data[ls:off], " \t")
+	prefix = bytes.TrimPrefix(prefix, []byte("- "))
+	prefix = bytes.TrimPrefix(prefix, []byte("export "))
+	prefix = bytes.TrimLeft(prefix, " \t\"'")
+	return len(prefix) == 0
 }
 
 // fingerprint identifies a secret in a file independently of its line, so

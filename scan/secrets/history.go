@@ -34,8 +34,12 @@ func (s *Scanner) scanGit(ctx context.Context, root string, sup *suppressions) (
 	if err := checkGitRepo(ctx, git, root); err != nil {
 		return evidence.Set{}, err
 	}
-	base := []string{"-C", root, "-c", "core.quotePath=false"}
-	diffArgs := []string{"-p", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", "--no-renames", "--diff-filter=AMCT"}
+	// The options pin the output format against user configuration that
+	// would change it (quoted paths, prefixes, signatures, colour).
+	base := []string{"-C", root, "-c", "core.quotePath=false", "-c", "diff.noprefix=false", "-c", "diff.mnemonicPrefix=false",
+		"-c", "log.showSignature=false", "-c", "diff.relative=false"}
+	diffArgs := []string{"-p", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", "--no-renames", "--diff-filter=AMCT",
+		"--src-prefix=a/", "--dst-prefix=b/"}
 	if s.opts.Mode == Staged {
 		args := append(append(slices.Clone(base), "diff", "--cached"), diffArgs...)
 		return s.runPatchStreams(ctx, git, root, sup, []gitCmd{{args: args}})
@@ -101,7 +105,7 @@ func (s *Scanner) runPatchStreams(ctx context.Context, git, root string, sup *su
 		var errs []error
 		for i, c := range started {
 			if err := c.Wait(); err != nil && ctx.Err() == nil {
-				errs = append(errs, fmt.Errorf("git %s in %s: %v: %s", cmds[i].args[4], root, err, strings.TrimSpace(stderrs[i].String())))
+				errs = append(errs, fmt.Errorf("git in %s: %v: %s", root, err, strings.TrimSpace(stderrs[i].String())))
 			}
 		}
 		return errors.Join(errs...)

@@ -151,7 +151,8 @@ func (c *Command) runProbe(cmd *cobra.Command, args []string, f probeFlags) erro
 		ProbeTime:   f.probeTime,
 		MaxTime:     f.maxTime,
 		Getenv:      c.Getenv,
-		Now:         c.Now,
+		// Probes sign with the wall clock, not the command's clock: the
+		// service they talk to checks timestamps against its own.
 		HMACHeader:  f.hmacHeader,
 		HMACPrefix:  f.hmacPrefix,
 		Insecure:    f.insecure,

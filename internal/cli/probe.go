@@ -153,9 +153,9 @@ func (c *Command) runProbe(cmd *cobra.Command, args []string, f probeFlags) erro
 		Getenv:      c.Getenv,
 		// Probes sign with the wall clock, not the command's clock: the
 		// service they talk to checks timestamps against its own.
-		HMACHeader:  f.hmacHeader,
-		HMACPrefix:  f.hmacPrefix,
-		Insecure:    f.insecure,
+		HMACHeader: f.hmacHeader,
+		HMACPrefix: f.hmacPrefix,
+		Insecure:   f.insecure,
 	})
 	if err != nil {
 		return usageError("probe: %v", err)

@@ -220,3 +220,16 @@ type Scanner interface {
 	Name() string
 	Scan(ctx context.Context, root string) (Set, error)
 }
+
+// RuleInfo describes one of a scanner's rules: what `--format sarif` shows
+// as help and the docs list. Every scanner exports its rules as RuleInfo.
+type RuleInfo struct {
+	ID          string
+	Title       string
+	Description string
+	// Severity is the rule's usual severity; a finding may carry another
+	// (an advisory's own rating, a trigger that raises the stakes).
+	Severity threatmap.Severity
+	// Property is the property a finding of this rule refutes, if any.
+	Property Property
+}

@@ -72,3 +72,17 @@ func (c *Command) runScan(cmd *cobra.Command, s evidence.Scanner, root string, f
 	}
 	return nil
 }
+
+// ruleDocs turns a scanner's rule list into SARIF help, tagging each rule
+// with tags and the property its findings refute.
+func ruleDocs(rules []evidence.RuleInfo, tags ...string) map[string]report.RuleDoc {
+	docs := make(map[string]report.RuleDoc, len(rules))
+	for _, r := range rules {
+		t := append([]string(nil), tags...)
+		if r.Property != "" {
+			t = append(t, string(r.Property))
+		}
+		docs[r.ID] = report.RuleDoc{ID: r.ID, Title: r.Title, Help: r.Description, Severity: r.Severity, Tags: t}
+	}
+	return docs
+}

@@ -86,9 +86,5 @@ func (c *Command) depsPath(name string) string {
 
 // depsRuleDocs converts the deps scanner's rule list into SARIF help.
 func depsRuleDocs() map[string]report.RuleDoc {
-	docs := map[string]report.RuleDoc{}
-	for _, r := range deps.Rules() {
-		docs[r.ID] = report.RuleDoc{ID: r.ID, Title: r.Title, Help: r.Description, Severity: r.Severity, Tags: []string{"supply-chain", "dependencies"}}
-	}
-	return docs
+	return ruleDocs(deps.Rules(), "supply-chain", "dependencies")
 }

@@ -41,13 +41,5 @@ input error (a single file that does not parse is reported as file:line:col).`,
 
 // iacRuleDocs converts the scanner's rule metadata for SARIF help.
 func iacRuleDocs() map[string]report.RuleDoc {
-	docs := map[string]report.RuleDoc{}
-	for _, r := range iac.Rules() {
-		tags := []string{"security", "iac"}
-		if r.Property != "" {
-			tags = append(tags, string(r.Property))
-		}
-		docs[r.ID] = report.RuleDoc{ID: r.ID, Title: r.Title, Help: r.Description, Severity: r.Severity, Tags: tags}
-	}
-	return docs
+	return ruleDocs(iac.Rules(), "security", "iac")
 }

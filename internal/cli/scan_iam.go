@@ -39,13 +39,5 @@ input error (a single file that does not parse is reported as file:line:col).`,
 
 // iamRuleDocs converts the scanner's rule metadata for SARIF help.
 func iamRuleDocs() map[string]report.RuleDoc {
-	docs := map[string]report.RuleDoc{}
-	for _, r := range iam.Rules() {
-		tags := []string{"security", "iam"}
-		if r.Property != "" {
-			tags = append(tags, string(r.Property))
-		}
-		docs[r.ID] = report.RuleDoc{ID: r.ID, Title: r.Title, Help: r.Description, Severity: r.Severity, Tags: tags}
-	}
-	return docs
+	return ruleDocs(iam.Rules(), "security", "iam")
 }

@@ -103,12 +103,5 @@ func (c *Command) secretsPath(name string) string {
 
 // secretsRuleDocs converts the scanner's rule list into SARIF help.
 func secretsRuleDocs() map[string]report.RuleDoc {
-	docs := map[string]report.RuleDoc{}
-	for _, r := range secrets.Rules() {
-		docs[r.ID] = report.RuleDoc{
-			ID: r.ID, Title: r.Title, Help: r.Description, Severity: r.Severity,
-			Tags: []string{"secrets", string(r.Property)},
-		}
-	}
-	return docs
+	return ruleDocs(secrets.Rules(), "secrets")
 }

@@ -50,9 +50,5 @@ Exit status: 0 nothing at or above --fail-on, 1 findings, 2 usage or input error
 // workflowsRuleDocs converts the workflows scanner's rule list into SARIF
 // help.
 func workflowsRuleDocs() map[string]report.RuleDoc {
-	docs := map[string]report.RuleDoc{}
-	for _, r := range workflows.Rules() {
-		docs[r.ID] = report.RuleDoc{ID: r.ID, Title: r.Title, Help: r.Description, Severity: r.Severity, Tags: []string{"supply-chain", "ci"}}
-	}
-	return docs
+	return ruleDocs(workflows.Rules(), "supply-chain", "ci")
 }

@@ -1,6 +1,9 @@
 package deps
 
-import "github.com/threatmap/threatmap"
+import (
+	"github.com/threatmap/threatmap"
+	"github.com/threatmap/threatmap/evidence"
+)
 
 // ScannerName is the Scanner field of every finding this package emits.
 const ScannerName = "deps"
@@ -15,16 +18,8 @@ const (
 	RuleDependencyConfusion = "extra-index-url"
 )
 
-// RuleInfo describes a rule as plain data, for rule listings, SARIF help
-// and documentation.
-type RuleInfo struct {
-	ID          string
-	Title       string
-	Description string
-	// Severity is the rule's usual severity; known-vulnerability findings
-	// take the advisory's own.
-	Severity threatmap.Severity
-}
+// RuleInfo describes one of this scanner's rules.
+type RuleInfo = evidence.RuleInfo
 
 // Rules lists every rule the deps scanner reports, in a fixed order.
 func Rules() []RuleInfo {

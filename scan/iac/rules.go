@@ -5,16 +5,8 @@ import (
 	"github.com/threatmap/threatmap/evidence"
 )
 
-// RuleInfo describes one rule as plain data, for `threatmap rules`, SARIF
-// help and the documentation.
-type RuleInfo struct {
-	ID          string
-	Title       string
-	Description string
-	Severity    threatmap.Severity
-	// Property is the property a finding of this rule refutes.
-	Property evidence.Property
-}
+// RuleInfo describes one of this scanner's rules.
+type RuleInfo = evidence.RuleInfo
 
 // Rules lists every rule the iac scanner applies.
 func Rules() []RuleInfo {

@@ -5,16 +5,8 @@ import (
 	"github.com/threatmap/threatmap/evidence"
 )
 
-// RuleInfo describes one rule as plain data, for `threatmap rules`, SARIF
-// help and the documentation.
-type RuleInfo struct {
-	ID          string
-	Title       string
-	Description string
-	Severity    threatmap.Severity
-	// Property is the property a finding of this rule refutes.
-	Property evidence.Property
-}
+// RuleInfo describes one of this scanner's rules.
+type RuleInfo = evidence.RuleInfo
 
 // hit is one problem a check found; the scanner turns it into a finding.
 type hit struct {

@@ -104,14 +104,8 @@ func (r *rule) window() (before, after int) {
 	return before, after
 }
 
-// RuleInfo describes a rule for documentation and SARIF help.
-type RuleInfo struct {
-	ID          string
-	Title       string
-	Description string
-	Severity    threatmap.Severity
-	Property    evidence.Property
-}
+// RuleInfo describes one of this scanner's rules.
+type RuleInfo = evidence.RuleInfo
 
 // shannon returns the Shannon entropy of s in bits per byte.
 func shannon(s string) float64 {

@@ -10,7 +10,6 @@ package jssrc
 
 import (
 	"context"
-	"fmt"
 	"path"
 	"sort"
 	"strings"
@@ -26,19 +25,10 @@ import (
 )
 
 // Source is one JavaScript or TypeScript file.
-type Source struct {
-	Rel string
-	Src []byte
-}
+type Source = tsparse.Source
 
 // ParseError is a file whose syntax tree has errors.
-type ParseError struct {
-	File      string
-	Line, Col int
-	Msg       string
-}
-
-func (e ParseError) Error() string { return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg) }
+type ParseError = tsparse.ParseError
 
 // Framework names.
 const (

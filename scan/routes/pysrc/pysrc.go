@@ -10,7 +10,6 @@ package pysrc
 
 import (
 	"context"
-	"fmt"
 	"path"
 	"sort"
 	"strings"
@@ -23,21 +22,11 @@ import (
 	"github.com/threatmap/threatmap/scan/routes/tsparse"
 )
 
-// Source is one Python file to analyse.
-type Source struct {
-	Rel string
-	Src []byte
-}
+// Source is one Python file.
+type Source = tsparse.Source
 
-// ParseError is a file whose syntax tree has errors; routes in the broken
-// part may be missing.
-type ParseError struct {
-	File      string
-	Line, Col int
-	Msg       string
-}
-
-func (e ParseError) Error() string { return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg) }
+// ParseError is a file whose syntax tree has errors.
+type ParseError = tsparse.ParseError
 
 // Framework names.
 const (

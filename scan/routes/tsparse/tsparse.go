@@ -5,6 +5,7 @@ package tsparse
 
 import (
 	"context"
+	"fmt"
 	"runtime"
 	"sync"
 
@@ -70,3 +71,20 @@ func All(ctx context.Context, inputs []Input) []Result {
 	}
 	return out
 }
+
+// Source is one file handed to a tree-sitter extractor: its path relative
+// to the scanned root and its bytes.
+type Source struct {
+	Rel string
+	Src []byte
+}
+
+// ParseError is a file whose syntax tree has errors; routes in the broken
+// part may be missing.
+type ParseError struct {
+	File      string
+	Line, Col int
+	Msg       string
+}
+
+func (e ParseError) Error() string { return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg) }

@@ -2,14 +2,12 @@ package iam
 
 import (
 	"context"
-	"flag"
+
 	"path/filepath"
 	"testing"
 
 	"github.com/threatmap/threatmap/scan/wantfile"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // TestFixtures scans each fixture tree and compares the findings with the
 // want annotations: a missing finding and an unexpected one both fail.

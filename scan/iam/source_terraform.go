@@ -54,9 +54,7 @@ func readTerraform(inv *Inventory, m *terraform.Module) []error {
 	for _, b := range m.Resources("aws_iam_role", "aws_iam_user", "aws_iam_group") {
 		id := &Identity{Name: b.Address(), Kind: strings.TrimPrefix(b.Type, "aws_iam_"), File: b.File, Line: b.Line}
 		if ins := instancesOf(b); len(ins) > 1 || ins[0].Key != "" {
-			for _, in := range ins {
-				id.Instances = append(id.Instances, in)
-			}
+			id.Instances = append(id.Instances, ins...)
 		}
 		r.byAddr[id.Name] = id
 		if name, ok := r.m.String(exprOf(terraform.Attr(b.Body, "name"))); ok {

@@ -35,10 +35,7 @@ func normaliseWant(w string) string {
 	if !hasTags {
 		return head
 	}
-	var ts []string
-	for _, t := range strings.FieldsFunc(tags, func(r rune) bool { return r == ',' || r == ' ' || r == '#' }) {
-		ts = append(ts, t)
-	}
+	ts := strings.FieldsFunc(tags, func(r rune) bool { return r == ',' || r == ' ' || r == '#' })
 	return head + " #" + strings.Join(ts, ",")
 }
 

@@ -181,6 +181,10 @@ func (d *detector) anchorAt(r *compiled, buf []byte, start int) int {
 		for n := 0; a > 0 && buf[a-1] != '\n' && n < 1024; n++ {
 			a--
 		}
+	case anchorToken, anchorIdent:
+		for n := 0; a > 0 && r.charset[buf[a-1]] && n < 256; n++ {
+			a--
+		}
 	default:
 		for n := 0; a > 0 && r.charset[buf[a-1]] && n < 256; n++ {
 			a--

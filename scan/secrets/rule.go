@@ -3,7 +3,6 @@ package secrets
 import (
 	"math"
 	"path"
-	"regexp"
 	"strings"
 
 	"github.com/threatmap/threatmap"
@@ -29,11 +28,10 @@ type rule struct {
 	// also match the keyword's exact bytes.
 	keywords      []string
 	caseSensitive bool
-	// pattern is compiled into re. The secret is the named group "secret"
+	// pattern is compiled by the detector. The secret is the named group "secret"
 	// (or "bare", for unquoted values that only count in configuration
 	// files), else the first group, else the whole match.
 	pattern string
-	re      *regexp.Regexp
 	// match, if set, replaces the compiled pattern at match time (the
 	// pattern stays the specification); it returns submatch indexes for
 	// the groups full, name, secret, bare.

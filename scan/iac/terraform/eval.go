@@ -21,8 +21,8 @@ func newEvalContext() *hcl.EvalContext {
 		Functions: map[string]function.Function{
 			"jsonencode":   stdlib.JSONEncodeFunc,
 			"jsondecode":   stdlib.JSONDecodeFunc,
-			"format":       stdlib.FormatFunc,
-			"formatlist":   stdlib.FormatListFunc,
+			"format":       bounded(stdlib.FormatFunc),
+			"formatlist":   bounded(stdlib.FormatListFunc),
 			"lower":        stdlib.LowerFunc,
 			"upper":        stdlib.UpperFunc,
 			"title":        stdlib.TitleFunc,

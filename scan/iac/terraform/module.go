@@ -147,9 +147,7 @@ func Load(dir string, files []File) *Module {
 					vars[b.Type] = m.evalWith(a.Expr, nil)
 				}
 			case "locals":
-				for _, a := range sortedAttrs(blk.Body) {
-					locals = append(locals, a)
-				}
+				locals = append(locals, sortedAttrs(blk.Body)...)
 			case "resource", "data", "provider", "module":
 				m.Blocks = append(m.Blocks, b)
 			}

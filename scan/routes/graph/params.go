@@ -49,9 +49,7 @@ func Params(p string) string {
 		case c == '{':
 			j := skipBalanced(p, i, '{', '}')
 			inner := p[i+1 : j]
-			if strings.HasSuffix(inner, "}") {
-				inner = inner[:len(inner)-1]
-			}
+			inner = strings.TrimSuffix(inner, "}")
 			if inner == "$" {
 				i = j
 				continue

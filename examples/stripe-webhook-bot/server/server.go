@@ -171,6 +171,15 @@ func (s *Server) routes() {
 
 // ServeHTTP records every response for failure logging and spike alerts.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.cfg.Mode == Hardened {
+		// The bot serves JSON to machines: nothing may sniff it into HTML
+		// or frame it.
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+		h.Set("Referrer-Policy", "no-referrer")
+	}
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 	s.mux.ServeHTTP(rec, r)
 	s.spikes.request()

@@ -151,7 +151,7 @@ func Assess(m *model.Model, threats []rules.Threat, ix *link.Index, set evidence
 		}
 		if len(at.Evidence) > 0 && !IsOpen(at.Status) && at.Status != StatusNotApplicable && at.Status != StatusAccepted && at.Status != StatusTransferred {
 			at.Status = StatusFailing
-			at.Note = joinNote(at.Note, "evidence shows the threat is live: "+evidenceSummary(at.Evidence))
+			at.Note = joinNote(at.Note, "evidence contradicts its defence: "+evidenceSummary(at.Evidence))
 		}
 		a.Threats = append(a.Threats, at)
 	}

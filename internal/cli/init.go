@@ -154,10 +154,18 @@ surfaces:
 			continue
 		}
 		seen[id] = true
-		kind := "endpoint"
+		kind, extra := "endpoint", ""
 		for _, t := range r.Tags {
 			if t == "admin" {
 				kind = "admin"
+			}
+		}
+		if lower := strings.ToLower(r.Path); strings.Contains(lower, "webhook") || strings.Contains(lower, "/hooks/") {
+			kind = "webhook"
+			for _, sender := range []string{"stripe", "github", "slack", "twilio", "discord", "telegram", "shopify", "paypal"} {
+				if strings.Contains(lower, sender) {
+					extra = ", sender: " + sender
+				}
 			}
 		}
 		method := strings.ToUpper(r.Method)
@@ -172,8 +180,8 @@ surfaces:
 				auth = "session"
 			}
 		}
-		fmt.Fprintf(&b, "  - {id: %s, kind: %s, component: app, method: %s, path: %s, auth: %s} # %s:%d, review exposure and assets\n",
-			id, kind, method, yamlString(r.Path), auth, r.File, r.Line)
+		fmt.Fprintf(&b, "  - {id: %s, kind: %s, component: app, method: %s, path: %s, auth: %s%s} # %s:%d, review exposure and assets\n",
+			id, kind, method, yamlString(r.Path), auth, extra, r.File, r.Line)
 	}
 	b.WriteString(`
 # How data moves between components (protocol https, http, ...).
@@ -185,7 +193,10 @@ boundaries: []
 # Named defences. kind is what the control does (rate-limited,
 # signature-verified, authentication, mfa, encrypted-at-rest, ...); status is
 # planned or implemented, and evidence turns it into verified or failing.
-controls: []
+controls:
+  # The secret scan verifies this one on every run, and fails it the day a
+  # credential is committed.
+  - {id: no-committed-secrets, kind: no-secrets-in-repo, on: [env]}
 
 # What you do about each threat, keyed by the threat id the report prints:
 #   RULE@ELEMENT: {mitigate: [control-id]}

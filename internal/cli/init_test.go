@@ -26,6 +26,10 @@ def chat():
 @app.get("/admin/users/<int:user_id>")
 def admin_user(user_id):
     return "ok"
+
+@app.post("/webhook/stripe")
+def stripe_hook():
+    return "ok"
 `
 	if err := os.WriteFile(filepath.Join(dir, "app.py"), []byte(app), 0o644); err != nil {
 		t.Fatal(err)
@@ -34,14 +38,15 @@ def admin_user(user_id):
 	if code != ExitOK {
 		t.Fatalf("init exit %d: %s", code, errOut)
 	}
-	if !strings.Contains(out, "2 surfaces drafted") {
+	if !strings.Contains(out, "3 surfaces drafted") {
 		t.Errorf("init output: %s", out)
 	}
 	model, err := os.ReadFile(filepath.Join(dir, "threatmap.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"id: post-api-chat", "path: /api/chat, auth: session", "kind: admin", "app.py:9", "reviewed: 2026-11-01"} {
+	for _, want := range []string{"id: post-api-chat", "path: /api/chat, auth: session", "kind: admin", "app.py:9", "kind: webhook, component: app, method: POST, path: /webhook/stripe, auth: none, sender: stripe",
+		"kind: no-secrets-in-repo, on: [env]", "reviewed: 2026-11-01"} {
 		if !strings.Contains(string(model), want) {
 			t.Errorf("starter model lacks %q:\n%s", want, model)
 		}

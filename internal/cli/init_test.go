@@ -197,3 +197,43 @@ func jsonCompatible(v any) any {
 		return v
 	}
 }
+
+// TestModelDocCoversEveryKey fails when a key of threatmap.yaml is missing
+// from docs/model.md, so the reference cannot fall behind the schema.
+func TestModelDocCoversEveryKey(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join(repoRoot(t), "docs", "model.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _, _ := run(t, "schema")
+	var schema map[string]any
+	if err := yaml.Unmarshal([]byte(out), &schema); err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	var collect func(v any)
+	collect = func(v any) {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return
+		}
+		if props, ok := m["properties"].(map[string]any); ok {
+			for k, sub := range props {
+				keys = append(keys, k)
+				collect(sub)
+			}
+		}
+		for _, k := range []string{"items", "additionalProperties"} {
+			collect(m[k])
+		}
+	}
+	collect(schema)
+	if len(keys) < 50 {
+		t.Fatalf("found only %d keys in the schema", len(keys))
+	}
+	for _, k := range keys {
+		if !strings.Contains(string(doc), "`"+k+"`") && !strings.Contains(string(doc), k+":") {
+			t.Errorf("docs/model.md does not mention %q", k)
+		}
+	}
+}

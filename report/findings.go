@@ -133,6 +133,9 @@ func writeFindingsSARIF(w io.Writer, findings []evidence.Finding, docs map[strin
 				props[k] = v
 			}
 		}
+		if len(f.Aliases) > 0 {
+			props["aliases"] = f.Aliases
+		}
 		fp := f.Fingerprint
 		if fp == "" {
 			fp = FindingFingerprint(f)

@@ -147,3 +147,22 @@ func TestMarkdownMaxPriority(t *testing.T) {
 		t.Errorf("priority 4 threat not folded away:\n%s", out)
 	}
 }
+
+func TestFindingsSARIFCarriesAdvisoryAliases(t *testing.T) {
+	set := evidence.Set{Findings: []evidence.Finding{{Scanner: "deps", Rule: "known-vulnerability", Severity: 3, Message: "m", File: "requirements.txt", Line: 27,
+		Package: "python-json-logger", Version: "3.2.1", Advisory: "GHSA-wmxh-pxcx-9w24", Aliases: []string{"CVE-2025-27607"}, Fixed: "3.3.0"}}}
+	var b bytes.Buffer
+	if err := WriteFindings(&b, FormatSARIF, set, nil); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := sarif.FromBytes(b.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rep.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "CVE-2025-27607") || !strings.Contains(b.String(), `"fixed": "3.3.0"`) {
+		t.Errorf("SARIF lacks the advisory's alias or fix:\n%s", b.String())
+	}
+}

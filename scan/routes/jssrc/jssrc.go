@@ -113,11 +113,8 @@ func Extract(ctx context.Context, srcs []Source) ([]evidence.Route, []ParseError
 		}
 		tree := res.Tree
 		m := &module{rel: s.Rel, src: s.Src, tree: tree, root: tree.RootNode(), funcs: map[string]*sitter.Node{}, vars: map[string]*sitter.Node{}, imports: map[string]importRef{}, exports: map[string]*sitter.Node{}}
-		if m.root.HasError() {
-			if e := firstError(m.root); e != nil {
-				pt := e.StartPoint()
-				errs = append(errs, ParseError{File: s.Rel, Line: int(pt.Row) + 1, Col: int(pt.Column) + 1, Msg: "syntax error"})
-			}
+		if pe, ok := tsparse.SyntaxError(s.Rel, m.root); ok {
+			errs = append(errs, pe)
 		}
 		x.mods[s.Rel] = m
 		x.files = append(x.files, s.Rel)
@@ -158,21 +155,6 @@ func mayRoute(rel string, src []byte) bool {
 		}
 	}
 	return false
-}
-
-func firstError(n *sitter.Node) *sitter.Node {
-	if n.IsError() || n.IsMissing() {
-		return n
-	}
-	for i := 0; i < int(n.ChildCount()); i++ {
-		c := n.Child(i)
-		if c.HasError() || c.IsMissing() {
-			if e := firstError(c); e != nil {
-				return e
-			}
-		}
-	}
-	return nil
 }
 
 func (m *module) text(n *sitter.Node) string {

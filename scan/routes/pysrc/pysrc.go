@@ -114,11 +114,8 @@ func Extract(ctx context.Context, srcs []Source) ([]evidence.Route, []ParseError
 		m := &module{name: name, rel: s.Rel, src: s.Src, tree: tree, root: tree.RootNode(),
 			funcs: map[string]*sitter.Node{}, classes: map[string]*sitter.Node{}, imports: map[string]importRef{},
 			isPkg: path.Base(s.Rel) == "__init__.py"}
-		if m.root.HasError() {
-			if e := firstError(m.root); e != nil {
-				pt := e.StartPoint()
-				errs = append(errs, ParseError{File: s.Rel, Line: int(pt.Row) + 1, Col: int(pt.Column) + 1, Msg: "syntax error"})
-			}
+		if pe, ok := tsparse.SyntaxError(s.Rel, m.root); ok {
+			errs = append(errs, pe)
 		}
 		x.mods[m.name] = m
 		x.names = append(x.names, m.name)
@@ -154,21 +151,6 @@ func mayRoute(src []byte) bool {
 		}
 	}
 	return false
-}
-
-func firstError(n *sitter.Node) *sitter.Node {
-	if n.IsError() || n.IsMissing() {
-		return n
-	}
-	for i := 0; i < int(n.ChildCount()); i++ {
-		c := n.Child(i)
-		if c.HasError() || c.IsMissing() {
-			if e := firstError(c); e != nil {
-				return e
-			}
-		}
-	}
-	return nil
 }
 
 // moduleName turns a file path into a dotted module name.

@@ -88,3 +88,32 @@ type ParseError struct {
 }
 
 func (e ParseError) Error() string { return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg) }
+
+// SyntaxError returns the first syntax error in a parsed file, if the tree
+// has one: the error or missing node met first in a depth-first walk.
+func SyntaxError(rel string, root *sitter.Node) (ParseError, bool) {
+	if !root.HasError() {
+		return ParseError{}, false
+	}
+	e := firstError(root)
+	if e == nil {
+		return ParseError{}, false
+	}
+	pt := e.StartPoint()
+	return ParseError{File: rel, Line: int(pt.Row) + 1, Col: int(pt.Column) + 1, Msg: "syntax error"}, true
+}
+
+func firstError(n *sitter.Node) *sitter.Node {
+	if n.IsError() || n.IsMissing() {
+		return n
+	}
+	for i := 0; i < int(n.ChildCount()); i++ {
+		c := n.Child(i)
+		if c.HasError() || c.IsMissing() {
+			if e := firstError(c); e != nil {
+				return e
+			}
+		}
+	}
+	return nil
+}

@@ -56,8 +56,13 @@ func (f Finding) Pos() threatmap.Position {
 	return threatmap.Position{File: f.File, Line: f.Line, Column: f.Column}
 }
 
-// Route is an HTTP route the code serves.
+// Route is a surface the code serves: an HTTP route, or (Kind set) an entry
+// point that is not HTTP, such as a bot command or a scheduled job.
 type Route struct {
+	// Kind is empty for an HTTP route; otherwise one of the RouteKind
+	// constants. Method and Path then name the entry point in that kind's
+	// own terms (a command name, a schedule, a queue).
+	Kind   string `json:"kind,omitempty"`
 	Method string `json:"method"`
 	// Path is normalised: parameters are written {name}, e.g. /api/documents/{id}.
 	Path      string `json:"path"`
@@ -65,11 +70,38 @@ type Route struct {
 	Line      int    `json:"line"`
 	Framework string `json:"framework"`
 	Handler   string `json:"handler,omitempty"`
-	// Guards lists the protections that apply: auth, rate-limit, signature,
-	// ip-allowlist, csrf.
+	// Guards lists the protections that apply: auth, auth-optional,
+	// rate-limit, signature, ip-allowlist, csrf, permission.
 	Guards []string `json:"guards"`
-	// Tags classifies the route: debug, admin, internal, test, dev.
+	// Tags classifies the route: debug, admin, internal, test, dev,
+	// auth-endpoint (login, register, token, password reset), unmounted (the
+	// app's entry point never mounts the file that registers it).
 	Tags []string `json:"tags,omitempty"`
+}
+
+// Route kinds for entry points that are not HTTP routes.
+const (
+	RouteKindBotCommand   = "bot-command"   // a chat bot's command or handler
+	RouteKindBotWebhook   = "bot-webhook"   // the HTTP endpoint a bot platform posts updates to
+	RouteKindServerAction = "server-action" // a Next.js 'use server' function
+	RouteKindQueue        = "queue"         // a queue or topic consumer
+	RouteKindCron         = "cron"          // a scheduled job
+)
+
+// Route tags with a meaning beyond classification.
+const (
+	TagUnmounted    = "unmounted"
+	TagAuthEndpoint = "auth-endpoint"
+)
+
+// Unresolved is a registration a scanner saw but could not turn into a
+// route: a path built at run time, a router passed through an unknown call.
+// It is reported so that a missing route is never silent.
+type Unresolved struct {
+	Scanner string `json:"scanner"`
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Reason  string `json:"reason"`
 }
 
 // Guard names recognised in Route.Guards.
@@ -79,6 +111,13 @@ const (
 	GuardSignature   = "signature"
 	GuardIPAllowlist = "ip-allowlist"
 	GuardCSRF        = "csrf"
+	// GuardAuthOptional is authentication that lets anonymous callers
+	// through (optional JWT, IsAuthenticatedOrReadOnly on a read): it is
+	// never counted as GuardAuth.
+	GuardAuthOptional = "auth-optional"
+	// GuardPermission is a permission check on a bot command
+	// (has_permissions, is_owner, an admin filter).
+	GuardPermission = "permission"
 )
 
 // Observation records whether a property holds for a subject. Scanners emit
@@ -155,6 +194,7 @@ type Set struct {
 	Findings     []Finding     `json:"findings"`
 	Routes       []Route       `json:"routes,omitempty"`
 	Observations []Observation `json:"observations,omitempty"`
+	Unresolved   []Unresolved  `json:"unresolved,omitempty"`
 }
 
 // Add appends the contents of other to s.
@@ -162,6 +202,7 @@ func (s *Set) Add(other Set) {
 	s.Findings = append(s.Findings, other.Findings...)
 	s.Routes = append(s.Routes, other.Routes...)
 	s.Observations = append(s.Observations, other.Observations...)
+	s.Unresolved = append(s.Unresolved, other.Unresolved...)
 }
 
 // Sort puts every list in a stable order (file, line, column, rule, ...),
@@ -187,6 +228,15 @@ func (s *Set) Sort() {
 			cmp.Compare(a.Line, b.Line),
 			cmp.Compare(a.Path, b.Path),
 			cmp.Compare(a.Method, b.Method),
+			cmp.Compare(a.Kind, b.Kind),
+		)
+	})
+	slices.SortStableFunc(s.Unresolved, func(a, b Unresolved) int {
+		return cmp.Or(
+			cmp.Compare(a.File, b.File),
+			cmp.Compare(a.Line, b.Line),
+			cmp.Compare(a.Scanner, b.Scanner),
+			cmp.Compare(a.Reason, b.Reason),
 		)
 	})
 	slices.SortStableFunc(s.Observations, func(a, b Observation) int {

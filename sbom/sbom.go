@@ -66,6 +66,10 @@ func components(pkgs []deps.Package) []*component {
 	byKey := map[string]*component{}
 	var out []*component
 	for _, p := range pkgs {
+		if p.Toolchain {
+			// Build tooling is checked for advisories but is not shipped.
+			continue
+		}
 		key := p.PURL + "|" + p.SourceURL
 		c, ok := byKey[key]
 		if !ok {
@@ -103,6 +107,9 @@ func children(cs []*component, pkgs []deps.Package) map[string][]string {
 	}
 	for _, p := range pkgs {
 		c := byPkg[p.PURL+"|"+p.SourceURL]
+		if c == nil {
+			continue
+		}
 		nk := p.File + "\x00" + strings.ToLower(p.Name)
 		if !slices.Contains(byName[nk], c) {
 			byName[nk] = append(byName[nk], c)

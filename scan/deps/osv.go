@@ -92,8 +92,9 @@ func (db *DB) addIf(rec *osvRecord, keep func(key string) bool) {
 	}
 }
 
-// LoadDB reads an OSV database from dir: OSV JSON records (one record, or
-// an array of records, per .json file, in any sub-folder) and the
+// LoadDB reads an OSV database from dir: OSV records in JSON (one record, or
+// an array of records, per .json file, in any sub-folder) or YAML (.yaml or
+// .yml, as pypa's advisory database publishes them), and the
 // per-ecosystem all.zip exports osv.dev publishes. Files are decoded in
 // parallel; nothing is fetched from the network.
 func LoadDB(ctx context.Context, dir string) (*DB, error) { return loadDB(ctx, dir, nil) }
@@ -119,7 +120,7 @@ func loadDB(ctx context.Context, dir string, keep func(key string) bool) (*DB, e
 	}
 	var files []repofs.File
 	err = repofs.Walk(ctx, dir, repofs.Options{SkipDirs: []string{".git"}}, func(f repofs.File) error {
-		if strings.HasSuffix(f.Rel, ".json") || strings.HasSuffix(f.Rel, ".zip") {
+		if strings.HasSuffix(f.Rel, ".json") || strings.HasSuffix(f.Rel, ".zip") || isYAMLRecordFile(f.Rel) {
 			files = append(files, f)
 		}
 		return nil
@@ -181,7 +182,11 @@ func loadDB(ctx context.Context, dir string, keep func(key string) bool) (*DB, e
 		go func() {
 			defer wg.Done()
 			for b := range blobs {
-				rs, err := decodeRecords(b.data)
+				decode := decodeRecords
+				if isYAMLRecordFile(b.name) {
+					decode = decodeYAMLRecords
+				}
+				rs, err := decode(b.data)
 				if err != nil {
 					fail(fmt.Errorf("osv database %s: %w", b.name, err))
 					cancel()
@@ -226,7 +231,7 @@ func readZip(ctx context.Context, name string, fn func(name string, data []byte)
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if !strings.HasSuffix(zf.Name, ".json") || path.IsAbs(zf.Name) {
+		if !(strings.HasSuffix(zf.Name, ".json") || isYAMLRecordFile(zf.Name)) || path.IsAbs(zf.Name) {
 			continue
 		}
 		rc, err := zf.Open()

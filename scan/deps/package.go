@@ -62,8 +62,15 @@ type Package struct {
 	PURL         string       `json:"purl"`
 	Relationship Relationship `json:"relationship"`
 	// Dev is true for packages only needed to develop or test the project.
-	Dev    bool   `json:"dev,omitempty"`
-	Source Source `json:"source"`
+	Dev bool `json:"dev,omitempty"`
+	// Toolchain is true for the tools that build the project rather than
+	// code it ships (the go command): matched against advisories, left out
+	// of bills of materials.
+	Toolchain bool `json:"toolchain,omitempty"`
+	// directive is the go.mod directive (go or toolchain) a Go standard
+	// library or toolchain package was read from.
+	directive string
+	Source    Source `json:"source"`
 	// SourceURL is the git or archive URL for Git and URL sources.
 	SourceURL string `json:"sourceUrl,omitempty"`
 	// File is the lockfile or manifest, relative to the scanned root.

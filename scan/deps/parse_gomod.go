@@ -1,6 +1,7 @@
 package deps
 
 import (
+	"path"
 	"strings"
 
 	"golang.org/x/mod/modfile"
@@ -50,6 +51,12 @@ func parseGoMod(pc *parseCtx, data []byte) (result, error) {
 			p.Relationship = Transitive
 		}
 		res.add(p)
+	}
+	res.packages = append(res.packages, goToolchainPackages(pc.file, f)...)
+	if !completeGraph(f) {
+		if sum, ok := pc.sibling("go.sum"); ok {
+			res.packages = append(res.packages, modulesFromGoSum(path.Join(path.Dir(pc.file), "go.sum"), sum, f, res.packages)...)
+		}
 	}
 	return res, nil
 }

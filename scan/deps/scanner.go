@@ -80,6 +80,14 @@ func vulnFinding(p Package, m Match) evidence.Finding {
 	}
 	var msg string
 	switch {
+	case p.Ecosystem == Go && (p.Name == goStdlib || p.Name == goToolchain):
+		what := "the Go standard library"
+		if p.Name == goToolchain {
+			what = "the go command"
+		}
+		msg = fmt.Sprintf("%s %s (from the %s directive) has a known vulnerability %s", what, p.Version, goDirectiveOf(p), id)
+	case p.Ecosystem == Go && path.Base(p.File) == "go.sum":
+		msg = fmt.Sprintf("%s %s (transitive dependency, recorded in go.sum) has a known vulnerability %s", p.Name, p.Version, id)
 	case p.Relationship == Unknown:
 		msg = fmt.Sprintf("%s %s has a known vulnerability %s", p.Name, p.Version, id)
 	case len(p.Path) > 1:

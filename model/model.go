@@ -180,6 +180,7 @@ type RuleConfig struct {
 type ScanConfig struct {
 	Disable []string  `yaml:"disable" jsonschema_description:"Scanners not to run: secrets, deps, workflows, iam, iac, routes."`
 	Exclude []string  `yaml:"exclude" jsonschema_description:"Paths (relative to the model) the scanners skip."`
+	Include []string  `yaml:"include" jsonschema_description:"Paths the dependency scan reads although they are under a directory it skips by default (testdata, fixtures, test, tests, __tests__, docs)."`
 	OSVDB   string    `yaml:"osv_db" jsonschema_description:"Offline OSV database for dependency scanning (a folder of OSV JSON or all.zip exports)."`
 	Loc     Locations `yaml:"-" json:"-"`
 }

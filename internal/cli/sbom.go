@@ -14,6 +14,7 @@ import (
 
 func (c *Command) sbomCmd() *cobra.Command {
 	var format, output, name string
+	var filter deps.Filter
 	cmd := &cobra.Command{
 		Use:   "sbom [PATH]",
 		Short: "Write a CycloneDX 1.6 or SPDX 2.3 JSON SBOM of the dependencies under PATH",
@@ -25,7 +26,9 @@ came from.
 --format cyclonedx (default) writes CycloneDX 1.6 JSON; --format spdx writes
 SPDX 2.3 JSON. -o FILE writes the file atomically (a temporary file renamed into
 place); without it the SBOM goes to standard output. The timestamp is now, or
-$SOURCE_DATE_EPOCH when set, for reproducible output.
+$SOURCE_DATE_EPOCH when set, for reproducible output. Lockfiles under testdata,
+test, tests, __tests__, fixtures, __fixtures__, fixture and docs directories are
+left out unless --include names them.
 
 Exit status: 0 written, 2 usage or input error.`,
 		Example: `  threatmap sbom -o sbom.cdx.json
@@ -52,7 +55,7 @@ Exit status: 0 written, 2 usage or input error.`,
 			if err != nil {
 				return inputError(err)
 			}
-			inv, err := deps.Collect(cmd.Context(), abs)
+			inv, err := deps.CollectWith(cmd.Context(), abs, filter)
 			if err != nil {
 				return inputError(err)
 			}
@@ -60,6 +63,9 @@ Exit status: 0 written, 2 usage or input error.`,
 				if fd.Rule == deps.RuleUnparsable {
 					fmt.Fprintf(c.Stderr, "threatmap: warning: %s\n", fd.Message)
 				}
+			}
+			if n := len(inv.Excluded); n > 0 {
+				fmt.Fprintf(c.Stderr, "threatmap: %d lockfiles under test, fixture or docs directories not read (--include to read them)\n", n)
 			}
 			if len(inv.Packages) == 0 {
 				fmt.Fprintf(c.Stderr, "threatmap: warning: no lockfile or manifest with dependencies found under %s\n", root)
@@ -80,6 +86,7 @@ Exit status: 0 written, 2 usage or input error.`,
 	}
 	cmd.Flags().StringVarP(&format, "format", "f", "cyclonedx", "SBOM format: cyclonedx or spdx")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write the SBOM to `FILE` atomically instead of standard output")
+	registerFilterFlags(cmd, &filter)
 	cmd.Flags().StringVar(&name, "name", "", "project name recorded in the SBOM (default: the directory's name)")
 	return cmd
 }

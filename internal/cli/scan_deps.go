@@ -20,6 +20,7 @@ func (c *Command) scanDepsCmd() *cobra.Command {
 		flags  scanFlags
 		osvDB  string
 		ignore []string
+		filter deps.Filter
 	)
 	cmd := &cobra.Command{
 		Use:   "deps [PATH]",
@@ -41,6 +42,10 @@ and report:
 --osv-db names a folder of OSV JSON records or of the per-ecosystem all.zip
 exports osv.dev publishes (default $` + osvDBEnv + `). Versions are compared with
 each ecosystem's own ordering. Nothing is fetched from the network.
+
+Lockfiles under testdata, test, tests, __tests__, fixtures, __fixtures__,
+fixture and docs directories are test fixtures or documentation and are not
+read; --include PATTERN reads them anyway, --exclude PATTERN leaves out more.
 
 Exit status: 0 nothing at or above --fail-on, 1 findings, 2 usage or input error.`,
 		Example: `  threatmap scan deps --osv-db ~/osv
@@ -67,11 +72,12 @@ Exit status: 0 nothing at or above --fail-on, 1 findings, 2 usage or input error
 			} else {
 				fmt.Fprintln(c.Stderr, "threatmap: no --osv-db given: checking supply-chain hygiene only, not known vulnerabilities")
 			}
-			return c.runScan(cmd, deps.New(deps.Options{OSVDB: osvDB, Ignore: ignore}), c.depsPath(root), flags, depsRuleDocs())
+			return c.runScan(cmd, deps.New(deps.Options{OSVDB: osvDB, Ignore: ignore, Exclude: filter.Exclude, Include: filter.Include}), c.depsPath(root), flags, depsRuleDocs())
 		},
 	}
 	flags.register(cmd, "low")
 	cmd.Flags().StringSliceVar(&ignore, "ignore", nil, "do not report the advisory `ID` (GHSA-..., CVE-..., any alias; repeatable)")
+	registerFilterFlags(cmd, &filter)
 	cmd.Flags().StringVar(&osvDB, "osv-db", "", "offline OSV database: a `DIR` of OSV JSON records or all.zip exports (default $"+osvDBEnv+")")
 	return cmd
 }
@@ -87,4 +93,11 @@ func (c *Command) depsPath(name string) string {
 // depsRuleDocs converts the deps scanner's rule list into SARIF help.
 func depsRuleDocs() map[string]report.RuleDoc {
 	return ruleDocs(deps.Rules(), "supply-chain", "dependencies")
+}
+
+// registerFilterFlags adds --include and --exclude, which choose the
+// lockfiles that scan deps and sbom read.
+func registerFilterFlags(cmd *cobra.Command, f *deps.Filter) {
+	cmd.Flags().StringSliceVar(&f.Include, "include", nil, "read lockfiles matching `PATTERN` even under a directory skipped by default (testdata, test, tests, fixtures, docs…; repeatable)")
+	cmd.Flags().StringSliceVar(&f.Exclude, "exclude", nil, "do not read lockfiles matching `PATTERN` (vendor/, **/examples/, a path; repeatable)")
 }

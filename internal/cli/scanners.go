@@ -1,11 +1,9 @@
 package cli
 
 import (
-	"path"
-	"strings"
-
 	"github.com/threatmap/threatmap/evidence"
 	"github.com/threatmap/threatmap/model"
+	"github.com/threatmap/threatmap/repofs"
 	"github.com/threatmap/threatmap/scan/deps"
 	"github.com/threatmap/threatmap/scan/iac"
 	"github.com/threatmap/threatmap/scan/iam"
@@ -23,7 +21,7 @@ func (c *Command) scanners(m *model.Model) []evidence.Scanner {
 	}
 	return []evidence.Scanner{
 		secrets.New(secrets.Options{AllowPaths: m.Scan.Exclude}),
-		deps.New(deps.Options{OSVDB: osv}),
+		deps.New(deps.Options{OSVDB: osv, Exclude: m.Scan.Exclude, Include: m.Scan.Include}),
 		workflows.New(),
 		iam.New(),
 		iac.New(),
@@ -32,36 +30,8 @@ func (c *Command) scanners(m *model.Model) []evidence.Scanner {
 }
 
 // excluded reports whether a slash path falls under one of the model's
-// scan.exclude patterns: a directory prefix ("vendor/"), a directory at any
-// depth ("**/testdata/"), or a path.Match pattern on the whole path or its
-// base name ("*_test.go").
-func excluded(file string, patterns []string) bool {
-	if file == "" {
-		return false
-	}
-	for _, p := range patterns {
-		p = strings.TrimPrefix(p, "./")
-		if rest, ok := strings.CutPrefix(p, "**/"); ok && strings.HasSuffix(rest, "/") {
-			if strings.HasPrefix(file, rest) || strings.Contains(file, "/"+rest) {
-				return true
-			}
-			continue
-		}
-		if strings.HasSuffix(p, "/") && strings.HasPrefix(file, p) {
-			return true
-		}
-		if ok, _ := path.Match(p, file); ok {
-			return true
-		}
-		if ok, _ := path.Match(p, path.Base(file)); ok {
-			return true
-		}
-		if file == p || strings.HasPrefix(file, p+"/") {
-			return true
-		}
-	}
-	return false
-}
+// scan.exclude patterns (see repofs.MatchAny).
+func excluded(file string, patterns []string) bool { return repofs.MatchAny(file, patterns) }
 
 // dropExcluded removes evidence located in excluded paths.
 func dropExcluded(set evidence.Set, patterns []string) evidence.Set {

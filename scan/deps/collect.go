@@ -26,6 +26,40 @@ type Inventory struct {
 	Findings []evidence.Finding
 	// Files lists the lockfiles and manifests read, relative to the root.
 	Files []string
+	// Excluded lists the lockfiles and manifests not read because a filter
+	// or the default exclusions left them out, relative to the root.
+	Excluded []string
+}
+
+// DefaultExcludeDirs are the directories whose lockfiles are test fixtures
+// or documentation, not the project's dependencies: a lockfile with any of
+// these names among its parent directories is not read unless a Filter's
+// Include names it.
+var DefaultExcludeDirs = []string{"testdata", "test", "tests", "__tests__", "fixtures", "__fixtures__", "fixture", "docs"}
+
+// Filter chooses the lockfiles and manifests Collect reads.
+type Filter struct {
+	// Exclude lists path patterns (repofs.MatchAny) not to read.
+	Exclude []string
+	// Include lists path patterns to read even under DefaultExcludeDirs.
+	Include []string
+}
+
+// skips reports whether rel is left out, and why.
+func (fl Filter) skips(rel string) bool {
+	if repofs.MatchAny(rel, fl.Exclude) {
+		return true
+	}
+	if repofs.MatchAny(rel, fl.Include) {
+		return false
+	}
+	dirs := strings.Split(path.Dir(rel), "/")
+	for _, d := range dirs {
+		if slices.Contains(DefaultExcludeDirs, d) {
+			return true
+		}
+	}
+	return false
 }
 
 // parseCtx is what a parser knows besides the file's bytes.
@@ -181,13 +215,24 @@ func ParseFile(rel string, data []byte) ([]Package, []evidence.Finding, error) {
 	return res.packages, res.findings, err
 }
 
-// Collect walks root and reads every lockfile and manifest it knows. A file
-// that cannot be parsed becomes a finding naming file:line:col, so one
-// broken file does not hide the rest of a monorepo.
+// Collect walks root and reads every lockfile and manifest it knows, except
+// those under DefaultExcludeDirs. A file that cannot be parsed becomes a
+// finding naming file:line:col, so one broken file does not hide the rest
+// of a monorepo.
 func Collect(ctx context.Context, root string) (*Inventory, error) {
+	return CollectWith(ctx, root, Filter{})
+}
+
+// CollectWith is Collect with a choice of the files read.
+func CollectWith(ctx context.Context, root string, filter Filter) (*Inventory, error) {
 	var files []repofs.File
+	var excluded []string
 	err := repofs.Walk(ctx, root, repofs.Options{MaxSize: maxFileSize}, func(f repofs.File) error {
 		if parserFor(path.Base(f.Rel)) != nil || lockfileNames[path.Base(f.Rel)] {
+			if filter.skips(f.Rel) {
+				excluded = append(excluded, f.Rel)
+				return nil
+			}
 			files = append(files, f)
 		}
 		return nil
@@ -201,7 +246,7 @@ func Collect(ctx context.Context, root string) (*Inventory, error) {
 		present[f.Rel] = true
 		byRel[f.Rel] = f
 	}
-	inv := &Inventory{}
+	inv := &Inventory{Excluded: excluded}
 	for _, f := range files {
 		if err := ctx.Err(); err != nil {
 			return nil, err

@@ -17,6 +17,10 @@ type Options struct {
 	// Ignore lists advisories not to report, by id or alias (GHSA-...,
 	// CVE-...): ones a team has assessed as not exploitable in its use.
 	Ignore []string
+	// Exclude and Include are path patterns (repofs.MatchAny) of lockfiles
+	// not to read, and of lockfiles to read although they sit under one of
+	// the DefaultExcludeDirs.
+	Exclude, Include []string
 }
 
 // Scanner reads lockfiles and manifests, matches packages against the OSV
@@ -35,7 +39,7 @@ func (s *Scanner) Name() string { return ScannerName }
 
 // Scan implements evidence.Scanner.
 func (s *Scanner) Scan(ctx context.Context, root string) (evidence.Set, error) {
-	inv, err := Collect(ctx, root)
+	inv, err := CollectWith(ctx, root, Filter{Exclude: s.opts.Exclude, Include: s.opts.Include})
 	if err != nil {
 		return evidence.Set{}, err
 	}

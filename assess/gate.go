@@ -18,6 +18,7 @@ const (
 	ProblemSecret        = "secret"
 	ProblemUnmodeled     = "unmodeled-surface"
 	ProblemReviewOverdue = "review-overdue"
+	ProblemUnchecked     = "unchecked-dependencies"
 )
 
 // Problem is one reason `threatmap check` fails.
@@ -66,6 +67,9 @@ func (a *Assessment) Gate() []Problem {
 					Message: fmt.Sprintf("control %s (%s) is claimed %s but the evidence contradicts it: %s", c.ID, c.Kind, c.Claimed, strings.Join(c.Refute, "; "))})
 			}
 		}
+	}
+	if p.AdvisoryDB != nil && *p.AdvisoryDB {
+		out = append(out, a.uncheckedDependencies()...)
 	}
 	if on(p.Secrets) {
 		for _, f := range a.Evidence.Findings {

@@ -193,5 +193,6 @@ type Policy struct {
 	Secrets         *bool     `yaml:"secrets" jsonschema_description:"Secrets found in the repository fail the gate (default true)."`
 	Unmodeled       *bool     `yaml:"unmodeled_surfaces" jsonschema_description:"Routes in the code but not in the model fail the gate (default true)."`
 	ReviewOverdue   *bool     `yaml:"review_overdue" jsonschema_description:"A model not reviewed within review_every fails the gate (default true)."`
+	AdvisoryDB      *bool     `yaml:"advisory_db" jsonschema_description:"Dependencies not checked against an advisory database fail the gate (default false)."`
 	Loc             Locations `yaml:"-" json:"-"`
 }

@@ -30,6 +30,7 @@ type FindingsDoc struct {
 	Findings     []evidence.Finding     `json:"findings"`
 	Routes       []evidence.Route       `json:"routes,omitempty"`
 	Observations []evidence.Observation `json:"observations,omitempty"`
+	Unresolved   []evidence.Unresolved  `json:"unresolved,omitempty"`
 }
 
 // RuleDoc describes a scanner rule for SARIF help text.
@@ -53,7 +54,7 @@ func WriteFindings(w io.Writer, format Format, set evidence.Set, docs map[string
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
-		return enc.Encode(FindingsDoc{Findings: set.Findings, Routes: set.Routes, Observations: set.Observations})
+		return enc.Encode(FindingsDoc{Findings: set.Findings, Routes: set.Routes, Observations: set.Observations, Unresolved: set.Unresolved})
 	case FormatSARIF:
 		return writeFindingsSARIF(w, set.Findings, docs)
 	case FormatText, "":
@@ -86,6 +87,13 @@ func writeFindingsText(w io.Writer, set evidence.Set) error {
 			fmt.Fprintf(&b, " tags=%s", strings.Join(r.Tags, ","))
 		}
 		b.WriteByte('\n')
+	}
+	for _, u := range set.Unresolved {
+		loc := u.File
+		if u.Line > 0 {
+			loc = fmt.Sprintf("%s:%d", u.File, u.Line)
+		}
+		fmt.Fprintf(&b, "%s: unresolved: %s [%s]\n", loc, u.Reason, u.Scanner)
 	}
 	switch n := len(set.Findings); n {
 	case 0:

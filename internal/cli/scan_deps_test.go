@@ -91,8 +91,8 @@ func TestScanDepsHardenedFleetIsClean(t *testing.T) {
 		}
 		held++
 	}
-	if held != 6 {
-		t.Errorf("%d observations, want 6 (pinned + no known vulnerabilities for 3 bots)", held)
+	if held != 9 {
+		t.Errorf("%d observations, want 9 (pinned, checked against advisories and no known vulnerabilities for 3 bots)", held)
 	}
 }
 
@@ -171,5 +171,36 @@ func TestScanDepsOSVDBFromEnv(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(root, "examples/rss-bot-fleet/osv-db")); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestScanDepsWithoutDatabaseSaysSo(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	t.Setenv("HOME", t.TempDir())
+	out, errOut, code := run(t, "scan", "deps", "examples/rss-bot-fleet-hardened/bots", "--format", "json")
+	if code != ExitOK {
+		t.Fatalf("exit %d, want 0; stderr %s\n%s", code, errOut, out)
+	}
+	if !strings.Contains(errOut, "not known vulnerabilities") {
+		t.Errorf("stderr does not say vulnerabilities were not checked: %q", errOut)
+	}
+	set := supplyJSON(t, out)
+	unchecked := 0
+	for _, o := range set.Observations {
+		if o.Property == evidence.AdvisoriesChecked {
+			if o.Holds {
+				t.Errorf("advisories checked without a database: %+v", o)
+			}
+			unchecked++
+		}
+		if o.Property == evidence.NoKnownVulnerabilities {
+			t.Errorf("no-known-vulnerabilities observed without a database: %+v", o)
+		}
+	}
+	if unchecked != 3 {
+		t.Errorf("%d unchecked observations, want one per bot (3)", unchecked)
+	}
+	if len(set.Unresolved) != 3 {
+		t.Errorf("unresolved = %+v, want one per bot", set.Unresolved)
 	}
 }

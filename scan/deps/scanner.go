@@ -67,6 +67,11 @@ func (s *Scanner) Scan(ctx context.Context, root string) (evidence.Set, error) {
 		}
 	}
 	set.Observations = observations(inv, db, checked, vulnerable)
+	for _, o := range set.Observations {
+		if o.Property == evidence.AdvisoriesChecked && !o.Holds {
+			set.Unresolved = append(set.Unresolved, evidence.Unresolved{Scanner: ScannerName, File: o.File, Reason: o.Detail})
+		}
+	}
 	set.Sort()
 	return set, nil
 }
@@ -152,8 +157,20 @@ func observations(inv *Inventory, db *DB, checked, vulnerable map[string]int) []
 			Holds: n == 0, Detail: detail, File: firstFile[dir],
 		})
 		if db == nil {
+			if checked[dir] > 0 {
+				obs = append(obs, evidence.Observation{
+					Scanner: ScannerName, Property: evidence.AdvisoriesChecked, Subject: subject,
+					Holds: false, File: firstFile[dir],
+					Detail: fmt.Sprintf("%s not checked against any advisory database (run threatmap db update, or set --osv-db or scan.osv_db)", count(checked[dir], "package", "packages")),
+				})
+			}
 			continue
 		}
+		obs = append(obs, evidence.Observation{
+			Scanner: ScannerName, Property: evidence.AdvisoriesChecked, Subject: subject,
+			Holds: true, File: firstFile[dir],
+			Detail: fmt.Sprintf("%s checked against %s", count(checked[dir], "package", "packages"), count(db.Records, "OSV advisory", "OSV advisories")),
+		})
 		v := vulnerable[dir]
 		detail = fmt.Sprintf("%s checked against %s; none affected", count(checked[dir], "package", "packages"), count(db.Records, "OSV advisory", "OSV advisories"))
 		if v > 0 {

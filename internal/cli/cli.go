@@ -148,6 +148,7 @@ The four questions:
 		c.explainCmd(),
 		c.scanCmd(),
 		c.sbomCmd(),
+		c.dbCmd(),
 		c.probeCmd(),
 	)
 	return root

@@ -39,8 +39,9 @@ and report:
   extra-index-url             --extra-index-url without hashes (dependency confusion)
   unparsable-dependency-file  a lockfile that could not be read (file:line:col)
 
---osv-db names a folder of OSV JSON records or of the per-ecosystem all.zip
-exports osv.dev publishes (default $` + osvDBEnv + `). Versions are compared with
+--osv-db names a folder of OSV records (JSON or YAML) or of the per-ecosystem
+all.zip exports osv.dev publishes (default $` + osvDBEnv + `, else the cache that
+threatmap db update fills). Versions are compared with
 each ecosystem's own ordering. Nothing is fetched from the network.
 
 Lockfiles under testdata, test, tests, __tests__, fixtures, __fixtures__,
@@ -57,11 +58,12 @@ Exit status: 0 nothing at or above --fail-on, 1 findings, 2 usage or input error
 			if len(args) == 1 {
 				root = args[0]
 			}
-			if osvDB == "" {
-				osvDB = c.Getenv(osvDBEnv)
-			}
 			if osvDB != "" {
 				osvDB = c.depsPath(osvDB)
+			} else {
+				osvDB = c.defaultOSVDB()
+			}
+			if osvDB != "" {
 				st, err := os.Stat(osvDB)
 				if err != nil {
 					return usageError("--osv-db: %v", err)
@@ -70,7 +72,7 @@ Exit status: 0 nothing at or above --fail-on, 1 findings, 2 usage or input error
 					return usageError("--osv-db %s: not a directory (want a folder of OSV JSON records or all.zip exports)", osvDB)
 				}
 			} else {
-				fmt.Fprintln(c.Stderr, "threatmap: no --osv-db given: checking supply-chain hygiene only, not known vulnerabilities")
+				fmt.Fprintln(c.Stderr, "threatmap: no advisory database (--osv-db, $"+osvDBEnv+", or the cache threatmap db update fills): checking supply-chain hygiene only, not known vulnerabilities")
 			}
 			return c.runScan(cmd, deps.New(deps.Options{OSVDB: osvDB, Ignore: ignore, Exclude: filter.Exclude, Include: filter.Include}), c.depsPath(root), flags, depsRuleDocs())
 		},
@@ -78,7 +80,7 @@ Exit status: 0 nothing at or above --fail-on, 1 findings, 2 usage or input error
 	flags.register(cmd, "low")
 	cmd.Flags().StringSliceVar(&ignore, "ignore", nil, "do not report the advisory `ID` (GHSA-..., CVE-..., any alias; repeatable)")
 	registerFilterFlags(cmd, &filter)
-	cmd.Flags().StringVar(&osvDB, "osv-db", "", "offline OSV database: a `DIR` of OSV JSON records or all.zip exports (default $"+osvDBEnv+")")
+	cmd.Flags().StringVar(&osvDB, "osv-db", "", "offline OSV database: a `DIR` of OSV records or all.zip exports (default $"+osvDBEnv+", else the threatmap db update cache)")
 	return cmd
 }
 

@@ -15,7 +15,7 @@ import (
 // scanners lists, explicitly, the scanners report and check run over the
 // model's directory, configured from the model's scan: section.
 func (c *Command) scanners(m *model.Model) []evidence.Scanner {
-	osv := ""
+	osv := c.defaultOSVDB()
 	if m.Scan.OSVDB != "" {
 		osv = m.Rel(m.Scan.OSVDB)
 	}

@@ -127,3 +127,43 @@ func FuzzTOML(f *testing.F) {
 		}
 	})
 }
+
+// FuzzOSVYAML holds the YAML record reader to never panic, and to refuse
+// alias bombs instead of expanding them.
+func FuzzOSVYAML(f *testing.F) {
+	f.Add([]byte("id: A\naffected:\n- package: {name: a, ecosystem: PyPI}\n  ranges:\n  - type: ECOSYSTEM\n    events:\n    - introduced: \"0\"\n    - fixed: 1.10\n"), "1.9")
+	f.Add([]byte("a: &a [x, x]\nb: &b [*a, *a]\nc: &c [*b, *b]\nid: B\n"), "1")
+	f.Add([]byte("---\nid: C\n---\n- id: D\n"), "0")
+	f.Fuzz(func(t *testing.T, data []byte, version string) {
+		recs, err := decodeYAMLRecords(data)
+		if err != nil {
+			return
+		}
+		db := newDB()
+		for _, r := range recs {
+			db.add(r)
+		}
+		for _, r := range recs {
+			for _, a := range r.Affected {
+				db.Match(newPackage(PyPI, a.Package.Name, version, "f", 1))
+			}
+		}
+	})
+}
+
+// FuzzGoSum holds the go.sum reader of pre-1.17 modules to never panic.
+func FuzzGoSum(f *testing.F) {
+	f.Add([]byte("module m\n\ngo 1.16\n\nrequire a.example/x v1.0.0\n"), []byte("b.example/y v1.2.0 h1:x=\nb.example/y v1.3.0/go.mod h1:y=\n"))
+	f.Fuzz(func(t *testing.T, mod, sum []byte) {
+		pc := &parseCtx{file: "go.mod", sibling: func(name string) ([]byte, bool) { return sum, name == "go.sum" }}
+		res, err := parseGoMod(pc, mod)
+		if err != nil {
+			return
+		}
+		for _, p := range res.packages {
+			if p.Name == "" || p.Ecosystem != Go {
+				t.Fatalf("bad package %+v", p)
+			}
+		}
+	})
+}

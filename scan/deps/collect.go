@@ -77,6 +77,9 @@ type result struct {
 	findings []evidence.Finding
 	// edges are parent -> child dependency links by package name.
 	edges [][2]string
+	// pathsByLocation says the parser set each package's Path from where
+	// it is installed, which link must keep.
+	pathsByLocation bool
 }
 
 func (r *result) edge(parent, child string) { r.edges = append(r.edges, [2]string{parent, child}) }
@@ -105,6 +108,9 @@ func (r *result) link() {
 	}
 	for i := range r.packages {
 		p := &r.packages[i]
+		if r.pathsByLocation {
+			continue
+		}
 		key := normalizeName(eco, p.Name)
 		via := slices.Clone(parents[key])
 		slices.Sort(via)

@@ -101,11 +101,31 @@ func parsePackageLock(pc *parseCtx, data []byte) (result, error) {
 	}
 	lines := keyLines(data, func(k string) bool { return strings.Contains(k, "node_modules/") })
 	var res result
+	var installs []*npmInstall
+	requires := func(e packageLockEntry, withDev bool) []string {
+		var out []string
+		for _, deps := range []map[string]string{e.Dependencies, e.OptionalDependencies, e.PeerDependencies} {
+			for d := range deps {
+				out = append(out, d)
+			}
+		}
+		if withDev {
+			for d := range e.DevDependencies {
+				out = append(out, d)
+			}
+		}
+		return out
+	}
 	for _, key := range sortedKeys(lock.Packages) {
 		e := lock.Packages[key]
 		i := strings.LastIndex(key, "node_modules/")
 		if i < 0 || e.Link {
-			continue // the project itself or a workspace link
+			if i < 0 {
+				// The project itself or a workspace folder: where
+				// resolution starts.
+				installs = append(installs, &npmInstall{loc: key, requires: requires(e, true), pkg: -1})
+			}
+			continue
 		}
 		name := key[i+len("node_modules/"):]
 		if e.Name != "" {
@@ -121,6 +141,7 @@ func parsePackageLock(pc *parseCtx, data []byte) (result, error) {
 		if h, ok := sriHash(e.Integrity); ok {
 			p.Hashes = []Hash{h}
 		}
+		installs = append(installs, &npmInstall{loc: key, name: key[i+len("node_modules/"):], requires: requires(e, false), pkg: len(res.packages)})
 		res.add(p)
 		for _, deps := range []map[string]string{e.Dependencies, e.OptionalDependencies, e.PeerDependencies} {
 			for d := range deps {
@@ -128,6 +149,8 @@ func parsePackageLock(pc *parseCtx, data []byte) (result, error) {
 			}
 		}
 	}
+	npmLocationPaths(res.packages, installs)
+	res.pathsByLocation = true
 	return res, nil
 }
 

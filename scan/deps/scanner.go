@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/threatmap/threatmap/evidence"
@@ -56,15 +57,40 @@ func (s *Scanner) Scan(ctx context.Context, root string) (evidence.Set, error) {
 	for _, id := range s.opts.Ignore {
 		ignore[strings.ToUpper(strings.TrimSpace(id))] = true
 	}
+	// A package version installed in several places (npm nests copies)
+	// is one package to count and one finding per advisory, naming every
+	// place it is installed.
+	type hit struct {
+		first Package
+		m     Match
+		also  []Package
+	}
+	var hits []*hit
+	byKey := map[string]*hit{}
+	counted := map[string]bool{}
 	for _, p := range inv.Packages {
-		checked[path.Dir(p.File)]++
+		id := p.File + "\x00" + string(p.Ecosystem) + "\x00" + p.Name + "\x00" + p.Version + "\x00" + p.SourceURL
+		if !counted[id] {
+			counted[id] = true
+			checked[path.Dir(p.File)]++
+		}
 		for _, m := range db.Match(p) {
 			if ignored(m, ignore) {
 				continue
 			}
+			key := id + "\x00" + m.ID
+			if h, ok := byKey[key]; ok {
+				h.also = append(h.also, p)
+				continue
+			}
+			h := &hit{first: p, m: m}
+			byKey[key] = h
+			hits = append(hits, h)
 			vulnerable[path.Dir(p.File)]++
-			set.Findings = append(set.Findings, vulnFinding(p, m))
 		}
+	}
+	for _, h := range hits {
+		set.Findings = append(set.Findings, vulnFinding(h.first, h.m, h.also...))
 	}
 	set.Observations = observations(inv, db, checked, vulnerable)
 	for _, o := range set.Observations {
@@ -76,7 +102,9 @@ func (s *Scanner) Scan(ctx context.Context, root string) (evidence.Set, error) {
 	return set, nil
 }
 
-func vulnFinding(p Package, m Match) evidence.Finding {
+// vulnFinding reports advisory m on package p; also lists the other places
+// the same package version is installed, in the same lockfile.
+func vulnFinding(p Package, m Match, also ...Package) evidence.Finding {
 	id := m.ID
 	var cves []string
 	for _, a := range m.Aliases {
@@ -99,6 +127,8 @@ func vulnFinding(p Package, m Match) evidence.Finding {
 		msg = fmt.Sprintf("%s %s (transitive dependency, recorded in go.sum) has a known vulnerability %s", p.Name, p.Version, id)
 	case p.Relationship == Unknown:
 		msg = fmt.Sprintf("%s %s has a known vulnerability %s", p.Name, p.Version, id)
+	case len(also) > 0:
+		msg = fmt.Sprintf("%s %s (%s) has a known vulnerability %s", p.Name, p.Version, installPlaces(append([]Package{p}, also...)), id)
 	case len(p.Path) > 1:
 		msg = fmt.Sprintf("%s %s (transitive dependency: %s) has a known vulnerability %s", p.Name, p.Version, strings.Join(p.Path, " -> "), id)
 	default:
@@ -183,6 +213,28 @@ func observations(inv *Inventory, db *DB, checked, vulnerable map[string]int) []
 		})
 	}
 	return obs
+}
+
+// installPlaces describes the places one package version is installed:
+// "installed in 3 places: a -> b; c -> b; direct".
+func installPlaces(ps []Package) string {
+	var descs []string
+	for _, p := range ps {
+		d := string(p.Relationship)
+		if len(p.Path) > 1 {
+			d = strings.Join(p.Path, " -> ")
+		}
+		if !slices.Contains(descs, d) {
+			descs = append(descs, d)
+		}
+	}
+	const most = 4
+	more := ""
+	if len(descs) > most {
+		more = fmt.Sprintf("; and %d more", len(descs)-most)
+		descs = descs[:most]
+	}
+	return fmt.Sprintf("installed in %d places: %s%s", len(ps), strings.Join(descs, "; "), more)
 }
 
 func count(n int, one, many string) string {

@@ -186,6 +186,8 @@ func parserFor(name string) parserFunc {
 		return parsePipfileLock
 	case "uv.lock":
 		return parseUVLock
+	case "pdm.lock":
+		return parsePDMLock
 	case "Cargo.lock":
 		return parseCargoLock
 	case "Gemfile.lock", "gems.locked":

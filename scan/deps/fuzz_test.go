@@ -167,3 +167,7 @@ func FuzzGoSum(f *testing.F) {
 		}
 	})
 }
+
+func FuzzPDMLock(f *testing.F) {
+	fuzzParser(f, "pdm.lock", parsePDMLock, "[metadata]\ngroups = [\"default\"]\n[[package]]\nname = \"a\"\nversion = \"1\"\ngroups = [\"default\"]\ndependencies = [\n  \"b>=1\",\n]\n[[package]]\nname = \"b\"\nversion = \"2\"\ngit = \"https://h/b\"\nrevision = \"abc\"\n")
+}

@@ -200,6 +200,33 @@ func packageJSONDeps(data []byte) (map[string]string, error) {
 	return out, nil
 }
 
+// packageJSONGroups returns the names package.json declares to run the
+// project (dependencies, optionalDependencies, peerDependencies) and only to
+// develop it (devDependencies); nil when there is no readable package.json.
+func packageJSONGroups(pc *parseCtx) (main, dev map[string]bool) {
+	data, ok := pc.sibling("package.json")
+	if !ok {
+		return nil, nil
+	}
+	var m struct {
+		packageJSONManifest
+		PeerDependencies map[string]string `json:"peerDependencies"`
+	}
+	if json.Unmarshal(data, &m) != nil {
+		return nil, nil
+	}
+	main, dev = map[string]bool{}, map[string]bool{}
+	for _, deps := range []map[string]string{m.Dependencies, m.OptionalDependencies, m.PeerDependencies} {
+		for k := range deps {
+			main[k] = true
+		}
+	}
+	for k := range m.DevDependencies {
+		dev[k] = true
+	}
+	return main, dev
+}
+
 // packageJSONDirect returns the names package.json declares, or nil if
 // there is no readable package.json beside the lockfile.
 func packageJSONDirect(pc *parseCtx) map[string]bool {

@@ -23,15 +23,20 @@ func parsePnpmLock(pc *parseCtx, data []byte) (result, error) {
 	if top.Kind != yaml.MappingNode {
 		return result{}, errAt(pc.file, top.Line, top.Column, "expected a mapping at the top of pnpm-lock.yaml")
 	}
-	direct := map[string]bool{}
+	direct, mainDirect, devDirect := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	addImporter := func(imp *yaml.Node) {
 		for _, section := range []string{"dependencies", "devDependencies", "optionalDependencies"} {
 			deps := mapGet(imp, section)
 			if deps == nil || deps.Kind != yaml.MappingNode {
 				continue
 			}
+			group := mainDirect
+			if section == "devDependencies" {
+				group = devDirect
+			}
 			for i := 0; i+1 < len(deps.Content); i += 2 {
 				direct[deps.Content[i].Value] = true
+				group[deps.Content[i].Value] = true
 			}
 		}
 	}
@@ -51,6 +56,7 @@ func parsePnpmLock(pc *parseCtx, data []byte) (result, error) {
 		}
 	}
 	var res result
+	sawDev := false
 	pkgs := mapGet(top, "packages")
 	if pkgs == nil || pkgs.Kind != yaml.MappingNode {
 		return res, nil
@@ -75,8 +81,9 @@ func parsePnpmLock(pc *parseCtx, data []byte) (result, error) {
 			version = v.Value
 		}
 		p := newPackage(NPM, name, version, pc.file, keyNode.Line)
-		if d := mapGet(body, "dev"); d != nil && d.Value == "true" {
-			p.Dev = true
+		if d := mapGet(body, "dev"); d != nil {
+			sawDev = true
+			p.Dev = d.Value == "true"
 		}
 		if res := mapGet(body, "resolution"); res != nil {
 			if i := mapGet(res, "integrity"); i != nil {
@@ -108,6 +115,11 @@ func parsePnpmLock(pc *parseCtx, data []byte) (result, error) {
 				pnpmEdges(&res, name, snaps.Content[i+1])
 			}
 		}
+	}
+	if !sawDev {
+		// Lockfile v9 dropped the per-package dev flag: the importers'
+		// devDependencies and the edges tell it instead.
+		markDevByReach(res.packages, res.edges, mainDirect, devDirect)
 	}
 	return res, nil
 }

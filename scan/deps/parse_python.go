@@ -63,6 +63,9 @@ func parsePoetryLock(pc *parseCtx, data []byte) (result, error) {
 	flush()
 	if data, ok := pc.sibling("pyproject.toml"); ok {
 		markDirect(res.packages, pyprojectDirect(data))
+		if g := pyprojectGroups(data); g != nil {
+			markDevByReach(res.packages, res.edges, g.main, g.dev)
+		}
 	}
 	return res, nil
 }
@@ -71,17 +74,48 @@ func parsePoetryLock(pc *parseCtx, data []byte) (result, error) {
 // pyproject.toml declares, in PEP 621 [project] form, Poetry's tables or
 // dependency groups.
 func pyprojectDirect(data []byte) map[string]bool {
+	g := pyprojectGroups(data)
+	if g == nil {
+		return nil
+	}
+	names := map[string]bool{}
+	for _, set := range []map[string]bool{g.main, g.optional, g.dev} {
+		for n := range set {
+			names[n] = true
+		}
+	}
+	return names
+}
+
+// depGroups sorts a project's direct dependencies: main ones are installed
+// to run it, optional ones with an extra, dev ones (Poetry's dev and other
+// non-main groups, PEP 735 dependency groups, uv's dev-dependencies) only
+// to develop, test or document it.
+type depGroups struct {
+	main, optional, dev map[string]bool
+}
+
+// pyprojectGroups reads the direct dependencies of pyproject.toml by group,
+// or nil if it cannot be parsed.
+func pyprojectGroups(data []byte) *depGroups {
 	tables, err := parseTOML("pyproject.toml", data)
 	if err != nil {
 		return nil
 	}
-	names := map[string]bool{}
-	addSpecs := func(raw string) {
+	g := &depGroups{main: map[string]bool{}, optional: map[string]bool{}, dev: map[string]bool{}}
+	addSpecs := func(into map[string]bool, raw string) {
 		for _, e := range tomlArray(raw) {
 			if s, ok := tomlString(e); ok {
 				if n, _ := cutName(strings.TrimSpace(s)); n != "" {
-					names[normalizeName(PyPI, n)] = true
+					into[normalizeName(PyPI, n)] = true
 				}
+			}
+		}
+	}
+	addKeys := func(into map[string]bool, t *tomlTable) {
+		for _, kv := range t.kvs {
+			if kv.key != "python" {
+				into[normalizeName(PyPI, kv.key)] = true
 			}
 		}
 	}
@@ -89,22 +123,32 @@ func pyprojectDirect(data []byte) map[string]bool {
 		switch {
 		case t.name == "project":
 			if kv, ok := t.get("dependencies"); ok {
-				addSpecs(kv.raw)
+				addSpecs(g.main, kv.raw)
 			}
-		case t.name == "project.optional-dependencies" || t.name == "dependency-groups" || t.name == "tool.uv":
+		case t.name == "project.optional-dependencies":
 			for _, kv := range t.kvs {
-				addSpecs(kv.raw)
+				addSpecs(g.optional, kv.raw)
 			}
-		case t.name == "tool.poetry.dependencies" || t.name == "tool.poetry.dev-dependencies" ||
+		case t.name == "dependency-groups":
+			for _, kv := range t.kvs {
+				addSpecs(g.dev, kv.raw)
+			}
+		case t.name == "tool.uv":
+			if kv, ok := t.get("dev-dependencies"); ok {
+				addSpecs(g.dev, kv.raw)
+			}
+		case t.name == "tool.pdm.dev-dependencies":
+			for _, kv := range t.kvs {
+				addSpecs(g.dev, kv.raw)
+			}
+		case t.name == "tool.poetry.dependencies", t.name == "tool.poetry.group.main.dependencies":
+			addKeys(g.main, t)
+		case t.name == "tool.poetry.dev-dependencies",
 			strings.HasPrefix(t.name, "tool.poetry.group.") && strings.HasSuffix(t.name, ".dependencies"):
-			for _, kv := range t.kvs {
-				if kv.key != "python" {
-					names[normalizeName(PyPI, kv.key)] = true
-				}
-			}
+			addKeys(g.dev, t)
 		}
 	}
-	return names
+	return g
 }
 
 // pipfileLock is the part of Pipfile.lock read here.
@@ -216,12 +260,13 @@ func parseUVLock(pc *parseCtx, data []byte) (result, error) {
 		return result{}, err
 	}
 	var res result
-	direct := map[string]bool{}
+	direct, mainDirect, devDirect := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	var local bool
-	addDeps := func(raw string) {
+	addDeps := func(raw string, group map[string]bool) {
 		for _, e := range tomlArray(raw) {
 			if n := inlineString(tomlInline(e), "name"); n != "" {
 				direct[normalizeName(PyPI, n)] = true
+				group[normalizeName(PyPI, n)] = true
 			}
 		}
 	}
@@ -251,7 +296,7 @@ func parseUVLock(pc *parseCtx, data []byte) (result, error) {
 			}
 			if local {
 				if kv, ok := t.get("dependencies"); ok {
-					addDeps(kv.raw)
+					addDeps(kv.raw, mainDirect)
 				}
 				continue
 			}
@@ -267,12 +312,17 @@ func parseUVLock(pc *parseCtx, data []byte) (result, error) {
 			}
 		case "package.dev-dependencies", "package.optional-dependencies":
 			if local {
+				group := mainDirect // extras are optional, but run with the project
+				if t.name == "package.dev-dependencies" {
+					group = devDirect
+				}
 				for _, kv := range t.kvs {
-					addDeps(kv.raw)
+					addDeps(kv.raw, group)
 				}
 			}
 		}
 	}
 	markDirect(res.packages, direct)
+	markDevByReach(res.packages, res.edges, mainDirect, devDirect)
 	return res, nil
 }

@@ -107,6 +107,9 @@ func parseYarnLock(pc *parseCtx, data []byte) (result, error) {
 	}
 	flush()
 	markDirect(res.packages, packageJSONDirect(pc))
+	if main, dev := packageJSONGroups(pc); dev != nil {
+		markDevByReach(res.packages, res.edges, main, dev)
+	}
 	return res, nil
 }
 

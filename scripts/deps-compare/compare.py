@@ -18,7 +18,11 @@ def norm_pkg(eco, name):
 
 def norm_ver(eco, v):
     if eco == "Go":
-        return v.lstrip("v")
+        v = v.lstrip("v")
+        # osv-scanner writes the go directive as it stands ("1.15"); the
+        # release it names is 1.15.0.
+        if v.count(".") == 1 and v.replace(".", "").isdigit():
+            v += ".0"
     return v
 
 class Aliases:
@@ -101,7 +105,7 @@ def main():
                       ([("only threatmap vs govulncheck", {h for h in A if h[0] == 'Go'}, C), ("only govulncheck", C, A)] if gv else []):
         d = sorted(x - y)
         print(f"  {name}: {len(d)}")
-        for h in d[:40]:
+        for h in d:
             print("    ", *h)
 
 if __name__ == "__main__":

@@ -118,3 +118,63 @@ func (w *Workflow) lineOf(pos *actionlint.Pos, value, text string) *actionlint.P
 	}
 	return p
 }
+
+// valuePaths parses every placeholder in s and returns the context paths
+// whose text can end up in the placeholder's result. A comparison, a
+// negation or a predicate such as contains() yields true or false whatever
+// its operands hold, so the paths it reads are not returned; && and ||
+// yield one of their operands, so both sides are followed.
+func valuePaths(s string) []exprUse {
+	var out []exprUse
+	for _, ph := range placeholders(s) {
+		src := strings.TrimPrefix(ph, "${{")
+		expr, err := actionlint.NewExprParser().Parse(actionlint.NewExprLexer(src))
+		if err != nil {
+			continue
+		}
+		for _, p := range resultPaths(expr) {
+			out = append(out, exprUse{path: p, text: ph})
+		}
+	}
+	return out
+}
+
+// predicateFuncs return a boolean or a value no outsider chooses.
+var predicateFuncs = map[string]bool{
+	"contains": true, "startswith": true, "endswith": true,
+	"success": true, "failure": true, "always": true, "cancelled": true,
+	"hashfiles": true,
+}
+
+// resultPaths lists the context paths that flow into the value of n.
+func resultPaths(n actionlint.ExprNode) []string {
+	if p, ok := pathOf(n); ok {
+		// The index of secrets[matrix.name] reads matrix.name, but only the
+		// secret's value is the result.
+		return []string{p}
+	}
+	switch n := n.(type) {
+	case *actionlint.NotOpNode, *actionlint.CompareOpNode:
+		return nil
+	case *actionlint.LogicalOpNode:
+		return append(resultPaths(n.Left), resultPaths(n.Right)...)
+	case *actionlint.FuncCallNode:
+		if predicateFuncs[strings.ToLower(n.Callee)] {
+			return nil
+		}
+		var out []string
+		for _, a := range n.Args {
+			out = append(out, resultPaths(a)...)
+		}
+		return out
+	case *actionlint.ObjectDerefNode:
+		// fromJSON(steps.x.outputs.y).field: the field of what the call
+		// returns.
+		return resultPaths(n.Receiver)
+	case *actionlint.ArrayDerefNode:
+		return resultPaths(n.Receiver)
+	case *actionlint.IndexAccessNode:
+		return resultPaths(n.Operand)
+	}
+	return nil
+}

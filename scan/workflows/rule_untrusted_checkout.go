@@ -38,7 +38,7 @@ func checkUntrustedCheckout(w *Workflow) []evidence.Finding {
 						sev, tail = threatmap.Critical, ", and runs in the same job as the code it fetched"
 					}
 					out = append(out, w.finding(RuleUntrustedCheckout, sev, w.lineOf(r.Run.Pos, r.Run.Value, line), j, evidence.NoWorkflowInjection,
-						fmt.Sprintf("job %s runs on %s with the base repository's secrets and write token but fetches the untrusted head with %q%s", jobID(j), trigger, truncate(line, 60), tail)))
+						fmt.Sprintf("job %s runs on %s with the base repository's secrets%s but fetches the untrusted head with %q%s", jobID(j), trigger, w.tokenClause(j), truncate(line, 60), tail)))
 				}
 				continue
 			}
@@ -52,7 +52,7 @@ func checkUntrustedCheckout(w *Workflow) []evidence.Finding {
 			if repo := parseUses(a.Uses.Value).repo; trigger == "workflow_run" && (repo == "actions/download-artifact" || repo == "dawidd6/action-download-artifact") {
 				if runs := runsCodeAfter(j.Steps[i+1:]); runs != "" {
 					out = append(out, w.finding(RuleUntrustedCheckout, threatmap.High, a.Uses.Pos, j, evidence.NoWorkflowInjection,
-						fmt.Sprintf("job %s runs on workflow_run with secrets and a write token, downloads artifacts the triggering run (possibly a fork's pull request) produced, then %s runs with them; treat them as untrusted data and never execute or source them", jobID(j), runs)))
+						fmt.Sprintf("job %s runs on workflow_run with the repository's secrets%s, downloads artifacts the triggering run (possibly a fork's pull request) produced, then %s runs with them; treat them as untrusted data and never execute or source them", jobID(j), w.tokenClause(j), runs)))
 				}
 				continue
 			}
@@ -70,7 +70,7 @@ func checkUntrustedCheckout(w *Workflow) []evidence.Finding {
 			}
 			pos := head.Value.Pos
 			out = append(out, w.finding(RuleUntrustedCheckout, sev, pos, j, evidence.NoWorkflowInjection,
-				fmt.Sprintf("job %s runs on %s with the base repository's secrets and write token but checks out the untrusted head%s", jobID(j), trigger, tail)))
+				fmt.Sprintf("job %s runs on %s with the base repository's secrets%s but checks out the untrusted head%s", jobID(j), trigger, w.tokenClause(j), tail)))
 		}
 	}
 	return out

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/threatmap/threatmap/evidence"
+	"github.com/threatmap/threatmap/scan/wantfile"
 )
 
 var (
@@ -221,5 +222,33 @@ func TestScanTree(t *testing.T) {
 	}
 	if len(single.Findings) == 0 || single.Findings[0].File != "not-a-workflow.yml" {
 		t.Errorf("single file: %+v", single.Findings)
+	}
+}
+
+// TestRepoFixture scans a repository tree: composite actions (action.yml
+// anywhere), reusable workflows, and callers of both, whose inputs are
+// judged by what the callee does with them.
+func TestRepoFixture(t *testing.T) {
+	dir := "testdata/repo"
+	set, err := New().Scan(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	msgs := map[string]string{}
+	for _, f := range set.Findings {
+		k := wantfile.Key(f.File, f.Line, f.Rule)
+		got[k]++
+		msgs[k] = f.Message
+		if f.Column < 1 || f.Resource == "" {
+			t.Errorf("%s: incomplete finding %+v", k, f)
+		}
+	}
+	want, err := wantfile.Read(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range wantfile.Diff(want, got, msgs) {
+		t.Error(p)
 	}
 }

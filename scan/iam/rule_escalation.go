@@ -95,6 +95,8 @@ var methods = []method{
 // returns at most three hits: IAM rewritten directly, a role passed to new
 // compute, existing compute or roles taken over; each at the statement
 // granting its first method's key action and naming every method found.
+// The keys name the kind of path only, so that a fingerprint survives the
+// catalogue growing or the policy gaining another method of the same kind.
 func escalation(sts []*Statement) []hit {
 	// An unconditional Deny on every resource removes the action whatever
 	// the Allow statements say.
@@ -199,7 +201,7 @@ func escalation(sts []*Statement) []hit {
 	}
 	var out []hit
 	if len(direct.names) > 0 {
-		out = append(out, hit{Line: direct.line, Key: strings.Join(direct.names, ","),
+		out = append(out, hit{Line: direct.line, Key: "escalation:iam",
 			Msg: fmt.Sprintf("can raise its own privileges with %s", summarize(direct.names))})
 	}
 	if len(pass.names) > 0 {
@@ -211,11 +213,11 @@ func escalation(sts []*Statement) []hit {
 			roles = fmt.Sprintf("the role %q", res.S)
 			sev = threatmap.High
 		}
-		out = append(out, hit{Line: passLine, Key: "iam:PassRole+" + strings.Join(pass.names, ","), Severity: sev,
+		out = append(out, hit{Line: passLine, Key: "escalation:pass-role", Severity: sev,
 			Msg: fmt.Sprintf("can pass %s to compute it creates (iam:PassRole without iam:PassedToService, with %s), and so act with that role's rights", roles, summarize(pass.names))})
 	}
 	if len(takeover.names) > 0 {
-		out = append(out, hit{Line: takeover.line, Key: "takeover:" + strings.Join(takeover.names, ","), Severity: takeover.sev,
+		out = append(out, hit{Line: takeover.line, Key: "escalation:takeover", Severity: takeover.sev,
 			Msg: fmt.Sprintf("can take over compute or roles that already hold other rights with %s on every resource, and so act with their roles' rights", summarize(takeover.names))})
 	}
 	return out

@@ -2,8 +2,10 @@ package iac
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 
 	"github.com/threatmap/threatmap/evidence"
@@ -19,6 +21,38 @@ func checkTerraformServices(r *results, m *terraform.Module) {
 	checkAPIGateway(r, m)
 	checkUserData(r, m)
 	checkECSHostVolumes(r, m)
+	checkEKSEndpoint(r, m)
+}
+
+// checkEKSEndpoint flags EKS clusters whose API endpoint is public to the
+// whole internet: endpoint_public_access defaults to true and
+// public_access_cidrs to 0.0.0.0/0.
+func checkEKSEndpoint(r *results, m *terraform.Module) {
+	for _, b := range m.Resources("aws_eks_cluster") {
+		for _, vc := range terraform.Blocks(b.Body, "vpc_config") {
+			public := true
+			if v, known, _ := boolAttr(m, vc.Body, "endpoint_public_access", vc.TypeRange.Start.Line); known {
+				public = v
+			} else if terraform.Attr(vc.Body, "endpoint_public_access") != nil {
+				public = false // unknown: not judged
+			}
+			world := true
+			if a := terraform.Attr(vc.Body, "public_access_cidrs"); a != nil {
+				world = false
+				for _, c := range m.Strings(a.Expr) {
+					if isWorld(c) {
+						world = true
+					}
+				}
+			}
+			exposed := public && world
+			if exposed {
+				r.finding(ruleInternetExposed, 0, b.File, vc.TypeRange.Start.Line, b.Address(), "endpoint",
+					fmt.Sprintf("the Kubernetes API of EKS cluster %s is reachable from the whole internet (endpoint_public_access defaults to true, public_access_cidrs to 0.0.0.0/0)", b.Address()))
+			}
+			r.observe(evidence.NotInternetExposed, b.Address(), !exposed, b.File, b.Line, "cluster endpoint")
+		}
+	}
 }
 
 // checkClassicELB flags classic load balancer listeners that speak plain
@@ -260,7 +294,7 @@ func checkUserData(r *results, m *terraform.Module) {
 		}
 		// The source text, heredoc markers and all: its lines map to the
 		// file's lines, and interpolations stay visible as non-literals.
-		src := m.Text(a.Expr.Range())
+		src := substituteVars(m, m.Text(a.Expr.Range()))
 		reportUserData(r, a.SrcRange.Filename, a.Expr.Range().Start.Line, b.Address(), scriptSecrets(src))
 	}
 }
@@ -283,4 +317,26 @@ func checkECSHostVolumes(r *results, m *terraform.Module) {
 				fmt.Sprintf("task definition %s mounts the host path %s: %s", b.Address(), p, why))
 		}
 	}
+}
+
+// interpolation matches ${var.x} and ${local.x.y} inside a template.
+var interpolation = regexp.MustCompile(`\$\{\s*((?:var|local)\.[A-Za-z0-9_.-]+)\s*\}`)
+
+// substituteVars replaces interpolations of variables and locals whose
+// value is a known single-line string, so that a password given as a
+// variable default and pasted into a boot script is seen as the literal it
+// becomes.
+func substituteVars(m *terraform.Module, src string) string {
+	return interpolation.ReplaceAllStringFunc(src, func(ph string) string {
+		ref := interpolation.FindStringSubmatch(ph)[1]
+		e, diags := hclsyntax.ParseExpression([]byte(ref), "", hcl.Pos{Line: 1, Column: 1})
+		if diags.HasErrors() {
+			return ph
+		}
+		v, ok := m.String(e)
+		if !ok || strings.ContainsAny(v, "\n$") {
+			return ph
+		}
+		return v
+	})
 }

@@ -21,6 +21,9 @@ var (
 	// awsConfigure matches `aws configure set aws_secret_access_key VALUE`.
 	awsConfigure = regexp.MustCompile(`(?i)\baws\s+configure\s+set\s+(aws_secret_access_key|aws_access_key_id|aws_session_token)\s+("[^"]*"|'[^']*'|\S+)`)
 	// passwordFlag matches --password=VALUE and --password VALUE.
+	// quotedPair matches 'NAME', 'VALUE' (PHP define), "NAME": "VALUE"
+	// (JSON) and 'NAME' => 'VALUE' in configuration files a script writes.
+	quotedPair = regexp.MustCompile(`(['"])([A-Za-z_][A-Za-z0-9_.-]*)['"]\s*(?:,|:|=>)\s*(['"])([^'"]+)['"]`)
 	passwordFlag = regexp.MustCompile(`(?i)--(password|passwd|token|secret|api-key)[= ]("[^"]*"|'[^']*'|[^\s-][^\s]*)`)
 	awsKeyID     = regexp.MustCompile(`^(AKIA|ASIA)[0-9A-Z]{16}$`)
 )
@@ -47,6 +50,11 @@ func scriptSecrets(script string) []scriptSecret {
 			v := strings.Trim(m[2], `"'`)
 			if isSecretName(m[1]) || awsKeyID.MatchString(v) {
 				add(m[1], m[2])
+			}
+		}
+		for _, m := range quotedPair.FindAllStringSubmatch(line, -1) {
+			if isSecretName(m[2]) {
+				add(m[2], m[4])
 			}
 		}
 		for _, m := range awsConfigure.FindAllStringSubmatch(line, -1) {

@@ -23,7 +23,7 @@ var (
 	// passwordFlag matches --password=VALUE and --password VALUE.
 	// quotedPair matches 'NAME', 'VALUE' (PHP define), "NAME": "VALUE"
 	// (JSON) and 'NAME' => 'VALUE' in configuration files a script writes.
-	quotedPair = regexp.MustCompile(`(['"])([A-Za-z_][A-Za-z0-9_.-]*)['"]\s*(?:,|:|=>)\s*(['"])([^'"]+)['"]`)
+	quotedPair   = regexp.MustCompile(`(['"])([A-Za-z_][A-Za-z0-9_.-]*)['"]\s*(?:,|:|=>)\s*(['"])([^'"]+)['"]`)
 	passwordFlag = regexp.MustCompile(`(?i)--(password|passwd|token|secret|api-key)[= ]("[^"]*"|'[^']*'|[^\s-][^\s]*)`)
 	awsKeyID     = regexp.MustCompile(`^(AKIA|ASIA)[0-9A-Z]{16}$`)
 )

@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 
+	"github.com/threatmap/threatmap"
 	"github.com/threatmap/threatmap/evidence"
 	"github.com/threatmap/threatmap/scan/iac/terraform"
 )
@@ -22,6 +23,27 @@ func checkTerraformServices(r *results, m *terraform.Module) {
 	checkUserData(r, m)
 	checkECSHostVolumes(r, m)
 	checkEKSEndpoint(r, m)
+	checkSnapshots(r, m)
+}
+
+// checkSnapshots flags EBS snapshots of volumes declared here without
+// encryption: a snapshot inherits its volume's encryption, and is the copy
+// that gets shared or copied to other accounts.
+func checkSnapshots(r *results, m *terraform.Module) {
+	for _, b := range m.Resources("aws_ebs_snapshot") {
+		for _, ref := range terraform.References(expr(terraform.Attr(b.Body, "volume_id"))) {
+			vol := m.ByAddress(strings.TrimSuffix(ref, ".id"))
+			if vol == nil || vol.Type != "aws_ebs_volume" {
+				continue
+			}
+			if enc, known, _ := boolAttr(m, vol.Body, "encrypted", vol.Line); enc || !known && terraform.Attr(vol.Body, "encrypted") != nil {
+				continue
+			}
+			r.finding(ruleUnencryptedStorage, threatmap.Medium, b.File, b.Line, b.Address(), "snapshot",
+				fmt.Sprintf("snapshot %s copies the unencrypted volume %s: it is unencrypted too", b.Address(), vol.Address()))
+			r.observe(evidence.EncryptedAtRest, b.Address(), false, b.File, b.Line, "snapshot of an unencrypted volume")
+		}
+	}
 }
 
 // checkEKSEndpoint flags EKS clusters whose API endpoint is public to the

@@ -2,6 +2,7 @@ package iac
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -105,6 +106,17 @@ func checkCloudFormation(r *results, rel string, n *yaml.Node, tree *treeState) 
 			}
 		}
 	}
+	// NoEcho parameters are secrets given at deploy time; pasted into user
+	// data (!Sub "${Password}") they become readable by anyone who can
+	// describe the instance.
+	noEcho := map[string]bool{}
+	if params := lookup(n, "Parameters"); params != nil && params.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(params.Content); i += 2 {
+			if v, _ := cfnBool(lookup(params.Content[i+1], "NoEcho")); v {
+				noEcho[params.Content[i].Value] = true
+			}
+		}
+	}
 	var apiMethods []resource
 	apiThrottled := false
 	for _, x := range all {
@@ -165,14 +177,20 @@ func checkCloudFormation(r *results, rel string, n *yaml.Node, tree *treeState) 
 			}
 			checkEnv(r, c)
 		case "AWS::EC2::Instance":
-			cfnUserData(r, rel, x.id, lookup(p, "UserData"))
-			cfnBlockDevices(r, rel, x.id, x.line, lookup(p, "BlockDeviceMappings"))
+			cfnUserData(r, rel, x.id, lookup(p, "UserData"), noEcho)
+			if bd := lookup(p, "BlockDeviceMappings"); bd != nil {
+				cfnBlockDevices(r, rel, x.id, x.line, bd)
+			} else {
+				r.finding(ruleUnencryptedStorage, threatmap.Medium, rel, x.line, x.id, "root",
+					fmt.Sprintf("root disk %s is not encrypted at rest (no BlockDeviceMappings with Ebs.Encrypted: true)", x.id))
+				r.observe(evidence.EncryptedAtRest, x.id, false, rel, x.line, "root disk not encrypted")
+			}
 		case "AWS::EC2::LaunchTemplate":
 			data := lookup(p, "LaunchTemplateData")
-			cfnUserData(r, rel, x.id, lookup(data, "UserData"))
+			cfnUserData(r, rel, x.id, lookup(data, "UserData"), noEcho)
 			cfnBlockDevices(r, rel, x.id, x.line, lookup(data, "BlockDeviceMappings"))
 		case "AWS::AutoScaling::LaunchConfiguration":
-			cfnUserData(r, rel, x.id, lookup(p, "UserData"))
+			cfnUserData(r, rel, x.id, lookup(p, "UserData"), noEcho)
 		case "AWS::ElasticLoadBalancing::LoadBalancer":
 			cfnClassicELB(r, rel, x.id, x.line, p)
 		case "AWS::Elasticsearch::Domain", "AWS::OpenSearchService::Domain":
@@ -367,7 +385,7 @@ func cfnThrottled(n *yaml.Node) bool {
 
 // cfnUserData reads an instance's boot script, however it is wrapped
 // (Fn::Base64, !Sub, Fn::Join of lines), for credentials written in clear.
-func cfnUserData(r *results, rel, id string, n *yaml.Node) {
+func cfnUserData(r *results, rel, id string, n *yaml.Node, noEcho map[string]bool) {
 	if n == nil {
 		return
 	}
@@ -380,7 +398,13 @@ func cfnUserData(r *results, rel, id string, n *yaml.Node) {
 			if x.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
 				start++ // the content starts below the | or > indicator
 			}
-			for _, s := range scriptSecrets(x.Value) {
+			text := cfnSubParam.ReplaceAllStringFunc(x.Value, func(ph string) string {
+				if name := cfnSubParam.FindStringSubmatch(ph)[1]; noEcho[name] {
+					return "NoEcho-parameter-" + name
+				}
+				return ph
+			})
+			for _, s := range scriptSecrets(text) {
 				if len(found) == 0 {
 					first = start
 				}
@@ -497,3 +521,6 @@ func cfnECSHostVolumes(r *results, rel, id string, n *yaml.Node) {
 		r.finding(ruleHostMount, sev, rel, sp.Line, id, p, fmt.Sprintf("task definition %s mounts the host path %s: %s", id, p, why))
 	}
 }
+
+// cfnSubParam matches a ${Name} substitution of Fn::Sub.
+var cfnSubParam = regexp.MustCompile(`\$\{([A-Za-z0-9]+)\}`)

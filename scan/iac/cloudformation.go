@@ -205,6 +205,22 @@ func checkCloudFormation(r *results, rel string, n *yaml.Node, tree *treeState) 
 			if strings.Contains(nodeText(lookup(p, "MethodSettings")), "Throttling") || cfnThrottled(lookup(p, "MethodSettings")) {
 				apiThrottled = true
 			}
+		case "AWS::EKS::Cluster":
+			vc := lookup(p, "ResourcesVpcConfig")
+			public, known := cfnBool(lookup(vc, "EndpointPublicAccess"))
+			if !known && lookup(vc, "EndpointPublicAccess") == nil {
+				public = true // the default
+			}
+			world := true
+			if cidrs := lookup(vc, "PublicAccessCidrs"); cidrs != nil {
+				world = containsWorld(cidrs)
+			}
+			exposed := vc != nil && public && world
+			if exposed {
+				r.finding(ruleInternetExposed, 0, rel, x.line, x.id, "endpoint",
+					fmt.Sprintf("the Kubernetes API of EKS cluster %s is reachable from the whole internet (EndpointPublicAccess defaults to true, PublicAccessCidrs to 0.0.0.0/0)", x.id))
+			}
+			r.observe(evidence.NotInternetExposed, x.id, !exposed, rel, x.line, "cluster endpoint")
 		case "AWS::ECS::TaskDefinition":
 			cfnECSHostVolumes(r, rel, x.id, lookup(p, "Volumes"))
 		case "AWS::CloudTrail::Trail":

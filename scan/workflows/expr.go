@@ -102,6 +102,10 @@ var untrustedPaths = regexp.MustCompile(`^(` +
 	`|github\.event\.pull_request\.head\.(ref|label|repo\.default_branch)` +
 	`|github\.event\.workflow_run\.(head_branch|display_title|head_commit\.(message|author\.(email|name))|pull_requests\.[^.]+\.head\.ref)` +
 	`|github\.event\.(check_suite|check_run\.check_suite)\.head_branch` +
+	// Whole objects that hold those fields: toJSON(github.event) pastes
+	// every title and body into the script.
+	`|github\.event` +
+	`|github\.event\.(issue|pull_request|discussion|comment|review|review_comment|head_commit|commits|workflow_run|pages|check_suite|pull_request\.head)` +
 	`)$`)
 
 func isUntrusted(path string) bool { return untrustedPaths.MatchString(path) }
@@ -168,9 +172,13 @@ func resultPaths(n actionlint.ExprNode) []string {
 		}
 		return out
 	case *actionlint.ObjectDerefNode:
-		// fromJSON(steps.x.outputs.y).field: the field of what the call
-		// returns.
-		return resultPaths(n.Receiver)
+		// (a || b).field is a.field or b.field; fromJSON(x).field is
+		// x.field.
+		var out []string
+		for _, p := range resultPaths(n.Receiver) {
+			out = append(out, p+"."+strings.ToLower(n.Property))
+		}
+		return out
 	case *actionlint.ArrayDerefNode:
 		return resultPaths(n.Receiver)
 	case *actionlint.IndexAccessNode:

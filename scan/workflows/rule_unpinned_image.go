@@ -66,11 +66,21 @@ func checkUnpinnedImages(w *Workflow) []evidence.Finding {
 		}
 		for _, i := range imgs {
 			v, ok := imageFinding(i.s.Value)
+			image := i.s.Value
+			if !ok && strings.Contains(i.s.Value, "${{") {
+				// An image chosen by the matrix is judged by each value the
+				// static matrix gives it; the worst one is reported.
+				for _, m := range matrixValuesOf(j, i.s.Value) {
+					if mv, mok := imageFinding(m); mok && (!ok || mv.sev > v.sev) {
+						v, ok, image = mv, true, m
+					}
+				}
+			}
 			if !ok {
 				continue
 			}
 			out = append(out, w.finding(RuleUnpinnedImage, v.sev, i.s.Pos, j, evidence.ActionsPinned,
-				fmt.Sprintf("%s of job %s runs the image %s, %s", i.what, jobID(j), i.s.Value, v.why)))
+				fmt.Sprintf("%s of job %s runs the image %s, %s", i.what, jobID(j), image, v.why)))
 		}
 	}
 	return out

@@ -252,3 +252,19 @@ func TestRepoFixture(t *testing.T) {
 		t.Error(p)
 	}
 }
+
+// TestUsesBlockScalar checks a uses: written as a block scalar: the
+// trailing newline is not part of the ref, and the finding points at the
+// value's line (a fixture cannot annotate it: a comment there is part of
+// the value).
+func TestUsesBlockScalar(t *testing.T) {
+	src := "on: push\npermissions: {}\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: |\n          actions/checkout@v4\n"
+	set := Audit("w.yml", []byte(src))
+	if len(set.Findings) != 1 {
+		t.Fatalf("got %d findings, want 1: %+v", len(set.Findings), set.Findings)
+	}
+	f := set.Findings[0]
+	if f.Rule != RuleUnpinnedAction || f.Line != 8 || !strings.Contains(f.Message, `tag "v4",`) {
+		t.Errorf("got %s at line %d: %s", f.Rule, f.Line, f.Message)
+	}
+}

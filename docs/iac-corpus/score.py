@@ -177,6 +177,9 @@ def actionlint_findings(path, root):
     return out
 
 
+FILE_LEVEL = set()
+
+
 def match(rows, findings, tool):
     unmatched = []
     for f in findings:
@@ -184,7 +187,7 @@ def match(rows, findings, tool):
         for r in rows:
             if r["file"] != f["file"] or r["cls"] != f["cls"]:
                 continue
-            if r["res"] and f["res"] in r["res"] or not r["res"] and f["lo"] <= r["line"] <= f["hi"]:
+            if r["cls"] in FILE_LEVEL or r["res"] and f["res"] in r["res"] or not r["res"] and f["lo"] <= r["line"] <= f["hi"]:
                 r["hits"][tool] += 1
                 hit = True
         if not hit:
@@ -201,8 +204,16 @@ def main():
     ap.add_argument("--tfsec")
     ap.add_argument("--actionlint")
     ap.add_argument("--unmatched", action="store_true")
+    ap.add_argument("--only", help="score only rows whose note matches this regular expression")
+    ap.add_argument("--skip-class", nargs="*", default=[], help="classes left out of the score")
+    ap.add_argument("--file-level", nargs="*", default=[], help="classes matched by file alone (tools that report the same problem once per file, at another line)")
     a = ap.parse_args()
     rows = load_truth(a.truth)
+    if a.only:
+        import re
+        rows = [r for r in rows if re.search(a.only, r["note"])]
+    rows = [r for r in rows if r["cls"] not in a.skip_class]
+    FILE_LEVEL.update(a.file_level)
     classes = sorted({r["cls"] for r in rows})
     tools = [("threatmap", threatmap_findings(a.threatmap, a.root, a.prefix))]
     if a.tfsec:

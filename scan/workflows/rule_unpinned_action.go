@@ -128,7 +128,8 @@ func checkUnpinnedActions(w *Workflow) []evidence.Finding {
 	var out []evidence.Finding
 	for _, site := range w.usesSites() {
 		r := parseUses(site.uses.Value)
-		if r.pinned() || strings.Contains(r.raw, "${{") || tagRequired(r) {
+		// References GitHub does not define ($/path) are not judged.
+		if r.pinned() || strings.Contains(r.raw, "${{") || strings.HasPrefix(r.raw, "$") || tagRequired(r) {
 			continue
 		}
 		what := "action"

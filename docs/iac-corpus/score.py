@@ -61,7 +61,7 @@ THREATMAP = {
     "self-hosted-runner-public": "self-hosted-runner",
     "missing-permissions": "excessive-permissions",
     "broad-permissions": "excessive-permissions",
-    "untrusted-checkout": "dangerous-triggers",
+    "untrusted-checkout": "untrusted-checkout",
 }
 
 # tfsec long id -> class (only the classes threatmap claims).

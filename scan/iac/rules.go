@@ -184,8 +184,8 @@ var ruleMutableImage = RuleInfo{
 var ruleSecretLiteral = RuleInfo{
 	ID:    "iac-secret-literal",
 	Title: "Secret written into configuration",
-	Description: "A password, token or key is a literal value in an environment variable, a Terraform argument or a variable " +
-		"default, so it is in the repository and in every plan, image layer and manifest. Read it from a secret store " +
+	Description: "A password, token or key is a literal value in an environment variable, a Terraform argument, a variable " +
+		"default or an instance's boot script (user data, readable by anyone who can describe the instance), so it is in the repository and in every plan, image layer and manifest. Read it from a secret store " +
 		"(Secrets Manager, SSM Parameter Store, Kubernetes Secret, Docker secrets) at run time, and rotate the exposed value.",
 	Severity: threatmap.High,
 	Property: evidence.SecretsNotInConfig,

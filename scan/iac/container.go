@@ -3,6 +3,7 @@ package iac
 import (
 	"fmt"
 	"net/url"
+	"path"
 	"regexp"
 	"strings"
 
@@ -37,6 +38,8 @@ type container struct {
 	rootWhy   string
 	escalate  []setting
 	env       []envVar
+	// mounts are host paths mounted into the container.
+	mounts []setting
 }
 
 // setting is one privileged setting and where it is.
@@ -74,7 +77,52 @@ func checkContainer(r *results, c *container) {
 	for _, f := range c.escalate {
 		r.finding(ruleContainerPrivileged, 0, c.file, f.line, c.resource, c.name+f.what, fmt.Sprintf("%s %s", c.label(), f.what))
 	}
+	for _, m := range c.mounts {
+		sev, why := hostPathRisk(m.what)
+		r.finding(ruleHostMount, sev, c.file, m.line, c.resource, c.name+m.what, fmt.Sprintf("%s mounts the host path %s: %s", c.label(), m.what, why))
+	}
 	checkEnv(r, c)
+}
+
+// hostSockets are the container runtime's control sockets.
+var hostSockets = []string{"/var/run/docker.sock", "/run/docker.sock", "/var/run/containerd/containerd.sock", "/run/containerd/containerd.sock", "/var/run/crio/crio.sock", "/var/run/cri-dockerd.sock"}
+
+// sensitiveHostPaths expose the host's credentials or processes.
+var sensitiveHostPaths = []string{"/", "/etc", "/proc", "/sys", "/var/run", "/run", "/var/lib/kubelet", "/var/lib/docker", "/root", "/home", "/boot", "/dev"}
+
+// hostPathRisk ranks a host path mounted into a container.
+func hostPathRisk(p string) (threatmap.Severity, string) {
+	clean := path.Clean(p)
+	for _, s := range hostSockets {
+		if clean == s {
+			return threatmap.Critical, "it is the container runtime's socket, so code in the container can start a privileged container on the host"
+		}
+	}
+	for _, s := range sensitiveHostPaths {
+		// The path itself, anything under it, or a parent directory that
+		// holds it (/var/lib holds /var/lib/kubelet).
+		if clean == s || s != "/" && strings.HasPrefix(clean, s+"/") && s != "/home" || clean != "/" && strings.HasPrefix(s, clean+"/") {
+			return threatmap.High, "it exposes the host's credentials, processes or runtime state to the container"
+		}
+	}
+	return threatmap.Medium, "the container reads (and unless read-only, writes) the node's own files"
+}
+
+// authOff are environment settings that disable a database image's
+// authentication, with the values that do so.
+var authOff = map[string]func(string) bool{
+	"POSTGRES_HOST_AUTH_METHOD":         func(v string) bool { return strings.EqualFold(strings.TrimSpace(v), "trust") },
+	"MYSQL_ALLOW_EMPTY_PASSWORD":        truthy,
+	"MARIADB_ALLOW_EMPTY_ROOT_PASSWORD": truthy,
+	"MARIADB_ALLOW_EMPTY_PASSWORD":      truthy,
+}
+
+func truthy(v string) bool {
+	switch strings.ToLower(strings.Trim(strings.TrimSpace(v), `"'`)) {
+	case "yes", "true", "1", "on":
+		return true
+	}
+	return false
 }
 
 var secretNameRE = regexp.MustCompile(`(?i)(^|[_.-])(password|passwd|pwd|secret|token|api[_-]?key|apikey|private[_-]?key|access[_-]?key|secret[_-]?key|credentials?)($|[_.-])`)
@@ -114,6 +162,11 @@ func isLoopback(host string) bool {
 func checkEnv(r *results, c *container) {
 	for _, e := range c.env {
 		if !e.literal {
+			continue
+		}
+		if off := authOff[strings.ToUpper(e.name)]; off != nil && off(e.value) {
+			r.finding(ruleDatabaseNoAuth, 0, c.file, e.line, c.resource, e.name,
+				fmt.Sprintf("%s sets %s=%s: the database accepts connections without a password", c.label(), e.name, e.value))
 			continue
 		}
 		if isSecretName(e.name) && !looksLikePlaceholder(e.value) {

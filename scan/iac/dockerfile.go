@@ -35,12 +35,6 @@ func checkDockerfile(r *results, rel string, src []byte) (serr *SyntaxError) {
 		}
 		return &SyntaxError{File: rel, Line: max(line, 1), Column: 1, Msg: err.Error()}
 	}
-	type stage struct {
-		name     string
-		fromLine int
-		user     string
-		userLine int
-	}
 	var stages []*stage
 	stageNames := map[string]bool{}
 	for _, n := range res.AST.Children {
@@ -50,7 +44,7 @@ func checkDockerfile(r *results, rel string, src []byte) (serr *SyntaxError) {
 			if len(args) == 0 {
 				continue
 			}
-			st := &stage{fromLine: n.StartLine}
+			st := &stage{fromLine: n.StartLine, image: strings.ToLower(args[0])}
 			if len(args) >= 3 && strings.EqualFold(args[1], "as") {
 				st.name = strings.ToLower(args[2])
 			}
@@ -86,6 +80,12 @@ func checkDockerfile(r *results, rel string, src []byte) (serr *SyntaxError) {
 		return nil
 	}
 	last := stages[len(stages)-1]
+	if base := lambdaBase(last.image, stages); base != "" {
+		// Lambda starts the function as its own unprivileged user whatever
+		// the image's USER says, with a read-only file system but /tmp.
+		r.observe(evidence.NonRootContainer, rel, true, rel, last.fromLine, "AWS Lambda base image "+base+": Lambda runs the function as an unprivileged user")
+		return nil
+	}
 	switch {
 	case last.user == "":
 		r.finding(ruleContainerRoot, 0, rel, last.fromLine, rel, "user",
@@ -117,4 +117,40 @@ func checkBakedSecret(r *results, rel string, line int, instr, name, value strin
 	f := r.finding(ruleSecretLiteral, 0, rel, line, rel, name,
 		fmt.Sprintf("%s: %s %s bakes a literal secret into the image's layers", rel, instr, name))
 	f.Secret = r.mask(value)
+}
+
+// stage is one FROM of a Dockerfile.
+type stage struct {
+	name     string
+	fromLine int
+	user     string
+	userLine int
+	image    string
+}
+
+// lambdaImages are the AWS Lambda base images: the public ECR gallery and
+// the Docker Hub mirror.
+var lambdaImages = []string{"public.ecr.aws/lambda/", "amazon/aws-lambda-"}
+
+// lambdaBase returns the AWS Lambda base image a final stage is built on,
+// directly or through earlier named stages, or "".
+func lambdaBase(image string, stages []*stage) string {
+	for range len(stages) {
+		for _, p := range lambdaImages {
+			if strings.HasPrefix(image, p) {
+				return image
+			}
+		}
+		next := ""
+		for _, st := range stages {
+			if st.name != "" && st.name == image {
+				next = st.image
+			}
+		}
+		if next == "" {
+			return ""
+		}
+		image = next
+	}
+	return ""
 }

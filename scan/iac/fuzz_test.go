@@ -3,6 +3,7 @@ package iac
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/threatmap/threatmap/scan/iac/terraform"
@@ -49,6 +50,22 @@ func FuzzDockerfile(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src []byte) {
 		if e := checkDockerfile(&results{}, "Dockerfile", src); e != nil && e.Line < 1 {
 			t.Fatalf("error without a line: %v", e)
+		}
+	})
+}
+
+// FuzzScriptSecrets feeds arbitrary boot scripts to the user-data reader:
+// nothing may panic, every secret lies on a line of the script and has a
+// name and a value.
+func FuzzScriptSecrets(f *testing.F) {
+	f.Add("#!/bin/bash\nexport AWS_SECRET_ACCESS_KEY=abc123def456\naws configure set aws_access_key_id AKIAQ7EXAMPLEKEYIDAB\n")
+	f.Add("$env:API_TOKEN = 'xyz'; run --password=hunter22")
+	f.Fuzz(func(t *testing.T, script string) {
+		lines := strings.Count(script, "\n") + 1
+		for _, s := range scriptSecrets(script) {
+			if s.line < 0 || s.line >= lines || s.name == "" || s.value == "" {
+				t.Fatalf("bad secret %+v from %q", s, script)
+			}
 		}
 	})
 }

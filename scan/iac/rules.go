@@ -25,8 +25,44 @@ func Rules() []RuleInfo {
 		ruleMutableImage,
 		ruleSecretLiteral,
 		ruleSharedServiceAccount,
+		ruleHostMount,
+		ruleDatabaseNoAuth,
+		ruleAPIOpen,
 		ruleParseError,
 	}
+}
+
+var ruleHostMount = RuleInfo{
+	ID:    "iac-host-mount",
+	Title: "Host path or host socket mounted into a container",
+	Description: "A Kubernetes hostPath volume, a compose bind mount or an ECS host volume gives the container a directory of " +
+		"the host. The Docker or containerd socket (/var/run/docker.sock) is the host itself: whoever runs code in the " +
+		"container starts a privileged container next to it (critical). The host's root, /etc, /proc, /var/run, /var/lib/kubelet " +
+		"or /root expose its credentials and processes (high); any other hostPath ties the pod to one node's files (medium). " +
+		"Use volumes, secrets and config maps instead; an agent that needs the socket belongs on a dedicated node.",
+	Severity: threatmap.High,
+	Property: evidence.NonRootContainer,
+}
+
+var ruleDatabaseNoAuth = RuleInfo{
+	ID:    "iac-database-no-auth",
+	Title: "Database started without a password",
+	Description: "The container's environment turns off the database's own authentication: POSTGRES_HOST_AUTH_METHOD=trust " +
+		"accepts every connection without a password, MYSQL_ALLOW_EMPTY_PASSWORD (or MARIADB_ALLOW_EMPTY_ROOT_PASSWORD) leaves " +
+		"root without one. Anything that reaches the port (another container, a published port, an SSRF) owns the data. " +
+		"Set a password from a secret.",
+	Severity: threatmap.High,
+	Property: evidence.Authentication,
+}
+
+var ruleAPIOpen = RuleInfo{
+	ID:    "iac-api-unauthenticated",
+	Title: "API method without authorization or throttling",
+	Description: "An API Gateway method (or HTTP API route) has authorization NONE, requires no API key, and no usage plan or " +
+		"stage setting throttles it. Anyone who finds the URL can call it as often as they like, and every call runs and bills " +
+		"the integration behind it. Add an authorizer, or at least an API key with a usage plan, and stage throttling.",
+	Severity: threatmap.Medium,
+	Property: evidence.RateLimited,
 }
 
 var ruleS3PublicAccessBlock = RuleInfo{
@@ -148,8 +184,8 @@ var ruleMutableImage = RuleInfo{
 var ruleSecretLiteral = RuleInfo{
 	ID:    "iac-secret-literal",
 	Title: "Secret written into configuration",
-	Description: "A password, token or key is a literal value in an environment variable, a Terraform argument or a variable " +
-		"default, so it is in the repository and in every plan, image layer and manifest. Read it from a secret store " +
+	Description: "A password, token or key is a literal value in an environment variable, a Terraform argument, a variable " +
+		"default or an instance's boot script (user data, readable by anyone who can describe the instance), so it is in the repository and in every plan, image layer and manifest. Read it from a secret store " +
 		"(Secrets Manager, SSM Parameter Store, Kubernetes Secret, Docker secrets) at run time, and rotate the exposed value.",
 	Severity: threatmap.High,
 	Property: evidence.SecretsNotInConfig,

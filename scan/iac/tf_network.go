@@ -351,6 +351,7 @@ func checkTerraform(r *results, m *terraform.Module, tree *treeState) {
 	checkTransport(r, m)
 	checkEnvironments(r, m)
 	checkTerraformSecrets(r, m)
+	checkTerraformServices(r, m)
 	checkAudit(r, m, tree)
 }
 

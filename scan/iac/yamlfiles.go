@@ -160,6 +160,15 @@ func checkKubernetes(r *results, rel string, n *yaml.Node) {
 			podFlags = append(podFlags, setting{"shares the host's namespace (" + key + ": true)", v.Line})
 		}
 	}
+	// hostPath volumes by name, with the path and its line.
+	hostVols := map[string]setting{}
+	if vols := lookup(pod, "volumes"); vols != nil && vols.Kind == yaml.SequenceNode {
+		for _, v := range vols.Content {
+			if p := lookup(lookup(v, "hostPath"), "path"); p != nil && p.Kind == yaml.ScalarNode {
+				hostVols[scalar(lookup(v, "name"))] = setting{p.Value, p.Line}
+			}
+		}
+	}
 	for _, listKey := range []string{"initContainers", "containers"} {
 		list := lookup(pod, listKey)
 		if list == nil || list.Kind != yaml.SequenceNode {
@@ -187,6 +196,13 @@ func checkKubernetes(r *results, rel string, n *yaml.Node) {
 			}
 			if listKey == "containers" {
 				c.escalate = append(c.escalate, podFlags...)
+			}
+			if vm := lookup(cn, "volumeMounts"); vm != nil && vm.Kind == yaml.SequenceNode {
+				for _, m := range vm.Content {
+					if hv, ok := hostVols[scalar(lookup(m, "name"))]; ok {
+						c.mounts = append(c.mounts, hv)
+					}
+				}
 			}
 			if env := lookup(cn, "env"); env != nil && env.Kind == yaml.SequenceNode {
 				for _, e := range env.Content {
@@ -350,6 +366,7 @@ func checkCompose(r *results, rel string, n *yaml.Node) {
 				}
 			}
 		}
+		c.mounts = composeHostMounts(lookup(svc, "volumes"))
 		checkContainer(r, c)
 		checkComposePorts(r, rel, resource, lookup(svc, "ports"))
 	}
@@ -394,4 +411,30 @@ func checkComposePorts(r *results, rel, resource string, ports *yaml.Node) {
 		}
 	}
 	r.observe(evidence.NotInternetExposed, resource, !open, rel, ports.Line, "published ports")
+}
+
+// composeHostMounts lists the absolute host paths a compose service binds
+// into its container, in the short ("/host:/ctr:ro") and long (type: bind)
+// syntax. Paths relative to the project (./data) are the project's own
+// files and are not listed; named volumes are not host paths.
+func composeHostMounts(vols *yaml.Node) []setting {
+	if vols == nil || vols.Kind != yaml.SequenceNode {
+		return nil
+	}
+	var out []setting
+	for _, v := range vols.Content {
+		src := ""
+		switch v.Kind {
+		case yaml.ScalarNode:
+			src, _, _ = strings.Cut(v.Value, ":")
+		case yaml.MappingNode:
+			if t := scalar(lookup(v, "type")); t == "bind" || t == "" {
+				src = scalar(lookup(v, "source"))
+			}
+		}
+		if strings.HasPrefix(src, "/") {
+			out = append(out, setting{src, v.Line})
+		}
+	}
+	return out
 }

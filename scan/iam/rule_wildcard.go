@@ -67,7 +67,18 @@ var starOnlyActions = []string{
 	"ec2:DescribeNetworkInterfaces", "ec2:DescribeInstances", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups",
 }
 
+// logShipping is the standard CloudWatch Logs grant of a function or
+// container (create its group and stream, put events). It is often written
+// on "*", reaches no data and changes nothing but log lines, so it is not
+// reported as a wildcard.
+var logShipping = []string{"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"}
+
 func isStarOnly(action string) bool {
+	for _, a := range logShipping {
+		if strings.EqualFold(a, action) {
+			return true
+		}
+	}
 	for _, a := range starOnlyActions {
 		if strings.EqualFold(a, action) {
 			return true

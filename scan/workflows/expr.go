@@ -102,6 +102,10 @@ var untrustedPaths = regexp.MustCompile(`^(` +
 	`|github\.event\.pull_request\.head\.(ref|label|repo\.default_branch)` +
 	`|github\.event\.workflow_run\.(head_branch|display_title|head_commit\.(message|author\.(email|name))|pull_requests\.[^.]+\.head\.ref)` +
 	`|github\.event\.(check_suite|check_run\.check_suite)\.head_branch` +
+	// Whole objects that hold those fields: toJSON(github.event) pastes
+	// every title and body into the script.
+	`|github\.event` +
+	`|github\.event\.(issue|pull_request|discussion|comment|review|review_comment|head_commit|commits|workflow_run|pages|check_suite|pull_request\.head)` +
 	`)$`)
 
 func isUntrusted(path string) bool { return untrustedPaths.MatchString(path) }
@@ -117,4 +121,68 @@ func (w *Workflow) lineOf(pos *actionlint.Pos, value, text string) *actionlint.P
 		}
 	}
 	return p
+}
+
+// valuePaths parses every placeholder in s and returns the context paths
+// whose text can end up in the placeholder's result. A comparison, a
+// negation or a predicate such as contains() yields true or false whatever
+// its operands hold, so the paths it reads are not returned; && and ||
+// yield one of their operands, so both sides are followed.
+func valuePaths(s string) []exprUse {
+	var out []exprUse
+	for _, ph := range placeholders(s) {
+		src := strings.TrimPrefix(ph, "${{")
+		expr, err := actionlint.NewExprParser().Parse(actionlint.NewExprLexer(src))
+		if err != nil {
+			continue
+		}
+		for _, p := range resultPaths(expr) {
+			out = append(out, exprUse{path: p, text: ph})
+		}
+	}
+	return out
+}
+
+// predicateFuncs return a boolean or a value no outsider chooses.
+var predicateFuncs = map[string]bool{
+	"contains": true, "startswith": true, "endswith": true,
+	"success": true, "failure": true, "always": true, "cancelled": true,
+	"hashfiles": true,
+}
+
+// resultPaths lists the context paths that flow into the value of n.
+func resultPaths(n actionlint.ExprNode) []string {
+	if p, ok := pathOf(n); ok {
+		// The index of secrets[matrix.name] reads matrix.name, but only the
+		// secret's value is the result.
+		return []string{p}
+	}
+	switch n := n.(type) {
+	case *actionlint.NotOpNode, *actionlint.CompareOpNode:
+		return nil
+	case *actionlint.LogicalOpNode:
+		return append(resultPaths(n.Left), resultPaths(n.Right)...)
+	case *actionlint.FuncCallNode:
+		if predicateFuncs[strings.ToLower(n.Callee)] {
+			return nil
+		}
+		var out []string
+		for _, a := range n.Args {
+			out = append(out, resultPaths(a)...)
+		}
+		return out
+	case *actionlint.ObjectDerefNode:
+		// (a || b).field is a.field or b.field; fromJSON(x).field is
+		// x.field.
+		var out []string
+		for _, p := range resultPaths(n.Receiver) {
+			out = append(out, p+"."+strings.ToLower(n.Property))
+		}
+		return out
+	case *actionlint.ArrayDerefNode:
+		return resultPaths(n.Receiver)
+	case *actionlint.IndexAccessNode:
+		return resultPaths(n.Operand)
+	}
+	return nil
 }

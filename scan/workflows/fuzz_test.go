@@ -36,3 +36,37 @@ func FuzzContextPaths(f *testing.F) {
 		}
 	})
 }
+
+// FuzzAuditAction feeds arbitrary bytes to the action metadata reader and
+// the checks run on a composite action's steps: nothing may panic, and
+// every finding must lie inside the file.
+func FuzzAuditAction(f *testing.F) {
+	f.Add([]byte("name: a\nruns:\n  using: composite\n  steps:\n    - shell: bash\n      run: |\n        echo ${{ inputs.x }}\n"))
+	f.Add([]byte("runs:\n  using: docker\n  image: docker://alpine\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		set := AuditAction("action.yml", data)
+		lines := 1
+		for i, b := range data {
+			if b == '\n' || b == '\r' && (i+1 == len(data) || data[i+1] != '\n') {
+				lines++
+			}
+		}
+		for _, fd := range set.Findings {
+			if fd.Line < 1 || fd.Line > lines || fd.Column < 1 {
+				t.Fatalf("finding at %d:%d of a %d-line file: %+v", fd.Line, fd.Column, lines, fd)
+			}
+		}
+	})
+}
+
+// FuzzValuePaths checks the result-flow walker on arbitrary text.
+func FuzzValuePaths(f *testing.F) {
+	f.Add("${{ x == 'a' && github.event.issue.title || fromJSON(steps.a.outputs.b).c }}")
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, u := range valuePaths(s) {
+			if u.path == "" || u.text == "" {
+				t.Fatalf("empty use from %q", s)
+			}
+		}
+	})
+}

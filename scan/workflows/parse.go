@@ -20,6 +20,12 @@ type Workflow struct {
 	Triggers map[string]*actionlint.Pos
 	// Jobs are the workflow's jobs in source order.
 	Jobs []*actionlint.Job
+	// action is set for the steps of a composite action, audited as one
+	// job: its inputs come from callers and it has no triggers.
+	action bool
+	// index tells what the repository's local actions and reusable
+	// workflows do with their inputs; nil when unknown.
+	index Index
 }
 
 // ParseError is a workflow that is not valid YAML or not a workflow.

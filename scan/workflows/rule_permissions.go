@@ -39,9 +39,13 @@ func broadPermissions(w *Workflow, p *actionlint.Permissions, job *actionlint.Jo
 		where = "job " + jobID(job)
 	}
 	if p.All != nil {
-		if strings.EqualFold(p.All.Value, "write-all") {
+		switch strings.ToLower(p.All.Value) {
+		case "write-all":
 			return []evidence.Finding{w.finding(RuleBroadPermissions, threatmap.High, p.All.Pos, job, evidence.WorkflowPermissions,
 				fmt.Sprintf("%s grants permissions: write-all: any compromised step can push code, publish releases and packages, and change settings", where))}
+		case "read-all":
+			return []evidence.Finding{w.finding(RuleBroadPermissions, threatmap.Low, p.All.Pos, job, evidence.WorkflowPermissions,
+				fmt.Sprintf("%s grants permissions: read-all: any compromised step can read every scope the token reaches (private repository contents, packages, security alerts, actions logs); grant only the scopes it reads, such as contents: read", where))}
 		}
 		return nil
 	}
@@ -66,4 +70,34 @@ func broadPermissions(w *Workflow, p *actionlint.Permissions, job *actionlint.Jo
 	sort.Strings(writes)
 	return []evidence.Finding{w.finding(RuleBroadPermissions, threatmap.Medium, first, nil, evidence.WorkflowPermissions,
 		fmt.Sprintf("the workflow grants %s: write to all %d jobs; grant write scopes only to the job that needs them", strings.Join(writes, ", "), len(w.Jobs)))}
+}
+
+// tokenClause describes the GITHUB_TOKEN a job holds, for messages about
+// what an attacker gets: nothing is said when the job's permissions (its
+// own, or the workflow's) grant no write scope.
+func (w *Workflow) tokenClause(j *actionlint.Job) string {
+	p := w.AST.Permissions
+	if j != nil && j.Permissions != nil {
+		p = j.Permissions
+	}
+	switch {
+	case p == nil:
+		return " and a token that may write (no permissions: block, so the repository default applies)"
+	case p.All != nil:
+		if strings.EqualFold(p.All.Value, "write-all") {
+			return " and a write token"
+		}
+		return ""
+	}
+	var writes []string
+	for name, s := range p.Scopes {
+		if s != nil && s.Value != nil && strings.EqualFold(s.Value.Value, "write") {
+			writes = append(writes, name)
+		}
+	}
+	if len(writes) == 0 {
+		return ""
+	}
+	sort.Strings(writes)
+	return " and a token that can write " + strings.Join(writes, ", ")
 }

@@ -64,7 +64,7 @@ func echoedSecrets(w *Workflow, j *actionlint.Job, run *actionlint.String) []evi
 		if loc == nil || !printsToLog(line[loc[1]:]) {
 			continue
 		}
-		for _, u := range contextPaths(line) {
+		for _, u := range valuePaths(line) {
 			if !strings.HasPrefix(u.path, "secrets.") || u.path == "secrets.*" {
 				continue
 			}

@@ -22,6 +22,8 @@ type actionRef struct {
 }
 
 func parseUses(uses string) actionRef {
+	// A block scalar (uses: |) carries a trailing newline GitHub ignores.
+	uses = strings.TrimSpace(uses)
 	r := actionRef{raw: uses}
 	switch {
 	case strings.HasPrefix(uses, "./") || strings.HasPrefix(uses, "../"):
@@ -126,7 +128,8 @@ func checkUnpinnedActions(w *Workflow) []evidence.Finding {
 	var out []evidence.Finding
 	for _, site := range w.usesSites() {
 		r := parseUses(site.uses.Value)
-		if r.pinned() || strings.Contains(r.raw, "${{") || tagRequired(r) {
+		// References GitHub does not define ($/path) are not judged.
+		if r.pinned() || strings.Contains(r.raw, "${{") || strings.HasPrefix(r.raw, "$") || tagRequired(r) {
 			continue
 		}
 		what := "action"
@@ -144,7 +147,12 @@ func checkUnpinnedActions(w *Workflow) []evidence.Finding {
 		default:
 			msg = fmt.Sprintf("%s %s is pinned to the tag %q, which can be moved; pin a full commit SHA", what, r.raw, r.ref)
 		}
-		out = append(out, w.finding(RuleUnpinnedAction, unpinnedSeverity(r), site.uses.Pos, site.job, evidence.ActionsPinned, msg))
+		pos := site.uses.Pos
+		if strings.HasSuffix(site.uses.Value, "\n") && pos != nil {
+			// A block scalar's value starts on the line below its indicator.
+			pos = &actionlint.Pos{Line: pos.Line + 1, Col: pos.Col}
+		}
+		out = append(out, w.finding(RuleUnpinnedAction, unpinnedSeverity(r), pos, site.job, evidence.ActionsPinned, msg))
 	}
 	return out
 }

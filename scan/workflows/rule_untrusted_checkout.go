@@ -38,7 +38,7 @@ func checkUntrustedCheckout(w *Workflow) []evidence.Finding {
 						sev, tail = threatmap.Critical, ", and runs in the same job as the code it fetched"
 					}
 					out = append(out, w.finding(RuleUntrustedCheckout, sev, w.lineOf(r.Run.Pos, r.Run.Value, line), j, evidence.NoWorkflowInjection,
-						fmt.Sprintf("job %s runs on %s with the base repository's secrets and write token but fetches the untrusted head with %q%s", jobID(j), trigger, truncate(line, 60), tail)))
+						fmt.Sprintf("job %s runs on %s with the base repository's secrets%s but fetches the untrusted head with %q%s", jobID(j), trigger, w.tokenClause(j), truncate(line, 60), tail)))
 				}
 				continue
 			}
@@ -52,7 +52,7 @@ func checkUntrustedCheckout(w *Workflow) []evidence.Finding {
 			if repo := parseUses(a.Uses.Value).repo; trigger == "workflow_run" && (repo == "actions/download-artifact" || repo == "dawidd6/action-download-artifact") {
 				if runs := runsCodeAfter(j.Steps[i+1:]); runs != "" {
 					out = append(out, w.finding(RuleUntrustedCheckout, threatmap.High, a.Uses.Pos, j, evidence.NoWorkflowInjection,
-						fmt.Sprintf("job %s runs on workflow_run with secrets and a write token, downloads artifacts the triggering run (possibly a fork's pull request) produced, then %s runs with them; treat them as untrusted data and never execute or source them", jobID(j), runs)))
+						fmt.Sprintf("job %s runs on workflow_run with the repository's secrets%s, downloads artifacts the triggering run (possibly a fork's pull request) produced, then %s runs with them; treat them as untrusted data and never execute or source them", jobID(j), w.tokenClause(j), runs)))
 				}
 				continue
 			}
@@ -70,7 +70,7 @@ func checkUntrustedCheckout(w *Workflow) []evidence.Finding {
 			}
 			pos := head.Value.Pos
 			out = append(out, w.finding(RuleUntrustedCheckout, sev, pos, j, evidence.NoWorkflowInjection,
-				fmt.Sprintf("job %s runs on %s with the base repository's secrets and write token but checks out the untrusted head%s", jobID(j), trigger, tail)))
+				fmt.Sprintf("job %s runs on %s with the base repository's secrets%s but checks out the untrusted head%s", jobID(j), trigger, w.tokenClause(j), tail)))
 		}
 	}
 	return out
@@ -102,11 +102,15 @@ func headInput(inputs ...*actionlint.Input) *actionlint.Input {
 }
 
 // runsCodeAfter describes the first later step that executes code from
-// the workspace: any run: script, or a local action.
+// the workspace: a run: script that does more than print or inspect, or a
+// local action.
 func runsCodeAfter(steps []*actionlint.Step) string {
 	for _, s := range steps {
 		switch e := s.Exec.(type) {
 		case *actionlint.ExecRun:
+			if inertScript(str(e.Run)) {
+				continue
+			}
 			line, _, _ := strings.Cut(strings.TrimSpace(str(e.Run)), "\n")
 			return fmt.Sprintf("line %d (%q)", orPos(e.Run.Pos).Line, truncate(line, 40))
 		case *actionlint.ExecAction:
@@ -154,4 +158,41 @@ func commandsAfter(script, line string) bool {
 		}
 	}
 	return false
+}
+
+// inertCommands print, wait or inspect without executing anything the
+// checked-out tree contains.
+var inertCommands = map[string]bool{
+	"echo": true, "printf": true, "cat": true, "ls": true, "sleep": true, "pwd": true, "head": true,
+	"tail": true, "wc": true, "true": true, "date": true, "whoami": true, "env": false,
+}
+
+// inertGit are git subcommands that only read the repository.
+var inertGit = map[string]bool{"rev-parse": true, "log": true, "status": true, "diff": true, "show": true}
+
+// inertScript reports whether every command of a script (each segment of
+// a pipeline or list) is an inert one.
+func inertScript(script string) bool {
+	for _, line := range strings.Split(script, "\n") {
+		t := strings.TrimSpace(line)
+		if t == "" || strings.HasPrefix(t, "#") {
+			continue
+		}
+		if strings.ContainsAny(t, "`$(") && strings.Contains(t, "$(") || strings.Contains(t, "`") {
+			return false // command substitution runs something else
+		}
+		for _, seg := range strings.FieldsFunc(t, func(r rune) bool { return r == '|' || r == ';' || r == '&' }) {
+			f := strings.Fields(seg)
+			if len(f) == 0 {
+				continue
+			}
+			switch {
+			case inertCommands[f[0]]:
+			case f[0] == "git" && len(f) > 1 && inertGit[f[1]]:
+			default:
+				return false
+			}
+		}
+	}
+	return true
 }

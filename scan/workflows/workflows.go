@@ -16,6 +16,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path"
 	"regexp"
 
 	"github.com/threatmap/threatmap/evidence"
@@ -45,25 +46,52 @@ func (Scanner) Name() string { return ScannerName }
 // maxWorkflowSize bounds the files read; real workflows are a few KB.
 const maxWorkflowSize = 4 << 20
 
-// Scan implements evidence.Scanner.
+// Scan implements evidence.Scanner. Workflows and action metadata files
+// (action.yml anywhere in the tree) are read first, so that a call to a
+// local composite action or reusable workflow is judged by what the callee
+// does with its inputs.
 func (Scanner) Scan(ctx context.Context, root string) (evidence.Set, error) {
 	var set evidence.Set
 	// A single file named on the command line is audited whatever its path.
 	info, statErr := os.Lstat(root)
 	single := statErr == nil && info.Mode().IsRegular()
+	type file struct {
+		rel    string
+		data   []byte
+		action bool
+	}
+	var files []file
 	err := repofs.Walk(ctx, root, repofs.Options{MaxSize: maxWorkflowSize}, func(f repofs.File) error {
-		if !IsWorkflowFile(f.Rel) && !(single && isYAML(f.Rel)) {
+		action := IsActionFile(f.Rel)
+		if !IsWorkflowFile(f.Rel) && !action && !(single && isYAML(f.Rel)) {
 			return nil
 		}
 		data, err := os.ReadFile(f.Path)
 		if err != nil {
 			return fmt.Errorf("read %s: %w", f.Rel, err)
 		}
-		set.Add(Audit(f.Rel, data))
+		files = append(files, file{f.Rel, data, action})
 		return nil
 	})
 	if err != nil {
 		return evidence.Set{}, err
+	}
+	idx := Index{}
+	for _, f := range files {
+		if f.action {
+			if w := parseActionSteps(f.rel, f.data); w != nil {
+				idx.add(path.Dir(f.rel), w)
+			}
+		} else if w, err := Parse(f.rel, f.data); err == nil {
+			idx.add(f.rel, w)
+		}
+	}
+	for _, f := range files {
+		if f.action {
+			set.Add(auditAction(f.rel, f.data, idx))
+		} else {
+			set.Add(auditWith(f.rel, f.data, idx))
+		}
 	}
 	set.Sort()
 	return set, nil
@@ -77,7 +105,9 @@ func isYAML(name string) bool {
 // Audit checks one workflow file's bytes; rel is its path relative to the
 // scanned root. A file that is not valid YAML yields one finding naming the
 // position of the error.
-func Audit(rel string, data []byte) evidence.Set {
+func Audit(rel string, data []byte) evidence.Set { return auditWith(rel, data, nil) }
+
+func auditWith(rel string, data []byte, idx Index) evidence.Set {
 	w, err := Parse(rel, data)
 	if err != nil {
 		pe, _ := err.(*ParseError)
@@ -90,6 +120,7 @@ func Audit(rel string, data []byte) evidence.Set {
 		}
 		return evidence.Set{Findings: []evidence.Finding{f}}
 	}
+	w.index = idx
 	var set evidence.Set
 	for _, check := range checks {
 		set.Findings = append(set.Findings, check(w)...)

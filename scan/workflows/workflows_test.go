@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/threatmap/threatmap/evidence"
+	"github.com/threatmap/threatmap/scan/wantfile"
 )
 
 var (
@@ -221,5 +222,49 @@ func TestScanTree(t *testing.T) {
 	}
 	if len(single.Findings) == 0 || single.Findings[0].File != "not-a-workflow.yml" {
 		t.Errorf("single file: %+v", single.Findings)
+	}
+}
+
+// TestRepoFixture scans a repository tree: composite actions (action.yml
+// anywhere), reusable workflows, and callers of both, whose inputs are
+// judged by what the callee does with them.
+func TestRepoFixture(t *testing.T) {
+	dir := "testdata/repo"
+	set, err := New().Scan(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	msgs := map[string]string{}
+	for _, f := range set.Findings {
+		k := wantfile.Key(f.File, f.Line, f.Rule)
+		got[k]++
+		msgs[k] = f.Message
+		if f.Column < 1 || f.Resource == "" {
+			t.Errorf("%s: incomplete finding %+v", k, f)
+		}
+	}
+	want, err := wantfile.Read(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range wantfile.Diff(want, got, msgs) {
+		t.Error(p)
+	}
+}
+
+// TestUsesBlockScalar checks a uses: written as a block scalar: the
+// trailing newline is not part of the ref, and the finding points at the
+// value's line (a fixture cannot annotate it: a comment there is part of
+// the value).
+func TestUsesBlockScalar(t *testing.T) {
+	src := "on: push\npermissions: {}\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: |\n          actions/checkout@v4\n"
+	set := Audit("w.yml", []byte(src))
+	if len(set.Findings) != 1 {
+		t.Fatalf("got %d findings, want 1: %+v", len(set.Findings), set.Findings)
+	}
+	f := set.Findings[0]
+	if f.Rule != RuleUnpinnedAction || f.Line != 8 || !strings.Contains(f.Message, `tag "v4",`) {
+		t.Errorf("got %s at line %d: %s", f.Rule, f.Line, f.Message)
 	}
 }

@@ -1,0 +1,231 @@
+// Package botsrc finds the entry points of a program that are not HTTP
+// routes, reading Python, JavaScript and TypeScript with the tree-sitter
+// grammars the route extractors use: chat bot commands and handlers
+// (discord.py, python-telegram-bot, aiogram, Slack Bolt, discord.js,
+// Telegraf, grammY) with the permission checks that guard them, the webhook
+// servers bot frameworks start (with or without the platform's secret
+// token), Next.js server actions ('use server') with or without a session
+// check, queue consumers (Celery, Dramatiq, Kafka, BullMQ) and scheduled
+// jobs (Celery beat, APScheduler, discord.py tasks, the Telegram job queue,
+// node-cron).
+//
+// What it sees but cannot name (a command registered under a name built at
+// run time) is returned as evidence.Unresolved, never dropped in silence.
+package botsrc
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"unicode"
+
+	sitter "github.com/smacker/go-tree-sitter"
+	"github.com/smacker/go-tree-sitter/python"
+
+	"github.com/threatmap/threatmap/evidence"
+	"github.com/threatmap/threatmap/scan/routes/jssrc"
+	"github.com/threatmap/threatmap/scan/routes/tsparse"
+)
+
+// Source is one file.
+type Source = tsparse.Source
+
+// ParseError is a file whose syntax tree has errors.
+type ParseError = tsparse.ParseError
+
+// ScannerName is the Scanner of the Unresolved entries this package reports.
+const ScannerName = "routes"
+
+// Framework names, as they appear in Route.Framework.
+const (
+	DiscordPy  = "discord.py"
+	PTB        = "python-telegram-bot"
+	Aiogram    = "aiogram"
+	SlackBolt  = "slack-bolt"
+	Celery     = "celery"
+	Dramatiq   = "dramatiq"
+	Kafka      = "kafka"
+	APS        = "apscheduler"
+	NextJS     = "nextjs"
+	DiscordJS  = "discord.js"
+	Telegraf   = "telegraf"
+	Grammy     = "grammy"
+	BullMQ     = "bullmq"
+	NodeCron   = "node-cron"
+	methodCmd  = "COMMAND"
+	methodMsg  = "MESSAGE"
+	methodEvt  = "EVENT"
+	methodCB   = "CALLBACK"
+	methodJob  = "SCHEDULE"
+	methodCons = "CONSUME"
+)
+
+// Result is what Extract found.
+type Result struct {
+	Routes     []evidence.Route
+	Unresolved []evidence.Unresolved
+	Errors     []ParseError
+}
+
+// pyMarkers and jsMarkers select the files worth parsing: only those that
+// name one of the frameworks read here. Everything else costs one substring
+// search.
+var pyMarkers = []string{"discord", "telegram", "aiogram", "slack_bolt", "celery", "shared_task", "apscheduler", "dramatiq", "KafkaConsumer", "job_queue", "beat_schedule"}
+
+var jsMarkers = []string{"use server", "@slack/bolt", "discord.js", "SlashCommandBuilder", "telegraf", "grammy", "bullmq", "node-cron", "CronJob", "kafkajs"}
+
+func hasAny(src []byte, markers []string) bool {
+	s := string(src)
+	for _, m := range markers {
+		if strings.Contains(s, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// Parse parses a Python file; it is the entry point of the fuzz test.
+func Parse(ctx context.Context, src []byte) (*sitter.Tree, error) {
+	p := sitter.NewParser()
+	defer p.Close()
+	p.SetLanguage(python.GetLanguage())
+	return p.ParseCtx(ctx, nil, src)
+}
+
+// Extract parses the candidate files and returns the entry points found.
+func Extract(ctx context.Context, py, js []Source) Result {
+	var cands []Source
+	var inputs []tsparse.Input
+	var isPy []bool
+	for _, s := range py {
+		if hasAny(s.Src, pyMarkers) {
+			cands = append(cands, s)
+			inputs = append(inputs, tsparse.Input{Src: s.Src, Lang: python.GetLanguage()})
+			isPy = append(isPy, true)
+		}
+	}
+	for _, s := range js {
+		if hasAny(s.Src, jsMarkers) {
+			cands = append(cands, s)
+			inputs = append(inputs, tsparse.Input{Src: s.Src, Lang: jssrc.Language(s.Rel)})
+			isPy = append(isPy, false)
+		}
+	}
+	var res Result
+	for i, pr := range tsparse.All(ctx, inputs) {
+		s := cands[i]
+		if pr.Err != nil {
+			if pr.Tree != nil {
+				pr.Tree.Close()
+			}
+			if ctx.Err() == nil {
+				res.Errors = append(res.Errors, ParseError{File: s.Rel, Line: 1, Col: 1, Msg: pr.Err.Error()})
+			}
+			continue
+		}
+		f := &file{rel: s.Rel, src: s.Src, root: pr.Tree.RootNode(), res: &res}
+		if isPy[i] {
+			f.python()
+		} else {
+			f.js()
+		}
+		pr.Tree.Close()
+	}
+	sort.SliceStable(res.Routes, func(i, j int) bool {
+		a, b := res.Routes[i], res.Routes[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		return a.Line < b.Line
+	})
+	return res
+}
+
+// file is one parsed source file.
+type file struct {
+	rel  string
+	src  []byte
+	root *sitter.Node
+	res  *Result
+	// funcs indexes function definitions by name, for handler bodies.
+	funcs map[string]*sitter.Node
+}
+
+func (f *file) text(n *sitter.Node) string {
+	if n == nil {
+		return ""
+	}
+	return n.Content(f.src)
+}
+
+func line(n *sitter.Node) int { return int(n.StartPoint().Row) + 1 }
+
+func (f *file) add(n *sitter.Node, kind, method, p, framework, handler string, guards []string) {
+	if guards == nil {
+		guards = []string{}
+	}
+	f.res.Routes = append(f.res.Routes, evidence.Route{
+		Kind: kind, Method: method, Path: p, File: f.rel, Line: line(n),
+		Framework: framework, Handler: handler, Guards: dedupe(guards),
+	})
+}
+
+func (f *file) unresolved(n *sitter.Node, reason string) {
+	f.res.Unresolved = append(f.res.Unresolved, evidence.Unresolved{Scanner: ScannerName, File: f.rel, Line: line(n), Reason: reason})
+}
+
+func dedupe(gs []string) []string {
+	out := []string{}
+	for _, g := range gs {
+		dup := false
+		for _, o := range out {
+			dup = dup || o == g
+		}
+		if !dup {
+			out = append(out, g)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// walk visits every named node under n, depth first.
+func walk(n *sitter.Node, visit func(*sitter.Node) bool) {
+	if n == nil || !visit(n) {
+		return
+	}
+	for i := 0; i < int(n.NamedChildCount()); i++ {
+		walk(n.NamedChild(i), visit)
+	}
+}
+
+// commandPath writes a command name as the platforms do: /name.
+func commandPath(name string) string {
+	name = strings.TrimSpace(name)
+	if strings.HasPrefix(name, "/") {
+		return name
+	}
+	return "/" + name
+}
+
+// lastName returns the last identifier of a dotted name: bot.tree.command
+// gives command.
+func lastName(s string) string {
+	if i := strings.LastIndexByte(s, '.'); i >= 0 {
+		return s[i+1:]
+	}
+	return s
+}
+
+// ident reports whether s is a plain identifier.
+func ident(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, r := range s {
+		if !(r == '_' || r == '$' || unicode.IsLetter(r) || (i > 0 && unicode.IsDigit(r))) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,17 @@
+from aiogram import Bot, Dispatcher, executor
+
+dp = Dispatcher(Bot("x"))
+
+
+@dp.message_handler(commands=["start", "menu"])  # want: bot-command COMMAND /start []; bot-command COMMAND /menu []
+async def start(message):
+    pass
+
+
+@dp.message_handler(commands=["users"], user_id=[1, 2])  # want: bot-command COMMAND /users [permission]
+async def users(message):
+    pass
+
+
+if __name__ == "__main__":
+    executor.start_webhook(dispatcher=dp, webhook_path="/tg", host="0.0.0.0", port=80)  # want: bot-webhook POST /tg []

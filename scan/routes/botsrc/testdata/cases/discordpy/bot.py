@@ -1,0 +1,104 @@
+import discord
+from discord import app_commands
+from discord.ext import commands, tasks
+
+OWNER_ID = 1234
+bot = commands.Bot(command_prefix="!", intents=discord.Intents.default())
+
+
+@bot.command()  # want: bot-command COMMAND /ping []
+async def ping(ctx):
+    await ctx.send("pong")
+
+
+@bot.command(name="purge")  # want: bot-command COMMAND /purge [permission]
+@commands.has_permissions(manage_messages=True)
+async def purge_messages(ctx, n: int):
+    await ctx.channel.purge(limit=n)
+
+
+@bot.command()  # want: bot-command COMMAND /shutdown [permission]
+@commands.is_owner()
+async def shutdown(ctx):
+    await bot.close()
+
+
+@bot.command()  # want: bot-command COMMAND /say [permission]
+async def say(ctx, *, text):
+    if ctx.author.id != OWNER_ID:
+        return
+    await ctx.send(text)
+
+
+@bot.tree.command(name="ban", description="Ban a member")  # want: bot-command COMMAND /ban [permission]
+@app_commands.default_permissions(ban_members=True)
+async def ban(interaction: discord.Interaction, member: discord.Member):
+    await member.ban()
+
+
+@bot.tree.command()  # want: bot-command COMMAND /kick []
+async def kick(interaction: discord.Interaction, member: discord.Member):
+    await member.kick()
+
+
+@bot.tree.command()  # want: bot-command COMMAND /slow [permission,rate-limit]
+@app_commands.checks.has_permissions(manage_channels=True)
+@app_commands.checks.cooldown(1, 30.0)
+async def slow(interaction: discord.Interaction):
+    pass
+
+
+@bot.group()  # want: bot-command COMMAND /config []
+async def config(ctx):
+    pass
+
+
+@config.command()  # want: bot-command COMMAND /config prefix [permission]
+@commands.has_role("Admin")
+async def prefix(ctx, value):
+    pass
+
+
+@bot.event  # want: bot-command EVENT /on_message []
+async def on_message(message):
+    await bot.process_commands(message)
+
+
+@bot.event
+async def on_ready():
+    print("ready")
+
+
+@tasks.loop(minutes=10)  # want: cron SCHEDULE refresh []
+async def refresh():
+    pass
+
+
+class Moderation(commands.Cog):
+    def __init__(self, bot):
+        self.bot = bot
+
+    async def cog_check(self, ctx):
+        return ctx.author.guild_permissions.administrator
+
+    @commands.hybrid_command()  # want: bot-command COMMAND /warn [permission]
+    async def warn(self, ctx, member: discord.Member):
+        pass
+
+    @commands.Cog.listener()  # want: bot-command EVENT /on_message [permission]
+    async def on_message(self, message):
+        pass
+
+
+class Fun(commands.Cog):
+    @commands.command(aliases=["r"])  # want: bot-command COMMAND /roll []
+    async def roll(self, ctx):
+        pass
+
+    @app_commands.command(name="avatar")  # want: bot-command COMMAND /avatar []
+    async def avatar(self, interaction):
+        pass
+
+
+async def setup(b):
+    b.add_command(make_command())  # want-unresolved

@@ -15,6 +15,7 @@ package botsrc
 
 import (
 	"context"
+	"regexp"
 	"sort"
 	"strings"
 	"unicode"
@@ -228,4 +229,49 @@ func ident(s string) bool {
 		}
 	}
 	return true
+}
+
+// negative matches a condition that tests for the caller not being allowed.
+var negative = regexp.MustCompile(`\bnot\b|!=|^\s*\(?\s*!|\|\|\s*!|&&\s*!`)
+
+// guardClause reports whether a handler body refuses callers by a check
+// that re matches: an if whose negative condition matches and whose branch
+// returns or raises (if user.id not in ADMINS: return), or an if that is the last
+// statement of its block, so that everything the handler does sits under
+// it. A check that only filters what is shown (if not owner: continue)
+// is not a guard.
+func (f *file) guardClause(body *sitter.Node, re *regexp.Regexp) bool {
+	found := false
+	walk(body, func(n *sitter.Node) bool {
+		if found {
+			return false
+		}
+		if n.Type() != "if_statement" {
+			return true
+		}
+		cond := n.ChildByFieldName("condition")
+		if cond == nil || !re.MatchString(f.text(cond)) {
+			return true
+		}
+		cons := n.ChildByFieldName("consequence")
+		exits := false
+		walk(cons, func(c *sitter.Node) bool {
+			switch c.Type() {
+			case "return_statement", "raise_statement", "throw_statement":
+				exits = true
+			case "function_definition", "function_declaration", "arrow_function", "for_statement", "while_statement", "for_in_statement":
+				return false
+			}
+			return !exits
+		})
+		if exits && negative.MatchString(f.text(cond)) {
+			found = true
+			return false
+		}
+		if p := n.Parent(); p != nil && p.NamedChild(int(p.NamedChildCount())-1) == n {
+			found = p.Parent() != nil && (p.Parent().Type() == "function_definition" || p.Parent().Type() == "function_declaration" || p.Parent().Type() == "arrow_function" || p.Parent().Type() == "method_definition" || p.Parent().Type() == "function_expression")
+		}
+		return !found
+	})
+	return found
 }

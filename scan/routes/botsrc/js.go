@@ -213,11 +213,11 @@ func (f *file) jsCall(n *sitter.Node, slack, tg bool, tgName string, bull, cronL
 					g = append(g, evidence.GuardPermission)
 				}
 			}
-			if jsBodyCheck.MatchString(f.text(a)) {
+			if f.guardClause(a, jsBodyCheck) {
 				g = append(g, evidence.GuardPermission)
 			}
 			if a.Type() == "identifier" {
-				if def := f.funcs[f.text(a)]; def != nil && jsBodyCheck.MatchString(f.text(def)) {
+				if def := f.funcs[f.text(a)]; def != nil && f.guardClause(def, jsBodyCheck) {
 					g = append(g, evidence.GuardPermission)
 				}
 			}
@@ -332,7 +332,7 @@ func (f *file) discordBuilder(n *sitter.Node, single bool) {
 	if strings.Contains(chain, "setDefaultMemberPermissions") {
 		g = append(g, evidence.GuardPermission)
 	}
-	if single && jsBodyCheck.MatchString(string(f.src)) {
+	if single && f.guardClause(f.root, jsBodyCheck) {
 		g = append(g, evidence.GuardPermission)
 	}
 	f.add(n, evidence.RouteKindBotCommand, methodCmd, commandPath(m[1]), DiscordJS, "", g)

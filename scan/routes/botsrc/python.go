@@ -146,7 +146,8 @@ func (f *file) python() {
 	}
 	consts := map[string]string{}
 	f.funcs = map[string]*sitter.Node{}
-	groups := map[string]string{}        // discord group function -> command name
+	groups := map[string]string{} // discord group function -> command name
+	groupGuards := map[string][]string{}
 	routerFilters := map[string]bool{}   // aiogram router whose message handlers filter by privilege
 	handlerRequests := map[string]bool{} // variables holding an aiogram request handler
 	for i := 0; i < int(f.root.NamedChildCount()); i++ {
@@ -161,7 +162,17 @@ func (f *file) python() {
 	walk(f.root, func(n *sitter.Node) bool {
 		switch n.Type() {
 		case "function_definition":
-			f.funcs[f.text(n.ChildByFieldName("name"))] = n
+			name := f.text(n.ChildByFieldName("name"))
+			f.funcs[name] = n
+			if cls := enclosingClass(n); fw[DiscordPy] && name == "on_message" && cls != nil && n.Parent() != nil && n.Parent().Type() != "decorated_definition" &&
+				regexp.MustCompile(`\b(Bot|Client|AutoShardedBot|AutoShardedClient)\b`).MatchString(f.text(cls.ChildByFieldName("superclasses"))) {
+				// A Bot or Client subclass overriding the event handler.
+				var g []string
+				if body := n.ChildByFieldName("body"); body != nil && f.guardClause(body, pyBodyCheck) {
+					g = append(g, evidence.GuardPermission)
+				}
+				f.add(n, evidence.RouteKindBotCommand, methodEvt, "/on_message", DiscordPy, name, g)
+			}
 		case "call":
 			if c, ok := f.pyCall(n); ok && strings.HasSuffix(c.callee, ".filter") && fw[Aiogram] {
 				if privileged.MatchString(f.text(c.node.ChildByFieldName("arguments"))) || strings.Contains(f.text(n), "from_user.id") {
@@ -179,7 +190,7 @@ func (f *file) python() {
 	walk(f.root, func(n *sitter.Node) bool {
 		switch n.Type() {
 		case "decorated_definition":
-			f.pyDecorated(n, fw, consts, groups, routerFilters)
+			f.pyDecorated(n, fw, consts, groups, groupGuards, routerFilters)
 		case "call":
 			f.pyCallSite(n, fw, consts, handlerRequests)
 		case "assignment":
@@ -246,7 +257,7 @@ func (f *file) cogGuard(cls *sitter.Node) bool {
 	return found
 }
 
-func (f *file) pyDecorated(n *sitter.Node, fw map[string]bool, consts, groups map[string]string, routerFilters map[string]bool) {
+func (f *file) pyDecorated(n *sitter.Node, fw map[string]bool, consts, groups map[string]string, groupGuards map[string][]string, routerFilters map[string]bool) {
 	def := n.ChildByFieldName("definition")
 	if def == nil || def.Type() != "function_definition" {
 		return
@@ -261,7 +272,7 @@ func (f *file) pyDecorated(n *sitter.Node, fw map[string]bool, consts, groups ma
 		switch {
 		case discordPermission[last]:
 			guards = append(guards, evidence.GuardPermission)
-		case last == "cooldown" || last == "dynamic_cooldown" || last == "max_concurrency":
+		case last == "cooldown" || last == "dynamic_cooldown":
 			guards = append(guards, evidence.GuardRateLimit)
 		case (last == "check" || last == "check_any") && privileged.MatchString(f.text(c.node)):
 			guards = append(guards, evidence.GuardPermission)
@@ -269,7 +280,7 @@ func (f *file) pyDecorated(n *sitter.Node, fw map[string]bool, consts, groups ma
 			guards = append(guards, evidence.GuardPermission)
 		}
 	}
-	if body := def.ChildByFieldName("body"); body != nil && pyBodyCheck.MatchString(f.text(body)) {
+	if body := def.ChildByFieldName("body"); body != nil && f.guardClause(body, pyBodyCheck) {
 		guards = append(guards, evidence.GuardPermission)
 	}
 	for _, d := range decs {
@@ -280,25 +291,30 @@ func (f *file) pyDecorated(n *sitter.Node, fw map[string]bool, consts, groups ma
 			obj = ""
 		}
 		switch {
-		case fw[SlackBolt] && obj != "" && (last == "command" || last == "event" || last == "action" || last == "shortcut" || last == "view" || last == "options" || last == "message" || last == "view_submission"):
+		case fw[SlackBolt] && obj != "" && slackListener[last]:
 			f.slackHandler(c, last, fname, guards, consts, f.pyString)
 		case fw[DiscordPy] && (last == "command" || last == "hybrid_command" || last == "group" || last == "hybrid_group" || last == "slash_command" || last == "user_command" || last == "message_command" || last == "context_menu"):
 			name := fname
 			if s, ok := f.pyString(c.kwargs["name"], consts); ok {
 				name = s
 			}
-			if g, ok := groups[obj]; ok {
-				name = g + " " + name
+			g := guards
+			if parent, ok := groups[obj]; ok {
+				name = parent + " " + name
+				// A prefix group's checks run before any of its subcommands.
+				g = append(g, groupGuards[obj]...)
 			}
 			if last == "group" || last == "hybrid_group" {
 				groups[fname] = name
 			}
-			g := guards
 			if f.cogGuard(enclosingClass(n)) {
 				g = append(g, evidence.GuardPermission)
 			}
 			if c.kwargs["default_member_permissions"] != nil || c.kwargs["default_permissions"] != nil {
 				g = append(g, evidence.GuardPermission)
+			}
+			if last == "group" || last == "hybrid_group" {
+				groupGuards[fname] = g
 			}
 			f.add(n, evidence.RouteKindBotCommand, methodCmd, commandPath(name), DiscordPy, fname, g)
 		case fw[DiscordPy] && (last == "event" || last == "listener") && (fname == "on_message" || fname == "on_interaction" || strings.Contains(f.text(c.node), "on_message")):
@@ -336,6 +352,9 @@ func (f *file) pyDecorated(n *sitter.Node, fw map[string]bool, consts, groups ma
 		}
 	}
 }
+
+// slackListener lists Bolt's listener registration methods.
+var slackListener = map[string]bool{"command": true, "event": true, "action": true, "shortcut": true, "view": true, "options": true, "message": true, "view_submission": true, "view_closed": true, "block_action": true}
 
 type stringer func(*sitter.Node, map[string]string) (string, bool)
 
@@ -438,7 +457,7 @@ func (f *file) handlerGuards(handler *sitter.Node) []string {
 		return nil
 	}
 	var out []string
-	if body := def.ChildByFieldName("body"); body != nil && pyBodyCheck.MatchString(f.text(body)) {
+	if body := def.ChildByFieldName("body"); body != nil && f.guardClause(body, pyBodyCheck) {
 		out = append(out, evidence.GuardPermission)
 	}
 	if p := def.Parent(); p != nil && p.Type() == "decorated_definition" {
@@ -460,6 +479,15 @@ func (f *file) pyCallSite(n *sitter.Node, fw map[string]bool, consts map[string]
 		return
 	}
 	last := lastName(c.callee)
+	if inner, ok := f.pyCall(n.ChildByFieldName("function")); ok && fw[SlackBolt] {
+		// app.command("/x")(callback): the decorator applied by hand.
+		il := lastName(inner.callee)
+		if il != inner.callee && slackListener[il] {
+			cb := f.text(c.arg(0, ""))
+			f.slackHandler(inner, il, cb, f.handlerGuards(c.arg(0, "")), consts, f.pyString)
+		}
+		return
+	}
 	switch {
 	case fw[PTB] && (last == "CommandHandler" || last == "PrefixHandler"):
 		nameArg, cb, filt := c.arg(0, "command"), c.arg(1, "callback"), c.arg(2, "filters")
@@ -570,6 +598,13 @@ func (f *file) pyCallSite(n *sitter.Node, fw map[string]bool, consts map[string]
 			}
 			f.add(n, evidence.RouteKindQueue, methodCons, s, Kafka, "", nil)
 		}
+	case fw[DiscordPy] && last == "ContextMenu":
+		name, ok := f.pyString(c.arg(0, "name"), consts)
+		if !ok {
+			f.unresolved(n, "Discord context menu whose name is not a literal")
+			return
+		}
+		f.add(n, evidence.RouteKindBotCommand, methodCmd, commandPath(name), DiscordPy, f.text(c.arg(1, "callback")), f.handlerGuards(c.arg(1, "callback")))
 	case fw[DiscordPy] && last == "add_command" && !strings.HasPrefix(f.text(c.arg(0, "")), "self"):
 		f.unresolved(n, "command object added at run time: "+clip(f.text(c.arg(0, ""))))
 	}

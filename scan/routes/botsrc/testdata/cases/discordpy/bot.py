@@ -102,3 +102,39 @@ class Fun(commands.Cog):
 
 async def setup(b):
     b.add_command(make_command())  # want-unresolved
+
+
+class Helpful(commands.Cog):
+    def __init__(self, bot):
+        self.menu = app_commands.ContextMenu(name="Grab ID", callback=self.grab_id)  # want: bot-command COMMAND /Grab ID []
+        bot.tree.add_command(self.menu)
+
+    @commands.hybrid_command(name="help")  # want: bot-command COMMAND /help []
+    async def help(self, ctx):
+        for cog in self.bot.cogs:
+            if cog == "owner" and not (await self.bot.is_owner(ctx.author)):
+                continue
+            await ctx.send(cog)
+
+
+class MyBot(commands.Bot):
+    async def on_message(self, message):  # want: bot-command EVENT /on_message []
+        await self.process_commands(message)
+
+
+@bot.command()  # want: bot-command COMMAND /amiadmin []
+async def amiadmin(ctx):
+    if ctx.author.id == OWNER_ID:
+        return await ctx.send("yes")
+    await ctx.send("no")
+
+
+@bot.group()  # want: bot-command COMMAND /find [permission]
+@commands.has_permissions(ban_members=True)
+async def find(ctx):
+    pass
+
+
+@find.command(name="id")  # want: bot-command COMMAND /find id [permission]
+async def find_id(ctx, search: int):
+    pass

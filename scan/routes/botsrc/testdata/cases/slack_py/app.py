@@ -23,3 +23,8 @@ def approve(ack):
 @app.message("hello")  # want: bot-command MESSAGE /message/hello_back []
 def hello_back(message, say):
     say("hello")
+
+
+def register(app: App):
+    app.shortcut("open_modal")(open_modal)  # want: bot-command CALLBACK /open_modal []
+    app.command("/sample-command")(sample)  # want: bot-command COMMAND /sample-command []

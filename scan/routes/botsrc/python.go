@@ -123,7 +123,7 @@ var privileged = regexp.MustCompile(`(?i)admin|owner|restrict|permission|authori
 
 // pyBodyCheck matches a handler body that compares the caller's identity
 // or permissions before acting.
-var pyBodyCheck = regexp.MustCompile(`(?i)(effective_user|from_user|author|\buser|effective_chat|message\.chat|interaction\.user)\.id\s*(not\s+in|in|==|!=)|(not\s+in|\bin|==|!=)\s*[\w.\[\]'"]*(admin|owner|allowed|whitelist|allowlist|sudo|superuser)|guild_permissions|permissions_for\(|\.is_owner\(|get_chat_member\(|\.administrator\b|has_permissions\(|has_role\(`)
+var pyBodyCheck = regexp.MustCompile(`(?i)(effective_user|from_user|author|effective_chat|message\.chat|interaction\.user)\.id\s*(not\s+in|in|==|!=)|(not\s+in|\bin|==|!=)\s*[\w.\[\]'"]*(admin|owner|allowed|whitelist|allowlist|sudo|superuser)|guild_permissions|permissions_for\(|\.is_owner\(|get_chat_member\(|\.administrator\b|has_permissions\(|has_role\(`)
 
 // discord.py permission decorators (last name of the callee).
 var discordPermission = map[string]bool{

@@ -138,3 +138,10 @@ async def find(ctx):
 @find.command(name="id")  # want: bot-command COMMAND /find id [permission]
 async def find_id(ctx, search: int):
     pass
+
+
+@bot.command()  # want: bot-command COMMAND /beer []
+async def beer(ctx, user: discord.Member = None):
+    if not user or user.id == ctx.author.id:
+        return await ctx.send("party")
+    await ctx.send("cheers")

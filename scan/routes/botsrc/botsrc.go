@@ -113,6 +113,9 @@ func Extract(ctx context.Context, py, js []Source) Result {
 		}
 	}
 	var res Result
+	var files []*file
+	var pyFlags []bool
+	global := map[string][]funcRef{}
 	for i, pr := range tsparse.All(ctx, inputs) {
 		s := cands[i]
 		if pr.Err != nil {
@@ -124,13 +127,36 @@ func Extract(ctx context.Context, py, js []Source) Result {
 			}
 			continue
 		}
-		f := &file{rel: s.Rel, src: s.Src, root: pr.Tree.RootNode(), res: &res}
+		f := &file{rel: s.Rel, src: s.Src, root: pr.Tree.RootNode(), res: &res, tree: pr.Tree, global: global}
+		if pe, ok := tsparse.SyntaxError(s.Rel, f.root); ok {
+			res.Errors = append(res.Errors, pe)
+		}
 		if isPy[i] {
+			// Handlers are often defined in another module than the one
+			// that registers them: index every function first.
+			walk(f.root, func(n *sitter.Node) bool {
+				if n.Type() == "function_definition" {
+					name := f.text(n.ChildByFieldName("name"))
+					global[name] = append(global[name], funcRef{f: f, def: n})
+				}
+				return true
+			})
+		}
+		files = append(files, f)
+		pyFlags = append(pyFlags, isPy[i])
+	}
+	for i, f := range files {
+		if ctx.Err() != nil {
+			break
+		}
+		if pyFlags[i] {
 			f.python()
 		} else {
 			f.js()
 		}
-		pr.Tree.Close()
+	}
+	for _, f := range files {
+		f.tree.Close()
 	}
 	sort.SliceStable(res.Routes, func(i, j int) bool {
 		a, b := res.Routes[i], res.Routes[j]
@@ -150,6 +176,45 @@ type file struct {
 	res  *Result
 	// funcs indexes function definitions by name, for handler bodies.
 	funcs map[string]*sitter.Node
+	tree  *sitter.Tree
+	// global indexes the Python functions of every file by name.
+	global map[string][]funcRef
+}
+
+// funcRef is a function definition in some file.
+type funcRef struct {
+	f   *file
+	def *sitter.Node
+}
+
+// resolve finds the definition a handler reference names: in the same
+// file, or else the one function of that name in the scanned files, or the
+// one whose file path holds the reference's qualifier
+// (admin_handlers.stats in handlers/admin/...).
+func (f *file) resolve(ref string) (funcRef, bool) {
+	name := lastName(ref)
+	if def := f.funcs[name]; def != nil {
+		return funcRef{f: f, def: def}, true
+	}
+	cands := f.global[name]
+	if len(cands) == 1 {
+		return cands[0], true
+	}
+	qual := strings.TrimSuffix(ref, "."+name)
+	if qual == ref {
+		return funcRef{}, false
+	}
+	qual = strings.TrimSuffix(strings.TrimSuffix(lastName(qual), "_handlers"), "_handler")
+	var match []funcRef
+	for _, c := range cands {
+		if strings.Contains(c.f.rel, qual) {
+			match = append(match, c)
+		}
+	}
+	if len(match) == 1 {
+		return match[0], true
+	}
+	return funcRef{}, false
 }
 
 func (f *file) text(n *sitter.Node) string {

@@ -123,7 +123,7 @@ var privileged = regexp.MustCompile(`(?i)admin|owner|restrict|permission|authori
 
 // pyBodyCheck matches a handler body that compares the caller's identity
 // or permissions before acting.
-var pyBodyCheck = regexp.MustCompile(`(?i)(effective_user|from_user|author|effective_chat|message\.chat|interaction\.user)\.id\s*(not\s+in|in|==|!=)|(not\s+in|\bin|==|!=)\s*[\w.\[\]'"]*(admin|owner|allowed|whitelist|allowlist|sudo|superuser)|guild_permissions|permissions_for\(|\.is_owner\(|get_chat_member\(|\.administrator\b|has_permissions\(|has_role\(`)
+var pyBodyCheck = regexp.MustCompile(`(?i)(effective_user|from_user|author|effective_chat|message\.chat|interaction\.user)\.id\s*(not\s+in|in|==|!=)|(not\s+in|\bin|==|!=)\s*[\w.\[\]'"]*(admin|owner|allowed|whitelist|allowlist|sudo|superuser)|\b(is|check|has)_\w*(allowed|admin|owner|authori[sz]|access|whitelist|allowlist|permission|sudo|privilege)\w*\(|\.is_(admin|owner|staff|superuser|moderator)\b|guild_permissions|permissions_for\(|\.is_owner\(|get_chat_member\(|\.administrator\b|has_permissions\(|has_role\(`)
 
 // discord.py permission decorators (last name of the callee).
 var discordPermission = map[string]bool{
@@ -451,18 +451,18 @@ func (f *file) handlerGuards(handler *sitter.Node) []string {
 	if handler == nil {
 		return nil
 	}
-	name := f.text(handler)
-	def := f.funcs[lastName(name)]
-	if def == nil {
+	ref, ok := f.resolve(f.text(handler))
+	if !ok {
 		return nil
 	}
+	hf, def := ref.f, ref.def
 	var out []string
-	if body := def.ChildByFieldName("body"); body != nil && f.guardClause(body, pyBodyCheck) {
+	if body := def.ChildByFieldName("body"); body != nil && hf.guardClause(body, pyBodyCheck) {
 		out = append(out, evidence.GuardPermission)
 	}
 	if p := def.Parent(); p != nil && p.Type() == "decorated_definition" {
-		for _, d := range f.decorators(p) {
-			callee, _ := f.decoratorCall(d)
+		for _, d := range hf.decorators(p) {
+			callee, _ := hf.decoratorCall(d)
 			if privileged.MatchString(lastName(callee)) {
 				out = append(out, evidence.GuardPermission)
 			}
@@ -517,8 +517,8 @@ func (f *file) pyCallSite(n *sitter.Node, fw map[string]bool, consts map[string]
 		if filt := c.arg(0, "filters"); last == "MessageHandler" && filt != nil && (ptbUserFilter.MatchString(f.text(filt)) || privileged.MatchString(f.text(filt))) {
 			g = append(g, evidence.GuardPermission)
 		}
-		name := f.text(cb)
-		if !ident(strings.ReplaceAll(name, ".", "_")) {
+		name := lastName(f.text(cb))
+		if !ident(name) {
 			name = "handler"
 		}
 		f.add(n, evidence.RouteKindBotCommand, method, p+name, PTB, f.text(cb), g)

@@ -15,6 +15,7 @@ package botsrc
 
 import (
 	"context"
+	"path"
 	"regexp"
 	"sort"
 	"strings"
@@ -116,6 +117,7 @@ func Extract(ctx context.Context, py, js []Source) Result {
 	var files []*file
 	var pyFlags []bool
 	global := map[string][]funcRef{}
+	lookup := jsModules(js)
 	for i, pr := range tsparse.All(ctx, inputs) {
 		s := cands[i]
 		if pr.Err != nil {
@@ -127,7 +129,7 @@ func Extract(ctx context.Context, py, js []Source) Result {
 			}
 			continue
 		}
-		f := &file{rel: s.Rel, src: s.Src, root: pr.Tree.RootNode(), res: &res, tree: pr.Tree, global: global}
+		f := &file{rel: s.Rel, src: s.Src, root: pr.Tree.RootNode(), res: &res, tree: pr.Tree, global: global, lookup: lookup}
 		if pe, ok := tsparse.SyntaxError(s.Rel, f.root); ok {
 			res.Errors = append(res.Errors, pe)
 		}
@@ -179,6 +181,9 @@ type file struct {
 	tree  *sitter.Tree
 	// global indexes the Python functions of every file by name.
 	global map[string][]funcRef
+	// lookup returns the source of a JavaScript module imported from a
+	// file, by the import's specifier.
+	lookup func(from, spec string) ([]byte, bool)
 }
 
 // funcRef is a function definition in some file.
@@ -339,4 +344,44 @@ func (f *file) guardClause(body *sitter.Node, re *regexp.Regexp) bool {
 		return !found
 	})
 	return found
+}
+
+// jsModules resolves an import specifier (relative, or rooted at the
+// project with @/ or ~/) to one of the scanned JavaScript files.
+func jsModules(js []Source) func(from, spec string) ([]byte, bool) {
+	byPath := map[string][]byte{}
+	for _, s := range js {
+		byPath[s.Rel] = s.Src
+	}
+	exts := []string{"", ".ts", ".tsx", ".js", ".jsx", ".mjs", "/index.ts", "/index.js"}
+	return func(from, spec string) ([]byte, bool) {
+		var bases []string
+		switch {
+		case strings.HasPrefix(spec, "."):
+			bases = append(bases, path.Join(path.Dir(from), spec))
+		case strings.HasPrefix(spec, "@/"), strings.HasPrefix(spec, "~/"):
+			rest := spec[2:]
+			bases = append(bases, rest, path.Join("src", rest))
+		default:
+			return nil, false
+		}
+		for _, b := range bases {
+			for _, e := range exts {
+				if src, ok := byPath[b+e]; ok {
+					return src, true
+				}
+			}
+		}
+		// A project in a subdirectory: match by suffix.
+		for _, b := range bases {
+			for _, e := range exts {
+				for rel, src := range byPath {
+					if strings.HasSuffix(rel, "/"+b+e) {
+						return src, true
+					}
+				}
+			}
+		}
+		return nil, false
+	}
 }

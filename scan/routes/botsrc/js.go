@@ -11,8 +11,9 @@ import (
 
 // jsAuthCall matches a server action body that looks up the caller's
 // session before acting (NextAuth, Auth.js, Clerk, Supabase, Lucia, Kinde
-// and the helpers apps wrap them in).
-var jsAuthCall = regexp.MustCompile(`\b(auth|getServerSession|getSession|currentUser|getCurrentUser|getUser|getAuth|requireAuth|requireUser|requireSession|requireAdmin|validateRequest|verifySession|getServerAuthSession|getKindeServerSession|checkAuth|ensureAuth|isAuthenticated|getUserOrThrow|getAuthUser|getSessionUser|getLoggedInUser|assertAuthenticated|authenticate|withAuth|protect)\s*\(`)
+// and the helpers apps wrap them in). Session getters take no argument:
+// getUser(email) is a database lookup, not a session check.
+var jsAuthCall = regexp.MustCompile(`\b(auth|getSession|currentUser|getCurrentUser|getUser|getAuth|getAuthUser|getSessionUser|getLoggedInUser|validateRequest|verifySession|getServerAuthSession|getKindeServerSession|isAuthenticated|getUserOrThrow)\s*\(\s*\)|\b(getServerSession|requireAuth|requireUser|requireSession|requireAdmin|checkAuth|ensureAuth|assertAuthenticated|withAuth)\s*\(|\.protect\s*\(`)
 
 // jsBodyCheck matches a bot handler that compares the caller's identity or
 // permissions before acting.
@@ -230,6 +231,9 @@ func (f *file) jsCall(n *sitter.Node, slack, tg bool, tgName string, bull, cronL
 		handler := handlerName(f, args, len(args)-1)
 		if handler == "" {
 			handler = prop
+			if lit, ok := f.jsString(args[0], consts); ok && prop == "message" {
+				handler = lit
+			}
 		}
 		f.slackHandler(c, prop, handler, guards(), consts, f.jsString)
 	case tg && (prop == "command" || prop == "start" || prop == "help" || prop == "settings") && len(args) >= 1 && obj != "cron":
@@ -342,7 +346,10 @@ func (f *file) discordBuilder(n *sitter.Node, single bool) {
 // same file it calls, looks up the session, or when it is wrapped in an
 // authenticated action client.
 func (f *file) actionGuards(body *sitter.Node, wrapper string) []string {
-	if privileged.MatchString(wrapper) || regexp.MustCompile(`(?i)auth|protected|user`).MatchString(wrapper) {
+	if regexp.MustCompile(`(?i)auth|protected`).MatchString(wrapper) {
+		return []string{evidence.GuardAuth}
+	}
+	if wrapper != "" && f.wrapperChecksSession(wrapper) {
 		return []string{evidence.GuardAuth}
 	}
 	t := f.text(body)
@@ -437,4 +444,30 @@ func (f *file) inlineAction(n *sitter.Node) {
 		name = "inline"
 	}
 	f.action(n, name, n, "")
+}
+
+// wrapperChecksSession resolves a function that wraps server actions
+// (validatedActionWithUser(schema, fn), withTeam(fn)) in the same file or
+// in the module it is imported from, and reports whether its body looks
+// up the session.
+func (f *file) wrapperChecksSession(wrapper string) bool {
+	if !ident(wrapper) {
+		return false
+	}
+	if def := f.funcs[wrapper]; def != nil {
+		return jsAuthCall.MatchString(f.text(def))
+	}
+	m := regexp.MustCompile(`import\s*\{[^}]*\b` + regexp.QuoteMeta(wrapper) + `\b[^}]*\}\s*from\s*['"]([^'"]+)['"]`).FindStringSubmatch(string(f.src))
+	if m == nil || f.lookup == nil {
+		return false
+	}
+	src, ok := f.lookup(f.rel, m[1])
+	if !ok {
+		return false
+	}
+	def := regexp.MustCompile(`(?s)function\s+` + regexp.QuoteMeta(wrapper) + `\b(.*?)\n}`).FindSubmatch(src)
+	if def == nil {
+		def = regexp.MustCompile(`(?s)const\s+` + regexp.QuoteMeta(wrapper) + `\s*=(.*?)\n}`).FindSubmatch(src)
+	}
+	return def != nil && jsAuthCall.Match(def[1])
 }

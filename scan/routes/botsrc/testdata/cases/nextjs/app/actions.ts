@@ -24,3 +24,8 @@ export const archivePost = async (id: string) => { // want: server-action POST a
 }
 
 export const updateName = authActionClient.action(async ({ parsedInput }) => {}) // want: server-action POST app/actions.ts#updateName [auth]
+
+export async function register(form: FormData) { // want: server-action POST app/actions.ts#register []
+  const [user] = await getUser(form.get('email'))
+  if (user) return { status: 'exists' }
+}

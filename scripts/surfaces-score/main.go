@@ -60,6 +60,7 @@ type Score struct {
 	Entries, Found              int
 	Claims, FalseClaims, Missed int
 	Extra                       int
+	Unresolved                  int
 	Detail                      []string
 }
 
@@ -98,6 +99,12 @@ func ScoreApp(ctx context.Context, name string, t Truth, dir string) (Score, err
 		found[routeKey(r)] = append(found[routeKey(r)], r)
 	}
 	s := Score{App: name, Entries: len(t.Entries)}
+	for _, u := range set.Unresolved {
+		if inScope(u.File, t.Scope) {
+			s.Unresolved++
+			s.Detail = append(s.Detail, fmt.Sprintf("unresolved: %s:%d %s", u.File, u.Line, u.Reason))
+		}
+	}
 	listed := map[string]bool{}
 	for _, e := range t.Entries {
 		k := key(e.Kind, e.Name)
@@ -176,7 +183,7 @@ func run(ctx context.Context, w io.Writer, corpus, src string, verbose bool) err
 	}
 	sort.Strings(names)
 	var total Score
-	fmt.Fprintf(w, "| app | entries | found | recall | guards claimed | false claims | guards missed | not in truth |\n|---|---|---|---|---|---|---|---|\n")
+	fmt.Fprintf(w, "| app | entries | found | recall | guards claimed | false claims | guards missed | not in truth | unresolved |\n|---|---|---|---|---|---|---|---|---|\n")
 	for _, n := range names {
 		t := truths[n]
 		dir := filepath.Join(src, strings.Replace(t.Repo, "/", "+", 1))
@@ -187,7 +194,7 @@ func run(ctx context.Context, w io.Writer, corpus, src string, verbose bool) err
 		if err != nil {
 			return fmt.Errorf("%s: %w", n, err)
 		}
-		fmt.Fprintf(w, "| %s | %d | %d | %.0f%% | %d | %d | %d | %d |\n", n, s.Entries, s.Found, pct(s.Found, s.Entries), s.Claims, s.FalseClaims, s.Missed, s.Extra)
+		fmt.Fprintf(w, "| %s | %d | %d | %.0f%% | %d | %d | %d | %d | %d |\n", n, s.Entries, s.Found, pct(s.Found, s.Entries), s.Claims, s.FalseClaims, s.Missed, s.Extra, s.Unresolved)
 		if verbose {
 			for _, d := range s.Detail {
 				fmt.Fprintf(w, "    %s\n", d)
@@ -199,8 +206,9 @@ func run(ctx context.Context, w io.Writer, corpus, src string, verbose bool) err
 		total.FalseClaims += s.FalseClaims
 		total.Missed += s.Missed
 		total.Extra += s.Extra
+		total.Unresolved += s.Unresolved
 	}
-	fmt.Fprintf(w, "| **all** | %d | %d | %.1f%% | %d | %d (%.1f%% of entries) | %d | %d |\n", total.Entries, total.Found, pct(total.Found, total.Entries), total.Claims, total.FalseClaims, pct(total.FalseClaims, total.Entries), total.Missed, total.Extra)
+	fmt.Fprintf(w, "| **all** | %d | %d | %.1f%% | %d | %d (%.1f%% of entries) | %d | %d | %d |\n", total.Entries, total.Found, pct(total.Found, total.Entries), total.Claims, total.FalseClaims, pct(total.FalseClaims, total.Entries), total.Missed, total.Extra, total.Unresolved)
 	return nil
 }
 

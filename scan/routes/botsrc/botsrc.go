@@ -118,6 +118,12 @@ func Extract(ctx context.Context, py, js []Source) Result {
 	var pyFlags []bool
 	global := map[string][]funcRef{}
 	lookup := jsModules(js)
+	pkgs := map[string]bool{}
+	for _, s := range py {
+		if path.Base(s.Rel) == "__init__.py" {
+			pkgs[path.Dir(s.Rel)] = true
+		}
+	}
 	for i, pr := range tsparse.All(ctx, inputs) {
 		s := cands[i]
 		if pr.Err != nil {
@@ -129,7 +135,7 @@ func Extract(ctx context.Context, py, js []Source) Result {
 			}
 			continue
 		}
-		f := &file{rel: s.Rel, src: s.Src, root: pr.Tree.RootNode(), res: &res, tree: pr.Tree, global: global, lookup: lookup}
+		f := &file{rel: s.Rel, src: s.Src, root: pr.Tree.RootNode(), res: &res, tree: pr.Tree, global: global, lookup: lookup, pkgs: pkgs}
 		if pe, ok := tsparse.SyntaxError(s.Rel, f.root); ok {
 			res.Errors = append(res.Errors, pe)
 		}
@@ -184,6 +190,23 @@ type file struct {
 	// lookup returns the source of a JavaScript module imported from a
 	// file, by the import's specifier.
 	lookup func(from, spec string) ([]byte, bool)
+	// pkgs holds the directories that are Python packages.
+	pkgs map[string]bool
+}
+
+// module returns the dotted name Python imports a file by: its path from
+// the outermost directory of its package chain (src/documents/tasks.py is
+// documents.tasks when src has no __init__.py).
+func (f *file) module() string {
+	name := strings.TrimSuffix(path.Base(f.rel), ".py")
+	parts := []string{}
+	if name != "__init__" {
+		parts = append(parts, name)
+	}
+	for dir := path.Dir(f.rel); dir != "." && dir != "/" && f.pkgs[dir]; dir = path.Dir(dir) {
+		parts = append([]string{path.Base(dir)}, parts...)
+	}
+	return strings.Join(parts, ".")
 }
 
 // funcRef is a function definition in some file.

@@ -328,7 +328,7 @@ func (f *file) pyDecorated(n *sitter.Node, fw map[string]bool, consts, groups ma
 		case fw[Aiogram] && obj != "" && (strings.HasPrefix(last, "message") || strings.HasPrefix(last, "callback_query") || last == "edited_message" || last == "inline_query" || last == "channel_post"):
 			f.aiogramHandler(n, c, obj, last, fname, guards, consts, routerFilters)
 		case fw[Celery] && (last == "task" || last == "shared_task" || last == "periodic_task"):
-			name := strings.ReplaceAll(strings.TrimSuffix(strings.TrimSuffix(f.rel, ".py"), "/__init__"), "/", ".") + "." + fname
+			name := strings.TrimPrefix(f.module()+"."+fname, ".")
 			if s, ok := f.pyString(c.kwargs["name"], consts); ok {
 				name = s
 			}
@@ -645,6 +645,13 @@ func (f *file) pyBeat(n *sitter.Node, consts map[string]string) {
 		return
 	}
 	right := n.ChildByFieldName("right")
+	if c, ok := f.pyCall(right); ok {
+		// A schedule built by a function: read the entries its body
+		// spells out, as dictionaries with a "task" and a "name".
+		if ref, ok := f.resolve(c.callee); ok && ref.f.beatEntries(ref.def, n, f) > 0 {
+			return
+		}
+	}
 	if right == nil || right.Type() != "dictionary" {
 		f.unresolved(n, "Celery beat schedule that is not a literal dictionary")
 		return
@@ -680,4 +687,41 @@ func clip(s string) string {
 		return s[:57] + "..."
 	}
 	return s
+}
+
+// beatEntries records the beat entries a schedule-building function spells
+// out: each dictionary literal with a literal "task" and "name", reported at
+// the assignment that installs the schedule (in file at).
+func (f *file) beatEntries(def, at *sitter.Node, in *file) int {
+	n := 0
+	walk(def.ChildByFieldName("body"), func(d *sitter.Node) bool {
+		if d.Type() != "dictionary" {
+			return true
+		}
+		var name, task string
+		for i := 0; i < int(d.NamedChildCount()); i++ {
+			p := d.NamedChild(i)
+			if p.Type() != "pair" {
+				continue
+			}
+			k, _ := f.pyString(p.ChildByFieldName("key"), nil)
+			v, ok := f.pyString(p.ChildByFieldName("value"), nil)
+			if !ok {
+				continue
+			}
+			switch k {
+			case "name":
+				name = v
+			case "task":
+				task = v
+			}
+		}
+		if name != "" && task != "" {
+			in.add(at, evidence.RouteKindCron, methodJob, name, Celery, task, nil)
+			n++
+			return false
+		}
+		return true
+	})
+	return n
 }

@@ -330,7 +330,14 @@ func (x *module) httpAPI() {
 		if x.expr(b, "body") != nil {
 			x.unresolved(b, "HTTP API defined by an OpenAPI body; its routes are not read")
 		}
-		if x.expr(b, "target") == nil {
+		target := x.expr(b, "target")
+		if target == nil {
+			continue
+		}
+		if v := x.m.Eval(target); v.IsKnown() && v.IsNull() {
+			continue // target = null (a module's default): no quick-create route
+		} else if !v.IsKnown() && len(terraform.References(target)) == 0 {
+			x.unresolved(b, "HTTP API whose quick-create target is not known statically")
 			continue
 		}
 		rk := "$default"

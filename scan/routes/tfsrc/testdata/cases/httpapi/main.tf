@@ -40,3 +40,20 @@ resource "aws_apigatewayv2_route" "open" { # want: http ANY /{proxy} []
   api_id    = aws_apigatewayv2_api.open.id
   route_key = "ANY /{proxy+}"
 }
+
+variable "target" {
+  default = null
+}
+
+variable "route_key" {}
+
+resource "aws_apigatewayv2_api" "module_style" {
+  name          = "module"
+  protocol_type = "HTTP"
+  target        = var.target
+}
+
+resource "aws_apigatewayv2_route" "from_var" { # want-unresolved
+  api_id    = aws_apigatewayv2_api.module_style.id
+  route_key = var.route_key
+}

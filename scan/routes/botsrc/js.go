@@ -174,6 +174,10 @@ func (f *file) js() {
 			}
 		case "call_expression":
 			f.jsCall(n, slack, tg, tgName, bull, cronLib, kafka, consts)
+		case "object":
+			if has("discord.js") {
+				f.discordObjectCommand(n)
+			}
 		}
 		return true
 	})
@@ -292,7 +296,7 @@ func (f *file) jsCall(n *sitter.Node, slack, tg bool, tgName string, bull, cronL
 		}
 	case !tg && !slack && prop == "on" && len(args) >= 2 && strings.Contains(string(f.src), "discord.js"):
 		if s, ok := f.jsString(args[0], consts); ok && (s == "messageCreate" || s == "message") {
-			f.add(n, evidence.RouteKindBotCommand, methodEvt, "/"+s, DiscordJS, handlerName(f, args, 1), guards())
+			f.add(n, evidence.RouteKindBotCommand, methodEvt, "/"+s, DiscordJS, handlerName(f, args, 1), nil) // a dispatcher: its checks are per command
 		}
 	}
 }
@@ -470,4 +474,62 @@ func (f *file) wrapperChecksSession(wrapper string) bool {
 		def = regexp.MustCompile(`(?s)const\s+` + regexp.QuoteMeta(wrapper) + `\s*=(.*?)\n}`).FindSubmatch(src)
 	}
 	return def != nil && jsAuthCall.Match(def[1])
+}
+
+// objectCommandGuards match the options of a command written as a plain
+// object: owner or developer only, member permissions; and cooldowns.
+var (
+	objectPermission = regexp.MustCompile(`(?i)\b(botOwner|ownerOnly|owner_only|botDevelopers|devOnly|developerOnly|developersOnly|adminOnly|admin_only|userPermissions|memberPermissions|defaultMemberPermissions|default_member_permissions)\b\s*:`)
+	objectCooldown   = regexp.MustCompile(`(?i)\bcooldown\w*\s*:`)
+)
+
+// discordObjectCommand records a discord.js command written as an object:
+// {name: "ping", execute()} or {command: {name: "eval"}, options:
+// {botOwner: true}, run()} (data: {name} likewise). Builders are read by
+// discordBuilder.
+func (f *file) discordObjectCommand(obj *sitter.Node) {
+	pairs := map[string]*sitter.Node{}
+	for i := 0; i < int(obj.NamedChildCount()); i++ {
+		p := obj.NamedChild(i)
+		if p.Type() == "pair" {
+			pairs[strings.Trim(f.text(p.ChildByFieldName("key")), `"'`)] = p.ChildByFieldName("value")
+		} else if p.Type() == "method_definition" {
+			pairs[f.text(p.ChildByFieldName("name"))] = p
+		}
+	}
+	if pairs["run"] == nil && pairs["execute"] == nil && pairs["callback"] == nil {
+		return
+	}
+	nameNode := pairs["name"]
+	if nameNode == nil {
+		for _, k := range []string{"command", "data"} {
+			if v := pairs[k]; v != nil && v.Type() == "object" {
+				for i := 0; i < int(v.NamedChildCount()); i++ {
+					p := v.NamedChild(i)
+					if p.Type() == "pair" && strings.Trim(f.text(p.ChildByFieldName("key")), `"'`) == "name" {
+						nameNode = p.ChildByFieldName("value")
+					}
+				}
+			}
+		}
+	}
+	name, ok := f.jsString(nameNode, nil)
+	if !ok {
+		return
+	}
+	var opts strings.Builder
+	for k, v := range pairs {
+		if k != "run" && k != "execute" && k != "callback" && v != nil {
+			opts.WriteString(k + ": " + f.text(v) + " ")
+		}
+	}
+	var g []string
+	text := opts.String()
+	if objectPermission.MatchString(text) {
+		g = append(g, evidence.GuardPermission)
+	}
+	if objectCooldown.MatchString(text) {
+		g = append(g, evidence.GuardRateLimit)
+	}
+	f.add(obj, evidence.RouteKindBotCommand, methodCmd, commandPath(name), DiscordJS, "", g)
 }

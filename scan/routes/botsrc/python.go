@@ -299,10 +299,10 @@ func (f *file) pyDecorated(n *sitter.Node, fw map[string]bool, consts, groups ma
 				name = s
 			}
 			g := guards
-			if parent, ok := groups[obj]; ok {
+			if parent, ok := groups[strings.TrimSuffix(obj, ".app_command")]; ok {
 				name = parent + " " + name
 				// A prefix group's checks run before any of its subcommands.
-				g = append(g, groupGuards[obj]...)
+				g = append(g, groupGuards[strings.TrimSuffix(obj, ".app_command")]...)
 			}
 			if last == "group" || last == "hybrid_group" {
 				groups[fname] = name

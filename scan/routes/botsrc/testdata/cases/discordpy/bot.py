@@ -145,3 +145,13 @@ async def beer(ctx, user: discord.Member = None):
     if not user or user.id == ctx.author.id:
         return await ctx.send("party")
     await ctx.send("cheers")
+
+
+@commands.hybrid_group()  # want: bot-command COMMAND /reminder []
+async def reminder(ctx, when: str):
+    pass
+
+
+@reminder.app_command.command(name="set")  # want: bot-command COMMAND /reminder set []
+async def reminder_set(interaction, when: str):
+    pass

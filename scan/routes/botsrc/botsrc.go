@@ -74,7 +74,7 @@ type Result struct {
 // search.
 var pyMarkers = []string{"discord", "telegram", "aiogram", "slack_bolt", "celery", "shared_task", "apscheduler", "dramatiq", "KafkaConsumer", "job_queue", "beat_schedule"}
 
-var jsMarkers = []string{"use server", "@slack/bolt", "discord.js", "SlashCommandBuilder", "telegraf", "grammy", "bullmq", "node-cron", "CronJob", "kafkajs"}
+var jsMarkers = []string{"use server", "@slack/bolt", "discord.js", "SlashCommandBuilder", "telegraf", "grammy", "bullmq", "node-cron", "CronJob", "kafkajs", ".command("}
 
 func hasAny(src []byte, markers []string) bool {
 	s := string(src)

@@ -107,6 +107,18 @@ func (f *file) js() {
 	if has("grammy") {
 		tgName = Grammy
 	}
+	if !tg {
+		// grammY on Deno is often imported through a local deps file.
+		for _, m := range regexp.MustCompile(`from\s*['"](\.[^'"]+)['"]`).FindAllStringSubmatch(src, -1) {
+			if dep, ok := f.lookup(f.rel, m[1]); ok && (strings.Contains(string(dep), "grammy") || strings.Contains(string(dep), "telegraf")) {
+				tg = true
+				if strings.Contains(string(dep), "grammy") {
+					tgName = Grammy
+				}
+				break
+			}
+		}
+	}
 	bull, cronLib, kafka := has("bullmq"), has("node-cron", "CronJob"), has("kafkajs")
 	consts := map[string]string{}
 	f.funcs = map[string]*sitter.Node{}
@@ -202,6 +214,11 @@ func (f *file) cronJob(n *sitter.Node, args []*sitter.Node, consts map[string]st
 
 func (f *file) jsCall(n *sitter.Node, slack, tg bool, tgName string, bull, cronLib, kafka bool, consts map[string]string) {
 	fn := n.ChildByFieldName("function")
+	if tg && fn != nil && fn.Type() == "identifier" && f.text(fn) == "webhookCallback" {
+		// grammY: webhookCallback(bot, "express", {secretToken}).
+		f.tgWebhook(n, nil, f.text(n.ChildByFieldName("arguments")), tgName, consts)
+		return
+	}
 	if fn == nil || fn.Type() != "member_expression" {
 		return
 	}
@@ -462,7 +479,7 @@ func (f *file) wrapperChecksSession(wrapper string) bool {
 		return jsAuthCall.MatchString(f.text(def))
 	}
 	m := regexp.MustCompile(`import\s*\{[^}]*\b` + regexp.QuoteMeta(wrapper) + `\b[^}]*\}\s*from\s*['"]([^'"]+)['"]`).FindStringSubmatch(string(f.src))
-	if m == nil || f.lookup == nil {
+	if m == nil {
 		return false
 	}
 	src, ok := f.lookup(f.rel, m[1])

@@ -192,6 +192,12 @@ type file struct {
 	lookup func(from, spec string) ([]byte, bool)
 	// pkgs holds the directories that are Python packages.
 	pkgs map[string]bool
+	// routerFilters holds the aiogram routers whose message handlers all
+	// pass a privilege filter.
+	routerFilters map[string]bool
+	// jsGuarded holds the Telegraf and grammY bots and composers that a
+	// privilege middleware or filter guards.
+	jsGuarded map[string]bool
 }
 
 // module returns the dotted name Python imports a file by: its path from

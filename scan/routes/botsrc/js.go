@@ -122,9 +122,16 @@ func (f *file) js() {
 	bull, cronLib, kafka := has("bullmq"), has("node-cron", "CronJob"), has("kafkajs")
 	consts := map[string]string{}
 	f.funcs = map[string]*sitter.Node{}
+	f.jsGuarded = map[string]bool{}
 	walk(f.root, func(n *sitter.Node) bool {
 		switch n.Type() {
 		case "variable_declarator":
+			// const admin = bot.filter((ctx) => ADMINS.includes(ctx.from.id))
+			if v := n.ChildByFieldName("value"); v != nil && v.Type() == "call_expression" && strings.HasSuffix(f.text(v.ChildByFieldName("function")), ".filter") {
+				if a := f.text(v.ChildByFieldName("arguments")); jsBodyCheck.MatchString(a) || privileged.MatchString(a) {
+					f.jsGuarded[f.text(n.ChildByFieldName("name"))] = true
+				}
+			}
 			if s, ok := f.jsString(n.ChildByFieldName("value"), nil); ok {
 				consts[f.text(n.ChildByFieldName("name"))] = s
 			}
@@ -246,7 +253,20 @@ func (f *file) jsCall(n *sitter.Node, slack, tg bool, tgName string, bull, cronL
 		}
 		return g
 	}
+	if tg && f.jsGuarded[obj] {
+		// Registered on a bot or composer that a privilege middleware or
+		// filter already guards.
+		inner := guards
+		guards = func() []string { return append(inner(), evidence.GuardPermission) }
+	}
 	switch {
+	case tg && prop == "use" && len(args) == 1:
+		// bot.use(adminOnly) guards what is registered after it.
+		a := args[0]
+		if (a.Type() == "identifier" || a.Type() == "call_expression") && privileged.MatchString(f.text(a)) ||
+			(a.Type() == "arrow_function" || a.Type() == "function_expression") && f.guardClause(a, jsBodyCheck) {
+			f.jsGuarded[obj] = true
+		}
 	case slack && (prop == "command" || prop == "event" || prop == "action" || prop == "shortcut" || prop == "view" || prop == "options" || prop == "message") && len(args) >= 2:
 		c := pyCall{node: n, callee: obj + "." + prop, args: args, kwargs: map[string]*sitter.Node{}}
 		handler := handlerName(f, args, len(args)-1)

@@ -148,7 +148,8 @@ func (f *file) python() {
 	f.funcs = map[string]*sitter.Node{}
 	groups := map[string]string{} // discord group function -> command name
 	groupGuards := map[string][]string{}
-	routerFilters := map[string]bool{}   // aiogram router whose message handlers filter by privilege
+	routerFilters := map[string]bool{} // aiogram router whose message handlers filter by privilege
+	f.routerFilters = routerFilters
 	handlerRequests := map[string]bool{} // variables holding an aiogram request handler
 	for i := 0; i < int(f.root.NamedChildCount()); i++ {
 		st := f.root.NamedChild(i)
@@ -598,6 +599,19 @@ func (f *file) pyCallSite(n *sitter.Node, fw map[string]bool, consts map[string]
 			}
 			f.add(n, evidence.RouteKindQueue, methodCons, s, Kafka, "", nil)
 		}
+	case fw[Aiogram] && len(c.args) > 0 && (last == "register_message_handler" || last == "register_callback_query_handler" ||
+		strings.HasSuffix(c.callee, ".message.register") || strings.HasSuffix(c.callee, ".callback_query.register")):
+		// aiogram 2 dp.register_message_handler(cb, commands=[...]) and
+		// aiogram 3 router.message.register(cb, Command("x")).
+		cb := c.args[0]
+		rest := c
+		rest.args = c.args[1:]
+		kind, obj := "message", strings.TrimSuffix(c.callee, "."+last)
+		if strings.Contains(last, "callback") || strings.HasSuffix(c.callee, ".callback_query.register") {
+			kind = "callback_query"
+		}
+		obj = strings.TrimSuffix(strings.TrimSuffix(obj, ".message"), ".callback_query")
+		f.aiogramHandler(n, rest, obj, kind, lastName(f.text(cb)), f.handlerGuards(cb), consts, f.routerFilters)
 	case fw[DiscordPy] && last == "ContextMenu":
 		name, ok := f.pyString(c.arg(0, "name"), consts)
 		if !ok {

@@ -41,3 +41,11 @@ def main():
     handler = SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token="s3cret")
     handler.register(app, path="/webhook")  # want: bot-webhook POST /webhook [signature]
     setup_application(app, dp, bot=bot)
+
+
+async def help_handler(message):
+    pass
+
+
+router.message.register(help_handler, Command("help"))  # want: bot-command COMMAND /help []
+admin.message.register(help_handler, Command("panel"))  # want: bot-command COMMAND /panel [permission]

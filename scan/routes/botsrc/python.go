@@ -123,7 +123,10 @@ var privileged = regexp.MustCompile(`(?i)admin|owner|restrict|permission|authori
 
 // pyBodyCheck matches a handler body that compares the caller's identity
 // or permissions before acting.
-var pyBodyCheck = regexp.MustCompile(`(?i)(effective_user|from_user|author|effective_chat|message\.chat|interaction\.user)\.id\s*(not\s+in|in|==|!=)|(not\s+in|\bin|==|!=)\s*[\w.\[\]'"]*(admin|owner|allowed|whitelist|allowlist|sudo|superuser)|\b(is|check|has)_\w*(allowed|admin|owner|authori[sz]|access|whitelist|allowlist|permission|sudo|privilege)\w*\(|\.is_(admin|owner|staff|superuser|moderator)\b|guild_permissions|permissions_for\(|\.is_owner\(|get_chat_member\(|\.administrator\b|has_permissions\(|has_role\(`)
+var pyBodyCheck = regexp.MustCompile(`(?i)(effective_user|from_user|author|effective_chat|message\.chat|interaction\.user)\.id\s*(not\s+in|in|==|!=)|(not\s+in|\bin|==|!=)\s*[\w.\[\]'"]*(admin|owner|allowed|whitelist|allowlist|sudo|superuser)|\b(is|check|has)_\w*(allowed|admin|owner|authori[sz]|access|whitelist|allowlist|permission|sudo|privilege)\w*\(|\b(admin|owner|moderator|superuser)\w*_check\(|\.is_(admin|owner|staff|superuser|moderator)\b|guild_permissions|permissions_for\(|\.is_owner\(|get_chat_member\(|\.administrator\b|has_permissions\(|has_role\(`)
+
+// rateLimitName matches decorators that limit how often a handler runs.
+var rateLimitName = regexp.MustCompile(`(?i)^(rate_?limit\w*|throttle\w*|\w*cooldown)$`)
 
 // discord.py permission decorators (last name of the callee).
 var discordPermission = map[string]bool{
@@ -273,7 +276,7 @@ func (f *file) pyDecorated(n *sitter.Node, fw map[string]bool, consts, groups ma
 		switch {
 		case discordPermission[last]:
 			guards = append(guards, evidence.GuardPermission)
-		case last == "cooldown" || last == "dynamic_cooldown":
+		case last == "cooldown" || last == "dynamic_cooldown" || rateLimitName.MatchString(last):
 			guards = append(guards, evidence.GuardRateLimit)
 		case (last == "check" || last == "check_any") && privileged.MatchString(f.text(c.node)):
 			guards = append(guards, evidence.GuardPermission)
@@ -398,7 +401,7 @@ var aiogramCmd = regexp.MustCompile(`Command(Start|Help|Settings)?\(([^)]*)\)`)
 func (f *file) aiogramHandler(n *sitter.Node, c pyCall, obj, last, fname string, guards []string, consts map[string]string, routerFilters map[string]bool) {
 	args := f.text(c.node.ChildByFieldName("arguments"))
 	g := guards
-	if privileged.MatchString(args) || strings.Contains(args, "from_user.id") || c.kwargs["user_id"] != nil || routerFilters[obj] || routerFilters[obj+"."+strings.TrimSuffix(last, "_handler")] {
+	if privileged.MatchString(codeOnly(args)) || strings.Contains(args, "from_user.id") || c.kwargs["user_id"] != nil || routerFilters[obj] || routerFilters[obj+"."+strings.TrimSuffix(last, "_handler")] {
 		g = append(g, evidence.GuardPermission)
 	}
 	var names []string
@@ -467,12 +470,31 @@ func (f *file) handlerGuards(handler *sitter.Node) []string {
 			if privileged.MatchString(lastName(callee)) {
 				out = append(out, evidence.GuardPermission)
 			}
+			if rateLimitName.MatchString(lastName(callee)) {
+				out = append(out, evidence.GuardRateLimit)
+			}
 		}
 	}
 	return out
 }
 
-var ptbUserFilter = regexp.MustCompile(`(?i)filters\.(user|chat)\b|Filters\.(user|chat)\b|user_id\s*=|chat_id\s*=`)
+// ptbUserFilter matches a filter on who sent the update; a chat filter
+// says where a handler runs, not who may run it.
+// ptbEventHandler names the python-telegram-bot handlers for updates that
+// are neither messages nor callback queries.
+var ptbEventHandler = map[string]string{
+	"ChatJoinRequestHandler": "chat_join_request", "ChatMemberHandler": "chat_member",
+	"PreCheckoutQueryHandler": "pre_checkout_query", "ShippingQueryHandler": "shipping_query",
+	"PollAnswerHandler": "poll_answer", "PollHandler": "poll", "ChosenInlineResultHandler": "chosen_inline_result",
+}
+
+var ptbUserFilter = regexp.MustCompile(`(?i)filters\.user\b|user_id\s*=`)
+
+// literal matches a string literal, left out before matching names: a
+// regex filter for "sudo make me a sandwich" is no sudo check.
+var literal = regexp.MustCompile(`[rbfuRBFU]{0,2}(?:"""[\s\S]*?"""|'{3}[\s\S]*?'{3}|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*')`)
+
+func codeOnly(s string) string { return literal.ReplaceAllString(s, `""`) }
 
 func (f *file) pyCallSite(n *sitter.Node, fw map[string]bool, consts map[string]string, handlerRequests map[string]bool) {
 	c, ok := f.pyCall(n)
@@ -501,12 +523,19 @@ func (f *file) pyCallSite(n *sitter.Node, fw map[string]bool, consts map[string]
 			return
 		}
 		g := f.handlerGuards(cb)
-		if filt != nil && (ptbUserFilter.MatchString(f.text(filt)) || privileged.MatchString(f.text(filt))) {
+		if filt != nil && (ptbUserFilter.MatchString(f.text(filt)) || privileged.MatchString(codeOnly(f.text(filt)))) {
 			g = append(g, evidence.GuardPermission)
 		}
 		for _, name := range names {
 			f.add(n, evidence.RouteKindBotCommand, methodCmd, commandPath(name), PTB, f.text(cb), g)
 		}
+	case fw[PTB] && ptbEventHandler[last] != "":
+		cb := c.arg(0, "callback")
+		name := lastName(f.text(cb))
+		if !ident(name) {
+			name = "handler"
+		}
+		f.add(n, evidence.RouteKindBotCommand, methodEvt, "/"+ptbEventHandler[last]+"/"+name, PTB, f.text(cb), f.handlerGuards(cb))
 	case fw[PTB] && (last == "MessageHandler" || last == "CallbackQueryHandler" || last == "InlineQueryHandler"):
 		cb := c.arg(1, "callback")
 		method, p := methodMsg, "/message/"
@@ -515,7 +544,7 @@ func (f *file) pyCallSite(n *sitter.Node, fw map[string]bool, consts map[string]
 			method, p = methodCB, "/callback/"
 		}
 		g := f.handlerGuards(cb)
-		if filt := c.arg(0, "filters"); last == "MessageHandler" && filt != nil && (ptbUserFilter.MatchString(f.text(filt)) || privileged.MatchString(f.text(filt))) {
+		if filt := c.arg(0, "filters"); last == "MessageHandler" && filt != nil && (ptbUserFilter.MatchString(f.text(filt)) || privileged.MatchString(codeOnly(f.text(filt)))) {
 			g = append(g, evidence.GuardPermission)
 		}
 		name := lastName(f.text(cb))

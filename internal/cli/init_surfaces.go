@@ -11,7 +11,7 @@ import (
 
 // privilegedCommand matches command names that do what only some users
 // may: moderation, configuration, broadcasts, the bot's own lifecycle.
-var privilegedCommand = regexp.MustCompile(`(?i)(^|[/_ -])(ban|unban|kick|mute|unmute|warn|purge|clear|prune|delete|remove|broadcast|announce|admin|config|configure|setup|settings|set|shutdown|restart|reboot|reload|eval|exec|sudo|owner|sync|grant|give|credit|refund|reset|lock|unlock|role|timeout|say|deploy|stop|maintenance|blacklist|whitelist|allow|deny|block)($|[_ -])`)
+var privilegedCommand = regexp.MustCompile(`(?i)(^|[/_ -])(ban|unban|kick|mute|unmute|warn|purge|clear|prune|delete|remove|broadcast|announce|admin|config|configure|setup|settings|set|shutdown|restart|reboot|reload|eval|exec|sudo|owner|sync|grant|give|credit|refund|reset|lock|unlock|role|timeout|say|deploy|stop|maintenance|blacklist|whitelist|allow|deny|block|prefix|setprefix|nick|kick|purge|warn)($|[_ -])`)
 
 // platformOf names the chat platform a bot framework talks to.
 func platformOf(framework string) string {

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // wantRe reads "# want: KIND METHOD PATH [guards]" (KIND http for an HTTP
@@ -107,7 +108,14 @@ func FuzzExtract(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
-		res := Extract([]File{{Rel: "m/main.tf", Src: append([]byte("# aws_api_gateway_\n"), src...)}})
+		done := make(chan Result, 1)
+		go func() { done <- Extract([]File{{Rel: "m/main.tf", Src: append([]byte("# aws_api_gateway_\n"), src...)}}) }()
+		var res Result
+		select {
+		case res = <-done:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("extraction took over 10 s on %q", src)
+		}
 		for _, r := range res.Routes {
 			if r.File != "m/main.tf" || r.Line < 1 {
 				t.Fatalf("route without a position: %+v", r)

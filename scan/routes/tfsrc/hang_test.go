@@ -35,3 +35,23 @@ resource "aws_api_gateway_method" "m" {
 		t.Fatal("extraction of huge numbers did not finish in 20 s")
 	}
 }
+
+// TestHugeNumbersInTemplatesStayBounded covers a huge number reaching a
+// string through a variable or inline in a template.
+func TestHugeNumbersInTemplatesStayBounded(t *testing.T) {
+	done := make(chan Result, 1)
+	go func() {
+		done <- Extract([]File{{Rel: "m/main.tf", Src: []byte(`
+variable "x" { default = 1e99999999 }
+locals { y = [2e99999999] }
+resource "aws_apigatewayv2_route" "a" { route_key = "GET /${var.x}" }
+resource "aws_apigatewayv2_route" "b" { route_key = "GET /${3e99999999}" }
+resource "aws_apigatewayv2_route" "c" { route_key = "GET /${local.y[0]}" }
+`)}})
+	}()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		t.Fatal("extraction of templates holding huge numbers did not finish in 20 s")
+	}
+}

@@ -109,7 +109,9 @@ func FuzzExtract(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
 		done := make(chan Result, 1)
-		go func() { done <- Extract([]File{{Rel: "m/main.tf", Src: append([]byte("# aws_api_gateway_\n"), src...)}}) }()
+		go func() {
+			done <- Extract([]File{{Rel: "m/main.tf", Src: append([]byte("# aws_api_gateway_\n"), src...)}})
+		}()
 		var res Result
 		select {
 		case res = <-done:

@@ -11,7 +11,12 @@ import (
 
 // privilegedCommand matches command names that do what only some users
 // may: moderation, configuration, broadcasts, the bot's own lifecycle.
-var privilegedCommand = regexp.MustCompile(`(?i)(^|[/_ -])(ban|unban|kick|mute|unmute|warn|purge|clear|prune|delete|remove|broadcast|announce|admin|config|configure|setup|settings|set|shutdown|restart|reboot|reload|eval|exec|sudo|owner|sync|grant|give|credit|refund|reset|lock|unlock|role|timeout|say|deploy|stop|maintenance|blacklist|whitelist|allow|deny|block|prefix|setprefix|nick|kick|purge|warn)($|[_ -])`)
+var privilegedCommand = regexp.MustCompile(`(?i)(^|[/_ -])(ban|unban|kick|mute|unmute|warn|purge|prune|broadcast|announce|admin|config|configure|setup|settings|shutdown|restart|reboot|reload|eval|exec|sudo|owner|sync|grant|give|credit|refund|lock|unlock|role|timeout|say|deploy|stop|maintenance|blacklist|whitelist|allow|deny|block|prefix|setprefix|nick)($|[_ -])`)
+
+// destructiveCommand matches generic verbs that are privileged as a
+// command of their own (/clear wipes a channel) but not as a subcommand of
+// a user's own things (/reminder delete).
+var destructiveCommand = regexp.MustCompile(`(?i)^/(delete|remove|clear|set|reset)($|[_ -])`)
 
 // platformOf names the chat platform a bot framework talks to.
 func platformOf(framework string) string {
@@ -39,7 +44,7 @@ func entryPointSurface(r evidence.Route, seen map[string]bool) string {
 		if p := platformOf(r.Framework); p != "" {
 			fields += ", sender: " + p
 		}
-		if privilegedCommand.MatchString(r.Path) {
+		if privilegedCommand.MatchString(r.Path) || destructiveCommand.MatchString(r.Path) {
 			fields += ", privileged: true"
 		}
 		if has(evidence.GuardPermission) {

@@ -17,6 +17,8 @@ func TestStarterModelDraftsEntryPoints(t *testing.T) {
 		{Kind: evidence.RouteKindBotCommand, Method: "COMMAND", Path: "/ban", File: "bot.py", Line: 3, Framework: "discord.py", Guards: []string{}},
 		{Kind: evidence.RouteKindBotCommand, Method: "COMMAND", Path: "/purge", File: "bot.py", Line: 9, Framework: "discord.py", Guards: []string{"permission"}},
 		{Kind: evidence.RouteKindBotCommand, Method: "COMMAND", Path: "/ping", File: "bot.py", Line: 12, Framework: "discord.py", Guards: []string{}},
+		{Kind: evidence.RouteKindBotCommand, Method: "COMMAND", Path: "/clear", File: "bot.py", Line: 14, Framework: "discord.py", Guards: []string{}},
+		{Kind: evidence.RouteKindBotCommand, Method: "COMMAND", Path: "/reminder delete", File: "bot.py", Line: 16, Framework: "discord.py", Guards: []string{}},
 		{Kind: evidence.RouteKindBotWebhook, Method: "POST", Path: "/tg", File: "main.py", Line: 20, Framework: "python-telegram-bot", Guards: []string{}},
 		{Kind: evidence.RouteKindServerAction, Method: "POST", Path: "app/actions.ts#deletePost", File: "app/actions.ts", Line: 4, Framework: "nextjs", Guards: []string{}},
 		{Kind: evidence.RouteKindServerAction, Method: "POST", Path: "app/actions.ts#createPost", File: "app/actions.ts", Line: 9, Framework: "nextjs", Guards: []string{"auth"}},
@@ -47,6 +49,8 @@ func TestStarterModelDraftsEntryPoints(t *testing.T) {
 	check("cmd-ban", "command", func(s model.Surface) bool { return s.Privilege && s.PermCheck == "none" && s.Sender == "discord" }, "privileged, permission none, sender discord")
 	check("cmd-purge", "command", func(s model.Surface) bool { return s.Privilege }, "privileged")
 	check("cmd-ping", "command", func(s model.Surface) bool { return !s.Privilege }, "not privileged")
+	check("cmd-clear", "command", func(s model.Surface) bool { return s.Privilege }, "privileged (wipes a channel)")
+	check("cmd-reminder-delete", "command", func(s model.Surface) bool { return !s.Privilege }, "not privileged (the user's own reminder)")
 	check("webhook-tg", "webhook", func(s model.Surface) bool { return s.Signature == "none" && s.Sender == "telegram" }, "signature none, sender telegram")
 	check("action-app-actions-ts-deletepost", "action", func(s model.Surface) bool { return s.Auth == "none" }, "auth none")
 	check("action-app-actions-ts-createpost", "action", func(s model.Surface) bool { return s.Auth == "session" }, "auth session")

@@ -119,7 +119,7 @@ func (f *file) pyStrings(n *sitter.Node, consts map[string]string) ([]string, bo
 
 // privileged matches names of checks and filters that restrict who may
 // use a handler: is_admin, owner_only, restricted, AdminFilter.
-var privileged = regexp.MustCompile(`(?i)admin|owner|restrict|permission|authori[sz]|allowed|whitelist|allowlist|sudo|superuser|staff|moderator|mod_only|only_mods|has_role|is_dev`)
+var privileged = regexp.MustCompile(`(?i)admin|owner|restrict|permission|authori[sz]|allowed|whitelist|allowlist|sudo|superuser|staff|moderator|manager|mod_only|only_mods|has_role|is_dev|\bis_mod\b|_mod$|can_use`)
 
 // pyBodyCheck matches a handler body that compares the caller's identity
 // or permissions before acting.

@@ -155,3 +155,21 @@ async def reminder(ctx, when: str):
 @reminder.app_command.command(name="set")  # want: bot-command COMMAND /reminder set []
 async def reminder_set(interaction, when: str):
     pass
+
+
+@bot.command()  # want: bot-command COMMAND /prefix_add [permission]
+@checks.is_manager()
+async def prefix_add(ctx, prefix: str):
+    pass
+
+
+@bot.command()  # want: bot-command COMMAND /block [permission]
+@can_use_block()
+async def block(ctx, member: discord.Member):
+    pass
+
+
+@bot.command()  # want: bot-command COMMAND /softban [permission]
+@checks.is_mod()
+async def softban(ctx, member: discord.Member):
+    pass

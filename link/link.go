@@ -70,10 +70,10 @@ func Build(m *model.Model, set evidence.Set, dirRel string) *Index {
 		noteResource(f.Scanner, f.Resource, f.File, f.Line)
 		targets := names.resolve(f.Resource)
 		if method, p, ok := splitRouteSubject(f.Resource); ok {
-			targets = append(targets, surfacesMatching(m, method, p)...)
+			targets = append(targets, surfacesMatching(m, kindOfMethod(method), method, p)...)
 		} else if strings.HasPrefix(f.Resource, "/") {
 			// A probed URL path: the surfaces at that path, whatever the method.
-			targets = append(targets, surfacesMatching(m, "", f.Resource)...)
+			targets = append(targets, surfacesMatching(m, "", "", f.Resource)...)
 		}
 		switch f.Scanner {
 		case "secrets":
@@ -94,7 +94,7 @@ func Build(m *model.Model, set evidence.Set, dirRel string) *Index {
 		noteResource(o.Scanner, o.Subject, o.File, o.Line)
 		targets := names.resolve(o.Subject)
 		if method, p, ok := splitRouteSubject(o.Subject); ok {
-			targets = append(targets, surfacesMatching(m, method, p)...)
+			targets = append(targets, surfacesMatching(m, kindOfMethod(method), method, p)...)
 		}
 		if o.Subject == "" {
 			switch {
@@ -118,7 +118,7 @@ func Build(m *model.Model, set evidence.Set, dirRel string) *Index {
 
 	routeComponents := map[string]bool{}
 	for _, r := range set.Routes {
-		matched := surfacesMatching(m, r.Method, r.Path)
+		matched := surfacesMatching(m, r.Kind, r.Method, r.Path)
 		if c := paths.owner(r.File); c != "" {
 			routeComponents[c] = true
 		}
@@ -279,14 +279,46 @@ func componentsOfKind(m *model.Model, kind string) []string {
 	return ids
 }
 
-func surfacesMatching(m *model.Model, method, p string) []string {
+func surfacesMatching(m *model.Model, routeKind, method, p string) []string {
 	var ids []string
 	for _, s := range m.Surfaces {
-		if s.Path != "" && MethodMatches(s.Method, method) && NormalizePath(s.Path) == NormalizePath(p) {
+		if s.Path != "" && KindMatches(s.Kind, routeKind) && (routeKind != "" && routeKind != evidence.RouteKindBotWebhook || MethodMatches(s.Method, method)) && NormalizePath(s.Path) == NormalizePath(p) {
 			ids = append(ids, s.ID)
 		}
 	}
 	return ids
+}
+
+// KindMatches reports whether a surface of the model's kind can be the
+// entry point a scanner found: a bot command a command surface, a server
+// action an action, a consumer a queue, a scheduled job a job; HTTP routes
+// (and the webhook servers bot frameworks start) match the other kinds.
+func KindMatches(surfaceKind, routeKind string) bool {
+	switch routeKind {
+	case evidence.RouteKindBotCommand:
+		return surfaceKind == "command"
+	case evidence.RouteKindServerAction:
+		return surfaceKind == "action"
+	case evidence.RouteKindQueue:
+		return surfaceKind == "queue"
+	case evidence.RouteKindCron:
+		return surfaceKind == "job"
+	}
+	return surfaceKind != "command" && surfaceKind != "action" && surfaceKind != "job"
+}
+
+// kindOfMethod tells the kind of entry point an observation subject names
+// by the method the route scanner gives it.
+func kindOfMethod(method string) string {
+	switch method {
+	case "COMMAND", "MESSAGE", "EVENT", "CALLBACK":
+		return evidence.RouteKindBotCommand
+	case "SCHEDULE":
+		return evidence.RouteKindCron
+	case "CONSUME":
+		return evidence.RouteKindQueue
+	}
+	return ""
 }
 
 // MethodMatches reports whether a method written in the model covers a

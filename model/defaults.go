@@ -33,7 +33,7 @@ func (m *Model) applyDefaults() {
 		s := &m.Surfaces[i]
 		if s.Method == "" {
 			switch s.Kind {
-			case "webhook", "upload":
+			case "webhook", "upload", "action":
 				s.Method = "POST"
 			case "endpoint", "page":
 				s.Method = "ANY"
@@ -41,7 +41,7 @@ func (m *Model) applyDefaults() {
 		}
 		if s.Exposure == "" {
 			switch s.Kind {
-			case "storage", "secret", "queue":
+			case "storage", "secret", "queue", "job":
 				s.Exposure = "private"
 			default:
 				s.Exposure = "public"
@@ -49,6 +49,9 @@ func (m *Model) applyDefaults() {
 		}
 		if s.Auth == "" {
 			s.Auth = "none"
+		}
+		if s.Kind == "command" && s.PermCheck == "" {
+			s.PermCheck = "none"
 		}
 		if s.Kind == "webhook" && s.Signature == "" {
 			s.Signature = strings.ToLower(s.Sender)

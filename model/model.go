@@ -93,15 +93,17 @@ type Component struct {
 type Surface struct {
 	ID        string    `yaml:"id" jsonschema:"required,pattern=^[a-z0-9][a-z0-9._-]*$"`
 	Name      string    `yaml:"name" jsonschema_description:"The label shown in the threat map; defaults to METHOD path for endpoints."`
-	Kind      string    `yaml:"kind" jsonschema:"required,enum=endpoint,enum=webhook,enum=upload,enum=admin,enum=storage,enum=secret,enum=exit,enum=page,enum=queue"`
+	Kind      string    `yaml:"kind" jsonschema:"required,enum=endpoint,enum=webhook,enum=upload,enum=admin,enum=storage,enum=secret,enum=exit,enum=page,enum=queue,enum=command,enum=action,enum=job" jsonschema_description:"endpoint, webhook, upload, admin, storage, secret, exit, page, queue (a queue or its consumer), command (a chat bot's command or handler), action (a server action such as a Next.js 'use server' function), job (a scheduled job)."`
 	Component string    `yaml:"component" jsonschema_description:"The component that serves or holds it."`
 	Method    string    `yaml:"method" jsonschema:"enum=GET,enum=POST,enum=PUT,enum=PATCH,enum=DELETE,enum=HEAD,enum=OPTIONS,enum=ANY"`
-	Path      string    `yaml:"path" jsonschema_description:"URL path, with parameters as :id or {id}."`
+	Path      string    `yaml:"path" jsonschema_description:"URL path, with parameters as :id or {id}; for commands the command (/ban), for actions file#export, for queues the queue or task, for jobs the job's name."`
 	Exposure  string    `yaml:"exposure" jsonschema:"enum=public,enum=authenticated,enum=internal,enum=private" jsonschema_description:"Who can reach it: public (anyone), authenticated (any signed-up account), internal (private network), private (nobody outside the process)."`
 	Auth      string    `yaml:"auth" jsonschema:"enum=none,enum=session,enum=token,enum=api-key,enum=basic,enum=mfa,enum=oauth,enum=mtls,enum=signature" jsonschema_description:"How callers prove who they are."`
 	Assets    []string  `yaml:"assets" jsonschema_description:"Assets reachable through it."`
 	Costly    bool      `yaml:"costly" jsonschema_description:"Each call spends metered credits (model tokens, paid API calls, compute)."`
-	Sender    string    `yaml:"sender" jsonschema_description:"For webhooks: who sends them (stripe, github, slack, ...)."`
+	Sender    string    `yaml:"sender" jsonschema_description:"For webhooks: who sends them (stripe, github, slack, ...); for commands the chat platform (discord, telegram, slack)."`
+	Privilege bool      `yaml:"privileged" jsonschema_description:"For commands, actions and jobs: it does what only some users may (moderation, configuration, broadcasts, spending, deleting)."`
+	PermCheck string    `yaml:"permission" jsonschema:"enum=none,enum=role,enum=owner,enum=allowlist,enum=platform" jsonschema_description:"For commands: who may run it: none (anyone who can reach the bot; the default), role (a role or chat permission), owner (the bot's owner), allowlist (listed user ids), platform (the platform's default member permissions)."`
 	Signature string    `yaml:"signature" jsonschema:"enum=none,enum=stripe,enum=github,enum=slack,enum=hmac,enum=other" jsonschema_description:"For webhooks: the signature scheme the sender uses."`
 	IDs       string    `yaml:"ids" jsonschema:"enum=sequential,enum=uuid,enum=opaque" jsonschema_description:"How the objects it returns are identified."`
 	Exit      string    `yaml:"exit" jsonschema:"enum=error,enum=log,enum=email,enum=export,enum=third-party-call,enum=response" jsonschema_description:"For exits: what kind of exit."`

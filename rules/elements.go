@@ -76,6 +76,7 @@ func surfaceMap(s model.Surface) map[string]any {
 		"exposure": s.Exposure, "auth": s.Auth, "assets": strs(s.Assets), "costly": s.Costly,
 		"sender": s.Sender, "signature": s.Signature, "ids": s.IDs, "exit": s.Exit,
 		"content": strs(s.Content), "llm": llmMap(s.LLM), "tags": strs(s.Tags),
+		"privileged": s.Privilege, "permission": s.PermCheck,
 	}
 }
 
@@ -121,7 +122,7 @@ func routeMap(r evidence.Route) map[string]any {
 		"id": RouteElementID("", r), "kind": "route", "label": r.Method + " " + r.Path, "name": r.Method + " " + r.Path,
 		"method": r.Method, "path": r.Path, "file": r.File, "line": int64(r.Line),
 		"framework": r.Framework, "handler": r.Handler, "guards": strs(r.Guards), "tags": strs(r.Tags),
-		"component": "",
+		"component": "", "route_kind": r.Kind,
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/threatmap/threatmap"
+	"github.com/threatmap/threatmap/evidence"
 	"github.com/threatmap/threatmap/link"
 	"github.com/threatmap/threatmap/model"
 )
@@ -239,6 +240,12 @@ func (g *graph) elements(kind string) []*element {
 	case "route":
 		seen := map[string]int{}
 		for i, r := range g.ix.Unmodeled {
+			if r.Kind != "" && r.Kind != evidence.RouteKindBotWebhook {
+				// Commands, actions, jobs and consumers reach the rules as
+				// the surfaces init drafts from them; the rules about
+				// unmodeled HTTP routes do not describe them.
+				continue
+			}
 			owner := ""
 			if i < len(g.ix.UnmodeledComponent) {
 				owner = g.ix.UnmodeledComponent[i]

@@ -149,6 +149,10 @@ surfaces:
 `, name, yamlString(name), today)
 	seen := map[string]bool{"env": true}
 	for _, r := range routes {
+		if r.Kind != "" {
+			b.WriteString(entryPointSurface(r, seen))
+			continue
+		}
 		id := routeSurfaceID(r)
 		if seen[id] {
 			continue

@@ -70,7 +70,7 @@ func check(r evidence.Route) []evidence.Finding {
 	case slices.Contains(r.Tags, TagDev) || slices.Contains(r.Tags, TagTest):
 		add(RuleDevRoute, evidence.NotPubliclyReachable, fmt.Sprintf("development or test route %s is registered (%s)", Subject(r), r.Framework))
 	}
-	if slices.Contains(r.Tags, TagAdmin) && !slices.Contains(r.Guards, evidence.GuardAuth) {
+	if slices.Contains(r.Tags, TagAdmin) && !slices.Contains(r.Guards, evidence.GuardAuth) && !slices.Contains(r.Guards, evidence.GuardPermission) {
 		add(RuleAdminWithoutAuth, evidence.Authentication, fmt.Sprintf("admin route %s has no authentication guard", Subject(r)))
 	}
 	switch r.Method {

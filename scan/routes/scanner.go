@@ -21,10 +21,12 @@ import (
 	"github.com/threatmap/threatmap"
 	"github.com/threatmap/threatmap/evidence"
 	"github.com/threatmap/threatmap/repofs"
+	"github.com/threatmap/threatmap/scan/iac/terraform"
 	"github.com/threatmap/threatmap/scan/routes/gosrc"
 	"github.com/threatmap/threatmap/scan/routes/guard"
 	"github.com/threatmap/threatmap/scan/routes/jssrc"
 	"github.com/threatmap/threatmap/scan/routes/pysrc"
+	"github.com/threatmap/threatmap/scan/routes/tfsrc"
 )
 
 // ScannerName is the Scanner field of every finding and observation.
@@ -50,6 +52,7 @@ func (Scanner) Scan(ctx context.Context, root string) (evidence.Set, error) {
 	var modules []gosrc.Module
 	var pyFiles []pysrc.Source
 	var jsFiles []jssrc.Source
+	var tfFiles []tfsrc.File
 	opts := repofs.Options{MaxSize: maxFileSize, SkipDirs: slices.Concat(repofs.DefaultSkipDirs, testDirs)}
 	err := repofs.Walk(ctx, root, opts, func(f repofs.File) error {
 		kind := kindOf(f.Rel)
@@ -76,6 +79,8 @@ func (Scanner) Scan(ctx context.Context, root string) (evidence.Set, error) {
 			pyFiles = append(pyFiles, pysrc.Source{Rel: f.Rel, Src: src})
 		case "js":
 			jsFiles = append(jsFiles, jssrc.Source{Rel: f.Rel, Src: src})
+		case "tf":
+			tfFiles = append(tfFiles, tfsrc.File{Rel: f.Rel, Src: src})
 		}
 		return nil
 	})
@@ -98,7 +103,7 @@ func (Scanner) Scan(ctx context.Context, root string) (evidence.Set, error) {
 	if err := ctx.Err(); err != nil {
 		return evidence.Set{}, err
 	}
-	all := slices.Concat(goRoutes, pyRoutes, jsRoutes)
+	all := slices.Concat(goRoutes, pyRoutes, jsRoutes, surfaces(ctx, pyFiles, jsFiles, tfFiles, &set))
 	set.Routes = finish(all)
 	for _, r := range set.Routes {
 		set.Findings = append(set.Findings, check(r)...)
@@ -161,6 +166,8 @@ func kindOf(rel string) string {
 		return "go"
 	case strings.HasSuffix(base, ".py"):
 		return "py"
+	case terraform.IsTerraformFile(base):
+		return "tf"
 	case strings.HasSuffix(base, ".d.ts"), strings.HasSuffix(base, ".min.js"):
 		return ""
 	}

@@ -109,7 +109,12 @@ func AsString(v cty.Value) (string, bool) {
 		}
 		return "false", true
 	case cty.Number:
-		return v.AsBigFloat().Text('f', -1), true
+		f := v.AsBigFloat()
+		if exp := f.MantExp(nil); exp > 4096 || exp < -4096 {
+			// 1e99999999 would print a hundred million digits.
+			return "", false
+		}
+		return f.Text('f', -1), true
 	}
 	return "", false
 }

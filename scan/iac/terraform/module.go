@@ -314,6 +314,10 @@ func (m *Module) evalWith(expr hcl.Expression, ctx *hcl.EvalContext) (v cty.Valu
 	if ctx == nil {
 		ctx = newEvalContext()
 	}
+	if hugeLiteral(expr) {
+		return cty.DynamicVal
+	}
+	defer func() { v = tame(v) }()
 	v, diags := expr.Value(ctx)
 	if diags.HasErrors() && v == cty.NilVal {
 		return cty.DynamicVal
@@ -468,4 +472,54 @@ func objectOf(m map[string]cty.Value) cty.Value {
 		return cty.EmptyObjectVal
 	}
 	return cty.ObjectVal(m)
+}
+
+// hugeNumber reports a number whose decimal form would run to thousands of
+// digits: turning 1e99999999 into a string (in a template, a comparison
+// with a string) takes minutes.
+func hugeNumber(v cty.Value) bool {
+	if !v.IsKnown() || v.IsNull() || v.Type() != cty.Number {
+		return false
+	}
+	exp := v.AsBigFloat().MantExp(nil)
+	return exp > 4096 || exp < -4096
+}
+
+// tame makes a huge number, alone or in a list, tuple, map or object,
+// unknown.
+func tame(v cty.Value) cty.Value {
+	if v == cty.NilVal || !v.IsKnown() || v.IsNull() {
+		return v
+	}
+	if hugeNumber(v) {
+		return cty.UnknownVal(cty.Number)
+	}
+	t := v.Type()
+	if t.IsListType() || t.IsSetType() || t.IsTupleType() || t.IsMapType() || t.IsObjectType() {
+		huge := false
+		for it := v.ElementIterator(); it.Next() && !huge; {
+			_, e := it.Element()
+			huge = e.IsKnown() && !tame(e).IsKnown()
+		}
+		if huge {
+			return cty.DynamicVal
+		}
+	}
+	return v
+}
+
+// hugeLiteral reports an expression that spells out a huge number.
+func hugeLiteral(expr hcl.Expression) bool {
+	e, ok := expr.(hclsyntax.Expression)
+	if !ok {
+		return false
+	}
+	found := false
+	_ = hclsyntax.VisitAll(e, func(n hclsyntax.Node) hcl.Diagnostics {
+		if lit, ok := n.(*hclsyntax.LiteralValueExpr); ok && hugeNumber(lit.Val) {
+			found = true
+		}
+		return nil
+	})
+	return found
 }

@@ -1,0 +1,93 @@
+package cli
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/threatmap/threatmap/evidence"
+)
+
+// privilegedCommand matches command names that do what only some users
+// may: moderation, configuration, broadcasts, the bot's own lifecycle.
+var privilegedCommand = regexp.MustCompile(`(?i)(^|[/_ -])(ban|unban|kick|mute|unmute|warn|purge|prune|broadcast|announce|admin|config|configure|setup|settings|shutdown|restart|reboot|reload|eval|exec|sudo|owner|sync|grant|give|credit|refund|lock|unlock|role|timeout|say|deploy|stop|maintenance|blacklist|whitelist|allow|deny|block|prefix|setprefix|nick)($|[_ -])`)
+
+// destructiveCommand matches generic verbs that are privileged as a
+// command of their own (/clear wipes a channel) but not as a subcommand of
+// a user's own things (/reminder delete).
+var destructiveCommand = regexp.MustCompile(`(?i)^/(delete|remove|clear|set|reset)($|[_ -])`)
+
+// platformOf names the chat platform a bot framework talks to.
+func platformOf(framework string) string {
+	switch framework {
+	case "discord.py", "discord.js":
+		return "discord"
+	case "python-telegram-bot", "aiogram", "telegraf", "grammy":
+		return "telegram"
+	case "slack-bolt":
+		return "slack"
+	}
+	return ""
+}
+
+// entryPointSurface drafts the surface for an entry point that is not an
+// HTTP route, or returns "" for one whose id is taken. Each line says what
+// the code showed and what to review.
+func entryPointSurface(r evidence.Route, seen map[string]bool) string {
+	has := func(g string) bool { return slices.Contains(r.Guards, g) }
+	var prefix, fields, note string
+	switch r.Kind {
+	case evidence.RouteKindBotCommand:
+		prefix = "cmd"
+		fields = "kind: command, component: app, path: " + yamlString(r.Path)
+		if p := platformOf(r.Framework); p != "" {
+			fields += ", sender: " + p
+		}
+		if privilegedCommand.MatchString(r.Path) || destructiveCommand.MatchString(r.Path) {
+			fields += ", privileged: true"
+		}
+		if has(evidence.GuardPermission) {
+			note = "a permission check was found; set permission: role, owner, allowlist or platform"
+		} else {
+			fields += ", permission: none"
+			note = "no permission check found; review privileged"
+		}
+	case evidence.RouteKindBotWebhook:
+		prefix = "webhook"
+		fields = "kind: webhook, component: app, method: POST, path: " + yamlString(r.Path)
+		if p := platformOf(r.Framework); p != "" {
+			fields += ", sender: " + p
+		}
+		if has(evidence.GuardSignature) {
+			note = "the platform's secret token is checked"
+		} else {
+			fields += ", signature: none"
+			note = "no secret token checked: anyone who finds the URL can post updates"
+		}
+	case evidence.RouteKindServerAction:
+		prefix = "action"
+		auth := "none"
+		note = "no session check found; review exposure and assets"
+		if has(evidence.GuardAuth) {
+			auth, note = "session", "checks the session; review exposure and assets"
+		}
+		fields = "kind: action, component: app, method: POST, path: " + yamlString(r.Path) + ", auth: " + auth
+	case evidence.RouteKindQueue:
+		prefix = "queue"
+		fields = "kind: queue, component: app, path: " + yamlString(r.Path)
+		note = "a consumer; review who can write to the queue"
+	case evidence.RouteKindCron:
+		prefix = "job"
+		fields = "kind: job, component: app, path: " + yamlString(r.Path)
+		note = "a scheduled job; review what it can change"
+	default:
+		return ""
+	}
+	id := strings.Trim(nonID.ReplaceAllString(strings.ToLower(prefix+" "+r.Path), "-"), "-")
+	if seen[id] {
+		return ""
+	}
+	seen[id] = true
+	return fmt.Sprintf("  - {id: %s, %s} # %s:%d %s, %s\n", id, fields, r.File, r.Line, r.Framework, note)
+}

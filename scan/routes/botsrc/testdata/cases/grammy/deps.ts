@@ -1,0 +1,1 @@
+export { Bot, webhookCallback } from 'https://deno.land/x/grammy/mod.ts'

@@ -1,0 +1,5 @@
+from telegram import Update
+
+
+def stats(update: Update, context) -> None:
+    update.message.reply_text("public stats")

@@ -18,9 +18,11 @@ const (
 	BoundedAllocation       Property = "bounded-allocation"
 )
 
-// InputProperties lists the input-handling properties in a stable order.
-var InputProperties = []Property{
-	NoSQLInjection, NoNoSQLInjection, NoCommandInjection, NoPathTraversal,
-	NoXXE, NoUnsafeDeserialization, NoSSRF, NoTemplateInjection,
-	NoLDAPInjection, NoCodeInjection, BoundedAllocation,
+// InputProperties returns the input-handling properties in a stable order.
+func InputProperties() []Property {
+	return []Property{
+		NoSQLInjection, NoNoSQLInjection, NoCommandInjection, NoPathTraversal,
+		NoXXE, NoUnsafeDeserialization, NoSSRF, NoTemplateInjection,
+		NoLDAPInjection, NoCodeInjection, BoundedAllocation,
+	}
 }

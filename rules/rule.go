@@ -41,6 +41,9 @@ type Rule struct {
 	// [requires]."
 	Abuse  string `yaml:"abuse" jsonschema:"required"`
 	Method string `yaml:"method" jsonschema:"required"`
+	// Wording optionally derives Abuse and Method from the element: the
+	// first case whose when holds replaces them.
+	Wording []Wording `yaml:"wording"`
 	// Detail is an optional CEL expression giving a string with specifics
 	// (where a secret was found, which policy grants what).
 	Detail      string   `yaml:"detail"`

@@ -72,6 +72,10 @@ type Threat struct {
 	Status   string `json:"status"`
 	// MitigatedBy lists the control ids that answer the threat.
 	MitigatedBy []string `json:"mitigated_by,omitempty"`
+	// Secondary is true for an open threat whose attack a verified defence
+	// already answers (rule secondary_to): defence in depth, which check
+	// does not fail on and the page lists after the primary rows.
+	Secondary bool `json:"secondary,omitempty"`
 	// Note explains the status: who accepted it and until when, where a
 	// failing control's evidence is, why it does not apply.
 	Note string `json:"note,omitempty"`
@@ -128,6 +132,7 @@ func Assess(m *model.Model, threats []rules.Threat, ix *link.Index, set evidence
 	for _, t := range threats {
 		seen[t.ID] = true
 		at := Threat{Threat: t}
+		var proofFindings []evidence.Finding
 		if r, ok := m.Responses.Get(t.ID); ok {
 			applyResponse(&at, r, byID, ix, now)
 		} else {
@@ -140,10 +145,26 @@ func Assess(m *model.Model, threats []rules.Threat, ix *link.Index, set evidence
 					ids = append(ids, c.ID)
 				}
 			}
-			if len(ids) > 0 {
+			var proved *proof
+			if len(ids) == 0 {
+				if p, ok := proveAny(ix, []string{t.Element, componentOf[t.Element]}, t.Controls); ok {
+					proved = &p
+				}
+			}
+			switch {
+			case len(ids) > 0:
 				at.Implicit = true
 				mitigate(&at, ids, byID)
-			} else {
+			case proved != nil:
+				// Evidence closes the loop: a guard, setting or probe
+				// proves the defence even though the model declares no
+				// control for it.
+				at.Implicit = true
+				at.Response = ResponseMitigate
+				at.Status = StatusVerified
+				at.Note = proofNote(*proved)
+				proofFindings = proved.findings
+			default:
 				at.Response = ResponseNone
 				at.Status = StatusOpen
 				at.Note = "no response: a gap in the model"
@@ -152,6 +173,15 @@ func Assess(m *model.Model, threats []rules.Threat, ix *link.Index, set evidence
 		if len(at.Evidence) > 0 && !IsOpen(at.Status) && at.Status != StatusNotApplicable && at.Status != StatusAccepted && at.Status != StatusTransferred {
 			at.Status = StatusFailing
 			at.Note = joinNote(at.Note, "evidence contradicts its defence: "+evidenceSummary(at.Evidence))
+		}
+		// The findings that verified it go into its evidence after the
+		// check above, which looks for contradicting ones only.
+		at.Evidence = append(at.Evidence, proofFindings...)
+		if IsOpen(at.Status) && len(at.SecondaryTo) > 0 {
+			if k, ok := verifiedKinds(m, byID, ix, []string{t.Element, componentOf[t.Element]}, at.SecondaryTo); ok {
+				at.Secondary = true
+				at.Note = joinNote(at.Note, "defence in depth: "+k+" already answers the attack, so check does not fail on it")
+			}
 		}
 		a.Threats = append(a.Threats, at)
 	}

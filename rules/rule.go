@@ -50,9 +50,13 @@ type Rule struct {
 	Mitigations []string `yaml:"mitigations" jsonschema:"required"`
 	// Controls lists control kinds that mitigate the threat when the model
 	// declares them on the element.
-	Controls   []string `yaml:"controls"`
-	References []string `yaml:"references"`
-	Explain    string   `yaml:"explain" jsonschema:"required"`
+	Controls []string `yaml:"controls"`
+	// SecondaryTo lists control kinds that answer the same attack first:
+	// when one of them is verified on the element, the threat is defence in
+	// depth (an IP allowlist on a signed webhook) and does not fail check.
+	SecondaryTo []string `yaml:"secondary_to"`
+	References  []string `yaml:"references"`
+	Explain     string   `yaml:"explain" jsonschema:"required"`
 
 	Loc model.Locations `yaml:"-" json:"-"`
 	// File is where the rule was read from ("builtin/<id>.yaml" for

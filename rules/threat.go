@@ -27,12 +27,15 @@ type Threat struct {
 	Priority   int                  `json:"priority"`
 	// Summary is the one-liner: If [surface] is abused, an attacker could
 	// [impact] by [method], and this would require [difficulty].
-	Summary     string             `json:"summary"`
-	Abuse       string             `json:"abuse"`
-	Method      string             `json:"method"`
-	Detail      string             `json:"detail,omitempty"`
-	Mitigations []string           `json:"mitigations"`
-	Controls    []string           `json:"control_kinds,omitempty"`
+	Summary     string   `json:"summary"`
+	Abuse       string   `json:"abuse"`
+	Method      string   `json:"method"`
+	Detail      string   `json:"detail,omitempty"`
+	Mitigations []string `json:"mitigations"`
+	Controls    []string `json:"control_kinds,omitempty"`
+	// SecondaryTo lists the control kinds that answer the same attack
+	// first (see Rule.SecondaryTo).
+	SecondaryTo []string           `json:"secondary_to,omitempty"`
 	References  []string           `json:"references,omitempty"`
 	Pos         threatmap.Position `json:"location"`
 	// Evidence holds the findings linked to the element that bear on this

@@ -54,8 +54,12 @@ func compileWording(r *Rule, compile func(expr string, pos threatmap.Position, w
 	return out, ok
 }
 
-// word applies the first wording case that holds to t.
+// word applies the first wording case that holds to t, and carries the
+// rule's secondary_to over to it.
 func (c *compiled) word(el *element, t *Threat) error {
+	if len(c.rule.SecondaryTo) > 0 {
+		t.SecondaryTo = append([]string(nil), c.rule.SecondaryTo...)
+	}
 	for i, w := range c.wording {
 		if w.when != nil {
 			v, _, err := w.when.Eval(el.vars)

@@ -148,12 +148,20 @@ surfaces:
   - {id: env, kind: secret, name: .env / environment, assets: [credentials]}
 `, name, yamlString(name), today)
 	seen := map[string]bool{"env": true}
+	// guarded collects, per guard the code shows, the surfaces it guards,
+	// so that each becomes a drafted control the evidence verifies.
+	guarded := map[string][]string{}
 	for _, r := range routes {
 		id := routeSurfaceID(r)
 		if seen[id] {
 			continue
 		}
 		seen[id] = true
+		for _, g := range r.Guards {
+			if _, ok := draftedControlKind[g]; ok {
+				guarded[g] = append(guarded[g], id)
+			}
+		}
 		kind, extra := "endpoint", ""
 		for _, t := range r.Tags {
 			if t == "admin" {
@@ -197,7 +205,16 @@ controls:
   # The secret scan verifies this one on every run, and fails it the day a
   # credential is committed.
   - {id: no-committed-secrets, kind: no-secrets-in-repo, on: [env]}
-
+`)
+	for _, g := range []string{evidence.GuardAuth, evidence.GuardSignature, evidence.GuardRateLimit, evidence.GuardIPAllowlist, evidence.GuardCSRF} {
+		on := guarded[g]
+		if len(on) == 0 {
+			continue
+		}
+		kind := draftedControlKind[g]
+		fmt.Fprintf(&b, "  # The code guards these routes with %s; the route scan verifies it on every run.\n  - {id: %s, kind: %s, on: [%s]}\n", g, kind, kind, strings.Join(on, ", "))
+	}
+	b.WriteString(`
 # What you do about each threat, keyed by the threat id the report prints:
 #   RULE@ELEMENT: {mitigate: [control-id]}
 #   RULE@ELEMENT: {accept: {by: name, on: 2026-01-01, until: 2026-04-01, why: reason}}
@@ -207,6 +224,16 @@ controls:
 responses: {}
 `)
 	return b.String()
+}
+
+// draftedControlKind maps a route guard to the control kind init drafts
+// for the routes that carry it.
+var draftedControlKind = map[string]string{
+	evidence.GuardAuth:        "authentication",
+	evidence.GuardSignature:   "signature-verified",
+	evidence.GuardRateLimit:   "rate-limited",
+	evidence.GuardIPAllowlist: "ip-allowlisted",
+	evidence.GuardCSRF:        "csrf-protected",
 }
 
 // yamlString quotes s for YAML when it needs it.

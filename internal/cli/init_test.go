@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,6 +30,7 @@ def admin_user(user_id):
 
 @app.post("/webhook/stripe")
 def stripe_hook():
+    event = stripe.Webhook.construct_event(request.data, request.headers["Stripe-Signature"], secret)
     return "ok"
 `
 	if err := os.WriteFile(filepath.Join(dir, "app.py"), []byte(app), 0o644); err != nil {
@@ -46,13 +48,31 @@ def stripe_hook():
 		t.Fatal(err)
 	}
 	for _, want := range []string{"id: post-api-chat", "path: /api/chat, auth: session", "kind: admin", "app.py:9", "kind: webhook, component: app, method: POST, path: /webhook/stripe, auth: none, sender: stripe",
-		"kind: no-secrets-in-repo, on: [env]", "reviewed: 2026-11-01"} {
+		"kind: no-secrets-in-repo, on: [env]", "reviewed: 2026-11-01",
+		"{id: authentication, kind: authentication, on: [post-api-chat]}", "{id: signature-verified, kind: signature-verified, on: [post-webhook-stripe]}"} {
 		if !strings.Contains(string(model), want) {
 			t.Errorf("starter model lacks %q:\n%s", want, model)
 		}
 	}
 	if _, errOut, code := runIn(t, dir, nil, "validate"); code != ExitOK {
 		t.Fatalf("the starter model does not validate: %s", errOut)
+	}
+	// The drafted control closes the loop: the route scan verifies the
+	// signature check, so the forgery row is not open.
+	js, errOut, _ := runIn(t, dir, nil, "report", "--format", "json")
+	if !strings.Contains(js, `"id": "webhook-forgery@post-webhook-stripe"`) {
+		t.Fatalf("no forgery threat in %s %s", js, errOut)
+	}
+	var doc struct {
+		Threats []struct{ ID, Status string }
+	}
+	if err := json.Unmarshal([]byte(js), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, th := range doc.Threats {
+		if th.ID == "webhook-forgery@post-webhook-stripe" && th.Status != "verified" {
+			t.Errorf("webhook forgery is %s, want verified by the signature guard", th.Status)
+		}
 	}
 	if _, _, code := runIn(t, dir, nil, "init"); code != ExitUsage {
 		t.Error("init overwrote an existing model without --force")

@@ -76,6 +76,10 @@ type Threat struct {
 	// already answers (rule secondary_to): defence in depth, which check
 	// does not fail on and the page lists after the primary rows.
 	Secondary bool `json:"secondary,omitempty"`
+	// Group lists the ids of the elements whose threats the threat map
+	// shows as one row with this one (the same rule reading the same way,
+	// or overlapping rules on one element); empty for a row of its own.
+	Group []string `json:"group,omitempty"`
 	// Note explains the status: who accepted it and until when, where a
 	// failing control's evidence is, why it does not apply.
 	Note string `json:"note,omitempty"`
@@ -185,6 +189,7 @@ func Assess(m *model.Model, threats []rules.Threat, ix *link.Index, set evidence
 		}
 		a.Threats = append(a.Threats, at)
 	}
+	setGroups(a.Threats)
 	for _, r := range m.Responses {
 		if !seen[r.Threat] {
 			a.Unanswered = append(a.Unanswered, r)

@@ -55,8 +55,12 @@ type Rule struct {
 	// when one of them is verified on the element, the threat is defence in
 	// depth (an IP allowlist on a signed webhook) and does not fail check.
 	SecondaryTo []string `yaml:"secondary_to"`
-	References  []string `yaml:"references"`
-	Explain     string   `yaml:"explain" jsonschema:"required"`
+	// Family names rules that describe one attack from different angles
+	// (draining a budget by volume and by prompt size): on one element the
+	// threat map shows them as one row.
+	Family     string   `yaml:"family" jsonschema:"pattern=^[a-z0-9-]+$"`
+	References []string `yaml:"references"`
+	Explain    string   `yaml:"explain" jsonschema:"required"`
 
 	Loc model.Locations `yaml:"-" json:"-"`
 	// File is where the rule was read from ("builtin/<id>.yaml" for

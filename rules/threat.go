@@ -35,9 +35,11 @@ type Threat struct {
 	Controls    []string `json:"control_kinds,omitempty"`
 	// SecondaryTo lists the control kinds that answer the same attack
 	// first (see Rule.SecondaryTo).
-	SecondaryTo []string           `json:"secondary_to,omitempty"`
-	References  []string           `json:"references,omitempty"`
-	Pos         threatmap.Position `json:"location"`
+	SecondaryTo []string `json:"secondary_to,omitempty"`
+	// Family is the rule's family (see Rule.Family).
+	Family     string             `json:"family,omitempty"`
+	References []string           `json:"references,omitempty"`
+	Pos        threatmap.Position `json:"location"`
 	// Evidence holds the findings linked to the element that bear on this
 	// threat (those whose property matches one of the rule's control
 	// kinds, or all of the element's findings for evidence-driven rules).

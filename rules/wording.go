@@ -55,8 +55,9 @@ func compileWording(r *Rule, compile func(expr string, pos threatmap.Position, w
 }
 
 // word applies the first wording case that holds to t, and carries the
-// rule's secondary_to over to it.
+// rule's family and secondary_to over to it.
 func (c *compiled) word(el *element, t *Threat) error {
+	t.Family = c.rule.Family
 	if len(c.rule.SecondaryTo) > 0 {
 		t.SecondaryTo = append([]string(nil), c.rule.SecondaryTo...)
 	}

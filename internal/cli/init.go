@@ -47,7 +47,11 @@ unless --force is given, and writes atomically.`,
 			if !noScan {
 				routes = c.discoverRoutes(cmd.Context(), dir)
 			}
-			text := StarterModel(name, c.now().Format("2006-01-02"), routes)
+			authKind := "session"
+			if len(routes) > 0 {
+				authKind = draftAuthKind(cmd.Context(), dir)
+			}
+			text := StarterModelAuth(name, c.now().Format("2006-01-02"), routes, authKind)
 			if _, diags := model.Parse(target, []byte(text)); diags.HasErrors() {
 				return fmt.Errorf("init: the drafted model does not validate (a bug):\n%s", diags)
 			}
@@ -114,8 +118,15 @@ func routeSurfaceID(r evidence.Route) string {
 	return id
 }
 
-// StarterModel renders the commented starter model.
+// StarterModel renders the commented starter model, with guarded routes
+// drafted as auth: session.
 func StarterModel(name, today string, routes []evidence.Route) string {
+	return StarterModelAuth(name, today, routes, "session")
+}
+
+// StarterModelAuth renders the commented starter model; guarded routes get
+// auth: authKind (session or token).
+func StarterModelAuth(name, today string, routes []evidence.Route, authKind string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, `# yaml-language-server: $schema=https://github.com/threatmap/threatmap/docs/threatmap.schema.json
 #
@@ -185,7 +196,7 @@ surfaces:
 		auth := "none"
 		for _, g := range r.Guards {
 			if g == evidence.GuardAuth {
-				auth = "session"
+				auth = authKind
 			}
 		}
 		fmt.Fprintf(&b, "  - {id: %s, kind: %s, component: app, method: %s, path: %s, auth: %s%s} # %s:%d, review exposure and assets\n",

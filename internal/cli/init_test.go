@@ -257,3 +257,42 @@ func TestModelDocCoversEveryKey(t *testing.T) {
 		}
 	}
 }
+
+// TestInitDraftsBearerAuth checks that an API whose code authenticates with
+// bearer tokens is drafted with auth: token, so no CSRF row is raised on
+// it, while a cookie-session app keeps auth: session.
+func TestInitDraftsBearerAuth(t *testing.T) {
+	for _, tc := range []struct {
+		name, extra, want string
+	}{
+		{"bearer", "from flask_httpauth import HTTPTokenAuth\ntoken_auth = HTTPTokenAuth()\n", "auth: token"},
+		{"session", "from flask_login import login_user\n", "auth: session"},
+	} {
+		dir := t.TempDir()
+		app := tc.extra + `from flask import Flask
+app = Flask(__name__)
+
+@app.delete("/api/posts/<int:id>")
+@login_required
+def delete_post(id):
+    return "ok"
+`
+		if err := os.WriteFile(filepath.Join(dir, "app.py"), []byte(app), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, errOut, code := runIn(t, dir, nil, "init"); code != ExitOK {
+			t.Fatalf("init: %s", errOut)
+		}
+		data, err := os.ReadFile(filepath.Join(dir, "threatmap.yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(data), `path: "/api/posts/{id}", `+tc.want) {
+			t.Errorf("%s: want %q in\n%s", tc.name, tc.want, data)
+		}
+		js, _, _ := runIn(t, dir, nil, "report", "--format", "json", "--no-scan")
+		if csrf := strings.Contains(js, `"rule": "cross-site-request-forgery"`); csrf != (tc.name == "session") {
+			t.Errorf("%s: CSRF row present = %v", tc.name, csrf)
+		}
+	}
+}

@@ -29,7 +29,10 @@ identities:
 	if diags.HasErrors() {
 		t.Fatal(diags)
 	}
-	set := evidence.Set{Findings: []evidence.Finding{{Scanner: "secrets", Rule: "telegram-bot-token", Severity: threatmap.Critical, File: "config.py", Line: 3}}}
+	set := evidence.Set{Findings: []evidence.Finding{
+		{Scanner: "secrets", Rule: "telegram-bot-token", Severity: threatmap.Critical, File: "config.py", Line: 3},
+		{Scanner: "secrets", Rule: "env-file-committed", Severity: threatmap.High, File: ".env", Line: 1},
+	}}
 	rs, err := Builtin()
 	if err != nil {
 		t.Fatal(err)
@@ -49,7 +52,7 @@ identities:
 	tests := []struct {
 		id, want, notWant string
 	}{
-		{"secrets-in-repo@env", "telegram bot token", "payment secret"},
+		{"secrets-in-repo@env", "telegram bot token and the values in the committed .env file", "env file committed"},
 		{"webhook-forgery@tg", "messages and commands", "paid plans"},
 		{"webhook-forgery@pay", "paid plans", "messages"},
 		{"overprivileged-identity@alice", "person", "cloud account"},

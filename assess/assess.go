@@ -7,6 +7,7 @@
 package assess
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -184,11 +185,18 @@ func Assess(m *model.Model, threats []rules.Threat, ix *link.Index, set evidence
 		if IsOpen(at.Status) && len(at.SecondaryTo) > 0 {
 			if k, ok := verifiedKinds(m, byID, ix, []string{t.Element, componentOf[t.Element]}, at.SecondaryTo); ok {
 				at.Secondary = true
+				// Defence in depth waits behind the rows that have no
+				// defence at all.
+				at.Priority = min(at.Priority+1, 5)
 				at.Note = joinNote(at.Note, "defence in depth: "+k+" already answers the attack, so check does not fail on it")
 			}
 		}
 		a.Threats = append(a.Threats, at)
 	}
+	// Secondary rows moved down a priority; keep the engine's order.
+	slices.SortStableFunc(a.Threats, func(x, y Threat) int {
+		return cmp.Or(cmp.Compare(x.Priority, y.Priority), cmp.Compare(y.Impact, x.Impact), cmp.Compare(x.Difficulty, y.Difficulty), cmp.Compare(x.ID, y.ID))
+	})
 	setGroups(a.Threats)
 	for _, r := range m.Responses {
 		if !seen[r.Threat] {

@@ -179,7 +179,7 @@ func newHTMLPage(a *assess.Assessment, opts HTMLOptions) htmlPage {
 				via = append(via, cmp.Or(s.Name, s.ID))
 			}
 		}
-		h.Stored, h.Exposed = orDash(strings.Join(stored, ", ")), orDash(strings.Join(via, ", "))
+		h.Stored, h.Exposed = orDash(someOf(stored, 6)), orDash(someOf(via, 6))
 		for _, t := range a.Threats {
 			if slices.Contains(t.Assets, as.ID) {
 				h.Threats++
@@ -195,6 +195,9 @@ func newHTMLPage(a *assess.Assessment, opts HTMLOptions) htmlPage {
 	})
 
 	p.Crossings = boundaryCrossings(m)
+	if n := len(p.Crossings); n > maxListed {
+		p.Crossings = append(p.Crossings[:maxListed:maxListed], fmt.Sprintf("and %d more", n-maxListed))
+	}
 	for _, c := range m.Components {
 		if c.Kind == "third-party" || c.Kind == "registry" {
 			s := cmp.Or(c.Name, c.ID)
@@ -203,6 +206,9 @@ func newHTMLPage(a *assess.Assessment, opts HTMLOptions) htmlPage {
 			}
 			p.ThirdParties = append(p.ThirdParties, s)
 		}
+	}
+	if n := len(p.ThirdParties); n > maxListed {
+		p.ThirdParties = append(p.ThirdParties[:maxListed:maxListed], fmt.Sprintf("and %d more", n-maxListed))
 	}
 
 	strideSeen := map[string]bool{}
@@ -307,6 +313,18 @@ func newHTMLPage(a *assess.Assessment, opts HTMLOptions) htmlPage {
 			Link: link(threatmap.Position{File: u.File, Line: u.Line})})
 	}
 	return p
+}
+
+// maxListed bounds the lists of section 2 so that a large model's page
+// stays a page; the JSON report has every item.
+const maxListed = 20
+
+// someOf joins the first n items and counts the rest: "a, b, c and 7 more".
+func someOf(items []string, n int) string {
+	if len(items) <= n {
+		return strings.Join(items, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(items[:n], ", "), len(items)-n)
 }
 
 // boundaryCrossings lists the flows that cross from one trust zone to

@@ -29,10 +29,13 @@ type Layout interface {
 type Limits struct {
 	MaxComponents int
 	MaxSurfaces   int
+	// MaxZones bounds the boxes of a collapsed picture: past it, the zones
+	// with the most open P1/P2 threats keep a box and the rest share one.
+	MaxZones int
 }
 
 // DefaultLimits suit one printed page.
-var DefaultLimits = Limits{MaxComponents: 40, MaxSurfaces: 30}
+var DefaultLimits = Limits{MaxComponents: 40, MaxSurfaces: 30, MaxZones: 16}
 
 // Counts is the number of open P1/P2 threats per model element id.
 type Counts map[string]int
@@ -53,7 +56,7 @@ func OpenUrgent(a *assess.Assessment) Counts {
 func Build(m *model.Model, counts Counts, lim Limits) []byte {
 	b := &builder{m: m, counts: counts}
 	if lim.MaxComponents > 0 && len(m.Components) > lim.MaxComponents {
-		b.collapsed()
+		b.collapsed(lim.MaxZones)
 	} else {
 		b.full(lim.MaxSurfaces <= 0 || len(m.Surfaces) <= lim.MaxSurfaces)
 	}
@@ -165,8 +168,9 @@ func (b *builder) endpoint(id string) string {
 // collapsed draws one box per trust zone (and one for components in no
 // zone) with its size and open P1/P2 count, and one arrow per pair of zones
 // that flows connect, labelled with how many flows and how many are
-// plaintext.
-func (b *builder) collapsed() {
+// plaintext. Past maxBoxes zones, the zones with the most open P1/P2
+// threats keep their box and the rest share one.
+func (b *builder) collapsed(maxBoxes int) {
 	b.header()
 	zone := b.zoneOf()
 	const outside = "(no zone)"
@@ -196,6 +200,29 @@ func (b *builder) collapsed() {
 		zones = append(zones, z)
 	}
 	slices.Sort(zones)
+	if maxBoxes > 1 && len(zones) > maxBoxes {
+		// Keep the most urgent zones; fold the others into one box.
+		ranked := slices.Clone(zones)
+		slices.SortStableFunc(ranked, func(x, y string) int {
+			return cmp.Or(cmp.Compare(urgent[y], urgent[x]), cmp.Compare(members[y], members[x]), cmp.Compare(x, y))
+		})
+		const others = "(other zones)"
+		folded := ranked[maxBoxes-1:]
+		for _, z := range folded {
+			members[others] += members[z]
+			urgent[others] += urgent[z]
+			delete(members, z)
+			delete(urgent, z)
+		}
+		for c, z := range compZone {
+			if slices.Contains(folded, z) {
+				compZone[c] = others
+			}
+		}
+		zoneName[others] = fmt.Sprintf("%d other zones", len(folded))
+		zones = append(slices.Clone(ranked[:maxBoxes-1]), others)
+		slices.Sort(zones)
+	}
 	for _, z := range zones {
 		name := cmp.Or(zoneName[z], z)
 		label := fmt.Sprintf("%s\n%d components", name, members[z])
@@ -220,7 +247,10 @@ func (b *builder) collapsed() {
 	}
 	slices.SortFunc(order, func(x, y pair) int { return cmp.Or(cmp.Compare(x.from, y.from), cmp.Compare(x.to, y.to)) })
 	for _, p := range order {
-		label := fmt.Sprintf("%d flows", total[p])
+		label := fmt.Sprintf("%d flow", total[p])
+		if total[p] != 1 {
+			label += "s"
+		}
 		style := ""
 		if plain[p] > 0 {
 			label += fmt.Sprintf(", %d plaintext", plain[p])

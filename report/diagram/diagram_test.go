@@ -130,3 +130,26 @@ func BenchmarkDiagram1000(b *testing.B) {
 		}
 	}
 }
+
+func TestManyZonesFoldIntoOne(t *testing.T) {
+	m := &model.Model{}
+	for z := 0; z < 100; z++ {
+		bd := model.Boundary{ID: fmt.Sprintf("zone%02d", z)}
+		for i := 0; i < 10; i++ {
+			id := fmt.Sprintf("c%d-%d", z, i)
+			m.Components = append(m.Components, model.Component{ID: id, Kind: "service"})
+			bd.Components = append(bd.Components, id)
+		}
+		m.Boundaries = append(m.Boundaries, bd)
+	}
+	dot := string(Build(m, Counts{"c77-1": 3}, Limits{MaxComponents: 10, MaxZones: 10}))
+	if n := strings.Count(dot, "shape=box3d"); n != 10 {
+		t.Errorf("%d zone boxes, want 10 (9 zones and one for the rest)", n)
+	}
+	if !strings.Contains(dot, `"z:zone77"`) {
+		t.Errorf("the zone with open P1/P2 threats was folded away:\n%s", dot)
+	}
+	if !strings.Contains(dot, "91 other zones") || !strings.Contains(dot, "910 components") {
+		t.Errorf("the folded box does not count what it holds:\n%s", dot)
+	}
+}

@@ -23,6 +23,8 @@ const (
 	FormatJSON     Format = "json"
 	FormatSARIF    Format = "sarif"
 	FormatMermaid  Format = "mermaid"
+	FormatHTML     Format = "html"
+	FormatSVG      Format = "svg"
 )
 
 // FindingsDoc is the JSON shape of `threatmap scan ... --format json`.

@@ -39,6 +39,8 @@ func TestNoOutputRevealsASecret(t *testing.T) {
 		{"report", "--all", "examples/docqa"},
 		{"report", "--format", "json", "examples/docqa"},
 		{"report", "--format", "sarif", "examples/docqa"},
+		{"report", "--format", "html", "examples/docqa"},
+		{"report", "--format", "svg", "examples/docqa"},
 		{"check", "examples/docqa"},
 		{"check", "--format", "json", "examples/docqa"},
 		{"check", "--format", "sarif", "examples/docqa"},

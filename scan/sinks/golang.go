@@ -326,6 +326,9 @@ func (f *goFunc) taintOf(e ast.Expr, depth int) taint {
 		if goSanitizers[callee] {
 			return taint{}
 		}
+		if t, ok := f.requestSource(x.Fun); ok {
+			return t
+		}
 		var ts []taint
 		if sel, ok := x.Fun.(*ast.SelectorExpr); ok {
 			ts = append(ts, f.taintOf(sel.X, depth+1))
@@ -572,8 +575,8 @@ func (f *goFunc) call(n *ast.CallExpr) {
 				f.report(RulePath, n, sink, "a path built from "+f.part(a), t)
 			}
 		}
-	case pkg == "net/http" && hasKey(goHTTP, name):
-		if a := arg(goHTTP[name]); a != nil {
+	case pkg == "net/http" && hasKey(goHTTP, "http."+name):
+		if a := arg(goHTTP["http."+name]); a != nil {
 			if t := f.prefixOf(a, 0); t.str() {
 				f.report(RuleSSRF, n, sink, "a URL from "+f.part(a), t)
 			}

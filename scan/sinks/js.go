@@ -425,6 +425,10 @@ func (f *jsFunc) taintOf(n *sitter.Node, depth int) taint {
 		if jsSanitizers[callee] || jsSanitizers[lastPart(callee)] {
 			return taint{}
 		}
+		if a := n.ChildByFieldName("arguments"); a != nil && a.Type() == "template_string" {
+			// sql`... ${x}`: a tagged template keeps values apart.
+			return taint{}
+		}
 		var ts []taint
 		if fnode := n.ChildByFieldName("function"); fnode != nil && fnode.Type() == "member_expression" {
 			ts = append(ts, f.taintOf(fnode.ChildByFieldName("object"), depth+1))

@@ -660,6 +660,10 @@ func (f *pyFunc) call(n *sitter.Node) {
 		}
 	case pyFileCalls[callee]:
 		if c := arg(0, "file"); c != nil {
+			if c.Type() == "call" && pyFileCalls[f.pf.canonical(f.pf.text(c.ChildByFieldName("function")))] {
+				// FileResponse(open(path)): the inner call is the sink.
+				return
+			}
 			if t := f.taintOf(c, 0); t.str() {
 				report(RulePath, n, "a path built from "+f.part(c), t)
 			}
@@ -682,6 +686,8 @@ func (f *pyFunc) call(n *sitter.Node) {
 		}
 		if t := f.taintOf(c, 0); t.str() {
 			report(RuleTemplate, n, "template text built from "+f.part(c), t)
+		} else if ok, part := f.built(c); ok && name == "render_template_string" {
+			report(RuleTemplate, n, "template text built from "+part, t)
 		}
 	case name == "search_s" || name == "search_st" || name == "search_ext_s" || name == "search_ext" || (name == "search" && (strings.Contains(strings.ToLower(raw), "conn") || strings.Contains(strings.ToLower(raw), "ldap"))):
 		fl := arg(2, "filterstr")

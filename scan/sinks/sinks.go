@@ -157,7 +157,7 @@ func (h hit) finding() evidence.Finding {
 	if h.what != "" {
 		msg += " receives " + h.what
 	}
-	if h.source != "" {
+	if h.source != "" && !strings.HasSuffix(h.what, h.source) {
 		msg += " from " + h.source
 	}
 	return evidence.Finding{

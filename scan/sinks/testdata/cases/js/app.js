@@ -1,0 +1,69 @@
+const express = require('express');
+const cp = require('child_process');
+const { execSync } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+const axios = require('axios');
+const serialize = require('node-serialize');
+const libxmljs = require('libxmljs');
+const ejs = require('ejs');
+const mysql = require('mysql');
+
+const app = express();
+const db = mysql.createConnection({});
+
+app.get('/users', (req, res) => {
+  const id = req.query.id;
+  db.query('SELECT * FROM users WHERE id = ' + id, (err, rows) => res.json(rows)); // want "sql-string-built"
+  db.query(`SELECT * FROM users WHERE name = '${req.query.name}'`); // want "sql-string-built"
+  db.query('SELECT * FROM users WHERE id = ?', [id]);
+  db.query(sql`SELECT * FROM users WHERE id = ${id}`);
+});
+
+app.post('/ping', (req, res) => {
+  cp.exec('ping -c 1 ' + req.body.host); // want "command-injection"
+  execSync(`nslookup ${req.body.host}`); // want "command-injection"
+  cp.execFile('ping', ['-c', '1', req.body.host]);
+  cp.exec('uptime');
+  res.send('ok');
+});
+
+app.get('/file', function (req, res) {
+  const name = req.params.name;
+  res.sendFile(path.join(__dirname, 'files', name)); // want "path-traversal"
+  res.sendFile(name, { root: path.join(__dirname, 'files') });
+  fs.readFile(req.query.p, 'utf8', (err, data) => res.send(data)); // want "path-traversal"
+  fs.readFileSync(path.join(__dirname, 'files', path.basename(name)));
+});
+
+app.get('/proxy', async (req, res) => {
+  const { url } = req.query;
+  const r = await fetch(url); // want "ssrf"
+  await axios.get(req.query.target); // want "ssrf"
+  await axios.get(`https://api.example.com/items/${url}`);
+  res.send(await r.text());
+});
+
+app.post('/profile', (req, res) => {
+  const obj = serialize.unserialize(req.cookies.profile); // want "unsafe-deserialization"
+  const doc = libxmljs.parseXmlString(req.body.xml, { noent: true }); // want "xml-external-entities"
+  const ok = libxmljs.parseXmlString(req.body.xml);
+  res.send(ejs.render(req.body.template)); // want "template-injection"
+  res.send(ejs.render('<p><%= name %></p>', { name: req.body.name }));
+  const buf = Buffer.alloc(parseInt(req.query.size)); // want "request-sized-allocation"
+  const v = eval(req.body.expr); // want "code-injection"
+  res.json({ obj, doc, ok, buf, v });
+});
+
+app.post('/login', async (req, res) => {
+  const user = await User.findOne(req.body); // want "nosql-injection"
+  const same = await User.findOne({ email: String(req.body.email) });
+  const q = await Allocations.find({ $where: `this.userId == ${req.params.userId}` }); // want "nosql-injection"
+  res.json({ user, same, q });
+});
+
+function cleanup(dir) {
+  cp.exec('rm -rf ' + dir); // want "command-injection"
+}
+
+module.exports = { app, cleanup };

@@ -594,7 +594,7 @@ var (
 		"http.get": true, "http.request": true, "https.get": true, "https.request": true, "undici.request": true, "undici.fetch": true}
 	jsTemplates = map[string]bool{"ejs.render": true, "ejs.compile": true, "pug.render": true, "pug.compile": true, "jade.render": true, "jade.compile": true, "handlebars.compile": true, "Handlebars.compile": true,
 		"lodash.template": true, "_.template": true, "nunjucks.renderString": true, "mustache.render": true, "Mustache.render": true, "dot.template": true, "doT.template": true, "lodash.template.default": false}
-	jsCode = map[string]bool{"eval": true, "Function": true, "vm.runInNewContext": true, "vm.runInThisContext": true, "vm.runInContext": true, "vm.compileFunction": true, "vm.Script": true, "setTimeout": true, "setInterval": true}
+	jsCode = map[string]bool{"eval": true, "mathjs.eval": true, "mathjs.evaluate": true, "Function": true, "vm.runInNewContext": true, "vm.runInThisContext": true, "vm.runInContext": true, "vm.compileFunction": true, "vm.Script": true, "setTimeout": true, "setInterval": true}
 )
 
 func (f *jsFunc) report(rule string, at *sitter.Node, sink, what string, t taint) {

@@ -619,7 +619,7 @@ func (f *pyFunc) call(n *sitter.Node) {
 			report(RuleCommand, n, "a command line built from "+f.part(c)+" with shell=True", f.taintOf(c, 0))
 		} else if ok, part := f.built(c); ok {
 			report(RuleCommand, n, "a command string built from "+part, f.taintOf(c, 0))
-		} else if c.Type() != "list" && c.Type() != "tuple" && f.taintOf(c, 0).str() {
+		} else if c.Type() != "list" && c.Type() != "tuple" && !strings.HasSuffix(f.pf.text(c.ChildByFieldName("function")), ".split") && f.taintOf(c, 0).str() {
 			report(RuleCommand, n, "a program name from the request", f.taintOf(c, 0))
 		}
 	case (callee == "eval" || callee == "exec") && !strings.Contains(raw, "."):

@@ -431,7 +431,11 @@ func (f *jsFunc) taintOf(n *sitter.Node, depth int) taint {
 		}
 		var ts []taint
 		if fnode := n.ChildByFieldName("function"); fnode != nil && fnode.Type() == "member_expression" {
-			ts = append(ts, f.taintOf(fnode.ChildByFieldName("object"), depth+1))
+			recv := f.taintOf(fnode.ChildByFieldName("object"), depth+1)
+			if !recv.ok() && lookupCalls[lastPart(callee)] {
+				return taint{}
+			}
+			ts = append(ts, recv)
 		}
 		args := n.ChildByFieldName("arguments")
 		for i := 0; args != nil && i < int(args.NamedChildCount()); i++ {
@@ -520,7 +524,7 @@ func (f *jsFunc) constant(n *sitter.Node, depth int) bool {
 		return constName(f.jf.text(n.ChildByFieldName("property")))
 	case "call_expression":
 		callee := f.jf.canonical(f.jf.text(n.ChildByFieldName("function")))
-		if callee == "shell-quote.quote" || lastPart(callee) == "shellescape" || lastPart(callee) == "quote" {
+		if callee == "shell-quote.quote" || lastPart(callee) == "shellescape" || lastPart(callee) == "quote" || numericCalls[callee] {
 			return true
 		}
 	}

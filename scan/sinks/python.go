@@ -327,7 +327,13 @@ func (f *pyFunc) taintOf(n *sitter.Node, depth int) taint {
 		}
 		var ts []taint
 		if fn := n.ChildByFieldName("function"); fn != nil && fn.Type() == "attribute" {
-			ts = append(ts, f.taintOf(fn.ChildByFieldName("object"), depth+1))
+			recv := f.taintOf(fn.ChildByFieldName("object"), depth+1)
+			if !recv.ok() && lookupCalls[name] {
+				return taint{}
+			}
+			ts = append(ts, recv)
+		} else if lookupCalls[name] {
+			return taint{}
 		}
 		args := n.ChildByFieldName("arguments")
 		for i := 0; args != nil && i < int(args.NamedChildCount()); i++ {
@@ -442,7 +448,7 @@ func (f *pyFunc) constant(n *sitter.Node, depth int) bool {
 		return constName(f.pf.text(n.ChildByFieldName("attribute")))
 	case "call":
 		callee := f.pf.canonical(f.pf.text(n.ChildByFieldName("function")))
-		if callee == "shlex.quote" || callee == "pipes.quote" || callee == "quote" {
+		if callee == "shlex.quote" || callee == "pipes.quote" || callee == "quote" || numericCalls[callee] {
 			return true
 		}
 	}

@@ -88,3 +88,13 @@ func clip(s string) string {
 	}
 	return s
 }
+
+// lookupCalls read server-side data by a key: a request value used as the
+// key does not make the record it finds request-derived
+// (authenticatedUsers.get(req.cookies.token), Challenge.objects.get(name=x)).
+var lookupCalls = map[string]bool{"get": true, "find": true, "findOne": true, "findById": true, "findByPk": true, "findAll": true, "find_one": true,
+	"first": true, "filter": true, "get_object_or_404": true, "lookup": true, "getItem": true, "query_one": true, "fetchone": true, "fetchall": true}
+
+// numericCalls turn a value into a number, which cannot change the
+// structure of a query or command it is pasted into.
+var numericCalls = map[string]bool{"int": true, "float": true, "Number": true, "parseInt": true, "parseFloat": true, "Math.floor": true, "Math.round": true, "len": true}

@@ -59,7 +59,10 @@ app.post('/login', async (req, res) => {
   const user = await User.findOne(req.body); // want "nosql-injection"
   const same = await User.findOne({ email: String(req.body.email) });
   const q = await Allocations.find({ $where: `this.userId == ${req.params.userId}` }); // want "nosql-injection"
-  res.json({ user, same, q });
+  const byNumber = await Reviews.find({ $where: 'this.product == ' + Number(req.params.id) });
+  const me = sessions.get(req.cookies.token);
+  fs.writeFileSync(`uploads/${me.id}.png`, req.body.image);
+  res.json({ user, same, q, byNumber });
 });
 
 function cleanup(dir) {

@@ -16,3 +16,8 @@ def search(request):
     db.products.find(request.GET)  # want "nosql-injection"
     db.products.find({"$where": "this.price < " + request.GET["max"]})  # want "nosql-injection"
     return db.products.find({"name": request.GET["name"]})
+
+
+def start(request, name):
+    chal = Challenge.objects.get(name=name)
+    return open("/srv/images/" + chal.image).read()

@@ -340,7 +340,8 @@ func (f *jsFunc) requestSource(text string) (taint, bool) {
 	}
 	src := strings.Join(parts[:i], ".") + "." + prop
 	whole := len(parts) == i+1 && (prop == "body" || prop == "query" || prop == "params" || prop == "payload")
-	return taint{src: src, whole: whole}, true
+	raw := len(parts) > i+1 && (prop == "body" || prop == "query" || prop == "payload") && !strings.ContainsAny(text[strings.Index(text, prop):], "()")
+	return taint{src: src, whole: whole, raw: raw}, true
 }
 
 func (f *jsFunc) bind(left, right *sitter.Node, augment bool) {
@@ -365,6 +366,7 @@ func (f *jsFunc) bind(left, right *sitter.Node, augment bool) {
 		f.vars[name] = b
 	case "object_pattern", "array_pattern":
 		t := b.t
+		t.raw = t.whole && left.Type() == "object_pattern" && (strings.HasSuffix(t.src, ".body") || strings.HasSuffix(t.src, ".query"))
 		t.whole = false
 		for i := 0; i < int(left.NamedChildCount()); i++ {
 			c := left.NamedChild(i)
@@ -670,11 +672,15 @@ func (f *jsFunc) call(n *sitter.Node) {
 			}
 		}
 	case jsCode[callee]:
-		if a0.Type() == "string" || isJSFunc(a0.Type()) || a0.Type() == "identifier" && !f.vars[f.jf.text(a0)].t.ok() {
+		if a0.Type() == "string" || isJSFunc(a0.Type()) || (callee == "setTimeout" || callee == "setInterval") && a0.Type() == "identifier" && !f.vars[f.jf.text(a0)].t.ok() {
 			return
 		}
 		if t := f.taintOf(a0, 0); t.str() {
 			f.report(RuleCode, n, sink, clip(f.jf.text(a0)), t)
+		} else if callee != "setTimeout" && callee != "setInterval" && !f.constant(a0, 0) {
+			// Code from a stored value (a username, a setting) is still
+			// code an attacker may have written.
+			f.report(RuleCode, n, sink, "a value that is not a constant: "+clip(f.jf.text(a0)), t)
 		}
 	case name == "unserialize" || callee == "node-serialize.unserialize":
 		if !f.constant(a0, 0) {
@@ -733,6 +739,35 @@ func (f *jsFunc) call(n *sitter.Node) {
 	case jsMongoCalls[name] && calleeNode.Type() == "member_expression":
 		if t := f.taintOf(a0, 0); t.whole && a0.Type() != "object" {
 			f.report(RuleNoSQL, n, sink, "the whole request object as its filter", t)
+			return
+		}
+		if a0.Type() != "object" {
+			return
+		}
+		if strings.HasPrefix(name, "update") || name == "findOneAndUpdate" {
+			// A Sequelize instance's update(values) takes no filter: only
+			// a collection's update(filter, change) does.
+			recv := strings.ToLower(f.jf.text(calleeNode.ChildByFieldName("object")))
+			if len(pos) < 2 || !strings.Contains(recv, "collection") && !strings.HasPrefix(recv, "db") {
+				return
+			}
+		}
+		for i := 0; i < int(a0.NamedChildCount()); i++ {
+			p := a0.NamedChild(i)
+			var v *sitter.Node
+			switch p.Type() {
+			case "pair":
+				v = p.ChildByFieldName("value")
+			case "shorthand_property_identifier":
+				v = p
+			}
+			if v == nil {
+				continue
+			}
+			if t := f.taintOf(v, 0); t.raw {
+				f.report(RuleNoSQL, p, sink, "a filter value taken as is from "+t.src+" (it can be an operator object such as {\"$ne\": null})", t)
+				return
+			}
 		}
 	case name == "search" && len(pos) >= 2 && strings.Contains(strings.ToLower(raw), "client") || name == "search" && strings.Contains(strings.ToLower(raw), "ldap"):
 		fl := pos[1]

@@ -298,7 +298,9 @@ func (f *pyFunc) taintOf(n *sitter.Node, depth int) taint {
 	case "attribute", "subscript", "call":
 		if m := pyRequestRE.FindString(text); m != "" {
 			src := strings.TrimPrefix(m, "self.")
-			return taint{src: src, whole: pyWhole[strings.TrimPrefix(text, "self.")]}
+			whole := pyWhole[strings.TrimPrefix(text, "self.")]
+			raw := !whole && (strings.HasSuffix(src, ".json") || strings.HasSuffix(src, ".get_json")) && (n.Type() == "subscript" || strings.Contains(text, ".get("))
+			return taint{src: src, whole: whole, raw: raw}
 		}
 	case "string", "integer", "float", "true", "false", "none":
 		if n.Type() == "string" {
@@ -605,6 +607,12 @@ func (f *pyFunc) call(n *sitter.Node) {
 			if q.Type() == "dictionary" {
 				for i := 0; i < int(q.NamedChildCount()); i++ {
 					p := q.NamedChild(i)
+					if p.Type() == "pair" {
+						if t := f.taintOf(p.ChildByFieldName("value"), 0); t.raw {
+							report(RuleNoSQL, p, "a filter value taken as is from "+t.src+" (it can be an operator object such as {\"$ne\": None})", t)
+							continue
+						}
+					}
 					if p.Type() == "pair" && strings.Trim(f.pf.text(p.ChildByFieldName("key")), `"'`) == "$where" && !f.constant(p.ChildByFieldName("value"), 0) {
 						report(RuleNoSQL, p, "a $where clause built from "+clip(f.pf.text(p.ChildByFieldName("value"))), f.taintOf(p.ChildByFieldName("value"), 0))
 					}
@@ -631,6 +639,8 @@ func (f *pyFunc) call(n *sitter.Node) {
 	case (callee == "eval" || callee == "exec") && !strings.Contains(raw, "."):
 		if c := arg(0, ""); c != nil && f.taintOf(c, 0).str() {
 			report(RuleCode, n, clip(f.pf.text(c)), f.taintOf(c, 0))
+		} else if c != nil && !f.constant(c, 0) {
+			report(RuleCode, n, "a value that is not a constant: "+clip(f.pf.text(c)), taint{})
 		}
 	case pyDeser[callee]:
 		if c := arg(0, ""); c != nil && !f.constant(c, 0) {

@@ -103,8 +103,10 @@ type source struct {
 	Src []byte
 }
 
-// testDirs hold tests and fixtures, whose sinks are not reachable by users.
-var testDirs = []string{"testdata", "__tests__", "__mocks__", "test", "tests", "e2e", "cypress"}
+// testDirs hold tests and fixtures, whose sinks are not reachable by
+// users, and static assets served to browsers, whose code does not run on
+// the server.
+var testDirs = []string{"testdata", "__tests__", "__mocks__", "test", "tests", "e2e", "cypress", "static", "public", "assets", "dist", "build", "vendor"}
 
 // langOf tells which analyser reads a file, skipping tests by name.
 func langOf(rel string) string {

@@ -13,6 +13,9 @@ type taint struct {
 	src     string
 	whole   bool
 	numeric bool
+	// raw marks a value taken as is from a parsed body or query string,
+	// which can be an object ({"$ne": null}) and not only a string.
+	raw bool
 }
 
 func (t taint) ok() bool { return t.src != "" }

@@ -59,11 +59,22 @@ app.post('/login', async (req, res) => {
   const user = await User.findOne(req.body); // want "nosql-injection"
   const same = await User.findOne({ email: String(req.body.email) });
   const q = await Allocations.find({ $where: `this.userId == ${req.params.userId}` }); // want "nosql-injection"
+  const login = await User.findOne({ email: req.body.email, password: req.body.password }); // want "nosql-injection"
+  const { email } = req.body;
+  const again = await User.findOne({ email }); // want "nosql-injection"
+  await db.reviews.update({ _id: req.body.id }, { $set: { message: req.body.message } }); // want "nosql-injection"
+  await user.update({ username: req.body.username });
   const byNumber = await Reviews.find({ $where: 'this.product == ' + Number(req.params.id) });
   const me = sessions.get(req.cookies.token);
   fs.writeFileSync(`uploads/${me.id}.png`, req.body.image);
   res.json({ user, same, q, byNumber });
 });
+
+function greet(user) {
+  const name = eval(user.nickname); // want "code-injection"
+  setTimeout(greet, 10);
+  return eval('1 + 1') + name;
+}
 
 function cleanup(dir) {
   cp.exec('rm -rf ' + dir); // want "command-injection"

@@ -15,6 +15,8 @@ def order(request, order_id):
 def search(request):
     db.products.find(request.GET)  # want "nosql-injection"
     db.products.find({"$where": "this.price < " + request.GET["max"]})  # want "nosql-injection"
+    db.users.find_one({"name": request.json["name"]})  # want "nosql-injection"
+    db.users.find_one({"name": str(request.json["name"])})
     return db.products.find({"name": request.GET["name"]})
 
 

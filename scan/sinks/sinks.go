@@ -160,7 +160,7 @@ func (h hit) finding() evidence.Finding {
 		msg += " receives " + h.what
 	}
 	if h.source != "" && !strings.HasSuffix(h.what, h.source) {
-		msg += " from " + h.source
+		msg += ", taken from " + h.source
 	}
 	return evidence.Finding{
 		Scanner:  ScannerName,

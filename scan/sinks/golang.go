@@ -6,6 +6,7 @@ import (
 	"go/parser"
 	"go/scanner"
 	"go/token"
+	"path"
 	"regexp"
 	"strconv"
 	"strings"
@@ -17,16 +18,82 @@ var goMarkers = []string{"database/sql", "sqlx", "gorm", "os/exec", "net/http", 
 
 func analyzeGo(ctx context.Context, files []source) []hit {
 	var out []hit
+	// Files are analysed a package (a directory) at a time, so that a
+	// handler's calls into the package's other functions can be followed.
+	byDir := map[string][]source{}
+	var dirs []string
 	for _, f := range files {
-		if ctx.Err() != nil {
-			return out
-		}
 		if !goRelevant(f.Src) {
 			continue
 		}
-		out = append(out, analyzeGoFile(f)...)
+		d := path.Dir(f.Rel)
+		if _, ok := byDir[d]; !ok {
+			dirs = append(dirs, d)
+		}
+		byDir[d] = append(byDir[d], f)
+	}
+	for _, d := range dirs {
+		if ctx.Err() != nil {
+			return out
+		}
+		pkg := &goPkg{decls: map[string][]goDecl{}}
+		var parsed []*goFile
+		for _, f := range byDir[d] {
+			g, perr := parseGoFile(f, pkg)
+			if perr != nil {
+				out = append(out, *perr)
+				continue
+			}
+			parsed = append(parsed, g)
+		}
+		for _, g := range parsed {
+			g.analyze()
+		}
+		pkg.followCalls()
+		for _, g := range parsed {
+			out = append(out, g.hits...)
+		}
 	}
 	return out
+}
+
+// goPkg indexes a package's functions by name, for following calls.
+type goPkg struct {
+	decls map[string][]goDecl
+	seeds []callSeed
+}
+
+type goDecl struct {
+	fd *ast.FuncDecl
+	g  *goFile
+}
+
+func (p *goPkg) followCalls() {
+	done := map[string]bool{}
+	for len(p.seeds) > 0 {
+		c := p.seeds[0]
+		p.seeds = p.seeds[1:]
+		if done[c.key()] || len(done) > 200 {
+			continue
+		}
+		done[c.key()] = true
+		d := p.decls[c.name][0]
+		gf := &goFunc{g: d.g, vars: map[string]binding{}, req: map[string]string{}, fn: c.caller, depth: c.depth}
+		gf.params(d.fd.Type)
+		i := 0
+		for _, fld := range d.fd.Type.Params.List {
+			for _, n := range fld.Names {
+				if t, ok := c.args[i]; ok {
+					gf.vars[n.Name] = binding{t: t, prefix: t}
+				}
+				i++
+			}
+			if len(fld.Names) == 0 {
+				i++
+			}
+		}
+		gf.block(d.fd.Body)
+	}
 }
 
 func goRelevant(src []byte) bool {
@@ -39,7 +106,7 @@ func goRelevant(src []byte) bool {
 	return false
 }
 
-func analyzeGoFile(f source) []hit {
+func parseGoFile(f source, pkg *goPkg) (*goFile, *hit) {
 	fset := token.NewFileSet()
 	file, err := parser.ParseFile(fset, f.Rel, f.Src, parser.SkipObjectResolution)
 	if err != nil {
@@ -47,9 +114,9 @@ func analyzeGoFile(f source) []hit {
 		if list, ok := err.(scanner.ErrorList); ok && len(list) > 0 {
 			line, col, msg = list[0].Pos.Line, list[0].Pos.Column, list[0].Msg
 		}
-		return []hit{{rule: RuleParseError, file: f.Rel, line: line, col: col, what: msg}}
+		return nil, &hit{rule: RuleParseError, file: f.Rel, line: line, col: col, what: msg}
 	}
-	g := &goFile{rel: f.Rel, fset: fset, src: f.Src, imports: map[string]string{}, consts: map[string]bool{}, litCall: map[*ast.FuncLit]*ast.CallExpr{}}
+	g := &goFile{rel: f.Rel, fset: fset, src: f.Src, file: file, pkg: pkg, imports: map[string]string{}, consts: map[string]bool{}, litCall: map[*ast.FuncLit]*ast.CallExpr{}}
 	for _, im := range file.Imports {
 		p, _ := strconv.Unquote(im.Path.Value)
 		name := p[strings.LastIndex(p, "/")+1:]
@@ -64,31 +131,42 @@ func analyzeGoFile(f source) []hit {
 		g.imports[name] = p
 	}
 	for _, d := range file.Decls {
-		if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.CONST {
-			for _, s := range gd.Specs {
-				for _, n := range s.(*ast.ValueSpec).Names {
-					g.consts[n.Name] = true
+		switch d := d.(type) {
+		case *ast.GenDecl:
+			if d.Tok == token.CONST {
+				for _, s := range d.Specs {
+					for _, n := range s.(*ast.ValueSpec).Names {
+						g.consts[n.Name] = true
+					}
 				}
+			}
+		case *ast.FuncDecl:
+			if d.Body != nil {
+				pkg.decls[d.Name.Name] = append(pkg.decls[d.Name.Name], goDecl{fd: d, g: g})
 			}
 		}
 	}
-	for _, d := range file.Decls {
+	return g, nil
+}
+
+func (g *goFile) analyze() {
+	for _, d := range g.file.Decls {
 		fd, ok := d.(*ast.FuncDecl)
 		if !ok || fd.Body == nil {
 			continue
 		}
-		name := fd.Name.Name
-		gf := &goFunc{g: g, vars: map[string]binding{}, req: map[string]string{}, fn: fn{Name: name, Line: g.line(fd.Pos()), Head: g.line(fd.Pos()), End: g.line(fd.End())}}
+		gf := &goFunc{g: g, vars: map[string]binding{}, req: map[string]string{}, fn: fn{Name: fd.Name.Name, Line: g.line(fd.Pos()), Head: g.line(fd.Pos()), End: g.line(fd.End())}}
 		if fd.Doc != nil {
 			gf.fn.Line = g.line(fd.Doc.Pos())
 		}
 		gf.params(fd.Type)
 		gf.block(fd.Body)
 	}
-	return g.hits
 }
 
 type goFile struct {
+	file    *ast.File
+	pkg     *goPkg
 	rel     string
 	fset    *token.FileSet
 	src     []byte
@@ -118,8 +196,39 @@ type goFunc struct {
 	vars map[string]binding
 	// req maps parameters that hold a request to their kind: http, gin,
 	// echo, fiber.
-	req map[string]string
-	fn  fn
+	req   map[string]string
+	fn    fn
+	depth int
+}
+
+// seedCall records a call to a function of this package that passes
+// request values.
+func (f *goFunc) seedCall(n *ast.CallExpr) {
+	if f.depth >= maxCallDepth {
+		return
+	}
+	name := ""
+	switch fun := n.Fun.(type) {
+	case *ast.Ident:
+		name = fun.Name
+	case *ast.SelectorExpr:
+		if id, ok := fun.X.(*ast.Ident); ok && f.g.imports[id.Name] != "" {
+			return
+		}
+		name = fun.Sel.Name
+	}
+	if len(f.g.pkg.decls[name]) != 1 {
+		return
+	}
+	args := map[int]taint{}
+	for i, a := range n.Args {
+		if t := f.taintOf(a, 0); t.ok() {
+			args[i] = t
+		}
+	}
+	if len(args) > 0 {
+		f.g.pkg.seeds = append(f.g.pkg.seeds, callSeed{name: name, args: args, caller: f.fn, depth: f.depth + 1})
+	}
 }
 
 // params marks request parameters by type.
@@ -200,7 +309,7 @@ func (f *goFunc) lit(n *ast.FuncLit) {
 	for k, v := range f.req {
 		req[k] = v
 	}
-	g := &goFunc{g: f.g, vars: vars, req: req, fn: f.fn}
+	g := &goFunc{g: f.g, vars: vars, req: req, fn: f.fn, depth: f.depth}
 	g.params(n.Type)
 	if len(g.req) > len(f.req) || hasNewReq(g.req, f.req) {
 		g.fn = fn{Name: "", Line: f.g.line(n.Pos()), Head: f.g.line(n.Pos()), End: f.g.line(n.End())}
@@ -510,6 +619,7 @@ var (
 )
 
 func (f *goFunc) call(n *ast.CallExpr) {
+	f.seedCall(n)
 	callee := f.g.text(n.Fun)
 	sel, _ := n.Fun.(*ast.SelectorExpr)
 	name := ""
@@ -607,6 +717,10 @@ func (f *goFunc) call(n *ast.CallExpr) {
 			f.report(RuleLDAP, n, sink, "a filter built from "+f.part(n.Args[6]), t)
 		}
 	case sel != nil && (goSQLArg0[name] || goSQLArg1[name]):
+		if recv := identName(sel.X); recv != "" && (strings.Contains(strings.ToLower(recv), "stmt") || strings.Contains(f.vars[recv].text, "Prepare")) {
+			// A prepared statement's arguments are values, not SQL.
+			return
+		}
 		idx := 0
 		if goSQLArg1[name] {
 			idx = 1

@@ -31,6 +31,8 @@ type jsFile struct {
 	src     []byte
 	aliases map[string]string // local name -> module or module.export
 	hits    []hit
+	defs    map[string]*sitter.Node // functions by declared or assigned name
+	seeds   []callSeed
 }
 
 func analyzeJS(ctx context.Context, files []source) []hit {
@@ -47,12 +49,80 @@ func analyzeJS(ctx context.Context, files []source) []hit {
 		if pe, bad := tsparse.SyntaxError(files[i].Rel, root); bad {
 			out = append(out, hit{rule: RuleParseError, file: pe.File, line: pe.Line, col: pe.Col, what: pe.Msg})
 		}
-		jf := &jsFile{rel: files[i].Rel, src: files[i].Src, aliases: map[string]string{}}
+		jf := &jsFile{rel: files[i].Rel, src: files[i].Src, aliases: map[string]string{}, defs: map[string]*sitter.Node{}}
 		jf.imports(root)
+		jf.index(root)
 		top := &jsFunc{jf: jf, vars: map[string]binding{}, fn: fn{Name: "<module>", Line: 1, Head: 1, End: nend(root)}}
 		top.run(root)
+		jf.followCalls()
 		out = append(out, jf.hits...)
 		r.Tree.Close()
+	}
+	return out
+}
+
+// index records the functions of the file by name, for following calls.
+func (jf *jsFile) index(root *sitter.Node) {
+	walkTS(root, func(n *sitter.Node) bool {
+		switch n.Type() {
+		case "function_declaration", "generator_function_declaration":
+			jf.defs[jf.text(n.ChildByFieldName("name"))] = n
+		case "variable_declarator":
+			if v := n.ChildByFieldName("value"); v != nil && isJSFunc(v.Type()) {
+				jf.defs[jf.text(n.ChildByFieldName("name"))] = v
+			}
+		}
+		return true
+	}, 0)
+}
+
+// followCalls analyses the functions that handlers pass request values
+// to, with those parameters request-derived.
+func (jf *jsFile) followCalls() {
+	done := map[string]bool{}
+	for len(jf.seeds) > 0 {
+		c := jf.seeds[0]
+		jf.seeds = jf.seeds[1:]
+		if done[c.key()] || len(done) > 200 {
+			continue
+		}
+		done[c.key()] = true
+		n := jf.defs[c.name]
+		g := &jsFunc{jf: jf, vars: map[string]binding{}, req: map[string]bool{}, fn: c.caller, depth: c.depth}
+		g.params(n)
+		for i, name := range jsParamNames(jf, n) {
+			if t, ok := c.args[i]; ok && name != "" {
+				g.vars[name] = binding{t: t, prefix: t}
+			}
+		}
+		g.run(n.ChildByFieldName("body"))
+	}
+}
+
+// jsParamNames lists a function's parameter names in order ("" for a
+// pattern).
+func jsParamNames(jf *jsFile, n *sitter.Node) []string {
+	ps := n.ChildByFieldName("parameters")
+	if ps == nil {
+		if p := n.ChildByFieldName("parameter"); p != nil {
+			return []string{jf.text(p)}
+		}
+		return nil
+	}
+	var out []string
+	for i := 0; i < int(ps.NamedChildCount()); i++ {
+		p := ps.NamedChild(i)
+		if q := p.ChildByFieldName("pattern"); q != nil {
+			p = q
+		}
+		if p.Type() == "assignment_pattern" {
+			p = p.ChildByFieldName("left")
+		}
+		if p != nil && p.Type() == "identifier" {
+			out = append(out, jf.text(p))
+		} else {
+			out = append(out, "")
+		}
 	}
 	return out
 }
@@ -163,10 +233,35 @@ var jsRouteCall = regexp.MustCompile(`\.(get|post|put|patch|delete|del|all|use|h
 
 // jsFunc is the analysis of one function body.
 type jsFunc struct {
-	jf   *jsFile
-	vars map[string]binding
-	req  map[string]bool // parameters holding a request object
-	fn   fn
+	jf    *jsFile
+	vars  map[string]binding
+	req   map[string]bool // parameters holding a request object
+	fn    fn
+	depth int
+}
+
+// seedCall records a call to a function of this file that passes request
+// values.
+func (f *jsFunc) seedCall(callee *sitter.Node, pos []*sitter.Node) {
+	if f.depth >= maxCallDepth || callee == nil || callee.Type() != "identifier" {
+		return
+	}
+	name := f.jf.text(callee)
+	if f.jf.defs[name] == nil {
+		return
+	}
+	args := map[int]taint{}
+	for i, a := range pos {
+		if isJSFunc(a.Type()) {
+			continue
+		}
+		if t := f.taintOf(a, 0); t.ok() {
+			args[i] = t
+		}
+	}
+	if len(args) > 0 {
+		f.jf.seeds = append(f.jf.seeds, callSeed{name: name, args: args, caller: f.fn, depth: f.depth + 1})
+	}
 }
 
 // run walks a body in source order; nested functions get their own
@@ -205,7 +300,7 @@ func (f *jsFunc) nested(n *sitter.Node) {
 	for k, v := range f.vars {
 		vars[k] = v
 	}
-	g := &jsFunc{jf: f.jf, vars: vars, req: map[string]bool{}, fn: f.fn}
+	g := &jsFunc{jf: f.jf, vars: vars, req: map[string]bool{}, fn: f.fn, depth: f.depth}
 	for k := range f.req {
 		g.req[k] = true
 	}
@@ -649,6 +744,7 @@ func (f *jsFunc) call(n *sitter.Node) {
 		}
 		return nil
 	}
+	f.seedCall(calleeNode, pos)
 	a0 := arg(0)
 	if a0 == nil {
 		return

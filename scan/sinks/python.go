@@ -22,6 +22,8 @@ type pyFile struct {
 	aliases map[string]string // local name -> dotted origin (sp -> subprocess)
 	defused bool              // imports defusedxml
 	hits    []hit
+	defs    map[string]*sitter.Node // function_definition by name
+	seeds   []callSeed
 }
 
 func analyzePython(ctx context.Context, files []source) []hit {
@@ -38,7 +40,7 @@ func analyzePython(ctx context.Context, files []source) []hit {
 		if pe, bad := tsparse.SyntaxError(files[i].Rel, root); bad {
 			out = append(out, hit{rule: RuleParseError, file: pe.File, line: pe.Line, col: pe.Col, what: pe.Msg})
 		}
-		pf := &pyFile{rel: files[i].Rel, src: files[i].Src, aliases: map[string]string{}}
+		pf := &pyFile{rel: files[i].Rel, src: files[i].Src, aliases: map[string]string{}, defs: map[string]*sitter.Node{}}
 		pf.imports(root)
 		pf.analyze(root)
 		out = append(out, pf.hits...)
@@ -123,13 +125,29 @@ func (pf *pyFile) canonical(callee string) string {
 // analyze runs every function of the file, and the module's own code.
 func (pf *pyFile) analyze(root *sitter.Node) {
 	mod := &pyFunc{pf: pf, vars: map[string]binding{}, fn: fn{Name: "<module>", Line: 1, Head: 1, End: nend(root)}}
-	mod.body(root)
 	walkTS(root, func(n *sitter.Node) bool {
 		if n.Type() == "function_definition" {
-			pf.function(n)
+			pf.defs[pf.text(n.ChildByFieldName("name"))] = n
 		}
 		return true
 	}, 0)
+	mod.body(root)
+	walkTS(root, func(n *sitter.Node) bool {
+		if n.Type() == "function_definition" {
+			pf.function(n, nil)
+		}
+		return true
+	}, 0)
+	done := map[string]bool{}
+	for len(pf.seeds) > 0 {
+		c := pf.seeds[0]
+		pf.seeds = pf.seeds[1:]
+		if done[c.key()] || len(done) > 200 {
+			continue
+		}
+		done[c.key()] = true
+		pf.function(pf.defs[c.name], &c)
+	}
 }
 
 var pyRouteDecorator = regexp.MustCompile(`^@\s*[\w.]*\b(route|get|post|put|delete|patch|api_route|websocket)\s*\(`)
@@ -148,8 +166,9 @@ var pyWhole = map[string]bool{
 var pyNotInput = map[string]bool{"self": true, "cls": true, "request": true, "req": true, "db": true, "session": true, "response": true,
 	"background_tasks": true, "current_user": true, "user": true, "settings": true, "context": true, "ctx": true}
 
-// function analyses one def with its own variables.
-func (pf *pyFile) function(def *sitter.Node) {
+// function analyses one def with its own variables; seed, when set, makes
+// the parameters a caller filled with request values request-derived.
+func (pf *pyFile) function(def *sitter.Node, seed *callSeed) {
 	head := def
 	if p := def.Parent(); p != nil && p.Type() == "decorated_definition" {
 		head = p
@@ -202,6 +221,14 @@ func (pf *pyFile) function(def *sitter.Node) {
 			}
 		}
 	}
+	if seed != nil {
+		f.fn, f.depth = seed.caller, seed.depth
+		for i, t := range seed.args {
+			if i < len(names) && names[i] != "" {
+				f.vars[names[i]] = binding{t: t, prefix: t}
+			}
+		}
+	}
 	f.body(def.ChildByFieldName("body"))
 }
 
@@ -211,6 +238,36 @@ type pyFunc struct {
 	vars   map[string]binding
 	params []string
 	fn     fn
+	depth  int
+}
+
+// seedCall records a call to a function of this file that passes request
+// values, so that the callee is analysed with them.
+func (f *pyFunc) seedCall(callee *sitter.Node, pos []*sitter.Node) {
+	if f.depth >= maxCallDepth || callee == nil {
+		return
+	}
+	name, offset := "", 0
+	switch callee.Type() {
+	case "identifier":
+		name = f.pf.text(callee)
+	case "attribute":
+		if f.pf.text(callee.ChildByFieldName("object")) == "self" {
+			name, offset = f.pf.text(callee.ChildByFieldName("attribute")), 1
+		}
+	}
+	if f.pf.defs[name] == nil {
+		return
+	}
+	args := map[int]taint{}
+	for i, a := range pos {
+		if t := f.taintOf(a, 0); t.ok() {
+			args[i+offset] = t
+		}
+	}
+	if len(args) > 0 {
+		f.pf.seeds = append(f.pf.seeds, callSeed{name: name, args: args, caller: f.fn, depth: f.depth + 1})
+	}
 }
 
 // body walks statements in source order, binding assignments and checking
@@ -559,6 +616,7 @@ func (f *pyFunc) call(n *sitter.Node) {
 	name := lastPart(callee)
 	sink := clip(raw)
 	pos, kw := f.args(n)
+	f.seedCall(calleeNode, pos)
 	arg := func(i int, key string) *sitter.Node {
 		if v := kw[key]; v != nil && key != "" {
 			return v

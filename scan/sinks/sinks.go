@@ -83,14 +83,19 @@ func (Scanner) Scan(ctx context.Context, root string) (evidence.Set, error) {
 		return evidence.Set{}, err
 	}
 	var set evidence.Set
-	seen := map[string]bool{}
+	// The same sink may be reached twice: analysed on its own and again
+	// with a caller's request values. Keep the traced one.
+	at := map[string]int{}
 	for _, h := range hits {
 		f := h.finding()
 		k := fmt.Sprintf("%s:%d:%d:%s", f.File, f.Line, f.Column, f.Rule)
-		if seen[k] {
+		if i, ok := at[k]; ok {
+			if set.Findings[i].Source == "" && f.Source != "" {
+				set.Findings[i] = f
+			}
 			continue
 		}
-		seen[k] = true
+		at[k] = len(set.Findings)
 		set.Findings = append(set.Findings, f)
 	}
 	set.Sort()

@@ -50,16 +50,18 @@ func TestFindingFields(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var sqli, job *evidence.Finding
+	var sqli, job, called *evidence.Finding
 	for i, f := range set.Findings {
 		switch {
+		case f.File == "app.py" && f.Line == 110:
+			called = &set.Findings[i]
 		case f.File == "app.py" && f.Line == 24:
 			sqli = &set.Findings[i]
 		case f.File == "app.py" && f.Line == 97:
 			job = &set.Findings[i]
 		}
 	}
-	if sqli == nil || job == nil {
+	if sqli == nil || job == nil || called == nil {
 		t.Fatalf("findings missing: %+v", set.Findings)
 	}
 	if sqli.Sink != "cur.execute" || sqli.Source != "request.args" || sqli.Property != evidence.NoSQLInjection || sqli.Severity != threatmap.High {
@@ -67,6 +69,11 @@ func TestFindingFields(t *testing.T) {
 	}
 	if sqli.Function != "users" || sqli.FunctionLine != 19 || sqli.FunctionHead != 20 || sqli.FunctionEnd != 32 {
 		t.Errorf("function range = %s %d..%d..%d, want users 19..20..32", sqli.Function, sqli.FunctionLine, sqli.FunctionHead, sqli.FunctionEnd)
+	}
+	// A helper reached from a handler carries the handler's source and
+	// range, so that it links to the handler's route.
+	if called.Source != "request.args" || called.Severity != threatmap.Critical || called.Function != "archive" {
+		t.Errorf("helper finding: source %q severity %v function %q, want request.args, critical, archive", called.Source, called.Severity, called.Function)
 	}
 	if job.Source != "" || job.Severity != threatmap.Medium {
 		t.Errorf("a value of unknown origin: source %q severity %v, want none and medium", job.Source, job.Severity)

@@ -101,3 +101,28 @@ var lookupCalls = map[string]bool{"get": true, "find": true, "findOne": true, "f
 // numericCalls turn a value into a number, which cannot change the
 // structure of a query or command it is pasted into.
 var numericCalls = map[string]bool{"int": true, "float": true, "Number": true, "parseInt": true, "parseFloat": true, "Math.floor": true, "Math.round": true, "len": true}
+
+// maxCallDepth bounds how far request values are followed into the
+// functions a handler calls: the handler's callees and theirs.
+const maxCallDepth = 2
+
+// callSeed is a call that passes request values to a function defined in
+// the same file (or, for Go, the same package): the callee is analysed
+// again with those parameters request-derived, and what it finds is
+// attributed to the caller's function, whose route it serves.
+type callSeed struct {
+	name   string
+	args   map[int]taint
+	caller fn
+	depth  int
+}
+
+func (c callSeed) key() string {
+	k := c.name
+	for i := 0; i < 16; i++ {
+		if t, ok := c.args[i]; ok {
+			k += "|" + string(rune('0'+i)) + t.src
+		}
+	}
+	return k
+}

@@ -22,6 +22,8 @@ func users(w http.ResponseWriter, r *http.Request) {
 	q := fmt.Sprintf("DELETE FROM users WHERE id = %s", r.FormValue("id"))
 	db.Exec(q) // want "sql-string-built"
 	db.Query("SELECT * FROM users WHERE name = $1", name)
+	stmt, _ := db.Prepare("SELECT * FROM users WHERE name = ?")
+	stmt.QueryRow(name)
 	db.Query("SELECT * FROM "+usersTable+" WHERE id = $1", 1)
 }
 

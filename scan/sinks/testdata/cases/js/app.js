@@ -70,6 +70,16 @@ app.post('/login', async (req, res) => {
   res.json({ user, same, q, byNumber });
 });
 
+app.get('/docs/:file', ({ params }, res) => {
+  const file = params.file;
+  if (!file.includes('/')) {
+    serve(file, res);
+  }
+  function serve(name, res) {
+    res.sendFile(path.resolve('docs/', name)); // want "path-traversal"
+  }
+});
+
 function greet(user) {
   const name = eval(user.nickname); // want "code-injection"
   setTimeout(greet, 10);

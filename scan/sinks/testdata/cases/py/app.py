@@ -98,3 +98,13 @@ def report_job(day):
     subprocess.check_output("gzip " + day, shell=True)  # want "command-injection"
     with open("/srv/cache.bin", "rb") as fh:
         return pickle.load(fh)  # want "unsafe-deserialization"
+
+
+@app.route("/archive")
+def archive():
+    return compress(request.args["name"], 9)
+
+
+def compress(name, level):
+    # Reached from archive() with a request value: traced through the call.
+    return subprocess.check_output("gzip -%d %s" % (level, name), shell=True)  # want "command-injection"

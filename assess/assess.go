@@ -7,6 +7,7 @@
 package assess
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -72,6 +73,14 @@ type Threat struct {
 	Status   string `json:"status"`
 	// MitigatedBy lists the control ids that answer the threat.
 	MitigatedBy []string `json:"mitigated_by,omitempty"`
+	// Secondary is true for an open threat whose attack a verified defence
+	// already answers (rule secondary_to): defence in depth, which check
+	// does not fail on and the page lists after the primary rows.
+	Secondary bool `json:"secondary,omitempty"`
+	// Group lists the ids of the elements whose threats the threat map
+	// shows as one row with this one (the same rule reading the same way,
+	// or overlapping rules on one element); empty for a row of its own.
+	Group []string `json:"group,omitempty"`
 	// Note explains the status: who accepted it and until when, where a
 	// failing control's evidence is, why it does not apply.
 	Note string `json:"note,omitempty"`
@@ -128,6 +137,7 @@ func Assess(m *model.Model, threats []rules.Threat, ix *link.Index, set evidence
 	for _, t := range threats {
 		seen[t.ID] = true
 		at := Threat{Threat: t}
+		var proofFindings []evidence.Finding
 		if r, ok := m.Responses.Get(t.ID); ok {
 			applyResponse(&at, r, byID, ix, now)
 		} else {
@@ -140,10 +150,26 @@ func Assess(m *model.Model, threats []rules.Threat, ix *link.Index, set evidence
 					ids = append(ids, c.ID)
 				}
 			}
-			if len(ids) > 0 {
+			var proved *proof
+			if len(ids) == 0 {
+				if p, ok := proveAny(ix, []string{t.Element, componentOf[t.Element]}, t.Controls); ok {
+					proved = &p
+				}
+			}
+			switch {
+			case len(ids) > 0:
 				at.Implicit = true
 				mitigate(&at, ids, byID)
-			} else {
+			case proved != nil:
+				// Evidence closes the loop: a guard, setting or probe
+				// proves the defence even though the model declares no
+				// control for it.
+				at.Implicit = true
+				at.Response = ResponseMitigate
+				at.Status = StatusVerified
+				at.Note = proofNote(*proved)
+				proofFindings = proved.findings
+			default:
 				at.Response = ResponseNone
 				at.Status = StatusOpen
 				at.Note = "no response: a gap in the model"
@@ -153,8 +179,25 @@ func Assess(m *model.Model, threats []rules.Threat, ix *link.Index, set evidence
 			at.Status = StatusFailing
 			at.Note = joinNote(at.Note, "evidence contradicts its defence: "+evidenceSummary(at.Evidence))
 		}
+		// The findings that verified it go into its evidence after the
+		// check above, which looks for contradicting ones only.
+		at.Evidence = append(at.Evidence, proofFindings...)
+		if IsOpen(at.Status) && len(at.SecondaryTo) > 0 {
+			if k, ok := verifiedKinds(m, byID, ix, []string{t.Element, componentOf[t.Element]}, at.SecondaryTo); ok {
+				at.Secondary = true
+				// Defence in depth waits behind the rows that have no
+				// defence at all.
+				at.Priority = min(at.Priority+1, 5)
+				at.Note = joinNote(at.Note, "defence in depth: "+k+" already answers the attack, so check does not fail on it")
+			}
+		}
 		a.Threats = append(a.Threats, at)
 	}
+	// Secondary rows moved down a priority; keep the engine's order.
+	slices.SortStableFunc(a.Threats, func(x, y Threat) int {
+		return cmp.Or(cmp.Compare(x.Priority, y.Priority), cmp.Compare(y.Impact, x.Impact), cmp.Compare(x.Difficulty, y.Difficulty), cmp.Compare(x.ID, y.ID))
+	})
+	setGroups(a.Threats)
 	for _, r := range m.Responses {
 		if !seen[r.Threat] {
 			a.Unanswered = append(a.Unanswered, r)

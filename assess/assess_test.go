@@ -51,6 +51,12 @@ func TestThreatStatus(t *testing.T) {
 		{"eliminated", "responses:\n  webhook-forgery@hook: {eliminate: {why: removed}}\n", evidence.Set{}, StatusEliminated, ResponseEliminate, "removed"},
 		{"eliminated but still served", "responses:\n  webhook-forgery@hook: {eliminate: {why: removed}}\n",
 			evidence.Set{Routes: []evidence.Route{{Method: "POST", Path: "/webhook", File: "app.go", Line: 4}}}, StatusFailing, ResponseEliminate, "still serves it at app.go:4"},
+		{"a guard verifies with no control declared", "",
+			evidence.Set{Routes: []evidence.Route{{Method: "POST", Path: "/webhook", File: "app.go", Line: 4, Guards: []string{"signature"}}}}, StatusVerified, ResponseMitigate, "signature guard on POST /webhook at app.go:4"},
+		{"a guard on some registrations only does not", "",
+			evidence.Set{Routes: []evidence.Route{{Method: "POST", Path: "/webhook", File: "app.go", Line: 4, Guards: []string{"signature"}}, {Method: "POST", Path: "/webhook", File: "old.go", Line: 9}}}, StatusOpen, ResponseNone, "gap"},
+		{"an observation that holds verifies", "",
+			evidence.Set{Observations: []evidence.Observation{{Scanner: "probe", Property: evidence.SignatureVerified, Subject: "POST /webhook", Holds: true, Detail: "unsigned POST refused with 400"}}}, StatusVerified, ResponseMitigate, "unsigned POST refused"},
 		{"not applicable", "responses:\n  webhook-forgery@hook: {not_applicable: the sender is our own service}\n", evidence.Set{}, StatusNotApplicable, ResponseNotApplicable, "our own service"},
 	}
 	for _, tt := range tests {
@@ -103,5 +109,38 @@ func TestGateOrdersAndFilters(t *testing.T) {
 	}
 	if strings.Contains(ps[0].Message, "AKIA1") || !strings.Contains(ps[0].Message, "AKIA****") {
 		t.Errorf("secret message %q", ps[0].Message)
+	}
+}
+
+// TestSecondaryRowsDoNotFailCheck checks that an IP allowlist row on a
+// webhook whose signature check is verified stays open but does not fail
+// the gate, while the same row on an unsigned webhook does.
+func TestSecondaryRowsDoNotFailCheck(t *testing.T) {
+	m, diags := model.Parse("m.yaml", []byte(base+"policy: {fail_priority: 2}\n"))
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	src := rules.Threat{ID: "webhook-source-unrestricted@hook", Rule: "webhook-source-unrestricted", Element: "hook", ElementKind: "surface",
+		Controls: []string{"ip-allowlisted"}, SecondaryTo: []string{"signature-verified"}, Priority: 2}
+	for _, tc := range []struct {
+		name          string
+		guards        []string
+		wantSecondary bool
+	}{{"signed", []string{"signature"}, true}, {"unsigned", nil, false}} {
+		set := evidence.Set{Routes: []evidence.Route{{Method: "POST", Path: "/webhook", File: "app.go", Line: 4, Guards: tc.guards}}}
+		a := Assess(m, []rules.Threat{src}, link.Build(m, set, ""), set, now)
+		got := a.Threats[0]
+		if !IsOpen(got.Status) || got.Secondary != tc.wantSecondary {
+			t.Errorf("%s: status %s secondary %v, want open and %v", tc.name, got.Status, got.Secondary, tc.wantSecondary)
+		}
+		failed := false
+		for _, p := range a.Gate() {
+			if p.ID == src.ID {
+				failed = true
+			}
+		}
+		if failed == tc.wantSecondary {
+			t.Errorf("%s: gate fails on it = %v", tc.name, failed)
+		}
 	}
 }

@@ -49,7 +49,7 @@ func (a *Assessment) Gate() []Problem {
 		case t.Status == StatusFailing && on(p.FailingControls):
 			out = append(out, Problem{Kind: ProblemFailing, ID: t.ID, Rule: t.Rule, Title: t.Title, Priority: t.Priority, Severity: t.Impact, Pos: t.Pos,
 				Message: fmt.Sprintf("P%d %s on %s (%s) is answered by a control the evidence contradicts: %s", t.Priority, t.Title, t.Surface, t.ID, t.Note)})
-		case IsOpen(t.Status) && p.FailPriority > 0 && t.Priority <= p.FailPriority:
+		case IsOpen(t.Status) && !t.Secondary && p.FailPriority > 0 && t.Priority <= p.FailPriority:
 			msg := fmt.Sprintf("P%d %s on %s is %s (%s)", t.Priority, t.Title, t.Surface, t.Status, t.ID)
 			if t.Status == StatusOpen {
 				msg += ": respond under responses: or add a control; threatmap explain " + t.Rule + " says how"

@@ -124,18 +124,6 @@ func (m *Model) applyDefaults() {
 	}
 }
 
-// protocolEncrypted says whether a protocol name implies encryption in
-// transit, and whether the name is known at all.
-func protocolEncrypted(p string) (encrypted, known bool) {
-	switch strings.ToLower(strings.TrimSpace(p)) {
-	case "https", "tls", "grpcs", "mtls", "ssh", "sftp", "wss", "smtps", "amqps", "rediss", "postgres+tls", "mysql+tls":
-		return true, true
-	case "http", "tcp", "ws", "amqp", "smtp", "ftp", "telnet", "redis", "grpc", "udp", "mqtt":
-		return false, true
-	}
-	return false, false
-}
-
 func contains(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {

@@ -32,7 +32,13 @@ type MarkdownOptions struct {
 	// MaxPriority leaves threats of a larger priority number out of the
 	// table (they are counted below it); zero shows every threat.
 	MaxPriority int
+	// MaxRows caps the table at this many rows (after grouping); the rest
+	// are counted below it. Zero shows every row.
+	MaxRows int
 }
+
+// DefaultMaxRows is the size of the one page.
+const DefaultMaxRows = 25
 
 // WriteMarkdown renders the one-page threat map with every threat.
 func WriteMarkdown(w io.Writer, a *assess.Assessment) error {
@@ -65,7 +71,7 @@ func WriteMarkdownWith(w io.Writer, a *assess.Assessment, opts MarkdownOptions) 
 	b.WriteString("```\n")
 
 	b.WriteString("\n## 3. What would be found and exploited first\n\n")
-	writeThreatTable(&b, a, opts.MaxPriority)
+	writeThreatTable(&b, a, opts)
 	writeControls(&b, a)
 	writeDrift(&b, a)
 	writeUnanswered(&b, a)
@@ -277,6 +283,8 @@ func StatusText(t assess.Threat) string {
 	switch {
 	case len(t.MitigatedBy) > 0:
 		s += " (" + strings.Join(t.MitigatedBy, ", ") + ")"
+	case t.Status == assess.StatusOpen && t.Secondary:
+		return "**open** (no response), defence in depth (does not fail check)"
 	case t.Status == assess.StatusOpen:
 		return "**open** (no response)"
 	case t.Note != "" && t.Response != assess.ResponseMitigate:
@@ -285,20 +293,23 @@ func StatusText(t assess.Threat) string {
 	if assess.IsOpen(t.Status) {
 		s = "**" + t.Status + "**" + strings.TrimPrefix(s, t.Status)
 	}
+	if t.Secondary {
+		s += ", defence in depth (does not fail check)"
+	}
 	return s
 }
 
-func writeThreatTable(b *strings.Builder, a *assess.Assessment, maxPriority int) {
+func writeThreatTable(b *strings.Builder, a *assess.Assessment, opts MarkdownOptions) {
 	if len(a.Threats) == 0 {
 		b.WriteString("_No threats found._\n")
 		return
 	}
 	shown := a.Threats
 	hidden, hiddenOpen := 0, 0
-	if maxPriority > 0 {
+	if opts.MaxPriority > 0 {
 		shown = nil
 		for _, t := range a.Threats {
-			if t.Priority <= maxPriority {
+			if t.Priority <= opts.MaxPriority {
 				shown = append(shown, t)
 				continue
 			}
@@ -308,32 +319,87 @@ func writeThreatTable(b *strings.Builder, a *assess.Assessment, maxPriority int)
 			}
 		}
 	}
+	rows := assess.Group(shown)
+	var cut []assess.Row
+	if opts.MaxRows > 0 && len(rows) > opts.MaxRows {
+		rows, cut = rows[:opts.MaxRows], rows[opts.MaxRows:]
+	}
 	names := assetNames(a.Model)
 	b.WriteString("| # | Surface | Asset at risk | What happens if abused | Difficulty | Mitigation | Status |\n|---|---|---|---|---|---|---|\n")
-	for _, t := range shown {
+	var ids []string
+	for _, r := range rows {
+		t := r.Lead()
 		var assets []string
-		for _, id := range t.Assets {
-			assets = append(assets, names[id])
+		for _, rt := range r.Threats {
+			for _, id := range rt.Assets {
+				if n := names[id]; !slices.Contains(assets, n) {
+					assets = append(assets, n)
+				}
+			}
+			ids = append(ids, "`"+rt.ID+"`")
 		}
 		what := capitalize(t.Abuse) + " by " + t.Method
-		if t.Detail != "" {
-			what += " — " + t.Detail
+		if d := rowDetail(r); d != "" {
+			what += " — " + d
+		}
+		if len(r.Also) > 0 {
+			what += " (also: " + strings.Join(r.Also, "; ") + ")"
+		}
+		var mitigations []string
+		for _, rt := range r.Threats {
+			for _, m := range rt.Mitigations {
+				if !slices.Contains(mitigations, m) {
+					mitigations = append(mitigations, m)
+				}
+			}
 		}
 		fmt.Fprintf(b, "| P%d | %s | %s | %s | %s: requires %s | %s | %s |\n",
-			t.Priority, cell(t.Surface), cell(orDash(strings.Join(assets, ", "))), cell(what),
-			capitalize(t.Difficulty.String()), cell(t.Requires), cell(strings.Join(t.Mitigations, "; ")), cell(StatusText(t)))
+			t.Priority, cell(r.Label()), cell(orDash(strings.Join(assets, ", "))), cell(what),
+			capitalize(t.Difficulty.String()), cell(t.Requires), cell(strings.Join(mitigations, "; ")), cell(StatusText(t)))
 	}
 	b.WriteString("\nIds, in table order: ")
-	ids := make([]string, len(shown))
-	for i, t := range shown {
-		ids[i] = "`" + t.ID + "`"
-	}
 	b.WriteString(strings.Join(ids, ", "))
 	b.WriteString(".\n")
+	if len(cut) > 0 {
+		n, open := 0, 0
+		byPriority := map[int]int{}
+		for _, r := range cut {
+			for _, t := range r.Threats {
+				n++
+				if assess.IsOpen(t.Status) {
+					open++
+				}
+			}
+			byPriority[r.Lead().Priority]++
+		}
+		var parts []string
+		for p := 1; p <= 5; p++ {
+			if byPriority[p] > 0 {
+				parts = append(parts, fmt.Sprintf("%d at P%d", byPriority[p], p))
+			}
+		}
+		fmt.Fprintf(b, "\n%d more %s (%s; %d %s, %d open) are left out of this page; `threatmap report --all` lists them.\n",
+			len(cut), pluralWord(len(cut), "row", "rows"), strings.Join(parts, ", "), n, pluralWord(n, "threat", "threats"), open)
+	}
 	if hidden > 0 {
 		fmt.Fprintf(b, "\n%d more %s at priority %d to 5 (%d open) are left out of this page; `threatmap report --all` lists them.\n",
-			hidden, pluralWord(hidden, "threat", "threats"), maxPriority+1, hiddenOpen)
+			hidden, pluralWord(hidden, "threat", "threats"), opts.MaxPriority+1, hiddenOpen)
 	}
+}
+
+// rowDetail is the detail a row shows: the lead's when the row has one
+// element or every element reads the same, else the first two and a count.
+func rowDetail(r assess.Row) string {
+	var ds []string
+	for _, t := range r.Threats {
+		if t.Detail != "" && !slices.Contains(ds, t.Detail) {
+			ds = append(ds, t.Detail)
+		}
+	}
+	if len(ds) > 2 {
+		return strings.Join(ds[:2], "; ") + fmt.Sprintf("; and %d more", len(ds)-2)
+	}
+	return strings.Join(ds, "; ")
 }
 
 func writeControls(b *strings.Builder, a *assess.Assessment) {

@@ -56,6 +56,7 @@ func componentMap(c model.Component, zone string) map[string]any {
 		"stores": strs(c.Stores), "provider": c.Provider, "public": c.Public, "keys": c.Keys,
 		"encrypted_at_rest": optBool(c.Encrypted), "access_logging": optBool(c.Logging),
 		"audit_log": optBool(c.Audit), "refs": strs(c.Refs), "tags": strs(c.Tags), "zone": zone,
+		"handles": strs(c.Handles),
 	}
 }
 
@@ -76,6 +77,7 @@ func surfaceMap(s model.Surface) map[string]any {
 		"exposure": s.Exposure, "auth": s.Auth, "assets": strs(s.Assets), "costly": s.Costly,
 		"sender": s.Sender, "signature": s.Signature, "ids": s.IDs, "exit": s.Exit,
 		"content": strs(s.Content), "llm": llmMap(s.LLM), "tags": strs(s.Tags),
+		"handles": strs(s.Handles),
 	}
 }
 

@@ -31,6 +31,8 @@ type compiled struct {
 	when   cel.Program
 	detail cel.Program
 	diffs  []cel.Program // nil entry for the default case
+	// wording holds the rule's wording cases (rules/wording.go).
+	wording []compiledWording
 }
 
 // Variables lists the names a condition can use, with what each holds; it
@@ -110,6 +112,10 @@ func NewEngine(rules []*Rule) (*Engine, model.Diagnostics) {
 				continue
 			}
 			c.diffs = append(c.diffs, compile(d.When, d.Loc.At("when"), cel.BoolType))
+		}
+		var wok bool
+		if c.wording, wok = compileWording(r, compile); !wok {
+			ok = false
 		}
 		if ok {
 			e.rules = append(e.rules, c)
@@ -225,9 +231,12 @@ func (c *compiled) eval(g *graph, el *element) (*Threat, error) {
 			t.Detail = s
 		}
 	}
+	if err := c.word(el, t); err != nil {
+		return nil, err
+	}
 	t.Assets, t.Impact = g.atRisk(r, el)
 	t.Priority = Priority(t.Impact, t.Difficulty)
-	t.Summary = fmt.Sprintf("If %s is abused, an attacker could %s by %s, and this would require %s.", el.label, r.Abuse, r.Method, t.Requires)
+	t.Summary = fmt.Sprintf("If %s is abused, an attacker could %s by %s, and this would require %s.", el.label, t.Abuse, t.Method, t.Requires)
 	t.Evidence = relevantFindings(g.ix.Findings[el.id], r)
 	return t, nil
 }

@@ -273,8 +273,8 @@ func dedupe(ids []string) []string {
 }
 
 // atRisk picks the assets a threat endangers and the impact that follows:
-// the element's assets of the rule's kinds, else the model's assets of
-// those kinds; the impact is the rule's fixed impact or the highest
+// the element's assets of the rule's kinds, else those of its component
+// and its component's flows (never the rest of the model); the impact is the rule's fixed impact or the highest
 // sensitivity among them.
 func (g *graph) atRisk(r *Rule, el *element) ([]string, threatmap.Severity) {
 	var ids []string
@@ -287,9 +287,9 @@ func (g *graph) atRisk(r *Rule, el *element) ([]string, threatmap.Severity) {
 			}
 		}
 		if len(ids) == 0 {
-			for _, a := range g.m.Assets {
-				if slices.Contains(r.Assets, a.Kind) {
-					ids = append(ids, a.ID)
+			for _, id := range g.nearAssets(el) {
+				if a, ok := g.assets[id]; ok && slices.Contains(r.Assets, a["kind"].(string)) {
+					ids = append(ids, id)
 				}
 			}
 		}

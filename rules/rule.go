@@ -41,13 +41,24 @@ type Rule struct {
 	// [requires]."
 	Abuse  string `yaml:"abuse" jsonschema:"required"`
 	Method string `yaml:"method" jsonschema:"required"`
+	// Wording optionally derives Abuse and Method from the element: the
+	// first case whose when holds replaces them.
+	Wording []Wording `yaml:"wording"`
 	// Detail is an optional CEL expression giving a string with specifics
 	// (where a secret was found, which policy grants what).
 	Detail      string   `yaml:"detail"`
 	Mitigations []string `yaml:"mitigations" jsonschema:"required"`
 	// Controls lists control kinds that mitigate the threat when the model
 	// declares them on the element.
-	Controls   []string `yaml:"controls"`
+	Controls []string `yaml:"controls"`
+	// SecondaryTo lists control kinds that answer the same attack first:
+	// when one of them is verified on the element, the threat is defence in
+	// depth (an IP allowlist on a signed webhook) and does not fail check.
+	SecondaryTo []string `yaml:"secondary_to"`
+	// Family names rules that describe one attack from different angles
+	// (draining a budget by volume and by prompt size): on one element the
+	// threat map shows them as one row.
+	Family     string   `yaml:"family" jsonschema:"pattern=^[a-z0-9-]+$"`
 	References []string `yaml:"references"`
 	Explain    string   `yaml:"explain" jsonschema:"required"`
 

@@ -27,14 +27,19 @@ type Threat struct {
 	Priority   int                  `json:"priority"`
 	// Summary is the one-liner: If [surface] is abused, an attacker could
 	// [impact] by [method], and this would require [difficulty].
-	Summary     string             `json:"summary"`
-	Abuse       string             `json:"abuse"`
-	Method      string             `json:"method"`
-	Detail      string             `json:"detail,omitempty"`
-	Mitigations []string           `json:"mitigations"`
-	Controls    []string           `json:"control_kinds,omitempty"`
-	References  []string           `json:"references,omitempty"`
-	Pos         threatmap.Position `json:"location"`
+	Summary     string   `json:"summary"`
+	Abuse       string   `json:"abuse"`
+	Method      string   `json:"method"`
+	Detail      string   `json:"detail,omitempty"`
+	Mitigations []string `json:"mitigations"`
+	Controls    []string `json:"control_kinds,omitempty"`
+	// SecondaryTo lists the control kinds that answer the same attack
+	// first (see Rule.SecondaryTo).
+	SecondaryTo []string `json:"secondary_to,omitempty"`
+	// Family is the rule's family (see Rule.Family).
+	Family     string             `json:"family,omitempty"`
+	References []string           `json:"references,omitempty"`
+	Pos        threatmap.Position `json:"location"`
 	// Evidence holds the findings linked to the element that bear on this
 	// threat (those whose property matches one of the rule's control
 	// kinds, or all of the element's findings for evidence-driven rules).

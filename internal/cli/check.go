@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -78,7 +79,7 @@ Output is one line per problem, file:line:col first. In GitHub Actions
 			case "github":
 				writeAnnotations(c, problems)
 			default:
-				writeProblemsText(c, problems)
+				writeProblemsText(c, an.result.GroupProblems(problems))
 				if c.Getenv("GITHUB_ACTIONS") == "true" {
 					writeAnnotations(c, problems)
 				}
@@ -117,29 +118,50 @@ func (c *Command) display(p string) string {
 	return filepath.ToSlash(p)
 }
 
-func writeProblemsText(c *Command, problems []assess.Problem) {
+func writeProblemsText(c *Command, groups [][]assess.Problem) {
 	var b strings.Builder
 	counts := map[string]int{}
 	var order []string
-	for _, p := range problems {
+	total := 0
+	for _, g := range groups {
+		p := g[0]
 		pos := p.Pos.String()
 		if pos == "" {
 			pos = "threatmap"
 		}
-		fmt.Fprintf(&b, "%s: %s: %s\n", pos, p.Kind, p.Message)
-		if counts[p.Kind] == 0 {
-			order = append(order, p.Kind)
+		msg := p.Message
+		if len(g) > 1 {
+			var ids []string
+			for _, q := range g[1:] {
+				ids = append(ids, q.ID)
+			}
+			shown := ids
+			if len(shown) > 5 {
+				shown = append(slices.Clone(shown[:5]), fmt.Sprintf("and %d more", len(ids)-5))
+			}
+			msg += fmt.Sprintf(" [the same on %d more: %s]", len(ids), strings.Join(shown, ", "))
 		}
-		counts[p.Kind]++
+		fmt.Fprintf(&b, "%s: %s: %s\n", pos, p.Kind, msg)
+		for _, q := range g {
+			if counts[q.Kind] == 0 {
+				order = append(order, q.Kind)
+			}
+			counts[q.Kind]++
+			total++
+		}
 	}
-	if len(problems) == 0 {
+	if total == 0 {
 		b.WriteString("check passed: no open threats at the gated priority, no failing controls, no secrets, no drift\n")
 	} else {
 		var parts []string
 		for _, k := range order {
 			parts = append(parts, fmt.Sprintf("%d %s", counts[k], k))
 		}
-		fmt.Fprintf(&b, "check failed: %d %s (%s)\n", len(problems), plural(len(problems), "problem", "problems"), strings.Join(parts, ", "))
+		grouped := ""
+		if len(groups) < total {
+			grouped = fmt.Sprintf(", shown as %d %s", len(groups), plural(len(groups), "line", "lines"))
+		}
+		fmt.Fprintf(&b, "check failed: %d %s (%s)%s\n", total, plural(total, "problem", "problems"), strings.Join(parts, ", "), grouped)
 	}
 	fmt.Fprint(c.Stdout, b.String())
 }

@@ -47,7 +47,11 @@ unless --force is given, and writes atomically.`,
 			if !noScan {
 				routes = c.discoverRoutes(cmd.Context(), dir)
 			}
-			text := StarterModel(name, c.now().Format("2006-01-02"), routes)
+			authKind := "session"
+			if len(routes) > 0 {
+				authKind = draftAuthKind(cmd.Context(), dir)
+			}
+			text := StarterModelAuth(name, c.now().Format("2006-01-02"), routes, authKind)
 			if _, diags := model.Parse(target, []byte(text)); diags.HasErrors() {
 				return fmt.Errorf("init: the drafted model does not validate (a bug):\n%s", diags)
 			}
@@ -114,8 +118,15 @@ func routeSurfaceID(r evidence.Route) string {
 	return id
 }
 
-// StarterModel renders the commented starter model.
+// StarterModel renders the commented starter model, with guarded routes
+// drafted as auth: session.
 func StarterModel(name, today string, routes []evidence.Route) string {
+	return StarterModelAuth(name, today, routes, "session")
+}
+
+// StarterModelAuth renders the commented starter model; guarded routes get
+// auth: authKind (session or token).
+func StarterModelAuth(name, today string, routes []evidence.Route, authKind string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, `# yaml-language-server: $schema=https://github.com/threatmap/threatmap/docs/threatmap.schema.json
 #
@@ -148,12 +159,20 @@ surfaces:
   - {id: env, kind: secret, name: .env / environment, assets: [credentials]}
 `, name, yamlString(name), today)
 	seen := map[string]bool{"env": true}
+	// guarded collects, per guard the code shows, the surfaces it guards,
+	// so that each becomes a drafted control the evidence verifies.
+	guarded := map[string][]string{}
 	for _, r := range routes {
 		id := routeSurfaceID(r)
 		if seen[id] {
 			continue
 		}
 		seen[id] = true
+		for _, g := range r.Guards {
+			if _, ok := draftedControlKind[g]; ok {
+				guarded[g] = append(guarded[g], id)
+			}
+		}
 		kind, extra := "endpoint", ""
 		for _, t := range r.Tags {
 			if t == "admin" {
@@ -177,7 +196,7 @@ surfaces:
 		auth := "none"
 		for _, g := range r.Guards {
 			if g == evidence.GuardAuth {
-				auth = "session"
+				auth = authKind
 			}
 		}
 		fmt.Fprintf(&b, "  - {id: %s, kind: %s, component: app, method: %s, path: %s, auth: %s%s} # %s:%d, review exposure and assets\n",
@@ -197,7 +216,16 @@ controls:
   # The secret scan verifies this one on every run, and fails it the day a
   # credential is committed.
   - {id: no-committed-secrets, kind: no-secrets-in-repo, on: [env]}
-
+`)
+	for _, g := range []string{evidence.GuardAuth, evidence.GuardSignature, evidence.GuardRateLimit, evidence.GuardIPAllowlist, evidence.GuardCSRF} {
+		on := guarded[g]
+		if len(on) == 0 {
+			continue
+		}
+		kind := draftedControlKind[g]
+		fmt.Fprintf(&b, "  # The code guards these routes with %s; the route scan verifies it on every run.\n  - {id: %s, kind: %s, on: [%s]}\n", g, kind, kind, strings.Join(on, ", "))
+	}
+	b.WriteString(`
 # What you do about each threat, keyed by the threat id the report prints:
 #   RULE@ELEMENT: {mitigate: [control-id]}
 #   RULE@ELEMENT: {accept: {by: name, on: 2026-01-01, until: 2026-04-01, why: reason}}
@@ -207,6 +235,16 @@ controls:
 responses: {}
 `)
 	return b.String()
+}
+
+// draftedControlKind maps a route guard to the control kind init drafts
+// for the routes that carry it.
+var draftedControlKind = map[string]string{
+	evidence.GuardAuth:        "authentication",
+	evidence.GuardSignature:   "signature-verified",
+	evidence.GuardRateLimit:   "rate-limited",
+	evidence.GuardIPAllowlist: "ip-allowlisted",
+	evidence.GuardCSRF:        "csrf-protected",
 }
 
 // yamlString quotes s for YAML when it needs it.

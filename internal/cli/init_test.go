@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,6 +30,7 @@ def admin_user(user_id):
 
 @app.post("/webhook/stripe")
 def stripe_hook():
+    event = stripe.Webhook.construct_event(request.data, request.headers["Stripe-Signature"], secret)
     return "ok"
 `
 	if err := os.WriteFile(filepath.Join(dir, "app.py"), []byte(app), 0o644); err != nil {
@@ -46,13 +48,31 @@ def stripe_hook():
 		t.Fatal(err)
 	}
 	for _, want := range []string{"id: post-api-chat", "path: /api/chat, auth: session", "kind: admin", "app.py:9", "kind: webhook, component: app, method: POST, path: /webhook/stripe, auth: none, sender: stripe",
-		"kind: no-secrets-in-repo, on: [env]", "reviewed: 2026-11-01"} {
+		"kind: no-secrets-in-repo, on: [env]", "reviewed: 2026-11-01",
+		"{id: authentication, kind: authentication, on: [post-api-chat]}", "{id: signature-verified, kind: signature-verified, on: [post-webhook-stripe]}"} {
 		if !strings.Contains(string(model), want) {
 			t.Errorf("starter model lacks %q:\n%s", want, model)
 		}
 	}
 	if _, errOut, code := runIn(t, dir, nil, "validate"); code != ExitOK {
 		t.Fatalf("the starter model does not validate: %s", errOut)
+	}
+	// The drafted control closes the loop: the route scan verifies the
+	// signature check, so the forgery row is not open.
+	js, errOut, _ := runIn(t, dir, nil, "report", "--format", "json")
+	if !strings.Contains(js, `"id": "webhook-forgery@post-webhook-stripe"`) {
+		t.Fatalf("no forgery threat in %s %s", js, errOut)
+	}
+	var doc struct {
+		Threats []struct{ ID, Status string }
+	}
+	if err := json.Unmarshal([]byte(js), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, th := range doc.Threats {
+		if th.ID == "webhook-forgery@post-webhook-stripe" && th.Status != "verified" {
+			t.Errorf("webhook forgery is %s, want verified by the signature guard", th.Status)
+		}
 	}
 	if _, _, code := runIn(t, dir, nil, "init"); code != ExitUsage {
 		t.Error("init overwrote an existing model without --force")
@@ -234,6 +254,45 @@ func TestModelDocCoversEveryKey(t *testing.T) {
 	for _, k := range keys {
 		if !strings.Contains(string(doc), "`"+k+"`") && !strings.Contains(string(doc), k+":") {
 			t.Errorf("docs/model.md does not mention %q", k)
+		}
+	}
+}
+
+// TestInitDraftsBearerAuth checks that an API whose code authenticates with
+// bearer tokens is drafted with auth: token, so no CSRF row is raised on
+// it, while a cookie-session app keeps auth: session.
+func TestInitDraftsBearerAuth(t *testing.T) {
+	for _, tc := range []struct {
+		name, extra, want string
+	}{
+		{"bearer", "from flask_httpauth import HTTPTokenAuth\ntoken_auth = HTTPTokenAuth()\n", "auth: token"},
+		{"session", "from flask_login import login_user\n", "auth: session"},
+	} {
+		dir := t.TempDir()
+		app := tc.extra + `from flask import Flask
+app = Flask(__name__)
+
+@app.delete("/api/posts/<int:id>")
+@login_required
+def delete_post(id):
+    return "ok"
+`
+		if err := os.WriteFile(filepath.Join(dir, "app.py"), []byte(app), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, errOut, code := runIn(t, dir, nil, "init"); code != ExitOK {
+			t.Fatalf("init: %s", errOut)
+		}
+		data, err := os.ReadFile(filepath.Join(dir, "threatmap.yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(data), `path: "/api/posts/{id}", `+tc.want) {
+			t.Errorf("%s: want %q in\n%s", tc.name, tc.want, data)
+		}
+		js, _, _ := runIn(t, dir, nil, "report", "--format", "json", "--no-scan")
+		if csrf := strings.Contains(js, `"rule": "cross-site-request-forgery"`); csrf != (tc.name == "session") {
+			t.Errorf("%s: CSRF row present = %v", tc.name, csrf)
 		}
 	}
 }

@@ -44,16 +44,17 @@ Formats: md (default), json, sarif, mermaid (the data-flow diagram alone).`,
 			case report.FormatMermaid:
 				return report.WriteMermaid(c.Stdout, an.model)
 			default:
+				maxRows := report.DefaultMaxRows
 				if all {
-					maxPriority = 0
+					maxPriority, maxRows = 0, 0
 				}
-				return report.WriteMarkdownWith(c.Stdout, an.result, report.MarkdownOptions{MaxPriority: maxPriority})
+				return report.WriteMarkdownWith(c.Stdout, an.result, report.MarkdownOptions{MaxPriority: maxPriority, MaxRows: maxRows})
 			}
 		},
 	}
 	cmd.Flags().StringVarP(&format, "format", "f", "md", "output format: md, json, sarif or mermaid")
 	cmd.Flags().BoolVar(&noScan, "no-scan", false, "use the model alone; run no scanners")
-	cmd.Flags().BoolVar(&all, "all", false, "list every threat in the Markdown table, whatever its priority")
+	cmd.Flags().BoolVar(&all, "all", false, "list every threat in the Markdown table, whatever its priority, with no cap on rows (the default page shows at most 25 grouped rows)")
 	cmd.Flags().IntVar(&maxPriority, "max-priority", 3, "leave threats of a larger priority number out of the Markdown table (they are counted); JSON and SARIF always hold every threat")
 	cmd.Flags().StringArrayVar(&extra, "evidence", nil, "extra evidence to use (the JSON of threatmap probe or scan --format json); repeatable")
 	return cmd

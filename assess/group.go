@@ -1,0 +1,175 @@
+package assess
+
+import (
+	"slices"
+	"strings"
+)
+
+// Row is one line of the threat map: a threat, the threats of overlapping
+// rules on the same element merged into it, and the same rule's threats on
+// other elements that read the same way.
+type Row struct {
+	// Threats are the row's threats, the one shown first.
+	Threats []Threat
+	// Elements and Surfaces name the elements the row covers, in order.
+	Elements []string
+	Surfaces []string
+	// Also lists the titles of overlapping rules merged into the row.
+	Also []string
+}
+
+// Lead is the threat the row shows.
+func (r Row) Lead() Threat { return r.Threats[0] }
+
+// Label is the row's surface: the element's label, or "N surfaces: a, b,
+// c and M more" for a group.
+func (r Row) Label() string {
+	if len(r.Surfaces) == 1 {
+		return r.Surfaces[0]
+	}
+	kind := kindPlural(r.Lead().ElementKind)
+	shown := r.Surfaces
+	more := ""
+	if len(shown) > 4 {
+		shown = shown[:4]
+		more = " and " + itoa(len(r.Surfaces)-4) + " more"
+	}
+	return itoa(len(r.Surfaces)) + " " + kind + ": " + strings.Join(shown, ", ") + more
+}
+
+func kindPlural(k string) string {
+	switch k {
+	case "identity":
+		return "identities"
+	case "boundary":
+		return "boundaries"
+	case "":
+		return "elements"
+	}
+	return k + "s"
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	var b []byte
+	for ; n > 0; n /= 10 {
+		b = append([]byte{byte('0' + n%10)}, b...)
+	}
+	return string(b)
+}
+
+// Group turns threats (in priority order) into the rows of the threat
+// map. First, threats of rules of one family on one element (two ways of
+// draining the same budget) become one row led by the most urgent. Then
+// rows of the same rule that read the same (priority, status, sentence,
+// difficulty) are grouped across elements. Order follows the first threat
+// of each row.
+func Group(ts []Threat) []Row {
+	var rows []Row
+	family := map[string]int{} // element + family -> row index
+	for _, t := range ts {
+		if t.Family != "" {
+			k := t.Element + "\x00" + t.Family + "\x00" + openKey(t)
+			if i, ok := family[k]; ok {
+				rows[i].Threats = append(rows[i].Threats, t)
+				if !slices.Contains(rows[i].Also, t.Title) && t.Title != rows[i].Lead().Title {
+					rows[i].Also = append(rows[i].Also, t.Title)
+				}
+				continue
+			}
+			family[k] = len(rows)
+		}
+		rows = append(rows, Row{Threats: []Threat{t}, Elements: []string{t.Element}, Surfaces: []string{t.Surface}})
+	}
+	var out []Row
+	same := map[string]int{}
+	for _, r := range rows {
+		k := rowKey(r)
+		if i, ok := same[k]; ok {
+			out[i].Threats = append(out[i].Threats, r.Threats...)
+			out[i].Elements = append(out[i].Elements, r.Elements...)
+			out[i].Surfaces = append(out[i].Surfaces, r.Surfaces...)
+			continue
+		}
+		same[k] = len(out)
+		out = append(out, r)
+	}
+	return out
+}
+
+func openKey(t Threat) string {
+	if IsOpen(t.Status) {
+		return "open"
+	}
+	return "closed"
+}
+
+// rowKey is what two rows must share to be shown as one.
+func rowKey(r Row) string {
+	var rules []string
+	for _, t := range r.Threats {
+		rules = append(rules, t.Rule)
+	}
+	slices.Sort(rules)
+	t := r.Lead()
+	sec := ""
+	if t.Secondary {
+		sec = "secondary"
+	}
+	return strings.Join([]string{strings.Join(slices.Compact(rules), ","), itoa(t.Priority), t.Status, t.Response, sec,
+		t.Abuse, t.Method, t.Difficulty.String(), t.Requires, strings.Join(t.Assets, ","), t.ElementKind}, "\x00")
+}
+
+// setGroups records on every threat the elements of its row, when the row
+// covers more than one.
+func setGroups(ts []Threat) {
+	rows := Group(ts)
+	byID := map[string]int{}
+	for i, t := range ts {
+		byID[t.ID] = i
+	}
+	for _, r := range rows {
+		if len(r.Threats) < 2 {
+			continue
+		}
+		elems := slices.Clone(r.Elements)
+		for _, t := range r.Threats {
+			ts[byID[t.ID]].Group = elems
+		}
+	}
+}
+
+// GroupProblems gathers the gate's problems as the threat map groups its
+// rows: problems about threats shown in one row (the same rule reading the
+// same way on several elements) become one group, in the order of their
+// first problem. Every other problem is a group of its own.
+func (a *Assessment) GroupProblems(ps []Problem) [][]Problem {
+	rowOf := map[string]string{}
+	for _, t := range a.Threats {
+		switch {
+		case len(t.Group) > 1:
+			rowOf[t.ID] = t.Rule + "\x00" + strings.Join(t.Group, ",")
+		case len(t.Group) == 1 && t.Family != "":
+			rowOf[t.ID] = t.Family + "\x00" + t.Group[0]
+		}
+	}
+	var out [][]Problem
+	at := map[string]int{}
+	for _, p := range ps {
+		k, ok := rowOf[p.ID]
+		if !ok || p.Rule == "" {
+			out = append(out, []Problem{p})
+			continue
+		}
+		k = p.Kind + "\x00" + k
+		if i, ok := at[k]; ok {
+			out[i] = append(out[i], p)
+			continue
+		}
+		at[k] = len(out)
+		out = append(out, []Problem{p})
+	}
+	return out
+}

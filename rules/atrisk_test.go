@@ -1,0 +1,64 @@
+package rules
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/threatmap/threatmap/model"
+)
+
+// TestAssetsComeFromTheElement checks that a threat names the assets next
+// to its element (its own, its component's, its flows') and never the
+// model's other assets of the rule's kinds.
+func TestAssetsComeFromTheElement(t *testing.T) {
+	src := `system: {name: x}
+assets:
+  - {id: chat-log, kind: user-data, name: Chat history, sensitivity: medium}
+  - {id: contracts, kind: user-data, name: Customer contracts, sensitivity: critical}
+components:
+  - {id: bot, kind: service}
+  - {id: chatdb, kind: datastore, stores: [chat-log]}
+  - {id: vault, kind: datastore, stores: [contracts]}
+  - {id: jenkins, kind: ci}
+flows:
+  - {from: bot, to: chatdb, data: [chat-log], protocol: https}
+surfaces:
+  - {id: ask, kind: endpoint, component: bot, method: POST, path: /ask, exposure: public, auth: none}
+  - {id: jenkins-ui, kind: admin, component: jenkins, method: GET, path: /jenkins, exposure: public, auth: none}
+`
+	m, diags := model.Parse("m.yaml", []byte(src))
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	rs, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine, diags := NewEngine(rs)
+	if len(diags) > 0 {
+		t.Fatal(diags)
+	}
+	threats, diags := engine.Run(m, nil, Options{Now: fixtureNow})
+	if len(diags) > 0 {
+		t.Fatal(diags)
+	}
+	sawAsk := false
+	for _, th := range threats {
+		switch th.Element {
+		case "ask", "bot":
+			if slices.Contains(th.Assets, "contracts") {
+				t.Errorf("%s names customer contracts, which the bot neither stores nor carries", th.ID)
+			}
+			if slices.Contains(th.Assets, "chat-log") {
+				sawAsk = true
+			}
+		case "jenkins-ui":
+			if len(th.Assets) > 0 {
+				t.Errorf("%s names %v, but the CI server holds none of the model's assets", th.ID, th.Assets)
+			}
+		}
+	}
+	if !sawAsk {
+		t.Errorf("no threat on the bot names the chat history its flow carries")
+	}
+}

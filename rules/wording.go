@@ -1,0 +1,92 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/google/cel-go/cel"
+	"github.com/google/cel-go/common/types"
+
+	"github.com/threatmap/threatmap"
+	"github.com/threatmap/threatmap/model"
+)
+
+// Wording is one case of a rule's sentence: when its condition holds (or it
+// has none), its Abuse and Method, CEL expressions giving strings, replace
+// the rule's fixed ones. It lets a row say what this element really risks
+// (the secret kinds found, what a sender's webhook grants, a human or a
+// workload identity) instead of one sentence for every system.
+type Wording struct {
+	When   string          `yaml:"when"`
+	Abuse  string          `yaml:"abuse"`
+	Method string          `yaml:"method"`
+	Loc    model.Locations `yaml:"-" json:"-"`
+}
+
+type compiledWording struct {
+	when, abuse, method cel.Program
+}
+
+// compileWording compiles a rule's wording cases with compile, which
+// reports its own errors and returns nil for an expression that failed.
+func compileWording(r *Rule, compile func(expr string, pos threatmap.Position, want *cel.Type) cel.Program) ([]compiledWording, bool) {
+	var out []compiledWording
+	ok := true
+	for i, w := range r.Wording {
+		var cw compiledWording
+		at := func(key string) threatmap.Position { return r.Wording[i].Loc.At(key) }
+		if w.When != "" {
+			if cw.when = compile(w.When, at("when"), cel.BoolType); cw.when == nil {
+				ok = false
+			}
+		}
+		if w.Abuse != "" {
+			if cw.abuse = compile(w.Abuse, at("abuse"), cel.StringType); cw.abuse == nil {
+				ok = false
+			}
+		}
+		if w.Method != "" {
+			if cw.method = compile(w.Method, at("method"), cel.StringType); cw.method == nil {
+				ok = false
+			}
+		}
+		out = append(out, cw)
+	}
+	return out, ok
+}
+
+// word applies the first wording case that holds to t, and carries the
+// rule's family and secondary_to over to it.
+func (c *compiled) word(el *element, t *Threat) error {
+	t.Family = c.rule.Family
+	if len(c.rule.SecondaryTo) > 0 {
+		t.SecondaryTo = append([]string(nil), c.rule.SecondaryTo...)
+	}
+	for i, w := range c.wording {
+		if w.when != nil {
+			v, _, err := w.when.Eval(el.vars)
+			if err != nil {
+				return fmt.Errorf("wording case %d: %w", i+1, err)
+			}
+			if v != types.True {
+				continue
+			}
+		}
+		for _, p := range []struct {
+			prg cel.Program
+			dst *string
+		}{{w.abuse, &t.Abuse}, {w.method, &t.Method}} {
+			if p.prg == nil {
+				continue
+			}
+			v, _, err := p.prg.Eval(el.vars)
+			if err != nil {
+				return fmt.Errorf("wording case %d: %w", i+1, err)
+			}
+			if s, ok := v.Value().(string); ok && s != "" {
+				*p.dst = s
+			}
+		}
+		return nil
+	}
+	return nil
+}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/threatmap/threatmap/evidence"
@@ -99,5 +100,49 @@ func TestJoinSinkRoutes(t *testing.T) {
 				t.Error("resource not set, so the finding would not link to a surface")
 			}
 		})
+	}
+}
+
+// TestScanSinksSARIFHelp checks that SARIF output carries each reported
+// rule's help from the scanner's RuleInfo.
+func TestScanSinksSARIFHelp(t *testing.T) {
+	out, errOut, code := run(t, "scan", "sinks", "--format", "sarif", "internal/cli/testdata/sinks-link")
+	if code != ExitOK {
+		t.Fatalf("exit %d, stderr %s", code, errOut)
+	}
+	var doc struct {
+		Runs []struct {
+			Tool struct {
+				Driver struct {
+					Rules []struct {
+						ID   string `json:"id"`
+						Help struct {
+							Text string `json:"text"`
+						} `json:"help"`
+					} `json:"rules"`
+				} `json:"driver"`
+			} `json:"tool"`
+			Results []struct {
+				RuleID string `json:"ruleId"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Runs) != 1 || len(doc.Runs[0].Results) == 0 {
+		t.Fatalf("no results: %s", out)
+	}
+	help := map[string]string{}
+	for _, r := range doc.Runs[0].Tool.Driver.Rules {
+		help[r.ID] = r.Help.Text
+	}
+	for _, res := range doc.Runs[0].Results {
+		if !strings.Contains(help[res.RuleID], " ") {
+			t.Errorf("rule %s has no help text", res.RuleID)
+		}
+	}
+	if !strings.Contains(help["sinks/command-injection"], "shlex.quote") {
+		t.Errorf("command-injection help = %q, want the rule description", help["sinks/command-injection"])
 	}
 }

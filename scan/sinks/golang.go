@@ -277,6 +277,10 @@ func (f *goFunc) block(body ast.Node) {
 				lhs[i] = id
 			}
 			f.assign(lhs, n.Values)
+		case *ast.ExprStmt:
+			// json.NewDecoder(r.Body).Decode(&v) on its own line: the
+			// evaluation binds v.
+			f.taintOf(n.X, 0)
 		case *ast.RangeStmt:
 			b := f.bindingOf(n.X)
 			for _, e := range []ast.Expr{n.Key, n.Value} {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -52,6 +53,14 @@ func render(w http.ResponseWriter, r *http.Request) {
 	t, _ := template.New("page").Parse(r.FormValue("tpl")) // want "template-injection"
 	t.Execute(w, nil)
 	template.Must(template.New("x").Parse("<p>{{.}}</p>")).Execute(w, r.FormValue("name"))
+}
+
+type fetchReq struct{ URL string }
+
+func fetchJSON(w http.ResponseWriter, r *http.Request) {
+	var in fetchReq
+	json.NewDecoder(r.Body).Decode(&in)
+	http.Get(in.URL) // want "ssrf"
 }
 
 func alloc(w http.ResponseWriter, r *http.Request) {

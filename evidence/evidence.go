@@ -49,6 +49,8 @@ type Finding struct {
 	// Property constants), so that the threat engine can match it to the
 	// model's claims and controls without knowing scanner rule ids.
 	Property Property `json:"property,omitempty"`
+	// CodeFlow is set by code scanners that follow input to a sink.
+	CodeFlow
 }
 
 // Pos returns the finding's location.

@@ -4,6 +4,8 @@ package evidence
 // scanner refutes one of them (string-built SQL reaching execute refutes
 // NoSQLInjection); a model's input-handling attribute names the same
 // property, so that rules can say when code evidence backs a model threat.
+// A finding linked to a route should name it in Resource as "METHOD /path",
+// so that it attaches to the surface that serves the route.
 const (
 	NoSQLInjection          Property = "no-sql-injection"
 	NoNoSQLInjection        Property = "no-nosql-injection"
@@ -14,6 +16,7 @@ const (
 	NoSSRF                  Property = "no-ssrf"
 	NoTemplateInjection     Property = "no-template-injection"
 	NoLDAPInjection         Property = "no-ldap-injection"
+	NoSearchInjection       Property = "no-search-injection"
 	NoCodeInjection         Property = "no-code-injection"
 	BoundedAllocation       Property = "bounded-allocation"
 )
@@ -23,6 +26,6 @@ func InputProperties() []Property {
 	return []Property{
 		NoSQLInjection, NoNoSQLInjection, NoCommandInjection, NoPathTraversal,
 		NoXXE, NoUnsafeDeserialization, NoSSRF, NoTemplateInjection,
-		NoLDAPInjection, NoCodeInjection, BoundedAllocation,
+		NoLDAPInjection, NoSearchInjection, NoCodeInjection, BoundedAllocation,
 	}
 }

@@ -85,7 +85,7 @@ type Component struct {
 	Logging     *bool     `yaml:"access_logging" jsonschema_description:"Whether access to it is logged."`
 	Audit       *bool     `yaml:"audit_log" jsonschema_description:"Whether changes made through it are recorded with who made them."`
 	Refs        []string  `yaml:"refs" jsonschema_description:"Infrastructure resources that define it, e.g. aws_s3_bucket.uploads."`
-	Handles     []string  `yaml:"handles" jsonschema:"enum=sql,enum=nosql,enum=ldap,enum=command,enum=xml,enum=deserialize,enum=file-path,enum=fetch-url,enum=template,enum=eval,enum=allocate" jsonschema_description:"What the code does with caller input: builds sql, nosql or ldap queries, runs a command, parses xml, deserializes objects, opens a file-path by name, fetches a URL (fetch-url), renders a template, evals code, or sizes an allocation by it (allocate)."`
+	Handles     []string  `yaml:"handles" jsonschema:"enum=sql,enum=nosql,enum=ldap,enum=command,enum=xml,enum=deserialize,enum=file-path,enum=fetch-url,enum=template,enum=search,enum=eval,enum=allocate" jsonschema_description:"What the code does with caller input: builds sql, nosql or ldap queries, runs a command, parses xml, deserializes objects, opens a file-path by name, fetches a URL (fetch-url), renders a template, evals code, or sizes an allocation by it (allocate)."`
 	Tags        []string  `yaml:"tags"`
 	Loc         Locations `yaml:"-" json:"-"`
 }
@@ -110,7 +110,7 @@ type Surface struct {
 	Exit      string    `yaml:"exit" jsonschema:"enum=error,enum=log,enum=email,enum=export,enum=third-party-call,enum=response" jsonschema_description:"For exits: what kind of exit."`
 	Content   []string  `yaml:"content" jsonschema_description:"What it carries when that matters: files, html, stack-traces, request-bodies, auth-headers, pii."`
 	LLM       *LLM      `yaml:"llm" jsonschema_description:"Set when the surface feeds a language model or runs its output."`
-	Handles   []string  `yaml:"handles" jsonschema:"enum=sql,enum=nosql,enum=ldap,enum=command,enum=xml,enum=deserialize,enum=file-path,enum=fetch-url,enum=template,enum=eval,enum=allocate" jsonschema_description:"What the code does with caller input: builds sql, nosql or ldap queries, runs a command, parses xml, deserializes objects, opens a file-path by name, fetches a URL (fetch-url), renders a template, evals code, or sizes an allocation by it (allocate)."`
+	Handles   []string  `yaml:"handles" jsonschema:"enum=sql,enum=nosql,enum=ldap,enum=command,enum=xml,enum=deserialize,enum=file-path,enum=fetch-url,enum=template,enum=search,enum=eval,enum=allocate" jsonschema_description:"What the code does with caller input: builds sql, nosql or ldap queries, runs a command, parses xml, deserializes objects, opens a file-path by name, fetches a URL (fetch-url), renders a template, evals code, or sizes an allocation by it (allocate)."`
 	Tags      []string  `yaml:"tags"`
 	Loc       Locations `yaml:"-" json:"-"`
 }

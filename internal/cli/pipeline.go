@@ -130,6 +130,7 @@ func (c *Command) analyze(ctx context.Context, path string, opts analyzeOptions)
 		}
 		an.evidence.Add(set)
 	}
+	joinSinkRoutes(an.evidence.Findings, an.evidence.Routes)
 	an.evidence.Sort()
 	an.index = link.Build(m, an.evidence, "")
 	now := c.now()

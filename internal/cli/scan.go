@@ -24,6 +24,7 @@ func (c *Command) scanCmd() *cobra.Command {
 		c.scanIAMCmd(),
 		c.scanIaCCmd(),
 		c.scanRoutesCmd(),
+		c.scanSinksCmd(),
 	)
 	return cmd
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/threatmap/threatmap/scan/iam"
 	"github.com/threatmap/threatmap/scan/routes"
 	"github.com/threatmap/threatmap/scan/secrets"
+	"github.com/threatmap/threatmap/scan/sinks"
 	"github.com/threatmap/threatmap/scan/workflows"
 )
 
@@ -26,6 +27,7 @@ func (c *Command) scanners(m *model.Model) []evidence.Scanner {
 		iam.New(),
 		iac.New(),
 		routes.New(),
+		sinks.New(),
 	}
 }
 

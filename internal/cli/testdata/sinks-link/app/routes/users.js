@@ -1,0 +1,4 @@
+const db = require('../db');
+exports.showUser = (req, res) => {
+  db.query('SELECT * FROM users WHERE id = ' + req.params.id);
+};

@@ -1,0 +1,61 @@
+package sinks
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+func seed(f *testing.F, pattern string) {
+	files, _ := filepath.Glob(pattern)
+	for _, p := range files {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
+	}
+}
+
+// checkHits fails on a finding without a position or a rule.
+func checkHits(t *testing.T, hits []hit, start time.Time) {
+	if d := time.Since(start); d > 2*time.Second {
+		t.Fatalf("analysis took %v", d)
+	}
+	for _, h := range hits {
+		if h.rule == "" || h.line < 1 || h.col < 1 {
+			t.Fatalf("bad hit %+v", h)
+		}
+	}
+}
+
+// FuzzPython feeds arbitrary source to the Python analyser, which must
+// never panic or hang.
+func FuzzPython(f *testing.F) {
+	seed(f, "testdata/cases/py/*.py")
+	f.Add([]byte("x = f'{request.args[\"a\"]}' % (\ncur.execute(x"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		start := time.Now()
+		checkHits(t, analyzePython(context.Background(), []source{{Rel: "a.py", Src: src}}), start)
+	})
+}
+
+// FuzzJS feeds arbitrary source to the JavaScript/TypeScript analyser.
+func FuzzJS(f *testing.F) {
+	seed(f, "testdata/cases/js/*")
+	f.Add([]byte("app.get('/', (req, res) => { db.query(`${req.query.a}`"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		start := time.Now()
+		checkHits(t, analyzeJS(context.Background(), []source{{Rel: "a.js", Src: src}, {Rel: "b.ts", Src: src}}), start)
+	})
+}
+
+// FuzzGo feeds arbitrary source to the Go analyser.
+func FuzzGo(f *testing.F) {
+	seed(f, "testdata/cases/go/*.go")
+	f.Add([]byte("package p\nimport \"net/http\"\nfunc h(r *http.Request) { make([]byte, r.FormValue(\"n\"), "))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		start := time.Now()
+		checkHits(t, analyzeGo(context.Background(), []source{{Rel: "a.go", Src: src}}), start)
+	})
+}

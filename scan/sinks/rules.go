@@ -1,0 +1,62 @@
+package sinks
+
+import (
+	"github.com/threatmap/threatmap"
+	"github.com/threatmap/threatmap/evidence"
+)
+
+// Rule ids of the sinks scanner.
+const (
+	RuleSQL         = "sql-string-built"
+	RuleNoSQL       = "nosql-injection"
+	RuleCommand     = "command-injection"
+	RuleCode        = "code-injection"
+	RuleDeserialize = "unsafe-deserialization"
+	RuleXXE         = "xml-external-entities"
+	RulePath        = "path-traversal"
+	RuleSSRF        = "ssrf"
+	RuleTemplate    = "template-injection"
+	RuleLDAP        = "ldap-injection"
+	RuleAllocation  = "request-sized-allocation"
+	RuleParseError  = "parse-error"
+)
+
+// Rules lists the scanner's rules: SARIF help and the docs are built from it.
+func Rules() []evidence.RuleInfo {
+	return []evidence.RuleInfo{
+		{ID: RuleSQL, Title: "SQL built from strings reaches a query call", Severity: threatmap.High, Property: evidence.NoSQLInjection,
+			Description: "A query is built by concatenation, an f-string, %-formatting, .format, a template literal or fmt.Sprintf with a value that is not a constant, and passed to execute, query, raw or exec. Pass values as parameters (?, %s, $1 placeholders) instead."},
+		{ID: RuleNoSQL, Title: "NoSQL filter shaped by input", Severity: threatmap.High, Property: evidence.NoNoSQLInjection,
+			Description: "A Mongo filter holds a $where clause built from a variable, or a whole request object (req.body, request.json) is passed as the filter, so the caller can send operators such as $ne or $gt. Pick the fields you expect and cast them to strings."},
+		{ID: RuleCommand, Title: "Shell command built from a variable", Severity: threatmap.Critical, Property: evidence.NoCommandInjection,
+			Description: "os.system, os.popen, subprocess with shell=True or a command string, child_process.exec or execSync, or exec.Command(\"sh\", \"-c\", x) runs a command line that is not a constant. Pass an argument list without a shell, or quote with shlex.quote."},
+		{ID: RuleCode, Title: "String evaluated as code", Severity: threatmap.Critical, Property: evidence.NoCodeInjection,
+			Description: "eval, exec, new Function, vm.run* or mathjs.eval runs request-derived text as code (high), or text that is not a constant and whose origin was not traced, such as a stored username (medium); setTimeout and setInterval only with request-derived strings."},
+		{ID: RuleDeserialize, Title: "Unsafe deserialization", Severity: threatmap.High, Property: evidence.NoUnsafeDeserialization,
+			Description: "pickle, marshal, dill, jsonpickle, yaml.load without a safe loader, or node-serialize's unserialize turns bytes into live objects and can run code while doing so. Use JSON, or yaml.safe_load."},
+		{ID: RuleXXE, Title: "XML parser resolves external entities", Severity: threatmap.High, Property: evidence.NoXXE,
+			Description: "lxml's XMLParser(resolve_entities=True), lxml parsing request input with its default parser, an expat or SAX parser with external general entities on, or libxmljs with noent: true lets a document read local files or reach internal URLs. Use defusedxml, or turn entity resolution off."},
+		{ID: RulePath, Title: "File path from the request", Severity: threatmap.High, Property: evidence.NoPathTraversal,
+			Description: "open, send_file, FileResponse, res.sendFile, res.download, fs.readFile, http.ServeFile or os.Open receives a path built from request input, so ../ can reach any file the process can read. Reduce the name to its base name or use send_from_directory or sendFile with a root."},
+		{ID: RuleSSRF, Title: "Outbound request to a URL from the request", Severity: threatmap.High, Property: evidence.NoSSRF,
+			Description: "requests, urllib, httpx, fetch, axios, got, http.Get or http.NewRequest is called with a URL whose start (scheme and host) comes from request input, so the server can be made to call internal addresses such as the cloud metadata service. Allow-list the hosts."},
+		{ID: RuleTemplate, Title: "Template compiled from request input", Severity: threatmap.High, Property: evidence.NoTemplateInjection,
+			Description: "render_template_string, jinja2 Template, Environment.from_string, ejs.render, pug.compile, Handlebars.compile or text/template Parse receives template text built from request input, which runs template code on the server. Render a fixed template and pass the input as a variable."},
+		{ID: RuleLDAP, Title: "LDAP filter built from request input", Severity: threatmap.High, Property: evidence.NoLDAPInjection,
+			Description: "An LDAP search filter is built from request input without escaping, so (, ), * and | change the query. Escape with the library's filter escaping."},
+		{ID: RuleAllocation, Title: "Allocation sized by request input", Severity: threatmap.Medium, Property: evidence.BoundedAllocation,
+			Description: "make, Buffer.alloc, new Array or repeat receives a size taken from the request, so one call can exhaust memory. Cap the size first."},
+		{ID: RuleParseError, Title: "Source file could not be parsed", Severity: threatmap.Info,
+			Description: "The file has a syntax error, so sinks in it may be missing."},
+	}
+}
+
+// ruleByID returns a rule's metadata; the zero value for an unknown id.
+func ruleByID(id string) evidence.RuleInfo {
+	for _, r := range Rules() {
+		if r.ID == id {
+			return r
+		}
+	}
+	return evidence.RuleInfo{ID: id, Title: id}
+}

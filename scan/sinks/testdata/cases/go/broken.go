@@ -1,0 +1,6 @@
+package main
+
+import "net/http"
+
+func broken( { // want "parse-error"
+}

@@ -80,7 +80,7 @@ func Build(m *model.Model, set evidence.Set, dirRel string) *Index {
 		// rules see the sink behind it.
 		for _, rt := range strings.Split(f.Route, ", ") {
 			if method, p, ok := splitRouteSubject(rt); ok {
-				targets = append(targets, surfacesMatching(m, method, p)...)
+				targets = append(targets, surfacesMatching(m, "", method, p)...)
 			}
 		}
 		switch f.Scanner {

@@ -30,6 +30,9 @@ type FindingsDoc struct {
 	Findings     []evidence.Finding     `json:"findings"`
 	Routes       []evidence.Route       `json:"routes,omitempty"`
 	Observations []evidence.Observation `json:"observations,omitempty"`
+	// Unresolved lists registrations a scanner saw but could not turn
+	// into a route, so that a missing route is never silent.
+	Unresolved []evidence.Unresolved `json:"unresolved,omitempty"`
 }
 
 // RuleDoc describes a scanner rule for SARIF help text.
@@ -53,7 +56,7 @@ func WriteFindings(w io.Writer, format Format, set evidence.Set, docs map[string
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
-		return enc.Encode(FindingsDoc{Findings: set.Findings, Routes: set.Routes, Observations: set.Observations})
+		return enc.Encode(FindingsDoc{Findings: set.Findings, Routes: set.Routes, Observations: set.Observations, Unresolved: set.Unresolved})
 	case FormatSARIF:
 		return writeFindingsSARIF(w, set.Findings, docs)
 	case FormatText, "":
@@ -86,6 +89,9 @@ func writeFindingsText(w io.Writer, set evidence.Set) error {
 			fmt.Fprintf(&b, " tags=%s", strings.Join(r.Tags, ","))
 		}
 		b.WriteByte('\n')
+	}
+	for _, u := range set.Unresolved {
+		fmt.Fprintf(&b, "%s:%d: unresolved route registration: %s\n", u.File, u.Line, u.Reason)
 	}
 	switch n := len(set.Findings); n {
 	case 0:

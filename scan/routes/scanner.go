@@ -22,6 +22,7 @@ import (
 	"github.com/threatmap/threatmap/evidence"
 	"github.com/threatmap/threatmap/repofs"
 	"github.com/threatmap/threatmap/scan/routes/gosrc"
+	"github.com/threatmap/threatmap/scan/routes/graph"
 	"github.com/threatmap/threatmap/scan/routes/guard"
 	"github.com/threatmap/threatmap/scan/routes/jssrc"
 	"github.com/threatmap/threatmap/scan/routes/pysrc"
@@ -83,15 +84,17 @@ func (Scanner) Scan(ctx context.Context, root string) (evidence.Set, error) {
 		return evidence.Set{}, err
 	}
 	var set evidence.Set
-	goRoutes, goErrs := gosrc.Extract(ctx, goFiles, modules)
+	// Every extractor returns routes, the registrations it saw but could
+	// not resolve, and the files it could not parse.
+	goRoutes, goUnres, goErrs := gosrc.Extract(ctx, goFiles, modules)
 	for _, e := range goErrs {
 		set.Findings = append(set.Findings, parseFinding(e.File, e.Line, e.Col, e.Msg))
 	}
-	pyRoutes, pyErrs := pysrc.Extract(ctx, pyFiles)
+	pyRoutes, pyUnres, pyErrs := extractPython(ctx, pyFiles)
 	for _, e := range pyErrs {
 		set.Findings = append(set.Findings, parseFinding(e.File, e.Line, e.Col, e.Msg))
 	}
-	jsRoutes, jsErrs := jssrc.Extract(ctx, jsFiles)
+	jsRoutes, jsUnres, jsErrs := jssrc.Extract(ctx, jsFiles)
 	for _, e := range jsErrs {
 		set.Findings = append(set.Findings, parseFinding(e.File, e.Line, e.Col, e.Msg))
 	}
@@ -100,6 +103,7 @@ func (Scanner) Scan(ctx context.Context, root string) (evidence.Set, error) {
 	}
 	all := slices.Concat(goRoutes, pyRoutes, jsRoutes)
 	set.Routes = finish(all)
+	set.Unresolved = unresolved(slices.Concat(goUnres, pyUnres, jsUnres))
 	for _, r := range set.Routes {
 		set.Findings = append(set.Findings, check(r)...)
 		set.Observations = append(set.Observations, observe(r)...)
@@ -189,6 +193,15 @@ func finish(rs []evidence.Route) []evidence.Route {
 		out = append(out, r)
 	}
 	return out
+}
+
+// unresolved stamps the scanner's name on every unresolved registration
+// and puts them in a stable order without duplicates.
+func unresolved(us []evidence.Unresolved) []evidence.Unresolved {
+	for i := range us {
+		us[i].Scanner = ScannerName
+	}
+	return graph.SortUnresolved(us)
 }
 
 // observe emits a positive observation for each guard on a route.

@@ -6,6 +6,7 @@
 package graph
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 
@@ -72,6 +73,36 @@ type Graph struct {
 	routers map[string]*Router
 	order   []string
 	visits  int
+	// unresolved lists registrations seen but not turned into routes.
+	unresolved []evidence.Unresolved
+}
+
+// Unresolve records a registration at file:line the extractor saw but could
+// not turn into a route (a router or path it could not follow), so that a
+// missing route is reported instead of silently dropped. The Scanner field is
+// left for the scanner to fill in.
+func (g *Graph) Unresolve(file string, line int, reason string) {
+	g.unresolved = append(g.unresolved, evidence.Unresolved{File: file, Line: line, Reason: reason})
+}
+
+// Unresolved returns the recorded unresolved registrations, sorted by file,
+// line and reason, without duplicates.
+func (g *Graph) Unresolved() []evidence.Unresolved {
+	return SortUnresolved(g.unresolved)
+}
+
+// SortUnresolved sorts unresolved registrations by file, line and reason
+// and drops exact duplicates. It never returns nil.
+func SortUnresolved(us []evidence.Unresolved) []evidence.Unresolved {
+	out := slices.Clone(us)
+	slices.SortFunc(out, func(a, b evidence.Unresolved) int {
+		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Reason, b.Reason), cmp.Compare(a.Scanner, b.Scanner))
+	})
+	out = slices.Compact(out)
+	if out == nil {
+		out = []evidence.Unresolved{}
+	}
+	return out
 }
 
 // New returns an empty graph.
@@ -259,13 +290,17 @@ func removeAll(list, drop []string) []string {
 }
 
 // guardOrder is the order guards are listed in output.
-var guardOrder = []string{evidence.GuardAuth, evidence.GuardRateLimit, evidence.GuardSignature, evidence.GuardIPAllowlist, evidence.GuardCSRF}
+var guardOrder = []string{evidence.GuardAuth, evidence.GuardAuthOptional, evidence.GuardPermission, evidence.GuardRateLimit, evidence.GuardSignature, evidence.GuardIPAllowlist, evidence.GuardCSRF}
 
 // Canonical de-duplicates guards and puts them in a fixed order; it never
-// returns nil, so JSON output always has an array.
+// returns nil, so JSON output always has an array. Required authentication
+// absorbs optional authentication on the same route.
 func Canonical(guards []string) []string {
 	out := []string{}
 	for _, g := range guardOrder {
+		if g == evidence.GuardAuthOptional && slices.Contains(guards, evidence.GuardAuth) {
+			continue
+		}
 		if slices.Contains(guards, g) {
 			out = append(out, g)
 		}

@@ -88,8 +88,10 @@ func Parse(ctx context.Context, rel string, src []byte) (*sitter.Tree, error) {
 	return p.ParseCtx(ctx, nil, src)
 }
 
-// Extract parses the files and returns the routes they serve.
-func Extract(ctx context.Context, srcs []Source) ([]evidence.Route, []ParseError) {
+// Extract parses the files and returns the routes they serve, the
+// registrations it saw but could not resolve, and the files that could not
+// be parsed.
+func Extract(ctx context.Context, srcs []Source) ([]evidence.Route, []evidence.Unresolved, []ParseError) {
 	x := &extractor{ctx: ctx, mods: map[string]*module{}, g: graph.New(), consts: map[string]string{}}
 	var errs []ParseError
 	var cands []Source
@@ -140,7 +142,7 @@ func Extract(ctx context.Context, srcs []Source) ([]evidence.Route, []ParseError
 		x.analyze(m)
 	}
 	x.finishNest()
-	return x.g.Flatten(), errs
+	return x.g.Flatten(), x.g.Unresolved(), errs
 }
 
 // mayRoute skips files that cannot serve a route.

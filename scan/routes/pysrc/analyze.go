@@ -137,7 +137,11 @@ func posarg(call *sitter.Node, i int) *sitter.Node {
 }
 
 // dependencyGuards reads dependencies=[Depends(a), Security(b)].
-func (m *module) dependencyGuards(list *sitter.Node) []string {
+func (x *extractor) dependencyGuards(m *module, list *sitter.Node) []string {
+	return x.depGuardsDepth(m, list, 0)
+}
+
+func (x *extractor) depGuardsDepth(m *module, list *sitter.Node, depth int) []string {
 	if list == nil {
 		return nil
 	}
@@ -147,7 +151,10 @@ func (m *module) dependencyGuards(list *sitter.Node) []string {
 			fn := m.text(n.ChildByFieldName("function"))
 			if fn == "Depends" || fn == "Security" || strings.HasSuffix(fn, ".Depends") || strings.HasSuffix(fn, ".Security") {
 				if a := posarg(n, 0); a != nil {
-					out = append(out, dependsKinds(m.text(a))...)
+					if a2 := m.kwarg(n, "dependency"); a == nil && a2 != nil {
+						a = a2
+					}
+					out = append(out, x.dependsGuards(m, a, depth)...)
 				}
 				return false
 			}
@@ -157,12 +164,78 @@ func (m *module) dependencyGuards(list *sitter.Node) []string {
 	return out
 }
 
+// dependsGuards classifies the argument of Depends(...): a dependency
+// that lets anonymous callers through (get_current_user_optional,
+// get_user(required=False), a security scheme created with
+// auto_error=False, or a function that only depends on such schemes) is
+// optional authentication, never auth.
+func (x *extractor) dependsGuards(m *module, a *sitter.Node, depth int) []string {
+	name := m.text(a)
+	call := a
+	if a.Type() == "call" {
+		name = m.text(a.ChildByFieldName("function"))
+	} else {
+		call = nil
+	}
+	kinds := dependsKinds(name)
+	optional := false
+	if ws := guard.Words(name); slices.Contains(ws, "optional") || slices.Contains(ws, "optionally") || slices.Contains(ws, "maybe") {
+		// guard.Kinds drops auth for an optional name; see whether the
+		// name is otherwise an authentication step.
+		rest := slices.DeleteFunc(slices.Clone(ws), func(w string) bool { return w == "optional" || w == "optionally" || w == "maybe" })
+		if slices.Contains(dependsKinds(strings.Join(rest, "_")), evidence.GuardAuth) {
+			optional = true
+		}
+	}
+	if call != nil && slices.Contains(kinds, evidence.GuardAuth) {
+		for _, kw := range []string{"required", "auto_error"} {
+			if v := m.kwarg(call, kw); v != nil && m.text(v) == "False" {
+				optional = true
+			}
+		}
+	}
+	if !optional && slices.Contains(kinds, evidence.GuardAuth) && depth < 3 {
+		optional = x.optionalDependency(m, a, depth)
+	}
+	if optional {
+		kinds = slices.DeleteFunc(kinds, func(k string) bool { return k == evidence.GuardAuth })
+		if !slices.Contains(kinds, evidence.GuardAuthOptional) {
+			kinds = append(kinds, evidence.GuardAuthOptional)
+		}
+	}
+	return kinds
+}
+
+// optionalDependency follows a dependency to its definition: a security
+// scheme variable created with auto_error=False, or a function whose own
+// authentication dependencies are all optional.
+func (x *extractor) optionalDependency(m *module, a *sitter.Node, depth int) bool {
+	if a.Type() != "identifier" && a.Type() != "attribute" {
+		return false
+	}
+	name := m.text(a)
+	tm, vn := m, name
+	if ref, ok := m.imports[name]; ok && ref.name != "" && x.mods[ref.module] != nil {
+		tm, vn = x.mods[ref.module], ref.name
+	}
+	if c, ok := tm.calls[vn]; ok {
+		v := tm.kwarg(c, "auto_error")
+		return v != nil && tm.text(v) == "False"
+	}
+	fm, def := x.resolveFunc(m, a)
+	if def == nil {
+		return false
+	}
+	inner := x.depGuardsDepth(fm, def.ChildByFieldName("parameters"), depth+1)
+	return slices.Contains(inner, evidence.GuardAuthOptional) && !slices.Contains(inner, evidence.GuardAuth)
+}
+
 // dependsKinds classifies a FastAPI dependency. Beyond the shared
 // vocabulary, a dependency that produces a token, credentials or the
 // principal is an authentication step: Depends(get_token_header),
 // Depends(oauth2_scheme).
 func dependsKinds(name string) []string {
-	k, _ := guard.Kinds(name)
+	k, _ := guardKinds(name)
 	if len(k) > 0 {
 		return k
 	}
@@ -190,11 +263,11 @@ func (x *extractor) analyze(m *module) {
 				if strings.HasSuffix(ctor, "APIRouter") {
 					prefixArg = "prefix"
 				}
-				if v, ok := m.stringValue(m.kwarg(call, prefixArg), x.consts); ok {
+				if v, ok := m.pathValue(m.kwarg(call, prefixArg), x.consts, true); ok {
 					r.Prefix = v
 				}
 			}
-			for _, k := range m.dependencyGuards(m.kwarg(call, "dependencies")) {
+			for _, k := range x.dependencyGuards(m, m.kwarg(call, "dependencies")) {
 				r.Guards = append(r.Guards, graph.Guard{Kind: k, File: m.rel, Line: line(call)})
 			}
 		}
@@ -255,7 +328,7 @@ func (x *extractor) decorated(m *module, n *sitter.Node) {
 			if attr == "before_request" || attr == "before_app_request" {
 				if r, ok := x.lookupOrGuess(m, e.ChildByFieldName("object"), "route"); ok {
 					adds := x.funcGuards(m, def, 2)
-					k, _ := guard.Kinds(m.text(def.ChildByFieldName("name")))
+					k, _ := guardKinds(m.text(def.ChildByFieldName("name")))
 					x.routerGuards(r, append(adds, k...), m, d)
 				}
 				continue
@@ -265,24 +338,37 @@ func (x *extractor) decorated(m *module, n *sitter.Node) {
 			fn := e.ChildByFieldName("function")
 			if fn != nil && fn.Type() == "attribute" {
 				attr := m.text(fn.ChildByFieldName("attribute"))
-				p, pathOK := m.stringValue(posarg(e, 0), x.consts)
-				if pk := m.kwarg(e, "path"); !pathOK && pk != nil {
-					p, pathOK = m.stringValue(pk, x.consts)
+				pathArg := posarg(e, 0)
+				if pk := m.kwarg(e, "path"); pathArg == nil && pk != nil {
+					pathArg = pk
 				}
+				p, pathOK := m.pathValue(pathArg, x.consts, false)
 				method, isMethod := routeMethods[attr]
-				if pathOK && (attr == "route" || attr == "api_route" || isMethod) && (p == "" || strings.HasPrefix(p, "/")) {
+				if !pathOK && pathArg != nil && (attr == "route" || attr == "api_route") {
+					if _, ok := x.lookup(m, fn.ChildByFieldName("object")); ok {
+						x.unresolve(m, d, "route path "+clip(m.text(pathArg))+" is not known before run time")
+						continue
+					}
+				}
+				if !pathOK && pathArg != nil && isMethod {
+					if r, ok := x.lookup(m, fn.ChildByFieldName("object")); ok && r.fw == FastAPI {
+						x.unresolve(m, d, "route path "+clip(m.text(pathArg))+" is not known before run time")
+						continue
+					}
+				}
+				if pathOK && (attr == "route" || attr == "api_route" || isMethod) && (p == "" || strings.HasPrefix(p, "/") || strings.HasPrefix(p, "{")) {
 					if r, ok := x.lookupOrGuess(m, fn.ChildByFieldName("object"), attr); ok {
 						methods := []string{method}
 						if !isMethod {
 							methods = m.methodsKwarg(e)
 						}
-						regs = append(regs, reg{r: r, methods: methods, path: p, line: line(d), deps: m.dependencyGuards(m.kwarg(e, "dependencies"))})
+						regs = append(regs, reg{r: r, methods: methods, path: p, line: line(d), deps: x.dependencyGuards(m, m.kwarg(e, "dependencies"))})
 						continue
 					}
 				}
 			}
 		}
-		adds, cancels := guard.Kinds(strings.TrimPrefix(m.text(d), "@"))
+		adds, cancels := guardKinds(strings.TrimPrefix(m.text(d), "@"))
 		decoGuards = append(decoGuards, adds...)
 		decoCancels = append(decoCancels, cancels...)
 	}
@@ -292,10 +378,16 @@ func (x *extractor) decorated(m *module, n *sitter.Node) {
 	fg := x.funcGuards(m, def, 2)
 	name := m.text(def.ChildByFieldName("name"))
 	for _, rg := range regs {
+		g := fg
+		if isAuthEndpoint(name, rg.path) {
+			// A login or signup handler checks the caller's password or
+			// creates the account: what it calls is not a guard.
+			g = slices.DeleteFunc(slices.Clone(fg), func(k string) bool { return k == evidence.GuardAuth })
+		}
 		for _, meth := range rg.methods {
 			x.addRoute(rg.r.id, graph.Route{
 				Method: meth, Path: graph.Params(rg.path), File: m.rel, Line: rg.line, Handler: name, Framework: rg.r.fw,
-				Guards: slices.Concat(decoGuards, fg, rg.deps), Without: decoCancels,
+				Guards: slices.Concat(decoGuards, g, rg.deps), Without: decoCancels,
 			})
 		}
 	}
@@ -364,7 +456,7 @@ func (x *extractor) routerGuards(r routerRef, kinds []string, m *module, at *sit
 func (x *extractor) funcGuards(m *module, def *sitter.Node, depth int) []string {
 	var out []string
 	if params := def.ChildByFieldName("parameters"); params != nil {
-		out = append(out, m.dependencyGuards(params)...)
+		out = append(out, x.dependencyGuards(m, params)...)
 		// Parameters typed with an alias that carries a dependency.
 		for i := 0; i < int(params.NamedChildCount()); i++ {
 			p := params.NamedChild(i)
@@ -410,12 +502,12 @@ func (x *extractor) funcGuards(m *module, def *sitter.Node, depth int) []string 
 // alias in this module or the module it was imported from.
 func (x *extractor) aliasGuards(m *module, name string) []string {
 	if a, ok := m.depAliases[name]; ok {
-		return m.dependencyGuards(a)
+		return x.dependencyGuards(m, a)
 	}
 	if ref, ok := m.imports[name]; ok && ref.name != "" {
 		if tm := x.mods[ref.module]; tm != nil {
 			if a, ok := tm.depAliases[ref.name]; ok {
-				return tm.dependencyGuards(a)
+				return x.dependencyGuards(tm, a)
 			}
 		}
 	}
@@ -466,25 +558,33 @@ func (x *extractor) call(m *module, n *sitter.Node) {
 	if fn.Type() == "attribute" {
 		attr := m.text(fn.ChildByFieldName("attribute"))
 		obj := fn.ChildByFieldName("object")
+		if attr == "register" && obj.Type() == "identifier" {
+			if _, ok := m.drfRouters[m.text(obj)]; ok {
+				x.drfRegister(m, m.text(obj), n)
+				return
+			}
+		}
 		if r, ok := x.lookup(m, obj); ok {
 			switch attr {
 			case "register_blueprint", "include_router":
 				child, ok := x.lookup(m, posarg(n, 0))
 				if !ok {
+					x.unresolve(m, n, attr+" of "+clip(m.text(posarg(n, 0)))+", which is not a router the scanner can trace")
 					return
 				}
 				kw := "url_prefix"
 				if attr == "include_router" {
 					kw = "prefix"
 				}
-				prefix, _ := m.stringValue(m.kwarg(n, kw), x.consts)
+				prefix, _ := m.pathValue(m.kwarg(n, kw), x.consts, true)
 				pr := x.g.Router(r.id)
 				x.g.Router(child.id)
-				pr.Mounts = append(pr.Mounts, graph.Mount{Child: child.id, Prefix: prefix, Replace: attr == "register_blueprint", Guards: m.dependencyGuards(m.kwarg(n, "dependencies")), File: m.rel, Line: line(n)})
+				pr.Mounts = append(pr.Mounts, graph.Mount{Child: child.id, Prefix: prefix, Replace: attr == "register_blueprint", Guards: x.dependencyGuards(m, m.kwarg(n, "dependencies")), File: m.rel, Line: line(n)})
 				return
 			case "mount":
-				p, ok := m.stringValue(posarg(n, 0), x.consts)
+				p, ok := m.pathValue(posarg(n, 0), x.consts, true)
 				if !ok {
+					x.unresolve(m, n, "mount path is not known before run time")
 					return
 				}
 				if child, ok := x.lookup(m, posarg(n, 1)); ok {
@@ -503,7 +603,7 @@ func (x *extractor) call(m *module, n *sitter.Node) {
 				return
 			case "before_request", "before_app_request":
 				if f := posarg(n, 0); f != nil {
-					k, _ := guard.Kinds(m.text(f))
+					k, _ := guardKinds(m.text(f))
 					if tm, td := x.resolveFunc(m, f); td != nil {
 						k = append(k, x.funcGuards(tm, td, 2)...)
 					}
@@ -583,17 +683,17 @@ func (x *extractor) hasDefaultLimits(m *module, call, fn *sitter.Node) bool {
 // addRule reads add_url_rule(rule, endpoint, view_func, methods=...) and
 // add_api_route(path, endpoint, methods=...).
 func (x *extractor) addRule(m *module, r routerRef, n *sitter.Node, attr string) {
-	p, ok := m.stringValue(posarg(n, 0), x.consts)
+	pathArg := posarg(n, 0)
+	if v := m.kwarg(n, "rule"); v != nil {
+		pathArg = v
+	}
+	if v := m.kwarg(n, "path"); v != nil {
+		pathArg = v
+	}
+	p, ok := m.pathValue(pathArg, x.consts, false)
 	if !ok {
-		if v := m.kwarg(n, "rule"); v != nil {
-			p, ok = m.stringValue(v, x.consts)
-		}
-		if v := m.kwarg(n, "path"); !ok && v != nil {
-			p, ok = m.stringValue(v, x.consts)
-		}
-		if !ok {
-			return
-		}
+		x.unresolve(m, n, attr+" path "+clip(m.text(pathArg))+" is not known before run time")
+		return
 	}
 	view := m.kwarg(n, "view_func")
 	if attr == "add_api_route" {
@@ -615,7 +715,7 @@ func (x *extractor) addRule(m *module, r routerRef, n *sitter.Node, attr string)
 			methods = viewMethods
 		}
 	}
-	guards = append(guards, m.dependencyGuards(m.kwarg(n, "dependencies"))...)
+	guards = append(guards, x.dependencyGuards(m, m.kwarg(n, "dependencies"))...)
 	for _, meth := range methods {
 		x.addRoute(r.id, graph.Route{Method: meth, Path: graph.Params(p), File: m.rel, Line: line(n), Handler: handler, Framework: r.fw, Guards: guards, Without: without})
 	}
@@ -635,7 +735,7 @@ func (x *extractor) viewGuards(m *module, view *sitter.Node) (guards, without, m
 			view = fn.ChildByFieldName("object")
 			break
 		}
-		a, c := guard.Kinds(m.text(fn))
+		a, c := guardKinds(m.text(fn))
 		guards, without = append(guards, a...), append(without, c...)
 		view = posarg(view, 0)
 	}
@@ -652,7 +752,7 @@ func (x *extractor) viewGuards(m *module, view *sitter.Node) (guards, without, m
 					continue
 				}
 				txt := strings.TrimPrefix(tm.text(d), "@")
-				a, c := guard.Kinds(txt)
+				a, c := guardKinds(txt)
 				guards, without = append(guards, a...), append(without, c...)
 				methods = append(methods, decoratorMethods(tm, d)...)
 			}
@@ -666,13 +766,13 @@ func (x *extractor) viewGuards(m *module, view *sitter.Node) (guards, without, m
 		return guards, without, nil
 	}
 	if sup := cls.ChildByFieldName("superclasses"); sup != nil {
-		a, c := guard.Kinds(tm.text(sup))
+		a, c := guardKinds(tm.text(sup))
 		guards, without = append(guards, a...), append(without, c...)
 	}
 	if p := cls.Parent(); p != nil && p.Type() == "decorated_definition" {
 		for i := 0; i < int(p.NamedChildCount()); i++ {
 			if d := p.NamedChild(i); d.Type() == "decorator" {
-				a, c := guard.Kinds(strings.TrimPrefix(tm.text(d), "@"))
+				a, c := guardKinds(strings.TrimPrefix(tm.text(d), "@"))
 				guards, without = append(guards, a...), append(without, c...)
 			}
 		}
@@ -694,7 +794,7 @@ func (x *extractor) viewGuards(m *module, view *sitter.Node) (guards, without, m
 				as := st.NamedChild(0)
 				switch tm.text(as.ChildByFieldName("left")) {
 				case "permission_classes", "authentication_classes", "throttle_classes", "decorators", "method_decorators":
-					a, c := guard.Kinds(tm.text(as.ChildByFieldName("right")))
+					a, c := guardKinds(tm.text(as.ChildByFieldName("right")))
 					guards, without = append(guards, a...), append(without, c...)
 				}
 			}

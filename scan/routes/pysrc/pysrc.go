@@ -52,6 +52,18 @@ type module struct {
 	// depAliases holds type aliases that carry a FastAPI dependency:
 	// CurrentUser = Annotated[User, Depends(get_current_user)].
 	depAliases map[string]*sitter.Node
+	// drfRouters maps Django REST framework router variables to the
+	// constructor call that created them.
+	drfRouters map[string]*sitter.Node
+	// calls maps module-level variables to the call that created them
+	// (oauth2_scheme = OAuth2PasswordBearer(..., auto_error=False)).
+	calls map[string]*sitter.Node
+}
+
+// nodeIn is a syntax node and the module it belongs to.
+type nodeIn struct {
+	m *module
+	n *sitter.Node
 }
 
 type importRef struct {
@@ -70,6 +82,26 @@ type extractor struct {
 	// byLast indexes module names by their last component for import
 	// resolution.
 	byLast map[string][]string
+	// restFramework is the REST_FRAMEWORK settings dictionary, drfSet
+	// what it says, read on first use.
+	restFramework *nodeIn
+	drfSet        *drfSettings
+	drfRooted     map[string]bool
+	nested        []string // routers of include([...]) lists
+	// rootURLConf is the module ROOT_URLCONF names, if a settings module
+	// was scanned.
+	rootURLConf string
+	// unresolved collects registrations seen but not turned into routes.
+	unresolved []evidence.Unresolved
+}
+
+// Result is what Extract finds.
+type Result struct {
+	Routes []evidence.Route
+	// Unresolved lists registrations the extractor saw but could not
+	// resolve (a path computed at run time, a router it cannot trace).
+	Unresolved []evidence.Unresolved
+	Errors     []ParseError
 }
 
 // Parse parses one file and reports whether its tree has syntax errors; it
@@ -83,6 +115,13 @@ func Parse(ctx context.Context, src []byte) (*sitter.Tree, error) {
 
 // Extract parses the files and returns the routes they register.
 func Extract(ctx context.Context, srcs []Source) ([]evidence.Route, []ParseError) {
+	r := ExtractAll(ctx, srcs)
+	return r.Routes, r.Errors
+}
+
+// ExtractAll parses the files and returns the routes they register and
+// the registrations it could not resolve.
+func ExtractAll(ctx context.Context, srcs []Source) Result {
 	x := &extractor{ctx: ctx, mods: map[string]*module{}, consts: map[string]string{}, g: graph.New(), limited: map[string]bool{}}
 	var errs []ParseError
 	var cands []Source
@@ -113,6 +152,7 @@ func Extract(ctx context.Context, srcs []Source) ([]evidence.Route, []ParseError
 		}
 		m := &module{name: name, rel: s.Rel, src: s.Src, tree: tree, root: tree.RootNode(),
 			funcs: map[string]*sitter.Node{}, classes: map[string]*sitter.Node{}, imports: map[string]importRef{},
+			drfRouters: map[string]*sitter.Node{}, calls: map[string]*sitter.Node{},
 			isPkg: path.Base(s.Rel) == "__init__.py"}
 		if pe, ok := tsparse.SyntaxError(s.Rel, m.root); ok {
 			errs = append(errs, pe)
@@ -138,14 +178,17 @@ func Extract(ctx context.Context, srcs []Source) ([]evidence.Route, []ParseError
 	if x.csrfDj {
 		x.djangoCSRF()
 	}
-	return x.g.Flatten(), errs
+	x.markUnmounted()
+	routes := x.finish(x.g.Flatten())
+	sortUnresolved(x.unresolved)
+	return Result{Routes: routes, Unresolved: x.unresolved, Errors: errs}
 }
 
 // mayRoute skips files that cannot register a route, which saves parsing
 // most of a large code base.
 func mayRoute(src []byte) bool {
 	s := string(src)
-	for _, k := range []string{"route", "Blueprint", "Flask", "FastAPI", "APIRouter", "urlpatterns", "include_router", "add_url_rule", "add_api_route", "_api", ".get(", ".post(", "MIDDLEWARE", "before_request", "Limiter", "CSRFProtect", "def "} {
+	for _, k := range []string{"route", "Blueprint", "Flask", "FastAPI", "APIRouter", "urlpatterns", "include_router", "add_url_rule", "add_api_route", "_api", ".get(", ".post(", "MIDDLEWARE", "before_request", "Limiter", "CSRFProtect", "def ", "REST_FRAMEWORK", "ROOT_URLCONF", "Router(", "class "} {
 		if strings.Contains(s, k) {
 			return true
 		}
@@ -260,6 +303,21 @@ func (x *extractor) index(m *module) {
 			if left != nil && m.text(left) == "MIDDLEWARE" && strings.Contains(m.text(right), "django.middleware.csrf.CsrfViewMiddleware") {
 				x.csrfDj = true
 			}
+			if left != nil && right != nil && left.Type() == "identifier" {
+				switch name := m.text(left); {
+				case right.Type() == "call":
+					m.calls[name] = right
+					if m.isDRFRouterCtor(right) {
+						m.drfRouters[name] = right
+					}
+				case name == "REST_FRAMEWORK" && right.Type() == "dictionary":
+					x.restFramework = &nodeIn{m: m, n: right}
+				case name == "ROOT_URLCONF":
+					if v, ok := m.stringValue(right, nil); ok {
+						x.rootURLConf = v
+					}
+				}
+			}
 			return false
 		}
 		return true
@@ -332,12 +390,63 @@ func relativeModule(m *module, rel string) string {
 // stringValue evaluates a string expression: a literal, an f-string whose
 // interpolations name known constants, a concatenation, or a constant.
 func (m *module) stringValue(n *sitter.Node, consts map[string]string) (string, bool) {
-	return m.stringDepth(n, consts, 0)
+	return m.stringDepth(n, consts, 0, nil)
 }
 
-func (m *module) stringDepth(n *sitter.Node, consts map[string]string, depth int) (string, bool) {
+// unknownPiece marks a piece of a path that is only known at run time.
+const unknownPiece = "\x01"
+
+// pathValue evaluates a path or prefix expression like stringValue, but a
+// piece known only at run time (settings.PREFIX that is not a constant,
+// os.getenv("PREFIX"), a parameter) becomes a placeholder: {prefix} at the
+// start, {name} elsewhere. whole tells whether a wholly unknown expression
+// may stand as {prefix} (a mount prefix) or is unresolved (a route path).
+func (m *module) pathValue(n *sitter.Node, consts map[string]string, whole bool) (string, bool) {
+	if n == nil {
+		return "", false
+	}
+	unknown := false
+	v, ok := m.stringDepth(n, consts, 0, &unknown)
+	if !ok {
+		return "", false
+	}
+	if !unknown {
+		return v, true
+	}
+	if v == unknownPiece && !whole {
+		return "", false
+	}
+	var b strings.Builder
+	for i, part := range strings.Split(v, unknownPiece) {
+		if i > 0 {
+			if b.Len() == 0 || b.String() == "/" {
+				b.WriteString("{prefix}")
+			} else {
+				b.WriteString("{param}")
+			}
+		}
+		b.WriteString(part)
+	}
+	out := b.String()
+	if !strings.HasPrefix(out, "/") && strings.HasPrefix(out, "{prefix}") {
+		out = "/" + out
+	}
+	return out, true
+}
+
+func (m *module) stringDepth(n *sitter.Node, consts map[string]string, depth int, unknown *bool) (string, bool) {
 	if n == nil || depth > 16 {
 		return "", false
+	}
+	if unknown != nil {
+		switch n.Type() {
+		case "identifier", "attribute", "call", "subscript":
+			if v, ok := m.stringDepth(n, consts, depth+1, nil); ok {
+				return v, true
+			}
+			*unknown = true
+			return unknownPiece, true
+		}
 	}
 	switch n.Type() {
 	case "string":
@@ -348,7 +457,7 @@ func (m *module) stringDepth(n *sitter.Node, consts map[string]string, depth int
 			case "string_content", "escape_sequence":
 				b.WriteString(m.text(c))
 			case "interpolation":
-				v, ok := m.stringDepth(c.ChildByFieldName("expression"), consts, depth+1)
+				v, ok := m.stringDepth(c.ChildByFieldName("expression"), consts, depth+1, unknown)
 				if !ok {
 					return "", false
 				}
@@ -359,7 +468,7 @@ func (m *module) stringDepth(n *sitter.Node, consts map[string]string, depth int
 	case "concatenated_string":
 		var b strings.Builder
 		for i := 0; i < int(n.NamedChildCount()); i++ {
-			v, ok := m.stringDepth(n.NamedChild(i), consts, depth+1)
+			v, ok := m.stringDepth(n.NamedChild(i), consts, depth+1, unknown)
 			if !ok {
 				return "", false
 			}
@@ -367,11 +476,14 @@ func (m *module) stringDepth(n *sitter.Node, consts map[string]string, depth int
 		}
 		return b.String(), true
 	case "binary_operator":
-		l, ok1 := m.stringDepth(n.ChildByFieldName("left"), consts, depth+1)
-		r, ok2 := m.stringDepth(n.ChildByFieldName("right"), consts, depth+1)
+		if op := n.ChildByFieldName("operator"); op == nil || m.text(op) != "+" {
+			return "", false
+		}
+		l, ok1 := m.stringDepth(n.ChildByFieldName("left"), consts, depth+1, unknown)
+		r, ok2 := m.stringDepth(n.ChildByFieldName("right"), consts, depth+1, unknown)
 		return l + r, ok1 && ok2
 	case "parenthesized_expression":
-		return m.stringDepth(n.NamedChild(0), consts, depth+1)
+		return m.stringDepth(n.NamedChild(0), consts, depth+1, unknown)
 	case "identifier", "attribute":
 		name := m.text(n)
 		if i := strings.LastIndexByte(name, '.'); i >= 0 {

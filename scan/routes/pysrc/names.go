@@ -1,0 +1,97 @@
+package pysrc
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	sitter "github.com/smacker/go-tree-sitter"
+
+	"github.com/threatmap/threatmap/evidence"
+	"github.com/threatmap/threatmap/scan/routes/guard"
+)
+
+// ScannerName is the Scanner field of the unresolved entries.
+const ScannerName = "routes"
+
+// endpointWords name an authentication endpoint: the view that logs a
+// caller in or signs one up is what an unauthenticated caller reaches, so
+// its name is never a guard.
+var endpointWords = []string{"login", "logon", "signin", "signup", "register", "registration", "logout", "signout"}
+
+// guardWords turn an endpoint word into a guard: login_required,
+// LoginRequiredMixin, check_login.
+var guardWords = []string{"required", "require", "requires", "mixin", "check", "verify", "ensure", "must", "current", "is", "decorator", "guard", "manager"}
+
+// isEndpointName tells whether a name is an authentication endpoint's
+// (login, LoginView, onLogin, signup, register_user) rather than a guard's.
+func isEndpointName(name string) bool {
+	ws := guard.Words(name)
+	has := func(list []string) bool {
+		return slices.ContainsFunc(ws, func(w string) bool { return slices.Contains(list, w) })
+	}
+	return has(endpointWords) && !has(guardWords)
+}
+
+// guardKinds is guard.Kinds, except that an authentication endpoint's name
+// adds no auth guard.
+func guardKinds(name string) (adds, cancels []string) {
+	adds, cancels = guard.Kinds(name)
+	if isEndpointName(name) {
+		adds = slices.DeleteFunc(adds, func(k string) bool { return k == evidence.GuardAuth })
+	}
+	return adds, cancels
+}
+
+// isAuthEndpoint tells whether a route logs a caller in, signs one up,
+// issues a token or resets a password, from its handler's name or its
+// path's segments.
+func isAuthEndpoint(handler, path string) bool {
+	if i := strings.LastIndexByte(handler, '.'); i >= 0 {
+		handler = handler[i+1:]
+	}
+	hw := guard.Words(handler)
+	has := func(ws []string, list ...string) bool {
+		return slices.ContainsFunc(ws, func(w string) bool { return slices.Contains(list, w) })
+	}
+	if has(hw, "login", "logon", "signin", "signup", "register", "registration") && !has(hw, guardWords...) ||
+		has(hw, "token") && has(hw, "obtain", "create", "refresh", "issue", "access", "login", "get") ||
+		has(hw, "password") && has(hw, "reset", "forgot", "forgotten", "recover", "recovery") {
+		return true
+	}
+	var pw []string
+	for _, seg := range strings.Split(strings.ToLower(path), "/") {
+		if strings.HasPrefix(seg, "{") {
+			continue
+		}
+		pw = append(pw, strings.FieldsFunc(seg, func(r rune) bool { return r == '-' || r == '_' || r == '.' })...)
+	}
+	return has(pw, "login", "signin", "signup", "register", "registration", "token", "tokens") ||
+		has(pw, "password", "passwords") && has(pw, "reset", "forgot", "forgotten", "recover", "recovery")
+}
+
+// unresolve records a registration that could not be resolved.
+func (x *extractor) unresolve(m *module, n *sitter.Node, reason string) {
+	x.unresolved = append(x.unresolved, evidence.Unresolved{Scanner: ScannerName, File: m.rel, Line: line(n), Reason: reason})
+}
+
+func sortUnresolved(us []evidence.Unresolved) {
+	slices.SortFunc(us, func(a, b evidence.Unresolved) int {
+		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Reason, b.Reason))
+	})
+}
+
+// finish settings route-level facts the graph does not know: enforced auth
+// outranks optional auth, and authentication endpoints are tagged.
+func (x *extractor) finish(rs []evidence.Route) []evidence.Route {
+	for i := range rs {
+		r := &rs[i]
+		if slices.Contains(r.Guards, evidence.GuardAuth) {
+			r.Guards = slices.DeleteFunc(r.Guards, func(g string) bool { return g == evidence.GuardAuthOptional })
+		}
+		if isAuthEndpoint(r.Handler, r.Path) && !slices.Contains(r.Tags, evidence.TagAuthEndpoint) {
+			r.Tags = append(slices.Clone(r.Tags), evidence.TagAuthEndpoint)
+		}
+	}
+	return rs
+}

@@ -96,6 +96,13 @@ func (x *extractor) django(m *module, id string, list *sitter.Node) {
 			case arg.Type() == "identifier" || arg.Type() == "attribute":
 				if c, ok := x.routerURLs(m, arg); ok {
 					child = c
+				} else if l := m.lists[m.text(arg)]; l != nil {
+					// include(login_urlpatterns): a list in this module.
+					child = id + "@" + m.rel + ":" + strconv.Itoa(line(l))
+					if _, done := x.g.Lookup(child); !done {
+						x.nested = append(x.nested, child)
+						x.django(m, child, l)
+					}
 				} else if ref, ok := m.imports[m.text(arg)]; ok && ref.module != "" {
 					child = routerDjango(ref.module)
 				}

@@ -77,6 +77,7 @@ type drfClass struct {
 	authn       *sitter.Node
 	authnMod    *module
 	dynamicPerm bool // get_permissions is overridden
+	tokenView   bool // a token view: no permission classes of its own
 	lookup      string
 	extra       []drfAction
 	// guards from the class's decorators and mixins (LoginRequiredMixin).
@@ -94,10 +95,19 @@ type drfAction struct {
 	line    int
 }
 
+// tokenViews are ready-made DRF views that issue or check tokens: each
+// answers POST for anonymous callers (their permission_classes are empty).
+var tokenViews = map[string]bool{
+	"ObtainAuthToken": true, "TokenObtainPairView": true, "TokenRefreshView": true, "TokenVerifyView": true,
+	"TokenObtainSlidingView": true, "TokenRefreshSlidingView": true, "TokenBlacklistView": true, "TokenObtainView": true,
+	"ObtainJSONWebTokenView": true, "ObtainJSONWebToken": true, "RefreshJSONWebToken": true, "RefreshJSONWebTokenView": true,
+	"VerifyJSONWebToken": true, "VerifyJSONWebTokenView": true,
+}
+
 // isDRFBase tells whether a base class name is one of DRF's views.
 func isDRFBase(name string) bool {
 	name = name[strings.LastIndexByte(name, '.')+1:]
-	if _, ok := mixinActions[name]; ok {
+	if _, ok := mixinActions[name]; ok || tokenViews[name] {
 		return true
 	}
 	switch name {
@@ -188,6 +198,13 @@ func (x *extractor) drfClassInfo(m *module, cls *sitter.Node) drfClass {
 			last := bname[strings.LastIndexByte(bname, '.')+1:]
 			if isDRFBase(last) {
 				info.isDRF = true
+				if tokenViews[last] {
+					if !seenMeth["POST"] {
+						seenMeth["POST"] = true
+						info.methods = append(info.methods, "POST")
+					}
+					info.tokenView = true
+				}
 				for _, a := range mixinActions[last] {
 					if !seenAct[a] {
 						seenAct[a] = true
@@ -414,12 +431,66 @@ func (x *extractor) defaultLevel(safe bool) authLevel {
 // (SessionAuthentication and BasicAuthentication).
 func (x *extractor) sessionAuth(m *module, authn *sitter.Node) bool {
 	if authn != nil {
-		return strings.Contains(m.text(authn), "SessionAuthentication")
+		found := false
+		walk(authn, func(n *sitter.Node) bool {
+			if n.Type() == "identifier" || n.Type() == "attribute" {
+				found = found || x.enforcesCSRF(m, n, m.text(n))
+				return false
+			}
+			return true
+		})
+		return found
 	}
 	if x.drfSet.authn != nil {
-		return slices.ContainsFunc(x.drfSet.authn, func(s string) bool { return strings.HasSuffix(s, "SessionAuthentication") })
+		for _, c := range x.drfSet.authn {
+			if x.enforcesCSRF(nil, nil, c) {
+				return true
+			}
+		}
+		return false
 	}
 	return true
+}
+
+// enforcesCSRF tells whether an authentication class enforces CSRF: DRF's
+// SessionAuthentication or a subclass that does not override enforce_csrf
+// (the usual way of exempting an API from CSRF).
+func (x *extractor) enforcesCSRF(m *module, n *sitter.Node, name string) bool {
+	last := name[strings.LastIndexByte(name, '.')+1:]
+	var tm *module
+	var cls *sitter.Node
+	if m != nil && n != nil {
+		tm, cls = x.resolveClass(m, n)
+	} else if x.mods != nil {
+		// A dotted name from settings: module path and class name.
+		if i := strings.LastIndexByte(name, '.'); i > 0 {
+			if mod := x.mods[x.resolveModule(name[:i])]; mod != nil {
+				tm, cls = mod, mod.classes[last]
+			}
+		}
+	}
+	if cls == nil {
+		return last == "SessionAuthentication"
+	}
+	if body := cls.ChildByFieldName("body"); body != nil {
+		for i := 0; i < int(body.NamedChildCount()); i++ {
+			st := body.NamedChild(i)
+			if st.Type() == "function_definition" && tm.text(st.ChildByFieldName("name")) == "enforce_csrf" {
+				return strings.Contains(tm.text(st.ChildByFieldName("body")), "super(")
+			}
+		}
+	}
+	sup := cls.ChildByFieldName("superclasses")
+	if sup == nil {
+		return false
+	}
+	for i := 0; i < int(sup.NamedChildCount()); i++ {
+		b := sup.NamedChild(i)
+		if (b.Type() == "identifier" || b.Type() == "attribute") && x.enforcesCSRF(tm, b, tm.text(b)) {
+			return true
+		}
+	}
+	return false
 }
 
 // drfRoute builds one DRF route's guards.
@@ -431,6 +502,8 @@ func (x *extractor) drfGuards(c drfClass, perm *sitter.Node, permMod *module, me
 		lv = x.permLevel(permMod, perm, safe, 0)
 	case c.perm != nil:
 		lv = x.permLevel(c.permMod, c.perm, safe, 0)
+	case c.tokenView:
+		lv = levelNone
 	default:
 		lv = x.defaultLevel(safe)
 	}

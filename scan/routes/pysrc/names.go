@@ -47,9 +47,7 @@ func guardKinds(name string) (adds, cancels []string) {
 // issues a token or resets a password, from its handler's name or its
 // path's segments.
 func isAuthEndpoint(handler, path string) bool {
-	if i := strings.LastIndexByte(handler, '.'); i >= 0 {
-		handler = handler[i+1:]
-	}
+	handler = handlerName(handler)
 	hw := guard.Words(handler)
 	has := func(ws []string, list ...string) bool {
 		return slices.ContainsFunc(ws, func(w string) bool { return slices.Contains(list, w) })
@@ -94,4 +92,17 @@ func (x *extractor) finish(rs []evidence.Route) []evidence.Route {
 		}
 	}
 	return rs
+}
+
+// handlerName reduces a handler expression to its name:
+// views.LoginView.as_view(template_name="x") is LoginView.
+func handlerName(h string) string {
+	if i := strings.IndexByte(h, '('); i >= 0 {
+		h = h[:i]
+	}
+	h = strings.TrimSuffix(h, ".as_view")
+	if i := strings.LastIndexByte(h, '.'); i >= 0 {
+		h = h[i+1:]
+	}
+	return h
 }

@@ -58,6 +58,9 @@ type module struct {
 	// calls maps module-level variables to the call that created them
 	// (oauth2_scheme = OAuth2PasswordBearer(..., auto_error=False)).
 	calls map[string]*sitter.Node
+	// lists maps module-level variables to the list literal assigned to
+	// them (login_urlpatterns = [...]).
+	lists map[string]*sitter.Node
 }
 
 // nodeIn is a syntax node and the module it belongs to.
@@ -152,7 +155,7 @@ func ExtractAll(ctx context.Context, srcs []Source) Result {
 		}
 		m := &module{name: name, rel: s.Rel, src: s.Src, tree: tree, root: tree.RootNode(),
 			funcs: map[string]*sitter.Node{}, classes: map[string]*sitter.Node{}, imports: map[string]importRef{},
-			drfRouters: map[string]*sitter.Node{}, calls: map[string]*sitter.Node{},
+			drfRouters: map[string]*sitter.Node{}, calls: map[string]*sitter.Node{}, lists: map[string]*sitter.Node{},
 			isPkg: path.Base(s.Rel) == "__init__.py"}
 		if pe, ok := tsparse.SyntaxError(s.Rel, m.root); ok {
 			errs = append(errs, pe)
@@ -310,6 +313,8 @@ func (x *extractor) index(m *module) {
 					if m.isDRFRouterCtor(right) {
 						m.drfRouters[name] = right
 					}
+				case right.Type() == "list" && n.Parent() != nil && n.Parent().Parent() != nil && n.Parent().Parent().Type() == "module":
+					m.lists[name] = right
 				case name == "REST_FRAMEWORK" && right.Type() == "dictionary":
 					x.restFramework = &nodeIn{m: m, n: right}
 				case name == "ROOT_URLCONF":

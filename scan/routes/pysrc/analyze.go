@@ -40,25 +40,51 @@ func (x *extractor) lookup(m *module, n *sitter.Node) (routerRef, bool) {
 	case "identifier":
 		name := m.text(n)
 		if fw, ok := x.routerFW(m.name, name); ok {
-			return routerRef{id: routerID(m.name, name), fw: fw}, true
+			return routerRef{id: routerID(m.name, m.canonRouter(name)), fw: fw}, true
 		}
 		if ref, ok := m.imports[name]; ok && ref.name != "" && ref.module != "" {
 			if fw, ok := x.routerFW(ref.module, ref.name); ok {
-				return routerRef{id: routerID(ref.module, ref.name), fw: fw}, true
+				return routerRef{id: routerID(ref.module, x.mods[ref.module].canonRouter(ref.name)), fw: fw}, true
 			}
 		}
 	case "attribute":
 		obj := n.ChildByFieldName("object")
 		attr := m.text(n.ChildByFieldName("attribute"))
-		if obj != nil && obj.Type() == "identifier" {
-			if ref, ok := m.imports[m.text(obj)]; ok && ref.name == "" && ref.module != "" {
-				if fw, ok := x.routerFW(ref.module, attr); ok {
-					return routerRef{id: routerID(ref.module, attr), fw: fw}, true
-				}
+		if mod := x.moduleOf(m, obj); mod != "" {
+			if fw, ok := x.routerFW(mod, attr); ok {
+				return routerRef{id: routerID(mod, x.mods[mod].canonRouter(attr)), fw: fw}, true
 			}
 		}
 	}
 	return routerRef{}, false
+}
+
+// moduleOf resolves an expression that names a scanned module: an
+// imported module (views) or a submodule of one (user.views after
+// "from conduit import user").
+func (x *extractor) moduleOf(m *module, n *sitter.Node) string {
+	if n == nil {
+		return ""
+	}
+	switch n.Type() {
+	case "identifier":
+		if ref, ok := m.imports[m.text(n)]; ok && ref.module != "" {
+			if ref.name == "" {
+				return ref.module
+			}
+			// from pkg import sub, where sub is a module.
+			if sub := ref.module + "." + ref.name; x.mods[sub] != nil {
+				return sub
+			}
+		}
+	case "attribute":
+		if base := x.moduleOf(m, n.ChildByFieldName("object")); base != "" {
+			if sub := base + "." + m.text(n.ChildByFieldName("attribute")); x.mods[sub] != nil {
+				return sub
+			}
+		}
+	}
+	return ""
 }
 
 // routerFW tells whether module defines a router called name.
@@ -79,6 +105,7 @@ func (m *module) routers() map[string]string {
 	}
 	m.routerVars = map[string]string{}
 	m.routerCalls = map[string][]*sitter.Node{}
+	m.routerAliases = map[string]string{}
 	walk(m.root, func(n *sitter.Node) bool {
 		switch n.Type() {
 		case "assignment":
@@ -88,17 +115,39 @@ func (m *module) routers() map[string]string {
 			return false
 		}
 		left, right := n.ChildByFieldName("left"), n.ChildByFieldName("right")
+		// users_router = r = APIRouter() names one router twice.
+		names := []*sitter.Node{left}
+		for i := 0; i < 8 && right != nil && right.Type() == "assignment"; i++ {
+			names = append(names, right.ChildByFieldName("left"))
+			right = right.ChildByFieldName("right")
+		}
 		if left == nil || right == nil || right.Type() != "call" {
 			return false
 		}
 		if fw, ok := constructors[m.text(right.ChildByFieldName("function"))]; ok {
-			name := m.text(left)
-			m.routerVars[name] = fw
-			m.routerCalls[name] = append(m.routerCalls[name], right)
+			first := m.text(names[0])
+			for i, l := range names {
+				name := m.text(l)
+				m.routerVars[name] = fw
+				if i == 0 {
+					m.routerCalls[name] = append(m.routerCalls[name], right)
+				} else {
+					m.routerAliases[name] = first
+				}
+			}
 		}
 		return false
 	})
 	return m.routerVars
+}
+
+// canonRouter maps a second name of a router to its first.
+func (m *module) canonRouter(name string) string {
+	m.routers()
+	if c, ok := m.routerAliases[name]; ok {
+		return c
+	}
+	return name
 }
 
 // kwarg returns a call's keyword argument value.
@@ -196,6 +245,21 @@ func (x *extractor) dependsGuards(m *module, a *sitter.Node, depth int) []string
 	}
 	if !optional && slices.Contains(kinds, evidence.GuardAuth) && depth < 3 {
 		optional = x.optionalDependency(m, a, depth)
+	}
+	if len(kinds) == 0 && depth < 3 {
+		// A dependency that is no guard by name may itself depend on
+		// one: get_article_by_slug(user = Depends(get_current_user)).
+		fn := a
+		if call != nil {
+			fn = call.ChildByFieldName("function")
+		}
+		if fm, def := x.resolveFunc(m, fn); def != nil {
+			for _, k := range x.depGuardsDepth(fm, def.ChildByFieldName("parameters"), depth+1) {
+				if (k == evidence.GuardAuth || k == evidence.GuardAuthOptional) && !slices.Contains(kinds, k) {
+					kinds = append(kinds, k)
+				}
+			}
+		}
 	}
 	if optional {
 		kinds = slices.DeleteFunc(kinds, func(k string) bool { return k == evidence.GuardAuth })
@@ -570,6 +634,7 @@ func (x *extractor) call(m *module, n *sitter.Node) {
 				child, ok := x.lookup(m, posarg(n, 0))
 				if !ok {
 					x.unresolve(m, n, attr+" of "+clip(m.text(posarg(n, 0)))+", which is not a router the scanner can trace")
+					x.mountDoubt = true
 					return
 				}
 				kw := "url_prefix"

@@ -109,6 +109,9 @@ func (x *extractor) django(m *module, id string, list *sitter.Node) {
 			}
 			if child == "" {
 				x.unresolve(m, call, "include("+clip(m.text(arg))+") names URL patterns outside the scanned code")
+				if arg == nil || arg.Type() != "string" {
+					x.mountDoubt = true
+				}
 			}
 			if child != "" {
 				x.g.Router(child)

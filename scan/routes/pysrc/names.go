@@ -40,7 +40,30 @@ func guardKinds(name string) (adds, cancels []string) {
 	if isEndpointName(name) {
 		adds = slices.DeleteFunc(adds, func(k string) bool { return k == evidence.GuardAuth })
 	}
+	if optionalAuth(name) && !slices.Contains(adds, evidence.GuardAuthOptional) {
+		adds = append(adds, evidence.GuardAuthOptional)
+	}
 	return adds, cancels
+}
+
+// optionalWords mark authentication that lets anonymous callers through.
+var optionalWords = []string{"optional", "optionally", "maybe"}
+
+// optionalAuth tells whether a name is optional authentication:
+// jwt_optional, jwt_required(optional=True), get_current_user_optional.
+func optionalAuth(name string) bool {
+	ws := guard.Words(name)
+	if !slices.ContainsFunc(ws, func(w string) bool { return slices.Contains(optionalWords, w) }) {
+		return false
+	}
+	rest := slices.DeleteFunc(slices.Clone(ws), func(w string) bool {
+		return slices.Contains(optionalWords, w) || w == "true" || w == "false"
+	})
+	if len(rest) == 0 {
+		return false
+	}
+	k, _ := guard.Kinds(strings.Join(rest, "_"))
+	return slices.Contains(k, evidence.GuardAuth)
 }
 
 // isAuthEndpoint tells whether a route logs a caller in, signs one up,

@@ -49,6 +49,9 @@ type module struct {
 	// routerVars maps router variable names to their framework.
 	routerVars  map[string]string
 	routerCalls map[string][]*sitter.Node
+	// routerAliases maps the other names of a chained assignment
+	// (users_router = r = APIRouter()) to the first.
+	routerAliases map[string]string
 	// depAliases holds type aliases that carry a FastAPI dependency:
 	// CurrentUser = Annotated[User, Depends(get_current_user)].
 	depAliases map[string]*sitter.Node
@@ -91,6 +94,10 @@ type extractor struct {
 	drfSet        *drfSettings
 	drfRooted     map[string]bool
 	nested        []string // routers of include([...]) lists
+	// mountDoubt is set when a blueprint or router was mounted through an
+	// expression the scanner could not trace: any router may be the one
+	// mounted, so none is reported unmounted.
+	mountDoubt bool
 	// rootURLConf is the module ROOT_URLCONF names, if a settings module
 	// was scanned.
 	rootURLConf string

@@ -82,7 +82,7 @@ func (x *extractor) markUnmounted() {
 		if !ok {
 			continue
 		}
-		if fw == "" || !hasRoot[fw] {
+		if fw == "" || !hasRoot[fw] || x.mountDoubt {
 			continue
 		}
 		for i := range r.Routes {

@@ -392,6 +392,14 @@ func (x *extractor) decorated(m *module, n *sitter.Node) {
 			if attr == "before_request" || attr == "before_app_request" {
 				if r, ok := x.lookupOrGuess(m, e.ChildByFieldName("object"), "route"); ok {
 					adds := x.funcGuards(m, def, 2)
+					// Its other decorators guard it, and so every route:
+					// @api.before_request @auth.login_required.
+					for j := 0; j < int(n.NamedChildCount()); j++ {
+						if o := n.NamedChild(j); o.Type() == "decorator" && !o.Equal(d) {
+							a, _ := guardKinds(strings.TrimPrefix(m.text(o), "@"))
+							adds = append(adds, a...)
+						}
+					}
 					k, _ := guardKinds(m.text(def.ChildByFieldName("name")))
 					x.routerGuards(r, append(adds, k...), m, d)
 				}
@@ -550,7 +558,9 @@ func (x *extractor) funcGuards(m *module, def *sitter.Node, depth int) []string 
 			})
 		case "call":
 			fn := n.ChildByFieldName("function")
-			out = append(out, guard.BodyKinds(m.text(fn))...)
+			if !principalMethod(m, fn) {
+				out = append(out, guard.BodyKinds(m.text(fn))...)
+			}
 			if depth > 0 && fn != nil {
 				if tm, td := x.resolveFunc(m, fn); td != nil {
 					out = append(out, x.funcGuards(tm, td, depth-1)...)
@@ -922,4 +932,20 @@ func decoratorMethods(m *module, d *sitter.Node) []string {
 		return out
 	}
 	return nil
+}
+
+// principalMethod tells whether a call is a method of the caller's
+// identity (current_user.can(...), g.current_user.ping(),
+// request.user.has_perm(...)): it uses an identity that may be anonymous
+// and proves no check was made.
+func principalMethod(m *module, fn *sitter.Node) bool {
+	if fn == nil || fn.Type() != "attribute" {
+		return false
+	}
+	obj := fn.ChildByFieldName("object")
+	if obj == nil {
+		return false
+	}
+	ws := guard.Words(m.text(obj))
+	return len(ws) > 0 && slices.Contains([]string{"user", "account", "principal", "identity"}, ws[len(ws)-1])
 }

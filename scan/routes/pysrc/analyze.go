@@ -61,27 +61,41 @@ func (x *extractor) lookup(m *module, n *sitter.Node) (routerRef, bool) {
 
 // moduleOf resolves an expression that names a scanned module: an
 // imported module (views) or a submodule of one (user.views after
-// "from conduit import user").
+// "from conduit import user"). The packages on the way need not have been
+// parsed: an __init__.py that registers nothing is skipped.
 func (x *extractor) moduleOf(m *module, n *sitter.Node) string {
-	if n == nil {
+	name := x.dottedModule(m, n, 0)
+	if name == "" {
+		return ""
+	}
+	if x.mods[name] != nil {
+		return name
+	}
+	return x.resolveModule(name)
+}
+
+func (x *extractor) dottedModule(m *module, n *sitter.Node, depth int) string {
+	if n == nil || depth > 16 {
 		return ""
 	}
 	switch n.Type() {
 	case "identifier":
-		if ref, ok := m.imports[m.text(n)]; ok && ref.module != "" {
-			if ref.name == "" {
-				return ref.module
+		if ref, ok := m.imports[m.text(n)]; ok {
+			mod := ref.module
+			if mod == "" {
+				mod = ref.path
 			}
-			// from pkg import sub, where sub is a module.
-			if sub := ref.module + "." + ref.name; x.mods[sub] != nil {
-				return sub
+			if mod == "" {
+				return ""
 			}
+			if ref.name != "" {
+				return mod + "." + ref.name
+			}
+			return mod
 		}
 	case "attribute":
-		if base := x.moduleOf(m, n.ChildByFieldName("object")); base != "" {
-			if sub := base + "." + m.text(n.ChildByFieldName("attribute")); x.mods[sub] != nil {
-				return sub
-			}
+		if base := x.dottedModule(m, n.ChildByFieldName("object"), depth+1); base != "" {
+			return base + "." + m.text(n.ChildByFieldName("attribute"))
 		}
 	}
 	return ""

@@ -75,6 +75,9 @@ type nodeIn struct {
 type importRef struct {
 	module string // resolved dotted module name of the source
 	name   string // the imported name; empty for "import x" / "from . import x"
+	// path is the source's dotted name as written (relative imports made
+	// absolute), kept when it names no scanned module.
+	path string
 }
 
 type extractor struct {
@@ -284,9 +287,10 @@ func (x *extractor) index(m *module) {
 				case "dotted_name":
 					name := m.text(c)
 					first, _, _ := strings.Cut(name, ".")
-					m.imports[first] = importRef{module: x.resolveModule(first)}
+					m.imports[first] = importRef{module: x.resolveModule(first), path: first}
 				case "aliased_import":
-					m.imports[m.text(c.ChildByFieldName("alias"))] = importRef{module: x.resolveModule(m.text(c.ChildByFieldName("name")))}
+					full := m.text(c.ChildByFieldName("name"))
+					m.imports[m.text(c.ChildByFieldName("alias"))] = importRef{module: x.resolveModule(full), path: full}
 				}
 			}
 			return false
@@ -367,7 +371,7 @@ func (x *extractor) indexFromImport(m *module, n *sitter.Node) {
 				continue
 			}
 		}
-		m.imports[alias] = importRef{module: resolved, name: name}
+		m.imports[alias] = importRef{module: resolved, name: name, path: modName}
 	}
 }
 

@@ -410,7 +410,7 @@ func (x *extractor) decorated(m *module, n *sitter.Node) {
 					// @api.before_request @auth.login_required.
 					for j := 0; j < int(n.NamedChildCount()); j++ {
 						if o := n.NamedChild(j); o.Type() == "decorator" && !o.Equal(d) {
-							a, _ := guardKinds(strings.TrimPrefix(m.text(o), "@"))
+							a, _ := guardKinds(m.decoratorWords(o))
 							adds = append(adds, a...)
 						}
 					}
@@ -454,7 +454,7 @@ func (x *extractor) decorated(m *module, n *sitter.Node) {
 				}
 			}
 		}
-		adds, cancels := guardKinds(strings.TrimPrefix(m.text(d), "@"))
+		adds, cancels := guardKinds(m.decoratorWords(d))
 		decoGuards = append(decoGuards, adds...)
 		decoCancels = append(decoCancels, cancels...)
 	}
@@ -840,8 +840,7 @@ func (x *extractor) viewGuards(m *module, view *sitter.Node) (guards, without, m
 				if d.Type() != "decorator" {
 					continue
 				}
-				txt := strings.TrimPrefix(tm.text(d), "@")
-				a, c := guardKinds(txt)
+				a, c := guardKinds(tm.decoratorWords(d))
 				guards, without = append(guards, a...), append(without, c...)
 				methods = append(methods, decoratorMethods(tm, d)...)
 			}
@@ -854,14 +853,12 @@ func (x *extractor) viewGuards(m *module, view *sitter.Node) (guards, without, m
 	if cls == nil {
 		return guards, without, nil
 	}
-	if sup := cls.ChildByFieldName("superclasses"); sup != nil {
-		a, c := guardKinds(tm.text(sup))
-		guards, without = append(guards, a...), append(without, c...)
-	}
+	a, c := x.baseGuards(tm, cls, 0)
+	guards, without = append(guards, a...), append(without, c...)
 	if p := cls.Parent(); p != nil && p.Type() == "decorated_definition" {
 		for i := 0; i < int(p.NamedChildCount()); i++ {
 			if d := p.NamedChild(i); d.Type() == "decorator" {
-				a, c := guardKinds(strings.TrimPrefix(tm.text(d), "@"))
+				a, c := guardKinds(tm.decoratorWords(d))
 				guards, without = append(guards, a...), append(without, c...)
 			}
 		}
@@ -962,4 +959,41 @@ func principalMethod(m *module, fn *sitter.Node) bool {
 	}
 	ws := guard.Words(m.text(obj))
 	return len(ws) > 0 && slices.Contains([]string{"user", "account", "principal", "identity"}, ws[len(ws)-1])
+}
+
+// baseGuards reads a class's bases: a mixin named like a guard
+// (LoginRequiredMixin), and the bases of a base defined in the scanned
+// code (DraftsListView(ArticlesListView) inherits its login requirement).
+func (x *extractor) baseGuards(m *module, cls *sitter.Node, depth int) (adds, cancels []string) {
+	sup := cls.ChildByFieldName("superclasses")
+	if sup == nil || depth > 6 {
+		return nil, nil
+	}
+	for i := 0; i < int(sup.NamedChildCount()); i++ {
+		b := sup.NamedChild(i)
+		if b.Type() == "keyword_argument" {
+			continue
+		}
+		if tm, bc := x.resolveClass(m, b); bc != nil {
+			a, c := x.baseGuards(tm, bc, depth+1)
+			adds, cancels = append(adds, a...), append(cancels, c...)
+			if body := bc.ChildByFieldName("body"); body != nil {
+				for j := 0; j < int(body.NamedChildCount()); j++ {
+					st := body.NamedChild(j)
+					if st.Type() == "expression_statement" && st.NamedChildCount() > 0 && st.NamedChild(0).Type() == "assignment" {
+						as := st.NamedChild(0)
+						switch tm.text(as.ChildByFieldName("left")) {
+						case "permission_classes", "authentication_classes", "decorators", "method_decorators":
+							a, c := guardKinds(tm.codeWords(as.ChildByFieldName("right")))
+							adds, cancels = append(adds, a...), append(cancels, c...)
+						}
+					}
+				}
+			}
+			continue
+		}
+		a, c := guardKinds(m.text(b))
+		adds, cancels = append(adds, a...), append(cancels, c...)
+	}
+	return adds, cancels
 }

@@ -61,16 +61,26 @@ func (x *extractor) django(m *module, id string, list *sitter.Node) {
 		if fn != "path" && fn != "re_path" && fn != "url" {
 			continue
 		}
-		pat, ok := m.pathValue(posarg(call, 0), x.consts, false)
+		patArg := posarg(call, 0)
+		for _, kw := range []string{"route", "regex"} {
+			if v := m.kwarg(call, kw); patArg == nil && v != nil {
+				patArg = v
+			}
+		}
+		pat, ok := m.pathValue(patArg, x.consts, false)
 		if !ok {
-			x.unresolve(m, call, fn+" pattern "+clip(m.text(posarg(call, 0)))+" is not known before run time")
+			x.unresolve(m, call, fn+" pattern "+clip(m.text(patArg))+" is not known before run time")
 			continue
 		}
 		if fn != "path" {
 			pat = djangoRegex(pat)
 		}
 		view := posarg(call, 1)
+		if v := m.kwarg(call, "view"); view == nil && v != nil {
+			view = v
+		}
 		if view == nil {
+			x.unresolve(m, call, fn+" without a view")
 			continue
 		}
 		// include('app.urls'), include(module), include([...]) and

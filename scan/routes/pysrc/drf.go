@@ -44,21 +44,21 @@ var viewsetActions = []struct {
 
 // mixinActions are the actions DRF's mixins and ready-made ViewSets give.
 var mixinActions = map[string][]string{
-	"ListModelMixin":         {"list"},
-	"CreateModelMixin":       {"create"},
-	"RetrieveModelMixin":     {"retrieve"},
-	"UpdateModelMixin":       {"update", "partial_update"},
-	"DestroyModelMixin":      {"destroy"},
-	"ModelViewSet":           {"list", "create", "retrieve", "update", "partial_update", "destroy"},
-	"ReadOnlyModelViewSet":   {"list", "retrieve"},
-	"ListAPIView":            {"list"},
-	"CreateAPIView":          {"create"},
-	"RetrieveAPIView":        {"retrieve"},
-	"DestroyAPIView":         {"destroy"},
-	"UpdateAPIView":          {"update", "partial_update"},
-	"ListCreateAPIView":      {"list", "create"},
-	"RetrieveUpdateAPIView":  {"retrieve", "update", "partial_update"},
-	"RetrieveDestroyAPIView": {"retrieve", "destroy"},
+	"ListModelMixin":               {"list"},
+	"CreateModelMixin":             {"create"},
+	"RetrieveModelMixin":           {"retrieve"},
+	"UpdateModelMixin":             {"update", "partial_update"},
+	"DestroyModelMixin":            {"destroy"},
+	"ModelViewSet":                 {"list", "create", "retrieve", "update", "partial_update", "destroy"},
+	"ReadOnlyModelViewSet":         {"list", "retrieve"},
+	"ListAPIView":                  {"list"},
+	"CreateAPIView":                {"create"},
+	"RetrieveAPIView":              {"retrieve"},
+	"DestroyAPIView":               {"destroy"},
+	"UpdateAPIView":                {"update", "partial_update"},
+	"ListCreateAPIView":            {"list", "create"},
+	"RetrieveUpdateAPIView":        {"retrieve", "update", "partial_update"},
+	"RetrieveDestroyAPIView":       {"retrieve", "destroy"},
 	"RetrieveUpdateDestroyAPIView": {"retrieve", "update", "partial_update", "destroy"},
 }
 
@@ -130,7 +130,7 @@ func (x *extractor) drfClassInfo(m *module, cls *sitter.Node) drfClass {
 		if p := cls.Parent(); p != nil && p.Type() == "decorated_definition" {
 			for i := 0; i < int(p.NamedChildCount()); i++ {
 				if d := p.NamedChild(i); d.Type() == "decorator" {
-					a, c := guardKinds(strings.TrimPrefix(m.text(d), "@"))
+					a, c := guardKinds(m.decoratorWords(d))
 					info.guards, info.without = append(info.guards, a...), append(info.without, c...)
 				}
 			}
@@ -168,6 +168,9 @@ func (x *extractor) drfClassInfo(m *module, cls *sitter.Node) drfClass {
 					case "permission_classes":
 						if info.perm == nil {
 							info.perm, info.permMod = right, m
+							if !permReadable(m, right, 0) {
+								x.unresolve(m, as, "permission_classes "+clip(m.text(right))+" of "+info.name+" cannot be read, so whether its routes require authentication is unknown")
+							}
 						}
 					case "authentication_classes":
 						if info.authn == nil {
@@ -263,6 +266,18 @@ func (x *extractor) drfActionOf(m *module, dd *sitter.Node, fname string) (drfAc
 			}
 			if m.kwarg(call, "methods") != nil {
 				a.methods = m.methodsKwarg(call)
+			} else if p := posarg(call, 0); p != nil && p.Type() == "list" {
+				// @action(["get", "put"], detail=False)
+				a.methods = nil
+				walk(p, func(n *sitter.Node) bool {
+					if n.Type() == "string" {
+						if s, ok := m.stringValue(n, nil); ok {
+							a.methods = append(a.methods, strings.ToUpper(s))
+						}
+						return false
+					}
+					return true
+				})
 			}
 			a.perm = m.kwarg(call, "permission_classes")
 		}
@@ -409,6 +424,9 @@ func (x *extractor) permLevel(m *module, n *sitter.Node, safe bool, depth int) a
 	case "unary_operator":
 		return levelNone
 	case "identifier", "attribute":
+		if strings.HasSuffix(m.text(n), "DEFAULT_PERMISSION_CLASSES") {
+			return x.defaultLevel(safe)
+		}
 		return x.classLevel(m, n, m.text(n), safe)
 	case "call":
 		return x.permLevel(m, n.ChildByFieldName("function"), safe, depth+1)
@@ -717,7 +735,7 @@ func (x *extractor) apiView(m *module, def *sitter.Node) (methods []string, guar
 		}
 		e := d.NamedChild(0)
 		if e.Type() != "call" {
-			a, w := guardKinds(m.text(e))
+			a, w := guardKinds(m.decoratorWords(e))
 			c.guards, c.without = append(c.guards, a...), append(c.without, w...)
 			continue
 		}
@@ -743,7 +761,7 @@ func (x *extractor) apiView(m *module, def *sitter.Node) (methods []string, guar
 		case "authentication_classes":
 			c.authn, c.authnMod = posarg(e, 0), m
 		default:
-			a, w := guardKinds(m.text(e))
+			a, w := guardKinds(m.decoratorWords(e))
 			c.guards, c.without = append(c.guards, a...), append(c.without, w...)
 		}
 	}
@@ -756,4 +774,29 @@ func (x *extractor) apiView(m *module, def *sitter.Node) (methods []string, guar
 		guards[meth], without[meth] = x.drfGuards(c, nil, nil, meth, nil)
 	}
 	return methods, guards, without, true
+}
+
+// permReadable tells whether a permission_classes value names its classes
+// (IsAuthenticated, permissions.AllowAny, A | B) rather than computing
+// them from something the scanner cannot read (settings.PERMISSIONS.user).
+func permReadable(m *module, n *sitter.Node, depth int) bool {
+	if n == nil || depth > 16 {
+		return false
+	}
+	switch n.Type() {
+	case "list", "tuple", "expression_list", "parenthesized_expression", "binary_operator", "unary_operator":
+		for i := 0; i < int(n.NamedChildCount()); i++ {
+			if c := n.NamedChild(i); c.Type() != "comment" && !permReadable(m, c, depth+1) {
+				return false
+			}
+		}
+		return true
+	case "identifier", "attribute":
+		t := m.text(n)
+		last := t[strings.LastIndexByte(t, '.')+1:]
+		return last != "" && (last[0] >= 'A' && last[0] <= 'Z')
+	case "call":
+		return permReadable(m, n.ChildByFieldName("function"), depth+1)
+	}
+	return false
 }

@@ -129,3 +129,57 @@ func handlerName(h string) string {
 	}
 	return h
 }
+
+// codeWords is the code of an expression without its string literals:
+// @response(Schema, description="Redirect to the authentication page")
+// reads as response Schema description, so that what a decorator's
+// arguments say in prose is not taken for what it does.
+func (m *module) codeWords(n *sitter.Node) string {
+	var parts []string
+	walk(n, func(c *sitter.Node) bool {
+		switch c.Type() {
+		case "string", "concatenated_string", "comment":
+			return false
+		case "identifier", "true", "false", "none":
+			parts = append(parts, m.text(c))
+			return false
+		}
+		return true
+	})
+	return strings.Join(parts, ".")
+}
+
+// wrapperDecorators take the guard as an argument:
+// @method_decorator(login_required, name="dispatch").
+var wrapperDecorators = map[string]bool{
+	"method_decorator": true, "user_passes_test": true, "decorator_from_middleware": true,
+	"permission_classes": true, "authentication_classes": true, "throttle_classes": true,
+}
+
+// decoratorWords is what a decorator says about itself: its callee and
+// keyword arguments (@jwt_required(optional=True)), and its positional
+// arguments only for a wrapper that takes the guard as one. The
+// positional arguments of others are data (@body(oauth2_schema),
+// @response(token_schema)) and no guard.
+func (m *module) decoratorWords(d *sitter.Node) string {
+	e := d
+	if d.Type() == "decorator" && d.NamedChildCount() > 0 {
+		e = d.NamedChild(0)
+	}
+	if e.Type() != "call" {
+		return m.codeWords(e)
+	}
+	fn := e.ChildByFieldName("function")
+	callee := m.text(fn)
+	parts := []string{m.codeWords(fn)}
+	wrapper := wrapperDecorators[callee[strings.LastIndexByte(callee, '.')+1:]]
+	if args := e.ChildByFieldName("arguments"); args != nil {
+		for i := 0; i < int(args.NamedChildCount()); i++ {
+			a := args.NamedChild(i)
+			if a.Type() == "keyword_argument" || wrapper || a.Type() == "lambda" {
+				parts = append(parts, m.codeWords(a))
+			}
+		}
+	}
+	return strings.Join(parts, ".")
+}

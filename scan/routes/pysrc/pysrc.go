@@ -103,7 +103,8 @@ type extractor struct {
 	mountDoubt bool
 	// rootURLConf is the module ROOT_URLCONF names, if a settings module
 	// was scanned.
-	rootURLConf string
+	rootURLConf    string
+	settingsModule string
 	// unresolved collects registrations seen but not turned into routes.
 	unresolved []evidence.Unresolved
 }
@@ -331,6 +332,7 @@ func (x *extractor) index(m *module) {
 				case name == "ROOT_URLCONF":
 					if v, ok := m.stringValue(right, nil); ok {
 						x.rootURLConf = v
+						x.settingsModule = m.name
 					}
 				}
 			}

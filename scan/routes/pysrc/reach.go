@@ -29,7 +29,7 @@ func (x *extractor) markUnmounted() {
 		}
 	}
 	if x.rootURLConf != "" {
-		if mod := x.resolveModule(x.rootURLConf); mod != "" {
+		if mod := x.rootURLConfModule(); mod != "" {
 			roots = append(roots, routerDjango(mod))
 			hasRoot[Django] = true
 			hasRoot[DRF] = true
@@ -91,4 +91,24 @@ func (x *extractor) markUnmounted() {
 			}
 		}
 	}
+}
+
+// rootURLConfModule resolves ROOT_URLCONF. Module names are taken from
+// the scan root, which may not be the import root, so a name is first
+// looked for next to the settings module and in the packages above it:
+// "urls" set in testproject/settings.py is testproject/urls.py, not some
+// other package's urls.
+func (x *extractor) rootURLConfModule() string {
+	base := x.settingsModule
+	for {
+		i := strings.LastIndexByte(base, '.')
+		if i < 0 {
+			break
+		}
+		base = base[:i]
+		if x.mods[base+"."+x.rootURLConf] != nil {
+			return base + "." + x.rootURLConf
+		}
+	}
+	return x.resolveModule(x.rootURLConf)
 }

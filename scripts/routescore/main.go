@@ -187,12 +187,12 @@ func load(file string) (Truth, error) {
 var param = regexp.MustCompile(`\{[^}]*\}`)
 
 // key normalises a route for matching: upper-case method, parameter names
-// dropped (a bare * segment is a parameter too), no trailing slash.
+// dropped (a * or *name segment is a parameter too), no trailing slash.
 func key(method, path string) string {
 	p := param.ReplaceAllString(path, "{}")
 	segs := strings.Split(p, "/")
 	for i, s := range segs {
-		if s == "*" {
+		if strings.HasPrefix(s, "*") {
 			segs[i] = "{}"
 		}
 	}

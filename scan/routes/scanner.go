@@ -208,6 +208,9 @@ func unresolved(us []evidence.Unresolved) []evidence.Unresolved {
 func observe(r evidence.Route) []evidence.Observation {
 	var out []evidence.Observation
 	for _, g := range r.Guards {
+		if guard.Property(g) == "" {
+			continue // auth-optional and permission confirm no property
+		}
 		out = append(out, evidence.Observation{
 			Scanner:  ScannerName,
 			Property: guard.Property(g),

@@ -187,9 +187,16 @@ func load(file string) (Truth, error) {
 var param = regexp.MustCompile(`\{[^}]*\}`)
 
 // key normalises a route for matching: upper-case method, parameter names
-// dropped, no trailing slash.
+// dropped (a * or *name segment is a parameter too), no trailing slash.
 func key(method, path string) string {
 	p := param.ReplaceAllString(path, "{}")
+	segs := strings.Split(p, "/")
+	for i, s := range segs {
+		if strings.HasPrefix(s, "*") {
+			segs[i] = "{}"
+		}
+	}
+	p = strings.Join(segs, "/")
 	if len(p) > 1 {
 		p = strings.TrimSuffix(p, "/")
 	}

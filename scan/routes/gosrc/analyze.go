@@ -83,6 +83,19 @@ func (s *scope) inferType(name string, rhs ast.Expr) {
 				p, _ := s.a.splitKey(key)
 				s.setType(name, d.Type.Results.List[0].Type, p, s.a.importsOfFunc(key))
 			}
+			return
+		}
+		// A constructor in a file that was not parsed (it neither imports
+		// a router package nor holds a path): by convention pkg.NewT
+		// returns a T of pkg, whose methods may register routes.
+		if sel, ok := v.Fun.(*ast.SelectorExpr); ok {
+			if x, ok := sel.X.(*ast.Ident); ok {
+				if t, ok := strings.CutPrefix(sel.Sel.Name, "New"); ok && t != "" {
+					if tp := s.a.pkgByImport(s.f.imports[x.Name]); tp != nil {
+						s.setType(name, ast.NewIdent(t), tp, nil)
+					}
+				}
+			}
 		}
 	}
 }
@@ -934,7 +947,7 @@ func (s *scope) handlerGuards(e ast.Expr, depth int, serving bool) (adds, cancel
 			a, c := s.handlerGuards(arg, depth+1, serving && i == len(t.Args)-1)
 			adds, cancels = append(adds, a...), append(cancels, c...)
 		}
-		return adds, cancels
+		return s.optionality(t, adds), cancels
 	}
 	return nil, nil
 }
@@ -1000,4 +1013,65 @@ func (s *scope) bodyGuards(body *ast.BlockStmt, depth int) []string {
 		return true
 	})
 	return out
+}
+
+// path reads a route path or prefix argument of registration c. A
+// concatenation of constants and values known only at run time (a prefix
+// from the environment) keeps the constant parts and writes each unknown
+// one as a {name} placeholder. A path that is not a constant at all is
+// recorded as an unresolved registration, so that the route it registers
+// is not silently missing.
+func (s *scope) path(e ast.Expr, c *ast.CallExpr) (string, bool) {
+	if p, ok := s.str(e); ok {
+		return p, true
+	}
+	if be, ok := e.(*ast.BinaryExpr); ok && be.Op == token.ADD {
+		if p, ok := s.holes(be, 0); ok && strings.Contains(p, "/") {
+			return p, true
+		}
+	}
+	s.a.g.Unresolve(s.f.rel, s.line(c), "route path is not a constant: "+truncate(exprString(e), 60))
+	return "", false
+}
+
+// holes folds a concatenation, writing operands that are not constants
+// as placeholders named after them.
+func (s *scope) holes(e ast.Expr, depth int) (string, bool) {
+	if depth > 16 {
+		return "", false
+	}
+	if v, ok := s.str(e); ok {
+		return v, true
+	}
+	switch t := e.(type) {
+	case *ast.ParenExpr:
+		return s.holes(t.X, depth+1)
+	case *ast.BinaryExpr:
+		if t.Op != token.ADD {
+			return "", false
+		}
+		l, ok1 := s.holes(t.X, depth+1)
+		r, ok2 := s.holes(t.Y, depth+1)
+		if !ok1 || !ok2 {
+			return "", false
+		}
+		if strings.HasSuffix(l, "}") && r != "" && !strings.HasPrefix(r, "/") {
+			r = "/" + r
+		}
+		return l + r, true
+	case *ast.Ident:
+		return "{" + t.Name + "}", true
+	case *ast.SelectorExpr:
+		return "{" + t.Sel.Name + "}", true
+	case *ast.CallExpr:
+		return "{prefix}", true
+	}
+	return "", false
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
 }

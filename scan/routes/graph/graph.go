@@ -251,7 +251,9 @@ func (g *Graph) walk(r *Router, prefix string, inherited []scoped, without []str
 		var guards []string
 		for _, sg := range applies(rt.File, rt.Line, rt.Guards) {
 			if sg.prefix == "" || underPrefix(full, sg.prefix) {
-				guards = append(guards, sg.kind)
+				if k := resolveCond(sg.kind, rt.Method, full); k != "" {
+					guards = append(guards, k)
+				}
 			}
 		}
 		guards = removeAll(guards, append(slices.Clone(without), rt.Without...))

@@ -74,6 +74,11 @@ func (x *extractor) block(m *module, n *sitter.Node, e env) {
 					e[m.text(left)] = r
 				}
 			}
+		case "for_in_statement":
+			// for (const page of pages) router.get(`/${page}`, h)
+			if x.unroll(m, c.ChildByFieldName("left"), c.ChildByFieldName("right"), c.ChildByFieldName("body"), e) {
+				return false
+			}
 		case "call_expression":
 			if x.call(m, c, e) {
 				return false
@@ -287,6 +292,18 @@ func (x *extractor) callOne(m *module, c *sitter.Node, e env) bool {
 			return false
 		}
 	}
+	if prop == "forEach" {
+		a := argList(args)
+		if len(a) == 1 && isFunc(a[0]) {
+			// routes.forEach((route) => router.use(route.path, route.route))
+			if ps := funcParams(a[0]); len(ps) > 0 {
+				if body := a[0].ChildByFieldName("body"); body != nil && x.unroll(m, ps[0], obj, body, e) {
+					return true
+				}
+			}
+			return false
+		}
+	}
 	r, ok := x.eval(m, obj, e)
 	if !ok {
 		// An untraced receiver named like a router calling a verb with a
@@ -461,7 +478,7 @@ func (x *extractor) paths(m *module, n *sitter.Node) []string {
 		}
 		return out
 	}
-	if p, ok := x.stringValue(m, n); ok {
+	if p, ok := x.pathValue(m, n); ok {
 		return []string{p}
 	}
 	return nil
@@ -475,7 +492,7 @@ func (x *extractor) addRoute(m *module, r routerRef, method string, pathArg *sit
 	if len(ps) == 0 {
 		return
 	}
-	var adds, cancels []string
+	var adds, cancels, tags []string
 	handler := ""
 	for i, h := range handlers {
 		if h.Type() == "object" {
@@ -483,17 +500,42 @@ func (x *extractor) addRoute(m *module, r routerRef, method string, pathArg *sit
 			adds, cancels = append(adds, a...), append(cancels, c...)
 			continue
 		}
+		if x.loginStrategy(m, h) {
+			tags = append(tags, evidence.TagAuthEndpoint)
+		}
+		if i == len(handlers)-1 {
+			// The handler serves the route: what its body checks counts,
+			// its name never does (a handler called login is no guard).
+			adds = append(adds, x.handlerGuards(m, h, e)...)
+			handler = handlerName(m, h)
+			continue
+		}
 		a, c := x.middlewareGuards(m, h, e, 2)
 		adds, cancels = append(adds, a...), append(cancels, c...)
-		if i == len(handlers)-1 {
-			handler = handlerName(m, h)
-		}
 	}
 	for _, p := range ps {
 		x.g.Router(r.id).Routes = append(x.g.Router(r.id).Routes, graph.Route{
-			Method: method, Path: graph.Params(p), File: m.rel, Line: line(at), Handler: handler, Framework: r.fw, Guards: adds, Without: cancels,
+			Method: method, Path: graph.Params(p), File: m.rel, Line: line(at), Handler: handler, Framework: r.fw, Guards: adds, Without: cancels, Tags: tags,
 		})
 	}
+}
+
+// handlerGuards classifies the function that serves a route by the calls
+// its body makes; a handler wrapped in a call (withAuth(h)) is classified
+// as middleware, since the wrapper runs first.
+func (x *extractor) handlerGuards(m *module, h *sitter.Node, e env) []string {
+	switch {
+	case isFunc(h):
+		return x.bodyGuards(m, h, 2)
+	case h.Type() == "identifier":
+		if f, ok := m.funcs[m.text(h)]; ok {
+			return x.bodyGuards(m, f, 2)
+		}
+	case h.Type() == "call_expression":
+		a, _ := x.middlewareGuards(m, h, e, 2)
+		return a
+	}
+	return nil
 }
 
 func handlerName(m *module, h *sitter.Node) string {
@@ -558,8 +600,7 @@ func (x *extractor) fastifyRoute(m *module, r routerRef, obj *sitter.Node, at *s
 	adds, cancels := x.optionGuards(m, obj, e)
 	name := ""
 	if handler != nil {
-		a, c := x.middlewareGuards(m, handler, e, 2)
-		adds, cancels = append(adds, a...), append(cancels, c...)
+		adds = append(adds, x.handlerGuards(m, handler, e)...)
 		name = handlerName(m, handler)
 		if isFunc(handler) {
 			x.function(m, handler, e, "")
@@ -737,7 +778,13 @@ func (x *extractor) middlewareGuards(m *module, n *sitter.Node, e env, depth int
 		adds, cancels = guard.Kinds(m.text(n))
 	case "call_expression":
 		fn := n.ChildByFieldName("function")
+		if strategies, ok := x.passportCall(m, n); ok {
+			return passportGuards(strategies), nil
+		}
 		adds, cancels = guard.Kinds(m.text(fn))
+		if optionalArgs(m, n) {
+			adds = optionalAuth(adds)
+		}
 		if fn != nil && fn.Type() == "identifier" {
 			if f, ok := m.funcs[m.text(fn)]; ok {
 				adds = append(adds, x.bodyGuards(m, f, depth-1)...)

@@ -250,10 +250,17 @@ func (x *extractor) dependsGuards(m *module, a *sitter.Node, depth int) []string
 			optional = true
 		}
 	}
-	if call != nil && slices.Contains(kinds, evidence.GuardAuth) {
+	if call != nil {
 		for _, kw := range []string{"required", "auto_error"} {
 			if v := m.kwarg(call, kw); v != nil && m.text(v) == "False" {
-				optional = true
+				// get_current_user(required=False), or a factory named
+				// after the principal: get_user(required=False).
+				ws := guard.Words(name)
+				if slices.Contains(kinds, evidence.GuardAuth) || slices.ContainsFunc(ws, func(w string) bool {
+					return slices.Contains([]string{"user", "token", "principal", "identity", "credentials", "account", "session"}, w)
+				}) {
+					optional = true
+				}
 			}
 		}
 	}

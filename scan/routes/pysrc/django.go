@@ -223,9 +223,18 @@ func (x *extractor) drfViewRef(m *module, view *sitter.Node) (methods []string, 
 		if fn == nil || fn.Type() != "attribute" || m.text(fn.ChildByFieldName("attribute")) != "as_view" {
 			return nil, nil, nil, false
 		}
-		tm, cls := x.resolveClass(m, fn.ChildByFieldName("object"))
+		obj := fn.ChildByFieldName("object")
+		tm, cls := x.resolveClass(m, obj)
 		if cls == nil {
-			return nil, nil, nil, false
+			// A ready-made token view of DRF or Simple JWT.
+			name := m.text(obj)
+			if !tokenViews[name[strings.LastIndexByte(name, '.')+1:]] {
+				return nil, nil, nil, false
+			}
+			x.readDRFSettings()
+			c := drfClass{name: name, isDRF: true, tokenView: true}
+			g, w := x.drfGuards(c, nil, nil, "POST", nil)
+			return []string{"POST"}, map[string][]string{"POST": g}, map[string][]string{"POST": w}, true
 		}
 		return x.drfView(tm, cls, posarg(view, 0), m)
 	}

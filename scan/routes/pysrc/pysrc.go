@@ -9,7 +9,9 @@
 package pysrc
 
 import (
+	"bytes"
 	"context"
+	"regexp"
 	"path"
 	"sort"
 	"strings"
@@ -144,6 +146,10 @@ func ExtractAll(ctx context.Context, srcs []Source) Result {
 		if mayRoute(s.Src) {
 			cands = append(cands, s)
 			inputs = append(inputs, tsparse.Input{Src: s.Src, Lang: python.GetLanguage()})
+		} else {
+			// A file that registers nothing may still define the
+			// constants paths are built from (config.py: API_PREFIX = "/api").
+			x.lineConsts(s.Src)
 		}
 	}
 	for i, res := range tsparse.All(ctx, inputs) {
@@ -302,11 +308,7 @@ func (x *extractor) index(m *module) {
 			left, right := n.ChildByFieldName("left"), n.ChildByFieldName("right")
 			if left != nil && left.Type() == "identifier" && right != nil && right.Type() == "string" {
 				if v, ok := m.stringValue(right, nil); ok {
-					if _, dup := x.consts[m.text(left)]; dup {
-						x.consts[m.text(left)] = "\x00" // ambiguous
-					} else {
-						x.consts[m.text(left)] = v
-					}
+					x.addConst(m.text(left), v)
 				}
 			}
 			if left != nil && right != nil && left.Type() == "identifier" && (strings.Contains(m.text(right), "Depends(") || strings.Contains(m.text(right), "Security(")) {
@@ -434,6 +436,9 @@ func (m *module) pathValue(n *sitter.Node, consts map[string]string, whole bool)
 	if v == unknownPiece && !whole {
 		return "", false
 	}
+	for strings.Contains(v, unknownPiece+unknownPiece) {
+		v = strings.ReplaceAll(v, unknownPiece+unknownPiece, unknownPiece)
+	}
 	var b strings.Builder
 	for i, part := range strings.Split(v, unknownPiece) {
 		if i > 0 {
@@ -512,4 +517,29 @@ func (m *module) stringDepth(n *sitter.Node, consts map[string]string, depth int
 		}
 	}
 	return "", false
+}
+
+// addConst records a string constant; a name given two different values
+// in the scanned code is ambiguous and resolves to nothing.
+func (x *extractor) addConst(name, v string) {
+	if old, dup := x.consts[name]; dup && old != v {
+		x.consts[name] = "\x00"
+		return
+	}
+	x.consts[name] = v
+}
+
+// constLine matches a plain string constant on a line of its own, at
+// module or class level: NAME = "value" or NAME: str = "value".
+var constLine = regexp.MustCompile(`(?m)^[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?::[ \t]*[A-Za-z_][A-Za-z0-9_.\[\]]*[ \t]*)?=[ \t]*[rRuU]?("[^"\\\n]*"|'[^'\\\n]*')[ \t]*(?:#.*)?$`)
+
+// lineConsts reads the string constants of a file that is not parsed.
+func (x *extractor) lineConsts(src []byte) {
+	if !bytes.Contains(src, []byte("=")) {
+		return
+	}
+	for _, mm := range constLine.FindAllSubmatch(src, -1) {
+		v := string(mm[2])
+		x.addConst(string(mm[1]), v[1:len(v)-1])
+	}
 }

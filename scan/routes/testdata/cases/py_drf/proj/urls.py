@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+
+from shop import views
+
+urlpatterns = [
+    path("admin/", admin.site.urls),  # want: ANY /admin/* [auth,csrf] #admin
+    path("api/", include("shop.urls")),
+    path("about/", views.about),  # want: ANY /about/ [csrf]
+    path("hook/", csrf_exempt(views.hook)),  # want: ANY /hook/ []
+    path("accounts/", include("django.contrib.auth.urls")),  # unresolved: an installed app's URLconf
+]

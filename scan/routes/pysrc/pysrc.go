@@ -11,8 +11,8 @@ package pysrc
 import (
 	"bytes"
 	"context"
-	"regexp"
 	"path"
+	"regexp"
 	"sort"
 	"strings"
 

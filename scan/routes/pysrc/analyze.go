@@ -43,18 +43,35 @@ func (x *extractor) lookup(m *module, n *sitter.Node) (routerRef, bool) {
 			return routerRef{id: routerID(m.name, m.canonRouter(name)), fw: fw}, true
 		}
 		if ref, ok := m.imports[name]; ok && ref.name != "" && ref.module != "" {
-			if fw, ok := x.routerFW(ref.module, ref.name); ok {
-				return routerRef{id: routerID(ref.module, x.mods[ref.module].canonRouter(ref.name)), fw: fw}, true
+			if r, ok := x.importedRouter(ref.module, ref.name, 0); ok {
+				return r, true
 			}
 		}
 	case "attribute":
 		obj := n.ChildByFieldName("object")
 		attr := m.text(n.ChildByFieldName("attribute"))
 		if mod := x.moduleOf(m, obj); mod != "" {
-			if fw, ok := x.routerFW(mod, attr); ok {
-				return routerRef{id: routerID(mod, x.mods[mod].canonRouter(attr)), fw: fw}, true
+			if r, ok := x.importedRouter(mod, attr, 0); ok {
+				return r, true
 			}
 		}
+	}
+	return routerRef{}, false
+}
+
+// importedRouter resolves name in module to a router, following
+// re-exports: a package's __init__.py that imports the blueprint from a
+// submodule (from app.account.views import account).
+func (x *extractor) importedRouter(module, name string, depth int) (routerRef, bool) {
+	if fw, ok := x.routerFW(module, name); ok {
+		return routerRef{id: routerID(module, x.mods[module].canonRouter(name)), fw: fw}, true
+	}
+	m := x.mods[module]
+	if m == nil || depth > 4 {
+		return routerRef{}, false
+	}
+	if ref, ok := m.imports[name]; ok && ref.name != "" && ref.module != "" {
+		return x.importedRouter(ref.module, ref.name, depth+1)
 	}
 	return routerRef{}, false
 }
@@ -619,23 +636,11 @@ func (x *extractor) resolveFunc(m *module, fn *sitter.Node) (*module, *sitter.No
 			return m, d
 		}
 		if ref, ok := m.imports[name]; ok && ref.name != "" {
-			if tm := x.mods[ref.module]; tm != nil {
-				if d, ok := tm.funcs[ref.name]; ok {
-					return tm, d
-				}
-			}
+			return x.defIn(ref.module, ref.name, true, 0)
 		}
 	case "attribute":
-		obj := fn.ChildByFieldName("object")
-		attr := m.text(fn.ChildByFieldName("attribute"))
-		if obj != nil && obj.Type() == "identifier" {
-			if ref, ok := m.imports[m.text(obj)]; ok && ref.name == "" {
-				if tm := x.mods[ref.module]; tm != nil {
-					if d, ok := tm.funcs[attr]; ok {
-						return tm, d
-					}
-				}
-			}
+		if mod := x.moduleOf(m, fn.ChildByFieldName("object")); mod != "" {
+			return x.defIn(mod, m.text(fn.ChildByFieldName("attribute")), true, 0)
 		}
 	}
 	return nil, nil
@@ -904,23 +909,33 @@ func (x *extractor) resolveClass(m *module, n *sitter.Node) (*module, *sitter.No
 			return m, c
 		}
 		if ref, ok := m.imports[name]; ok && ref.name != "" {
-			if tm := x.mods[ref.module]; tm != nil {
-				if c, ok := tm.classes[ref.name]; ok {
-					return tm, c
-				}
-			}
+			return x.defIn(ref.module, ref.name, false, 0)
 		}
 	case "attribute":
-		obj := n.ChildByFieldName("object")
-		if obj != nil && obj.Type() == "identifier" {
-			if ref, ok := m.imports[m.text(obj)]; ok && ref.name == "" {
-				if tm := x.mods[ref.module]; tm != nil {
-					if c, ok := tm.classes[m.text(n.ChildByFieldName("attribute"))]; ok {
-						return tm, c
-					}
-				}
-			}
+		if mod := x.moduleOf(m, n.ChildByFieldName("object")); mod != "" {
+			return x.defIn(mod, m.text(n.ChildByFieldName("attribute")), false, 0)
 		}
+	}
+	return nil, nil
+}
+
+// defIn finds the class (or function, when fn is set) called name in a
+// module, following re-exports through the module's imports: a package's
+// __init__.py that imports a view from a submodule.
+func (x *extractor) defIn(module, name string, fn bool, depth int) (*module, *sitter.Node) {
+	m := x.mods[module]
+	if m == nil || depth > 4 {
+		return nil, nil
+	}
+	defs := m.classes
+	if fn {
+		defs = m.funcs
+	}
+	if d, ok := defs[name]; ok {
+		return m, d
+	}
+	if ref, ok := m.imports[name]; ok && ref.name != "" {
+		return x.defIn(ref.module, ref.name, fn, depth+1)
 	}
 	return nil, nil
 }

@@ -672,7 +672,7 @@ func (x *extractor) drfRoot(m *module, routerVar string) {
 		return
 	}
 	fn := m.text(ctor.ChildByFieldName("function"))
-	if !strings.HasSuffix(fn, "DefaultRouter") {
+	if !strings.HasSuffix(fn, "DefaultRouter") && !x.routerClassFrom(m, ctor.ChildByFieldName("function"), map[string]bool{"DefaultRouter": true, "ExtendedDefaultRouter": true}, 0) {
 		return
 	}
 	x.readDRFSettings()
@@ -797,6 +797,46 @@ func permReadable(m *module, n *sitter.Node, depth int) bool {
 		return last != "" && (last[0] >= 'A' && last[0] <= 'Z')
 	case "call":
 		return permReadable(m, n.ChildByFieldName("function"), depth+1)
+	}
+	return false
+}
+
+// linkDRFRouters finds routers created from a subclass of a DRF router
+// defined in the scanned code (class MasterRouter(DefaultRouter)).
+func (x *extractor) linkDRFRouters() {
+	for _, n := range x.names {
+		m := x.mods[n]
+		for name, call := range m.calls {
+			if _, ok := m.drfRouters[name]; ok {
+				continue
+			}
+			if x.routerClassFrom(m, call.ChildByFieldName("function"), drfRouterCtors, 0) {
+				m.drfRouters[name] = call
+			}
+		}
+	}
+}
+
+// routerClassFrom tells whether the class n names derives from one of
+// bases, through classes defined in the scanned code.
+func (x *extractor) routerClassFrom(m *module, n *sitter.Node, bases map[string]bool, depth int) bool {
+	if n == nil || depth > 4 || (n.Type() != "identifier" && n.Type() != "attribute") {
+		return false
+	}
+	tm, cls := x.resolveClass(m, n)
+	if cls == nil {
+		return false
+	}
+	sup := cls.ChildByFieldName("superclasses")
+	if sup == nil {
+		return false
+	}
+	for i := 0; i < int(sup.NamedChildCount()); i++ {
+		b := sup.NamedChild(i)
+		t := tm.text(b)
+		if bases[t[strings.LastIndexByte(t, '.')+1:]] || x.routerClassFrom(tm, b, bases, depth+1) {
+			return true
+		}
 	}
 	return false
 }

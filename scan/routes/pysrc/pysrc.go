@@ -143,7 +143,9 @@ func ExtractAll(ctx context.Context, srcs []Source) Result {
 	var cands []Source
 	var inputs []tsparse.Input
 	for _, s := range srcs {
-		if mayRoute(s.Src) {
+		if mayRoute(s.Src) || path.Base(s.Rel) == "__init__.py" && bytes.Contains(s.Src, []byte("import")) {
+			// A package's __init__.py may re-export a blueprint or router
+			// defined in a submodule (from .views import bp).
 			cands = append(cands, s)
 			inputs = append(inputs, tsparse.Input{Src: s.Src, Lang: python.GetLanguage()})
 		} else {
@@ -189,6 +191,7 @@ func ExtractAll(ctx context.Context, srcs []Source) Result {
 	for _, n := range x.names {
 		x.index(x.mods[n])
 	}
+	x.linkDRFRouters()
 	for _, n := range x.names {
 		if ctx.Err() != nil {
 			break

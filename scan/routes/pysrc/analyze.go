@@ -898,6 +898,11 @@ func (x *extractor) viewGuards(m *module, view *sitter.Node) (guards, without, m
 			}
 		}
 	}
+	if x.genericView(tm, cls, 0) {
+		// A generic view such as DeleteView or UpdateView answers the
+		// methods its base defines as well as those the class adds.
+		methods = nil
+	}
 	return guards, without, methods
 }
 
@@ -1018,4 +1023,40 @@ func (x *extractor) baseGuards(m *module, cls *sitter.Node, depth int) (adds, ca
 		adds, cancels = append(adds, a...), append(cancels, c...)
 	}
 	return adds, cancels
+}
+
+// readOnlyViews are Django's generic views that answer GET only, so that
+// the methods a subclass defines are all it answers.
+var readOnlyViews = map[string]bool{
+	"TemplateView": true, "ListView": true, "DetailView": true, "ArchiveIndexView": true, "YearArchiveView": true,
+	"MonthArchiveView": true, "WeekArchiveView": true, "DayArchiveView": true, "TodayArchiveView": true, "DateDetailView": true,
+}
+
+// genericView tells whether a class-based view derives from one of
+// Django's generic views that answer more than GET (CreateView,
+// DeleteView, FormView, RedirectView, or any other base named like XxxView
+// other than View itself), directly or through classes in the scanned code.
+func (x *extractor) genericView(m *module, cls *sitter.Node, depth int) bool {
+	sup := cls.ChildByFieldName("superclasses")
+	if sup == nil || depth > 6 {
+		return false
+	}
+	for i := 0; i < int(sup.NamedChildCount()); i++ {
+		b := sup.NamedChild(i)
+		if b.Type() != "identifier" && b.Type() != "attribute" {
+			continue
+		}
+		if tm, bc := x.resolveClass(m, b); bc != nil {
+			if x.genericView(tm, bc, depth+1) {
+				return true
+			}
+			continue
+		}
+		t := m.text(b)
+		last := t[strings.LastIndexByte(t, '.')+1:]
+		if strings.HasSuffix(last, "View") && last != "View" && !readOnlyViews[last] {
+			return true
+		}
+	}
+	return false
 }

@@ -226,14 +226,22 @@ func (x *extractor) drfViewRef(m *module, view *sitter.Node) (methods []string, 
 		obj := fn.ChildByFieldName("object")
 		tm, cls := x.resolveClass(m, obj)
 		if cls == nil {
-			// A ready-made token view of DRF or Simple JWT.
 			name := m.text(obj)
+			if pk := m.kwarg(view, "permission_classes"); pk != nil {
+				// An installed package's view given its permission
+				// classes in as_view(permission_classes=[IsAdmin]).
+				x.readDRFSettings()
+				c := drfClass{name: name, isDRF: true}
+				g, w := x.drfGuards(c, pk, m, "ANY", "")
+				return []string{"ANY"}, map[string][]string{"ANY": g}, map[string][]string{"ANY": w}, true
+			}
+			// A ready-made token view of DRF or Simple JWT.
 			if !tokenViews[name[strings.LastIndexByte(name, '.')+1:]] {
 				return nil, nil, nil, false
 			}
 			x.readDRFSettings()
 			c := drfClass{name: name, isDRF: true, tokenView: true}
-			g, w := x.drfGuards(c, nil, nil, "POST", nil)
+			g, w := x.drfGuards(c, nil, nil, "POST", "")
 			return []string{"POST"}, map[string][]string{"POST": g}, map[string][]string{"POST": w}, true
 		}
 		return x.drfView(tm, cls, posarg(view, 0), m)

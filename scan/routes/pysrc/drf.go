@@ -78,6 +78,12 @@ type drfClass struct {
 	authnMod    *module
 	dynamicPerm bool // get_permissions is overridden
 	tokenView   bool // a token view: no permission classes of its own
+	// actionPerms are the permission classes get_permissions picks per
+	// action; elsePerm those of its final else branch.
+	actionPerms map[string]nodeIn
+	elsePerm    nodeIn
+	// httpMethods is http_method_names, upper case; nil when not set.
+	httpMethods []string
 	lookup      string
 	extra       []drfAction
 	// guards from the class's decorators and mixins (LoginRequiredMixin).
@@ -152,8 +158,12 @@ func (x *extractor) drfClassInfo(m *module, cls *sitter.Node) drfClass {
 						seenAct[fname] = true
 						info.actions = append(info.actions, fname)
 					}
-					if fname == "get_permissions" {
-						info.dynamicPerm = true
+					if fname == "get_permissions" && info.actionPerms == nil && !info.dynamicPerm {
+						if ap, elseP, ok := readGetPermissions(m, def); ok {
+							info.actionPerms, info.elsePerm = ap, elseP
+						} else {
+							info.dynamicPerm = true
+						}
 					}
 					if st.Type() == "decorated_definition" {
 						if a, ok := x.drfActionOf(m, st, fname); ok && !slices.ContainsFunc(info.extra, func(e drfAction) bool { return e.name == fname }) {
@@ -175,6 +185,19 @@ func (x *extractor) drfClassInfo(m *module, cls *sitter.Node) drfClass {
 					case "authentication_classes":
 						if info.authn == nil {
 							info.authn, info.authnMod = right, m
+						}
+					case "http_method_names":
+						if info.httpMethods == nil {
+							info.httpMethods = []string{}
+							walk(right, func(n *sitter.Node) bool {
+								if n.Type() == "string" {
+									if v, ok := m.stringValue(n, nil); ok {
+										info.httpMethods = append(info.httpMethods, strings.ToUpper(v))
+									}
+									return false
+								}
+								return true
+							})
 						}
 					case "lookup_url_kwarg":
 						if v, ok := m.stringValue(right, nil); ok && v != "" {
@@ -512,12 +535,18 @@ func (x *extractor) enforcesCSRF(m *module, n *sitter.Node, name string) bool {
 }
 
 // drfRoute builds one DRF route's guards.
-func (x *extractor) drfGuards(c drfClass, perm *sitter.Node, permMod *module, method string, extra []string) (guards, without []string) {
+func (x *extractor) drfGuards(c drfClass, perm *sitter.Node, permMod *module, method, action string) (guards, without []string) {
 	safe := method == "GET" || method == "HEAD" || method == "OPTIONS"
 	var lv authLevel
+	ap, hasAction := c.actionPerms[action]
+	if !hasAction && c.actionPerms != nil && c.elsePerm.n != nil {
+		ap, hasAction = c.elsePerm, true
+	}
 	switch {
 	case perm != nil:
 		lv = x.permLevel(permMod, perm, safe, 0)
+	case hasAction:
+		lv = x.permLevel(ap.m, ap.n, safe, 0)
 	case c.perm != nil:
 		lv = x.permLevel(c.permMod, c.perm, safe, 0)
 	case c.tokenView:
@@ -538,7 +567,6 @@ func (x *extractor) drfGuards(c drfClass, perm *sitter.Node, permMod *module, me
 	case levelOptional:
 		guards = append(guards, evidence.GuardAuthOptional)
 	}
-	guards = append(guards, extra...)
 	// DRF views are exempt from Django's CSRF middleware; only
 	// SessionAuthentication enforces CSRF, for session-authenticated
 	// requests.
@@ -640,7 +668,10 @@ func (x *extractor) drfRegister(m *module, routerVar string, call *sitter.Node) 
 	}
 	ln := line(call)
 	add := func(method, p, action string, perm *sitter.Node, permMod *module) {
-		g, w := x.drfGuards(c, perm, permMod, method, nil)
+		if c.httpMethods != nil && !slices.Contains(c.httpMethods, method) {
+			return
+		}
+		g, w := x.drfGuards(c, perm, permMod, method, action)
 		r.Routes = append(r.Routes, graph.Route{Method: method, Path: graph.Join("", p+slash), File: m.rel, Line: ln, Handler: c.name + "." + action, Framework: DRF, Guards: g, Without: w})
 	}
 	for _, va := range viewsetActions {
@@ -658,7 +689,7 @@ func (x *extractor) drfRegister(m *module, routerVar string, call *sitter.Node) 
 		if a.detail {
 			base = detail
 		}
-		p := strings.Trim(base+"/"+strings.Trim(a.urlPath, "/"), "/")
+		p := strings.Trim(base+"/"+strings.Trim(graph.Params(djangoRegex(a.urlPath)), "/"), "/")
 		for _, meth := range a.methods {
 			add(meth, p, a.name, a.perm, a.mod)
 		}
@@ -677,7 +708,7 @@ func (x *extractor) drfRoot(m *module, routerVar string) {
 	}
 	x.readDRFSettings()
 	r := x.g.Router(drfRouterID(m.name, routerVar))
-	g, w := x.drfGuards(drfClass{name: "APIRootView"}, nil, nil, "GET", nil)
+	g, w := x.drfGuards(drfClass{name: "APIRootView"}, nil, nil, "GET", "")
 	r.Routes = append(r.Routes, graph.Route{Method: "GET", Path: "/", File: m.rel, Line: line(ctor), Handler: "APIRootView", Framework: DRF, Guards: g, Without: w})
 }
 
@@ -714,7 +745,7 @@ func (x *extractor) drfView(m *module, cls *sitter.Node, mapping *sitter.Node, m
 	}
 	guards, without = map[string][]string{}, map[string][]string{}
 	for _, meth := range methods {
-		guards[meth], without[meth] = x.drfGuards(c, nil, nil, meth, nil)
+		guards[meth], without[meth] = x.drfGuards(c, nil, nil, meth, methodAction(meth, c))
 	}
 	return methods, guards, without, true
 }
@@ -771,7 +802,7 @@ func (x *extractor) apiView(m *module, def *sitter.Node) (methods []string, guar
 	x.readDRFSettings()
 	guards, without = map[string][]string{}, map[string][]string{}
 	for _, meth := range methods {
-		guards[meth], without[meth] = x.drfGuards(c, nil, nil, meth, nil)
+		guards[meth], without[meth] = x.drfGuards(c, nil, nil, meth, "")
 	}
 	return methods, guards, without, true
 }
@@ -839,4 +870,126 @@ func (x *extractor) routerClassFrom(m *module, n *sitter.Node, bases map[string]
 		}
 	}
 	return false
+}
+
+// methodAction names the action a generic API view runs for a method, so
+// that get_permissions branches on self.action apply.
+func methodAction(method string, c drfClass) string {
+	for _, a := range c.actions {
+		if genericMethods[a] == method {
+			return a
+		}
+	}
+	return ""
+}
+
+// readGetPermissions reads a get_permissions that picks classes by
+// self.action: an if/elif/else chain on self.action == "x" or
+// self.action in (...), each branch assigning or returning a list of
+// classes, or a dictionary from action to classes looked up with
+// .get(self.action, ...). It reports false for any other shape.
+func readGetPermissions(m *module, def *sitter.Node) (map[string]nodeIn, nodeIn, bool) {
+	body := def.ChildByFieldName("body")
+	if body == nil {
+		return nil, nodeIn{}, false
+	}
+	out := map[string]nodeIn{}
+	var elseP nodeIn
+	// branchList finds the classes a branch assigns or returns.
+	branchList := func(block *sitter.Node) *sitter.Node {
+		var found *sitter.Node
+		walk(block, func(n *sitter.Node) bool {
+			if found != nil {
+				return false
+			}
+			switch n.Type() {
+			case "assignment":
+				if r := n.ChildByFieldName("right"); r != nil && strings.HasSuffix(m.text(n.ChildByFieldName("left")), "permission_classes") {
+					found = r
+				}
+				return false
+			case "return_statement":
+				if n.NamedChildCount() > 0 {
+					if r := n.NamedChild(0); r.Type() == "list" || r.Type() == "tuple" {
+						found = r
+					}
+				}
+				return false
+			}
+			return true
+		})
+		return found
+	}
+	actionsIn := func(cond *sitter.Node) []string {
+		if cond == nil || !strings.Contains(m.text(cond), "self.action") {
+			return nil
+		}
+		var acts []string
+		walk(cond, func(n *sitter.Node) bool {
+			if n.Type() == "string" {
+				if v, ok := m.stringValue(n, nil); ok {
+					acts = append(acts, v)
+				}
+				return false
+			}
+			return true
+		})
+		return acts
+	}
+	addBranch := func(acts []string, block *sitter.Node) {
+		if l := branchList(block); l != nil {
+			for _, a := range acts {
+				if _, seen := out[a]; !seen {
+					out[a] = nodeIn{m: m, n: l}
+				}
+			}
+		}
+	}
+	for i := 0; i < int(body.NamedChildCount()); i++ {
+		st := body.NamedChild(i)
+		switch st.Type() {
+		case "if_statement":
+			acts := actionsIn(st.ChildByFieldName("condition"))
+			if acts == nil {
+				return nil, nodeIn{}, false
+			}
+			addBranch(acts, st.ChildByFieldName("consequence"))
+			for j := 0; j < int(st.NamedChildCount()); j++ {
+				c := st.NamedChild(j)
+				switch c.Type() {
+				case "elif_clause":
+					acts := actionsIn(c.ChildByFieldName("condition"))
+					if acts == nil {
+						return nil, nodeIn{}, false
+					}
+					addBranch(acts, c.ChildByFieldName("consequence"))
+				case "else_clause":
+					if l := branchList(c.ChildByFieldName("body")); l != nil {
+						elseP = nodeIn{m: m, n: l}
+					}
+				}
+			}
+		case "expression_statement":
+			if st.NamedChildCount() == 0 || st.NamedChild(0).Type() != "assignment" {
+				continue
+			}
+			r := st.NamedChild(0).ChildByFieldName("right")
+			if r == nil || r.Type() != "dictionary" {
+				continue
+			}
+			for j := 0; j < int(r.NamedChildCount()); j++ {
+				p := r.NamedChild(j)
+				if p.Type() != "pair" {
+					continue
+				}
+				if k, ok := m.stringValue(p.ChildByFieldName("key"), nil); ok {
+					out[k] = nodeIn{m: m, n: p.ChildByFieldName("value")}
+				}
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil, nodeIn{}, false
+	}
+	return out, elseP, true
 }

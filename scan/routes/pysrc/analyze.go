@@ -389,6 +389,10 @@ func (x *extractor) analyze(m *module) {
 			return false
 		case "string", "comment", "identifier", "attribute", "integer", "float", "dictionary", "set", "binary_operator", "comparison_operator", "boolean_operator", "not_operator", "subscript", "lambda", "list_comprehension", "dictionary_comprehension", "generator_expression", "import_statement", "import_from_statement":
 			return false
+		case "for_statement":
+			if x.loopRegister(m, n) {
+				return false
+			}
 		case "assignment", "augmented_assignment":
 			left := n.ChildByFieldName("left")
 			if left != nil && m.text(left) == "urlpatterns" {

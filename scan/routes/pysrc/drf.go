@@ -623,30 +623,43 @@ func (x *extractor) lookupDRFRouter(m *module, n *sitter.Node) (string, bool) {
 
 // drfRegister reads router.register(prefix, ViewSet, ...).
 func (x *extractor) drfRegister(m *module, routerVar string, call *sitter.Node) {
+	x.drfRegisterArgs(m, routerVar, call, func(pos int, kw string) (nodeIn, bool) {
+		if v := m.kwarg(call, kw); v != nil {
+			return nodeIn{m: m, n: v}, true
+		}
+		if v := posarg(call, pos); v != nil {
+			return nodeIn{m: m, n: v}, true
+		}
+		return nodeIn{}, false
+	})
+}
+
+// argFunc returns a registration's argument by position or keyword, with
+// the module its expression belongs to (a loop over a list defined
+// elsewhere substitutes the list's elements).
+type argFunc func(pos int, kw string) (nodeIn, bool)
+
+func (x *extractor) drfRegisterArgs(m *module, routerVar string, call *sitter.Node, arg argFunc) {
 	id := drfRouterID(m.name, routerVar)
 	r := x.g.Router(id)
 	r.Child = true
-	prefix, ok := m.stringValue(posarg(call, 0), x.consts)
-	if !ok {
-		if v := m.kwarg(call, "prefix"); v != nil {
-			prefix, ok = m.stringValue(v, x.consts)
-		}
+	pa, ok := arg(0, "prefix")
+	prefix := ""
+	if ok {
+		prefix, ok = pa.m.stringValue(pa.n, x.consts)
 	}
 	if !ok {
 		x.unresolve(m, call, "router.register prefix is not a constant string")
 		return
 	}
-	vs := posarg(call, 1)
-	if v := m.kwarg(call, "viewset"); v != nil {
-		vs = v
-	}
-	if vs == nil {
+	vsa, ok := arg(1, "viewset")
+	if !ok {
 		x.unresolve(m, call, "router.register without a ViewSet")
 		return
 	}
-	tm, cls := x.resolveClass(m, vs)
+	tm, cls := x.resolveClass(vsa.m, vsa.n)
 	if cls == nil {
-		x.unresolve(m, call, "ViewSet "+m.text(vs)+" is not defined in the scanned code")
+		x.unresolve(m, call, "ViewSet "+clip(vsa.m.text(vsa.n))+" is not defined in the scanned code")
 		return
 	}
 	c := x.drfClassInfo(tm, cls)

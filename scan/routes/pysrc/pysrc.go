@@ -330,7 +330,7 @@ func (x *extractor) index(m *module) {
 					if m.isDRFRouterCtor(right) {
 						m.drfRouters[name] = right
 					}
-				case right.Type() == "list" && n.Parent() != nil && n.Parent().Parent() != nil && n.Parent().Parent().Type() == "module":
+				case (right.Type() == "list" || right.Type() == "tuple" || right.Type() == "binary_operator") && n.Parent() != nil && n.Parent().Parent() != nil && n.Parent().Parent().Type() == "module":
 					m.lists[name] = right
 				case name == "REST_FRAMEWORK" && right.Type() == "dictionary":
 					x.restFramework = &nodeIn{m: m, n: right}

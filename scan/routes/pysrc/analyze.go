@@ -73,6 +73,11 @@ func (x *extractor) importedRouter(module, name string, depth int) (routerRef, b
 	if ref, ok := m.imports[name]; ok && ref.name != "" && ref.module != "" {
 		return x.importedRouter(ref.module, ref.name, depth+1)
 	}
+	for _, star := range m.starImports {
+		if r, ok := x.importedRouter(star, name, depth+1); ok {
+			return r, true
+		}
+	}
 	return routerRef{}, false
 }
 
@@ -920,6 +925,11 @@ func (x *extractor) resolveClass(m *module, n *sitter.Node) (*module, *sitter.No
 		if ref, ok := m.imports[name]; ok && ref.name != "" {
 			return x.defIn(ref.module, ref.name, false, 0)
 		}
+		for _, star := range m.starImports {
+			if tm, d := x.defIn(star, name, false, 1); d != nil {
+				return tm, d
+			}
+		}
 	case "attribute":
 		if mod := x.moduleOf(m, n.ChildByFieldName("object")); mod != "" {
 			return x.defIn(mod, m.text(n.ChildByFieldName("attribute")), false, 0)
@@ -945,6 +955,11 @@ func (x *extractor) defIn(module, name string, fn bool, depth int) (*module, *si
 	}
 	if ref, ok := m.imports[name]; ok && ref.name != "" {
 		return x.defIn(ref.module, ref.name, fn, depth+1)
+	}
+	for _, star := range m.starImports {
+		if tm, d := x.defIn(star, name, fn, depth+1); d != nil {
+			return tm, d
+		}
 	}
 	return nil, nil
 }

@@ -66,6 +66,8 @@ type module struct {
 	// lists maps module-level variables to the list literal assigned to
 	// them (login_urlpatterns = [...]).
 	lists map[string]*sitter.Node
+	// starImports are the modules of "from x import *".
+	starImports []string
 }
 
 // nodeIn is a syntax node and the module it belongs to.
@@ -356,6 +358,13 @@ func (x *extractor) indexFromImport(m *module, n *sitter.Node) {
 	resolved := x.resolveModule(modName)
 	for i := 0; i < int(n.NamedChildCount()); i++ {
 		c := n.NamedChild(i)
+		if c.Type() == "wildcard_import" {
+			// from .views import *: names are looked up there too.
+			if resolved != "" {
+				m.starImports = append(m.starImports, resolved)
+			}
+			continue
+		}
 		if c.Equal(modNode) {
 			continue
 		}

@@ -494,14 +494,15 @@ func (x *extractor) decorated(m *module, n *sitter.Node) {
 	if len(regs) == 0 {
 		return
 	}
-	fg := x.funcGuards(m, def, 2)
+	pg, bg := x.paramGuards(m, def), x.bodyGuards(m, def, 2)
 	name := m.text(def.ChildByFieldName("name"))
 	for _, rg := range regs {
-		g := fg
+		g := slices.Concat(pg, bg)
 		if isAuthEndpoint(name, rg.path) {
 			// A login or signup handler checks the caller's password or
-			// creates the account: what it calls is not a guard.
-			g = slices.DeleteFunc(slices.Clone(fg), func(k string) bool { return k == evidence.GuardAuth })
+			// creates the account: what its body calls is not a guard
+			// (what its parameters depend on still is).
+			g = slices.Concat(pg, slices.DeleteFunc(slices.Clone(bg), func(k string) bool { return k == evidence.GuardAuth }))
 		}
 		for _, meth := range rg.methods {
 			x.addRoute(rg.r.id, graph.Route{
@@ -573,6 +574,12 @@ func (x *extractor) routerGuards(r routerRef, kinds []string, m *module, at *sit
 // funcGuards reads a handler: Depends(...) in its parameters and the checks
 // its body makes, following calls into the scanned modules a little way.
 func (x *extractor) funcGuards(m *module, def *sitter.Node, depth int) []string {
+	return append(x.paramGuards(m, def), x.bodyGuards(m, def, depth)...)
+}
+
+// paramGuards reads a handler's parameters: Depends(...) and types that
+// alias a dependency (CurrentUser).
+func (x *extractor) paramGuards(m *module, def *sitter.Node) []string {
 	var out []string
 	if params := def.ChildByFieldName("parameters"); params != nil {
 		out = append(out, x.dependencyGuards(m, params)...)
@@ -584,6 +591,13 @@ func (x *extractor) funcGuards(m *module, def *sitter.Node, depth int) []string 
 			}
 		}
 	}
+	return out
+}
+
+// bodyGuards reads the checks a function's body makes, following calls
+// into the scanned modules depth levels down.
+func (x *extractor) bodyGuards(m *module, def *sitter.Node, depth int) []string {
+	var out []string
 	body := def.ChildByFieldName("body")
 	if body == nil {
 		return out

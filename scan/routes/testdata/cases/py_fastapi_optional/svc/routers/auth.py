@@ -1,6 +1,8 @@
 from fastapi import APIRouter, Depends
 from fastapi.security import OAuth2PasswordRequestForm
 
+from ..security import get_current_user
+
 router = APIRouter()
 
 
@@ -16,3 +18,8 @@ def login(form: OAuth2PasswordRequestForm = Depends()):
 @router.post("/password-reset")  # want: POST /{prefix}/v2/password-reset [] #auth-endpoint
 def password_reset(email: str):
     return {}
+
+
+@router.post("/login/test-token")  # want: POST /{prefix}/v2/login/test-token [auth] #auth-endpoint
+def test_token(user=Depends(get_current_user)):
+    return user

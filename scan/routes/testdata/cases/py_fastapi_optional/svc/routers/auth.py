@@ -20,6 +20,6 @@ def password_reset(email: str):
     return {}
 
 
-@router.post("/login/test-token")  # want: POST /{prefix}/v2/login/test-token [auth] #auth-endpoint
+@router.post("/login/test-token")  # want: POST /{prefix}/v2/login/test-token [auth] #test,auth-endpoint
 def test_token(user=Depends(get_current_user)):
     return user

@@ -745,6 +745,23 @@ func (s *scope) exprType(e ast.Expr) (*pkg, string, bool) {
 	switch v := e.(type) {
 	case *ast.CompositeLit:
 		typ = v.Type
+	case *ast.SelectorExpr:
+		// A struct field of a value whose type is known: a.Account in
+		// a.Account.router(), with Account declared *AccountResource.
+		x, ok := v.X.(*ast.Ident)
+		if !ok {
+			return nil, "", false
+		}
+		t, ok := s.types[x.Name]
+		if !ok {
+			return nil, "", false
+		}
+		tp := s.typePkg(x.Name)
+		ft, ok := tp.fields[t+"."+v.Sel.Name]
+		if !ok {
+			return nil, "", false
+		}
+		typ, p, imports = ft, tp, s.a.importsOfPkg(tp)
 	case *ast.CallExpr:
 		key, _, ok := s.resolveCallee(v.Fun)
 		if !ok {
@@ -1074,4 +1091,16 @@ func truncate(s string, n int) string {
 		return s[:n] + "…"
 	}
 	return s
+}
+
+// importsOfPkg is the union of a package's imports, to read a struct
+// field's type with.
+func (a *analyzer) importsOfPkg(p *pkg) map[string]string {
+	out := map[string]string{}
+	for _, f := range p.files {
+		for k, v := range f.imports {
+			out[k] = v
+		}
+	}
+	return out
 }

@@ -219,6 +219,16 @@ func BodyKinds(name string) []string {
 			}
 		}
 	}
+	// A handler validating a login (validateLogin, checkLogin) is a login
+	// endpoint at work, not a check that the caller is logged in.
+	if slices.Contains(ws, "login") || slices.Contains(ws, "signin") || slices.Contains(ws, "logon") {
+		checks = false
+		for _, w := range ws {
+			if w == "require" || w == "required" || w == "requires" || w == "ensure" || w == "must" || w == "is" || w == "logged" {
+				checks = true
+			}
+		}
+	}
 	if checks {
 		return adds
 	}

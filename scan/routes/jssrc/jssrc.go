@@ -68,7 +68,15 @@ type extractor struct {
 	bind map[string]string
 	// nestPrefix is app.setGlobalPrefix's argument.
 	nestPrefix string
-	nestMW     []nestMiddleware
+	// nestExclude lists paths setGlobalPrefix excludes.
+	nestExclude []string
+	// nestURIVersion is the URI versioning prefix ("v") when
+	// enableVersioning({ type: VersioningType.URI }) is called, and
+	// nestDefaultVersion its defaultVersion.
+	nestURIVersion, nestDefaultVersion string
+	// nestVersions holds each controller's version by router ID.
+	nestVersions map[string]string
+	nestMW       []nestMiddleware
 }
 
 // Language picks the grammar for a file name.
@@ -95,7 +103,7 @@ func Parse(ctx context.Context, rel string, src []byte) (*sitter.Tree, error) {
 // registrations it saw but could not resolve, and the files that could not
 // be parsed.
 func Extract(ctx context.Context, srcs []Source) ([]evidence.Route, []evidence.Unresolved, []ParseError) {
-	x := &extractor{ctx: ctx, mods: map[string]*module{}, g: graph.New(), consts: map[string]string{}}
+	x := &extractor{ctx: ctx, mods: map[string]*module{}, g: graph.New(), consts: map[string]string{}, nestVersions: map[string]string{}}
 	var errs []ParseError
 	var cands []Source
 	var inputs []tsparse.Input

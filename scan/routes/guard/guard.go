@@ -72,6 +72,11 @@ func Kinds(name string) (adds, cancels []string) {
 	if len(ws) == 0 {
 		return nil, nil
 	}
+	// NextAuth(options) is the login endpoint itself (pages/api/auth/
+	// [...nextauth]), not a guard.
+	if len(ws) == 2 && ws[0] == "next" && ws[1] == "auth" {
+		return nil, nil
+	}
 	has := func(list ...string) bool {
 		for _, w := range ws {
 			if slices.Contains(list, w) {
@@ -140,6 +145,9 @@ func Kinds(name string) (adds, cancels []string) {
 	// rate limit only. Passport's initialize and session middleware load a
 	// user if there is one and reject nobody.
 	if has("password", "passwd", "register", "registration", "signup") ||
+		// authOptions, authConfig: settings handed to a library, while
+		// JWTWithConfig and NewAuthMiddleware build a middleware.
+		slices.Contains([]string{"options", "option", "config", "configuration", "settings", "opts", "conf", "provider", "providers", "callback", "callbacks"}, ws[len(ws)-1]) && !has("with", "middleware", "new", "handler", "guard") ||
 		slices.Contains(kinds, evidence.GuardRateLimit) ||
 		has("passport") && has("initialize", "session") && !has("authenticate") {
 		kinds = slices.DeleteFunc(kinds, func(k string) bool { return k == evidence.GuardAuth })

@@ -164,7 +164,9 @@ func (x *extractor) eval(m *module, n *sitter.Node, e env) (routerRef, bool) {
 		switch {
 		case callee == "express":
 			return x.newRouter(m, n, Express, false), true
-		case callee == "express.Router" || callee == "Router" || strings.HasSuffix(callee, "express.Router"):
+		case callee == "express.Router" || callee == "Router" || strings.HasSuffix(callee, "express.Router") ||
+			strings.HasSuffix(callee, ".Router") && strings.Contains(callee, "require(") && strings.Contains(callee, "express"):
+			// var router = require('express').Router()
 			return x.newRouter(m, n, Express, true), true
 		case callee == "fastify" || callee == "Fastify" || strings.HasSuffix(callee, "require('fastify')") || strings.HasSuffix(callee, `require("fastify")`):
 			return x.newRouter(m, n, Fastify, false), true
@@ -490,6 +492,7 @@ func (x *extractor) paths(m *module, n *sitter.Node) []string {
 func (x *extractor) addRoute(m *module, r routerRef, method string, pathArg *sitter.Node, handlers []*sitter.Node, at *sitter.Node, e env) {
 	ps := x.paths(m, pathArg)
 	if len(ps) == 0 {
+		x.g.Unresolve(m.rel, line(at), "route path is not a constant: "+truncate(m.text(pathArg), 60))
 		return
 	}
 	var adds, cancels, tags []string

@@ -120,6 +120,8 @@ func (x *extractor) function(m *module, fn *sitter.Node, outer env, force string
 						fw = force
 					}
 					e[name] = routerRef{id: fnID(m, fn) + "#0", fw: fw}
+					// It serves only if some code passes a router in.
+					x.g.Router(fnID(m, fn) + "#0").Child = true
 				}
 				first = false
 				return false
@@ -189,7 +191,7 @@ func (x *extractor) eval(m *module, n *sitter.Node, e env) (routerRef, bool) {
 
 // chainable tells whether an Express call returns its receiver.
 func chainable(prop string, call *sitter.Node) bool {
-	if prop == "use" {
+	if prop == "use" || prop == "register" || prop == "addHook" {
 		return true
 	}
 	if _, ok := verbs[prop]; ok {
@@ -231,9 +233,20 @@ func (x *extractor) exported(file, name string, depth int) (routerRef, bool) {
 		}
 	}
 	if v.Type() == "call_expression" {
-		// export default fp(async function (fastify) {...})
-		if args := v.ChildByFieldName("arguments"); args != nil && args.NamedChildCount() > 0 && isFunc(args.NamedChild(0)) {
-			v = args.NamedChild(0)
+		// export default fp(async function (fastify) {...}), or
+		// module.exports = fp(plugin) with plugin declared in the file.
+		args := v.ChildByFieldName("arguments")
+		var first *sitter.Node
+		if args != nil && args.NamedChildCount() > 0 {
+			first = args.NamedChild(0)
+		}
+		if first != nil && first.Type() == "identifier" {
+			if f, ok := m.funcs[m.text(first)]; ok {
+				first = f
+			}
+		}
+		if first != nil && isFunc(first) {
+			v = first
 		} else {
 			return x.eval(m, v, env{})
 		}
@@ -663,6 +676,9 @@ func (x *extractor) register(m *module, r routerRef, a []*sitter.Node, at *sitte
 		}
 	}
 	plugin := a[0]
+	if x.autoload(m, r, plugin, a[1:], at) {
+		return
+	}
 	if isFunc(plugin) {
 		child := routerRef{id: fnID(m, plugin) + "#0", fw: Fastify}
 		x.mount(r, child.id, prefix, nil, m, at)

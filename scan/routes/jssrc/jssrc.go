@@ -153,6 +153,7 @@ func Extract(ctx context.Context, srcs []Source) ([]evidence.Route, []evidence.U
 		x.analyze(m)
 	}
 	x.finishNest()
+	x.g.TagUnmounted = true
 	return x.g.Flatten(), x.g.Unresolved(), errs
 }
 

@@ -52,7 +52,7 @@ func Words(name string) []string {
 var authWords = []string{
 	"auth", "authn", "authz", "authenticate", "authenticated", "authentication",
 	"authorize", "authorized", "authorization", "authenticator", "authenticators", "login", "jwt", "bearer",
-	"passport", "jwtauth", "requireauth", "loginrequired", "oauth", "oauth2", "oidc", "apikey", "basicauth", "staff",
+	"passport", "jwtauth", "expressjwt", "koajwt", "requireauth", "loginrequired", "oauth", "oauth2", "oidc", "apikey", "basicauth", "staff",
 	"superuser", "logged", "loggedin", "currentuser", "getserversession",
 }
 

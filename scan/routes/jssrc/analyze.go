@@ -775,7 +775,15 @@ func (x *extractor) middlewareGuards(m *module, n *sitter.Node, e env, depth int
 		if f, ok := m.funcs[name]; ok {
 			adds = append(adds, x.bodyGuards(m, f, depth)...)
 		} else if v, ok := m.vars[name]; ok && v.Type() == "call_expression" {
+			// const requireJwt = passport.authenticate('jwt', ...),
+			// const maybeUser = expressjwt({ credentialsRequired: false })
+			if strategies, ok := x.passportCall(m, v); ok {
+				return passportGuards(strategies), cancels
+			}
 			a, _ := guard.Kinds(m.text(v.ChildByFieldName("function")))
+			if optionalArgs(m, v) {
+				a = optionalAuth(a)
+			}
 			adds = append(adds, a...)
 		} else if ref, ok := m.imports[name]; ok {
 			if tm := x.mods[ref.file]; tm != nil {

@@ -144,7 +144,7 @@ func Kinds(name string) (adds, cancels []string) {
 	// limiter named after what it limits (authLimiter, loginLimiter) is a
 	// rate limit only. Passport's initialize and session middleware load a
 	// user if there is one and reject nobody.
-	if has("password", "passwd", "register", "registration", "signup") ||
+	if has("password", "passwd", "register", "registration", "signup", "duplicate", "exists", "existed", "exist") || hasPair("signup") ||
 		// authOptions, authConfig: settings handed to a library, while
 		// JWTWithConfig and NewAuthMiddleware build a middleware.
 		slices.Contains([]string{"options", "option", "config", "configuration", "settings", "opts", "conf", "provider", "providers", "callback", "callbacks"}, ws[len(ws)-1]) && !has("with", "middleware", "new", "handler", "guard") ||

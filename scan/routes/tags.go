@@ -73,6 +73,9 @@ var authPathWords = []string{"login", "signin", "logon", "signup", "register", "
 // surface of its own kind, never a guard.
 func authEndpoint(r evidence.Route) bool {
 	for _, seg := range strings.Split(strings.ToLower(r.Path), "/") {
+		if seg == "{nextauth}" {
+			return true
+		}
 		if strings.HasPrefix(seg, "{") {
 			continue
 		}

@@ -614,6 +614,7 @@ func (s *scope) call(c *ast.CallExpr) {
 	// router parameter is mounted here; if the function is a wrapper
 	// (returns a handler), its guards apply to the whole router.
 	key, recvArgs, resolved := s.resolveCallee(c.Fun)
+	s.externalRegistration(c, resolved, key)
 	kinds, _ := guard.Kinds(calleeName(c))
 	for i, arg := range c.Args {
 		r, ok := s.eval(arg)
@@ -745,6 +746,23 @@ func (s *scope) exprType(e ast.Expr) (*pkg, string, bool) {
 	switch v := e.(type) {
 	case *ast.CompositeLit:
 		typ = v.Type
+	case *ast.SelectorExpr:
+		// A struct field of a value whose type is known: a.Account in
+		// a.Account.router(), with Account declared *AccountResource.
+		x, ok := v.X.(*ast.Ident)
+		if !ok {
+			return nil, "", false
+		}
+		t, ok := s.types[x.Name]
+		if !ok {
+			return nil, "", false
+		}
+		tp := s.typePkg(x.Name)
+		ft, ok := tp.fields[t+"."+v.Sel.Name]
+		if !ok {
+			return nil, "", false
+		}
+		typ, p, imports = ft, tp, s.a.importsOfPkg(tp)
 	case *ast.CallExpr:
 		key, _, ok := s.resolveCallee(v.Fun)
 		if !ok {
@@ -1074,4 +1092,62 @@ func truncate(s string, n int) string {
 		return s[:n] + "…"
 	}
 	return s
+}
+
+// importsOfPkg is the union of a package's imports, to read a struct
+// field's type with.
+func (a *analyzer) importsOfPkg(p *pkg) map[string]string {
+	out := map[string]string{}
+	for _, f := range p.files {
+		for k, v := range f.imports {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// externalRegistration records, as unresolved, a call into a package
+// outside the scanned code that registers handlers on a mux or router:
+// grpc-gateway's generated pb.RegisterXHandlerServer(ctx, mux, srv) and
+// RegisterXHandlerFromEndpoint, or a router handed to an unknown
+// RegisterRoutes or Mount. The routes it adds cannot be listed, and that
+// must not look like "no routes".
+func (s *scope) externalRegistration(c *ast.CallExpr, resolved bool, key string) {
+	sel, ok := c.Fun.(*ast.SelectorExpr)
+	if !ok {
+		return
+	}
+	x, ok := sel.X.(*ast.Ident)
+	if !ok {
+		return
+	}
+	ip, imported := s.f.imports[x.Name]
+	if !imported || frameworkOf(ip) != "" || ip == "net/http" {
+		return
+	}
+	name := sel.Sel.Name
+	// A function of the module that takes a router the scanner knows is
+	// followed like any other.
+	if resolved {
+		if d := s.a.funcDecl(key); d != nil {
+			for i := range c.Args {
+				if paramIsRouter(d, i, s.a.importsOfFunc(key)) {
+					return
+				}
+			}
+		}
+	}
+	lower := strings.ToLower(name)
+	routerArg := false
+	for _, a := range c.Args {
+		if _, ok := s.eval(a); ok {
+			routerArg = true
+		}
+	}
+	switch {
+	case strings.HasPrefix(name, "Register") && strings.Contains(name, "Handler") && len(c.Args) >= 2:
+		s.a.g.Unresolve(s.f.rel, s.line(c), "handlers registered by "+x.Name+"."+name+" on a mux the scanner does not model (generated or third-party code): their routes are not listed")
+	case !resolved && routerArg && (strings.Contains(lower, "register") || strings.Contains(lower, "route") || strings.Contains(lower, "mount")):
+		s.a.g.Unresolve(s.f.rel, s.line(c), "router passed to "+x.Name+"."+name+", outside the scanned code: routes it registers are not listed")
+	}
 }

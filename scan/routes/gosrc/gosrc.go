@@ -218,6 +218,15 @@ func Extract(ctx context.Context, srcs []Source, modules []Module) ([]evidence.R
 		a.alias("ret:"+fn, id)
 	}
 	a.resolveAliases()
+	// A router parameter of a declared function only serves when some
+	// code calls the function with a router; if none does, the routes it
+	// registers are unmounted.
+	a.g.Each(func(r *graph.Router) {
+		if strings.HasPrefix(r.ID, "param:") && !strings.Contains(r.ID, "@") {
+			r.Child = true
+		}
+	})
+	a.g.TagUnmounted = true
 	return a.g.Flatten(), a.g.Unresolved(), errs
 }
 

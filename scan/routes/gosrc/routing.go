@@ -301,7 +301,10 @@ func (s *scope) methodList(e ast.Expr) []string {
 
 // gchain is a gorilla/mux route builder read from the outside in.
 type gchain struct {
-	path    string
+	path string
+	// hasPath is set when the chain names a path, even an empty one:
+	// sub.HandleFunc("", h) on a subrouter serves the subrouter's prefix.
+	hasPath bool
 	prefix  bool
 	methods []string
 	handler ast.Expr
@@ -332,11 +335,11 @@ func (s *scope) gorillaChain(e ast.Expr) (router, gchain) {
 			if !ok {
 				return router{}, ch
 			}
-			ch.path, ch.handler, ch.at = p, args[1], c
+			ch.path, ch.handler, ch.at, ch.hasPath = p, args[1], c, true
 		case "Path", "PathPrefix":
 			if len(args) == 1 {
 				if p, ok := s.str(args[0]); ok && ch.path == "" {
-					ch.path, ch.prefix = p, sel.Sel.Name == "PathPrefix"
+					ch.path, ch.prefix, ch.hasPath = p, sel.Sel.Name == "PathPrefix", true
 				}
 			}
 		case "Methods":
@@ -372,7 +375,7 @@ func (s *scope) gorillaRoute(r router, ch gchain) {
 	if ch.prefix {
 		p = graph.Join(p, "*")
 	}
-	if p == "" {
+	if p == "" && !ch.hasPath {
 		return
 	}
 	methods := ch.methods

@@ -75,6 +75,11 @@ type Graph struct {
 	visits  int
 	// unresolved lists registrations seen but not turned into routes.
 	unresolved []evidence.Unresolved
+	// TagUnmounted makes Flatten tag the routes of a Child router that
+	// nothing mounts (an Express Router, a function taking a router that
+	// no code calls) with evidence.TagUnmounted: the app's entry point
+	// never serves them.
+	TagUnmounted bool
 }
 
 // Unresolve records a registration at file:line the extractor saw but could
@@ -117,6 +122,13 @@ func (g *Graph) Router(id string) *Router {
 	g.routers[id] = r
 	g.order = append(g.order, id)
 	return r
+}
+
+// Each calls fn for every router in creation order.
+func (g *Graph) Each(fn func(*Router)) {
+	for _, id := range g.order {
+		fn(g.routers[id])
+	}
 }
 
 // Lookup returns the router with this ID, if any.
@@ -182,7 +194,13 @@ func (g *Graph) Flatten() []evidence.Route {
 			continue
 		}
 		r := g.routers[id]
+		start := len(out)
 		g.walk(r, r.Prefix, nil, nil, map[string]bool{}, 0, &out)
+		if g.TagUnmounted && r.Child {
+			for i := start; i < len(out); i++ {
+				out[i].Tags = appendTag(out[i].Tags, evidence.TagUnmounted)
+			}
+		}
 	}
 	// A set of routers that only mount each other has no root; report
 	// their routes from each of them so nothing is lost.
@@ -329,4 +347,11 @@ func lead(p string) string {
 		return "/" + p
 	}
 	return p
+}
+
+func appendTag(tags []string, t string) []string {
+	if slices.Contains(tags, t) {
+		return tags
+	}
+	return append(slices.Clone(tags), t)
 }

@@ -52,7 +52,7 @@ func Words(name string) []string {
 var authWords = []string{
 	"auth", "authn", "authz", "authenticate", "authenticated", "authentication",
 	"authorize", "authorized", "authorization", "authenticator", "authenticators", "login", "jwt", "bearer",
-	"passport", "jwtauth", "requireauth", "loginrequired", "oauth", "oauth2", "oidc", "apikey", "basicauth", "staff",
+	"passport", "jwtauth", "expressjwt", "koajwt", "requireauth", "loginrequired", "oauth", "oauth2", "oidc", "apikey", "basicauth", "staff",
 	"superuser", "logged", "loggedin", "currentuser", "getserversession",
 }
 
@@ -70,6 +70,11 @@ var negWords = []string{"exempt", "skip", "public", "noauth", "anonymous", "allo
 func Kinds(name string) (adds, cancels []string) {
 	ws := Words(name)
 	if len(ws) == 0 {
+		return nil, nil
+	}
+	// NextAuth(options) is the login endpoint itself (pages/api/auth/
+	// [...nextauth]), not a guard.
+	if len(ws) == 2 && ws[0] == "next" && ws[1] == "auth" {
 		return nil, nil
 	}
 	has := func(list ...string) bool {
@@ -139,7 +144,10 @@ func Kinds(name string) (adds, cancels []string) {
 	// limiter named after what it limits (authLimiter, loginLimiter) is a
 	// rate limit only. Passport's initialize and session middleware load a
 	// user if there is one and reject nobody.
-	if has("password", "passwd", "register", "registration", "signup") ||
+	if has("password", "passwd", "register", "registration", "signup", "duplicate", "exists", "existed", "exist") || hasPair("signup") ||
+		// authOptions, authConfig: settings handed to a library, while
+		// JWTWithConfig and NewAuthMiddleware build a middleware.
+		slices.Contains([]string{"options", "option", "config", "configuration", "settings", "opts", "conf", "provider", "providers", "callback", "callbacks"}, ws[len(ws)-1]) && !has("with", "middleware", "new", "handler", "guard") ||
 		slices.Contains(kinds, evidence.GuardRateLimit) ||
 		has("passport") && has("initialize", "session") && !has("authenticate") {
 		kinds = slices.DeleteFunc(kinds, func(k string) bool { return k == evidence.GuardAuth })
@@ -215,6 +223,16 @@ func BodyKinds(name string) []string {
 			checks = true
 		case "session":
 			if slices.Contains(ws, "get") {
+				checks = true
+			}
+		}
+	}
+	// A handler validating a login (validateLogin, checkLogin) is a login
+	// endpoint at work, not a check that the caller is logged in.
+	if slices.Contains(ws, "login") || slices.Contains(ws, "signin") || slices.Contains(ws, "logon") {
+		checks = false
+		for _, w := range ws {
+			if w == "require" || w == "required" || w == "requires" || w == "ensure" || w == "must" || w == "is" || w == "logged" {
 				checks = true
 			}
 		}

@@ -120,6 +120,8 @@ func (x *extractor) function(m *module, fn *sitter.Node, outer env, force string
 						fw = force
 					}
 					e[name] = routerRef{id: fnID(m, fn) + "#0", fw: fw}
+					// It serves only if some code passes a router in.
+					x.g.Router(fnID(m, fn) + "#0").Child = true
 				}
 				first = false
 				return false
@@ -164,7 +166,9 @@ func (x *extractor) eval(m *module, n *sitter.Node, e env) (routerRef, bool) {
 		switch {
 		case callee == "express":
 			return x.newRouter(m, n, Express, false), true
-		case callee == "express.Router" || callee == "Router" || strings.HasSuffix(callee, "express.Router"):
+		case callee == "express.Router" || callee == "Router" || strings.HasSuffix(callee, "express.Router") ||
+			strings.HasSuffix(callee, ".Router") && strings.Contains(callee, "require(") && strings.Contains(callee, "express"):
+			// var router = require('express').Router()
 			return x.newRouter(m, n, Express, true), true
 		case callee == "fastify" || callee == "Fastify" || strings.HasSuffix(callee, "require('fastify')") || strings.HasSuffix(callee, `require("fastify")`):
 			return x.newRouter(m, n, Fastify, false), true
@@ -187,7 +191,7 @@ func (x *extractor) eval(m *module, n *sitter.Node, e env) (routerRef, bool) {
 
 // chainable tells whether an Express call returns its receiver.
 func chainable(prop string, call *sitter.Node) bool {
-	if prop == "use" {
+	if prop == "use" || prop == "register" || prop == "addHook" {
 		return true
 	}
 	if _, ok := verbs[prop]; ok {
@@ -229,9 +233,20 @@ func (x *extractor) exported(file, name string, depth int) (routerRef, bool) {
 		}
 	}
 	if v.Type() == "call_expression" {
-		// export default fp(async function (fastify) {...})
-		if args := v.ChildByFieldName("arguments"); args != nil && args.NamedChildCount() > 0 && isFunc(args.NamedChild(0)) {
-			v = args.NamedChild(0)
+		// export default fp(async function (fastify) {...}), or
+		// module.exports = fp(plugin) with plugin declared in the file.
+		args := v.ChildByFieldName("arguments")
+		var first *sitter.Node
+		if args != nil && args.NamedChildCount() > 0 {
+			first = args.NamedChild(0)
+		}
+		if first != nil && first.Type() == "identifier" {
+			if f, ok := m.funcs[m.text(first)]; ok {
+				first = f
+			}
+		}
+		if first != nil && isFunc(first) {
+			v = first
 		} else {
 			return x.eval(m, v, env{})
 		}
@@ -490,6 +505,7 @@ func (x *extractor) paths(m *module, n *sitter.Node) []string {
 func (x *extractor) addRoute(m *module, r routerRef, method string, pathArg *sitter.Node, handlers []*sitter.Node, at *sitter.Node, e env) {
 	ps := x.paths(m, pathArg)
 	if len(ps) == 0 {
+		x.g.Unresolve(m.rel, line(at), "route path is not a constant: "+truncate(m.text(pathArg), 60))
 		return
 	}
 	var adds, cancels, tags []string
@@ -660,6 +676,9 @@ func (x *extractor) register(m *module, r routerRef, a []*sitter.Node, at *sitte
 		}
 	}
 	plugin := a[0]
+	if x.autoload(m, r, plugin, a[1:], at) {
+		return
+	}
 	if isFunc(plugin) {
 		child := routerRef{id: fnID(m, plugin) + "#0", fw: Fastify}
 		x.mount(r, child.id, prefix, nil, m, at)
@@ -756,7 +775,15 @@ func (x *extractor) middlewareGuards(m *module, n *sitter.Node, e env, depth int
 		if f, ok := m.funcs[name]; ok {
 			adds = append(adds, x.bodyGuards(m, f, depth)...)
 		} else if v, ok := m.vars[name]; ok && v.Type() == "call_expression" {
+			// const requireJwt = passport.authenticate('jwt', ...),
+			// const maybeUser = expressjwt({ credentialsRequired: false })
+			if strategies, ok := x.passportCall(m, v); ok {
+				return passportGuards(strategies), cancels
+			}
 			a, _ := guard.Kinds(m.text(v.ChildByFieldName("function")))
+			if optionalArgs(m, v) {
+				a = optionalAuth(a)
+			}
 			adds = append(adds, a...)
 		} else if ref, ok := m.imports[name]; ok {
 			if tm := x.mods[ref.file]; tm != nil {

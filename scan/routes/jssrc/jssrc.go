@@ -11,6 +11,7 @@ package jssrc
 import (
 	"context"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -68,7 +69,15 @@ type extractor struct {
 	bind map[string]string
 	// nestPrefix is app.setGlobalPrefix's argument.
 	nestPrefix string
-	nestMW     []nestMiddleware
+	// nestExclude lists paths setGlobalPrefix excludes.
+	nestExclude []string
+	// nestURIVersion is the URI versioning prefix ("v") when
+	// enableVersioning({ type: VersioningType.URI }) is called, and
+	// nestDefaultVersion its defaultVersion.
+	nestURIVersion, nestDefaultVersion string
+	// nestVersions holds each controller's version by router ID.
+	nestVersions map[string]string
+	nestMW       []nestMiddleware
 }
 
 // Language picks the grammar for a file name.
@@ -95,7 +104,7 @@ func Parse(ctx context.Context, rel string, src []byte) (*sitter.Tree, error) {
 // registrations it saw but could not resolve, and the files that could not
 // be parsed.
 func Extract(ctx context.Context, srcs []Source) ([]evidence.Route, []evidence.Unresolved, []ParseError) {
-	x := &extractor{ctx: ctx, mods: map[string]*module{}, g: graph.New(), consts: map[string]string{}}
+	x := &extractor{ctx: ctx, mods: map[string]*module{}, g: graph.New(), consts: map[string]string{}, nestVersions: map[string]string{}}
 	var errs []ParseError
 	var cands []Source
 	var inputs []tsparse.Input
@@ -145,13 +154,46 @@ func Extract(ctx context.Context, srcs []Source) ([]evidence.Route, []evidence.U
 		x.analyze(m)
 	}
 	x.finishNest()
+	x.g.TagUnmounted = true
 	return x.g.Flatten(), x.g.Unresolved(), errs
+}
+
+// frontendDirs hold browser code by convention: a React or Vue app under
+// client/ calls router.get and app.use of its own that serve nothing.
+var frontendDirs = []string{"client", "frontend", "web", "webapp", "ui"}
+
+// serverImports are module names whose import marks server code.
+var serverImports = []string{"'express'", `"express"`, "fastify", "@nestjs/", "'koa'", `"koa"`, "@hapi/", "'http'", `"http"`, "'node:http'", `"node:http"`}
+
+// frontendFile reports browser code: a file under a frontend directory
+// that imports no server framework.
+func frontendFile(rel string, src []byte) bool {
+	dirs := strings.Split(path.Dir(rel), "/")
+	front := false
+	for _, d := range dirs {
+		if slices.Contains(frontendDirs, d) {
+			front = true
+		}
+	}
+	if !front {
+		return false
+	}
+	s := string(src)
+	for _, imp := range serverImports {
+		if strings.Contains(s, imp) {
+			return false
+		}
+	}
+	return true
 }
 
 // mayRoute skips files that cannot serve a route.
 func mayRoute(rel string, src []byte) bool {
 	if nextPagesAPI(rel) != "" || nextAppRoute(rel) != "" {
 		return true
+	}
+	if frontendFile(rel, src) {
+		return false
 	}
 	s := string(src)
 	for _, k := range []string{"express", "Router", "fastify", "Fastify", "@Controller", "setGlobalPrefix", "APP_GUARD", "forRoutes", "useGlobalGuards", ".get(", ".post(", ".use(", ".register(", ".route(", "module.exports", "export default"} {

@@ -20,12 +20,21 @@ func (x *extractor) constArray(m *module, n *sitter.Node) *sitter.Node {
 	case "array":
 		return n
 	case "identifier":
-		if v, ok := m.vars[m.text(n)]; ok && v.Type() == "array" {
-			return v
+		if v, ok := m.vars[m.text(n)]; ok && (v.Type() == "array" || v.Type() == "new_expression") {
+			return x.constArray(m, v)
 		}
 	case "parenthesized_expression":
 		if n.NamedChildCount() > 0 {
 			return x.constArray(m, n.NamedChild(0))
+		}
+	case "new_expression":
+		// new Map([[k, v], ...]) and new Set([...]) iterate their entries.
+		if c := m.text(n.ChildByFieldName("constructor")); c == "Map" || c == "Set" {
+			if args := n.ChildByFieldName("arguments"); args != nil {
+				if a := argList(args); len(a) == 1 {
+					return x.constArray(m, a[0])
+				}
+			}
 		}
 	}
 	return nil
@@ -189,4 +198,11 @@ func funcParams(fn *sitter.Node) []*sitter.Node {
 		out = append(out, p)
 	}
 	return out
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
 }

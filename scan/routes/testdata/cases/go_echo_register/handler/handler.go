@@ -21,10 +21,10 @@ func (h *Handler) Register(g *echo.Group) {
 		},
 		SigningKey: []byte("k"),
 	}))
-	notes.GET("", h.List)         // want: GET /api/notes [auth-optional]
-	notes.GET("/mine", h.Mine)    // want: GET /api/notes/mine [auth]
-	notes.POST("", h.Create)      // want: POST /api/notes [auth]
-	notes.DELETE("/:id", h.Drop)  // want: DELETE /api/notes/{id} [auth]
+	notes.GET("", h.List)        // want: GET /api/notes [auth-optional]
+	notes.GET("/mine", h.Mine)   // want: GET /api/notes/mine [auth]
+	notes.POST("", h.Create)     // want: POST /api/notes [auth]
+	notes.DELETE("/:id", h.Drop) // want: DELETE /api/notes/{id} [auth]
 
 	me := g.Group("/me", AuthMiddleware(false))
 	me.GET("", h.Me) // want: GET /api/me [auth-optional]

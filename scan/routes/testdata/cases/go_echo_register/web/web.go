@@ -10,7 +10,7 @@ import (
 func Routes(e *echo.Echo) {
 	base := os.Getenv("BASE_PATH")
 	e.GET(base+"/about", about) // want: GET /{base}/about []
-	e.GET(pagePath(), about)   // unresolved: path built by a function call
+	e.GET(pagePath(), about)    // unresolved: path built by a function call
 }
 
 func pagePath() string { return "/p" }

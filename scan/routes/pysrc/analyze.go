@@ -47,12 +47,30 @@ func (x *extractor) lookup(m *module, n *sitter.Node) (routerRef, bool) {
 				return r, true
 			}
 		}
+		m.routers()
+		if ref, ok := m.routerRefs[name]; ok && x.lookDepth < 8 {
+			x.lookDepth++
+			defer func() { x.lookDepth-- }()
+			return x.lookup(m, ref)
+		}
 	case "attribute":
 		obj := n.ChildByFieldName("object")
 		attr := m.text(n.ChildByFieldName("attribute"))
 		if mod := x.moduleOf(m, obj); mod != "" {
 			if r, ok := x.importedRouter(mod, attr, 0); ok {
 				return r, true
+			}
+		}
+		if obj != nil && obj.Type() == "identifier" {
+			// UserDto.api: a router held by a class.
+			cname := m.text(obj) + "." + attr
+			if fw, ok := x.routerFW(m.name, cname); ok {
+				return routerRef{id: routerID(m.name, cname), fw: fw}, true
+			}
+			if ref, ok := m.imports[m.text(obj)]; ok && ref.name != "" && ref.module != "" {
+				if r, ok := x.importedRouter(ref.module, ref.name+"."+attr, 0); ok {
+					return r, true
+				}
 			}
 		}
 	}
@@ -77,6 +95,12 @@ func (x *extractor) importedRouter(module, name string, depth int) (routerRef, b
 		if r, ok := x.importedRouter(star, name, depth+1); ok {
 			return r, true
 		}
+	}
+	m.routers()
+	if ref, ok := m.routerRefs[name]; ok && x.lookDepth < 8 {
+		x.lookDepth++
+		defer func() { x.lookDepth-- }()
+		return x.lookup(m, ref)
 	}
 	return routerRef{}, false
 }
@@ -142,6 +166,7 @@ func (m *module) routers() map[string]string {
 	m.routerVars = map[string]string{}
 	m.routerCalls = map[string][]*sitter.Node{}
 	m.routerAliases = map[string]string{}
+	m.routerRefs = map[string]*sitter.Node{}
 	walk(m.root, func(n *sitter.Node) bool {
 		switch n.Type() {
 		case "assignment":
@@ -157,10 +182,26 @@ func (m *module) routers() map[string]string {
 			names = append(names, right.ChildByFieldName("left"))
 			right = right.ChildByFieldName("right")
 		}
+		if left != nil && right != nil && left.Type() == "identifier" && (right.Type() == "attribute" || right.Type() == "identifier") && enclosingClass(n) == nil {
+			// api = UserDto.api: another name for a router.
+			m.routerRefs[m.text(left)] = right
+			return false
+		}
 		if left == nil || right == nil || right.Type() != "call" {
 			return false
 		}
-		if fw, ok := constructors[m.text(right.ChildByFieldName("function"))]; ok {
+		fw, ok := constructors[m.text(right.ChildByFieldName("function"))]
+		if !ok {
+			fw, ok = m.restxConstructor(right)
+		}
+		if ok {
+			if cls := enclosingClass(n); cls != nil {
+				// UserDto.api = Namespace(...) inside class UserDto.
+				name := m.text(cls.ChildByFieldName("name")) + "." + m.text(names[0])
+				m.routerVars[name] = fw
+				m.routerCalls[name] = append(m.routerCalls[name], right)
+				return false
+			}
 			first := m.text(names[0])
 			for i, l := range names {
 				name := m.text(l)
@@ -364,6 +405,10 @@ func (x *extractor) analyze(m *module) {
 		r := x.g.Router(routerID(m.name, name))
 		for _, call := range calls {
 			ctor := m.text(call.ChildByFieldName("function"))
+			if _, ok := constructors[ctor]; !ok {
+				x.restxRouter(m, r, call)
+				continue
+			}
 			if strings.HasSuffix(ctor, "Blueprint") || strings.HasSuffix(ctor, "APIRouter") {
 				r.Child = true
 				prefixArg := "url_prefix"
@@ -415,6 +460,10 @@ func routerDjango(module string) string { return "dj:" + module }
 // it; the others may be guards.
 func (x *extractor) decorated(m *module, n *sitter.Node) {
 	def := n.ChildByFieldName("definition")
+	if def != nil && def.Type() == "class_definition" {
+		x.resourceClass(m, n, def)
+		return
+	}
 	if def == nil || def.Type() != "function_definition" {
 		return
 	}
@@ -687,6 +736,23 @@ func (x *extractor) call(m *module, n *sitter.Node) {
 				return
 			}
 		}
+		if attr == "register_blueprint" || attr == "include_router" {
+			if _, ok := x.lookup(m, obj); !ok {
+				// app = create_app(); app.register_blueprint(bp): the
+				// app is not traced, but bp is served by some app.
+				if child, ok := x.lookup(m, posarg(n, 0)); ok {
+					if x.mountedElsewhere == nil {
+						x.mountedElsewhere = map[string]bool{}
+					}
+					x.mountedElsewhere[child.id] = true
+					prefix, _ := m.pathValue(m.kwarg(n, map[bool]string{true: "url_prefix", false: "prefix"}[attr == "register_blueprint"]), x.consts, true)
+					if prefix != "" {
+						x.unresolve(m, n, attr+" on "+clip(m.text(obj))+", an app the scanner cannot trace: the prefix "+prefix+" is not applied")
+					}
+				}
+				return
+			}
+		}
 		if r, ok := x.lookup(m, obj); ok {
 			switch attr {
 			case "register_blueprint", "include_router":
@@ -725,6 +791,14 @@ func (x *extractor) call(m *module, n *sitter.Node) {
 			case "add_url_rule", "add_api_route":
 				x.addRule(m, r, n, attr)
 				return
+			case "add_namespace", "add_resource":
+				if x.restxCall(m, r, n, attr) {
+					return
+				}
+			case "init_app":
+				if x.restxInitApp(m, r, n) {
+					return
+				}
 			case "before_request", "before_app_request":
 				if f := posarg(n, 0); f != nil {
 					k, _ := guardKinds(m.text(f))

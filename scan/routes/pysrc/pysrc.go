@@ -54,6 +54,9 @@ type module struct {
 	// routerAliases maps the other names of a chained assignment
 	// (users_router = r = APIRouter()) to the first.
 	routerAliases map[string]string
+	// routerRefs maps names assigned another name or attribute
+	// (api = UserDto.api), which may denote a router.
+	routerRefs map[string]*sitter.Node
 	// depAliases holds type aliases that carry a FastAPI dependency:
 	// CurrentUser = Annotated[User, Depends(get_current_user)].
 	depAliases map[string]*sitter.Node
@@ -105,6 +108,10 @@ type extractor struct {
 	// expression the scanner could not trace: any router may be the one
 	// mounted, so none is reported unmounted.
 	mountDoubt bool
+	lookDepth  int // bounds lookup through routerRefs
+	// mountedElsewhere holds routers registered on an app the scanner
+	// cannot trace: they are served, just not from a known root.
+	mountedElsewhere map[string]bool
 	// rootURLConf is the module ROOT_URLCONF names, if a settings module
 	// was scanned.
 	rootURLConf    string

@@ -35,6 +35,9 @@ func (x *extractor) markUnmounted() {
 			hasRoot[DRF] = true
 		}
 	}
+	for id := range x.mountedElsewhere {
+		roots = append(roots, id)
+	}
 	if len(roots) == 0 {
 		return
 	}

@@ -1,6 +1,7 @@
 package pysrc
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 
@@ -582,8 +583,7 @@ func (x *extractor) lookupOrGuess(m *module, obj *sitter.Node, attr string) (rou
 }
 
 func (m *module) importsModule(name string) bool {
-	s := string(m.src)
-	return strings.Contains(s, "from "+name) || strings.Contains(s, "import "+name)
+	return bytes.Contains(m.src, []byte("from "+name)) || bytes.Contains(m.src, []byte("import "+name))
 }
 
 // methodsKwarg reads methods=["GET", "POST"]; Flask's default is GET.

@@ -71,6 +71,9 @@ type module struct {
 	lists map[string]*sitter.Node
 	// starImports are the modules of "from x import *".
 	starImports []string
+	// restx is 1 when the module imports Flask-RESTX, -RESTPlus or
+	// -RESTful, -1 when not, 0 before the first look.
+	restx int8
 }
 
 // nodeIn is a syntax node and the module it belongs to.

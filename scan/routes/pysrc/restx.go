@@ -17,12 +17,15 @@ import (
 var restxModules = []string{"flask_restx", "flask_restplus", "flask_restful"}
 
 func (m *module) usesRestx() bool {
-	for _, p := range restxModules {
-		if m.importsModule(p) {
-			return true
+	if m.restx == 0 {
+		m.restx = -1
+		for _, p := range restxModules {
+			if m.importsModule(p) {
+				m.restx = 1
+			}
 		}
 	}
-	return false
+	return m.restx > 0
 }
 
 // restxConstructor tells whether a call creates an Api or a Namespace.

@@ -10,6 +10,6 @@ import (
 // extractPython runs the Python extractor in the shape every extractor
 // returns: routes, unresolved registrations, parse errors.
 func extractPython(ctx context.Context, files []pysrc.Source) ([]evidence.Route, []evidence.Unresolved, []pysrc.ParseError) {
-	routes, errs := pysrc.Extract(ctx, files)
-	return routes, nil, errs
+	r := pysrc.ExtractAll(ctx, files)
+	return r.Routes, r.Unresolved, r.Errors
 }

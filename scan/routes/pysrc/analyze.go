@@ -306,16 +306,18 @@ func (x *extractor) dependsGuards(m *module, a *sitter.Node, depth int) []string
 	}
 	kinds := dependsKinds(name)
 	optional := false
-	if ws := guard.Words(name); slices.Contains(ws, "optional") || slices.Contains(ws, "optionally") || slices.Contains(ws, "maybe") {
+	if ws := guard.Words(name); slices.Contains(ws, "optional") || slices.Contains(ws, "optionally") || slices.Contains(ws, "maybe") || orNone(ws) {
 		// guard.Kinds drops auth for an optional name; see whether the
 		// name is otherwise an authentication step.
-		rest := slices.DeleteFunc(slices.Clone(ws), func(w string) bool { return w == "optional" || w == "optionally" || w == "maybe" })
+		rest := slices.DeleteFunc(slices.Clone(ws), func(w string) bool {
+			return w == "optional" || w == "optionally" || w == "maybe" || w == "or" || w == "none" || w == "anonymous"
+		})
 		if slices.Contains(dependsKinds(strings.Join(rest, "_")), evidence.GuardAuth) {
 			optional = true
 		}
 	}
 	if call != nil {
-		for _, kw := range []string{"required", "auto_error"} {
+		for _, kw := range []string{"required", "auto_error", "raise_error"} {
 			if v := m.kwarg(call, kw); v != nil && m.text(v) == "False" {
 				// get_current_user(required=False), or a factory named
 				// after the principal: get_user(required=False).
@@ -368,14 +370,25 @@ func (x *extractor) optionalDependency(m *module, a *sitter.Node, depth int) boo
 		tm, vn = x.mods[ref.module], ref.name
 	}
 	if c, ok := tm.calls[vn]; ok {
-		v := tm.kwarg(c, "auto_error")
-		return v != nil && tm.text(v) == "False"
+		for _, kw := range []string{"auto_error", "raise_error"} {
+			if v := tm.kwarg(c, kw); v != nil && tm.text(v) == "False" {
+				return true
+			}
+		}
+		return false
 	}
 	fm, def := x.resolveFunc(m, a)
 	if def == nil {
 		return false
 	}
-	inner := x.depGuardsDepth(fm, def.ChildByFieldName("parameters"), depth+1)
+	params := def.ChildByFieldName("parameters")
+	inner := x.depGuardsDepth(fm, params, depth+1)
+	// Parameters typed with a dependency alias (token: JWTTokenOptional).
+	for i := 0; params != nil && i < int(params.NamedChildCount()); i++ {
+		if t := params.NamedChild(i).ChildByFieldName("type"); t != nil {
+			inner = append(inner, x.aliasGuardsDepth(fm, strings.TrimSpace(fm.text(t)), depth+1)...)
+		}
+	}
 	return slices.Contains(inner, evidence.GuardAuthOptional) && !slices.Contains(inner, evidence.GuardAuth)
 }
 
@@ -384,6 +397,13 @@ func (x *extractor) optionalDependency(m *module, a *sitter.Node, depth int) boo
 // principal is an authentication step: Depends(get_token_header),
 // Depends(oauth2_scheme).
 func dependsKinds(name string) []string {
+	ws := guard.Words(name)
+	// An injected object (container.user_auth_service, get_auth_repo,
+	// get_settings) is not a check, whatever it is named after.
+	if n := len(ws); n > 0 && slices.Contains([]string{"service", "services", "repository", "repo", "client", "container", "factory", "settings", "config", "db", "database", "dao", "manager", "provider"}, ws[n-1]) ||
+		slices.Contains(ws, "container") {
+		return nil
+	}
 	k, _ := guardKinds(name)
 	if len(k) > 0 {
 		return k
@@ -685,17 +705,32 @@ func (x *extractor) bodyGuards(m *module, def *sitter.Node, depth int) []string 
 // aliasGuards resolves a parameter's type name to a dependency-carrying
 // alias in this module or the module it was imported from.
 func (x *extractor) aliasGuards(m *module, name string) []string {
+	return x.aliasGuardsDepth(m, name, 0)
+}
+
+func (x *extractor) aliasGuardsDepth(m *module, name string, depth int) []string {
 	if a, ok := m.depAliases[name]; ok {
-		return x.dependencyGuards(m, a)
+		return x.depGuardsDepth(m, a, depth)
 	}
 	if ref, ok := m.imports[name]; ok && ref.name != "" {
 		if tm := x.mods[ref.module]; tm != nil {
 			if a, ok := tm.depAliases[ref.name]; ok {
-				return x.dependencyGuards(tm, a)
+				return x.depGuardsDepth(tm, a, depth)
 			}
 		}
 	}
 	return nil
+}
+
+// orNone tells whether a name says it may return nothing:
+// get_current_user_or_none, user_or_anonymous.
+func orNone(ws []string) bool {
+	for i := 0; i+1 < len(ws); i++ {
+		if ws[i] == "or" && (ws[i+1] == "none" || ws[i+1] == "anonymous") {
+			return true
+		}
+	}
+	return false
 }
 
 // resolveFunc finds the definition of a called function in the scanned
@@ -740,7 +775,7 @@ func (x *extractor) call(m *module, n *sitter.Node) {
 			if _, ok := x.lookup(m, obj); !ok {
 				// app = create_app(); app.register_blueprint(bp): the
 				// app is not traced, but bp is served by some app.
-				if child, ok := x.lookup(m, posarg(n, 0)); ok {
+				if child, ok := x.lookup(m, mountArg(m, n)); ok {
 					if x.mountedElsewhere == nil {
 						x.mountedElsewhere = map[string]bool{}
 					}
@@ -756,9 +791,10 @@ func (x *extractor) call(m *module, n *sitter.Node) {
 		if r, ok := x.lookup(m, obj); ok {
 			switch attr {
 			case "register_blueprint", "include_router":
-				child, ok := x.lookup(m, posarg(n, 0))
+				childArg := mountArg(m, n)
+				child, ok := x.lookup(m, childArg)
 				if !ok {
-					x.unresolve(m, n, attr+" of "+clip(m.text(posarg(n, 0)))+", which is not a router the scanner can trace")
+					x.unresolve(m, n, attr+" of "+clip(m.text(childArg))+", which is not a router the scanner can trace")
 					x.mountDoubt = true
 					return
 				}
@@ -1166,4 +1202,16 @@ func (x *extractor) genericView(m *module, cls *sitter.Node, depth int) bool {
 		}
 	}
 	return false
+}
+
+// mountArg is the router argument of include_router(router=...) or
+// register_blueprint(blueprint=...), by position or keyword.
+func mountArg(m *module, call *sitter.Node) *sitter.Node {
+	if a := posarg(call, 0); a != nil {
+		return a
+	}
+	if a := m.kwarg(call, "router"); a != nil {
+		return a
+	}
+	return m.kwarg(call, "blueprint")
 }

@@ -105,7 +105,11 @@ func (x *extractor) loopRegister(m *module, loop *sitter.Node) bool {
 				if !ok {
 					return false
 				}
-				a, ok := argFor(0, "router")
+				kwName := "router"
+				if attr == "register_blueprint" {
+					kwName = "blueprint"
+				}
+				a, ok := argFor(0, kwName)
 				if !ok {
 					return false
 				}

@@ -1,8 +1,8 @@
-from typing import Optional
+from typing import Annotated, Optional
 
 from fastapi import APIRouter, Depends
 
-from ..security import get_current_user, get_current_user_optional, get_user, get_viewer, load_article
+from ..security import get_current_user, get_current_user_optional, get_current_user_or_none, get_user, get_viewer, load_article
 
 router = APIRouter(prefix="/articles")
 
@@ -30,3 +30,11 @@ def views(viewer=Depends(get_viewer)):
 @router.post("")  # want: POST /{prefix}/articles [auth]
 def create_article(user=Depends(get_current_user)):
     return {}
+
+
+MaybeUser = Annotated[dict, Depends(get_current_user_or_none)]
+
+
+@router.get("/{slug}/likes")  # want: GET /{prefix}/articles/{slug}/likes [auth-optional]
+def likes(user: MaybeUser):
+    return []

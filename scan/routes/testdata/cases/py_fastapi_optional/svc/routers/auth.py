@@ -1,7 +1,7 @@
 from fastapi import APIRouter, Depends
 from fastapi.security import OAuth2PasswordRequestForm
 
-from ..security import get_current_user
+from ..security import get_auth_service, get_current_user
 
 router = APIRouter()
 
@@ -23,3 +23,8 @@ def password_reset(email: str):
 @router.post("/login/test-token")  # want: POST /{prefix}/v2/login/test-token [auth] #test,auth-endpoint
 def test_token(user=Depends(get_current_user)):
     return user
+
+
+@router.post("/register")  # want: POST /{prefix}/v2/register [] #auth-endpoint
+def register(service=Depends(get_auth_service)):
+    return {}

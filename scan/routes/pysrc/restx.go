@@ -92,7 +92,14 @@ func (x *extractor) restxRouter(m *module, r *graph.Router, call *sitter.Node) {
 		if parent, ok := x.lookup(m, target); ok {
 			pr := x.g.Router(parent.id)
 			pr.Mounts = append(pr.Mounts, graph.Mount{Child: r.ID, File: m.rel, Line: line(call)})
+			return
 		}
+		// Api(app) on an app handed in as a parameter: served by an app
+		// the scanner does not trace to this call.
+		if x.mountedElsewhere == nil {
+			x.mountedElsewhere = map[string]bool{}
+		}
+		x.mountedElsewhere[r.ID] = true
 	}
 }
 

@@ -103,7 +103,8 @@ func (Scanner) Scan(ctx context.Context, root string) (evidence.Set, error) {
 	}
 	all := slices.Concat(goRoutes, pyRoutes, jsRoutes)
 	set.Routes = finish(all)
-	set.Unresolved = unresolved(slices.Concat(goUnres, pyUnres, jsUnres))
+	// Extractors of other entry points may have added theirs to set already.
+	set.Unresolved = unresolved(slices.Concat(set.Unresolved, goUnres, pyUnres, jsUnres))
 	for _, r := range set.Routes {
 		set.Findings = append(set.Findings, check(r)...)
 		set.Observations = append(set.Observations, observe(r)...)

@@ -951,6 +951,9 @@ func (s *scope) handlerGuards(e ast.Expr, depth int, serving bool) (adds, cancel
 		if key, _, ok := s.resolveCallee(t); ok {
 			if d := s.a.funcDecl(key); d != nil {
 				adds = append(adds, s.a.bodyGuardsOf(key, d, 2)...)
+				if !serving && passesAnonymous(d) {
+					adds = optionalKinds(adds)
+				}
 			}
 		}
 		return adds, cancels
@@ -959,6 +962,9 @@ func (s *scope) handlerGuards(e ast.Expr, depth int, serving bool) (adds, cancel
 		if key, _, ok := s.resolveCallee(t.Fun); ok {
 			if d := s.a.funcDecl(key); d != nil {
 				adds = append(adds, s.a.bodyGuardsOf(key, d, 2)...)
+				if passesAnonymous(d) {
+					adds = optionalKinds(adds)
+				}
 			}
 		}
 		for i, arg := range t.Args {

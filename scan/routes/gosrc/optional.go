@@ -120,3 +120,115 @@ func litOrMethod(e ast.Expr) (string, bool) {
 	}
 	return "", false
 }
+
+// passesAnonymous reports an authentication middleware that lets a caller
+// without credentials through: the handler it runs ends by calling the next
+// handler unconditionally (next.ServeHTTP, c.Next(), next(c)) and nothing in
+// it rejects a request (no 401 or 403, no redirect, no Abort, nothing named
+// unauthorized, forbidden, deny or reject). Such a middleware only loads
+// the user when there is one, as a session-reading authenticate does.
+func passesAnonymous(d *ast.FuncDecl) bool {
+	if d == nil || d.Body == nil {
+		return false
+	}
+	body := d.Body
+	// func(next http.Handler) http.Handler { return http.HandlerFunc(func(...) {...}) }
+	for _, st := range d.Body.List {
+		ret, ok := st.(*ast.ReturnStmt)
+		if !ok || len(ret.Results) != 1 {
+			continue
+		}
+		e := ret.Results[0]
+		if c, ok := e.(*ast.CallExpr); ok && len(c.Args) == 1 {
+			e = c.Args[0]
+		}
+		if fl, ok := e.(*ast.FuncLit); ok {
+			body = fl.Body
+		}
+	}
+	if len(body.List) == 0 {
+		return false
+	}
+	last := body.List[len(body.List)-1]
+	var call *ast.CallExpr
+	switch st := last.(type) {
+	case *ast.ExprStmt:
+		call, _ = st.X.(*ast.CallExpr)
+	case *ast.ReturnStmt:
+		if len(st.Results) == 1 {
+			call, _ = st.Results[0].(*ast.CallExpr)
+		}
+	}
+	if call == nil {
+		return false
+	}
+	callee := exprString(call.Fun)
+	if !strings.HasSuffix(callee, "ServeHTTP") && !strings.HasSuffix(callee, ".Next") && callee != "next" {
+		return false
+	}
+	isNext := func(c *ast.CallExpr) bool {
+		f := exprString(c.Fun)
+		return strings.HasSuffix(f, "ServeHTTP") || strings.HasSuffix(f, ".Next") || f == "next"
+	}
+	rejects := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch t := n.(type) {
+		case *ast.IfStmt:
+			// A branch that itself goes on to the next handler is the one
+			// where credentials were sent: rejecting bad ones there does
+			// not make credentials required.
+			calls := false
+			ast.Inspect(t.Body, func(m ast.Node) bool {
+				if c, ok := m.(*ast.CallExpr); ok && isNext(c) {
+					calls = true
+				}
+				return !calls
+			})
+			if calls {
+				if t.Else != nil {
+					ast.Inspect(t.Else, func(m ast.Node) bool {
+						if rejectsNode(m) {
+							rejects = true
+						}
+						return !rejects
+					})
+				}
+				return false
+			}
+		default:
+			if rejectsNode(n) {
+				rejects = true
+			}
+		}
+		return !rejects
+	})
+	return !rejects
+}
+
+// rejectsNode reports a node that turns a request away: a 401 or 403, or a
+// name saying unauthorized, forbidden, redirect, abort, deny or reject.
+func rejectsNode(n ast.Node) bool {
+	switch t := n.(type) {
+	case *ast.BasicLit:
+		return t.Value == "401" || t.Value == "403"
+	case *ast.Ident:
+		l := strings.ToLower(t.Name)
+		for _, w := range []string{"unauthorized", "unauthorised", "forbidden", "redirect", "abort", "deny", "denied", "reject", "unauthenticated"} {
+			if strings.Contains(l, w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// optionalKinds turns required authentication into optional.
+func optionalKinds(kinds []string) []string {
+	out := slices.Clone(kinds)
+	for i, k := range out {
+		if k == evidence.GuardAuth {
+			out[i] = evidence.GuardAuthOptional
+		}
+	}
+	return out
+}

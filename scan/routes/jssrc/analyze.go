@@ -655,6 +655,13 @@ func (x *extractor) use(m *module, r routerRef, a []*sitter.Node, at *sitter.Nod
 		if isFunc(arg) {
 			x.function(m, arg, e, "")
 		}
+		// app.use('/api', apiRouter) where apiRouter could not be followed
+		// (a package, a value built at run time): its routes are missing.
+		if len(adds) == 0 && len(cancels) == 0 && (arg.Type() == "identifier" || arg.Type() == "member_expression") {
+			if n := lastName(m.text(arg)); looksLikeRouterName(n) || strings.HasSuffix(strings.ToLower(n), "routes") {
+				x.g.Unresolve(m.rel, line(at), "router "+truncate(m.text(arg), 60)+" mounted here could not be followed: routes it registers are not listed")
+			}
+		}
 	}
 	// Middleware given with routers in one call guards those routers
 	// (handled above as mount guards); on its own it guards what follows.

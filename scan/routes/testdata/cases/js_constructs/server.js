@@ -42,3 +42,10 @@ function buildPath() {
 }
 
 module.exports = app;
+
+const pluginRoutes = loadPluginRoutes();
+app.use('/plugins', pluginRoutes); // unresolved: router built at run time
+
+function loadPluginRoutes() {
+  return null;
+}

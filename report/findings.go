@@ -32,7 +32,10 @@ type FindingsDoc struct {
 	Findings     []evidence.Finding     `json:"findings"`
 	Routes       []evidence.Route       `json:"routes,omitempty"`
 	Observations []evidence.Observation `json:"observations,omitempty"`
-	Unresolved   []evidence.Unresolved  `json:"unresolved,omitempty"`
+	// Unresolved lists what a scanner saw but could not decide (a route
+	// registration it could not resolve, dependencies it could not check),
+	// so that a gap is never silent.
+	Unresolved []evidence.Unresolved `json:"unresolved,omitempty"`
 }
 
 // RuleDoc describes a scanner rule for SARIF help text.
@@ -95,7 +98,11 @@ func writeFindingsText(w io.Writer, set evidence.Set) error {
 		if u.Line > 0 {
 			loc = fmt.Sprintf("%s:%d", u.File, u.Line)
 		}
-		fmt.Fprintf(&b, "%s: unresolved: %s [%s]\n", loc, u.Reason, u.Scanner)
+		what := "unresolved"
+		if u.Scanner == "routes" {
+			what = "unresolved route registration"
+		}
+		fmt.Fprintf(&b, "%s: %s: %s\n", loc, what, u.Reason)
 	}
 	switch n := len(set.Findings); n {
 	case 0:

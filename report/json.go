@@ -24,6 +24,9 @@ type ThreatMapDoc struct {
 	Stale     []string         `json:"stale"`
 	// UnmodeledResources lists infrastructure resources no element names.
 	UnmodeledResources []link.Resource `json:"unmodeled_resources"`
+	// Unresolved lists registrations a scanner saw but could not turn
+	// into a route: routes the model may lack that nothing else shows.
+	Unresolved []evidence.Unresolved `json:"unresolved"`
 }
 
 // SystemDoc describes the system in JSON output.
@@ -97,6 +100,10 @@ func NewThreatMapDoc(a *assess.Assessment, version, modelPath string) ThreatMapD
 	}
 	if doc.UnmodeledResources == nil {
 		doc.UnmodeledResources = []link.Resource{}
+	}
+	doc.Unresolved = a.Evidence.Unresolved
+	if doc.Unresolved == nil {
+		doc.Unresolved = []evidence.Unresolved{}
 	}
 	if doc.Stale == nil {
 		doc.Stale = []string{}

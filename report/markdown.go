@@ -421,7 +421,7 @@ func writeControls(b *strings.Builder, a *assess.Assessment) {
 }
 
 func writeDrift(b *strings.Builder, a *assess.Assessment) {
-	if len(a.Unmodeled) == 0 && len(a.Stale) == 0 && len(a.UnmodeledResources) == 0 {
+	if len(a.Unmodeled) == 0 && len(a.Stale) == 0 && len(a.UnmodeledResources) == 0 && len(a.Evidence.Unresolved) == 0 {
 		return
 	}
 	b.WriteString("\n### Model drift\n\n")
@@ -435,6 +435,9 @@ func writeDrift(b *strings.Builder, a *assess.Assessment) {
 			tags = " [" + strings.Join(r.Tags, ", ") + "]"
 		}
 		fmt.Fprintf(b, "- Unmodeled: `%s %s` at %s:%d (%s)%s\n", r.Method, r.Path, r.File, r.Line, guards, tags)
+	}
+	for _, u := range a.Evidence.Unresolved {
+		fmt.Fprintf(b, "- Unresolved route registration at %s:%d (%s): routes it registers may be missing from the model\n", u.File, u.Line, u.Reason)
 	}
 	for _, id := range a.Stale {
 		fmt.Fprintf(b, "- Stale: surface `%s` is in the model but no route in the code serves it\n", id)

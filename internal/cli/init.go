@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -80,7 +81,8 @@ func (c *Command) discoverRoutes(ctx context.Context, dir string) []evidence.Rou
 			return nil
 		}
 		set.Sort()
-		return set.Routes
+		// Routes in files the app never mounts are not surfaces.
+		return slices.DeleteFunc(set.Routes, func(r evidence.Route) bool { return slices.Contains(r.Tags, evidence.TagUnmounted) })
 	}
 	return nil
 }

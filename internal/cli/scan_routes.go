@@ -17,10 +17,16 @@ func (c *Command) scanRoutesCmd() *cobra.Command {
 		Short: "List every HTTP route the code serves and the guards that protect it",
 		Long: `List every HTTP route the code serves, with its method, path (parameters
 written {name}), the file and line that registers it, the framework, the
-handler, the guards that apply to it (auth, rate-limit, signature,
-ip-allowlist, csrf) wherever they were applied (app, router, group, blueprint,
-route or inside the handler), and tags for debug, admin, internal, test and dev
-surfaces.
+handler, the guards that apply to it (auth, auth-optional, rate-limit,
+signature, ip-allowlist, csrf) wherever they were applied (app, router, group,
+blueprint, route or inside the handler), and tags for debug, admin, internal,
+test and dev surfaces, authentication endpoints (auth-endpoint) and routes in
+code the app never mounts (unmounted).
+
+A registration the scanner saw but could not resolve (a path computed at run
+time, handlers registered by generated or third-party code) is listed as
+"unresolved route registration" with its file and line, and in the JSON
+output's unresolved list, so that a missing route is never silent.
 
 Go (net/http, chi, gin, echo, gorilla/mux, fiber) is read with go/ast; Python
 (Flask, FastAPI, Django) and JavaScript/TypeScript (Express, Fastify, Next.js,

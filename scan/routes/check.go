@@ -52,6 +52,11 @@ var Docs = map[string]RuleDoc{
 // check returns the findings a single route raises.
 func check(r evidence.Route) []evidence.Finding {
 	var out []evidence.Finding
+	// A route nothing mounts is listed (tagged unmounted) but not served:
+	// it raises nothing.
+	if slices.Contains(r.Tags, evidence.TagUnmounted) {
+		return nil
+	}
 	add := func(rule string, prop evidence.Property, msg string) {
 		out = append(out, evidence.Finding{
 			Scanner:  ScannerName,
@@ -75,7 +80,8 @@ func check(r evidence.Route) []evidence.Finding {
 	}
 	switch r.Method {
 	case "POST", "PUT", "PATCH", "DELETE":
-		if len(r.Guards) == 0 {
+		// Optional authentication lets anyone through: it is no guard here.
+		if !slices.ContainsFunc(r.Guards, func(g string) bool { return g != evidence.GuardAuthOptional }) {
 			add(RuleUnguardedMutation, evidence.Authentication, fmt.Sprintf("%s changes state and has no guard (no auth, rate limit, signature, IP allowlist or CSRF check found)", Subject(r)))
 		}
 	}

@@ -70,6 +70,32 @@ func readWants(t *testing.T, root string) map[string][]string {
 	return wants
 }
 
+// unresolvedRe matches an annotation of a registration the scanner must
+// report as unresolved.
+var unresolvedRe = regexp.MustCompile(`(?://|#)\s*unresolved:`)
+
+// readUnresolvedWants collects the "unresolved:" annotations by "file:line".
+func readUnresolvedWants(t *testing.T, root string) map[string]bool {
+	t.Helper()
+	wants := map[string]bool{}
+	err := repofs.Walk(context.Background(), root, repofs.Options{}, func(f repofs.File) error {
+		b, err := os.ReadFile(f.Path)
+		if err != nil {
+			return err
+		}
+		for i, l := range strings.Split(string(b), "\n") {
+			if unresolvedRe.MatchString(l) {
+				wants[fmt.Sprintf("%s:%d", f.Rel, i+1)] = true
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return wants
+}
+
 // TestFixtures scans each directory under testdata/cases and compares the
 // routes found with the want annotations, failing on missing and on
 // unexpected routes alike.
@@ -99,6 +125,7 @@ func TestFixtures(t *testing.T) {
 				got[k] = append(got[k], formatRoute(r))
 			}
 			wants := readWants(t, root)
+			unresolvedWants := readUnresolvedWants(t, root)
 			keys := map[string]bool{}
 			for k := range got {
 				keys[k] = true
@@ -111,6 +138,24 @@ func TestFixtures(t *testing.T) {
 				sorted = append(sorted, k)
 			}
 			slices.Sort(sorted)
+			// Every unresolved registration is annotated "unresolved:" on its
+			// line, and every annotation has one.
+			unres := map[string]bool{}
+			for _, u := range set.Unresolved {
+				k := fmt.Sprintf("%s:%d", u.File, u.Line)
+				unres[k] = true
+				if !unresolvedWants[k] {
+					t.Errorf("%s: unexpected unresolved registration: %s", k, u.Reason)
+				}
+				if u.Scanner != ScannerName || u.Reason == "" {
+					t.Errorf("%s: unresolved registration without scanner or reason: %+v", k, u)
+				}
+			}
+			for k := range unresolvedWants {
+				if !unres[k] {
+					t.Errorf("%s: missing unresolved registration", k)
+				}
+			}
 			for _, k := range sorted {
 				g, w := slices.Clone(got[k]), slices.Clone(wants[k])
 				for _, x := range w {

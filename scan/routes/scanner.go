@@ -23,6 +23,7 @@ import (
 	"github.com/threatmap/threatmap/repofs"
 	"github.com/threatmap/threatmap/scan/iac/terraform"
 	"github.com/threatmap/threatmap/scan/routes/gosrc"
+	"github.com/threatmap/threatmap/scan/routes/graph"
 	"github.com/threatmap/threatmap/scan/routes/guard"
 	"github.com/threatmap/threatmap/scan/routes/jssrc"
 	"github.com/threatmap/threatmap/scan/routes/pysrc"
@@ -88,15 +89,17 @@ func (Scanner) Scan(ctx context.Context, root string) (evidence.Set, error) {
 		return evidence.Set{}, err
 	}
 	var set evidence.Set
-	goRoutes, goErrs := gosrc.Extract(ctx, goFiles, modules)
+	// Every extractor returns routes, the registrations it saw but could
+	// not resolve, and the files it could not parse.
+	goRoutes, goUnres, goErrs := gosrc.Extract(ctx, goFiles, modules)
 	for _, e := range goErrs {
 		set.Findings = append(set.Findings, parseFinding(e.File, e.Line, e.Col, e.Msg))
 	}
-	pyRoutes, pyErrs := pysrc.Extract(ctx, pyFiles)
+	pyRoutes, pyUnres, pyErrs := extractPython(ctx, pyFiles)
 	for _, e := range pyErrs {
 		set.Findings = append(set.Findings, parseFinding(e.File, e.Line, e.Col, e.Msg))
 	}
-	jsRoutes, jsErrs := jssrc.Extract(ctx, jsFiles)
+	jsRoutes, jsUnres, jsErrs := jssrc.Extract(ctx, jsFiles)
 	for _, e := range jsErrs {
 		set.Findings = append(set.Findings, parseFinding(e.File, e.Line, e.Col, e.Msg))
 	}
@@ -105,6 +108,8 @@ func (Scanner) Scan(ctx context.Context, root string) (evidence.Set, error) {
 	}
 	all := slices.Concat(goRoutes, pyRoutes, jsRoutes, surfaces(ctx, pyFiles, jsFiles, tfFiles, &set))
 	set.Routes = finish(all)
+	// Extractors of other entry points may have added theirs to set already.
+	set.Unresolved = unresolved(slices.Concat(set.Unresolved, goUnres, pyUnres, jsUnres))
 	for _, r := range set.Routes {
 		set.Findings = append(set.Findings, check(r)...)
 		set.Observations = append(set.Observations, observe(r)...)
@@ -198,10 +203,22 @@ func finish(rs []evidence.Route) []evidence.Route {
 	return out
 }
 
+// unresolved stamps the scanner's name on every unresolved registration
+// and puts them in a stable order without duplicates.
+func unresolved(us []evidence.Unresolved) []evidence.Unresolved {
+	for i := range us {
+		us[i].Scanner = ScannerName
+	}
+	return graph.SortUnresolved(us)
+}
+
 // observe emits a positive observation for each guard on a route.
 func observe(r evidence.Route) []evidence.Observation {
 	var out []evidence.Observation
 	for _, g := range r.Guards {
+		if guard.Property(g) == "" {
+			continue // auth-optional and permission confirm no property
+		}
 		out = append(out, evidence.Observation{
 			Scanner:  ScannerName,
 			Property: guard.Property(g),

@@ -83,6 +83,19 @@ func (s *scope) inferType(name string, rhs ast.Expr) {
 				p, _ := s.a.splitKey(key)
 				s.setType(name, d.Type.Results.List[0].Type, p, s.a.importsOfFunc(key))
 			}
+			return
+		}
+		// A constructor in a file that was not parsed (it neither imports
+		// a router package nor holds a path): by convention pkg.NewT
+		// returns a T of pkg, whose methods may register routes.
+		if sel, ok := v.Fun.(*ast.SelectorExpr); ok {
+			if x, ok := sel.X.(*ast.Ident); ok {
+				if t, ok := strings.CutPrefix(sel.Sel.Name, "New"); ok && t != "" {
+					if tp := s.a.pkgByImport(s.f.imports[x.Name]); tp != nil {
+						s.setType(name, ast.NewIdent(t), tp, nil)
+					}
+				}
+			}
 		}
 	}
 }
@@ -601,6 +614,7 @@ func (s *scope) call(c *ast.CallExpr) {
 	// router parameter is mounted here; if the function is a wrapper
 	// (returns a handler), its guards apply to the whole router.
 	key, recvArgs, resolved := s.resolveCallee(c.Fun)
+	s.externalRegistration(c, resolved, key)
 	kinds, _ := guard.Kinds(calleeName(c))
 	for i, arg := range c.Args {
 		r, ok := s.eval(arg)
@@ -732,6 +746,23 @@ func (s *scope) exprType(e ast.Expr) (*pkg, string, bool) {
 	switch v := e.(type) {
 	case *ast.CompositeLit:
 		typ = v.Type
+	case *ast.SelectorExpr:
+		// A struct field of a value whose type is known: a.Account in
+		// a.Account.router(), with Account declared *AccountResource.
+		x, ok := v.X.(*ast.Ident)
+		if !ok {
+			return nil, "", false
+		}
+		t, ok := s.types[x.Name]
+		if !ok {
+			return nil, "", false
+		}
+		tp := s.typePkg(x.Name)
+		ft, ok := tp.fields[t+"."+v.Sel.Name]
+		if !ok {
+			return nil, "", false
+		}
+		typ, p, imports = ft, tp, s.a.importsOfPkg(tp)
 	case *ast.CallExpr:
 		key, _, ok := s.resolveCallee(v.Fun)
 		if !ok {
@@ -920,6 +951,9 @@ func (s *scope) handlerGuards(e ast.Expr, depth int, serving bool) (adds, cancel
 		if key, _, ok := s.resolveCallee(t); ok {
 			if d := s.a.funcDecl(key); d != nil {
 				adds = append(adds, s.a.bodyGuardsOf(key, d, 2)...)
+				if !serving && passesAnonymous(d) {
+					adds = optionalKinds(adds)
+				}
 			}
 		}
 		return adds, cancels
@@ -928,13 +962,16 @@ func (s *scope) handlerGuards(e ast.Expr, depth int, serving bool) (adds, cancel
 		if key, _, ok := s.resolveCallee(t.Fun); ok {
 			if d := s.a.funcDecl(key); d != nil {
 				adds = append(adds, s.a.bodyGuardsOf(key, d, 2)...)
+				if passesAnonymous(d) {
+					adds = optionalKinds(adds)
+				}
 			}
 		}
 		for i, arg := range t.Args {
 			a, c := s.handlerGuards(arg, depth+1, serving && i == len(t.Args)-1)
 			adds, cancels = append(adds, a...), append(cancels, c...)
 		}
-		return adds, cancels
+		return s.optionality(t, adds), cancels
 	}
 	return nil, nil
 }
@@ -1000,4 +1037,123 @@ func (s *scope) bodyGuards(body *ast.BlockStmt, depth int) []string {
 		return true
 	})
 	return out
+}
+
+// path reads a route path or prefix argument of registration c. A
+// concatenation of constants and values known only at run time (a prefix
+// from the environment) keeps the constant parts and writes each unknown
+// one as a {name} placeholder. A path that is not a constant at all is
+// recorded as an unresolved registration, so that the route it registers
+// is not silently missing.
+func (s *scope) path(e ast.Expr, c *ast.CallExpr) (string, bool) {
+	if p, ok := s.str(e); ok {
+		return p, true
+	}
+	if be, ok := e.(*ast.BinaryExpr); ok && be.Op == token.ADD {
+		if p, ok := s.holes(be, 0); ok && strings.Contains(p, "/") {
+			return p, true
+		}
+	}
+	s.a.g.Unresolve(s.f.rel, s.line(c), "route path is not a constant: "+truncate(exprString(e), 60))
+	return "", false
+}
+
+// holes folds a concatenation, writing operands that are not constants
+// as placeholders named after them.
+func (s *scope) holes(e ast.Expr, depth int) (string, bool) {
+	if depth > 16 {
+		return "", false
+	}
+	if v, ok := s.str(e); ok {
+		return v, true
+	}
+	switch t := e.(type) {
+	case *ast.ParenExpr:
+		return s.holes(t.X, depth+1)
+	case *ast.BinaryExpr:
+		if t.Op != token.ADD {
+			return "", false
+		}
+		l, ok1 := s.holes(t.X, depth+1)
+		r, ok2 := s.holes(t.Y, depth+1)
+		if !ok1 || !ok2 {
+			return "", false
+		}
+		if strings.HasSuffix(l, "}") && r != "" && !strings.HasPrefix(r, "/") {
+			r = "/" + r
+		}
+		return l + r, true
+	case *ast.Ident:
+		return "{" + t.Name + "}", true
+	case *ast.SelectorExpr:
+		return "{" + t.Sel.Name + "}", true
+	case *ast.CallExpr:
+		return "{prefix}", true
+	}
+	return "", false
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
+}
+
+// importsOfPkg is the union of a package's imports, to read a struct
+// field's type with.
+func (a *analyzer) importsOfPkg(p *pkg) map[string]string {
+	out := map[string]string{}
+	for _, f := range p.files {
+		for k, v := range f.imports {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// externalRegistration records, as unresolved, a call into a package
+// outside the scanned code that registers handlers on a mux or router:
+// grpc-gateway's generated pb.RegisterXHandlerServer(ctx, mux, srv) and
+// RegisterXHandlerFromEndpoint, or a router handed to an unknown
+// RegisterRoutes or Mount. The routes it adds cannot be listed, and that
+// must not look like "no routes".
+func (s *scope) externalRegistration(c *ast.CallExpr, resolved bool, key string) {
+	sel, ok := c.Fun.(*ast.SelectorExpr)
+	if !ok {
+		return
+	}
+	x, ok := sel.X.(*ast.Ident)
+	if !ok {
+		return
+	}
+	ip, imported := s.f.imports[x.Name]
+	if !imported || frameworkOf(ip) != "" || ip == "net/http" {
+		return
+	}
+	name := sel.Sel.Name
+	// A function of the module that takes a router the scanner knows is
+	// followed like any other.
+	if resolved {
+		if d := s.a.funcDecl(key); d != nil {
+			for i := range c.Args {
+				if paramIsRouter(d, i, s.a.importsOfFunc(key)) {
+					return
+				}
+			}
+		}
+	}
+	lower := strings.ToLower(name)
+	routerArg := false
+	for _, a := range c.Args {
+		if _, ok := s.eval(a); ok {
+			routerArg = true
+		}
+	}
+	switch {
+	case strings.HasPrefix(name, "Register") && strings.Contains(name, "Handler") && len(c.Args) >= 2:
+		s.a.g.Unresolve(s.f.rel, s.line(c), "handlers registered by "+x.Name+"."+name+" on a mux the scanner does not model (generated or third-party code): their routes are not listed")
+	case !resolved && routerArg && (strings.Contains(lower, "register") || strings.Contains(lower, "route") || strings.Contains(lower, "mount")):
+		s.a.g.Unresolve(s.f.rel, s.line(c), "router passed to "+x.Name+"."+name+", outside the scanned code: routes it registers are not listed")
+	}
 }

@@ -23,7 +23,7 @@ func FuzzExtract(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src []byte) {
 		mods := []Module{{Path: "example.com/m", Dir: "."}}
 		start := time.Now()
-		routes, _ := Extract(context.Background(), []Source{{Rel: "main.go", Src: src}, {Rel: "b.go", Src: other}}, mods)
+		routes, _, _ := Extract(context.Background(), []Source{{Rel: "main.go", Src: src}, {Rel: "b.go", Src: other}}, mods)
 		if d := time.Since(start); d > 2*time.Second {
 			t.Fatalf("extraction took %v", d)
 		}

@@ -159,10 +159,11 @@ func (a *analyzer) resolveAliases() {
 	}
 }
 
-// Extract parses the files and returns the routes they register, plus the
-// files that could not be parsed. Test files are skipped: routes they
+// Extract parses the files and returns the routes they register, the
+// registrations it saw but could not resolve, and the files that could not
+// be parsed. Test files are skipped: routes they
 // register are not served.
-func Extract(ctx context.Context, srcs []Source, modules []Module) ([]evidence.Route, []ParseError) {
+func Extract(ctx context.Context, srcs []Source, modules []Module) ([]evidence.Route, []evidence.Unresolved, []ParseError) {
 	a := &analyzer{ctx: ctx, fset: token.NewFileSet(), pkgs: map[string]*pkg{}, modules: modules, g: graph.New(), returns: map[string]string{}, aliases: map[string]string{}, fieldFWs: map[string]string{}, bodyCache: map[string][]string{}, built: map[string]string{}}
 	var errs []ParseError
 	var todo []Source
@@ -217,7 +218,16 @@ func Extract(ctx context.Context, srcs []Source, modules []Module) ([]evidence.R
 		a.alias("ret:"+fn, id)
 	}
 	a.resolveAliases()
-	return a.g.Flatten(), errs
+	// A router parameter of a declared function only serves when some
+	// code calls the function with a router; if none does, the routes it
+	// registers are unmounted.
+	a.g.Each(func(r *graph.Router) {
+		if strings.HasPrefix(r.ID, "param:") && !strings.Contains(r.ID, "@") {
+			r.Child = true
+		}
+	})
+	a.g.TagUnmounted = true
+	return a.g.Flatten(), a.g.Unresolved(), errs
 }
 
 func toParseError(rel string, err error) ParseError {

@@ -59,7 +59,7 @@ func (s *scope) patternRoute(r router, c *ast.CallExpr) bool {
 	if len(c.Args) < 2 {
 		return false
 	}
-	pat, ok := s.str(c.Args[0])
+	pat, ok := s.path(c.Args[0], c)
 	if !ok {
 		return false
 	}
@@ -100,7 +100,7 @@ func (s *scope) chi(r router, name string, c *ast.CallExpr) bool {
 		if len(args) < 2 {
 			return false
 		}
-		p, ok := s.str(args[0])
+		p, ok := s.path(args[0], c)
 		if !ok {
 			return false
 		}
@@ -112,7 +112,7 @@ func (s *scope) chi(r router, name string, c *ast.CallExpr) bool {
 		if len(args) < 3 {
 			return false
 		}
-		p, ok := s.str(args[1])
+		p, ok := s.path(args[1], c)
 		if !ok {
 			return false
 		}
@@ -126,7 +126,7 @@ func (s *scope) chi(r router, name string, c *ast.CallExpr) bool {
 		if len(args) < 2 {
 			return false
 		}
-		p, ok := s.str(args[0])
+		p, ok := s.path(args[0], c)
 		if !ok {
 			return false
 		}
@@ -143,7 +143,7 @@ func (s *scope) chi(r router, name string, c *ast.CallExpr) bool {
 			if len(args) < 2 {
 				return false
 			}
-			p, ok := s.str(args[0])
+			p, ok := s.path(args[0], c)
 			if !ok {
 				return false
 			}
@@ -208,7 +208,7 @@ func (s *scope) ginEchoFiber(r router, name string, c *ast.CallExpr, lastServes 
 		if len(args) < 2 {
 			return false
 		}
-		p, ok := s.str(args[0])
+		p, ok := s.path(args[0], c)
 		if !ok {
 			return false
 		}
@@ -221,7 +221,7 @@ func (s *scope) ginEchoFiber(r router, name string, c *ast.CallExpr, lastServes 
 		if len(args) < 3 {
 			return false
 		}
-		p, ok := s.str(args[1])
+		p, ok := s.path(args[1], c)
 		if !ok {
 			return false
 		}
@@ -252,7 +252,7 @@ func (s *scope) ginEchoFiber(r router, name string, c *ast.CallExpr, lastServes 
 		return true
 	case "Mount":
 		if len(args) == 2 {
-			p, ok := s.str(args[0])
+			p, ok := s.path(args[0], c)
 			sub, ok2 := s.eval(args[1])
 			if ok && ok2 {
 				s.mount(r, sub.id, p, nil, c)
@@ -261,14 +261,14 @@ func (s *scope) ginEchoFiber(r router, name string, c *ast.CallExpr, lastServes 
 		}
 	case "Route":
 		if r.fw == Fiber && len(args) >= 2 {
-			if p, ok := s.str(args[0]); ok {
+			if p, ok := s.path(args[0], c); ok {
 				s.subRouterFunc(r, p, args[1], c)
 				return true
 			}
 		}
 	case "Static", "StaticFS", "StaticFile", "File":
 		if len(args) >= 1 {
-			if p, ok := s.str(args[0]); ok {
+			if p, ok := s.path(args[0], c); ok {
 				if name == "Static" || name == "StaticFS" {
 					p = graph.Join(p, "*")
 				}
@@ -301,7 +301,10 @@ func (s *scope) methodList(e ast.Expr) []string {
 
 // gchain is a gorilla/mux route builder read from the outside in.
 type gchain struct {
-	path    string
+	path string
+	// hasPath is set when the chain names a path, even an empty one:
+	// sub.HandleFunc("", h) on a subrouter serves the subrouter's prefix.
+	hasPath bool
 	prefix  bool
 	methods []string
 	handler ast.Expr
@@ -332,11 +335,11 @@ func (s *scope) gorillaChain(e ast.Expr) (router, gchain) {
 			if !ok {
 				return router{}, ch
 			}
-			ch.path, ch.handler, ch.at = p, args[1], c
+			ch.path, ch.handler, ch.at, ch.hasPath = p, args[1], c, true
 		case "Path", "PathPrefix":
 			if len(args) == 1 {
 				if p, ok := s.str(args[0]); ok && ch.path == "" {
-					ch.path, ch.prefix = p, sel.Sel.Name == "PathPrefix"
+					ch.path, ch.prefix, ch.hasPath = p, sel.Sel.Name == "PathPrefix", true
 				}
 			}
 		case "Methods":
@@ -372,7 +375,7 @@ func (s *scope) gorillaRoute(r router, ch gchain) {
 	if ch.prefix {
 		p = graph.Join(p, "*")
 	}
-	if p == "" {
+	if p == "" && !ch.hasPath {
 		return
 	}
 	methods := ch.methods

@@ -6,6 +6,7 @@
 package graph
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 
@@ -72,6 +73,41 @@ type Graph struct {
 	routers map[string]*Router
 	order   []string
 	visits  int
+	// unresolved lists registrations seen but not turned into routes.
+	unresolved []evidence.Unresolved
+	// TagUnmounted makes Flatten tag the routes of a Child router that
+	// nothing mounts (an Express Router, a function taking a router that
+	// no code calls) with evidence.TagUnmounted: the app's entry point
+	// never serves them.
+	TagUnmounted bool
+}
+
+// Unresolve records a registration at file:line the extractor saw but could
+// not turn into a route (a router or path it could not follow), so that a
+// missing route is reported instead of silently dropped. The Scanner field is
+// left for the scanner to fill in.
+func (g *Graph) Unresolve(file string, line int, reason string) {
+	g.unresolved = append(g.unresolved, evidence.Unresolved{File: file, Line: line, Reason: reason})
+}
+
+// Unresolved returns the recorded unresolved registrations, sorted by file,
+// line and reason, without duplicates.
+func (g *Graph) Unresolved() []evidence.Unresolved {
+	return SortUnresolved(g.unresolved)
+}
+
+// SortUnresolved sorts unresolved registrations by file, line and reason
+// and drops exact duplicates. It never returns nil.
+func SortUnresolved(us []evidence.Unresolved) []evidence.Unresolved {
+	out := slices.Clone(us)
+	slices.SortFunc(out, func(a, b evidence.Unresolved) int {
+		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Reason, b.Reason), cmp.Compare(a.Scanner, b.Scanner))
+	})
+	out = slices.Compact(out)
+	if out == nil {
+		out = []evidence.Unresolved{}
+	}
+	return out
 }
 
 // New returns an empty graph.
@@ -86,6 +122,13 @@ func (g *Graph) Router(id string) *Router {
 	g.routers[id] = r
 	g.order = append(g.order, id)
 	return r
+}
+
+// Each calls fn for every router in creation order.
+func (g *Graph) Each(fn func(*Router)) {
+	for _, id := range g.order {
+		fn(g.routers[id])
+	}
 }
 
 // Lookup returns the router with this ID, if any.
@@ -151,7 +194,13 @@ func (g *Graph) Flatten() []evidence.Route {
 			continue
 		}
 		r := g.routers[id]
+		start := len(out)
 		g.walk(r, r.Prefix, nil, nil, map[string]bool{}, 0, &out)
+		if g.TagUnmounted && r.Child {
+			for i := start; i < len(out); i++ {
+				out[i].Tags = appendTag(out[i].Tags, evidence.TagUnmounted)
+			}
+		}
 	}
 	// A set of routers that only mount each other has no root; report
 	// their routes from each of them so nothing is lost.
@@ -220,7 +269,9 @@ func (g *Graph) walk(r *Router, prefix string, inherited []scoped, without []str
 		var guards []string
 		for _, sg := range applies(rt.File, rt.Line, rt.Guards) {
 			if sg.prefix == "" || underPrefix(full, sg.prefix) {
-				guards = append(guards, sg.kind)
+				if k := resolveCond(sg.kind, rt.Method, full); k != "" {
+					guards = append(guards, k)
+				}
 			}
 		}
 		guards = removeAll(guards, append(slices.Clone(without), rt.Without...))
@@ -259,13 +310,17 @@ func removeAll(list, drop []string) []string {
 }
 
 // guardOrder is the order guards are listed in output.
-var guardOrder = []string{evidence.GuardAuth, evidence.GuardRateLimit, evidence.GuardSignature, evidence.GuardIPAllowlist, evidence.GuardCSRF}
+var guardOrder = []string{evidence.GuardAuth, evidence.GuardAuthOptional, evidence.GuardPermission, evidence.GuardRateLimit, evidence.GuardSignature, evidence.GuardIPAllowlist, evidence.GuardCSRF}
 
 // Canonical de-duplicates guards and puts them in a fixed order; it never
-// returns nil, so JSON output always has an array.
+// returns nil, so JSON output always has an array. Required authentication
+// absorbs optional authentication on the same route.
 func Canonical(guards []string) []string {
 	out := []string{}
 	for _, g := range guardOrder {
+		if g == evidence.GuardAuthOptional && slices.Contains(guards, evidence.GuardAuth) {
+			continue
+		}
 		if slices.Contains(guards, g) {
 			out = append(out, g)
 		}
@@ -292,4 +347,11 @@ func lead(p string) string {
 		return "/" + p
 	}
 	return p
+}
+
+func appendTag(tags []string, t string) []string {
+	if slices.Contains(tags, t) {
+		return tags
+	}
+	return append(slices.Clone(tags), t)
 }

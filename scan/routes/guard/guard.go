@@ -51,8 +51,8 @@ func Words(name string) []string {
 
 var authWords = []string{
 	"auth", "authn", "authz", "authenticate", "authenticated", "authentication",
-	"authorize", "authorized", "authorization", "login", "jwt", "bearer",
-	"passport", "jwtauth", "requireauth", "loginrequired", "oauth", "oauth2", "oidc", "apikey", "basicauth", "staff",
+	"authorize", "authorized", "authorization", "authenticator", "authenticators", "login", "jwt", "bearer",
+	"passport", "jwtauth", "expressjwt", "koajwt", "requireauth", "loginrequired", "oauth", "oauth2", "oidc", "apikey", "basicauth", "staff",
 	"superuser", "logged", "loggedin", "currentuser", "getserversession",
 }
 
@@ -70,6 +70,11 @@ var negWords = []string{"exempt", "skip", "public", "noauth", "anonymous", "allo
 func Kinds(name string) (adds, cancels []string) {
 	ws := Words(name)
 	if len(ws) == 0 {
+		return nil, nil
+	}
+	// NextAuth(options) is the login endpoint itself (pages/api/auth/
+	// [...nextauth]), not a guard.
+	if len(ws) == 2 && ws[0] == "next" && ws[1] == "auth" {
 		return nil, nil
 	}
 	has := func(list ...string) bool {
@@ -135,16 +140,39 @@ func Kinds(name string) (adds, cancels []string) {
 		add(evidence.GuardCSRF)
 	}
 	// Checking a password or registering an account is what a login or
-	// signup endpoint does for an unauthenticated caller, and optional
-	// authentication (auth.optional) lets anonymous callers through: none
-	// of them is a guard.
-	if has("password", "passwd", "register", "registration", "signup", "optional", "optionally") {
+	// signup endpoint does for an unauthenticated caller: not a guard. A
+	// limiter named after what it limits (authLimiter, loginLimiter) is a
+	// rate limit only. Passport's initialize and session middleware load a
+	// user if there is one and reject nobody.
+	if has("password", "passwd", "register", "registration", "signup", "duplicate", "exists", "existed", "exist") || hasPair("signup") ||
+		// authOptions, authConfig: settings handed to a library, while
+		// JWTWithConfig and NewAuthMiddleware build a middleware.
+		slices.Contains([]string{"options", "option", "config", "configuration", "settings", "opts", "conf", "provider", "providers", "callback", "callbacks"}, ws[len(ws)-1]) && !has("with", "middleware", "new", "handler", "guard") ||
+		slices.Contains(kinds, evidence.GuardRateLimit) ||
+		has("passport") && has("initialize", "session") && !has("authenticate") {
 		kinds = slices.DeleteFunc(kinds, func(k string) bool { return k == evidence.GuardAuth })
+	}
+	// Optional authentication (authenticate_optional, optionalAuth,
+	// auth.optional) lets anonymous callers through.
+	if has("optional", "optionally", "maybe", "soft", "try", "attempt") || hasPair("ifpresent", "ifany") {
+		if i := slices.Index(kinds, evidence.GuardAuth); i >= 0 {
+			kinds[i] = evidence.GuardAuthOptional
+		}
+	}
+	// protect, protectRoute, isProtected: the conventional name of an
+	// authentication middleware when nothing else is named.
+	if len(kinds) == 0 && has("protect", "protected", "protects") {
+		add(evidence.GuardAuth)
 	}
 	// A NestJS-style guard that is nothing else (ApiKeyGuard, RolesGuard,
 	// UserGuard) is an authentication or authorisation guard.
 	if len(kinds) == 0 && has("guard", "guarded") {
 		add(evidence.GuardAuth)
+	}
+	// requireNoAuth, guestOnly, redirectIfAuthenticated: pages for callers
+	// who are not logged in; no guard.
+	if hasPair("noauth", "guestonly", "ifauthenticated", "notauthenticated", "notloggedin", "ifloggedin", "requireguest") || has("guest", "guests") {
+		return nil, nil
 	}
 	if has(negWords...) || hasPair("nologin", "loginnot", "allowall", "allowany", "allowanonymous", "skipauth") {
 		switch {
@@ -195,6 +223,16 @@ func BodyKinds(name string) []string {
 			checks = true
 		case "session":
 			if slices.Contains(ws, "get") {
+				checks = true
+			}
+		}
+	}
+	// A handler validating a login (validateLogin, checkLogin) is a login
+	// endpoint at work, not a check that the caller is logged in.
+	if slices.Contains(ws, "login") || slices.Contains(ws, "signin") || slices.Contains(ws, "logon") {
+		checks = false
+		for _, w := range ws {
+			if w == "require" || w == "required" || w == "requires" || w == "ensure" || w == "must" || w == "is" || w == "logged" {
 				checks = true
 			}
 		}

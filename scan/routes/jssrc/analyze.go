@@ -74,6 +74,11 @@ func (x *extractor) block(m *module, n *sitter.Node, e env) {
 					e[m.text(left)] = r
 				}
 			}
+		case "for_in_statement":
+			// for (const page of pages) router.get(`/${page}`, h)
+			if x.unroll(m, c.ChildByFieldName("left"), c.ChildByFieldName("right"), c.ChildByFieldName("body"), e) {
+				return false
+			}
 		case "call_expression":
 			if x.call(m, c, e) {
 				return false
@@ -115,6 +120,8 @@ func (x *extractor) function(m *module, fn *sitter.Node, outer env, force string
 						fw = force
 					}
 					e[name] = routerRef{id: fnID(m, fn) + "#0", fw: fw}
+					// It serves only if some code passes a router in.
+					x.g.Router(fnID(m, fn) + "#0").Child = true
 				}
 				first = false
 				return false
@@ -159,7 +166,9 @@ func (x *extractor) eval(m *module, n *sitter.Node, e env) (routerRef, bool) {
 		switch {
 		case callee == "express":
 			return x.newRouter(m, n, Express, false), true
-		case callee == "express.Router" || callee == "Router" || strings.HasSuffix(callee, "express.Router"):
+		case callee == "express.Router" || callee == "Router" || strings.HasSuffix(callee, "express.Router") ||
+			strings.HasSuffix(callee, ".Router") && strings.Contains(callee, "require(") && strings.Contains(callee, "express"):
+			// var router = require('express').Router()
 			return x.newRouter(m, n, Express, true), true
 		case callee == "fastify" || callee == "Fastify" || strings.HasSuffix(callee, "require('fastify')") || strings.HasSuffix(callee, `require("fastify")`):
 			return x.newRouter(m, n, Fastify, false), true
@@ -182,7 +191,7 @@ func (x *extractor) eval(m *module, n *sitter.Node, e env) (routerRef, bool) {
 
 // chainable tells whether an Express call returns its receiver.
 func chainable(prop string, call *sitter.Node) bool {
-	if prop == "use" {
+	if prop == "use" || prop == "register" || prop == "addHook" {
 		return true
 	}
 	if _, ok := verbs[prop]; ok {
@@ -224,9 +233,20 @@ func (x *extractor) exported(file, name string, depth int) (routerRef, bool) {
 		}
 	}
 	if v.Type() == "call_expression" {
-		// export default fp(async function (fastify) {...})
-		if args := v.ChildByFieldName("arguments"); args != nil && args.NamedChildCount() > 0 && isFunc(args.NamedChild(0)) {
-			v = args.NamedChild(0)
+		// export default fp(async function (fastify) {...}), or
+		// module.exports = fp(plugin) with plugin declared in the file.
+		args := v.ChildByFieldName("arguments")
+		var first *sitter.Node
+		if args != nil && args.NamedChildCount() > 0 {
+			first = args.NamedChild(0)
+		}
+		if first != nil && first.Type() == "identifier" {
+			if f, ok := m.funcs[m.text(first)]; ok {
+				first = f
+			}
+		}
+		if first != nil && isFunc(first) {
+			v = first
 		} else {
 			return x.eval(m, v, env{})
 		}
@@ -284,6 +304,18 @@ func (x *extractor) callOne(m *module, c *sitter.Node, e env) bool {
 	if base, p, ok := x.routeChain(m, obj, e); ok {
 		if meth, isVerb := verbs[prop]; isVerb {
 			x.addRoute(m, base, meth, p, argList(args), c, e)
+			return false
+		}
+	}
+	if prop == "forEach" {
+		a := argList(args)
+		if len(a) == 1 && isFunc(a[0]) {
+			// routes.forEach((route) => router.use(route.path, route.route))
+			if ps := funcParams(a[0]); len(ps) > 0 {
+				if body := a[0].ChildByFieldName("body"); body != nil && x.unroll(m, ps[0], obj, body, e) {
+					return true
+				}
+			}
 			return false
 		}
 	}
@@ -461,7 +493,7 @@ func (x *extractor) paths(m *module, n *sitter.Node) []string {
 		}
 		return out
 	}
-	if p, ok := x.stringValue(m, n); ok {
+	if p, ok := x.pathValue(m, n); ok {
 		return []string{p}
 	}
 	return nil
@@ -473,9 +505,10 @@ func (x *extractor) paths(m *module, n *sitter.Node) []string {
 func (x *extractor) addRoute(m *module, r routerRef, method string, pathArg *sitter.Node, handlers []*sitter.Node, at *sitter.Node, e env) {
 	ps := x.paths(m, pathArg)
 	if len(ps) == 0 {
+		x.g.Unresolve(m.rel, line(at), "route path is not a constant: "+truncate(m.text(pathArg), 60))
 		return
 	}
-	var adds, cancels []string
+	var adds, cancels, tags []string
 	handler := ""
 	for i, h := range handlers {
 		if h.Type() == "object" {
@@ -483,17 +516,42 @@ func (x *extractor) addRoute(m *module, r routerRef, method string, pathArg *sit
 			adds, cancels = append(adds, a...), append(cancels, c...)
 			continue
 		}
+		if x.loginStrategy(m, h) {
+			tags = append(tags, evidence.TagAuthEndpoint)
+		}
+		if i == len(handlers)-1 {
+			// The handler serves the route: what its body checks counts,
+			// its name never does (a handler called login is no guard).
+			adds = append(adds, x.handlerGuards(m, h, e)...)
+			handler = handlerName(m, h)
+			continue
+		}
 		a, c := x.middlewareGuards(m, h, e, 2)
 		adds, cancels = append(adds, a...), append(cancels, c...)
-		if i == len(handlers)-1 {
-			handler = handlerName(m, h)
-		}
 	}
 	for _, p := range ps {
 		x.g.Router(r.id).Routes = append(x.g.Router(r.id).Routes, graph.Route{
-			Method: method, Path: graph.Params(p), File: m.rel, Line: line(at), Handler: handler, Framework: r.fw, Guards: adds, Without: cancels,
+			Method: method, Path: graph.Params(p), File: m.rel, Line: line(at), Handler: handler, Framework: r.fw, Guards: adds, Without: cancels, Tags: tags,
 		})
 	}
+}
+
+// handlerGuards classifies the function that serves a route by the calls
+// its body makes; a handler wrapped in a call (withAuth(h)) is classified
+// as middleware, since the wrapper runs first.
+func (x *extractor) handlerGuards(m *module, h *sitter.Node, e env) []string {
+	switch {
+	case isFunc(h):
+		return x.bodyGuards(m, h, 2)
+	case h.Type() == "identifier":
+		if f, ok := m.funcs[m.text(h)]; ok {
+			return x.bodyGuards(m, f, 2)
+		}
+	case h.Type() == "call_expression":
+		a, _ := x.middlewareGuards(m, h, e, 2)
+		return a
+	}
+	return nil
 }
 
 func handlerName(m *module, h *sitter.Node) string {
@@ -558,8 +616,7 @@ func (x *extractor) fastifyRoute(m *module, r routerRef, obj *sitter.Node, at *s
 	adds, cancels := x.optionGuards(m, obj, e)
 	name := ""
 	if handler != nil {
-		a, c := x.middlewareGuards(m, handler, e, 2)
-		adds, cancels = append(adds, a...), append(cancels, c...)
+		adds = append(adds, x.handlerGuards(m, handler, e)...)
 		name = handlerName(m, handler)
 		if isFunc(handler) {
 			x.function(m, handler, e, "")
@@ -598,6 +655,13 @@ func (x *extractor) use(m *module, r routerRef, a []*sitter.Node, at *sitter.Nod
 		if isFunc(arg) {
 			x.function(m, arg, e, "")
 		}
+		// app.use('/api', apiRouter) where apiRouter could not be followed
+		// (a package, a value built at run time): its routes are missing.
+		if len(adds) == 0 && len(cancels) == 0 && (arg.Type() == "identifier" || arg.Type() == "member_expression") {
+			if n := lastName(m.text(arg)); looksLikeRouterName(n) || strings.HasSuffix(strings.ToLower(n), "routes") {
+				x.g.Unresolve(m.rel, line(at), "router "+truncate(m.text(arg), 60)+" mounted here could not be followed: routes it registers are not listed")
+			}
+		}
 	}
 	// Middleware given with routers in one call guards those routers
 	// (handled above as mount guards); on its own it guards what follows.
@@ -619,6 +683,9 @@ func (x *extractor) register(m *module, r routerRef, a []*sitter.Node, at *sitte
 		}
 	}
 	plugin := a[0]
+	if x.autoload(m, r, plugin, a[1:], at) {
+		return
+	}
 	if isFunc(plugin) {
 		child := routerRef{id: fnID(m, plugin) + "#0", fw: Fastify}
 		x.mount(r, child.id, prefix, nil, m, at)
@@ -715,7 +782,15 @@ func (x *extractor) middlewareGuards(m *module, n *sitter.Node, e env, depth int
 		if f, ok := m.funcs[name]; ok {
 			adds = append(adds, x.bodyGuards(m, f, depth)...)
 		} else if v, ok := m.vars[name]; ok && v.Type() == "call_expression" {
+			// const requireJwt = passport.authenticate('jwt', ...),
+			// const maybeUser = expressjwt({ credentialsRequired: false })
+			if strategies, ok := x.passportCall(m, v); ok {
+				return passportGuards(strategies), cancels
+			}
 			a, _ := guard.Kinds(m.text(v.ChildByFieldName("function")))
+			if optionalArgs(m, v) {
+				a = optionalAuth(a)
+			}
 			adds = append(adds, a...)
 		} else if ref, ok := m.imports[name]; ok {
 			if tm := x.mods[ref.file]; tm != nil {
@@ -737,7 +812,13 @@ func (x *extractor) middlewareGuards(m *module, n *sitter.Node, e env, depth int
 		adds, cancels = guard.Kinds(m.text(n))
 	case "call_expression":
 		fn := n.ChildByFieldName("function")
+		if strategies, ok := x.passportCall(m, n); ok {
+			return passportGuards(strategies), nil
+		}
 		adds, cancels = guard.Kinds(m.text(fn))
+		if optionalArgs(m, n) {
+			adds = optionalAuth(adds)
+		}
 		if fn != nil && fn.Type() == "identifier" {
 			if f, ok := m.funcs[m.text(fn)]; ok {
 				adds = append(adds, x.bodyGuards(m, f, depth-1)...)

@@ -29,7 +29,7 @@ func FuzzExtract(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src []byte, name uint8) {
 		rel := fuzzNames[int(name)%len(fuzzNames)]
 		start := time.Now()
-		routes, _ := Extract(context.Background(), []Source{{Rel: rel, Src: src}, {Rel: "routes/b.js", Src: other}})
+		routes, _, _ := Extract(context.Background(), []Source{{Rel: rel, Src: src}, {Rel: "routes/b.js", Src: other}})
 		if d := time.Since(start); d > 2*time.Second {
 			t.Fatalf("extraction took %v", d)
 		}

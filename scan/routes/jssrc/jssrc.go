@@ -11,6 +11,7 @@ package jssrc
 import (
 	"context"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -63,9 +64,20 @@ type extractor struct {
 	files  []string
 	g      *graph.Graph
 	consts map[string]string
+	// bind holds the values a loop variable takes in the iteration being
+	// walked: for (const page of ['a', 'b']) or list.forEach((r) => ...).
+	bind map[string]string
 	// nestPrefix is app.setGlobalPrefix's argument.
 	nestPrefix string
-	nestMW     []nestMiddleware
+	// nestExclude lists paths setGlobalPrefix excludes.
+	nestExclude []string
+	// nestURIVersion is the URI versioning prefix ("v") when
+	// enableVersioning({ type: VersioningType.URI }) is called, and
+	// nestDefaultVersion its defaultVersion.
+	nestURIVersion, nestDefaultVersion string
+	// nestVersions holds each controller's version by router ID.
+	nestVersions map[string]string
+	nestMW       []nestMiddleware
 }
 
 // Language picks the grammar for a file name.
@@ -88,9 +100,11 @@ func Parse(ctx context.Context, rel string, src []byte) (*sitter.Tree, error) {
 	return p.ParseCtx(ctx, nil, src)
 }
 
-// Extract parses the files and returns the routes they serve.
-func Extract(ctx context.Context, srcs []Source) ([]evidence.Route, []ParseError) {
-	x := &extractor{ctx: ctx, mods: map[string]*module{}, g: graph.New(), consts: map[string]string{}}
+// Extract parses the files and returns the routes they serve, the
+// registrations it saw but could not resolve, and the files that could not
+// be parsed.
+func Extract(ctx context.Context, srcs []Source) ([]evidence.Route, []evidence.Unresolved, []ParseError) {
+	x := &extractor{ctx: ctx, mods: map[string]*module{}, g: graph.New(), consts: map[string]string{}, nestVersions: map[string]string{}}
 	var errs []ParseError
 	var cands []Source
 	var inputs []tsparse.Input
@@ -140,13 +154,46 @@ func Extract(ctx context.Context, srcs []Source) ([]evidence.Route, []ParseError
 		x.analyze(m)
 	}
 	x.finishNest()
-	return x.g.Flatten(), errs
+	x.g.TagUnmounted = true
+	return x.g.Flatten(), x.g.Unresolved(), errs
+}
+
+// frontendDirs hold browser code by convention: a React or Vue app under
+// client/ calls router.get and app.use of its own that serve nothing.
+var frontendDirs = []string{"client", "frontend", "web", "webapp", "ui"}
+
+// serverImports are module names whose import marks server code.
+var serverImports = []string{"'express'", `"express"`, "fastify", "@nestjs/", "'koa'", `"koa"`, "@hapi/", "'http'", `"http"`, "'node:http'", `"node:http"`}
+
+// frontendFile reports browser code: a file under a frontend directory
+// that imports no server framework.
+func frontendFile(rel string, src []byte) bool {
+	dirs := strings.Split(path.Dir(rel), "/")
+	front := false
+	for _, d := range dirs {
+		if slices.Contains(frontendDirs, d) {
+			front = true
+		}
+	}
+	if !front {
+		return false
+	}
+	s := string(src)
+	for _, imp := range serverImports {
+		if strings.Contains(s, imp) {
+			return false
+		}
+	}
+	return true
 }
 
 // mayRoute skips files that cannot serve a route.
 func mayRoute(rel string, src []byte) bool {
 	if nextPagesAPI(rel) != "" || nextAppRoute(rel) != "" {
 		return true
+	}
+	if frontendFile(rel, src) {
+		return false
 	}
 	s := string(src)
 	for _, k := range []string{"express", "Router", "fastify", "Fastify", "@Controller", "setGlobalPrefix", "APP_GUARD", "forRoutes", "useGlobalGuards", ".get(", ".post(", ".use(", ".register(", ".route(", "module.exports", "export default"} {
@@ -205,12 +252,54 @@ func (x *extractor) resolveFile(from, spec string) string {
 // stringValue evaluates a string, a template string whose substitutions
 // are known constants, or a constant.
 func (x *extractor) stringValue(m *module, n *sitter.Node) (string, bool) {
-	return x.stringDepth(m, n, 0)
+	return x.stringDepth(m, n, 0, false)
 }
 
-func (x *extractor) stringDepth(m *module, n *sitter.Node, depth int) (string, bool) {
+// pathValue reads a route path. Where a concatenation or template mixes
+// constant text with a value known only at run time (options.prefix +
+// 'articles', `${baseUrl}/cart` with baseUrl from the environment), the
+// unknown part becomes a {name} placeholder instead of losing the route. A
+// path that is wholly unknown is not a path.
+func (x *extractor) pathValue(m *module, n *sitter.Node) (string, bool) {
+	v, ok := x.stringDepth(m, n, 0, true)
+	if !ok || strings.HasPrefix(v, "\x00") && !strings.Contains(v[1:], "\x00") && strings.HasSuffix(v, "}") {
+		return "", false
+	}
+	return strings.ReplaceAll(v, "\x00", ""), true
+}
+
+// placeholder names an unknown value in a path: options.prefix gives
+// {prefix}, baseUrl gives {baseUrl}. It is marked with a NUL so that
+// pathValue can tell a path that is nothing but a placeholder.
+func placeholder(m *module, n *sitter.Node) (string, bool) {
+	switch n.Type() {
+	case "identifier":
+		return "\x00{" + m.text(n) + "}", true
+	case "member_expression":
+		return "\x00{" + m.text(n.ChildByFieldName("property")) + "}", true
+	case "call_expression":
+		// process.env.X ?? 'y', config.get('prefix')
+		return "\x00{prefix}", true
+	}
+	return "", false
+}
+
+// joinPiece concatenates two folded pieces, putting a slash between a
+// placeholder and text that does not start with one ({prefix} + 'articles').
+func joinPiece(l, r string) string {
+	if strings.HasSuffix(l, "}") && strings.Contains(l, "\x00") && r != "" && !strings.HasPrefix(r, "/") && !strings.HasPrefix(r, "\x00") {
+		return l + "/" + r
+	}
+	return l + r
+}
+
+func (x *extractor) stringDepth(m *module, n *sitter.Node, depth int, holes bool) (string, bool) {
 	if n == nil || depth > 16 {
 		return "", false
+	}
+	// Values bound by a loop or a forEach over a constant list.
+	if v, ok := x.bind[m.text(n)]; ok && (n.Type() == "identifier" || n.Type() == "member_expression") {
+		return v, true
 	}
 	switch n.Type() {
 	case "string":
@@ -230,7 +319,7 @@ func (x *extractor) stringDepth(m *module, n *sitter.Node, depth int) (string, b
 				if c.NamedChildCount() == 0 {
 					return "", false
 				}
-				v, ok := x.stringDepth(m, c.NamedChild(0), depth+1)
+				v, ok := x.stringDepth(m, c.NamedChild(0), depth+1, holes)
 				if !ok {
 					return "", false
 				}
@@ -239,20 +328,42 @@ func (x *extractor) stringDepth(m *module, n *sitter.Node, depth int) (string, b
 		}
 		return b.String(), true
 	case "binary_expression":
-		l, ok1 := x.stringDepth(m, n.ChildByFieldName("left"), depth+1)
-		r, ok2 := x.stringDepth(m, n.ChildByFieldName("right"), depth+1)
-		return l + r, ok1 && ok2
+		op := n.ChildByFieldName("operator")
+		if op != nil && m.text(op) != "+" {
+			// a || b, a ?? b: the first constant alternative.
+			if t := m.text(op); t == "||" || t == "??" {
+				if v, ok := x.stringDepth(m, n.ChildByFieldName("left"), depth+1, false); ok {
+					return v, true
+				}
+				if holes {
+					if v, ok := placeholder(m, n.ChildByFieldName("left")); ok {
+						return v, true
+					}
+				}
+				return x.stringDepth(m, n.ChildByFieldName("right"), depth+1, holes)
+			}
+			return "", false
+		}
+		l, ok1 := x.stringDepth(m, n.ChildByFieldName("left"), depth+1, holes)
+		r, ok2 := x.stringDepth(m, n.ChildByFieldName("right"), depth+1, holes)
+		return joinPiece(l, r), ok1 && ok2
 	case "parenthesized_expression":
-		return x.stringDepth(m, n.NamedChild(0), depth+1)
+		return x.stringDepth(m, n.NamedChild(0), depth+1, holes)
 	case "identifier":
-		if v, ok := m.vars[m.text(n)]; ok && (v.Type() == "string" || v.Type() == "template_string") {
-			return x.stringDepth(m, v, depth+1)
+		if v, ok := m.vars[m.text(n)]; ok {
+			switch v.Type() {
+			case "string", "template_string", "binary_expression", "parenthesized_expression":
+				return x.stringDepth(m, v, depth+1, holes)
+			}
 		}
 	case "member_expression":
 		prop := m.text(n.ChildByFieldName("property"))
 		if v, ok := x.consts[prop]; ok && v != "\x00" {
 			return v, true
 		}
+	}
+	if holes && depth > 0 {
+		return placeholder(m, n)
 	}
 	return "", false
 }

@@ -32,6 +32,27 @@ func (x *extractor) nest(m *module) {
 					if a := argList(n.ChildByFieldName("arguments")); len(a) > 0 {
 						if p, ok := x.stringValue(m, a[0]); ok {
 							x.nestPrefix = p
+						} else {
+							// From configuration or the environment: known
+							// only at run time.
+							x.nestPrefix = "{prefix}"
+						}
+						if len(a) > 1 && a[1].Type() == "object" {
+							for _, v := range x.objectPaths(m, a[1], "exclude") {
+								x.nestExclude = append(x.nestExclude, v)
+							}
+						}
+					}
+				case "enableVersioning":
+					// URI versioning puts /v{version} before a versioned
+					// controller's path.
+					if a := argList(n.ChildByFieldName("arguments")); len(a) > 0 && strings.Contains(m.text(a[0]), "URI") {
+						x.nestURIVersion = "v"
+						for _, v := range x.objectPaths(m, a[0], "prefix") {
+							x.nestURIVersion = v
+						}
+						for _, v := range x.objectPaths(m, a[0], "defaultVersion") {
+							x.nestDefaultVersion = v
 						}
 					}
 				case "forRoutes":
@@ -103,7 +124,7 @@ func decoratorCall(m *module, d *sitter.Node) (string, []*sitter.Node) {
 
 func (x *extractor) controller(m *module, cls *sitter.Node) {
 	decos := classDecorators(cls)
-	prefix, isController := "", false
+	prefix, version, isController := "", "", false
 	var classAdds, classCancels []string
 	for _, d := range decos {
 		name, args := decoratorCall(m, d)
@@ -117,6 +138,11 @@ func (x *extractor) controller(m *module, cls *sitter.Node) {
 						p := args[0].NamedChild(i)
 						if p.Type() == "pair" && m.text(p.ChildByFieldName("key")) == "path" {
 							prefix, _ = x.stringValue(m, p.ChildByFieldName("value"))
+						}
+						if p.Type() == "pair" && m.text(p.ChildByFieldName("key")) == "version" {
+							if vs := x.paths(m, p.ChildByFieldName("value")); len(vs) > 0 {
+								version = vs[0]
+							}
 						}
 					}
 				}
@@ -136,6 +162,9 @@ func (x *extractor) controller(m *module, cls *sitter.Node) {
 	r := x.g.Router(id)
 	r.Child = true
 	r.Prefix = prefix
+	if version != "" {
+		x.nestVersions[id] = version
+	}
 	r.Without = append(r.Without, classCancels...)
 	for _, k := range classAdds {
 		r.Guards = append(r.Guards, graph.Guard{Kind: k, File: m.rel, Line: line(cls)})
@@ -296,6 +325,16 @@ func (x *extractor) finishNest() {
 		if !ok {
 			continue
 		}
+		if x.nestURIVersion != "" {
+			v := x.nestVersions[mt.Child]
+			if v == "" {
+				v = x.nestDefaultVersion
+			}
+			if v != "" {
+				ctrl.Prefix = graph.Join(x.nestURIVersion+v, ctrl.Prefix)
+			}
+		}
+		x.nestExcluded(ctrl)
 		className := mt.Child[strings.LastIndexByte(mt.Child, ':')+1:]
 		for i := range ctrl.Routes {
 			rt := &ctrl.Routes[i]
@@ -316,4 +355,47 @@ func (x *extractor) finishNest() {
 			}
 		}
 	}
+}
+
+// objectPaths returns the string values of key in an object literal (a
+// string or an array of strings).
+func (x *extractor) objectPaths(m *module, obj *sitter.Node, key string) []string {
+	for i := 0; i < int(obj.NamedChildCount()); i++ {
+		p := obj.NamedChild(i)
+		if p.Type() == "pair" && trimQuotes(m.text(p.ChildByFieldName("key"))) == key {
+			return x.paths(m, p.ChildByFieldName("value"))
+		}
+	}
+	return nil
+}
+
+// nestExcluded moves the routes of a controller that setGlobalPrefix's
+// exclude list names out from under the global prefix, onto a root router
+// of their own, with the controller's guards.
+func (x *extractor) nestExcluded(ctrl *graph.Router) {
+	if len(x.nestExclude) == 0 {
+		return
+	}
+	kept := ctrl.Routes[:0]
+	for _, rt := range ctrl.Routes {
+		full := graph.Join(ctrl.Prefix, rt.Path)
+		excluded := false
+		for _, ex := range x.nestExclude {
+			if shape(graph.Join("", ex)) == shape(full) {
+				excluded = true
+			}
+		}
+		if !excluded {
+			kept = append(kept, rt)
+			continue
+		}
+		rt.Path = full
+		for _, g := range ctrl.Guards {
+			rt.Guards = append(rt.Guards, g.Kind)
+		}
+		rt.Without = append(rt.Without, ctrl.Without...)
+		root := x.g.Router(nestApp + ":excluded")
+		root.Routes = append(root.Routes, rt)
+	}
+	ctrl.Routes = kept
 }

@@ -9,8 +9,10 @@
 package pysrc
 
 import (
+	"bytes"
 	"context"
 	"path"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -49,14 +51,43 @@ type module struct {
 	// routerVars maps router variable names to their framework.
 	routerVars  map[string]string
 	routerCalls map[string][]*sitter.Node
+	// routerAliases maps the other names of a chained assignment
+	// (users_router = r = APIRouter()) to the first.
+	routerAliases map[string]string
+	// routerRefs maps names assigned another name or attribute
+	// (api = UserDto.api), which may denote a router.
+	routerRefs map[string]*sitter.Node
 	// depAliases holds type aliases that carry a FastAPI dependency:
 	// CurrentUser = Annotated[User, Depends(get_current_user)].
 	depAliases map[string]*sitter.Node
+	// drfRouters maps Django REST framework router variables to the
+	// constructor call that created them.
+	drfRouters map[string]*sitter.Node
+	// calls maps module-level variables to the call that created them
+	// (oauth2_scheme = OAuth2PasswordBearer(..., auto_error=False)).
+	calls map[string]*sitter.Node
+	// lists maps module-level variables to the list literal assigned to
+	// them (login_urlpatterns = [...]).
+	lists map[string]*sitter.Node
+	// starImports are the modules of "from x import *".
+	starImports []string
+	// restx is 1 when the module imports Flask-RESTX, -RESTPlus or
+	// -RESTful, -1 when not, 0 before the first look.
+	restx int8
+}
+
+// nodeIn is a syntax node and the module it belongs to.
+type nodeIn struct {
+	m *module
+	n *sitter.Node
 }
 
 type importRef struct {
 	module string // resolved dotted module name of the source
 	name   string // the imported name; empty for "import x" / "from . import x"
+	// path is the source's dotted name as written (relative imports made
+	// absolute), kept when it names no scanned module.
+	path string
 }
 
 type extractor struct {
@@ -70,6 +101,35 @@ type extractor struct {
 	// byLast indexes module names by their last component for import
 	// resolution.
 	byLast map[string][]string
+	// restFramework is the REST_FRAMEWORK settings dictionary, drfSet
+	// what it says, read on first use.
+	restFramework *nodeIn
+	drfSet        *drfSettings
+	drfRooted     map[string]bool
+	nested        []string // routers of include([...]) lists
+	// mountDoubt is set when a blueprint or router was mounted through an
+	// expression the scanner could not trace: any router may be the one
+	// mounted, so none is reported unmounted.
+	mountDoubt bool
+	lookDepth  int // bounds lookup through routerRefs
+	// mountedElsewhere holds routers registered on an app the scanner
+	// cannot trace: they are served, just not from a known root.
+	mountedElsewhere map[string]bool
+	// rootURLConf is the module ROOT_URLCONF names, if a settings module
+	// was scanned.
+	rootURLConf    string
+	settingsModule string
+	// unresolved collects registrations seen but not turned into routes.
+	unresolved []evidence.Unresolved
+}
+
+// Result is what Extract finds.
+type Result struct {
+	Routes []evidence.Route
+	// Unresolved lists registrations the extractor saw but could not
+	// resolve (a path computed at run time, a router it cannot trace).
+	Unresolved []evidence.Unresolved
+	Errors     []ParseError
 }
 
 // Parse parses one file and reports whether its tree has syntax errors; it
@@ -83,14 +143,27 @@ func Parse(ctx context.Context, src []byte) (*sitter.Tree, error) {
 
 // Extract parses the files and returns the routes they register.
 func Extract(ctx context.Context, srcs []Source) ([]evidence.Route, []ParseError) {
+	r := ExtractAll(ctx, srcs)
+	return r.Routes, r.Errors
+}
+
+// ExtractAll parses the files and returns the routes they register and
+// the registrations it could not resolve.
+func ExtractAll(ctx context.Context, srcs []Source) Result {
 	x := &extractor{ctx: ctx, mods: map[string]*module{}, consts: map[string]string{}, g: graph.New(), limited: map[string]bool{}}
 	var errs []ParseError
 	var cands []Source
 	var inputs []tsparse.Input
 	for _, s := range srcs {
-		if mayRoute(s.Src) {
+		if mayRoute(s.Src) || path.Base(s.Rel) == "__init__.py" && bytes.Contains(s.Src, []byte("import")) {
+			// A package's __init__.py may re-export a blueprint or router
+			// defined in a submodule (from .views import bp).
 			cands = append(cands, s)
 			inputs = append(inputs, tsparse.Input{Src: s.Src, Lang: python.GetLanguage()})
+		} else {
+			// A file that registers nothing may still define the
+			// constants paths are built from (config.py: API_PREFIX = "/api").
+			x.lineConsts(s.Src)
 		}
 	}
 	for i, res := range tsparse.All(ctx, inputs) {
@@ -113,6 +186,7 @@ func Extract(ctx context.Context, srcs []Source) ([]evidence.Route, []ParseError
 		}
 		m := &module{name: name, rel: s.Rel, src: s.Src, tree: tree, root: tree.RootNode(),
 			funcs: map[string]*sitter.Node{}, classes: map[string]*sitter.Node{}, imports: map[string]importRef{},
+			drfRouters: map[string]*sitter.Node{}, calls: map[string]*sitter.Node{}, lists: map[string]*sitter.Node{},
 			isPkg: path.Base(s.Rel) == "__init__.py"}
 		if pe, ok := tsparse.SyntaxError(s.Rel, m.root); ok {
 			errs = append(errs, pe)
@@ -129,6 +203,7 @@ func Extract(ctx context.Context, srcs []Source) ([]evidence.Route, []ParseError
 	for _, n := range x.names {
 		x.index(x.mods[n])
 	}
+	x.linkDRFRouters()
 	for _, n := range x.names {
 		if ctx.Err() != nil {
 			break
@@ -138,14 +213,17 @@ func Extract(ctx context.Context, srcs []Source) ([]evidence.Route, []ParseError
 	if x.csrfDj {
 		x.djangoCSRF()
 	}
-	return x.g.Flatten(), errs
+	x.markUnmounted()
+	routes := x.finish(x.g.Flatten())
+	sortUnresolved(x.unresolved)
+	return Result{Routes: routes, Unresolved: x.unresolved, Errors: errs}
 }
 
 // mayRoute skips files that cannot register a route, which saves parsing
 // most of a large code base.
 func mayRoute(src []byte) bool {
 	s := string(src)
-	for _, k := range []string{"route", "Blueprint", "Flask", "FastAPI", "APIRouter", "urlpatterns", "include_router", "add_url_rule", "add_api_route", "_api", ".get(", ".post(", "MIDDLEWARE", "before_request", "Limiter", "CSRFProtect", "def "} {
+	for _, k := range []string{"route", "Blueprint", "Flask", "FastAPI", "APIRouter", "urlpatterns", "include_router", "add_url_rule", "add_api_route", "_api", ".get(", ".post(", "MIDDLEWARE", "before_request", "Limiter", "CSRFProtect", "def ", "REST_FRAMEWORK", "ROOT_URLCONF", "Router(", "class "} {
 		if strings.Contains(s, k) {
 			return true
 		}
@@ -231,9 +309,10 @@ func (x *extractor) index(m *module) {
 				case "dotted_name":
 					name := m.text(c)
 					first, _, _ := strings.Cut(name, ".")
-					m.imports[first] = importRef{module: x.resolveModule(first)}
+					m.imports[first] = importRef{module: x.resolveModule(first), path: first}
 				case "aliased_import":
-					m.imports[m.text(c.ChildByFieldName("alias"))] = importRef{module: x.resolveModule(m.text(c.ChildByFieldName("name")))}
+					full := m.text(c.ChildByFieldName("name"))
+					m.imports[m.text(c.ChildByFieldName("alias"))] = importRef{module: x.resolveModule(full), path: full}
 				}
 			}
 			return false
@@ -244,11 +323,7 @@ func (x *extractor) index(m *module) {
 			left, right := n.ChildByFieldName("left"), n.ChildByFieldName("right")
 			if left != nil && left.Type() == "identifier" && right != nil && right.Type() == "string" {
 				if v, ok := m.stringValue(right, nil); ok {
-					if _, dup := x.consts[m.text(left)]; dup {
-						x.consts[m.text(left)] = "\x00" // ambiguous
-					} else {
-						x.consts[m.text(left)] = v
-					}
+					x.addConst(m.text(left), v)
 				}
 			}
 			if left != nil && right != nil && left.Type() == "identifier" && (strings.Contains(m.text(right), "Depends(") || strings.Contains(m.text(right), "Security(")) {
@@ -259,6 +334,24 @@ func (x *extractor) index(m *module) {
 			}
 			if left != nil && m.text(left) == "MIDDLEWARE" && strings.Contains(m.text(right), "django.middleware.csrf.CsrfViewMiddleware") {
 				x.csrfDj = true
+			}
+			if left != nil && right != nil && left.Type() == "identifier" {
+				switch name := m.text(left); {
+				case right.Type() == "call":
+					m.calls[name] = right
+					if m.isDRFRouterCtor(right) {
+						m.drfRouters[name] = right
+					}
+				case (right.Type() == "list" || right.Type() == "tuple" || right.Type() == "binary_operator") && n.Parent() != nil && n.Parent().Parent() != nil && n.Parent().Parent().Type() == "module":
+					m.lists[name] = right
+				case name == "REST_FRAMEWORK" && right.Type() == "dictionary":
+					x.restFramework = &nodeIn{m: m, n: right}
+				case name == "ROOT_URLCONF":
+					if v, ok := m.stringValue(right, nil); ok {
+						x.rootURLConf = v
+						x.settingsModule = m.name
+					}
+				}
 			}
 			return false
 		}
@@ -275,6 +368,13 @@ func (x *extractor) indexFromImport(m *module, n *sitter.Node) {
 	resolved := x.resolveModule(modName)
 	for i := 0; i < int(n.NamedChildCount()); i++ {
 		c := n.NamedChild(i)
+		if c.Type() == "wildcard_import" {
+			// from .views import *: names are looked up there too.
+			if resolved != "" {
+				m.starImports = append(m.starImports, resolved)
+			}
+			continue
+		}
 		if c.Equal(modNode) {
 			continue
 		}
@@ -297,7 +397,7 @@ func (x *extractor) indexFromImport(m *module, n *sitter.Node) {
 				continue
 			}
 		}
-		m.imports[alias] = importRef{module: resolved, name: name}
+		m.imports[alias] = importRef{module: resolved, name: name, path: modName}
 	}
 }
 
@@ -332,12 +432,66 @@ func relativeModule(m *module, rel string) string {
 // stringValue evaluates a string expression: a literal, an f-string whose
 // interpolations name known constants, a concatenation, or a constant.
 func (m *module) stringValue(n *sitter.Node, consts map[string]string) (string, bool) {
-	return m.stringDepth(n, consts, 0)
+	return m.stringDepth(n, consts, 0, nil)
 }
 
-func (m *module) stringDepth(n *sitter.Node, consts map[string]string, depth int) (string, bool) {
+// unknownPiece marks a piece of a path that is only known at run time.
+const unknownPiece = "\x01"
+
+// pathValue evaluates a path or prefix expression like stringValue, but a
+// piece known only at run time (settings.PREFIX that is not a constant,
+// os.getenv("PREFIX"), a parameter) becomes a placeholder: {prefix} at the
+// start, {name} elsewhere. whole tells whether a wholly unknown expression
+// may stand as {prefix} (a mount prefix) or is unresolved (a route path).
+func (m *module) pathValue(n *sitter.Node, consts map[string]string, whole bool) (string, bool) {
+	if n == nil {
+		return "", false
+	}
+	unknown := false
+	v, ok := m.stringDepth(n, consts, 0, &unknown)
+	if !ok {
+		return "", false
+	}
+	if !unknown {
+		return v, true
+	}
+	if v == unknownPiece && !whole {
+		return "", false
+	}
+	for strings.Contains(v, unknownPiece+unknownPiece) {
+		v = strings.ReplaceAll(v, unknownPiece+unknownPiece, unknownPiece)
+	}
+	var b strings.Builder
+	for i, part := range strings.Split(v, unknownPiece) {
+		if i > 0 {
+			if b.Len() == 0 || b.String() == "/" {
+				b.WriteString("{prefix}")
+			} else {
+				b.WriteString("{param}")
+			}
+		}
+		b.WriteString(part)
+	}
+	out := b.String()
+	if !strings.HasPrefix(out, "/") && strings.HasPrefix(out, "{prefix}") {
+		out = "/" + out
+	}
+	return out, true
+}
+
+func (m *module) stringDepth(n *sitter.Node, consts map[string]string, depth int, unknown *bool) (string, bool) {
 	if n == nil || depth > 16 {
 		return "", false
+	}
+	if unknown != nil {
+		switch n.Type() {
+		case "identifier", "attribute", "call", "subscript":
+			if v, ok := m.stringDepth(n, consts, depth+1, nil); ok {
+				return v, true
+			}
+			*unknown = true
+			return unknownPiece, true
+		}
 	}
 	switch n.Type() {
 	case "string":
@@ -348,7 +502,7 @@ func (m *module) stringDepth(n *sitter.Node, consts map[string]string, depth int
 			case "string_content", "escape_sequence":
 				b.WriteString(m.text(c))
 			case "interpolation":
-				v, ok := m.stringDepth(c.ChildByFieldName("expression"), consts, depth+1)
+				v, ok := m.stringDepth(c.ChildByFieldName("expression"), consts, depth+1, unknown)
 				if !ok {
 					return "", false
 				}
@@ -359,7 +513,7 @@ func (m *module) stringDepth(n *sitter.Node, consts map[string]string, depth int
 	case "concatenated_string":
 		var b strings.Builder
 		for i := 0; i < int(n.NamedChildCount()); i++ {
-			v, ok := m.stringDepth(n.NamedChild(i), consts, depth+1)
+			v, ok := m.stringDepth(n.NamedChild(i), consts, depth+1, unknown)
 			if !ok {
 				return "", false
 			}
@@ -367,11 +521,14 @@ func (m *module) stringDepth(n *sitter.Node, consts map[string]string, depth int
 		}
 		return b.String(), true
 	case "binary_operator":
-		l, ok1 := m.stringDepth(n.ChildByFieldName("left"), consts, depth+1)
-		r, ok2 := m.stringDepth(n.ChildByFieldName("right"), consts, depth+1)
+		if op := n.ChildByFieldName("operator"); op == nil || m.text(op) != "+" {
+			return "", false
+		}
+		l, ok1 := m.stringDepth(n.ChildByFieldName("left"), consts, depth+1, unknown)
+		r, ok2 := m.stringDepth(n.ChildByFieldName("right"), consts, depth+1, unknown)
 		return l + r, ok1 && ok2
 	case "parenthesized_expression":
-		return m.stringDepth(n.NamedChild(0), consts, depth+1)
+		return m.stringDepth(n.NamedChild(0), consts, depth+1, unknown)
 	case "identifier", "attribute":
 		name := m.text(n)
 		if i := strings.LastIndexByte(name, '.'); i >= 0 {
@@ -382,4 +539,29 @@ func (m *module) stringDepth(n *sitter.Node, consts map[string]string, depth int
 		}
 	}
 	return "", false
+}
+
+// addConst records a string constant; a name given two different values
+// in the scanned code is ambiguous and resolves to nothing.
+func (x *extractor) addConst(name, v string) {
+	if old, dup := x.consts[name]; dup && old != v {
+		x.consts[name] = "\x00"
+		return
+	}
+	x.consts[name] = v
+}
+
+// constLine matches a plain string constant on a line of its own, at
+// module or class level: NAME = "value" or NAME: str = "value".
+var constLine = regexp.MustCompile(`(?m)^[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?::[ \t]*[A-Za-z_][A-Za-z0-9_.\[\]]*[ \t]*)?=[ \t]*[rRuU]?("[^"\\\n]*"|'[^'\\\n]*')[ \t]*(?:#.*)?$`)
+
+// lineConsts reads the string constants of a file that is not parsed.
+func (x *extractor) lineConsts(src []byte) {
+	if !bytes.Contains(src, []byte("=")) {
+		return
+	}
+	for _, mm := range constLine.FindAllSubmatch(src, -1) {
+		v := string(mm[2])
+		x.addConst(string(mm[1]), v[1:len(v)-1])
+	}
 }

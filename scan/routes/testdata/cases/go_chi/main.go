@@ -18,7 +18,7 @@ func main() {
 	r.Use(httprate.LimitByIP(100, time.Minute))
 
 	r.Get("/", index)                        // want: GET / [rate-limit]
-	r.Post("/login", login)                  // want: POST /login [rate-limit]
+	r.Post("/login", login)                  // want: POST /login [rate-limit] #auth-endpoint
 	r.Mount("/debug", middleware.Profiler()) // want: ANY /debug/* [rate-limit] #debug
 
 	r.Route("/api/v1", func(r chi.Router) {

@@ -14,7 +14,7 @@ func main() {
 
 	v1 := r.Group("/v1")
 	{
-		v1.POST("/login", login)         // want: POST /v1/login [rate-limit]
+		v1.POST("/login", login)         // want: POST /v1/login [rate-limit] #auth-endpoint
 		v1.GET("/items/:id", getItem)    // want: GET /v1/items/{id} [rate-limit]
 		v1.GET("/files/*filepath", ping) // want: GET /v1/files/{filepath} [rate-limit]
 	}

@@ -13,7 +13,7 @@ const apiLimiter = rateLimit({ windowMs: 60 * 1000, max: 100 });
 app.get('/', (req, res) => res.send('home')); // want: GET / []
 app.use('/api', apiLimiter);
 app.use('/api/users', usersRouter);
-app.post('/api/login', passport.authenticate('local'), (req, res) => res.json({})); // want: POST /api/login [auth,rate-limit]
+app.post('/api/login', passport.authenticate('local'), (req, res) => res.json({})); // want: POST /api/login [rate-limit] #auth-endpoint
 app.use(csrf());
 app.post('/contact', (req, res) => res.send('thanks')); // want: POST /contact [csrf]
 app.use('/admin', requireAuth, adminRoutes);

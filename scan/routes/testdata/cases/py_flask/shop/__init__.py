@@ -19,7 +19,7 @@ def create_app():
     def index():
         return "ok"
 
-    @app.route("/login", methods=["GET", "POST"])  # want: GET /login [csrf] ; POST /login [csrf]
+    @app.route("/login", methods=["GET", "POST"])  # want: GET /login [csrf] #auth-endpoint ; POST /login [csrf] #auth-endpoint
     def login():
         return "login"
 

@@ -1,0 +1,3 @@
+from .tags import TagViewSet
+
+__all__ = ["TagViewSet"]

@@ -1,0 +1,4 @@
+import os
+
+API_PREFIX = os.getenv("API_PREFIX", "/api")
+VERSION = "/v2"

@@ -1,0 +1,8 @@
+from fastapi import APIRouter
+
+router = APIRouter()
+
+
+@router.delete("/users/{user_id}")  # want: DELETE /admin/users/{user_id} [auth] #admin
+def delete_user(user_id: int):
+    return {}

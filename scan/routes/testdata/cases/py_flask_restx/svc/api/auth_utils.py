@@ -1,0 +1,2 @@
+def token_required(f):
+    return f

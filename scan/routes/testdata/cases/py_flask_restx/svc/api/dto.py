@@ -1,0 +1,9 @@
+from flask_restx import Namespace
+
+
+class AuthDto:
+    api = Namespace("auth", description="authentication")
+
+
+class UserDto:
+    api = Namespace("user", description="users")

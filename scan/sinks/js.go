@@ -824,6 +824,11 @@ func (f *jsFunc) call(n *sitter.Node) {
 			f.report(RuleAllocation, n, sink, "a size from "+clip(f.jf.text(sz)), t)
 		}
 	case jsMongoCalls[name] && calleeNode.Type() == "member_expression":
+		if recv := strings.ToLower(f.jf.text(calleeNode.ChildByFieldName("object"))); strings.Contains(recv, "service") || strings.Contains(recv, "repo") {
+			// this.userService.findOne(dto): an application method, not a
+			// Mongo filter.
+			return
+		}
 		if t := f.taintOf(a0, 0); t.whole && a0.Type() != "object" {
 			f.report(RuleNoSQL, n, sink, "the whole request object as its filter", t)
 			return

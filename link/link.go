@@ -75,6 +75,14 @@ func Build(m *model.Model, set evidence.Set, dirRel string) *Index {
 			// A probed URL path: the surfaces at that path, whatever the method.
 			targets = append(targets, surfacesMatching(m, "", f.Resource)...)
 		}
+		// A code finding whose handler serves a route attaches to the
+		// surfaces that describe the route, so that a surface's input
+		// rules see the sink behind it.
+		for _, rt := range strings.Split(f.Route, ", ") {
+			if method, p, ok := splitRouteSubject(rt); ok {
+				targets = append(targets, surfacesMatching(m, method, p)...)
+			}
+		}
 		switch f.Scanner {
 		case "secrets":
 			targets = append(targets, secretSurfaces...)

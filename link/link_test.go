@@ -157,3 +157,13 @@ func TestUnmodeledResources(t *testing.T) {
 		t.Error("a finding about an instance of a referenced resource did not reach its element")
 	}
 }
+
+func TestCodeFindingsLinkToTheirRoutesSurfaces(t *testing.T) {
+	m, _ := model.Parse("m.yaml", []byte(linkModel))
+	f := evidence.Finding{Scanner: "sinks", Rule: "sql", File: "api/docs.py", Line: 9, Property: evidence.NoSQLInjection}
+	f.Route = "POST /api/chat, GET /api/documents/{doc_id}"
+	ix := Build(m, evidence.Set{Findings: []evidence.Finding{f}}, "")
+	if len(ix.Findings["doc"]) != 1 || len(ix.Findings["chat"]) != 1 {
+		t.Errorf("a sink in a handler serving two routes should reach both surfaces: %v", ix.Findings)
+	}
+}

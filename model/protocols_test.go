@@ -54,3 +54,17 @@ func TestProtocolEncrypted(t *testing.T) {
 		}
 	}
 }
+
+// FuzzProtocolEncrypted checks that any protocol string a model may hold
+// is judged without a panic, and that a name judged encrypted is known.
+func FuzzProtocolEncrypted(f *testing.F) {
+	for _, s := range []string{"https", "jdbc:mysql://db:3306/x?useSSL=true", "postgres://h/db?sslmode=require", "jdbc:oracle:thin:@tcps://h:1/x", "://", "jdbc:", "?;&="} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		enc, known := protocolEncrypted(s)
+		if enc && !known {
+			t.Errorf("protocolEncrypted(%q) says encrypted but unknown", s)
+		}
+	})
+}

@@ -76,3 +76,16 @@ func TestMarkdownGroupsAndCapsRows(t *testing.T) {
 		t.Error("with no cap every row is listed")
 	}
 }
+
+func TestThreatsSARIFCarriesGroup(t *testing.T) {
+	a := groupedAssessment()
+	a.Threats[0].Group = []string{"ep00", "ep01"}
+	a.Threats[1].Secondary = true
+	var buf bytes.Buffer
+	if err := WriteThreatsSARIF(&buf, a, nil, "test", nil); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), `"group"`) || !strings.Contains(buf.String(), `"secondary": true`) {
+		t.Errorf("SARIF results lack group or secondary:\n%.2000s", buf.String())
+	}
+}

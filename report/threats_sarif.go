@@ -50,9 +50,16 @@ func WriteThreatsSARIF(w io.Writer, a *assess.Assessment, ruleSet []*rules.Rule,
 			msg += " " + t.Detail
 		}
 		msg += fmt.Sprintf(" [%s, priority %d, status %s]", t.ID, t.Priority, t.Status)
+		props := map[string]any{"threat": t.ID, "priority": t.Priority, "status": t.Status, "difficulty": t.Difficulty.String()}
+		if len(t.Group) > 0 {
+			props["group"] = t.Group
+		}
+		if t.Secondary {
+			props["secondary"] = true
+		}
 		results = append(results, SARIFResult{
 			RuleID: t.Rule, Severity: sarifSeverity(t), Message: msg, Pos: pos, Fingerprint: t.ID,
-			Properties: map[string]any{"threat": t.ID, "priority": t.Priority, "status": t.Status, "difficulty": t.Difficulty.String()},
+			Properties: props,
 		})
 	}
 	return WriteSARIF(w, version, srules, results)

@@ -36,7 +36,7 @@ func analyzeGo(ctx context.Context, files []source) []hit {
 		if ctx.Err() != nil {
 			return out
 		}
-		pkg := &goPkg{decls: map[string][]goDecl{}}
+		pkg := &goPkg{decls: map[string][]goDecl{}, summaries: map[string]taint{}}
 		var parsed []*goFile
 		for _, f := range byDir[d] {
 			g, perr := parseGoFile(f, pkg)
@@ -59,8 +59,9 @@ func analyzeGo(ctx context.Context, files []source) []hit {
 
 // goPkg indexes a package's functions by name, for following calls.
 type goPkg struct {
-	decls map[string][]goDecl
-	seeds []callSeed
+	decls     map[string][]goDecl
+	seeds     []callSeed
+	summaries map[string]taint
 }
 
 type goDecl struct {
@@ -199,12 +200,90 @@ type goFunc struct {
 	req   map[string]string
 	fn    fn
 	depth int
+	// quiet analyses a callee only to learn whether its results carry the
+	// request values it was given; it reports nothing.
+	quiet   bool
+	results []taint
+	named   []string
+}
+
+// returned records what a return statement gives back: its expressions,
+// or the named results' current values.
+func (f *goFunc) returned(n *ast.ReturnStmt) {
+	for _, e := range n.Results {
+		f.results = append(f.results, f.taintOf(e, 0))
+	}
+	if len(n.Results) == 0 {
+		for _, name := range f.named {
+			f.results = append(f.results, f.vars[name].t)
+		}
+	}
+}
+
+// summary tells whether a call to a function of this package returns the
+// request values passed to it: uuid.Parse or strconv.Atoi inside the
+// callee, or a result that does not depend on the argument, make the result
+// clean. ok is false when the callee is not known.
+func (f *goFunc) summary(n *ast.CallExpr, args []taint) (taint, bool) {
+	if f.depth >= maxCallDepth {
+		return taint{}, false
+	}
+	name := ""
+	switch fun := n.Fun.(type) {
+	case *ast.Ident:
+		name = fun.Name
+	case *ast.SelectorExpr:
+		if id, ok := fun.X.(*ast.Ident); ok && f.g.imports[id.Name] != "" {
+			return taint{}, false
+		}
+		name = fun.Sel.Name
+	}
+	ds := f.g.pkg.decls[name]
+	if len(ds) != 1 {
+		return taint{}, false
+	}
+	d := ds[0]
+	key := name
+	for i, t := range args {
+		if t.ok() {
+			key += "|" + strconv.Itoa(i) + t.src
+		}
+	}
+	if t, ok := f.g.pkg.summaries[key]; ok {
+		return t, true
+	}
+	f.g.pkg.summaries[key] = taint{} // a recursive call sees a clean result
+	q := &goFunc{g: d.g, vars: map[string]binding{}, req: map[string]string{}, fn: f.fn, depth: f.depth + 1, quiet: true}
+	q.params(d.fd.Type)
+	i := 0
+	for _, fld := range d.fd.Type.Params.List {
+		for _, pn := range fld.Names {
+			if i < len(args) && args[i].ok() {
+				q.vars[pn.Name] = binding{t: args[i], prefix: args[i]}
+			}
+			i++
+		}
+		if len(fld.Names) == 0 {
+			i++
+		}
+	}
+	if d.fd.Type.Results != nil {
+		for _, fld := range d.fd.Type.Results.List {
+			for _, rn := range fld.Names {
+				q.named = append(q.named, rn.Name)
+			}
+		}
+	}
+	q.block(d.fd.Body)
+	t := firstTaint(q.results...)
+	f.g.pkg.summaries[key] = t
+	return t, true
 }
 
 // seedCall records a call to a function of this package that passes
 // request values.
 func (f *goFunc) seedCall(n *ast.CallExpr) {
-	if f.depth >= maxCallDepth {
+	if f.depth >= maxCallDepth || f.quiet {
 		return
 	}
 	name := ""
@@ -277,6 +356,10 @@ func (f *goFunc) block(body ast.Node) {
 				lhs[i] = id
 			}
 			f.assign(lhs, n.Values)
+		case *ast.ReturnStmt:
+			if f.quiet {
+				f.returned(n)
+			}
 		case *ast.ExprStmt:
 			// json.NewDecoder(r.Body).Decode(&v) on its own line: the
 			// evaluation binds v.
@@ -418,7 +501,7 @@ func (f *goFunc) requestSource(e ast.Expr) (taint, bool) {
 	return taint{}, false
 }
 
-var goSanitizers = map[string]bool{"filepath.Base": true, "path.Base": true, "html.EscapeString": true, "template.HTMLEscapeString": true, "ldap.EscapeFilter": true, "strconv.Quote": true, "url.QueryEscape": false, "len": true, "errors.New": true}
+var goSanitizers = map[string]bool{"uuid.Parse": true, "uuid.MustParse": true, "uuid.FromString": true, "filepath.Base": true, "path.Base": true, "html.EscapeString": true, "template.HTMLEscapeString": true, "ldap.EscapeFilter": true, "strconv.Quote": true, "url.QueryEscape": false, "len": true, "errors.New": true}
 
 func (f *goFunc) taintOf(e ast.Expr, depth int) taint {
 	if e == nil || depth > maxDepth {
@@ -443,12 +526,16 @@ func (f *goFunc) taintOf(e ast.Expr, depth int) taint {
 			return t
 		}
 		var ts []taint
+		recv := taint{}
 		if sel, ok := x.Fun.(*ast.SelectorExpr); ok {
-			ts = append(ts, f.taintOf(sel.X, depth+1))
+			recv = f.taintOf(sel.X, depth+1)
+			ts = append(ts, recv)
 		}
+		var args []taint
 		for _, a := range x.Args {
-			ts = append(ts, f.taintOf(a, depth+1))
+			args = append(args, f.taintOf(a, depth+1))
 		}
+		ts = append(ts, args...)
 		t := firstTaint(ts...)
 		if t.ok() {
 			switch callee {
@@ -473,6 +560,11 @@ func (f *goFunc) taintOf(e ast.Expr, depth int) taint {
 						f.vars[id.Name] = binding{t: taint{src: src}, prefix: taint{src: src}}
 					}
 				}
+			}
+		}
+		if t.ok() && !recv.ok() {
+			if st, ok := f.summary(x, args); ok {
+				return st
 			}
 		}
 		return t
@@ -560,9 +652,40 @@ func (f *goFunc) constant(e ast.Expr, depth int) bool {
 		// pkg.Const: an exported name of another package written in
 		// upper case only, or a constant of this one.
 		return constName(x.Sel.Name)
+	case *ast.CompositeLit:
+		// []string{"a = ?"}: a list of constants, as dynamic WHERE
+		// clauses are gathered.
+		for _, el := range x.Elts {
+			if kv, ok := el.(*ast.KeyValueExpr); ok {
+				el = kv.Value
+			}
+			if !f.constant(el, depth+1) {
+				return false
+			}
+		}
+		return true
+	case *ast.CallExpr:
+		callee := f.g.text(x.Fun)
+		if (callee == "append" || goPureString[callee]) && len(x.Args) > 0 {
+			for _, a := range x.Args {
+				if !f.constant(a, depth+1) {
+					return false
+				}
+			}
+			return true
+		}
+		// QuotedTableName(), pq.QuoteIdentifier(x): quoted identifiers.
+		if sel, ok := x.Fun.(*ast.SelectorExpr); ok && (strings.Contains(sel.Sel.Name, "Quote") || strings.Contains(sel.Sel.Name, "Escape")) {
+			return true
+		}
 	}
 	return false
 }
+
+// goPureString are functions whose result is constant when their
+// arguments are.
+var goPureString = map[string]bool{"strings.Join": true, "fmt.Sprintf": true, "fmt.Sprint": true, "strings.Repeat": true, "strings.ToUpper": true,
+	"strings.ToLower": true, "strings.TrimSpace": true, "strconv.Itoa": true, "strings.ReplaceAll": true, "strings.Replace": true}
 
 func (f *goFunc) built(e ast.Expr) (bool, string) {
 	switch x := e.(type) {
@@ -588,7 +711,11 @@ func (f *goFunc) built(e ast.Expr) (bool, string) {
 	case *ast.CallExpr:
 		callee := f.g.text(x.Fun)
 		if callee == "fmt.Sprintf" || callee == "fmt.Sprint" || callee == "strings.Join" || callee == "strings.ReplaceAll" || callee == "strings.Replace" {
-			for _, a := range x.Args[min(1, len(x.Args)):] {
+			from := min(1, len(x.Args))
+			if callee != "fmt.Sprintf" {
+				from = 0
+			}
+			for _, a := range x.Args[from:] {
 				if !f.constant(a, 0) && !placeholderPart(f.g.text(a)) {
 					return true, clip(f.g.text(a))
 				}
@@ -606,6 +733,9 @@ func (f *goFunc) part(e ast.Expr) string {
 }
 
 func (f *goFunc) report(rule string, at ast.Node, sink, what string, t taint) {
+	if f.quiet {
+		return
+	}
 	src := ""
 	if t.ok() {
 		src = t.src

@@ -51,7 +51,6 @@ func analyzeJS(ctx context.Context, files []source) []hit {
 		}
 		jf := &jsFile{rel: files[i].Rel, src: files[i].Src, aliases: map[string]string{}, defs: map[string]*sitter.Node{}}
 		jf.imports(root)
-		jf.index(root)
 		top := &jsFunc{jf: jf, vars: map[string]binding{}, fn: fn{Name: "<module>", Line: 1, Head: 1, End: nend(root)}}
 		top.run(root)
 		jf.followCalls()
@@ -59,21 +58,6 @@ func analyzeJS(ctx context.Context, files []source) []hit {
 		r.Tree.Close()
 	}
 	return out
-}
-
-// index records the functions of the file by name, for following calls.
-func (jf *jsFile) index(root *sitter.Node) {
-	walkTS(root, func(n *sitter.Node) bool {
-		switch n.Type() {
-		case "function_declaration", "generator_function_declaration":
-			jf.defs[jf.text(n.ChildByFieldName("name"))] = n
-		case "variable_declarator":
-			if v := n.ChildByFieldName("value"); v != nil && isJSFunc(v.Type()) {
-				jf.defs[jf.text(n.ChildByFieldName("name"))] = v
-			}
-		}
-		return true
-	}, 0)
 }
 
 // followCalls analyses the functions that handlers pass request values
@@ -136,13 +120,20 @@ func (jf *jsFile) text(n *sitter.Node) string {
 
 var requireRE = regexp.MustCompile(`^require\(\s*['"]([^'"]+)['"]\s*\)`)
 
-// imports records what require and import bind: cp -> child_process,
-// exec -> child_process.exec.
+// imports records what require and import bind (cp -> child_process,
+// exec -> child_process.exec) and, in the same walk, the file's functions
+// by name, for following calls.
 func (jf *jsFile) imports(root *sitter.Node) {
 	walkTS(root, func(n *sitter.Node) bool {
 		switch n.Type() {
+		case "function_declaration", "generator_function_declaration":
+			jf.defs[jf.text(n.ChildByFieldName("name"))] = n
 		case "variable_declarator":
 			v := n.ChildByFieldName("value")
+			if v != nil && isJSFunc(v.Type()) {
+				jf.defs[jf.text(n.ChildByFieldName("name"))] = v
+				return true
+			}
 			m := requireRE.FindStringSubmatch(jf.text(v))
 			if m == nil {
 				return true
@@ -833,6 +824,11 @@ func (f *jsFunc) call(n *sitter.Node) {
 			f.report(RuleAllocation, n, sink, "a size from "+clip(f.jf.text(sz)), t)
 		}
 	case jsMongoCalls[name] && calleeNode.Type() == "member_expression":
+		if recv := strings.ToLower(f.jf.text(calleeNode.ChildByFieldName("object"))); strings.Contains(recv, "service") || strings.Contains(recv, "repo") {
+			// this.userService.findOne(dto): an application method, not a
+			// Mongo filter.
+			return
+		}
 		if t := f.taintOf(a0, 0); t.whole && a0.Type() != "object" {
 			f.report(RuleNoSQL, n, sink, "the whole request object as its filter", t)
 			return

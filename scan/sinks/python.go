@@ -23,6 +23,7 @@ type pyFile struct {
 	defused bool              // imports defusedxml
 	hits    []hit
 	defs    map[string]*sitter.Node // function_definition by name
+	funcs   []*sitter.Node          // every function_definition, in source order
 	seeds   []callSeed
 }
 
@@ -71,10 +72,14 @@ func walkTS(n *sitter.Node, fn func(*sitter.Node) bool, depth int) {
 	}
 }
 
-// imports records import aliases so that calls can be named by origin.
+// imports records import aliases so that calls can be named by origin,
+// and the file's functions, in one walk.
 func (pf *pyFile) imports(root *sitter.Node) {
 	walkTS(root, func(n *sitter.Node) bool {
 		switch n.Type() {
+		case "function_definition":
+			pf.defs[pf.text(n.ChildByFieldName("name"))] = n
+			pf.funcs = append(pf.funcs, n)
 		case "import_statement":
 			for i := 0; i < int(n.NamedChildCount()); i++ {
 				c := n.NamedChild(i)
@@ -125,19 +130,10 @@ func (pf *pyFile) canonical(callee string) string {
 // analyze runs every function of the file, and the module's own code.
 func (pf *pyFile) analyze(root *sitter.Node) {
 	mod := &pyFunc{pf: pf, vars: map[string]binding{}, fn: fn{Name: "<module>", Line: 1, Head: 1, End: nend(root)}}
-	walkTS(root, func(n *sitter.Node) bool {
-		if n.Type() == "function_definition" {
-			pf.defs[pf.text(n.ChildByFieldName("name"))] = n
-		}
-		return true
-	}, 0)
 	mod.body(root)
-	walkTS(root, func(n *sitter.Node) bool {
-		if n.Type() == "function_definition" {
-			pf.function(n, nil)
-		}
-		return true
-	}, 0)
+	for _, n := range pf.funcs {
+		pf.function(n, nil)
+	}
 	done := map[string]bool{}
 	for len(pf.seeds) > 0 {
 		c := pf.seeds[0]

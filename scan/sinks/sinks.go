@@ -50,6 +50,10 @@ func (Scanner) Scan(ctx context.Context, root string) (evidence.Set, error) {
 	var py, js, goFiles []source
 	opts := repofs.Options{MaxSize: maxFileSize, SkipDirs: slices.Concat(repofs.DefaultSkipDirs, testDirs)}
 	err := repofs.Walk(ctx, root, opts, func(f repofs.File) error {
+		if hiddenDir(f.Rel) {
+			// .hygen, .storybook, .next: tooling and build output.
+			return nil
+		}
 		lang := langOf(f.Rel)
 		if lang == "" {
 			return nil
@@ -111,7 +115,18 @@ type source struct {
 // testDirs hold tests and fixtures, whose sinks are not reachable by
 // users, and static assets served to browsers, whose code does not run on
 // the server.
-var testDirs = []string{"testdata", "__tests__", "__mocks__", "test", "tests", "e2e", "cypress", "static", "public", "assets", "dist", "build", "vendor"}
+var testDirs = []string{"testdata", "__tests__", "__mocks__", "test", "tests", "e2e", "cypress", "static", "staticfiles", "public", "assets", "dist", "build", "vendor"}
+
+// hiddenDir reports a file under a directory whose name starts with a dot.
+func hiddenDir(rel string) bool {
+	dir := path.Dir(rel)
+	for _, part := range strings.Split(dir, "/") {
+		if len(part) > 1 && part[0] == '.' && part != ".." {
+			return true
+		}
+	}
+	return false
+}
 
 // langOf tells which analyser reads a file, skipping tests by name.
 func langOf(rel string) string {

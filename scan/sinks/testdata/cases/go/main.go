@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"text/template"
 )
 
@@ -77,4 +78,14 @@ func main() {
 	})
 	dir := os.Getenv("DIR")
 	exec.Command("sh", "-c", "rm -rf "+dir).Run() // want "command-injection"
+}
+
+func listUsers(w http.ResponseWriter, r *http.Request) {
+	where, args := []string{"1 = 1"}, []any{}
+	if v := r.FormValue("name"); v != "" {
+		where = append(where, "name = ?")
+		args = append(args, v)
+	}
+	db.Query("SELECT * FROM users WHERE "+strings.Join(where, " AND "), args...)
+	db.Query("SELECT * FROM users ORDER BY " + r.FormValue("sort")) // want "sql-string-built"
 }

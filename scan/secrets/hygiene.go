@@ -16,6 +16,8 @@ import (
 
 	"github.com/threatmap/threatmap"
 	"github.com/threatmap/threatmap/evidence"
+
+	"github.com/threatmap/threatmap/repofs"
 )
 
 // Hygiene rule ids.
@@ -183,7 +185,7 @@ type gitignorePattern struct {
 }
 
 func readGitignore(name string) (*gitignore, error) {
-	data, err := os.ReadFile(name)
+	data, err := repofs.ReadNamed(name, 8<<20)
 	if err != nil {
 		return &gitignore{}, err
 	}

@@ -126,7 +126,7 @@ func writeProblemsText(c *Command, problems []assess.Problem) {
 		if pos == "" {
 			pos = "threatmap"
 		}
-		fmt.Fprintf(&b, "%s: %s: %s\n", pos, p.Kind, p.Message)
+		fmt.Fprintf(&b, "%s: %s: %s\n", report.OneLine(pos), p.Kind, report.OneLine(p.Message))
 		if counts[p.Kind] == 0 {
 			order = append(order, p.Kind)
 		}

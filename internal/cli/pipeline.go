@@ -177,7 +177,7 @@ func (c *Command) printWarnings(an *analysis) {
 		fmt.Fprint(c.Stderr, an.warnings.Format(an.model.Source))
 	}
 	for _, err := range an.scanErrs {
-		fmt.Fprintf(c.Stderr, "threatmap: warning: %v\n", err)
+		fmt.Fprintf(c.Stderr, "threatmap: warning: %s\n", displayName(err.Error()))
 	}
 }
 

@@ -1,0 +1,80 @@
+package secrets
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// TestMaskerHidesEveryProviderSample puts each rule's true-positive
+// samples into the shapes threatmap prints them in (as written, under a
+// diagnostic's gutter, inside a JSON string) and checks that the secret
+// the scanner finds in the sample never survives the masker.
+func TestMaskerHidesEveryProviderSample(t *testing.T) {
+	m, err := NewMasker()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := New(Options{Reveal: true})
+	x := newExpander(7)
+	checked := 0
+	for _, r := range s.det.rules {
+		if r.files != nil {
+			continue // file-specific rules: the generic ones stand in for them
+		}
+		for _, tmpl := range r.tp {
+			text := x.expand(tmpl)
+			found := scanText(t, s, samplePath(r.rule), text)
+			for _, f := range found {
+				if len(f.Secret) < 8 {
+					continue
+				}
+				quoted, _ := json.Marshal(text)
+				for _, shape := range []string{text, "  12 | " + text, `  "message": ` + string(quoted) + ","} {
+					for _, line := range strings.Split(shape, "\n") {
+						if got := m.MaskLine(line); strings.Contains(got, f.Secret) {
+							t.Errorf("%s: secret survives masking:\n%s", r.id, got)
+						}
+					}
+				}
+				checked++
+			}
+		}
+	}
+	if checked < 50 {
+		t.Fatalf("only %d samples checked", checked)
+	}
+}
+
+func TestMaskerLeavesOrdinaryOutputAlone(t *testing.T) {
+	m, err := NewMasker()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range []string{
+		`      "fingerprint": "f2365e5d8f99aa0b2c3d4e5f60718293a4b5c6d7:app/config.py:stripe-secret-key:9f86d081884c7d65",`,
+		`      "secret": "sk_live_****",`,
+		`app/config.py:2:15: critical: Stripe live secret key in app/config.py [stripe-secret-key] commit f2365e5d8f99`,
+		`| POST /api/chat | credits (model tokens) | high-volume calls from free accounts drain the budget | low |`,
+		`threatmap.yaml:12:5: error: unknown key "tokn" (did you mean token?)`,
+		`      "partialFingerprints": {"threatmap/v1": "abc:def:0123456789abcdef"}`,
+	} {
+		if got := m.MaskLine(line); got != line {
+			t.Errorf("masked ordinary output:\n%s\n%s", line, got)
+		}
+	}
+	// A token typed into a model and echoed under a diagnostic is masked.
+	line := "  12 |     token: Zq8wXr2mKp9LtY4vN3bQ"
+	if got := m.MaskLine(line); strings.Contains(got, "Zq8wXr2mKp9LtY4vN3bQ") || !strings.HasPrefix(got, "  12 |     token: ") {
+		t.Errorf("diagnostic line: %q", got)
+	}
+}
+
+func TestMaskShownKeepsOnlyWordCharacters(t *testing.T) {
+	for _, s := range []string{`\nABCDEFGHIJKLMNOPQRSTUVWX`, `"abcdefghijklmnop`, `ab\cdefghijklmnopqrstuvwxyz`} {
+		got := maskShown(s)
+		if strings.ContainsAny(got, `\"`) || !strings.HasSuffix(got, "****") {
+			t.Errorf("maskShown(%q) = %q", s, got)
+		}
+	}
+}

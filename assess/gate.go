@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/threatmap/threatmap"
+	"github.com/threatmap/threatmap/evidence"
 )
 
 // Problem kinds the gate reports.
@@ -69,7 +70,10 @@ func (a *Assessment) Gate() []Problem {
 	}
 	if on(p.Secrets) {
 		for _, f := range a.Evidence.Findings {
-			if f.Scanner != "secrets" {
+			// Hygiene notes (.gitignore lacks .env, a committed .env) are
+			// not secrets: the threats and controls they feed say what
+			// they mean.
+			if f.Scanner != "secrets" || f.Property == evidence.EnvIgnored {
 				continue
 			}
 			pos := f.Pos()

@@ -49,11 +49,26 @@ type Finding struct {
 	// Property constants), so that the threat engine can match it to the
 	// model's claims and controls without knowing scanner rule ids.
 	Property Property `json:"property,omitempty"`
+	// URL is the address a probe requested: the location of a finding
+	// that has no file.
+	URL string `json:"url,omitempty"`
 }
 
 // Pos returns the finding's location.
 func (f Finding) Pos() threatmap.Position {
 	return threatmap.Position{File: f.File, Line: f.Line, Column: f.Column}
+}
+
+// Where is the finding's location for people: file:line:col, or the URL a
+// probe requested, or the resource, never a bare ":0".
+func (f Finding) Where() string {
+	if p := f.Pos().String(); p != "" {
+		return p
+	}
+	if f.URL != "" {
+		return f.URL
+	}
+	return f.Resource
 }
 
 // Route is a surface the code serves: an HTTP route, or (Kind set) an entry

@@ -89,10 +89,7 @@ func WriteFindingsSkipped(w io.Writer, format Format, set evidence.Set, docs map
 func writeFindingsText(w io.Writer, set evidence.Set) error {
 	var b strings.Builder
 	for _, f := range set.Findings {
-		pos := f.Pos().String()
-		if pos == "" {
-			pos = f.Resource
-		}
+		pos := f.Where()
 		fmt.Fprintf(&b, "%s: %s: %s [%s]", OneLine(pos), f.Severity, OneLine(f.Message), f.Rule)
 		if f.Commit != "" {
 			fmt.Fprintf(&b, " commit %s", shortCommit(f.Commit))

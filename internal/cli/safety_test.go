@@ -119,7 +119,7 @@ func TestSkippedFilesAreCounted(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	var doc struct {
-		Skipped      map[string]int `json:"skipped"`
+		Skipped      map[string]int                  `json:"skipped"`
 		SkippedFiles []struct{ Path, Reason string } `json:"skipped_files"`
 	}
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {

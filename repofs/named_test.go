@@ -145,3 +145,50 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// makeTooDeep builds, under dir, a chain of directories whose full path is
+// longer than the system's limit (PATH_MAX), with a file at the bottom.
+// Nothing can open it by name, even as root: it is the unreadable entry
+// tests use when permission bits do not bind.
+func makeTooDeep(t *testing.T, dir string) {
+	t.Helper()
+	fd, err := syscall.Open(dir, syscall.O_RDONLY|syscall.O_DIRECTORY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seg := strings.Repeat("d", 200)
+	for range 24 {
+		if err := syscall.Mkdirat(fd, seg, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		next, err := syscall.Openat(fd, seg, syscall.O_RDONLY|syscall.O_DIRECTORY, 0)
+		syscall.Close(fd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fd = next
+	}
+	f, err := syscall.Openat(fd, "secret.txt", syscall.O_CREAT|syscall.O_WRONLY, 0o644)
+	if err == nil {
+		syscall.Close(f)
+	}
+	syscall.Close(fd)
+}
+
+func TestWalkFailsOnPathTooLong(t *testing.T) {
+	root := t.TempDir()
+	mustWrite(t, filepath.Join(root, "a.txt"), "x")
+	makeTooDeep(t, root)
+	var got []string
+	err := Walk(context.Background(), root, Options{}, func(f File) error {
+		got = append(got, f.Rel)
+		return nil
+	})
+	var ue *UnreadableError
+	if !errors.As(err, &ue) || len(ue.Paths) == 0 {
+		t.Fatalf("Walk = %v, want an UnreadableError", err)
+	}
+	if !slices.Contains(got, "a.txt") {
+		t.Errorf("the rest of the tree was not visited: %v", got)
+	}
+}

@@ -47,7 +47,8 @@ type propTree struct {
 	root, outside string
 	secrets       []string // planted inside the tree
 	canary        []string // planted outside the tree
-	unreadable    bool     // an unreadable directory exists (non-root only)
+	unreadable    bool     // an entry no scan can read exists
+	validModel    bool     // the model loads, so check reaches the scanners
 	outsideSum    [32]byte
 }
 
@@ -127,11 +128,13 @@ func buildTree(t *testing.T, seed uint64) *propTree {
 		write("threatmap.yaml", "system:\n  name: prop\n  tokn: "+modelTok+"\n")
 		pt.secrets = append(pt.secrets, modelTok)
 	case 2:
+		pt.validModel = true
 		write("threatmap.yaml", "system:\n  name: prop\n  reviewed: 2026-11-01\n  review_every: 90d\n"+
 			"surfaces:\n  - {id: api, kind: endpoint, method: GET, path: /api/x, description: \"key "+modelTok+"\"}\n")
 		pt.secrets = append(pt.secrets, modelTok)
 	default:
 		// no model: init writes one
+		pt.validModel = true
 	}
 	if g.r.IntN(2) == 0 {
 		must(os.Symlink(filepath.Join(pt.outside, "dir"), filepath.Join(pt.root, "threatmap.rules")))
@@ -197,7 +200,12 @@ func buildTree(t *testing.T, seed uint64) *propTree {
 		must(os.MkdirAll(filepath.Join(pt.root, "src"), 0o755))
 		must(syscall.Mkfifo(filepath.Join(pt.root, "src", "pipe.env"), 0o644))
 	}
-	// An unreadable directory: only meaningful when permissions bind.
+	// Unreadable entries: a path longer than the system allows (unreadable
+	// even for root), and a directory without permissions when they bind.
+	if g.r.IntN(3) == 0 {
+		makeTooDeep(t, pt.root)
+		pt.unreadable = true
+	}
 	if os.Geteuid() != 0 && g.r.IntN(3) == 0 {
 		write("private/creds.txt", "password = \""+g.chars(20, alnum)+"\"\n")
 		must(os.Chmod(filepath.Join(pt.root, "private"), 0))
@@ -206,6 +214,33 @@ func buildTree(t *testing.T, seed uint64) *propTree {
 	}
 	pt.outsideSum = sumDir(t, pt.outside)
 	return pt
+}
+
+// makeTooDeep builds, under dir, a chain of directories whose full path is
+// longer than PATH_MAX, with a file at the bottom: an entry nothing can open
+// by name, even as root.
+func makeTooDeep(t *testing.T, dir string) {
+	t.Helper()
+	fd, err := syscall.Open(dir, syscall.O_RDONLY|syscall.O_DIRECTORY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seg := strings.Repeat("d", 200)
+	for range 24 {
+		if err := syscall.Mkdirat(fd, seg, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		next, err := syscall.Openat(fd, seg, syscall.O_RDONLY|syscall.O_DIRECTORY, 0)
+		syscall.Close(fd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fd = next
+	}
+	if f, err := syscall.Openat(fd, ".env", syscall.O_CREAT|syscall.O_WRONLY, 0o644); err == nil {
+		syscall.Close(f)
+	}
+	syscall.Close(fd)
 }
 
 // sumDir hashes every file name and content under dir.
@@ -254,7 +289,7 @@ func TestWholePipelineProperty(t *testing.T) {
 		*propertyRuns = 2
 	}
 	if os.Geteuid() == 0 {
-		t.Log("running as root: permission bits do not stop reads, so no unreadable directory is built; pipes, dangling links and link loops stand in")
+		t.Log("running as root: permission bits do not stop reads, so no mode-000 directory is built; paths longer than PATH_MAX stand in as unreadable entries")
 	}
 	start := time.Now()
 	commands := 0
@@ -290,8 +325,8 @@ func runPropertyTree(t *testing.T, seed uint64) int {
 		if strings.ContainsAny(out, "\x1b\x07\r") || strings.ContainsAny(errOut, "\x1b\x07\r") {
 			t.Errorf("seed %d %v: raw control characters in output: %q", seed, args, all)
 		}
-		if args[0] == "scan" && pt.unreadable && code != ExitUsage {
-			t.Errorf("seed %d %v: an unreadable directory did not fail the scan (exit %d)", seed, args, code)
+		if pt.unreadable && code != ExitUsage && (args[0] == "scan" || (args[0] == "check" && pt.validModel)) {
+			t.Errorf("seed %d %v: an unreadable entry did not fail closed (exit %d)", seed, args, code)
 		}
 		if args[0] == "scan" && args[1] == "secrets" && strings.Contains(strings.Join(args, " "), "json") && code != ExitUsage {
 			checkFindingFiles(t, seed, pt.root, out)

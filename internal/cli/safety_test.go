@@ -164,3 +164,19 @@ func writeFile(t *testing.T, path, body string) {
 		t.Fatal(err)
 	}
 }
+
+// TestUnreadableEntryFailsClosed: a tree with an entry no scan can read
+// (a path longer than PATH_MAX, unreadable even as root) fails every scan
+// and the gate with exit 2, naming what could not be read.
+func TestUnreadableEntryFailsClosed(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "threatmap.yaml"), "system:\n  name: bot\n  reviewed: 2026-11-01\n  review_every: 90d\n")
+	writeFile(t, filepath.Join(dir, "app.py"), "print(1)\n")
+	makeTooDeep(t, dir)
+	for _, args := range [][]string{{"scan", "secrets", "."}, {"scan", "routes", "."}, {"check"}} {
+		_, errOut, code := runIn(t, dir, nil, args...)
+		if code != ExitUsage || !strings.Contains(errOut, "could not be read") {
+			t.Errorf("%v: exit %d, want 2 naming the unreadable path:\n%s", args, code, errOut)
+		}
+	}
+}

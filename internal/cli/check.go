@@ -17,6 +17,8 @@ type checkDoc struct {
 	Passed   bool             `json:"passed"`
 	Problems []assess.Problem `json:"problems"`
 	Counts   map[string]int   `json:"counts"`
+	// Skipped counts what the scanners left unread, by reason.
+	Skipped map[string]int `json:"skipped,omitempty"`
 }
 
 func (c *Command) checkCmd() *cobra.Command {
@@ -52,6 +54,7 @@ Output is one line per problem, file:line:col first. In GitHub Actions
 				return err
 			}
 			c.printWarnings(an)
+			c.reportSkips(cmd, &an.skipped)
 			if len(an.scanErrs) > 0 {
 				return &exitError{code: ExitUsage, err: fmt.Errorf("check: %d %s failed; the gate cannot judge without them", len(an.scanErrs), plural(len(an.scanErrs), "scanner", "scanners"))}
 			}
@@ -61,7 +64,7 @@ Output is one line per problem, file:line:col first. In GitHub Actions
 			}
 			switch format {
 			case "json":
-				doc := checkDoc{Passed: len(problems) == 0, Problems: problems, Counts: map[string]int{}}
+				doc := checkDoc{Passed: len(problems) == 0, Problems: problems, Counts: map[string]int{}, Skipped: an.skipped.Counts()}
 				if doc.Problems == nil {
 					doc.Problems = []assess.Problem{}
 				}

@@ -30,6 +30,8 @@ type analysis struct {
 	result   *assess.Assessment
 	root     string
 	scanErrs []error
+	// skipped records what the scanners left unread.
+	skipped repofs.Tally
 }
 
 type analyzeOptions struct {
@@ -123,7 +125,7 @@ func (c *Command) analyze(ctx context.Context, path string, opts analyzeOptions)
 			if slices.Contains(m.Scan.Disable, s.Name()) {
 				continue
 			}
-			set, err := s.Scan(ctx, an.root)
+			set, err := s.Scan(repofs.WithTally(ctx, &an.skipped), an.root)
 			if err != nil {
 				an.scanErrs = append(an.scanErrs, fmt.Errorf("scan %s: %w", s.Name(), err))
 				continue

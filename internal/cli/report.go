@@ -36,6 +36,7 @@ Formats: md (default), json, sarif, mermaid (the data-flow diagram alone).`,
 				return err
 			}
 			c.printWarnings(an)
+			c.reportSkips(cmd, &an.skipped)
 			switch report.Format(format) {
 			case report.FormatJSON:
 				return report.WriteJSON(c.Stdout, report.NewThreatMapDoc(an.result, Version, relToModelDir(an.model)(an.model.File)))

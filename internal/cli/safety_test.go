@@ -180,3 +180,36 @@ func TestUnreadableEntryFailsClosed(t *testing.T) {
 		}
 	}
 }
+
+// TestOSVDatabaseOutsideTheTreeIsRefused: scan.osv_db is read by name from
+// the model, so it must lie inside the repository; the gate fails closed.
+func TestOSVDatabaseOutsideTheTreeIsRefused(t *testing.T) {
+	base := t.TempDir()
+	dir := filepath.Join(base, "repo")
+	writeFile(t, filepath.Join(base, "osv", "GHSA-xxxx.json"), "{}")
+	writeFile(t, filepath.Join(dir, "threatmap.yaml"), "system:\n  name: bot\n  reviewed: 2026-11-01\n  review_every: 90d\nscan:\n  osv_db: ../osv\n")
+	_, errOut, code := runIn(t, dir, nil, "check")
+	if code != ExitUsage || !strings.Contains(errOut, "osv_db") || !strings.Contains(errOut, "outside the repository") {
+		t.Errorf("exit %d:\n%s", code, errOut)
+	}
+}
+
+// TestCheckCountsSkippedFiles: check --format json counts what the
+// scanners did not read.
+func TestCheckCountsSkippedFiles(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "threatmap.yaml"), "system:\n  name: bot\n  reviewed: 2026-11-01\n  review_every: 90d\n")
+	writeFile(t, filepath.Join(dir, "tool.bin"), "\x7fELF\x00\x00")
+	out, _, _ := runIn(t, dir, nil, "check", "--format", "json")
+	var doc checkDoc
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Skipped["binary"] != 1 {
+		t.Errorf("skipped = %v", doc.Skipped)
+	}
+	_, errOut, _ := runIn(t, dir, nil, "report", "--verbose")
+	if !strings.Contains(errOut, "skipped tool.bin (binary)") {
+		t.Errorf("report --verbose does not list skipped files:\n%s", errOut)
+	}
+}

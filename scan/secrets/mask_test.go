@@ -78,3 +78,29 @@ func TestMaskShownKeepsOnlyWordCharacters(t *testing.T) {
 		}
 	}
 }
+
+// FuzzMaskLine: any line, however hostile, is masked without a panic, the
+// masker never lengthens a line by more than its masks, and a second pass
+// changes nothing a first pass left.
+func FuzzMaskLine(f *testing.F) {
+	for _, s := range []string{
+		"  12 |     token: Zq8wXr2mKp9LtY4vN3bQ",
+		`  "message": "client_secret = \"KntvUFnJChQ437UigiGb8sRHapJHmENL\""`,
+		`\\\"\\`, "API_TOKEN=", "key = \"\"", "a:b:c:d", "\xff\xfe token=\x00abc",
+	} {
+		f.Add(s)
+	}
+	m, err := NewMasker()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		once := m.MaskLine(line)
+		if len(once) > len(line)+64*strings.Count(once, "****") {
+			t.Errorf("masking grew the line: %q -> %q", line, once)
+		}
+		if twice := m.MaskLine(once); twice != once {
+			t.Errorf("masking is not stable:\n%q\n%q", once, twice)
+		}
+	})
+}

@@ -213,3 +213,20 @@ func TestCheckCountsSkippedFiles(t *testing.T) {
 		t.Errorf("report --verbose does not list skipped files:\n%s", errOut)
 	}
 }
+
+// TestDiagnosticsMaskATokenTypedIntoTheModel: the model line echoed under
+// a diagnostic is masked, and shown in full only with --reveal.
+func TestDiagnosticsMaskATokenTypedIntoTheModel(t *testing.T) {
+	dir := t.TempDir()
+	tok := "ghp_" + "R7aQ9xLm2VbN4cT8yZ1kW3pE6sD0fH5jG2uI"
+	writeFile(t, filepath.Join(dir, "threatmap.yaml"), "system:\n  name: bot\n  tokn: "+tok+"\n")
+	for _, args := range [][]string{{"validate"}, {"report"}, {"check", "--format", "json"}} {
+		_, errOut, code := runIn(t, dir, nil, args...)
+		if code != ExitUsage || strings.Contains(errOut, tok) || !strings.Contains(errOut, "tokn: ghp_") {
+			t.Errorf("%v: exit %d, token shown or line missing:\n%s", args, code, errOut)
+		}
+	}
+	if _, errOut, _ := runIn(t, dir, nil, "validate", "--reveal"); !strings.Contains(errOut, tok) {
+		t.Errorf("--reveal does not show the line in full:\n%s", errOut)
+	}
+}

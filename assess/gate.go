@@ -70,10 +70,10 @@ func (a *Assessment) Gate() []Problem {
 	}
 	if on(p.Secrets) {
 		for _, f := range a.Evidence.Findings {
-			// Hygiene notes (.gitignore lacks .env, a committed .env) are
-			// not secrets: the threats and controls they feed say what
-			// they mean.
-			if f.Scanner != "secrets" || f.Property == evidence.EnvIgnored {
+			// A hygiene note (.gitignore lacks .env: low severity) is not a
+			// secret; the threats and controls it feeds say what it means.
+			// A committed .env file (high) holds credentials and counts.
+			if f.Scanner != "secrets" || (f.Property == evidence.EnvIgnored && f.Severity <= threatmap.Low) {
 				continue
 			}
 			pos := f.Pos()

@@ -37,6 +37,10 @@ func NewMasker() (*Masker, error) {
 // masker looks past it.
 var gutter = regexp.MustCompile(`^\s*\d*\s*\|\s?`)
 
+// fingerprintTail matches a value ending the way a finding's fingerprint
+// does (...:rule-id:16 hex digits): a hash of a secret, not a secret.
+var fingerprintTail = regexp.MustCompile(`(?:^|:)[a-z0-9][a-z0-9-]*:[0-9a-f]{16}$`)
+
 // maskFileName is the file name the detectors are told the text comes
 // from: a dotenv file, so that the configuration rules (KEY=value,
 // key: value) apply as well as the provider and generic ones.
@@ -48,9 +52,15 @@ func (m *Masker) MaskLine(line string) string {
 		return line
 	}
 	if g := gutter.FindString(line); g != "" && len(g) < len(line) {
-		return g + m.maskText(line[len(g):])
+		// An echoed source line: configuration syntax, so the
+		// configuration rules apply too.
+		return g + m.maskText(line[len(g):], maskFileName)
 	}
-	return m.maskText(line)
+	// Prose and structured output: only the rules that need no file
+	// context (provider formats, generic high-entropy assignments). The
+	// configuration rules take any literal, which in a sentence such as
+	// "secrets: Stripe live secret key in ..." is an ordinary word.
+	return m.maskText(line, "")
 }
 
 // Mask masks every line of text.
@@ -66,16 +76,16 @@ func (m *Masker) Mask(text string) string {
 	return strings.Join(lines, "")
 }
 
-func (m *Masker) maskText(text string) string {
+func (m *Masker) maskText(text, file string) string {
 	type span struct{ lo, hi int }
 	var spans []span
-	m.secretsIn(text, func(lo, hi int) { spans = append(spans, span{lo, hi}) })
+	m.secretsIn(text, file, func(lo, hi int) { spans = append(spans, span{lo, hi}) })
 	// Inside a JSON or SARIF string a quoted secret reads \"value\"; the
 	// detectors look at the unescaped text too, and the spans they find
 	// are mapped back.
 	if strings.Contains(text, `\`) {
 		view, orig := jsonUnescape(text)
-		m.secretsIn(view, func(lo, hi int) { spans = append(spans, span{orig[lo], orig[hi-1] + 1}) })
+		m.secretsIn(view, file, func(lo, hi int) { spans = append(spans, span{orig[lo], orig[hi-1] + 1}) })
 	}
 	if len(spans) == 0 {
 		return text
@@ -99,9 +109,9 @@ func (m *Masker) maskText(text string) string {
 }
 
 // secretsIn calls fn with the byte span of each secret in text.
-func (m *Masker) secretsIn(text string, fn func(lo, hi int)) {
+func (m *Masker) secretsIn(text, file string, fn func(lo, hi int)) {
 	m.mu.Lock()
-	cands := slices.Clone(m.det.find(m.sc, maskFileName, []byte(text)))
+	cands := slices.Clone(m.det.find(m.sc, file, []byte(text)))
 	m.mu.Unlock()
 	for _, c := range cands {
 		secret := text[c.start:c.end]
@@ -115,7 +125,7 @@ func (m *Masker) secretsIn(text string, fn func(lo, hi int)) {
 		if isPlaceholder(secret) || isMasked(secret) {
 			continue
 		}
-		if c.name[0] > 0 && c.name[1] > c.name[0] && text[c.name[0]-1] == ':' {
+		if c.name[0] > 0 && c.name[1] > c.name[0] && text[c.name[0]-1] == ':' || fingerprintTail.MatchString(secret) {
 			// rel:rule:hash is a fingerprint, not rule = hash.
 			continue
 		}

@@ -58,6 +58,9 @@ func TestMaskerLeavesOrdinaryOutputAlone(t *testing.T) {
 		`| POST /api/chat | credits (model tokens) | high-volume calls from free accounts drain the budget | low |`,
 		`threatmap.yaml:12:5: error: unknown key "tokn" (did you mean token?)`,
 		`      "partialFingerprints": {"threatmap/v1": "abc:def:0123456789abcdef"}`,
+		`            "threatmap/v1": "secret:infra/storage.tf:generic-secret:5eaf2d878dcc2be4"`,
+		`        "secrets: Stripe live secret key in flask/bot/legacy.py (flask/bot/legacy.py:9:15)",`,
+		`- Unmodeled: ` + "`POST /admin/users/{user_id}/delete`" + ` at backend/admin.py:17 (auth)`,
 	} {
 		if got := m.MaskLine(line); got != line {
 			t.Errorf("masked ordinary output:\n%s\n%s", line, got)

@@ -37,6 +37,9 @@ type Finding struct {
 	// aws_s3_bucket.uploads, an IAM role or policy name, a workflow job, a
 	// probed URL path.
 	Resource string `json:"resource,omitempty"`
+	// URL is the address a probe requested: the location of a finding
+	// that has no file.
+	URL string `json:"url,omitempty"`
 	// Package, Version, Ecosystem, Advisory, Aliases and Fixed describe a
 	// dependency finding.
 	Package   string   `json:"package,omitempty"`
@@ -49,9 +52,6 @@ type Finding struct {
 	// Property constants), so that the threat engine can match it to the
 	// model's claims and controls without knowing scanner rule ids.
 	Property Property `json:"property,omitempty"`
-	// URL is the address a probe requested: the location of a finding
-	// that has no file.
-	URL string `json:"url,omitempty"`
 }
 
 // Pos returns the finding's location.

@@ -15,8 +15,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-
-	"github.com/threatmap/threatmap/scan/secrets"
 )
 
 // Exit codes shared by every command.
@@ -97,11 +95,7 @@ func (c *Command) MainContext(ctx context.Context, args []string) int {
 	}
 	// Every byte the command prints goes through a safeWriter: secrets
 	// masked unless --reveal, control characters escaped.
-	masker, err := secrets.NewMasker()
-	if err != nil {
-		fmt.Fprintf(c.Stderr, "threatmap: %v\n", err)
-		return ExitUsage
-	}
+	masker := &lazyMasker{}
 	var reveal bool
 	stdout := &safeWriter{w: c.Stdout, mask: masker, reveal: &reveal}
 	stderr := &safeWriter{w: c.Stderr, mask: masker, reveal: &reveal}
@@ -121,7 +115,7 @@ func (c *Command) MainContext(ctx context.Context, args []string) int {
 	root.SetIn(c.Stdin)
 	root.SetOut(c.Stdout)
 	root.SetErr(c.Stderr)
-	err = root.ExecuteContext(ctx)
+	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return ExitOK
 	}

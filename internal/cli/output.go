@@ -5,12 +5,33 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"unicode/utf8"
+
+	"github.com/threatmap/threatmap/scan/secrets"
 )
 
 // lineMasker masks the secrets in one line of output.
 type lineMasker interface {
 	MaskLine(line string) string
+}
+
+// lazyMasker builds the secrets masker on the first line that needs it, so
+// that a command run with --reveal, or one that prints nothing, does not pay
+// for compiling the detectors. If they cannot be built, every line is
+// withheld rather than printed unmasked.
+type lazyMasker struct {
+	once sync.Once
+	m    *secrets.Masker
+	err  error
+}
+
+func (l *lazyMasker) MaskLine(line string) string {
+	l.once.Do(func() { l.m, l.err = secrets.NewMasker() })
+	if l.err != nil {
+		return "threatmap: output line withheld: the secret masker is unavailable: " + l.err.Error()
+	}
+	return l.m.MaskLine(line)
 }
 
 // safeWriter is what every command writes through: it holds output until a

@@ -107,3 +107,29 @@ func FuzzMaskLine(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkMaskLine measures the output masker on the lines threatmap
+// prints most: report table rows, JSON finding fields, diagnostics.
+func BenchmarkMaskLine(b *testing.B) {
+	m, err := NewMasker()
+	if err != nil {
+		b.Fatal(err)
+	}
+	lines := []string{
+		"| P1 | POST /api/chat | credits (model tokens) | high-volume calls from free accounts drain the budget | Low: requires only a free account | Rate limits per user; budget alerts | **open** (no response) |",
+		`      "message": "Stripe live secret key in server/legacy.go",`,
+		`      "fingerprint": "server/legacy.go:stripe-secret-key:5eaf2d878dcc2be4",`,
+		"  12 |     token: Zq8wXr2mKp9LtY4vN3bQ",
+		"threatmap.yaml:12:5: error: surfaces[3]: unknown key \"tokn\" (known keys: id, kind, method, path)",
+	}
+	n := 0
+	for _, l := range lines {
+		n += len(l) + 1
+	}
+	b.SetBytes(int64(n))
+	for b.Loop() {
+		for _, l := range lines {
+			m.MaskLine(l)
+		}
+	}
+}

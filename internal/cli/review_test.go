@@ -157,3 +157,41 @@ func TestRewriteInodeLeavesNoCopy(t *testing.T) {
 		t.Errorf("left behind: %v", entries)
 	}
 }
+
+// TestInitForceKeepsTheLinkAndRefusesOutside: init --force over a linked
+// model rewrites the in-tree target and leaves the link; a link out of the
+// tree is refused and its target untouched.
+func TestInitForceKeepsTheLinkAndRefusesOutside(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "models", "m.yaml")
+	writeModel(t, target, 0o640)
+	link := filepath.Join(dir, "threatmap.yaml")
+	if err := os.Symlink("models/m.yaml", link); err != nil {
+		t.Fatal(err)
+	}
+	if _, errOut, code := runIn(t, dir, nil, "init", "--force", "--no-scan", "."); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if fi, _ := os.Lstat(link); fi.Mode()&os.ModeSymlink == 0 {
+		t.Error("init --force replaced the link")
+	}
+	if fi, _ := os.Stat(target); fi.Mode().Perm() != 0o640 {
+		t.Errorf("mode became %04o", fi.Mode().Perm())
+	}
+	if data, _ := os.ReadFile(target); strings.Contains(string(data), "reviewed: 2026-01-01") {
+		t.Error("the target was not rewritten")
+	}
+
+	outside := filepath.Join(t.TempDir(), "elsewhere.yaml")
+	writeModel(t, outside, 0o644)
+	dir2 := t.TempDir()
+	if err := os.Symlink(outside, filepath.Join(dir2, "threatmap.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, code := runIn(t, dir2, nil, "init", "--force", "--no-scan", "."); code != ExitUsage {
+		t.Errorf("init --force through a link out of the tree: exit %d", code)
+	}
+	if data, _ := os.ReadFile(outside); string(data) != reviewModel {
+		t.Error("a file outside the tree was rewritten")
+	}
+}

@@ -59,10 +59,7 @@ func assessControl(m *model.Model, c model.Control, ix *link.Index) Control {
 		}
 		for _, f := range ix.Findings[t] {
 			if f.Property == prop {
-				where := f.Pos().String()
-				if where == "" {
-					where = f.Resource
-				}
+				where := f.Where()
 				out.Refute = append(out.Refute, fmt.Sprintf("%s: %s (%s)", f.Scanner, f.Message, where))
 			}
 		}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/threatmap/threatmap"
+	"github.com/threatmap/threatmap/evidence"
 )
 
 // Problem kinds the gate reports.
@@ -73,7 +74,10 @@ func (a *Assessment) Gate() []Problem {
 	}
 	if on(p.Secrets) {
 		for _, f := range a.Evidence.Findings {
-			if f.Scanner != "secrets" {
+			// A hygiene note (.gitignore lacks .env: low severity) is not a
+			// secret; the threats and controls it feeds say what it means.
+			// A committed .env file (high) holds credentials and counts.
+			if f.Scanner != "secrets" || (f.Property == evidence.EnvIgnored && f.Severity <= threatmap.Low) {
 				continue
 			}
 			pos := f.Pos()

@@ -37,6 +37,9 @@ type Finding struct {
 	// aws_s3_bucket.uploads, an IAM role or policy name, a workflow job, a
 	// probed URL path.
 	Resource string `json:"resource,omitempty"`
+	// URL is the address a probe requested: the location of a finding
+	// that has no file.
+	URL string `json:"url,omitempty"`
 	// Package, Version, Ecosystem, Advisory, Aliases and Fixed describe a
 	// dependency finding.
 	Package   string   `json:"package,omitempty"`
@@ -56,6 +59,18 @@ type Finding struct {
 // Pos returns the finding's location.
 func (f Finding) Pos() threatmap.Position {
 	return threatmap.Position{File: f.File, Line: f.Line, Column: f.Column}
+}
+
+// Where is the finding's location for people: file:line:col, or the URL a
+// probe requested, or the resource, never a bare ":0".
+func (f Finding) Where() string {
+	if p := f.Pos().String(); p != "" {
+		return p
+	}
+	if f.URL != "" {
+		return f.URL
+	}
+	return f.Resource
 }
 
 // Route is a surface the code serves: an HTTP route, or (Kind set) an entry

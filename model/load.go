@@ -15,6 +15,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/threatmap/threatmap"
+	"github.com/threatmap/threatmap/repofs"
 )
 
 // MaxFileSize bounds how much of a model file is read.
@@ -49,17 +50,16 @@ func Load(path string) (*Model, Diagnostics, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	f, err := os.Open(file)
+	// The model is read under repofs's rule for named files: it must
+	// resolve to a regular file inside the directory it is found or named
+	// in, so a threatmap.yaml linked to a file elsewhere is refused before
+	// a byte of it is read.
+	data, err := repofs.ReadNamed(file, MaxFileSize)
 	if err != nil {
+		if errors.Is(err, repofs.ErrTooLarge) {
+			return nil, nil, fmt.Errorf("load model %s: larger than %d bytes", file, MaxFileSize)
+		}
 		return nil, nil, fmt.Errorf("load model: %w", err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
-		return nil, nil, fmt.Errorf("load model %s: %w", file, err)
-	}
-	if len(data) > MaxFileSize {
-		return nil, nil, fmt.Errorf("load model %s: larger than %d bytes", file, MaxFileSize)
 	}
 	m, diags := Parse(file, data)
 	if diags.HasErrors() {

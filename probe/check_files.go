@@ -77,7 +77,10 @@ func evalWellKnown(w wellKnown) evaluator {
 				o.Severity = w.severity
 				return o
 			}
-			return pass("GET %s answered %d, but the body is not %s (a catch-all page)", w.path, r.Status, w.what)
+			// A distinct 2xx answer whose body is not recognisable: it may
+			// be the file in a shape the matcher does not know, so the
+			// probe cannot say the file is not served.
+			return inconclusive("GET %s answered %d with content threatmap cannot classify as %s or not; look at it by hand", w.path, r.Status, w.what)
 		case answerLimited:
 			return inconclusive("GET %s was rate limited", w.path)
 		default:

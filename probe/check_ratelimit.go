@@ -52,13 +52,32 @@ func (b *planner) rateLimitProbes(m *model.Model) {
 		if !matters {
 			continue
 		}
+		// On an object route the burst asks for an object as its owner:
+		// user B's object with user B's credential. One user's credential
+		// with another's object would be refused by a correct ownership
+		// check, and a burst of refusals says nothing about a limit.
+		owner, ownerLabel, ownerSkip := b.userA, "$"+EnvUserAAuth, ""
 		path := fillParams(s.Path, b.sampleID(s.ID))
+		if hasParam(s.Path) && needsAuth(s) && s.Kind != "webhook" {
+			switch obj := b.objectFor(s.ID); {
+			case obj != "" && b.userB != "":
+				owner, ownerLabel = b.userB, "$"+EnvUserBAuth
+			case b.userA == "" && b.userB == "":
+				owner = "" // no credentials at all: refusals make it inconclusive
+			default:
+				ownerSkip = fmt.Sprintf("a burst on %s needs an object and its owner's credential (%s_%s or %s, with %s)",
+					s.Path, EnvUserBObject, envSuffix(s.ID), EnvUserBObject, EnvUserBAuth)
+			}
+		}
 		if seen[method+" "+path] {
 			continue
 		}
 		seen[method+" "+path] = true
 		p := &Probe{Check: CheckRateLimit, Subject: subject(method, s.Path), Resource: s.Path, Surface: s.ID, eval: evalRateLimit}
 		req, skip := b.request(s, method, path)
+		if skip == "" {
+			skip = ownerSkip
+		}
 		if skip != "" {
 			p.Skip = skip
 			b.add(p)
@@ -77,8 +96,8 @@ func (b *planner) rateLimitProbes(m *model.Model) {
 			for k, v := range extra {
 				req.Header[k] = v
 			}
-		} else if needsAuth(s) && b.userA != "" {
-			withCredential(req, b.userA, "$"+EnvUserAAuth)
+		} else if needsAuth(s) && owner != "" {
+			withCredential(req, owner, ownerLabel)
 		}
 		p.Steps = []Step{{Name: "burst", Request: req, Repeat: b.opts.Burst, StopOn: []int{b.opts.LimitStatus}}}
 		b.add(p)
@@ -109,14 +128,21 @@ func evalRateLimit(e *evalContext, results []StepResult) Outcome {
 	if res.Err != nil && n < res.Step.Repeat {
 		return inconclusive("%s: burst stopped after %d requests with no %d: %v", reqLine(req), n, limit, res.Err)
 	}
-	notFound := 0
+	notFound, refused := 0, 0
 	for _, r := range res.Responses {
-		if e.classify(r) == answerNotFound {
+		switch e.classify(r) {
+		case answerNotFound:
 			notFound++
+		case answerRefused, answerLoginRedir:
+			refused++
 		}
 	}
 	if notFound == n {
 		return inconclusive("%s answered 404 to every request: is the path right?", reqLine(req))
+	}
+	if refused == n {
+		// A limiter behind authentication never sees refused requests.
+		return inconclusive("%s refused every request (%d): the burst never reached what a limit would count; give the owner's credentials", reqLine(req), n)
 	}
 	last, _ := res.last()
 	if adv := ParseRateLimit(last.Header, time.Now()); adv.Limit > n {

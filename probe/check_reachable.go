@@ -1,16 +1,22 @@
 package probe
 
-import "net/http"
+import "github.com/threatmap/threatmap/model"
 
-// unreachable plans a GET without credentials to a surface that must not
-// answer outsiders (admin, debug, internal). GET is sent whatever the
-// surface's method, because reaching the handler at all is what matters and
-// GET changes nothing.
-func (b *planner) unreachable(subj, path, surfaceID string) {
-	b.markReachable(path)
-	p := &Probe{Check: CheckUnreachable, Subject: subj, Resource: path, Surface: surfaceID, eval: evalUnreachable}
-	p.Steps = []Step{{Name: "no credentials", Request: &Request{Method: http.MethodGet, Path: fillParams(path, "1"), Header: probeHeader()}}}
-	b.add(p)
+// unreachable plans a request without credentials to a surface that must
+// not answer outsiders (admin, debug, internal), with the method the
+// surface or route declares (GET for ANY). A state-changing one is planned
+// only with --allow-writes, like every other write; without it the probe
+// is skipped, never sent with another method.
+func (b *planner) unreachable(s model.Surface, method string) {
+	b.markReachable(s.Path)
+	p := &Probe{Check: CheckUnreachable, Subject: subject(method, s.Path), Resource: s.Path, Surface: s.ID, eval: evalUnreachable}
+	defer b.add(p)
+	req, skip := b.request(s, method, fillParams(s.Path, "1"))
+	if skip != "" {
+		p.Skip = skip
+		return
+	}
+	p.Steps = []Step{{Name: "no credentials", Request: req}}
 }
 
 func evalUnreachable(e *evalContext, results []StepResult) Outcome {

@@ -28,8 +28,34 @@ func (x *executor) redact(s string) string {
 
 // Evidence turns the verdicts into observations (one per subject for every
 // pass and fail) and findings (one per failure), sorted.
+//
+// An inconclusive verdict never verifies a control: a pass is not recorded
+// for a property and subject that another probe of the same run could not
+// judge (one exposed-file probe that cannot classify what it was served
+// leaves "no exposed files" unverified, however many others passed).
 func (r *Report) Evidence() evidence.Set {
 	var set evidence.Set
+	type key struct {
+		prop    evidence.Property
+		subject string
+	}
+	unsure := map[key]bool{}
+	// unsureSystem marks properties a system-wide probe could not judge:
+	// every observation also counts for the whole system, so no pass of
+	// that property may stand.
+	unsureSystem := map[evidence.Property]bool{}
+	for _, res := range r.Results {
+		if res.Outcome.Status != Inconclusive {
+			continue
+		}
+		ck, _ := CheckByID(res.Probe.Check)
+		for _, s := range append([]string{res.Probe.Subject}, res.Probe.Also...) {
+			unsure[key{ck.Property, s}] = true
+			if s == "" {
+				unsureSystem[ck.Property] = true
+			}
+		}
+	}
 	for _, res := range r.Results {
 		st := res.Outcome.Status
 		if st != Pass && st != Fail {
@@ -39,7 +65,7 @@ func (r *Report) Evidence() evidence.Set {
 		subjects := append([]string{res.Probe.Subject}, res.Probe.Also...)
 		seen := map[string]bool{}
 		for _, s := range subjects {
-			if seen[s] {
+			if seen[s] || (st == Pass && (unsure[key{ck.Property, s}] || unsureSystem[ck.Property])) {
 				continue
 			}
 			seen[s] = true
@@ -64,12 +90,28 @@ func (r *Report) Evidence() evidence.Set {
 			Severity:    sev,
 			Message:     res.Outcome.Detail,
 			Resource:    res.Probe.Resource,
+			URL:         probeURL(r.Target, res),
 			Property:    ck.Property,
 			Fingerprint: fingerprint(r.Target, ck.ID, res.Probe.Subject, res.Probe.Resource),
 		})
 	}
 	set.Sort()
 	return set
+}
+
+// probeURL is the URL of a probe's first request, the location of its
+// finding.
+func probeURL(target string, res Result) string {
+	for _, st := range res.Steps {
+		if r := st.Step.Request; r != nil {
+			u := strings.TrimSuffix(target, "/") + r.Path
+			if r.Query != "" {
+				u += "?" + r.Query
+			}
+			return u
+		}
+	}
+	return strings.TrimSuffix(target, "/") + res.Probe.Resource
 }
 
 // fingerprint is stable across runs for the same target, check and

@@ -42,12 +42,10 @@ func (b *planner) surface(s model.Surface) {
 	}
 	method := probeMethod(s)
 	if isHidden(s) {
-		// The subject keeps the model's method so that the observation
-		// links to the surface; the request is a GET whatever it is.
-		b.unreachable(subject(method, s.Path), s.Path, s.ID)
+		b.unreachable(s, method)
 		return
 	}
-	if b.preflight == nil {
+	if b.preflight == nil && !isWriteLikePath(s.Path) {
 		r := &Request{Method: http.MethodOptions, Path: fillParams(s.Path, "1"), Header: probeHeader()}
 		r.Header.Set("Origin", probeOrigin)
 		r.Header.Set("Access-Control-Request-Method", method)
@@ -79,34 +77,48 @@ func (b *planner) route(r evidence.Route) {
 	}
 	hidden := slices.ContainsFunc(r.Tags, func(t string) bool { return slices.Contains(hiddenTags, strings.ToLower(t)) })
 	where := fmt.Sprintf("%s:%d", r.File, r.Line)
+	if (hidden || slices.Contains(r.Guards, evidence.GuardAuth)) && (!isSafeMethod(method) || isWriteLikePath(r.Path)) {
+		// Only the model can declare a write; a route it does not list is
+		// sent its own safe method or nothing.
+		b.note("%s %s (%s) is not in the model and changes state; state-changing routes the model does not declare are never probed", r.Method, r.Path, where)
+		return
+	}
 	switch {
 	case hidden:
-		b.unreachable(subject(http.MethodGet, r.Path), r.Path, "")
+		// The method the code declares, never another one.
+		b.unreachable(model.Surface{Path: r.Path, Method: method}, method)
 	case slices.Contains(r.Guards, evidence.GuardAuth):
-		if !isSafeMethod(method) {
-			b.note("%s %s (%s) is not in the model; state-changing routes the model does not declare are never probed", r.Method, r.Path, where)
-			return
-		}
 		b.auth(model.Surface{Path: r.Path, Method: method}, method)
 	}
 }
 
 // request builds the request for a surface, or says why it may not be
-// sent: state-changing methods need the model to declare them (they come
-// from the surface) and --allow-writes, except POST to a webhook, which is
-// what the sender itself does.
+// sent: state-changing requests (a method other than GET, HEAD and
+// OPTIONS, or a path whose words say it changes state) need the model or
+// the code to declare them (they come from the surface or route) and
+// --allow-writes, except POST to a webhook, which is what the sender itself
+// does.
 func (b *planner) request(s model.Surface, method, path string) (*Request, string) {
 	r := &Request{Method: method, Path: path, Header: probeHeader()}
+	tmpl := s.Path
+	if tmpl == "" {
+		tmpl = path
+	}
+	writeLike := isWriteLikePath(tmpl)
 	switch {
-	case isSafeMethod(method):
+	case isSafeMethod(method) && !writeLike:
 	case s.Kind == "webhook" && method == http.MethodPost:
 		r.webhook = true
 	case b.opts.AllowWrites:
 		r.Write = true
-		r.Header.Set("Content-Type", "application/json")
-		r.Body = []byte("{}")
+		if !isSafeMethod(method) {
+			r.Header.Set("Content-Type", "application/json")
+			r.Body = []byte("{}")
+		}
+	case !isSafeMethod(method):
+		return nil, fmt.Sprintf("%s %s changes state; pass --allow-writes to send it", method, tmpl)
 	default:
-		return nil, fmt.Sprintf("%s %s changes state; pass --allow-writes to send it", method, s.Path)
+		return nil, fmt.Sprintf("%s %s: the path says it changes state; pass --allow-writes to send it", method, tmpl)
 	}
 	return r, ""
 }

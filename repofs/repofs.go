@@ -39,6 +39,13 @@ type Options struct {
 // links, devices, sockets and pipes are skipped. If root is itself a regular
 // file, fn is called once for it with Rel set to its base name. Walk stops at
 // the first error fn returns, or when ctx is done.
+//
+// What Walk leaves unread on purpose (a file over MaxSize, an excluded
+// directory, a link, a special file) is recorded in the Tally ctx carries,
+// if any. An entry it cannot read (a directory without permission) does not
+// stop the walk; once everything readable has been visited, Walk returns an
+// *UnreadableError naming each such entry, so that a scan never reports a
+// partly read tree as clean.
 func Walk(ctx context.Context, root string, opts Options, fn func(File) error) error {
 	info, err := os.Lstat(root)
 	if err != nil {
@@ -46,6 +53,7 @@ func Walk(ctx context.Context, root string, opts Options, fn func(File) error) e
 	}
 	if info.Mode().IsRegular() {
 		if opts.MaxSize > 0 && info.Size() > opts.MaxSize {
+			NoteSkipped(ctx, filepath.Base(root), SkipSize)
 			return nil
 		}
 		return fn(File{Path: root, Rel: filepath.Base(root), Size: info.Size()})
@@ -60,12 +68,25 @@ func Walk(ctx context.Context, root string, opts Options, fn func(File) error) e
 	if skip == nil {
 		skip = DefaultSkipDirs
 	}
-	return filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+	var unreadable []Unreadable
+	relOf := func(path string) string {
+		rel, err := filepath.Rel(root, path)
+		if err != nil {
+			return filepath.ToSlash(path)
+		}
+		return filepath.ToSlash(rel)
+	}
+	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if path == root {
 				return err
 			}
-			// An unreadable entry inside the tree is skipped, not fatal.
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil // removed while walking
+			}
+			// An unreadable entry inside the tree does not stop the walk,
+			// but it is remembered and makes the walk fail at the end.
+			unreadable = append(unreadable, Unreadable{Rel: relOf(path), Err: unwrapPathError(err)})
 			if d != nil && d.IsDir() {
 				return fs.SkipDir
 			}
@@ -76,12 +97,19 @@ func Walk(ctx context.Context, root string, opts Options, fn func(File) error) e
 		}
 		if d.IsDir() {
 			if path != root && slices.Contains(skip, d.Name()) {
+				NoteSkipped(ctx, relOf(path), SkipExcludedDir)
 				return fs.SkipDir
 			}
 			return nil
 		}
 		if !d.Type().IsRegular() {
-			return nil // symlinks and special files are never followed or read
+			// Symbolic links and special files are never followed or read.
+			reason := SkipSpecial
+			if d.Type()&fs.ModeSymlink != 0 {
+				reason = SkipSymlink
+			}
+			NoteSkipped(ctx, relOf(path), reason)
+			return nil
 		}
 		info, err := d.Info()
 		if err != nil {
@@ -91,14 +119,29 @@ func Walk(ctx context.Context, root string, opts Options, fn func(File) error) e
 			return err
 		}
 		if opts.MaxSize > 0 && info.Size() > opts.MaxSize {
+			NoteSkipped(ctx, relOf(path), SkipSize)
 			return nil
 		}
-		rel, err := filepath.Rel(root, path)
-		if err != nil {
-			return err
-		}
-		return fn(File{Path: path, Rel: filepath.ToSlash(rel), Size: info.Size()})
+		return fn(File{Path: path, Rel: relOf(path), Size: info.Size()})
 	})
+	if err != nil {
+		return err
+	}
+	if len(unreadable) > 0 {
+		return &UnreadableError{Paths: unreadable}
+	}
+	return nil
+}
+
+// SkipIfBinary reports whether prefix (a file's first bytes) looks binary,
+// recording rel as skipped in ctx's Tally when it does. Scanners that read
+// text only call it instead of IsBinary.
+func SkipIfBinary(ctx context.Context, rel string, prefix []byte) bool {
+	if IsBinary(prefix) {
+		NoteSkipped(ctx, rel, SkipBinary)
+		return true
+	}
+	return false
 }
 
 // IsBinary reports whether the first bytes of a file look like binary data:

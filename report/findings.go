@@ -36,6 +36,23 @@ type FindingsDoc struct {
 	// registration it could not resolve, dependencies it could not check),
 	// so that a gap is never silent.
 	Unresolved []evidence.Unresolved `json:"unresolved,omitempty"`
+	// Skipped counts the paths the scan left unread on purpose, by reason
+	// (size, binary, excluded-dir, symlink, special).
+	Skipped map[string]int `json:"skipped,omitempty"`
+	// SkippedFiles lists them, with --verbose.
+	SkippedFiles []SkippedFile `json:"skipped_files,omitempty"`
+}
+
+// SkippedFile is one path a scan left unread, and why.
+type SkippedFile struct {
+	Path   string `json:"path"`
+	Reason string `json:"reason"`
+}
+
+// Skips is what a scan left unread, for WriteFindingsSkipped.
+type Skips struct {
+	Counts map[string]int
+	Files  []SkippedFile
 }
 
 // RuleDoc describes a scanner rule for SARIF help text.
@@ -50,6 +67,12 @@ type RuleDoc struct {
 // WriteFindings renders a scanner's evidence in the given format. docs, which
 // may be nil, supplies rule descriptions for SARIF.
 func WriteFindings(w io.Writer, format Format, set evidence.Set, docs map[string]RuleDoc) error {
+	return WriteFindingsSkipped(w, format, set, docs, Skips{})
+}
+
+// WriteFindingsSkipped is WriteFindings with the account of what the scan
+// did not read, which the JSON output carries.
+func WriteFindingsSkipped(w io.Writer, format Format, set evidence.Set, docs map[string]RuleDoc, skips Skips) error {
 	set.Sort()
 	if set.Findings == nil {
 		set.Findings = []evidence.Finding{}
@@ -59,7 +82,7 @@ func WriteFindings(w io.Writer, format Format, set evidence.Set, docs map[string
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
-		return enc.Encode(FindingsDoc{Findings: set.Findings, Routes: set.Routes, Observations: set.Observations, Unresolved: set.Unresolved})
+		return enc.Encode(FindingsDoc{Findings: set.Findings, Routes: set.Routes, Observations: set.Observations, Unresolved: set.Unresolved, Skipped: skips.Counts, SkippedFiles: skips.Files})
 	case FormatSARIF:
 		return writeFindingsSARIF(w, set.Findings, docs)
 	case FormatText, "":
@@ -72,11 +95,8 @@ func WriteFindings(w io.Writer, format Format, set evidence.Set, docs map[string
 func writeFindingsText(w io.Writer, set evidence.Set) error {
 	var b strings.Builder
 	for _, f := range set.Findings {
-		pos := f.Pos().String()
-		if pos == "" {
-			pos = f.Resource
-		}
-		fmt.Fprintf(&b, "%s: %s: %s [%s]", pos, f.Severity, f.Message, f.Rule)
+		pos := f.Where()
+		fmt.Fprintf(&b, "%s: %s: %s [%s]", OneLine(pos), f.Severity, OneLine(f.Message), f.Rule)
 		if f.Commit != "" {
 			fmt.Fprintf(&b, " commit %s", shortCommit(f.Commit))
 		}
@@ -87,7 +107,7 @@ func writeFindingsText(w io.Writer, set evidence.Set) error {
 		if len(r.Guards) > 0 {
 			guards = strings.Join(r.Guards, ",")
 		}
-		fmt.Fprintf(&b, "%s:%d: %s %s [%s] guards=%s", r.File, r.Line, r.Method, r.Path, r.Framework, guards)
+		fmt.Fprintf(&b, "%s:%d: %s %s [%s] guards=%s", OneLine(r.File), r.Line, OneLine(r.Method), OneLine(r.Path), r.Framework, guards)
 		if len(r.Tags) > 0 {
 			fmt.Fprintf(&b, " tags=%s", strings.Join(r.Tags, ","))
 		}
@@ -114,6 +134,20 @@ func writeFindingsText(w io.Writer, set evidence.Set) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// lineBreaks are what OneLine escapes.
+var lineBreaks = strings.NewReplacer("\n", `\n`, "\r", `\r`, "\u2028", `\u2028`, "\u2029", `\u2029`)
+
+// OneLine escapes line breaks in a file name or message printed on one line
+// of text output, so that a file named "x\ncheck passed" cannot forge a
+// line. Other control characters are escaped by the command line's output
+// writer.
+func OneLine(s string) string {
+	if !strings.ContainsAny(s, "\n\r\u2028\u2029") {
+		return s
+	}
+	return lineBreaks.Replace(s)
 }
 
 func shortCommit(c string) string {

@@ -145,6 +145,7 @@ func findingMap(f evidence.Finding) map[string]any {
 		"file": f.File, "line": int64(f.Line), "column": int64(f.Column), "commit": f.Commit,
 		"secret": f.Secret, "resource": f.Resource, "package": f.Package, "version": f.Version,
 		"ecosystem": f.Ecosystem, "advisory": f.Advisory, "fixed": f.Fixed, "property": string(f.Property),
+		"url": f.URL, "where": f.Where(),
 	}
 }
 

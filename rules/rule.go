@@ -19,6 +19,7 @@ import (
 
 	"github.com/threatmap/threatmap"
 	"github.com/threatmap/threatmap/model"
+	"github.com/threatmap/threatmap/repofs"
 )
 
 // Rule is one threat pattern.
@@ -109,7 +110,29 @@ func LoadDir(dir string) ([]*Rule, model.Diagnostics) {
 	if !info.IsDir() {
 		return nil, model.Diagnostics{{Pos: threatmap.Position{File: dir}, Message: "rules directory: not a directory"}}
 	}
-	return loadFS(os.DirFS(dir), ".", dir)
+	return loadFS(namedFS{dir}, ".", dir)
+}
+
+// namedFS reads a custom rules directory under repofs's rule for named
+// files: a rule file that is a link out of the directory, a pipe or a
+// device is refused, never read.
+type namedFS struct{ dir string }
+
+func (n namedFS) Open(name string) (fs.File, error) {
+	if !fs.ValidPath(name) {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
+	}
+	if name == "." {
+		return os.Open(n.dir)
+	}
+	return repofs.Open(n.dir, filepath.FromSlash(name))
+}
+
+func (n namedFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	if name != "." {
+		return nil, &fs.PathError{Op: "readdir", Path: name, Err: fs.ErrNotExist}
+	}
+	return os.ReadDir(n.dir)
 }
 
 func loadFS(fsys fs.FS, root, display string) ([]*Rule, model.Diagnostics) {

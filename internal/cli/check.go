@@ -18,6 +18,8 @@ type checkDoc struct {
 	Passed   bool             `json:"passed"`
 	Problems []assess.Problem `json:"problems"`
 	Counts   map[string]int   `json:"counts"`
+	// Skipped counts what the scanners left unread, by reason.
+	Skipped map[string]int `json:"skipped,omitempty"`
 }
 
 func (c *Command) checkCmd() *cobra.Command {
@@ -53,6 +55,7 @@ Output is one line per problem, file:line:col first. In GitHub Actions
 				return err
 			}
 			c.printWarnings(an)
+			c.reportSkips(cmd, &an.skipped)
 			if len(an.scanErrs) > 0 {
 				return &exitError{code: ExitUsage, err: fmt.Errorf("check: %d %s failed; the gate cannot judge without them", len(an.scanErrs), plural(len(an.scanErrs), "scanner", "scanners"))}
 			}
@@ -62,7 +65,7 @@ Output is one line per problem, file:line:col first. In GitHub Actions
 			}
 			switch format {
 			case "json":
-				doc := checkDoc{Passed: len(problems) == 0, Problems: problems, Counts: map[string]int{}}
+				doc := checkDoc{Passed: len(problems) == 0, Problems: problems, Counts: map[string]int{}, Skipped: an.skipped.Counts()}
 				if doc.Problems == nil {
 					doc.Problems = []assess.Problem{}
 				}
@@ -141,7 +144,7 @@ func writeProblemsText(c *Command, groups [][]assess.Problem) {
 			}
 			msg += fmt.Sprintf(" [the same on %d more: %s]", len(ids), strings.Join(shown, ", "))
 		}
-		fmt.Fprintf(&b, "%s: %s: %s\n", pos, p.Kind, msg)
+		fmt.Fprintf(&b, "%s: %s: %s\n", report.OneLine(pos), p.Kind, report.OneLine(msg))
 		for _, q := range g {
 			if counts[q.Kind] == 0 {
 				order = append(order, q.Kind)

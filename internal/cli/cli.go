@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -92,7 +93,24 @@ func (c *Command) MainContext(ctx context.Context, args []string) int {
 	if c.Getenv == nil {
 		c.Getenv = os.Getenv
 	}
+	// Every byte the command prints goes through a safeWriter: secrets
+	// masked unless --reveal, control characters escaped.
+	masker := &lazyMasker{}
+	var reveal bool
+	stdout := &safeWriter{w: c.Stdout, mask: masker, reveal: &reveal}
+	stderr := &safeWriter{w: c.Stderr, mask: masker, reveal: &reveal}
+	savedOut, savedErr := c.Stdout, c.Stderr
+	c.Stdout, c.Stderr = stdout, stderr
+	defer func() {
+		stdout.Flush()
+		stderr.Flush()
+		c.Stdout, c.Stderr = savedOut, savedErr
+	}()
 	root := c.rootCmd()
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		reveal = flagSet(cmd, "reveal") || flagSet(cmd, "reveal-secrets")
+		return nil
+	}
 	root.SetArgs(args)
 	root.SetIn(c.Stdin)
 	root.SetOut(c.Stdout)
@@ -104,14 +122,20 @@ func (c *Command) MainContext(ctx context.Context, args []string) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintf(c.Stderr, "threatmap: %v\n", ee.err)
+			fmt.Fprintf(c.Stderr, "threatmap: %s\n", displayName(ee.err.Error()))
 		}
 		return ee.code
 	}
 	// Errors cobra raises itself (unknown flag, wrong argument count) are
 	// usage errors.
-	fmt.Fprintf(c.Stderr, "threatmap: %v\n", err)
+	fmt.Fprintf(c.Stderr, "threatmap: %s\n", displayName(err.Error()))
 	return ExitUsage
+}
+
+// flagSet reports whether cmd has a boolean flag name set to true.
+func flagSet(cmd *cobra.Command, name string) bool {
+	f := cmd.Flags().Lookup(name)
+	return f != nil && f.Value.String() == "true"
 }
 
 func (c *Command) rootCmd() *cobra.Command {
@@ -128,10 +152,12 @@ The four questions:
   What can go wrong?                 threatmap report, rules, explain
   What are we going to do about it?  responses: in threatmap.yaml
   Did we do a good job?              threatmap check, diff, probe, review`,
-		Version:       Version,
+		Version:       versionString(debug.ReadBuildInfo),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	root.PersistentFlags().Bool("reveal", false, "print secrets in full instead of masked, in every output")
+	root.PersistentFlags().BoolP("verbose", "v", false, "list what the scanners skipped (size, binary, excluded directories, links)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return usageError("%v", err)
 	})
@@ -150,7 +176,9 @@ The four questions:
 		c.sbomCmd(),
 		c.dbCmd(),
 		c.probeCmd(),
+		c.versionCmd(),
 	)
+	root.SetVersionTemplate("threatmap {{.Version}}\n")
 	return root
 }
 

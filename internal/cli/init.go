@@ -56,7 +56,14 @@ unless --force is given, and writes atomically.`,
 			if _, diags := model.Parse(target, []byte(text)); diags.HasErrors() {
 				return fmt.Errorf("init: the drafted model does not validate (a bug):\n%s", diags)
 			}
-			if err := writeFileAtomic(target, []byte(text)); err != nil {
+			if _, err := os.Lstat(target); err == nil {
+				// --force over an existing model: rewrite the file the
+				// user means, as review does (through an in-tree link,
+				// keeping mode, owner and hard links).
+				if _, err := editInPlace(target, []byte(text)); err != nil {
+					return inputError(fmt.Errorf("init: %w", err))
+				}
+			} else if err := writeFileAtomic(target, []byte(text)); err != nil {
 				return fmt.Errorf("init: %w", err)
 			}
 			fmt.Fprintf(c.Stdout, "wrote %s (%d surfaces drafted from code); edit it, then run: threatmap report %s\n", target, len(routes), dir)

@@ -11,10 +11,12 @@ import (
 	"slices"
 	"time"
 
+	"github.com/threatmap/threatmap"
 	"github.com/threatmap/threatmap/assess"
 	"github.com/threatmap/threatmap/evidence"
 	"github.com/threatmap/threatmap/link"
 	"github.com/threatmap/threatmap/model"
+	"github.com/threatmap/threatmap/repofs"
 	"github.com/threatmap/threatmap/rules"
 )
 
@@ -28,6 +30,8 @@ type analysis struct {
 	result   *assess.Assessment
 	root     string
 	scanErrs []error
+	// skipped records what the scanners left unread.
+	skipped repofs.Tally
 }
 
 type analyzeOptions struct {
@@ -81,6 +85,12 @@ func (c *Command) loadRules(m *model.Model) ([]*rules.Rule, error) {
 	var custom []*rules.Rule
 	var diags model.Diagnostics
 	for _, d := range dirs {
+		// A rules directory named in the model must lie inside the
+		// repository, like every file threatmap reads by name.
+		if _, err := repofs.Resolve(m.Dir, filepath.FromSlash(d)); err != nil {
+			diags = append(diags, model.Diagnostic{Pos: threatmap.Position{File: m.File}, Message: fmt.Sprintf("rules directory %v", err)})
+			continue
+		}
 		rs, ds := rules.LoadDir(m.Rel(d))
 		custom = append(custom, rs...)
 		diags = append(diags, ds...)
@@ -115,7 +125,7 @@ func (c *Command) analyze(ctx context.Context, path string, opts analyzeOptions)
 			if slices.Contains(m.Scan.Disable, s.Name()) {
 				continue
 			}
-			set, err := s.Scan(ctx, an.root)
+			set, err := s.Scan(repofs.WithTally(ctx, &an.skipped), an.root)
 			if err != nil {
 				an.scanErrs = append(an.scanErrs, fmt.Errorf("scan %s: %w", s.Name(), err))
 				continue
@@ -143,11 +153,16 @@ func (c *Command) analyze(ctx context.Context, path string, opts analyzeOptions)
 	return an, nil
 }
 
+// maxEvidenceSize bounds an evidence file read with --evidence.
+const maxEvidenceSize = 256 << 20
+
 // readEvidence reads a findings document written by a scan or probe with
 // --format json. Fields beyond the evidence (a probe's target and verdicts)
 // are ignored.
 func readEvidence(path string) (evidence.Set, error) {
-	data, err := os.ReadFile(path)
+	// An evidence file is named on the command line: it is read if it
+	// resolves to a regular file inside the directory it was named in.
+	data, err := repofs.ReadNamed(path, maxEvidenceSize)
 	if err != nil {
 		return evidence.Set{}, fmt.Errorf("evidence: %w", err)
 	}
@@ -165,7 +180,7 @@ func (c *Command) printWarnings(an *analysis) {
 		fmt.Fprint(c.Stderr, an.warnings.Format(an.model.Source))
 	}
 	for _, err := range an.scanErrs {
-		fmt.Fprintf(c.Stderr, "threatmap: warning: %v\n", err)
+		fmt.Fprintf(c.Stderr, "threatmap: warning: %s\n", displayName(err.Error()))
 	}
 }
 

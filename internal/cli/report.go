@@ -48,6 +48,7 @@ place) instead of standard output.`,
 				return err
 			}
 			c.printWarnings(an)
+			c.reportSkips(cmd, &an.skipped)
 			render := func(w io.Writer) error {
 				switch report.Format(format) {
 				case report.FormatJSON:
@@ -107,4 +108,3 @@ place) instead of standard output.`,
 	cmd.Flags().StringArrayVar(&extra, "evidence", nil, "extra evidence to use (the JSON of threatmap probe or scan --format json); repeatable")
 	return cmd
 }
-

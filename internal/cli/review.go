@@ -2,12 +2,12 @@ package cli
 
 import (
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/threatmap/threatmap/model"
+	"github.com/threatmap/threatmap/repofs"
 )
 
 func (c *Command) reviewCmd() *cobra.Command {
@@ -43,7 +43,7 @@ actually runs; check fails when a review is overdue.`,
 			if _, _, err := c.loadModel(file); err != nil {
 				return err
 			}
-			src, err := os.ReadFile(file)
+			src, err := repofs.ReadNamed(file, model.MaxFileSize)
 			if err != nil {
 				return inputError(err)
 			}
@@ -54,8 +54,8 @@ actually runs; check fails when a review is overdue.`,
 			if err != nil {
 				return inputError(err)
 			}
-			if err := writeFileAtomic(file, out); err != nil {
-				return fmt.Errorf("review: %w", err)
+			if _, err := editInPlace(file, out); err != nil {
+				return inputError(fmt.Errorf("review: %w", err))
 			}
 			fmt.Fprintf(c.Stdout, "%s: reviewed %s by %s\n", file, day.Format(time.DateOnly), by)
 			return nil

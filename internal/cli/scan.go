@@ -1,10 +1,13 @@
 package cli
 
 import (
+	"fmt"
+
 	"github.com/spf13/cobra"
 
 	"github.com/threatmap/threatmap"
 	"github.com/threatmap/threatmap/evidence"
+	"github.com/threatmap/threatmap/repofs"
 	"github.com/threatmap/threatmap/report"
 )
 
@@ -57,13 +60,17 @@ func (c *Command) runScan(cmd *cobra.Command, s evidence.Scanner, root string, f
 			return usageError("--fail-on: %v", err)
 		}
 	}
-	set, err := s.Scan(cmd.Context(), root)
+	var tally repofs.Tally
+	set, err := s.Scan(repofs.WithTally(cmd.Context(), &tally), root)
 	if err != nil {
+		// An unreadable path, like any failure to read the tree, is an
+		// input error (exit 2): the gate fails closed.
 		return inputError(err)
 	}
-	if err := report.WriteFindings(c.Stdout, format, set, docs); err != nil {
+	if err := report.WriteFindingsSkipped(c.Stdout, format, set, docs, c.skips(cmd, &tally)); err != nil {
 		return err
 	}
+	c.reportSkips(cmd, &tally)
 	if gate {
 		for _, f := range set.Findings {
 			if f.Severity >= threshold {
@@ -72,6 +79,36 @@ func (c *Command) runScan(cmd *cobra.Command, s evidence.Scanner, root string, f
 		}
 	}
 	return nil
+}
+
+// skips is the account of what a scan did not read, for JSON output: the
+// counts always, the list with --verbose.
+func (c *Command) skips(cmd *cobra.Command, t *repofs.Tally) report.Skips {
+	s := report.Skips{Counts: t.Counts()}
+	if flagSet(cmd, "verbose") {
+		for _, k := range t.Skipped() {
+			s.Files = append(s.Files, report.SkippedFile{Path: k.Rel, Reason: k.Reason})
+		}
+	}
+	return s
+}
+
+// reportSkips tells the user on stderr what a scan did not read: every
+// path with --verbose; otherwise a one-line count when files were skipped
+// for their size or as binary (excluded directories and links are the
+// expected case and are only counted).
+func (c *Command) reportSkips(cmd *cobra.Command, t *repofs.Tally) {
+	if flagSet(cmd, "verbose") {
+		for _, k := range t.Skipped() {
+			fmt.Fprintf(c.Stderr, "threatmap: skipped %s (%s)\n", displayName(k.Rel), k.Reason)
+		}
+		return
+	}
+	counts := t.Counts()
+	if n := counts[repofs.SkipSize] + counts[repofs.SkipBinary]; n > 0 {
+		fmt.Fprintf(c.Stderr, "threatmap: %d %s not read (%d too large, %d binary); --verbose lists them\n",
+			n, plural(n, "file", "files"), counts[repofs.SkipSize], counts[repofs.SkipBinary])
+	}
 }
 
 // ruleDocs turns a scanner's rule list into SARIF help, tagging each rule

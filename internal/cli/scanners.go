@@ -1,6 +1,10 @@
 package cli
 
 import (
+	"context"
+	"fmt"
+	"path/filepath"
+
 	"github.com/threatmap/threatmap/evidence"
 	"github.com/threatmap/threatmap/model"
 	"github.com/threatmap/threatmap/repofs"
@@ -17,18 +21,40 @@ import (
 // model's directory, configured from the model's scan: section.
 func (c *Command) scanners(m *model.Model) []evidence.Scanner {
 	osv := c.defaultOSVDB()
+	var depsScanner evidence.Scanner
 	if m.Scan.OSVDB != "" {
 		osv = m.Rel(m.Scan.OSVDB)
+		// The database is read by name from the model: it must lie inside
+		// the repository like every such file.
+		if _, err := repofs.Resolve(m.Dir, filepath.FromSlash(m.Scan.OSVDB)); err != nil {
+			depsScanner = refusedScanner{name: "deps", err: fmt.Errorf("scan.osv_db %w", err)}
+		}
+	}
+	if depsScanner == nil {
+		depsScanner = deps.New(deps.Options{OSVDB: osv, Exclude: m.Scan.Exclude, Include: m.Scan.Include})
 	}
 	return []evidence.Scanner{
 		secrets.New(secrets.Options{AllowPaths: m.Scan.Exclude}),
-		deps.New(deps.Options{OSVDB: osv, Exclude: m.Scan.Exclude, Include: m.Scan.Include}),
+		depsScanner,
 		workflows.New(),
 		iam.New(),
 		iac.New(),
 		routes.New(),
 		sinks.New(),
 	}
+}
+
+// refusedScanner stands in for a scanner whose configuration names a file
+// threatmap may not read; it fails, so the gate fails closed.
+type refusedScanner struct {
+	name string
+	err  error
+}
+
+func (r refusedScanner) Name() string { return r.name }
+
+func (r refusedScanner) Scan(context.Context, string) (evidence.Set, error) {
+	return evidence.Set{}, r.err
 }
 
 // excluded reports whether a slash path falls under one of the model's
@@ -54,6 +80,11 @@ func dropExcluded(set evidence.Set, patterns []string) evidence.Set {
 	for _, o := range set.Observations {
 		if !excluded(o.File, patterns) {
 			out.Observations = append(out.Observations, o)
+		}
+	}
+	for _, u := range set.Unresolved {
+		if !excluded(u.File, patterns) {
+			out.Unresolved = append(out.Unresolved, u)
 		}
 	}
 	return out

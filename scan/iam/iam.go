@@ -60,7 +60,7 @@ func (s *Scanner) Scan(ctx context.Context, root string) (evidence.Set, error) {
 		if err != nil {
 			return fmt.Errorf("read %s: %w", f.Rel, err)
 		}
-		if repofs.IsBinary(src[:min(len(src), 512)]) {
+		if repofs.SkipIfBinary(ctx, f.Rel, src[:min(len(src), 512)]) {
 			return nil
 		}
 		sources[f.Rel] = src

@@ -64,7 +64,7 @@ func (Scanner) Scan(ctx context.Context, root string) (evidence.Set, error) {
 		if err != nil {
 			return fmt.Errorf("read %s: %w", f.Rel, err)
 		}
-		if repofs.IsBinary(src[:min(len(src), 512)]) {
+		if repofs.SkipIfBinary(ctx, f.Rel, src[:min(len(src), 512)]) {
 			return nil
 		}
 		switch kind {

@@ -11,6 +11,8 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+
+	"github.com/threatmap/threatmap/repofs"
 )
 
 // suppressions are the user's ways of saying "not this one": fingerprints
@@ -47,8 +49,13 @@ func dirOf(root string) string {
 	return root
 }
 
+// maxSuppressionFile bounds an ignore file or baseline. Both are read
+// under repofs's rule for named files: a link out of their directory is
+// refused.
+const maxSuppressionFile = 64 << 20
+
 func (sup *suppressions) readIgnoreFile(name string, required bool) error {
-	data, err := os.ReadFile(name)
+	data, err := repofs.ReadNamed(name, maxSuppressionFile)
 	if err != nil {
 		if !required && errors.Is(err, fs.ErrNotExist) {
 			return nil
@@ -71,7 +78,7 @@ func (sup *suppressions) readIgnoreFile(name string, required bool) error {
 }
 
 func (sup *suppressions) readBaseline(name string) error {
-	data, err := os.ReadFile(name)
+	data, err := repofs.ReadNamed(name, maxSuppressionFile)
 	if err != nil {
 		return fmt.Errorf("read baseline: %w", err)
 	}

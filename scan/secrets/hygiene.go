@@ -11,11 +11,14 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
 	"github.com/threatmap/threatmap"
 	"github.com/threatmap/threatmap/evidence"
+
+	"github.com/threatmap/threatmap/repofs"
 )
 
 // Hygiene rule ids.
@@ -64,17 +67,39 @@ func isEnvFile(rel string) bool {
 type hygiene struct {
 	mu       sync.Mutex
 	envFiles []string
+	// templates are env templates (.env.example): a project that ships
+	// one uses env files, even when none holds values yet.
+	templates []string
 }
 
 func newHygiene() *hygiene { return &hygiene{} }
 
 func (h *hygiene) see(rel string) {
-	if isEnvFile(rel) {
+	switch {
+	case isEnvFile(rel):
 		h.mu.Lock()
 		h.envFiles = append(h.envFiles, rel)
 		h.mu.Unlock()
+	case isEnvTemplate(rel):
+		h.mu.Lock()
+		h.templates = append(h.templates, rel)
+		h.mu.Unlock()
 	}
 }
+
+// isEnvTemplate reports whether rel names a dotenv template
+// (.env.example, .env.sample, example.env).
+func isEnvTemplate(rel string) bool {
+	b := strings.ToLower(path.Base(rel))
+	if b == ".envrc" || (b != ".env" && !strings.HasPrefix(b, ".env.") && !strings.HasSuffix(b, ".env")) {
+		return false
+	}
+	return !isEnvFile(rel)
+}
+
+// usesEnvFiles reports whether the tree has a dotenv file or template: only
+// then does a .gitignore without .env matter.
+func (h *hygiene) usesEnvFiles() bool { return len(h.envFiles)+len(h.templates) > 0 }
 
 // worktree reports committed .env files and whether the root .gitignore
 // ignores .env. In a git work tree a .env file counts as committed when git
@@ -129,13 +154,24 @@ func (h *hygiene) worktree(ctx context.Context, root, git string) (evidence.Set,
 		})
 		return set, nil
 	}
+	if !h.usesEnvFiles() {
+		// No dotenv file or template anywhere in the tree: there is no
+		// .env to commit by accident, so a .gitignore without the line is
+		// not a finding (nor an observation that would fail a control).
+		return set, nil
+	}
+	// The note points at a real place: line 1 of the .gitignore that
+	// lacks the line, or, when there is none, the env file it should keep
+	// out of commits.
 	msg := ".gitignore does not ignore .env: add a .env line so local credentials are never committed"
+	file, line := ".gitignore", 1
 	if !hasGitignore {
 		msg = "the repository has no .gitignore, so nothing keeps .env out of commits: add one with a .env line"
+		file = slices.Min(append(slices.Clone(h.envFiles), h.templates...))
 	}
 	set.Findings = append(set.Findings, evidence.Finding{
 		Scanner: ScannerName, Rule: RuleEnvNotGitignored, Severity: threatmap.Low,
-		Message: msg, File: ".gitignore", Fingerprint: fingerprint("", ".gitignore", RuleEnvNotGitignored, ""),
+		Message: msg, File: file, Line: line, Column: 1, Fingerprint: fingerprint("", ".gitignore", RuleEnvNotGitignored, ""),
 		Property: evidence.EnvIgnored,
 	})
 	return set, nil
@@ -183,7 +219,7 @@ type gitignorePattern struct {
 }
 
 func readGitignore(name string) (*gitignore, error) {
-	data, err := os.ReadFile(name)
+	data, err := repofs.ReadNamed(name, 8<<20)
 	if err != nil {
 		return &gitignore{}, err
 	}

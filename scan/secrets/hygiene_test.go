@@ -1,6 +1,14 @@
 package secrets
 
-import "testing"
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/threatmap/threatmap/evidence"
+)
 
 func TestGitignore(t *testing.T) {
 	tests := []struct {
@@ -58,5 +66,51 @@ func TestNameWords(t *testing.T) {
 		if got != want {
 			t.Errorf("nameWords(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestHygieneNoteOnlyWhenEnvFilesAreUsed: a .gitignore without .env is a
+// finding, at a real line, only in a tree that has a dotenv file or
+// template; without .gitignore the note points at the env file.
+func TestHygieneNoteOnlyWhenEnvFilesAreUsed(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  string // "file:line rule", or "" for no finding
+	}{
+		{"no env files", map[string]string{".gitignore": "node_modules/\n", "app.py": "print(1)\n"}, ""},
+		{"template only", map[string]string{".gitignore": "node_modules/\n", ".env.example": "API_KEY=\n"}, ".gitignore:1 env-not-gitignored"},
+		{"ignored", map[string]string{".gitignore": "dist/\n.env\n", ".env.example": "API_KEY=\n"}, ""},
+		{"no gitignore", map[string]string{".git/HEAD": "ref: refs/heads/main\n", "config/.env.sample": "A=\n"}, "config/.env.sample:1 env-not-gitignored"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for name, body := range tc.files {
+				p := filepath.Join(dir, filepath.FromSlash(name))
+				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			set, err := New(Options{Git: "/nonexistent/git"}).Scan(context.Background(), dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, f := range set.Findings {
+				got = append(got, fmt.Sprintf("%s:%d %s", f.File, f.Line, f.Rule))
+			}
+			if tc.want == "" && len(got) > 0 || tc.want != "" && (len(got) != 1 || got[0] != tc.want) {
+				t.Errorf("findings %v, want %q", got, tc.want)
+			}
+			for _, o := range set.Observations {
+				if o.Property == evidence.EnvIgnored && !o.Holds {
+					t.Errorf("a failing env-ignored observation without env files: %+v", o)
+				}
+			}
+		})
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path"
 	"regexp"
@@ -214,7 +215,7 @@ func (s *Scanner) scanTree(ctx context.Context, root string, sup *suppressions) 
 			sc := s.det.newScratch()
 			buf := make([]byte, 0, chunkSize+maxWindow)
 			for f := range files {
-				found, err := s.scanFile(sc, &buf, f, sup)
+				found, err := s.scanFile(ctx, sc, &buf, f, sup)
 				if err != nil && errs[w] == nil {
 					errs[w] = err
 				}
@@ -268,15 +269,37 @@ const sniffSize = 8 << 10
 
 // scanFile scans one file in chunks of chunkSize, each overlapping the last
 // by maxWindow bytes so that no secret is cut at a boundary.
-func (s *Scanner) scanFile(sc *scratch, bufp *[]byte, f repofs.File, sup *suppressions) ([]evidence.Finding, error) {
+func (s *Scanner) scanFile(ctx context.Context, sc *scratch, bufp *[]byte, f repofs.File, sup *suppressions) ([]evidence.Finding, error) {
 	fh, err := os.Open(f.Path)
 	if err != nil {
-		// A file that vanished or cannot be read is skipped, as the walk
-		// skips unreadable directories.
-		return nil, nil
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil // removed since the walk saw it
+		}
+		// A file that cannot be read fails the scan: a secret in it would
+		// otherwise go unreported while the scan says the tree is clean.
+		return nil, fmt.Errorf("read %s: %w", f.Rel, unwrapPathErr(err))
 	}
 	defer fh.Close()
-	return s.scanReader(sc, bufp, fh, f.Rel, "", sup)
+	prefix := make([]byte, sniffSize)
+	n, err := io.ReadFull(fh, prefix)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return nil, fmt.Errorf("read %s: %w", f.Rel, unwrapPathErr(err))
+	}
+	prefix = prefix[:n]
+	if repofs.SkipIfBinary(ctx, f.Rel, prefix) {
+		return nil, nil
+	}
+	return s.scanReader(sc, bufp, io.MultiReader(bytes.NewReader(prefix), fh), f.Rel, "", sup)
+}
+
+// unwrapPathErr drops the *fs.PathError wrapper so that messages name the
+// file by its path relative to the root.
+func unwrapPathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // scanReader scans r, a file named rel in commit (empty for the working

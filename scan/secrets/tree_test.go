@@ -168,3 +168,25 @@ func TestFixtureTree(t *testing.T) {
 		}
 	}
 }
+
+// TestCISecretStoreReferences: references to a CI system's secret store
+// (GitHub Actions, GitLab CI, Jenkins, CircleCI, Azure Pipelines, Drone)
+// are never reported; a literal beside them is.
+func TestCISecretStoreReferences(t *testing.T) {
+	root := materialize(t, "testdata/ci-refs", 5)
+	set, err := New(Options{}).Scan(context.Background(), root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, want := locs(set.Findings), wants(t, root, "testdata/ci-refs.want")
+	for _, w := range want {
+		if !slices.Contains(got, w) {
+			t.Errorf("missing finding %s", w)
+		}
+	}
+	for _, g := range got {
+		if !slices.Contains(want, g) {
+			t.Errorf("reference reported as a secret: %s", g)
+		}
+	}
+}

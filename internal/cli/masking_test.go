@@ -55,6 +55,22 @@ func TestNoOutputRevealsASecret(t *testing.T) {
 			}
 		}
 	}
+	// Output written to a file with -o passes the same masking.
+	for _, format := range []string{"html", "md", "json"} {
+		file := filepath.Join(t.TempDir(), "report."+format)
+		if _, errOut, code := run(t, "report", "--format", format, "-o", file, "examples/docqa"); code != ExitOK {
+			t.Fatalf("report -o: exit %d: %s", code, errOut)
+		}
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range secrets {
+			if strings.Contains(string(data), s) {
+				t.Errorf("report -f %s -o FILE reveals a secret (%.6s...)", format, s)
+			}
+		}
+	}
 	out, _, _ := run(t, "scan", "secrets", "--reveal", "--format", "json", "examples/docqa")
 	if !strings.Contains(out, secrets[0]) {
 		t.Error("--reveal does not show the secret")

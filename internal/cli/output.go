@@ -140,3 +140,14 @@ func escapeControl(s string, inName bool) string {
 
 // displayName escapes a file name or one-line message for text output.
 func displayName(s string) string { return escapeControl(s, true) }
+
+// sameSafety returns a writer onto w that masks and escapes as the
+// command's standard output does, for output written to a file (-o), and
+// the function that flushes it.
+func (c *Command) sameSafety(w io.Writer) (io.Writer, func() error) {
+	if sw, ok := c.Stdout.(*safeWriter); ok {
+		out := &safeWriter{w: w, mask: sw.mask, reveal: sw.reveal}
+		return out, out.Flush
+	}
+	return w, func() error { return nil }
+}

@@ -90,7 +90,11 @@ place) instead of standard output.`,
 				return render(c.Stdout)
 			}
 			var buf bytes.Buffer
-			if err := render(&buf); err != nil {
+			safe, flush := c.sameSafety(&buf)
+			if err := render(safe); err != nil {
+				return err
+			}
+			if err := flush(); err != nil {
 				return err
 			}
 			if err := writeFileAtomic(c.path(output), buf.Bytes()); err != nil {

@@ -58,10 +58,7 @@ place) instead of standard output.`,
 				case report.FormatMermaid:
 					return report.WriteMermaid(w, an.model)
 				case report.FormatSVG, report.FormatHTML:
-					svg, err := diagram.Graphviz{}.SVG(cmd.Context(), diagram.Build(an.model, diagram.OpenUrgent(an.result), diagram.DefaultLimits))
-					if err != nil {
-						return err
-					}
+					svg := diagram.Layered{}.SVG(diagram.Build(an.model, diagram.OpenUrgent(an.result), diagram.DefaultLimits))
 					if report.Format(format) == report.FormatSVG {
 						_, err := w.Write(append(svg, '\n'))
 						return err

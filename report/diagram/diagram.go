@@ -2,13 +2,12 @@
 // read at a glance: trust zones as boxes, components shaped by kind, flows
 // as labelled arrows (plaintext ones dashed and red), surfaces as entry
 // points on their components, and every element marked with its open P1/P2
-// threats. Build writes the graph in Graphviz's DOT language; a Layout
-// turns DOT into SVG, so the layout engine stays behind one small interface.
+// threats. Build turns the model into a Graph; a Layout places and draws it
+// as SVG, so the layout engine stays behind one small interface.
 package diagram
 
 import (
 	"cmp"
-	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -17,21 +16,62 @@ import (
 	"github.com/threatmap/threatmap/model"
 )
 
-// Layout lays a DOT graph out and draws it as SVG.
+// Graph is what the picture shows.
+type Graph struct {
+	Zones []Zone
+	Nodes []Node
+	Edges []Edge
+}
+
+// Zone is a trust zone, drawn as a box around its nodes.
+type Zone struct {
+	ID, Label string
+}
+
+// Node is a component (or, collapsed, a whole zone).
+type Node struct {
+	// ID is unique in the graph and becomes the SVG element's id:
+	// "c:api" for a component, "z:backend" for a collapsed zone.
+	ID    string
+	Label string
+	// Kind shapes the node: a component kind, or "zone".
+	Kind string
+	// Zone is the ID of the zone the node is drawn in, or "".
+	Zone string
+	// Entries are the node's surfaces, drawn as tabs on it; Extra is a
+	// line of text under the label ("12 entry points", "40 components").
+	Entries []Entry
+	Extra   string
+	// Urgent counts open P1/P2 threats on the node and its entries.
+	Urgent int
+}
+
+// Entry is a surface drawn on its component.
+type Entry struct {
+	ID, Label string
+	Urgent    int
+}
+
+// Edge is a flow.
+type Edge struct {
+	From, To, Label string
+	Plaintext       bool
+}
+
+// Layout places a graph and draws it as SVG.
 type Layout interface {
-	SVG(ctx context.Context, dot []byte) ([]byte, error)
+	SVG(g Graph) []byte
 }
 
 // Limits keep a large model's picture readable: past MaxComponents the
-// components of each zone collapse into one box per zone, and past
-// MaxSurfaces the entry points are counted on their component instead of
-// drawn.
+// components of each zone collapse into one box per zone (and past MaxZones
+// the zones with the most open P1/P2 threats keep a box and the rest share
+// one); past MaxSurfaces entry points are counted on their component
+// instead of drawn.
 type Limits struct {
 	MaxComponents int
 	MaxSurfaces   int
-	// MaxZones bounds the boxes of a collapsed picture: past it, the zones
-	// with the most open P1/P2 threats keep a box and the rest share one.
-	MaxZones int
+	MaxZones      int
 }
 
 // DefaultLimits suit one printed page.
@@ -40,8 +80,8 @@ var DefaultLimits = Limits{MaxComponents: 40, MaxSurfaces: 30, MaxZones: 16}
 // Counts is the number of open P1/P2 threats per model element id.
 type Counts map[string]int
 
-// OpenUrgent counts, per element, the open threats of priority 1 or 2, and
-// adds a surface's count to its component's.
+// OpenUrgent counts, per element, the open threats of priority 1 or 2 that
+// fail the gate (not defence in depth).
 func OpenUrgent(a *assess.Assessment) Counts {
 	c := Counts{}
 	for _, t := range a.Threats {
@@ -52,34 +92,18 @@ func OpenUrgent(a *assess.Assessment) Counts {
 	return c
 }
 
-// Build writes the DOT graph of m, marking elements with counts.
-func Build(m *model.Model, counts Counts, lim Limits) []byte {
-	b := &builder{m: m, counts: counts}
+// Build turns m into the graph to draw, marking elements with counts.
+func Build(m *model.Model, counts Counts, lim Limits) Graph {
 	if lim.MaxComponents > 0 && len(m.Components) > lim.MaxComponents {
-		b.collapsed(lim.MaxZones)
-	} else {
-		b.full(lim.MaxSurfaces <= 0 || len(m.Surfaces) <= lim.MaxSurfaces)
+		return collapsed(m, counts, lim.MaxZones)
 	}
-	return []byte(b.out.String())
-}
-
-type builder struct {
-	m      *model.Model
-	counts Counts
-	out    strings.Builder
-}
-
-func (b *builder) header() {
-	b.out.WriteString("digraph threatmap {\n")
-	b.out.WriteString("  graph [rankdir=LR, fontname=\"Helvetica\", fontsize=11, nodesep=0.3, ranksep=0.6, pad=0.2, bgcolor=\"transparent\"];\n")
-	b.out.WriteString("  node [fontname=\"Helvetica\", fontsize=10, style=\"filled\", fillcolor=\"#ffffff\", color=\"#44515e\", penwidth=1.2];\n")
-	b.out.WriteString("  edge [fontname=\"Helvetica\", fontsize=9, color=\"#44515e\", fontcolor=\"#2b333b\", arrowsize=0.7];\n")
+	return full(m, counts, lim.MaxSurfaces <= 0 || len(m.Surfaces) <= lim.MaxSurfaces)
 }
 
 // zoneOf maps each component to its first trust zone.
-func (b *builder) zoneOf() map[string]string {
+func zoneOf(m *model.Model) map[string]string {
 	z := map[string]string{}
-	for _, bd := range b.m.Boundaries {
+	for _, bd := range m.Boundaries {
 		for _, c := range bd.Components {
 			if _, ok := z[c]; !ok {
 				z[c] = bd.ID
@@ -89,80 +113,46 @@ func (b *builder) zoneOf() map[string]string {
 	return z
 }
 
-func (b *builder) full(drawSurfaces bool) {
-	b.header()
-	zone := b.zoneOf()
+func full(m *model.Model, counts Counts, drawSurfaces bool) Graph {
+	var g Graph
+	zone := zoneOf(m)
+	for _, bd := range m.Boundaries {
+		g.Zones = append(g.Zones, Zone{ID: bd.ID, Label: cmp.Or(bd.Name, bd.ID)})
+	}
 	surfacesOf := map[string][]model.Surface{}
-	for _, s := range b.m.Surfaces {
+	for _, s := range m.Surfaces {
 		surfacesOf[s.Component] = append(surfacesOf[s.Component], s)
 	}
-	writeComponent := func(indent string, c model.Component) {
-		label := c.Name
-		if label == "" {
-			label = c.ID
-		}
-		n := b.counts[c.ID]
+	for _, c := range m.Components {
+		n := Node{ID: "c:" + c.ID, Label: cmp.Or(c.Name, c.ID), Kind: c.Kind, Zone: zone[c.ID], Urgent: counts[c.ID]}
 		for _, s := range surfacesOf[c.ID] {
-			n += b.counts[s.ID]
+			n.Urgent += counts[s.ID]
+			if drawSurfaces {
+				n.Entries = append(n.Entries, Entry{ID: "s:" + s.ID, Label: surfaceLabel(s), Urgent: counts[s.ID]})
+			}
 		}
 		if !drawSurfaces && len(surfacesOf[c.ID]) > 0 {
-			label += fmt.Sprintf("\n%d entry points", len(surfacesOf[c.ID]))
+			n.Extra = plural(len(surfacesOf[c.ID]), "entry point", "entry points")
 		}
-		fmt.Fprintf(&b.out, "%s%s [%s, label=%s, tooltip=%s, id=%s%s];\n", indent, quote("c:"+c.ID), shape(c.Kind), quote(withCount(label, n)),
-			quote(c.Kind+" "+c.ID), quote("c:"+c.ID), urgentStyle(n))
+		g.Nodes = append(g.Nodes, n)
 	}
-	done := map[string]bool{}
-	for _, bd := range b.m.Boundaries {
-		name := cmp.Or(bd.Name, bd.ID)
-		fmt.Fprintf(&b.out, "  subgraph %s {\n    label=%s; style=\"rounded,dashed\"; color=\"#7a8a99\"; fontcolor=\"#44515e\"; fontsize=11;\n", quote("cluster_"+bd.ID), quote(name))
-		for _, c := range b.m.Components {
-			if zone[c.ID] == bd.ID && !done[c.ID] {
-				writeComponent("    ", c)
-				done[c.ID] = true
-			}
-		}
-		b.out.WriteString("  }\n")
+	owner := map[string]string{}
+	for _, c := range m.Components {
+		owner[c.ID] = "c:" + c.ID
 	}
-	for _, c := range b.m.Components {
-		if !done[c.ID] {
-			writeComponent("  ", c)
+	for _, s := range m.Surfaces {
+		if s.Component != "" {
+			owner[s.ID] = "c:" + s.Component
 		}
 	}
-	if drawSurfaces {
-		for _, s := range b.m.Surfaces {
-			if s.Component == "" {
-				continue
-			}
-			n := b.counts[s.ID]
-			fmt.Fprintf(&b.out, "  %s [shape=cds, fontsize=9, fillcolor=\"#eef3f8\", label=%s, tooltip=%s, id=%s%s];\n",
-				quote("s:"+s.ID), quote(withCount(surfaceLabel(s), n)), quote(s.Kind+" "+s.ID), quote("s:"+s.ID), urgentStyle(n))
-			fmt.Fprintf(&b.out, "  %s -> %s [arrowhead=none, style=dotted, color=\"#7a8a99\"];\n", quote("s:"+s.ID), quote("c:"+s.Component))
-		}
-	}
-	for _, f := range b.m.Flows {
-		from, to := b.endpoint(f.From), b.endpoint(f.To)
+	for _, f := range m.Flows {
+		from, to := owner[f.From], owner[f.To]
 		if from == "" || to == "" {
 			continue
 		}
-		fmt.Fprintf(&b.out, "  %s -> %s [label=%s%s];\n", quote(from), quote(to), quote(flowLabel(f)), flowStyle(f))
+		g.Edges = append(g.Edges, Edge{From: from, To: to, Label: flowLabel(f), Plaintext: f.Encrypted != nil && !*f.Encrypted})
 	}
-	b.out.WriteString("}\n")
-}
-
-// endpoint is the node a flow end is drawn at: a component, or the
-// component of a surface.
-func (b *builder) endpoint(id string) string {
-	for _, c := range b.m.Components {
-		if c.ID == id {
-			return "c:" + id
-		}
-	}
-	for _, s := range b.m.Surfaces {
-		if s.ID == id && s.Component != "" {
-			return "c:" + s.Component
-		}
-	}
-	return ""
+	return g
 }
 
 // collapsed draws one box per trust zone (and one for components in no
@@ -170,29 +160,24 @@ func (b *builder) endpoint(id string) string {
 // that flows connect, labelled with how many flows and how many are
 // plaintext. Past maxBoxes zones, the zones with the most open P1/P2
 // threats keep their box and the rest share one.
-func (b *builder) collapsed(maxBoxes int) {
-	b.header()
-	zone := b.zoneOf()
+func collapsed(m *model.Model, counts Counts, maxBoxes int) Graph {
+	zone := zoneOf(m)
 	const outside = "(no zone)"
 	zoneName := map[string]string{}
-	for _, bd := range b.m.Boundaries {
+	for _, bd := range m.Boundaries {
 		zoneName[bd.ID] = cmp.Or(bd.Name, bd.ID)
 	}
-	members := map[string]int{}
-	urgent := map[string]int{}
+	members, urgent := map[string]int{}, map[string]int{}
 	compZone := map[string]string{}
-	for _, c := range b.m.Components {
-		z := zone[c.ID]
-		if z == "" {
-			z = outside
-		}
+	for _, c := range m.Components {
+		z := cmp.Or(zone[c.ID], outside)
 		compZone[c.ID] = z
 		members[z]++
-		urgent[z] += b.counts[c.ID]
+		urgent[z] += counts[c.ID]
 	}
-	for _, s := range b.m.Surfaces {
+	for _, s := range m.Surfaces {
 		if z, ok := compZone[s.Component]; ok {
-			urgent[z] += b.counts[s.ID]
+			urgent[z] += counts[s.ID]
 		}
 	}
 	zones := make([]string, 0, len(members))
@@ -201,7 +186,6 @@ func (b *builder) collapsed(maxBoxes int) {
 	}
 	slices.Sort(zones)
 	if maxBoxes > 1 && len(zones) > maxBoxes {
-		// Keep the most urgent zones; fold the others into one box.
 		ranked := slices.Clone(zones)
 		slices.SortStableFunc(ranked, func(x, y string) int {
 			return cmp.Or(cmp.Compare(urgent[y], urgent[x]), cmp.Compare(members[y], members[x]), cmp.Compare(x, y))
@@ -211,8 +195,6 @@ func (b *builder) collapsed(maxBoxes int) {
 		for _, z := range folded {
 			members[others] += members[z]
 			urgent[others] += urgent[z]
-			delete(members, z)
-			delete(urgent, z)
 		}
 		for c, z := range compZone {
 			if slices.Contains(folded, z) {
@@ -223,15 +205,15 @@ func (b *builder) collapsed(maxBoxes int) {
 		zones = append(slices.Clone(ranked[:maxBoxes-1]), others)
 		slices.Sort(zones)
 	}
+	var g Graph
 	for _, z := range zones {
-		name := cmp.Or(zoneName[z], z)
-		label := fmt.Sprintf("%s\n%d components", name, members[z])
-		fmt.Fprintf(&b.out, "  %s [shape=box3d, label=%s, id=%s%s];\n", quote("z:"+z), quote(withCount(label, urgent[z])), quote("z:"+z), urgentStyle(urgent[z]))
+		g.Nodes = append(g.Nodes, Node{ID: "z:" + z, Label: cmp.Or(zoneName[z], z), Kind: "zone",
+			Extra: plural(members[z], "component", "components"), Urgent: urgent[z]})
 	}
 	type pair struct{ from, to string }
 	total, plain := map[pair]int{}, map[pair]int{}
 	var order []pair
-	for _, f := range b.m.Flows {
+	for _, f := range m.Flows {
 		fz, tz := compZone[f.From], compZone[f.To]
 		if fz == "" || tz == "" || fz == tz {
 			continue
@@ -247,39 +229,20 @@ func (b *builder) collapsed(maxBoxes int) {
 	}
 	slices.SortFunc(order, func(x, y pair) int { return cmp.Or(cmp.Compare(x.from, y.from), cmp.Compare(x.to, y.to)) })
 	for _, p := range order {
-		label := fmt.Sprintf("%d flow", total[p])
-		if total[p] != 1 {
-			label += "s"
-		}
-		style := ""
+		label := plural(total[p], "flow", "flows")
 		if plain[p] > 0 {
 			label += fmt.Sprintf(", %d plaintext", plain[p])
-			style = ", style=dashed, color=\"#c0392b\", fontcolor=\"#c0392b\""
 		}
-		fmt.Fprintf(&b.out, "  %s -> %s [label=%s%s];\n", quote("z:"+p.from), quote("z:"+p.to), quote(label), style)
+		g.Edges = append(g.Edges, Edge{From: "z:" + p.from, To: "z:" + p.to, Label: label, Plaintext: plain[p] > 0})
 	}
-	b.out.WriteString("}\n")
+	return g
 }
 
-func shape(kind string) string {
-	switch kind {
-	case "datastore", "cache":
-		return "shape=cylinder"
-	case "bucket":
-		return "shape=folder"
-	case "queue":
-		return "shape=box, style=\"filled,rounded\", peripheries=2"
-	case "third-party", "registry":
-		return "shape=hexagon, fillcolor=\"#f6f1e7\""
-	case "client":
-		return "shape=ellipse"
-	case "ci":
-		return "shape=component"
-	case "admin":
-		return "shape=box, style=\"filled,bold\""
-	default:
-		return "shape=box, style=\"filled,rounded\""
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
 	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 func surfaceLabel(s model.Surface) string {
@@ -303,51 +266,5 @@ func flowLabel(f model.Flow) string {
 	if f.Encrypted != nil && !*f.Encrypted {
 		parts = append(parts, "PLAINTEXT")
 	}
-	return strings.Join(parts, "\n")
-}
-
-func flowStyle(f model.Flow) string {
-	if f.Encrypted != nil && !*f.Encrypted {
-		return ", style=dashed, color=\"#c0392b\", fontcolor=\"#c0392b\", penwidth=1.4"
-	}
-	return ""
-}
-
-func withCount(label string, n int) string {
-	if n == 0 {
-		return label
-	}
-	return fmt.Sprintf("%s\n⚠ %d open P1/P2", label, n)
-}
-
-func urgentStyle(n int) string {
-	if n == 0 {
-		return ""
-	}
-	return ", color=\"#c0392b\", penwidth=2"
-}
-
-// quote writes s as a DOT string: double-quoted, with quotes and
-// backslashes escaped and line breaks as \n.
-func quote(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch r {
-		case '"', '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case '\n':
-			b.WriteString(`\n`)
-		case '\r', '\t':
-			b.WriteByte(' ')
-		default:
-			if r < 0x20 || r == 0x7f {
-				continue
-			}
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
+	return strings.Join(parts, " · ")
 }

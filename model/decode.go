@@ -26,8 +26,15 @@ type nodeDecoder interface {
 }
 
 // maxNodes bounds the work an input can cause through aliases that expand
-// the same subtree many times over.
-const maxNodes = 1_000_000
+// the same subtree many times over. Inputs larger than maxNodes/nodesPerByte
+// bytes get a budget in proportion to their size: without aliases a node
+// takes at least one byte of source, so a large model is not mistaken for
+// an alias bomb, while aliases that expand a subtree exponentially still
+// exhaust the budget.
+const (
+	maxNodes     = 1_000_000
+	nodesPerByte = 4
+)
 
 type decoder struct {
 	file     string
@@ -36,8 +43,8 @@ type decoder struct {
 	patterns map[string]*regexp.Regexp
 }
 
-func newDecoder(file string) *decoder {
-	return &decoder{file: file, budget: maxNodes, patterns: map[string]*regexp.Regexp{}}
+func newDecoder(file string, size int) *decoder {
+	return &decoder{file: file, budget: max(maxNodes, nodesPerByte*size), patterns: map[string]*regexp.Regexp{}}
 }
 
 func (d *decoder) pos(n *yaml.Node) threatmap.Position {

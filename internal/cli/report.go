@@ -38,7 +38,7 @@ Formats: md (default), json, sarif, mermaid (the data-flow diagram alone).`,
 			c.printWarnings(an)
 			switch report.Format(format) {
 			case report.FormatJSON:
-				return report.WriteJSON(c.Stdout, report.NewThreatMapDoc(an.result, Version, relToModelDir(an.model)(an.model.File)))
+				return report.WriteThreatMap(c.Stdout, report.NewThreatMapDoc(an.result, Version, relToModelDir(an.model)(an.model.File)))
 			case report.FormatSARIF:
 				return report.WriteThreatsSARIF(c.Stdout, an.result, an.rules, Version, relToModelDir(an.model))
 			case report.FormatMermaid:

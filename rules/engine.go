@@ -38,6 +38,10 @@ type compiled struct {
 	when   cel.Program
 	detail cel.Program
 	diffs  []cel.Program // nil entry for the default case
+	// stride is the rule's STRIDE categories, parsed once and shared,
+	// like its mitigations, controls and references, by all its threats
+	// (clipped, so an append by a reader copies).
+	stride []threatmap.Stride
 }
 
 // Variables lists the names a condition can use, with what each holds; it
@@ -55,7 +59,7 @@ var Variables = []struct{ Name, Doc string }{
 	{"findings", "scanner and probe findings linked to the element"},
 	{"observations", "scanner and probe observations linked to the element (property, holds, detail)"},
 	{"routes", "routes discovered in code that match the surface"},
-	{"model", "the whole model: components, surfaces, flows, identities, assets, boundaries"},
+	{"model", "the whole model: components, surfaces, flows, identities, assets, boundaries; asset_kinds, component_kinds, surface_kinds, identity_kinds (kind to count) and zones (boundary id to component ids) to look up without scanning"},
 }
 
 func newEnv() (*cel.Env, error) {
@@ -91,7 +95,7 @@ func newEngine(rules []*Rule, trackAll bool) (*Engine, model.Diagnostics) {
 	e := &Engine{}
 	var diags model.Diagnostics
 	for _, r := range rules {
-		c := &compiled{rule: r}
+		c := &compiled{rule: r, stride: slices.Clip(r.StrideCategories())}
 		ok := true
 		compile := func(expr string, pos threatmap.Position, want *cel.Type) cel.Program {
 			ast, iss := env.Compile(expr)
@@ -332,10 +336,10 @@ func (c *compiled) eval(g *graph, el *element) (*Threat, error) {
 	}
 	r := c.rule
 	t := &Threat{
-		ID: r.ID + "@" + el.id, Rule: r.ID, Title: r.Title, Stride: r.StrideCategories(),
+		ID: r.ID + "@" + el.id, Rule: r.ID, Title: r.Title, Stride: c.stride,
 		Element: el.id, ElementKind: el.kind, Surface: el.label, Abuse: r.Abuse, Method: r.Method,
-		Mitigations: slices.Clone(r.Mitigations), Controls: slices.Clone(r.Controls),
-		References: slices.Clone(r.References), Pos: el.pos,
+		Mitigations: slices.Clip(r.Mitigations), Controls: slices.Clip(r.Controls),
+		References: slices.Clip(r.References), Pos: el.pos,
 	}
 	for i, prg := range c.diffs {
 		hit := prg == nil

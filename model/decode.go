@@ -41,6 +41,7 @@ type decoder struct {
 	diags    Diagnostics
 	budget   int
 	patterns map[string]*regexp.Regexp
+	fields   map[reflect.Type]typeFields
 }
 
 func newDecoder(file string, size int) *decoder {
@@ -255,6 +256,25 @@ type structField struct {
 }
 
 func (d *decoder) structFields(t reflect.Type) ([]structField, int) {
+	// Computed once per type: a large model decodes the same few struct
+	// types hundreds of thousands of times.
+	if c, ok := d.fields[t]; ok {
+		return c.fields, c.locIndex
+	}
+	fields, locIndex := d.computeStructFields(t)
+	if d.fields == nil {
+		d.fields = map[reflect.Type]typeFields{}
+	}
+	d.fields[t] = typeFields{fields, locIndex}
+	return fields, locIndex
+}
+
+type typeFields struct {
+	fields   []structField
+	locIndex int
+}
+
+func (d *decoder) computeStructFields(t reflect.Type) ([]structField, int) {
 	var fields []structField
 	locIndex := -1
 	for i := range t.NumField() {

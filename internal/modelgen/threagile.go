@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -31,6 +32,12 @@ func Threagile(src []byte, n int, tg, tm io.Writer) error {
 	var m map[string]any
 	if err := yaml.Unmarshal(src, &m); err != nil {
 		return fmt.Errorf("threagile model: %w", err)
+	}
+	// Dates come back as time.Time; Threagile wants them as written.
+	for k, v := range m {
+		if t, ok := v.(time.Time); ok {
+			m[k] = t.Format("2006-01-02")
+		}
 	}
 	techs, _ := m["technical_assets"].(map[string]any)
 	if len(techs) == 0 {

@@ -107,20 +107,42 @@ func (s *Scanner) scanGit(ctx context.Context, root string, sup *suppressions) (
 		if len(after.hits) == 0 {
 			continue
 		}
-		// What the version before held is not new in this commit.
-		var had map[string]int
+		// What the version before held is not new in this commit. When
+		// the commit adds another copy of a line the version before
+		// already had, which copy is new is the diff's to say: ask git
+		// for the lines it added (rare, so one small diff each time).
+		had := map[string]int{}
 		if c.old != "" {
-			before := scanned[blobKey{c.old, c.path}]
-			had = make(map[string]int, len(before.hits))
-			for _, h := range before.hits {
+			for _, h := range scanned[blobKey{c.old, c.path}].hits {
 				had[h.key]++
+			}
+		}
+		has := map[string]int{}
+		for _, h := range after.hits {
+			has[h.key]++
+		}
+		var added []lineRange
+		for k, n := range has {
+			if had[k] > 0 && n > had[k] {
+				var err error
+				if added, err = addedLines(ctx, git, root, c.old, c.new); err != nil {
+					return evidence.Set{}, err
+				}
+				break
 			}
 		}
 		lines.reset()
 		for _, h := range after.hits {
-			if had[h.key] > 0 {
-				had[h.key]--
-				continue
+			switch {
+			case had[h.key] == 0:
+			case has[h.key] > had[h.key]:
+				at := newLineIndex()
+				at.reset()
+				if line, _ := at.position(after.data, h.c.start); !inRanges(added, line) {
+					continue
+				}
+			default:
+				continue // moved or unchanged: not new here
 			}
 			if f, ok := s.finding(h.c, after.data, lines, c.path, c.commit, sup); ok {
 				set.Findings = append(set.Findings, f)
@@ -128,6 +150,62 @@ func (s *Scanner) scanGit(ctx context.Context, root string, sup *suppressions) (
 		}
 	}
 	return set, nil
+}
+
+// lineRange is lines first to last of a file, 1-based, inclusive.
+type lineRange struct{ first, last int }
+
+func inRanges(rs []lineRange, line int) bool {
+	for _, r := range rs {
+		if r.first <= line && line <= r.last {
+			return true
+		}
+	}
+	return false
+}
+
+// addedLines returns the lines of blob new that `git diff -U0 old new`
+// shows as added.
+func addedLines(ctx context.Context, git, root, old, new string) ([]lineRange, error) {
+	out, err := exec.CommandContext(ctx, git, "-C", root, "diff", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", old, new).Output()
+	if err != nil {
+		return nil, fmt.Errorf("git diff in %s: %w", root, gitErr(err))
+	}
+	var rs []lineRange
+	for _, l := range strings.Split(string(out), "\n") {
+		if r, ok := parseHunkHeader(l); ok && r.last >= r.first {
+			rs = append(rs, r)
+		}
+	}
+	return rs, nil
+}
+
+// parseHunkHeader reads the new-file range of "@@ -a,b +c,d @@ ...".
+func parseHunkHeader(l string) (lineRange, bool) {
+	rest, ok := strings.CutPrefix(l, "@@ -")
+	if !ok {
+		return lineRange{}, false
+	}
+	_, rest, ok = strings.Cut(rest, " +")
+	if !ok {
+		return lineRange{}, false
+	}
+	spec, _, ok := strings.Cut(rest, " @@")
+	if !ok {
+		return lineRange{}, false
+	}
+	startS, countS, hasCount := strings.Cut(spec, ",")
+	start, err := strconv.Atoi(startS)
+	if err != nil {
+		return lineRange{}, false
+	}
+	count := 1
+	if hasCount {
+		if count, err = strconv.Atoi(countS); err != nil {
+			return lineRange{}, false
+		}
+	}
+	return lineRange{start, start + count - 1}, true
 }
 
 // change is one file a commit (or the index) added or modified.

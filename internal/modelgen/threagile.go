@@ -60,18 +60,18 @@ func Threagile(src []byte, n int, tg, tm io.Writer) error {
 	newData, newTechs, newBounds, newRuntimes := map[string]any{}, map[string]any{}, map[string]any{}, map[string]any{}
 	for r := range replicas {
 		for title, v := range section("data_assets") {
-			d := maps.Clone(v.(map[string]any))
+			d := clone(v)
 			d["id"] = rename(fmt.Sprint(d["id"]), r)
 			newData[fmt.Sprintf("%s r%d", title, r)] = d
 		}
 		for title, v := range techs {
-			t := maps.Clone(v.(map[string]any))
+			t := clone(v)
 			t["id"] = rename(fmt.Sprint(t["id"]), r)
 			t["data_assets_processed"] = renameAll(t["data_assets_processed"], r)
 			t["data_assets_stored"] = renameAll(t["data_assets_stored"], r)
 			links := map[string]any{}
 			for lt, lv := range asMap(t["communication_links"]) {
-				l := maps.Clone(lv.(map[string]any))
+				l := clone(lv)
 				l["target"] = rename(fmt.Sprint(l["target"]), r)
 				l["data_assets_sent"] = renameAll(l["data_assets_sent"], r)
 				l["data_assets_received"] = renameAll(l["data_assets_received"], r)
@@ -81,14 +81,14 @@ func Threagile(src []byte, n int, tg, tm io.Writer) error {
 			newTechs[fmt.Sprintf("%s r%d", title, r)] = t
 		}
 		for title, v := range section("trust_boundaries") {
-			b := maps.Clone(v.(map[string]any))
+			b := clone(v)
 			b["id"] = rename(fmt.Sprint(b["id"]), r)
 			b["technical_assets_inside"] = renameAll(b["technical_assets_inside"], r)
 			b["trust_boundaries_nested"] = renameAll(b["trust_boundaries_nested"], r)
 			newBounds[fmt.Sprintf("%s r%d", title, r)] = b
 		}
 		for title, v := range section("shared_runtimes") {
-			s := maps.Clone(v.(map[string]any))
+			s := clone(v)
 			s["id"] = rename(fmt.Sprint(s["id"]), r)
 			s["technical_assets_running"] = renameAll(s["technical_assets_running"], r)
 			newRuntimes[fmt.Sprintf("%s r%d", title, r)] = s
@@ -131,7 +131,7 @@ func translate(m map[string]any, w io.Writer) error {
 	incoming := map[string][]map[string]any{}
 	for _, t := range techs {
 		for _, l := range asMap(t["communication_links"]) {
-			lm := l.(map[string]any)
+			lm := asMap(l)
 			incoming[str(lm["target"])] = append(incoming[str(lm["target"])], lm)
 		}
 	}
@@ -182,7 +182,7 @@ func translate(m map[string]any, w io.Writer) error {
 	for _, t := range techs {
 		links := asMap(t["communication_links"])
 		for _, title := range slices.Sorted(maps.Keys(links)) {
-			l := links[title].(map[string]any)
+			l := asMap(links[title])
 			data := slices.Concat(asList(l["data_assets_sent"]), asList(l["data_assets_received"]))
 			proto := str(l["protocol"])
 			enc := strings.HasSuffix(proto, "-encrypted") || slices.Contains([]string{"https", "wss", "ldaps", "ssh", "sftp", "ftps", "smtp-encrypted", "jdbc-encrypted", "odbc-encrypted", "nfs-encrypted"}, proto)
@@ -202,6 +202,15 @@ func asMap(v any) map[string]any {
 	return m
 }
 
+// clone copies a mapping, or gives an empty one for anything else.
+func clone(v any) map[string]any {
+	c := maps.Clone(asMap(v))
+	if c == nil {
+		c = map[string]any{}
+	}
+	return c
+}
+
 func asList(v any) []any {
 	l, _ := v.([]any)
 	return l
@@ -217,7 +226,9 @@ func str(v any) string {
 func byID(v any) []map[string]any {
 	var out []map[string]any
 	for _, x := range asMap(v) {
-		out = append(out, x.(map[string]any))
+		if m := asMap(x); m != nil {
+			out = append(out, m)
+		}
 	}
 	slices.SortFunc(out, func(a, b map[string]any) int { return strings.Compare(str(a["id"]), str(b["id"])) })
 	return out

@@ -133,22 +133,47 @@ func Assess(m *model.Model, threats []rules.Threat, ix *link.Index, set evidence
 	for _, s := range m.Surfaces {
 		componentOf[s.ID] = s.Component
 	}
-	seen := map[string]bool{}
+	// Responses and controls by key, so each threat costs a lookup, not a
+	// scan of the model.
+	responses := make(map[string]model.Response, len(m.Responses))
+	for _, r := range slices.Backward(m.Responses) {
+		responses[r.Threat] = r
+	}
+	// A control answers a threat when it has one of the rule's control
+	// kinds and is system-wide or on the element or its component.
+	type kindOn struct{ kind, on string }
+	controlsOn := map[kindOn][]int{}
+	for i, c := range m.Controls {
+		if len(c.On) == 0 {
+			controlsOn[kindOn{c.Kind, ""}] = append(controlsOn[kindOn{c.Kind, ""}], i)
+		}
+		for _, on := range c.On {
+			controlsOn[kindOn{c.Kind, on}] = append(controlsOn[kindOn{c.Kind, on}], i)
+		}
+	}
+	seen := make(map[string]bool, len(threats))
+	if len(threats) > 0 {
+		a.Threats = make([]Threat, 0, len(threats))
+	}
 	for _, t := range threats {
 		seen[t.ID] = true
 		at := Threat{Threat: t}
 		var proofFindings []evidence.Finding
-		if r, ok := m.Responses.Get(t.ID); ok {
+		if r, ok := responses[t.ID]; ok {
 			applyResponse(&at, r, byID, ix, now)
 		} else {
+			var idx []int
+			for _, k := range t.Controls {
+				idx = append(idx, controlsOn[kindOn{k, ""}]...)
+				idx = append(idx, controlsOn[kindOn{k, t.Element}]...)
+				if comp := componentOf[t.Element]; comp != "" {
+					idx = append(idx, controlsOn[kindOn{k, comp}]...)
+				}
+			}
+			slices.Sort(idx)
 			var ids []string
-			for _, c := range m.Controls {
-				if !slices.Contains(t.Controls, c.Kind) {
-					continue
-				}
-				if len(c.On) == 0 || slices.Contains(c.On, t.Element) || (componentOf[t.Element] != "" && slices.Contains(c.On, componentOf[t.Element])) {
-					ids = append(ids, c.ID)
-				}
+			for _, i := range slices.Compact(idx) {
+				ids = append(ids, m.Controls[i].ID)
 			}
 			var proved *proof
 			if len(ids) == 0 {

@@ -26,18 +26,26 @@ type nodeDecoder interface {
 }
 
 // maxNodes bounds the work an input can cause through aliases that expand
-// the same subtree many times over.
-const maxNodes = 1_000_000
+// the same subtree many times over. Inputs larger than maxNodes/nodesPerByte
+// bytes get a budget in proportion to their size: without aliases a node
+// takes at least one byte of source, so a large model is not mistaken for
+// an alias bomb, while aliases that expand a subtree exponentially still
+// exhaust the budget.
+const (
+	maxNodes     = 1_000_000
+	nodesPerByte = 4
+)
 
 type decoder struct {
 	file     string
 	diags    Diagnostics
 	budget   int
 	patterns map[string]*regexp.Regexp
+	fields   map[reflect.Type]typeFields
 }
 
-func newDecoder(file string) *decoder {
-	return &decoder{file: file, budget: maxNodes, patterns: map[string]*regexp.Regexp{}}
+func newDecoder(file string, size int) *decoder {
+	return &decoder{file: file, budget: max(maxNodes, nodesPerByte*size), patterns: map[string]*regexp.Regexp{}}
 }
 
 func (d *decoder) pos(n *yaml.Node) threatmap.Position {
@@ -248,6 +256,25 @@ type structField struct {
 }
 
 func (d *decoder) structFields(t reflect.Type) ([]structField, int) {
+	// Computed once per type: a large model decodes the same few struct
+	// types hundreds of thousands of times.
+	if c, ok := d.fields[t]; ok {
+		return c.fields, c.locIndex
+	}
+	fields, locIndex := d.computeStructFields(t)
+	if d.fields == nil {
+		d.fields = map[reflect.Type]typeFields{}
+	}
+	d.fields[t] = typeFields{fields, locIndex}
+	return fields, locIndex
+}
+
+type typeFields struct {
+	fields   []structField
+	locIndex int
+}
+
+func (d *decoder) computeStructFields(t reflect.Type) ([]structField, int) {
 	var fields []structField
 	locIndex := -1
 	for i := range t.NumField() {

@@ -23,7 +23,7 @@ func Decode(file string, data []byte, out any) Diagnostics {
 		}
 		return Diagnostics{syntaxDiagnostic(file, err)}
 	}
-	d := newDecoder(file)
+	d := newDecoder(file, len(data))
 	d.decodeValue(&root, out, "")
 	d.diags.sort()
 	return d.diags

@@ -19,7 +19,7 @@ import (
 )
 
 // MaxFileSize bounds how much of a model file is read.
-const MaxFileSize = 8 << 20
+const MaxFileSize = 256 << 20
 
 // Find returns the model file for path: path itself if it is a file, or
 // threatmap.yaml (or threatmap.yml) inside it if it is a directory.
@@ -84,7 +84,7 @@ func Parse(file string, data []byte) (*Model, Diagnostics) {
 	if err := dec.Decode(&extra); err == nil {
 		return m, Diagnostics{{Pos: threatmap.Position{File: file, Line: extra.Line, Column: extra.Column}, Message: "the file holds more than one YAML document; a model is one document"}}
 	}
-	d := newDecoder(file)
+	d := newDecoder(file, len(data))
 	d.decodeValue(&root, m, "")
 	// Validation runs even after decoding errors, on what could be read,
 	// so that the user sees every problem in one pass.

@@ -16,40 +16,32 @@ func (g *graph) nearAssets(el *element) []string {
 			}
 		}
 	}
-	if el.kind == "identity" {
-		// An identity reaches what its components store and carry, and
-		// what flows authenticated by it carry.
-		users := map[string]bool{}
-		if im, ok := el.vars["e"].(map[string]any); ok {
-			list, _ := im["used_by"].([]any)
-			for _, u := range list {
-				if id, ok := u.(string); ok {
-					users[id] = true
-				}
-			}
-		}
-		for _, c := range g.m.Components {
-			if users[c.ID] {
-				add(strs(c.Stores))
-			}
-		}
-		for _, f := range g.m.Flows {
-			if users[f.From] || users[f.To] || f.Credential == el.id {
-				add(strs(f.Data))
-			}
-		}
-		return ids
-	}
-	if c, ok := el.vars["component"].(map[string]any); ok {
-		add(c["stores"])
-	}
-	for _, key := range []string{"flows_in", "flows_out"} {
-		flows, _ := el.vars[key].([]any)
+	addFlows := func(flows []any) {
 		for _, f := range flows {
 			if fm, ok := f.(map[string]any); ok {
 				add(fm["data"])
 			}
 		}
 	}
+	if el.kind == "identity" {
+		// An identity reaches what its components store and what their
+		// flows carry, and what flows authenticated by it carry.
+		list, _ := el.vars.e["used_by"].([]any)
+		for _, u := range list {
+			id, _ := u.(string)
+			if c, ok := g.comps[id]; ok {
+				add(c["stores"])
+			}
+			addFlows(g.flowsIn[id])
+			addFlows(g.flowsOut[id])
+		}
+		addFlows(g.credentialFlows[el.id])
+		return ids
+	}
+	if el.vars.component != nil {
+		add(el.vars.component["stores"])
+	}
+	addFlows(el.vars.flowsIn)
+	addFlows(el.vars.flowsOut)
 	return ids
 }

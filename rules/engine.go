@@ -2,13 +2,17 @@ package rules
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/cel-go/cel"
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/ext"
+	"github.com/google/cel-go/interpreter"
 
 	"github.com/threatmap/threatmap"
 	"github.com/threatmap/threatmap/evidence"
@@ -18,7 +22,10 @@ import (
 
 // costLimit bounds the work one condition may do on one element, so a
 // custom rule that scans the whole model from every element cannot stall a
-// run.
+// run. cel-go enforces it by observing every evaluation step, which costs
+// about a third of the evaluation; the built-in rules are evaluated without
+// that observer, since TestBuiltinRuleCostIsIndependentOfModelSize proves
+// their cost per element does not grow with the model.
 const costLimit = 1_000_000
 
 // Engine evaluates compiled rules over a model.
@@ -33,6 +40,10 @@ type compiled struct {
 	diffs  []cel.Program // nil entry for the default case
 	// wording holds the rule's wording cases (rules/wording.go).
 	wording []compiledWording
+	// stride is the rule's STRIDE categories, parsed once and shared,
+	// like its mitigations, controls and references, by all its threats
+	// (clipped, so an append by a reader copies).
+	stride []threatmap.Stride
 }
 
 // Variables lists the names a condition can use, with what each holds; it
@@ -50,7 +61,7 @@ var Variables = []struct{ Name, Doc string }{
 	{"findings", "scanner and probe findings linked to the element"},
 	{"observations", "scanner and probe observations linked to the element (property, holds, detail)"},
 	{"routes", "routes discovered in code that match the surface"},
-	{"model", "the whole model: components, surfaces, flows, identities, assets, boundaries"},
+	{"model", "the whole model: components, surfaces, flows, identities, assets, boundaries; asset_kinds, component_kinds, surface_kinds, identity_kinds (kind to count) and zones (boundary id to component ids) to look up without scanning"},
 }
 
 func newEnv() (*cel.Env, error) {
@@ -73,6 +84,12 @@ func newEnv() (*cel.Env, error) {
 // NewEngine compiles rules. A rule whose CEL does not compile is reported
 // with its file and field position and left out.
 func NewEngine(rules []*Rule) (*Engine, model.Diagnostics) {
+	return newEngine(rules, false)
+}
+
+// newEngine compiles rules; with trackAll, the built-in rules too are
+// evaluated under the cost tracker, so their cost can be measured.
+func newEngine(rules []*Rule, trackAll bool) (*Engine, model.Diagnostics) {
 	env, err := newEnv()
 	if err != nil {
 		return nil, model.Diagnostics{{Message: fmt.Sprintf("rule environment: %v", err)}}
@@ -80,7 +97,7 @@ func NewEngine(rules []*Rule) (*Engine, model.Diagnostics) {
 	e := &Engine{}
 	var diags model.Diagnostics
 	for _, r := range rules {
-		c := &compiled{rule: r}
+		c := &compiled{rule: r, stride: slices.Clip(r.StrideCategories())}
 		ok := true
 		compile := func(expr string, pos threatmap.Position, want *cel.Type) cel.Program {
 			ast, iss := env.Compile(expr)
@@ -94,7 +111,11 @@ func NewEngine(rules []*Rule) (*Engine, model.Diagnostics) {
 				ok = false
 				return nil
 			}
-			prg, err := env.Program(ast, cel.CostLimit(costLimit), cel.EvalOptions(cel.OptOptimize))
+			popts := []cel.ProgramOption{cel.EvalOptions(cel.OptOptimize)}
+			if trackAll || !r.builtin {
+				popts = append(popts, cel.CostLimit(costLimit))
+			}
+			prg, err := env.Program(ast, popts...)
 			if err != nil {
 				diags = append(diags, model.Diagnostic{Pos: pos, Message: fmt.Sprintf("rule %s: %v", r.ID, err)})
 				ok = false
@@ -146,14 +167,64 @@ type element struct {
 	id, kind string
 	label    string
 	pos      threatmap.Position
-	vars     map[string]any
+	vars     activation
 	assetIDs []string
 }
+
+// activation holds the variables a condition sees on one element. It
+// resolves names with a switch instead of a map, so building one costs a
+// single allocation.
+type activation struct {
+	e, system, component, identity, model map[string]any
+	zone                                  string
+	assets, flowsIn, flowsOut, controls   []any
+	findings, observations, routes        []any
+}
+
+func (a *activation) ResolveName(name string) (any, bool) {
+	switch name {
+	case "e":
+		return a.e, true
+	case "system":
+		return a.system, true
+	case "component":
+		return a.component, true
+	case "identity":
+		return a.identity, true
+	case "zone":
+		return a.zone, true
+	case "assets":
+		return a.assets, true
+	case "flows_in":
+		return a.flowsIn, true
+	case "flows_out":
+		return a.flowsOut, true
+	case "controls":
+		return a.controls, true
+	case "findings":
+		return a.findings, true
+	case "observations":
+		return a.observations, true
+	case "routes":
+		return a.routes, true
+	case "model":
+		return a.model, true
+	}
+	return nil, false
+}
+
+func (a *activation) Parent() interpreter.Activation { return nil }
+
+// chunkSize is how many elements one worker takes at a time: large enough
+// that handing out work costs nothing, small enough that the cores stay
+// busy to the end.
+const chunkSize = 256
 
 // Run evaluates every rule on every element it applies to. It returns the
 // threats sorted by priority, and diagnostics for rules that failed to
 // evaluate (a custom rule's runtime error names the rule and element; the
-// run goes on without it).
+// run goes on without it). Elements are evaluated in parallel; the result
+// does not depend on how many cores there are.
 func (e *Engine) Run(m *model.Model, ix *link.Index, opts Options) ([]Threat, model.Diagnostics) {
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
@@ -162,25 +233,94 @@ func (e *Engine) Run(m *model.Model, ix *link.Index, opts Options) ([]Threat, mo
 		ix = link.Build(m, evidence.Set{}, "")
 	}
 	g := newGraph(m, ix, opts.Now)
-	var threats []Threat
-	var diags model.Diagnostics
-	for _, c := range e.rules {
+	// Group the rules by the kind of element they apply to, so each
+	// element's neighbourhood is built once for all its rules.
+	var kinds []string
+	byKind := map[string][]int{}
+	for i, c := range e.rules {
 		if slices.Contains(opts.Disabled, c.rule.ID) {
 			continue
 		}
-		failed := false
-		for _, el := range g.elements(c.rule.AppliesTo) {
-			t, err := c.eval(g, el)
-			if err != nil {
-				if !failed {
-					diags = append(diags, model.Diagnostic{Pos: c.rule.Loc.At("when"), Message: fmt.Sprintf("rule %s on %s: %v", c.rule.ID, el.id, err)})
-					failed = true
+		k := c.rule.AppliesTo
+		if _, ok := byKind[k]; !ok {
+			kinds = append(kinds, k)
+		}
+		byKind[k] = append(byKind[k], i)
+	}
+	type task struct {
+		kind       string
+		start, end int
+	}
+	var tasks []task
+	for _, k := range kinds {
+		n := g.count(k)
+		for s := 0; s < n; s += chunkSize {
+			tasks = append(tasks, task{k, s, min(n, s+chunkSize)})
+		}
+	}
+	// Each task writes its own slot; the first error of each rule is
+	// kept per task, so the one reported is the first in element order
+	// whatever the scheduling.
+	type result struct {
+		threats []Threat
+		errs    map[int]error
+		at      map[int]string
+	}
+	results := make([]result, len(tasks))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(tasks)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				ti := int(next.Add(1)) - 1
+				if ti >= len(tasks) {
+					return
 				}
-				continue
+				t, res := tasks[ti], &results[ti]
+				for i := t.start; i < t.end; i++ {
+					el := g.element(t.kind, i)
+					for _, ri := range byKind[t.kind] {
+						th, err := e.rules[ri].eval(g, el)
+						if err != nil {
+							if res.errs == nil {
+								res.errs, res.at = map[int]error{}, map[int]string{}
+							}
+							if _, seen := res.errs[ri]; !seen {
+								res.errs[ri], res.at[ri] = err, el.id
+							}
+							continue
+						}
+						if th != nil {
+							res.threats = append(res.threats, *th)
+						}
+					}
+				}
 			}
-			if t != nil {
-				threats = append(threats, *t)
+		}()
+	}
+	wg.Wait()
+	n := 0
+	for _, r := range results {
+		n += len(r.threats)
+	}
+	threats := make([]Threat, 0, n)
+	failed := map[int]int{} // rule index -> task index of its first error
+	for ti, r := range results {
+		threats = append(threats, r.threats...)
+		for ri := range r.errs {
+			if _, ok := failed[ri]; !ok {
+				failed[ri] = ti
 			}
+		}
+		results[ti].threats = nil
+	}
+	var diags model.Diagnostics
+	for ri, c := range e.rules {
+		if ti, ok := failed[ri]; ok {
+			r := results[ti]
+			diags = append(diags, model.Diagnostic{Pos: c.rule.Loc.At("when"), Message: fmt.Sprintf("rule %s on %s: %v", c.rule.ID, r.at[ri], r.errs[ri])})
 		}
 	}
 	SortThreats(threats)
@@ -188,7 +328,7 @@ func (e *Engine) Run(m *model.Model, ix *link.Index, opts Options) ([]Threat, mo
 }
 
 func (c *compiled) eval(g *graph, el *element) (*Threat, error) {
-	out, _, err := c.when.Eval(el.vars)
+	out, _, err := c.when.Eval(&el.vars)
 	if err != nil {
 		return nil, err
 	}
@@ -201,15 +341,15 @@ func (c *compiled) eval(g *graph, el *element) (*Threat, error) {
 	}
 	r := c.rule
 	t := &Threat{
-		ID: r.ID + "@" + el.id, Rule: r.ID, Title: r.Title, Stride: r.StrideCategories(),
+		ID: r.ID + "@" + el.id, Rule: r.ID, Title: r.Title, Stride: c.stride,
 		Element: el.id, ElementKind: el.kind, Surface: el.label, Abuse: r.Abuse, Method: r.Method,
-		Mitigations: slices.Clone(r.Mitigations), Controls: slices.Clone(r.Controls),
-		References: slices.Clone(r.References), Pos: el.pos,
+		Mitigations: slices.Clip(r.Mitigations), Controls: slices.Clip(r.Controls),
+		References: slices.Clip(r.References), Pos: el.pos,
 	}
 	for i, prg := range c.diffs {
 		hit := prg == nil
 		if !hit {
-			v, _, err := prg.Eval(el.vars)
+			v, _, err := prg.Eval(&el.vars)
 			if err != nil {
 				return nil, fmt.Errorf("difficulty case %d: %w", i+1, err)
 			}
@@ -223,7 +363,7 @@ func (c *compiled) eval(g *graph, el *element) (*Threat, error) {
 		}
 	}
 	if c.detail != nil {
-		v, _, err := c.detail.Eval(el.vars)
+		v, _, err := c.detail.Eval(&el.vars)
 		if err != nil {
 			return nil, fmt.Errorf("detail: %w", err)
 		}

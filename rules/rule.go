@@ -67,6 +67,9 @@ type Rule struct {
 	// File is where the rule was read from ("builtin/<id>.yaml" for
 	// built-in rules).
 	File string `yaml:"-" json:"-"`
+	// builtin marks the rules shipped in the binary, whose cost per
+	// element a test bounds (see costLimit).
+	builtin bool
 }
 
 // Difficulty is one case of a rule's difficulty: the first case whose When
@@ -97,6 +100,9 @@ func Builtin() ([]*Rule, error) {
 	rules, diags := loadFS(builtinFS, "builtin", "builtin")
 	if diags.HasErrors() {
 		return nil, fmt.Errorf("built-in rules: %w", diags)
+	}
+	for _, r := range rules {
+		r.builtin = true
 	}
 	return rules, nil
 }

@@ -63,7 +63,7 @@ func (c *compiled) word(el *element, t *Threat) error {
 	}
 	for i, w := range c.wording {
 		if w.when != nil {
-			v, _, err := w.when.Eval(el.vars)
+			v, _, err := w.when.Eval(&el.vars)
 			if err != nil {
 				return fmt.Errorf("wording case %d: %w", i+1, err)
 			}
@@ -78,7 +78,7 @@ func (c *compiled) word(el *element, t *Threat) error {
 			if p.prg == nil {
 				continue
 			}
-			v, _, err := p.prg.Eval(el.vars)
+			v, _, err := p.prg.Eval(&el.vars)
 			if err != nil {
 				return fmt.Errorf("wording case %d: %w", i+1, err)
 			}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/threatmap/threatmap"
@@ -121,16 +122,13 @@ func (c *Command) analyze(ctx context.Context, path string, opts analyzeOptions)
 	}
 	an := &analysis{model: m, warnings: warnings, rules: engine.Rules(), root: m.Dir}
 	if !opts.noScan {
-		for _, s := range c.scanners(m) {
-			if slices.Contains(m.Scan.Disable, s.Name()) {
+		sets, errs := c.runScanners(repofs.WithTally(ctx, &an.skipped), m, an.root)
+		for i := range sets {
+			if errs[i] != nil {
+				an.scanErrs = append(an.scanErrs, errs[i])
 				continue
 			}
-			set, err := s.Scan(repofs.WithTally(ctx, &an.skipped), an.root)
-			if err != nil {
-				an.scanErrs = append(an.scanErrs, fmt.Errorf("scan %s: %w", s.Name(), err))
-				continue
-			}
-			an.evidence.Add(dropExcluded(set, m.Scan.Exclude))
+			an.evidence.Add(sets[i])
 		}
 	}
 	for _, f := range opts.extra {
@@ -155,6 +153,36 @@ func (c *Command) analyze(ctx context.Context, path string, opts analyzeOptions)
 
 // maxEvidenceSize bounds an evidence file read with --evidence.
 const maxEvidenceSize = 256 << 20
+
+// runScanners runs the model's scanners at the same time (each is mostly
+// waiting on files or git, or busy on one core) and returns their evidence
+// and errors in scanner order, so the merge does not depend on which
+// finished first.
+func (c *Command) runScanners(ctx context.Context, m *model.Model, root string) ([]evidence.Set, []error) {
+	var run []evidence.Scanner
+	for _, s := range c.scanners(m) {
+		if !slices.Contains(m.Scan.Disable, s.Name()) {
+			run = append(run, s)
+		}
+	}
+	sets := make([]evidence.Set, len(run))
+	errs := make([]error, len(run))
+	var wg sync.WaitGroup
+	for i, s := range run {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			set, err := s.Scan(ctx, root)
+			if err != nil {
+				errs[i] = fmt.Errorf("scan %s: %w", s.Name(), err)
+				return
+			}
+			sets[i] = dropExcluded(set, m.Scan.Exclude)
+		}()
+	}
+	wg.Wait()
+	return sets, errs
+}
 
 // readEvidence reads a findings document written by a scan or probe with
 // --format json. Fields beyond the evidence (a probe's target and verdicts)

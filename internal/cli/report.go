@@ -52,7 +52,7 @@ place) instead of standard output.`,
 			render := func(w io.Writer) error {
 				switch report.Format(format) {
 				case report.FormatJSON:
-					return report.WriteJSON(w, report.NewThreatMapDoc(an.result, Version, relToModelDir(an.model)(an.model.File)))
+					return report.WriteThreatMap(w, report.NewThreatMapDoc(an.result, Version, relToModelDir(an.model)(an.model.File)))
 				case report.FormatSARIF:
 					return report.WriteThreatsSARIF(w, an.result, an.rules, Version, relToModelDir(an.model))
 				case report.FormatMermaid:

@@ -1,6 +1,7 @@
 package secrets
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -8,22 +9,29 @@ import (
 	"io"
 	"os/exec"
 	"slices"
-	"sort"
+	"strconv"
 	"strings"
 	"sync"
-
-	"github.com/gitleaks/go-gitdiff/gitdiff"
 
 	"github.com/threatmap/threatmap"
 	"github.com/threatmap/threatmap/evidence"
 )
 
-// scanGit scans the lines added in history (every commit, or Since..HEAD)
-// or in the index. History comes from `git log -p` streams with no context
-// lines, so each blob version is read once, as the diff that introduced it,
-// and unchanged files cost nothing. Computing diffs is git's work and the
-// slowest part of a history scan, so the commit list is split among one git
-// process per worker and their streams are scanned as they arrive.
+// scanGit scans what history (every commit, or Since..HEAD) or the index
+// added. It reads each file version once, however many commits carry it:
+//
+//  1. `git log --raw` lists, per commit, the files it added or changed
+//     with the blob ids before and after. Git compares trees only and
+//     computes no diff, which is what makes `git log -p` slow.
+//  2. Each distinct (blob, path) is read once through `git cat-file
+//     --batch`, one process per worker, and scanned whole.
+//  3. A secret is attributed to a commit when the commit's new version
+//     of the file holds it and the version before did not (on the same
+//     line text): the lines the commit added, as a diff would show them.
+//     The versions before are read only for files where something was
+//     found, which is rare.
+//
+// Line numbers are those of the file in the commit, as in a diff.
 func (s *Scanner) scanGit(ctx context.Context, root string, sup *suppressions) (evidence.Set, error) {
 	git := s.opts.Git
 	if git == "" {
@@ -34,116 +42,454 @@ func (s *Scanner) scanGit(ctx context.Context, root string, sup *suppressions) (
 	if err := checkGitRepo(ctx, git, root); err != nil {
 		return evidence.Set{}, err
 	}
-	// The options pin the output format against user configuration that
-	// would change it (quoted paths, prefixes, signatures, colour).
-	base := []string{"-C", root, "-c", "core.quotePath=false", "-c", "diff.noprefix=false", "-c", "diff.mnemonicPrefix=false",
-		"-c", "log.showSignature=false", "-c", "diff.relative=false"}
-	diffArgs := []string{"-p", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", "--no-renames", "--diff-filter=AMCT",
-		"--src-prefix=a/", "--dst-prefix=b/"}
-	if s.opts.Mode == Staged {
-		args := append(append(slices.Clone(base), "diff", "--cached"), diffArgs...)
-		return s.runPatchStreams(ctx, git, root, sup, []gitCmd{{args: args}})
-	}
-	revs, err := s.revisions(ctx, git, root)
+	changes, err := s.changes(ctx, git, root)
 	if err != nil {
 		return evidence.Set{}, err
 	}
-	if len(revs) == 0 {
-		return evidence.Set{}, nil
-	}
-	n := min(s.workers(), len(revs))
-	parts := make([][]string, n)
-	for i, r := range revs {
-		parts[i%n] = append(parts[i%n], r)
-	}
-	var cmds []gitCmd
-	for _, part := range parts {
-		args := append(slices.Clone(base), "log", "--no-walk=unsorted", "--stdin",
-			"--format=commit %H%nAuthor: %an <%ae>%nDate: %ad%n%n    %s%n")
-		args = append(args, diffArgs...)
-		cmds = append(cmds, gitCmd{args: args, stdin: strings.Join(part, "\n") + "\n"})
-	}
-	return s.runPatchStreams(ctx, git, root, sup, cmds)
-}
-
-// revisions lists the commits a History scan covers.
-func (s *Scanner) revisions(ctx context.Context, git, root string) ([]string, error) {
-	args := []string{"-C", root, "rev-list", "--full-history"}
-	if s.opts.Since != "" {
-		if strings.HasPrefix(s.opts.Since, "-") {
-			return nil, fmt.Errorf("--since %q: not a git revision", s.opts.Since)
+	var keep []change
+	for _, c := range changes {
+		if !sup.pathAllowed(c.path) {
+			keep = append(keep, c)
 		}
-		if err := exec.CommandContext(ctx, git, "-C", root, "rev-parse", "--verify", "--quiet", s.opts.Since+"^{commit}").Run(); err != nil {
-			return nil, fmt.Errorf("--since %q: no such commit in %s", s.opts.Since, root)
-		}
-		args = append(args, s.opts.Since+"..HEAD")
-	} else {
-		args = append(args, "--all")
 	}
-	out, err := exec.CommandContext(ctx, git, args...).Output()
+	changes = keep
+	// The versions each change brings, once each, in the order git
+	// listed them (newest first, which is how packs store deltas).
+	seen := map[blobKey]bool{}
+	var todo []blobKey
+	for _, c := range changes {
+		if k := (blobKey{c.new, c.path}); !seen[k] {
+			seen[k] = true
+			todo = append(todo, k)
+		}
+	}
+	scanned, err := s.scanBlobs(ctx, git, root, todo, sup)
 	if err != nil {
-		// A repository without commits has nothing to scan.
-		if e := exec.CommandContext(ctx, git, "-C", root, "rev-parse", "--verify", "--quiet", "HEAD").Run(); e != nil && s.opts.Since == "" {
-			return nil, nil
-		}
-		return nil, fmt.Errorf("git rev-list in %s: %w", root, gitErr(err))
+		return evidence.Set{}, err
 	}
-	return strings.Fields(string(out)), nil
-}
-
-type gitCmd struct {
-	args  []string
-	stdin string
-}
-
-// runPatchStreams runs the git commands and scans their patch output.
-func (s *Scanner) runPatchStreams(ctx context.Context, git, root string, sup *suppressions, cmds []gitCmd) (evidence.Set, error) {
-	var readers []io.Reader
-	var started []*exec.Cmd
-	var stderrs []*bytes.Buffer
-	wait := func() error {
-		var errs []error
-		for i, c := range started {
-			if err := c.Wait(); err != nil && ctx.Err() == nil {
-				errs = append(errs, fmt.Errorf("git in %s: %v: %s", root, err, strings.TrimSpace(stderrs[i].String())))
+	// The versions before, where the version after holds a secret.
+	todo = todo[:0]
+	for _, c := range changes {
+		if c.old == "" || len(scanned[blobKey{c.new, c.path}].hits) == 0 {
+			continue
+		}
+		if k := (blobKey{c.old, c.path}); !seen[k] {
+			seen[k] = true
+			todo = append(todo, k)
+		}
+	}
+	if len(todo) > 0 {
+		before, err := s.scanBlobs(ctx, git, root, todo, sup)
+		if err != nil {
+			return evidence.Set{}, err
+		}
+		for k, v := range before {
+			scanned[k] = v
+		}
+	}
+	var set evidence.Set
+	lines := newLineIndex()
+	for _, c := range changes {
+		if c.added && isEnvFile(c.path) {
+			fp := fingerprint(c.commit, c.path, RuleEnvFileCommitted, "")
+			if !sup.fingerprintIgnored(fp) {
+				msg := "committed .env file " + c.path + ": it stays in history even if deleted later; rotate its values"
+				if c.commit == "" {
+					msg = ".env file " + c.path + " is staged for commit: unstage it (git rm --cached) and ignore it"
+				}
+				set.Findings = append(set.Findings, evidence.Finding{
+					Scanner: ScannerName, Rule: RuleEnvFileCommitted, Severity: threatmap.High,
+					Message: msg, File: c.path, Line: 1, Column: 1, Commit: c.commit, Fingerprint: fp, Property: evidence.EnvIgnored,
+				})
 			}
 		}
-		return errors.Join(errs...)
-	}
-	for _, gc := range cmds {
-		cmd := exec.CommandContext(ctx, git, gc.args...)
-		if gc.stdin != "" {
-			cmd.Stdin = strings.NewReader(gc.stdin)
+		after := scanned[blobKey{c.new, c.path}]
+		if len(after.hits) == 0 {
+			continue
 		}
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		stdout, err := cmd.StdoutPipe()
-		if err != nil {
-			return evidence.Set{}, fmt.Errorf("git: %w", err)
+		// What the version before held is not new in this commit. When
+		// the commit adds another copy of a line the version before
+		// already had, which copy is new is the diff's to say: ask git
+		// for the lines it added (rare, so one small diff each time).
+		had := map[string]int{}
+		if c.old != "" {
+			for _, h := range scanned[blobKey{c.old, c.path}].hits {
+				had[h.key]++
+			}
 		}
-		if err := cmd.Start(); err != nil {
-			_ = wait()
-			return evidence.Set{}, fmt.Errorf("run git in %s: %w", root, err)
+		has := map[string]int{}
+		for _, h := range after.hits {
+			has[h.key]++
 		}
-		started = append(started, cmd)
-		stderrs = append(stderrs, &stderr)
-		readers = append(readers, stdout)
-	}
-	set, scanErr := s.scanPatch(ctx, readers, sup)
-	for _, r := range readers {
-		// Drain what a parser left so that git can exit.
-		_, _ = io.Copy(io.Discard, r)
-	}
-	waitErr := wait()
-	switch {
-	case scanErr != nil:
-		return evidence.Set{}, scanErr
-	case ctx.Err() != nil:
-		return evidence.Set{}, ctx.Err()
-	case waitErr != nil:
-		return evidence.Set{}, waitErr
+		var added []lineRange
+		for k, n := range has {
+			if had[k] > 0 && n > had[k] {
+				var err error
+				if added, err = addedLines(ctx, git, root, c.old, c.new); err != nil {
+					return evidence.Set{}, err
+				}
+				break
+			}
+		}
+		lines.reset()
+		for _, h := range after.hits {
+			switch {
+			case had[h.key] == 0:
+			case has[h.key] > had[h.key]:
+				at := newLineIndex()
+				at.reset()
+				if line, _ := at.position(after.data, h.c.start); !inRanges(added, line) {
+					continue
+				}
+			default:
+				continue // moved or unchanged: not new here
+			}
+			if f, ok := s.finding(h.c, after.data, lines, c.path, c.commit, sup); ok {
+				set.Findings = append(set.Findings, f)
+			}
+		}
 	}
 	return set, nil
+}
+
+// lineRange is lines first to last of a file, 1-based, inclusive.
+type lineRange struct{ first, last int }
+
+func inRanges(rs []lineRange, line int) bool {
+	for _, r := range rs {
+		if r.first <= line && line <= r.last {
+			return true
+		}
+	}
+	return false
+}
+
+// addedLines returns the lines of blob new that `git diff -U0 old new`
+// shows as added.
+func addedLines(ctx context.Context, git, root, old, new string) ([]lineRange, error) {
+	out, err := exec.CommandContext(ctx, git, "-C", root, "diff", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", old, new).Output()
+	if err != nil {
+		return nil, fmt.Errorf("git diff in %s: %w", root, gitErr(err))
+	}
+	var rs []lineRange
+	for _, l := range strings.Split(string(out), "\n") {
+		if r, ok := parseHunkHeader(l); ok && r.last >= r.first {
+			rs = append(rs, r)
+		}
+	}
+	return rs, nil
+}
+
+// parseHunkHeader reads the new-file range of "@@ -a,b +c,d @@ ...".
+func parseHunkHeader(l string) (lineRange, bool) {
+	rest, ok := strings.CutPrefix(l, "@@ -")
+	if !ok {
+		return lineRange{}, false
+	}
+	_, rest, ok = strings.Cut(rest, " +")
+	if !ok {
+		return lineRange{}, false
+	}
+	spec, _, ok := strings.Cut(rest, " @@")
+	if !ok {
+		return lineRange{}, false
+	}
+	startS, countS, hasCount := strings.Cut(spec, ",")
+	start, err := strconv.Atoi(startS)
+	if err != nil {
+		return lineRange{}, false
+	}
+	count := 1
+	if hasCount {
+		if count, err = strconv.Atoi(countS); err != nil {
+			return lineRange{}, false
+		}
+	}
+	return lineRange{start, start + count - 1}, true
+}
+
+// change is one file a commit (or the index) added or modified.
+type change struct {
+	commit, path string
+	// old and new are the blob ids before and after; old is "" when the
+	// commit added the file.
+	old, new string
+	added    bool
+}
+
+type blobKey struct{ oid, path string }
+
+// scannedBlob is what one file version holds: the candidates that pass
+// every check but the commit-qualified ignore entries, and the contents
+// when there is any.
+type scannedBlob struct {
+	data []byte
+	hits []blobHit
+}
+
+type blobHit struct {
+	c candidate
+	// key identifies the secret on its line: rule, secret and the line's
+	// text, so that a secret on a line the commit did not touch is not
+	// attributed to it.
+	key string
+}
+
+// gitBase pins the output format against user configuration that would
+// change it.
+func gitBase(root string) []string {
+	return []string{"-C", root, "-c", "core.quotePath=false", "-c", "log.showSignature=false", "-c", "diff.relative=false"}
+}
+
+// changes lists the files each commit in range, or the index, added or
+// modified.
+func (s *Scanner) changes(ctx context.Context, git, root string) ([]change, error) {
+	raw := []string{"--raw", "--no-abbrev", "-z", "--no-renames", "--no-ext-diff", "--no-textconv", "--diff-filter=AMCT"}
+	var args []string
+	if s.opts.Mode == Staged {
+		args = append(append(gitBase(root), "diff", "--cached"), raw...)
+	} else {
+		args = append(append(gitBase(root), "log", "--full-history", "--format=commit %H"), raw...)
+		if s.opts.Since != "" {
+			if strings.HasPrefix(s.opts.Since, "-") {
+				return nil, fmt.Errorf("--since %q: not a git revision", s.opts.Since)
+			}
+			if err := exec.CommandContext(ctx, git, "-C", root, "rev-parse", "--verify", "--quiet", s.opts.Since+"^{commit}").Run(); err != nil {
+				return nil, fmt.Errorf("--since %q: no such commit in %s", s.opts.Since, root)
+			}
+			args = append(args, s.opts.Since+"..HEAD")
+		} else {
+			// A repository without commits has nothing to scan.
+			if err := exec.CommandContext(ctx, git, "-C", root, "rev-parse", "--verify", "--quiet", "HEAD").Run(); err != nil {
+				if out, err := exec.CommandContext(ctx, git, "-C", root, "for-each-ref", "--count=1").Output(); err == nil && len(bytes.TrimSpace(out)) == 0 {
+					return nil, nil
+				}
+			}
+			args = append(args, "--all")
+		}
+	}
+	cmd := exec.CommandContext(ctx, git, args...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, fmt.Errorf("git: %w", err)
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("run git in %s: %w", root, err)
+	}
+	changes, perr := parseRaw(bufio.NewReaderSize(out, 1<<16))
+	_, _ = io.Copy(io.Discard, out)
+	if err := cmd.Wait(); err != nil {
+		return nil, fmt.Errorf("git %s in %s: %v: %s", args[len(gitBase(root))], root, err, strings.TrimSpace(stderr.String()))
+	}
+	if perr != nil {
+		return nil, fmt.Errorf("read git output in %s: %w", root, perr)
+	}
+	return changes, nil
+}
+
+// parseRaw reads `git log --raw -z --format="commit %H"` or `git diff
+// --raw -z`: NUL-terminated fields, where a commit line precedes its
+// entries and each entry is ":oldmode newmode oldsha newsha status"
+// followed by the path. Merge commits' combined entries ("::...") and
+// submodules are skipped.
+func parseRaw(r *bufio.Reader) ([]change, error) {
+	var out []change
+	commit := ""
+	for {
+		field, err := r.ReadString(0)
+		if err == io.EOF && field == "" {
+			return out, nil
+		}
+		if err != nil && err != io.EOF {
+			return nil, err
+		}
+		field = strings.TrimSuffix(field, "\x00")
+		field = strings.TrimLeft(field, "\n")
+		switch {
+		case strings.HasPrefix(field, "commit "):
+			commit = strings.TrimPrefix(field, "commit ")
+			if !isHex(commit) {
+				return nil, fmt.Errorf("bad commit line %q", field)
+			}
+		case strings.HasPrefix(field, "::"):
+			// A merge's combined entry: one path per entry, not attributed
+			// (a merge adds nothing of its own unless it resolves a
+			// conflict, which `git log -p` does not show either).
+			if _, err := r.ReadString(0); err != nil && err != io.EOF {
+				return nil, err
+			}
+		case strings.HasPrefix(field, ":"):
+			meta := strings.Fields(field[1:])
+			if len(meta) != 5 || !isHex(meta[2]) || !isHex(meta[3]) {
+				return nil, fmt.Errorf("bad raw entry %q", field)
+			}
+			path, err := r.ReadString(0)
+			if err != nil && (err != io.EOF || path == "") {
+				return nil, fmt.Errorf("raw entry %q without a path", field)
+			}
+			path = strings.TrimSuffix(path, "\x00")
+			status := meta[4]
+			if meta[1] == "160000" || !strings.ContainsAny(status[:1], "AMCT") || path == "" {
+				continue // a submodule, or a deletion
+			}
+			c := change{commit: commit, path: path, new: meta[3], added: status[0] == 'A'}
+			if strings.Trim(meta[2], "0") != "" {
+				c.old = meta[2]
+			}
+			out = append(out, c)
+		case field == "":
+		default:
+			return nil, fmt.Errorf("unexpected field %q", field)
+		}
+		if err == io.EOF {
+			return out, nil
+		}
+	}
+}
+
+func isHex(s string) bool {
+	if len(s) < 40 {
+		return false
+	}
+	for _, c := range s {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// scanBlobs reads the given file versions with one `git cat-file --batch`
+// per worker, each taking a contiguous share of the list, and scans them
+// as they arrive.
+func (s *Scanner) scanBlobs(ctx context.Context, git, root string, keys []blobKey, sup *suppressions) (map[blobKey]scannedBlob, error) {
+	n := min(s.workers(), max(1, len(keys)/64))
+	results := make([]map[blobKey]scannedBlob, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for w := range n {
+		part := keys[w*len(keys)/n : (w+1)*len(keys)/n]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[w], errs[w] = s.catAndScan(ctx, git, root, part, sup)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	all := map[blobKey]scannedBlob{}
+	for _, r := range results {
+		for k, v := range r {
+			all[k] = v
+		}
+	}
+	return all, nil
+}
+
+// catAndScan runs one `git cat-file --batch` over keys. Only versions
+// holding a candidate are kept.
+func (s *Scanner) catAndScan(ctx context.Context, git, root string, keys []blobKey, sup *suppressions) (map[blobKey]scannedBlob, error) {
+	out := map[blobKey]scannedBlob{}
+	if len(keys) == 0 {
+		return out, nil
+	}
+	cmd := exec.CommandContext(ctx, git, "-C", root, "cat-file", "--batch")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, fmt.Errorf("git: %w", err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, fmt.Errorf("git: %w", err)
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("run git in %s: %w", root, err)
+	}
+	go func() {
+		bw := bufio.NewWriter(stdin)
+		for _, k := range keys {
+			bw.WriteString(k.oid)
+			bw.WriteByte('\n')
+		}
+		bw.Flush()
+		stdin.Close()
+	}()
+	readErr := s.readBatch(bufio.NewReaderSize(stdout, 1<<16), keys, sup, out)
+	_, _ = io.Copy(io.Discard, stdout)
+	if err := cmd.Wait(); err != nil && readErr == nil && ctx.Err() == nil {
+		readErr = fmt.Errorf("git cat-file in %s: %v: %s", root, err, strings.TrimSpace(stderr.String()))
+	}
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	return out, readErr
+}
+
+// readBatch reads cat-file's answers ("<oid> <type> <size>\n<contents>\n"
+// or "<oid> missing\n"), one per key in order, and scans the blobs.
+func (s *Scanner) readBatch(r *bufio.Reader, keys []blobKey, sup *suppressions, out map[blobKey]scannedBlob) error {
+	sc := s.det.newScratch()
+	lines := newLineIndex()
+	limit := s.maxSize()
+	var buf []byte
+	for _, k := range keys {
+		header, err := r.ReadString('\n')
+		if err != nil {
+			return fmt.Errorf("git cat-file: %w", err)
+		}
+		f := strings.Fields(header)
+		if len(f) == 2 && f[1] == "missing" {
+			continue // a shallow or partial clone lacks it
+		}
+		if len(f) != 3 || f[0] != k.oid {
+			return fmt.Errorf("git cat-file: unexpected header %q for %s", strings.TrimSpace(header), k.oid)
+		}
+		size, err := strconv.ParseInt(f[2], 10, 64)
+		if err != nil || size < 0 {
+			return fmt.Errorf("git cat-file: bad size in %q", strings.TrimSpace(header))
+		}
+		if f[1] != "blob" || (limit > 0 && size > limit) {
+			if _, err := r.Discard(int(size) + 1); err != nil {
+				return fmt.Errorf("git cat-file: %w", err)
+			}
+			continue
+		}
+		buf = slices.Grow(buf[:0], int(size)+1)[:size+1]
+		if _, err := io.ReadFull(r, buf); err != nil {
+			return fmt.Errorf("git cat-file: %w", err)
+		}
+		data := buf[:size]
+		if len(data) == 0 || isBinaryText(data) {
+			continue
+		}
+		var hits []blobHit
+		lines.reset()
+		for _, c := range s.det.find(sc, k.path, data) {
+			if _, ok := s.finding(c, data, lines, k.path, "", sup); ok {
+				hits = append(hits, blobHit{c: c, key: c.rule.id + "\x00" + string(data[c.start:c.end]) + "\x00" + string(lineAt(data, c.start))})
+			}
+		}
+		if len(hits) > 0 {
+			out[k] = scannedBlob{data: bytes.Clone(data), hits: hits}
+		}
+	}
+	return nil
+}
+
+// lineAt returns the line of data holding offset off, without its newline.
+func lineAt(data []byte, off int) []byte {
+	start := bytes.LastIndexByte(data[:off], '\n') + 1
+	end := bytes.IndexByte(data[off:], '\n')
+	if end < 0 {
+		return data[start:]
+	}
+	return data[start : off+end]
 }
 
 func checkGitRepo(ctx context.Context, git, root string) error {
@@ -158,156 +504,14 @@ func checkGitRepo(ctx context.Context, git, root string) error {
 	return nil
 }
 
+func isBinaryText(b []byte) bool {
+	return bytes.IndexByte(b[:min(len(b), sniffSize)], 0) >= 0
+}
+
 func gitErr(err error) error {
 	var ee *exec.ExitError
 	if errors.As(err, &ee) && len(ee.Stderr) > 0 {
 		return fmt.Errorf("%w: %s", err, strings.TrimSpace(string(ee.Stderr)))
 	}
 	return err
-}
-
-// patchFile is the added text of one file in one commit, with the new-file
-// line number of each added line.
-type patchFile struct {
-	commit string
-	rel    string
-	isNew  bool
-	text   []byte
-	// starts[i] is the offset in text of the i-th added line, and
-	// lines[i] its line number in the new file.
-	starts []int
-	lines  []int
-}
-
-// scanPatch parses `git log -p` or `git diff` streams and scans each
-// file's added lines in parallel.
-func (s *Scanner) scanPatch(ctx context.Context, streams []io.Reader, sup *suppressions) (evidence.Set, error) {
-	work := make(chan *patchFile, 64)
-	n := s.workers()
-	results := make([]evidence.Set, n)
-	var wg sync.WaitGroup
-	for w := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sc := s.det.newScratch()
-			for pf := range work {
-				results[w].Add(s.scanPatchFile(sc, pf, sup))
-			}
-		}()
-	}
-	limit := s.maxSize()
-	errs := make([]error, len(streams))
-	var feeders sync.WaitGroup
-	for i, r := range streams {
-		feeders.Add(1)
-		go func() {
-			defer feeders.Done()
-			files, err := gitdiff.Parse(r)
-			if err != nil {
-				errs[i] = fmt.Errorf("parse git output: %w", err)
-				return
-			}
-			for f := range files {
-				if errs[i] != nil {
-					continue // keep draining so the parser's goroutine ends
-				}
-				pf := toPatchFile(f, limit)
-				if pf == nil || sup.pathAllowed(pf.rel) {
-					continue
-				}
-				select {
-				case work <- pf:
-				case <-ctx.Done():
-					errs[i] = ctx.Err()
-				}
-			}
-		}()
-	}
-	feeders.Wait()
-	close(work)
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return evidence.Set{}, err
-	}
-	var set evidence.Set
-	for _, r := range results {
-		set.Add(r)
-	}
-	return set, nil
-}
-
-func toPatchFile(f *gitdiff.File, limit int64) *patchFile {
-	if f == nil || f.IsDelete || f.IsBinary || f.NewName == "" {
-		return nil
-	}
-	pf := &patchFile{rel: f.NewName, isNew: f.IsNew}
-	if f.PatchHeader != nil {
-		pf.commit = f.PatchHeader.SHA
-	}
-	size := 0
-	for _, frag := range f.TextFragments {
-		line := int(frag.NewPosition)
-		for _, l := range frag.Lines {
-			switch l.Op {
-			case gitdiff.OpAdd:
-				pf.starts = append(pf.starts, len(pf.text))
-				pf.lines = append(pf.lines, line)
-				pf.text = append(pf.text, l.Line...)
-				if !strings.HasSuffix(l.Line, "\n") {
-					pf.text = append(pf.text, '\n')
-				}
-				size += len(l.Line)
-				line++
-			case gitdiff.OpContext:
-				line++
-			}
-		}
-	}
-	if limit > 0 && int64(size) > limit {
-		return nil
-	}
-	return pf
-}
-
-// scanPatchFile scans one file's added lines and reports positions in the
-// new file.
-func (s *Scanner) scanPatchFile(sc *scratch, pf *patchFile, sup *suppressions) evidence.Set {
-	var set evidence.Set
-	if pf.isNew && isEnvFile(pf.rel) {
-		fp := fingerprint(pf.commit, pf.rel, RuleEnvFileCommitted, "")
-		if !sup.fingerprintIgnored(fp) {
-			msg := "committed .env file " + pf.rel + ": it stays in history even if deleted later; rotate its values"
-			if pf.commit == "" {
-				msg = ".env file " + pf.rel + " is staged for commit: unstage it (git rm --cached) and ignore it"
-			}
-			set.Findings = append(set.Findings, evidence.Finding{
-				Scanner: ScannerName, Rule: RuleEnvFileCommitted, Severity: threatmap.High,
-				Message: msg, File: pf.rel, Line: 1, Column: 1, Commit: pf.commit, Fingerprint: fp, Property: evidence.EnvIgnored,
-			})
-		}
-	}
-	if len(pf.text) == 0 || isBinaryText(pf.text) {
-		return set
-	}
-	lines := newLineIndex()
-	lines.reset()
-	for _, c := range s.det.find(sc, pf.rel, pf.text) {
-		f, ok := s.finding(c, pf.text, lines, pf.rel, pf.commit, sup)
-		if !ok {
-			continue
-		}
-		// Map the position in the concatenated added lines to the new file.
-		i := sort.SearchInts(pf.starts, c.start+1) - 1
-		if i >= 0 {
-			f.Line = pf.lines[i]
-			f.Column = c.start - pf.starts[i] + 1
-		}
-		set.Findings = append(set.Findings, f)
-	}
-	return set
-}
-
-func isBinaryText(b []byte) bool {
-	return bytes.IndexByte(b[:min(len(b), sniffSize)], 0) >= 0
 }

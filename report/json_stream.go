@@ -1,0 +1,117 @@
+package report
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+
+	"github.com/threatmap/threatmap/assess"
+)
+
+// threatsKey is how the threats array appears in the indented document
+// when it is empty: the one place WriteThreatMap splices the streamed
+// threats into.
+const threatsKey = "\n  \"threats\": [],\n"
+
+// WriteThreatMap writes doc exactly as WriteJSON would, but encodes the
+// threats one by one, in parallel batches, and streams them to w: on a
+// model with a hundred thousand threats the output is written without
+// holding the whole document, twice over, in memory.
+func WriteThreatMap(w io.Writer, doc ThreatMapDoc) error {
+	threats := doc.Threats
+	doc.Threats = []assess.Threat{}
+	var frame bytes.Buffer
+	if err := WriteJSON(&frame, doc); err != nil {
+		return err
+	}
+	head, tail, ok := bytes.Cut(frame.Bytes(), []byte(threatsKey))
+	if !ok {
+		return fmt.Errorf("threat map JSON: no threats array")
+	}
+	bw := bufio.NewWriterSize(w, 1<<16)
+	bw.Write(head)
+	if len(threats) == 0 {
+		bw.WriteString(threatsKey)
+	} else {
+		bw.WriteString("\n  \"threats\": [\n")
+		if err := encodeThreats(bw, threats); err != nil {
+			return err
+		}
+		bw.WriteString("\n  ],\n")
+	}
+	bw.Write(tail)
+	return bw.Flush()
+}
+
+// encodeThreats writes the threats as elements of an array indented by
+// four spaces, separated by ",\n". Batches are encoded on every core and
+// written in order.
+func encodeThreats(w *bufio.Writer, threats []assess.Threat) error {
+	const batch = 512
+	n := (len(threats) + batch - 1) / batch
+	type slot struct {
+		buf  bytes.Buffer
+		err  error
+		done chan struct{}
+	}
+	slots := make([]*slot, n)
+	for i := range slots {
+		slots[i] = &slot{done: make(chan struct{})}
+	}
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				s := slots[i]
+				enc := json.NewEncoder(&s.buf)
+				enc.SetIndent("    ", "  ")
+				enc.SetEscapeHTML(false)
+				for j := i * batch; j < min(len(threats), (i+1)*batch); j++ {
+					if j > i*batch {
+						s.buf.WriteString(",\n")
+					}
+					s.buf.WriteString("    ")
+					if s.err = enc.Encode(&threats[j]); s.err != nil {
+						break
+					}
+					s.buf.Truncate(s.buf.Len() - 1) // Encode's newline
+				}
+				close(s.done)
+			}
+		}()
+	}
+	// Hand out batches no further ahead of the writer than a few per
+	// core, so memory stays bounded however many threats there are.
+	ahead := make(chan struct{}, 4*runtime.GOMAXPROCS(0))
+	go func() {
+		for i := range n {
+			ahead <- struct{}{}
+			work <- i
+		}
+		close(work)
+	}()
+	var err error
+	for i, s := range slots {
+		<-s.done
+		<-ahead
+		if err == nil {
+			err = s.err
+		}
+		if err == nil {
+			if i > 0 {
+				w.WriteString(",\n")
+			}
+			_, err = w.Write(s.buf.Bytes())
+		}
+		slots[i] = nil
+	}
+	wg.Wait()
+	return err
+}

@@ -1,0 +1,46 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"testing"
+
+	"github.com/threatmap/threatmap/assess"
+	"github.com/threatmap/threatmap/rules"
+)
+
+// TestWriteThreatMapMatchesWriteJSON checks the streamed document byte for
+// byte against the plain encoder, with no threats, one, and more than one
+// batch of them, including text that JSON would escape.
+func TestWriteThreatMapMatchesWriteJSON(t *testing.T) {
+	for _, n := range []int{0, 1, 2, 1500} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			doc := ThreatMapDoc{Version: "v", System: SystemDoc{Name: "s <&> \"q\""}, Assets: []AssetDoc{}, Controls: []assess.Control{}}
+			for i := range n {
+				doc.Threats = append(doc.Threats, assess.Threat{Threat: rules.Threat{
+					ID: fmt.Sprintf("r@e%d", i), Rule: "r", Title: "a <b> & \"c\"\n", Assets: []string{"x", "y"},
+					Mitigations: []string{"m"}, Summary: "é ✓ \u2028",
+				}, Status: "open"})
+			}
+			if doc.Threats == nil {
+				doc.Threats = []assess.Threat{}
+			}
+			var want, got bytes.Buffer
+			if err := WriteJSON(&want, doc); err != nil {
+				t.Fatal(err)
+			}
+			if err := WriteThreatMap(&got, doc); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(want.Bytes(), got.Bytes()) {
+				w, g := want.String(), got.String()
+				for i := range min(len(w), len(g)) {
+					if w[i] != g[i] {
+						t.Fatalf("differs at byte %d:\nwant %q\ngot  %q", i, w[max(0, i-80):min(len(w), i+80)], g[max(0, i-80):min(len(g), i+80)])
+					}
+				}
+				t.Fatalf("lengths differ: want %d, got %d", len(w), len(g))
+			}
+		})
+	}
+}

@@ -33,7 +33,7 @@ func parsePackageLockV1(pc *parseCtx, data []byte) (result, error) {
 			}
 			continue
 		}
-		if err := w.deps(0); err != nil {
+		if err := w.deps(0, ""); err != nil {
 			return result{}, w.fail(err)
 		}
 	}
@@ -49,6 +49,22 @@ func parsePackageLockV1(pc *parseCtx, data []byte) (result, error) {
 			p.Relationship = Transitive
 		}
 	}
+	// Resolution starts at the project: what package.json asks for, or,
+	// without it, everything installed at the top.
+	root := &npmInstall{pkg: -1}
+	if direct != nil {
+		for name := range direct {
+			root.requires = append(root.requires, name)
+		}
+	} else {
+		for i := range w.res.packages {
+			if w.depth[i] == 0 {
+				root.requires = append(root.requires, w.installed[i])
+			}
+		}
+	}
+	npmLocationPaths(w.res.packages, append(w.installs, root))
+	w.res.pathsByLocation = true
 	return w.res, nil
 }
 
@@ -61,6 +77,9 @@ type v1Walker struct {
 	// installed is each package's key, the name it is installed under
 	// (an alias differs from the package's own name).
 	installed []string
+	// installs records where each package is installed and what it
+	// requires, for paths per install location.
+	installs []*npmInstall
 }
 
 func (w *v1Walker) fail(err error) error {
@@ -99,8 +118,9 @@ func (w *v1Walker) skip() error {
 	return w.dec.Decode(&raw)
 }
 
-// deps reads one "dependencies" object.
-func (w *v1Walker) deps(depth int) error {
+// deps reads one "dependencies" object; parent is the install location of
+// the package it belongs to ("" for the project).
+func (w *v1Walker) deps(depth int, parent string) error {
 	if depth > maxLockDepth {
 		return fmt.Errorf("dependencies nested deeper than %d levels", maxLockDepth)
 	}
@@ -113,7 +133,7 @@ func (w *v1Walker) deps(depth int) error {
 			return err
 		}
 		line, _ := w.idx.pos(int(w.dec.InputOffset()) - 1)
-		if err := w.entry(name, line, depth); err != nil {
+		if err := w.entry(name, line, depth, parent); err != nil {
 			return err
 		}
 	}
@@ -122,10 +142,15 @@ func (w *v1Walker) deps(depth int) error {
 
 // entry reads one package object; nested dependencies are read after the
 // package itself is recorded, so parents come before children.
-func (w *v1Walker) entry(name string, line, depth int) error {
+func (w *v1Walker) entry(name string, line, depth int, parent string) error {
 	if err := w.delim('{'); err != nil {
 		return err
 	}
+	loc := "node_modules/" + name
+	if parent != "" {
+		loc = parent + "/" + loc
+	}
+	in := &npmInstall{loc: loc, name: name}
 	p := newPackage(NPM, name, "", w.pc.file, line)
 	added := false
 	add := func() {
@@ -137,6 +162,8 @@ func (w *v1Walker) entry(name string, line, depth int) error {
 				}
 			}
 			p.PURL = purlFor(NPM, p.Name, p.Version)
+			in.pkg = len(w.res.packages)
+			w.installs = append(w.installs, in)
 			w.res.add(p)
 			w.depth = append(w.depth, depth)
 			w.installed = append(w.installed, name)
@@ -177,10 +204,11 @@ func (w *v1Walker) entry(name string, line, depth int) error {
 			}
 			for d := range req {
 				w.res.edge(name, d)
+				in.requires = append(in.requires, d)
 			}
 		case "dependencies":
 			add()
-			if err := w.deps(depth + 1); err != nil {
+			if err := w.deps(depth+1, loc); err != nil {
 				return err
 			}
 		default:

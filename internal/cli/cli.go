@@ -150,6 +150,7 @@ The four questions:
 		c.sbomCmd(),
 		c.dbCmd(),
 		c.probeCmd(),
+		c.importCmd(),
 	)
 	return root
 }

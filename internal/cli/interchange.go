@@ -1,0 +1,108 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/threatmap/threatmap/interchange"
+	"github.com/threatmap/threatmap/model"
+)
+
+// importers maps the import formats to their functions.
+var importers = map[string]func(string, []byte) (*interchange.Imported, error){
+	"threagile": interchange.ImportThreagile,
+}
+
+func (c *Command) importCmd() *cobra.Command {
+	var out string
+	var force bool
+	cmd := &cobra.Command{
+		Use:   "import FORMAT FILE",
+		Short: "Turn a Threagile, OTM or Threat Dragon model into threatmap.yaml",
+		Long: `import reads a threat model kept by another tool and writes a commented
+threatmap.yaml that validates: components, assets, flows, boundaries,
+surfaces, identities, controls and responses where the source has an
+equivalent, and comments listing what it has none for.
+
+Formats: ` + strings.Join(formatNames(importers), ", ") + `.
+
+The model is written to -o (default threatmap.yaml), atomically; an existing
+file is kept unless --force is given. Errors in the source are reported as
+file:line:col.`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			imp, ok := importers[args[0]]
+			if !ok {
+				return usageError("unknown import format %q (want %s)", args[0], strings.Join(formatNames(importers), ", "))
+			}
+			src := c.path(args[1])
+			data, err := readLimited(src, interchange.MaxInputSize)
+			if err != nil {
+				return inputError(err)
+			}
+			im, err := imp(args[1], data)
+			if err != nil {
+				return inputError(fmt.Errorf("import %s: %w", args[0], err))
+			}
+			text, err := im.YAML()
+			if err != nil {
+				return err
+			}
+			target := c.path(out)
+			// What is written must load: a model that fails validation is a
+			// bug in the importer, not something to leave for the user.
+			if _, diags := model.Parse(target, text); diags.HasErrors() {
+				return fmt.Errorf("import %s: the imported model does not validate:\n%s", args[0], diags.Format(strings.Split(string(text), "\n")))
+			}
+			if out == "-" {
+				_, err := c.Stdout.Write(text)
+				return err
+			}
+			if _, err := os.Stat(target); err == nil && !force {
+				return usageError("import: %s already exists (use --force to overwrite, or -o another file)", target)
+			}
+			if err := writeFileAtomic(target, text); err != nil {
+				return err
+			}
+			st := im.Stats()
+			fmt.Fprintf(c.Stdout, "%s: %d components, %d assets, %d flows, %d boundaries, %d surfaces, %d identities, %d controls, %d responses; %d %s left as comments\n",
+				out, st["components"], st["assets"], st["flows"], st["boundaries"], st["surfaces"], st["identities"], st["controls"], st["responses"],
+				len(im.Notes), plural(len(im.Notes), "item", "items"))
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&out, "output", "o", model.FileName, "where to write the model (- for standard output)")
+	cmd.Flags().BoolVar(&force, "force", false, "overwrite an existing file")
+	return cmd
+}
+
+// readLimited reads at most limit bytes of a file, failing beyond.
+func readLimited(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("read %s: larger than %d bytes", path, limit)
+	}
+	return data, nil
+}
+
+func formatNames[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,48 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestImportThreagileCommand(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "threatmap.yaml")
+	stdout, stderr, code := run(t, "import", "threagile", "interchange/testdata/threagile/shop.yaml", "-o", out)
+	if code != ExitOK {
+		t.Fatalf("import exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "4 components") || !strings.Contains(stdout, "left as comments") {
+		t.Errorf("summary = %q", stdout)
+	}
+	if _, stderr, code := run(t, "validate", out); code != ExitOK {
+		t.Fatalf("validate the import: exit %d: %s", code, stderr)
+	}
+	before, _ := os.ReadFile(out)
+	if _, stderr, code := run(t, "import", "threagile", "interchange/testdata/threagile/shop.yaml", "-o", out); code != ExitUsage || !strings.Contains(stderr, "already exists") {
+		t.Errorf("second import: exit %d, %q; want a refusal to overwrite", code, stderr)
+	}
+	if after, _ := os.ReadFile(out); string(after) != string(before) {
+		t.Errorf("the refused import changed the file")
+	}
+}
+
+func TestImportBadInput(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(bad, []byte("title: x\ntechnical_assets:\n  A:\n    id: a\n    tags: 3\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "threatmap.yaml")
+	_, stderr, code := run(t, "import", "threagile", bad, "-o", out)
+	if code != ExitUsage || !strings.Contains(stderr, "bad.yaml:5:11: error: tags must be a list") {
+		t.Errorf("exit %d, stderr %q; want exit 2 with file:line:col", code, stderr)
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Errorf("a failed import wrote %s", out)
+	}
+	if _, stderr, code := run(t, "import", "visio", bad); code != ExitUsage || !strings.Contains(stderr, "unknown import format") {
+		t.Errorf("unknown format: exit %d, %q", code, stderr)
+	}
+}

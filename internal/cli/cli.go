@@ -151,6 +151,7 @@ The four questions:
 		c.dbCmd(),
 		c.probeCmd(),
 		c.importCmd(),
+		c.exportCmd(),
 	)
 	return root
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/threatmap/threatmap/assess"
 	"github.com/threatmap/threatmap/interchange"
 	"github.com/threatmap/threatmap/model"
 )
@@ -16,6 +17,58 @@ import (
 // importers maps the import formats to their functions.
 var importers = map[string]func(string, []byte) (*interchange.Imported, error){
 	"threagile": interchange.ImportThreagile,
+	"otm":       interchange.ImportOTM,
+}
+
+// exporters maps the export formats to their functions.
+var exporters = map[string]func(*model.Model, *assess.Assessment) ([]byte, error){
+	"otm": interchange.ExportOTM,
+}
+
+func (c *Command) exportCmd() *cobra.Command {
+	var out string
+	var noScan bool
+	var extra []string
+	cmd := &cobra.Command{
+		Use:   "export FORMAT [PATH]",
+		Short: "Write the model and its assessed threats as OTM or Threat Dragon JSON",
+		Long: `export loads threatmap.yaml from PATH (a directory or the model file), runs
+the same analysis as report (scanners, rules, responses) and writes the
+model with every computed threat and its status in another tool's format.
+
+Formats: ` + strings.Join(formatNames(exporters), ", ") + `.
+
+Written to standard output, or atomically to -o FILE.`,
+		Args: cobra.RangeArgs(1, 2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			exp, ok := exporters[args[0]]
+			if !ok {
+				return usageError("unknown export format %q (want %s)", args[0], strings.Join(formatNames(exporters), ", "))
+			}
+			path := "."
+			if len(args) == 2 {
+				path = args[1]
+			}
+			an, err := c.analyze(cmd.Context(), path, analyzeOptions{noScan: noScan, extra: extra})
+			if err != nil {
+				return err
+			}
+			c.printWarnings(an)
+			data, err := exp(an.model, an.result)
+			if err != nil {
+				return err
+			}
+			if out == "" || out == "-" {
+				_, err := c.Stdout.Write(data)
+				return err
+			}
+			return writeFileAtomic(c.path(out), data)
+		},
+	}
+	cmd.Flags().StringVarP(&out, "output", "o", "", "write to FILE instead of standard output")
+	cmd.Flags().BoolVar(&noScan, "no-scan", false, "use the model alone; run no scanners")
+	cmd.Flags().StringArrayVar(&extra, "evidence", nil, "extra evidence to use (the JSON of threatmap probe or scan --format json); repeatable")
+	return cmd
 }
 
 func (c *Command) importCmd() *cobra.Command {

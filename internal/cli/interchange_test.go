@@ -46,3 +46,28 @@ func TestImportBadInput(t *testing.T) {
 		t.Errorf("unknown format: exit %d, %q", code, stderr)
 	}
 }
+
+func TestExportOTMCommand(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "docqa.otm.json")
+	if _, stderr, code := run(t, "export", "otm", "examples/docqa-hardened", "--no-scan", "-o", out); code != ExitOK {
+		t.Fatalf("export exit %d: %s", code, stderr)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), `"otmVersion"`) || !strings.Contains(string(data), `"state": "mitigated"`) {
+		t.Errorf("export lacks the OTM header or a mitigated threat")
+	}
+	back := filepath.Join(dir, "threatmap.yaml")
+	if _, stderr, code := run(t, "import", "otm", out, "-o", back); code != ExitOK {
+		t.Fatalf("import of the export: exit %d: %s", code, stderr)
+	}
+	if _, stderr, code := run(t, "validate", back); code != ExitOK {
+		t.Fatalf("validate the round trip: exit %d: %s", code, stderr)
+	}
+	if _, stderr, code := run(t, "export", "visio", "examples/docqa"); code != ExitUsage || !strings.Contains(stderr, "unknown export format") {
+		t.Errorf("unknown format: exit %d, %q", code, stderr)
+	}
+}

@@ -111,12 +111,18 @@ func slug(s string) string {
 
 // assign gives the foreign id of a kind a new unique id and remembers it.
 func (a *idAllocator) assign(kind, foreign string) string {
+	return a.assignAs(kind, foreign, foreign)
+}
+
+// assignAs is assign with the new id made from name rather than from the
+// foreign id (for formats whose ids are opaque, like UUIDs).
+func (a *idAllocator) assignAs(kind, foreign, name string) string {
 	if m, ok := a.byKd[kind]; ok {
 		if id, ok := m[foreign]; ok {
 			return id
 		}
 	}
-	base := slug(foreign)
+	base := slug(name)
 	id := base
 	for i := 2; a.used[id]; i++ {
 		id = fmt.Sprintf("%s-%d", base, i)

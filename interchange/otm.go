@@ -375,7 +375,7 @@ func ImportOTM(file string, data []byte) (*Imported, error) {
 			zones[z.ID] = -1
 			continue
 		}
-		id := ids.assign("boundary", z.ID)
+		id := ids.assignAs("boundary", z.ID, readableID(z.ID, z.Name))
 		m.Boundaries = append(m.Boundaries, model.Boundary{ID: id, Name: z.Name})
 		zones[z.ID] = len(m.Boundaries) - 1
 		im.comment(id, "OTM trust zone %s: type %s, trust rating %g.", z.ID, orDash(z.Type), z.Risk.TrustRating)
@@ -386,7 +386,7 @@ func ImportOTM(file string, data []byte) (*Imported, error) {
 	for _, c := range doc.Components {
 		byID[c.ID] = c
 		if c.Type != otmSurfaceType {
-			ids.assign("component", c.ID)
+			ids.assignAs("component", c.ID, readableID(c.ID, c.Name))
 		}
 	}
 	zoneOf := func(c otmComponent) (string, bool) {
@@ -461,7 +461,7 @@ func ImportOTM(file string, data []byte) (*Imported, error) {
 			im.note("dataflow %s: from %q to %q, which are not both components", f.ID, f.Source, f.Destination)
 			continue
 		}
-		id := ids.assign("flow", f.ID)
+		id := ids.assignAs("flow", f.ID, readableID(f.ID, f.Name))
 		fl := model.Flow{ID: id, From: from, To: to, Data: assetRefs(f.Assets)}
 		fl.Protocol, _ = f.Attributes["threatmap.protocol"].(string)
 		if enc, ok := f.Attributes["threatmap.encrypted"].(bool); ok {
@@ -638,4 +638,13 @@ func lineCol(data []byte, offset int64) (int, int) {
 		}
 	}
 	return line, col
+}
+
+// readableID is the name to make an id from: the foreign id, unless it is
+// an opaque UUID and a name is at hand.
+func readableID(id, name string) string {
+	if uuidLike.MatchString(strings.ToLower(id)) && strings.TrimSpace(name) != "" {
+		return name
+	}
+	return id
 }

@@ -16,13 +16,15 @@ import (
 
 // importers maps the import formats to their functions.
 var importers = map[string]func(string, []byte) (*interchange.Imported, error){
-	"threagile": interchange.ImportThreagile,
-	"otm":       interchange.ImportOTM,
+	"threagile":     interchange.ImportThreagile,
+	"otm":           interchange.ImportOTM,
+	"threat-dragon": interchange.ImportThreatDragon,
 }
 
 // exporters maps the export formats to their functions.
 var exporters = map[string]func(*model.Model, *assess.Assessment) ([]byte, error){
-	"otm": interchange.ExportOTM,
+	"otm":           interchange.ExportOTM,
+	"threat-dragon": interchange.ExportThreatDragon,
 }
 
 func (c *Command) exportCmd() *cobra.Command {

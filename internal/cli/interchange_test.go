@@ -71,3 +71,22 @@ func TestExportOTMCommand(t *testing.T) {
 		t.Errorf("unknown format: exit %d, %q", code, stderr)
 	}
 }
+
+func TestThreatDragonCommands(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "docqa.td.json")
+	if _, stderr, code := run(t, "export", "threat-dragon", "examples/docqa", "--no-scan", "-o", out); code != ExitOK {
+		t.Fatalf("export exit %d: %s", code, stderr)
+	}
+	back := filepath.Join(dir, "threatmap.yaml")
+	stdout, stderr, code := run(t, "import", "threat-dragon", out, "-o", back)
+	if code != ExitOK {
+		t.Fatalf("import exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "7 components") {
+		t.Errorf("summary = %q, want the 7 components of docqa", stdout)
+	}
+	if _, stderr, code := run(t, "validate", back); code != ExitOK {
+		t.Fatalf("validate the round trip: exit %d: %s", code, stderr)
+	}
+}

@@ -338,6 +338,10 @@ func ImportOTM(file string, data []byte) (*Imported, error) {
 	m := im.Model
 	ids := newIDs()
 	m.System = model.System{Name: orID(doc.Project.Name, "Imported OTM model"), Description: oneLine(doc.Project.Description), Owner: doc.Project.Owner}
+	doc.Assets = dedupe(im, "asset", doc.Assets, func(a otmAsset) string { return a.ID })
+	doc.TrustZones = dedupe(im, "trust zone", doc.TrustZones, func(z otmTrustZone) string { return z.ID })
+	doc.Components = dedupe(im, "component", doc.Components, func(c otmComponent) string { return c.ID })
+	doc.Dataflows = dedupe(im, "dataflow", doc.Dataflows, func(f otmDataflow) string { return f.ID })
 	im.Counts["assets"] = len(doc.Assets)
 	im.Counts["trustZones"] = len(doc.TrustZones)
 	im.Counts["components"] = len(doc.Components)
@@ -451,6 +455,10 @@ func ImportOTM(file string, data []byte) (*Imported, error) {
 		s.Component, _ = ids.get("component", c.Parent.Component)
 		if c.Assets != nil {
 			s.Assets = assetRefs(c.Assets.Processed)
+		}
+		if why := surfaceProblem(s); why != "" {
+			im.note("surface %s: %s; left out", c.ID, why)
+			continue
 		}
 		m.Surfaces = append(m.Surfaces, s)
 	}
@@ -647,4 +655,53 @@ func readableID(id, name string) string {
 		return name
 	}
 	return id
+}
+
+var surfaceEnums = []struct {
+	field string
+	get   func(model.Surface) string
+	allow []string
+}{
+	{"kind", func(s model.Surface) string { return s.Kind }, []string{"endpoint", "webhook", "upload", "admin", "storage", "secret", "exit", "page", "queue"}},
+	{"method", func(s model.Surface) string { return s.Method }, []string{"", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"}},
+	{"exposure", func(s model.Surface) string { return s.Exposure }, []string{"", "public", "authenticated", "internal", "private"}},
+	{"auth", func(s model.Surface) string { return s.Auth }, []string{"", "none", "session", "token", "api-key", "basic", "mfa", "oauth", "mtls", "signature"}},
+	{"signature", func(s model.Surface) string { return s.Signature }, []string{"", "none", "stripe", "github", "slack", "hmac", "other"}},
+	{"exit", func(s model.Surface) string { return s.Exit }, []string{"", "error", "log", "email", "export", "third-party-call", "response"}},
+}
+
+// surfaceProblem says why a surface read from attributes would not
+// validate, or "" if it would.
+func surfaceProblem(s model.Surface) string {
+	for _, e := range surfaceEnums {
+		if v := e.get(s); !slices.Contains(e.allow, v) {
+			return fmt.Sprintf("%s %q is not one threatmap knows", e.field, v)
+		}
+	}
+	switch s.Kind {
+	case "endpoint", "webhook", "upload":
+		if !strings.HasPrefix(s.Path, "/") {
+			return fmt.Sprintf("a %s needs a path starting with /", s.Kind)
+		}
+	case "exit":
+		if s.Exit == "" {
+			return "an exit needs its exit kind"
+		}
+	}
+	return ""
+}
+
+// dedupe keeps the first of the elements sharing an id, noting the others.
+func dedupe[T any](im *Imported, what string, list []T, id func(T) string) []T {
+	seen := map[string]bool{}
+	var out []T
+	for _, e := range list {
+		if seen[id(e)] {
+			im.note("a second %s with id %q, left out", what, id(e))
+			continue
+		}
+		seen[id(e)] = true
+		out = append(out, e)
+	}
+	return out
 }

@@ -278,8 +278,6 @@ func FuzzImportOTM(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if _, err := im.YAML(); err != nil {
-			t.Fatalf("YAML: %v", err)
-		}
+		checkValid(t, im)
 	})
 }

@@ -169,8 +169,6 @@ func FuzzImportThreagile(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if _, err := im.YAML(); err != nil {
-			t.Fatalf("YAML: %v", err)
-		}
+		checkValid(t, im)
 	})
 }

@@ -151,8 +151,6 @@ func FuzzImportThreatDragon(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if _, err := im.YAML(); err != nil {
-			t.Fatalf("YAML: %v", err)
-		}
+		checkValid(t, im)
 	})
 }

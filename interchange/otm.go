@@ -8,6 +8,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/threatmap/threatmap"
 	"github.com/threatmap/threatmap/assess"
@@ -24,6 +25,7 @@ const (
 	otmSensitivity = "threatmap.sensitivity"
 	otmUnzoned     = "threatmap.unzoned"
 	otmSurfaceType = "threatmap-surface"
+	otmResponse    = "threatmap.response_detail"
 )
 
 // The OTM document, as its JSON schema describes it.
@@ -191,7 +193,11 @@ func ExportOTM(m *model.Model, a *assess.Assessment) ([]byte, error) {
 	threatsOn := map[string][]otmThreatInstance{}
 	if a != nil {
 		for _, t := range a.Threats {
-			doc.Threats = append(doc.Threats, otmThreatFrom(t))
+			ot := otmThreatFrom(t)
+			if r, ok := m.Responses.Get(t.ID); ok {
+				ot.Attributes[otmResponse] = responseDetail(r)
+			}
+			doc.Threats = append(doc.Threats, ot)
 			inst := otmThreatInstance{Threat: t.ID, State: otmState(t.Status)}
 			for _, c := range t.MitigatedBy {
 				inst.Mitigations = append(inst.Mitigations, otmMitigationInstance{Mitigation: c, State: controlStatus(a, c)})
@@ -266,16 +272,25 @@ func ExportOTM(m *model.Model, a *assess.Assessment) ([]byte, error) {
 		}
 		doc.Dataflows = append(doc.Dataflows, df)
 	}
+	computed := map[string]string{}
 	if a != nil {
 		for _, c := range a.Controls {
-			doc.Mitigations = append(doc.Mitigations, otmMitigation{ID: c.ID, Name: orID(c.Name, c.ID), RiskReduction: riskReduction(c.Status),
-				Attributes: map[string]any{otmKind: c.Kind, "threatmap.status": c.Status}})
+			computed[c.ID] = c.Status
 		}
-	} else {
-		for _, c := range m.Controls {
-			doc.Mitigations = append(doc.Mitigations, otmMitigation{ID: c.ID, Name: orID(c.Name, c.ID), Description: c.Evidence, RiskReduction: riskReduction(c.Status),
-				Attributes: map[string]any{otmKind: c.Kind, "threatmap.status": c.Status}})
+	}
+	for _, c := range m.Controls {
+		status := c.Status
+		if st, ok := computed[c.ID]; ok {
+			status = st
 		}
+		attrs := map[string]any{otmKind: c.Kind, "threatmap.status": c.Status, "threatmap.computed_status": status}
+		if len(c.On) > 0 {
+			attrs["threatmap.on"] = c.On
+		}
+		if c.Owner != "" {
+			attrs["threatmap.owner"] = c.Owner
+		}
+		doc.Mitigations = append(doc.Mitigations, otmMitigation{ID: c.ID, Name: orID(c.Name, c.ID), Description: c.Evidence, RiskReduction: riskReduction(status), Attributes: attrs})
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -296,7 +311,7 @@ func otmThreatFrom(t assess.Threat) otmThreat {
 	impact := float64(t.Impact) * 25
 	return otmThreat{ID: t.ID, Name: t.Title, Description: t.Summary, Categories: cats, Risk: otmThreatRisk{Likelihood: likelihood, Impact: impact},
 		Attributes: map[string]any{"threatmap.rule": t.Rule, "threatmap.element": t.Element, "threatmap.priority": t.Priority,
-			"threatmap.status": t.Status, "threatmap.response": t.Response}}
+			"threatmap.status": t.Status, "threatmap.response": t.Response, "threatmap.implicit": t.Implicit}}
 }
 
 func controlStatus(a *assess.Assessment, id string) string {
@@ -561,8 +576,59 @@ func otmThreatsImport(im *Imported, ids *idAllocator, doc *otmDoc) {
 		threats[t.ID] = t
 	}
 	controls := map[string]string{}
+	for _, mi := range doc.Mitigations {
+		status, _ := mi.Attributes["threatmap.status"].(string)
+		kind, _ := mi.Attributes[otmKind].(string)
+		if kind == "" || !slices.Contains([]string{"planned", "implemented", "verified", "failing"}, status) {
+			continue
+		}
+		cid := ids.assign("control", mi.ID)
+		c := model.Control{ID: cid, Name: mi.Name, Kind: kind, Status: status, Evidence: oneLine(mi.Description)}
+		if c.Name == mi.ID {
+			c.Name = ""
+		}
+		c.Owner, _ = mi.Attributes["threatmap.owner"].(string)
+		on, _ := mi.Attributes["threatmap.on"].([]any)
+		for _, o := range on {
+			name, _ := o.(string)
+			if id, ok := anyElement(ids, name); ok {
+				c.On = append(c.On, id)
+			} else {
+				im.comment(cid, "Also protected %s in the exported model, which OTM does not carry.", name)
+			}
+		}
+		m.Controls = append(m.Controls, c)
+		controls[mi.ID] = cid
+	}
+	answered := map[string]bool{}
+	for _, t := range doc.Threats {
+		detail, ok := t.Attributes[otmResponse].(map[string]any)
+		if !ok {
+			continue
+		}
+		rule, elem, _ := strings.Cut(t.ID, "@")
+		id, found := anyElement(ids, elem)
+		if !found {
+			im.note("the response to %s: its element is not in the OTM document", t.ID)
+			continue
+		}
+		r, why := responseFrom(detail, rule+"@"+id, controls)
+		if why != "" {
+			im.note("the response to %s: %s", t.ID, why)
+			continue
+		}
+		if _, dup := m.Responses.Get(r.Threat); !dup {
+			m.Responses = append(m.Responses, r)
+		}
+		answered[t.ID] = true
+	}
 	for _, p := range instances {
 		t := threats[p.inst.Threat]
+		// A threat threatmap answered through the controls on its element
+		// comes back through those controls.
+		if implicit, _ := t.Attributes["threatmap.implicit"].(bool); answered[p.inst.Threat] || implicit {
+			continue
+		}
 		rule, elem, ok := strings.Cut(p.inst.Threat, "@")
 		if !ok || elem != p.element || p.element == "" || slug(rule) != rule {
 			im.note("threat %q (%s) on %s: %s; no matching threatmap rule, so no response", orID(t.Name, p.inst.Threat), p.inst.Threat, orDash(p.element), p.inst.State)
@@ -704,4 +770,82 @@ func dedupe[T any](im *Imported, what string, list []T, id func(T) string) []T {
 		out = append(out, e)
 	}
 	return out
+}
+
+// anyElement finds the imported id of an element of any kind.
+func anyElement(ids *idAllocator, foreign string) (string, bool) {
+	for _, k := range []string{"component", "surface", "flow", "asset", "boundary"} {
+		if id, ok := ids.get(k, foreign); ok {
+			return id, true
+		}
+	}
+	return "", false
+}
+
+// responseDetail writes a response as plain data for an attribute.
+func responseDetail(r model.Response) map[string]any {
+	d := map[string]any{}
+	switch {
+	case r.NotApplicable != "":
+		d["not_applicable"] = r.NotApplicable
+	case r.Eliminate != nil:
+		d["eliminate"] = map[string]any{"why": r.Eliminate.Why, "on": r.Eliminate.On.String()}
+	case r.Accept != nil:
+		d["accept"] = map[string]any{"by": r.Accept.By, "on": r.Accept.On.String(), "until": r.Accept.Until.String(), "why": r.Accept.Why}
+	case r.Transfer != nil:
+		d["transfer"] = map[string]any{"to": r.Transfer.To, "why": r.Transfer.Why}
+	case len(r.Mitigate) > 0:
+		d["mitigate"] = r.Mitigate
+	}
+	if r.Note != "" {
+		d["note"] = r.Note
+	}
+	return d
+}
+
+// responseFrom reads a response written by responseDetail; why says what
+// is missing when it cannot.
+func responseFrom(d map[string]any, threat string, controls map[string]string) (model.Response, string) {
+	r := model.Response{Threat: threat}
+	r.Note, _ = d["note"].(string)
+	str := func(m map[string]any, k string) string { v, _ := m[k].(string); return v }
+	date := func(m map[string]any, k string) (model.Date, bool) {
+		t, err := time.Parse(time.DateOnly, str(m, k))
+		return model.Date{Time: t}, err == nil
+	}
+	if na, ok := d["not_applicable"].(string); ok && na != "" {
+		r.NotApplicable = na
+		return r, ""
+	}
+	if e, ok := d["eliminate"].(map[string]any); ok && str(e, "why") != "" {
+		on, _ := date(e, "on")
+		r.Eliminate = &model.Elimination{Why: str(e, "why"), On: on}
+		return r, ""
+	}
+	if a, ok := d["accept"].(map[string]any); ok {
+		on, ok1 := date(a, "on")
+		until, ok2 := date(a, "until")
+		if !ok1 || !ok2 || str(a, "by") == "" || str(a, "why") == "" || !until.After(on.Time) {
+			return r, "an acceptance without who, when, until when and why"
+		}
+		r.Accept = &model.Acceptance{By: str(a, "by"), On: on, Until: until, Why: str(a, "why")}
+		return r, ""
+	}
+	if t, ok := d["transfer"].(map[string]any); ok && str(t, "to") != "" {
+		r.Transfer = &model.Transfer{To: str(t, "to"), Why: str(t, "why")}
+		return r, ""
+	}
+	if ms, ok := d["mitigate"].([]any); ok {
+		for _, c := range ms {
+			name, _ := c.(string)
+			if id, ok := controls[name]; ok {
+				r.Mitigate = append(r.Mitigate, id)
+			}
+		}
+		if len(r.Mitigate) > 0 {
+			return r, ""
+		}
+		return r, "mitigated by controls the document does not hold"
+	}
+	return r, "no response in it"
 }

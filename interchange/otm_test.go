@@ -3,6 +3,7 @@ package interchange
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -222,7 +223,54 @@ func TestOTMRoundTrip(t *testing.T) {
 			}
 			got, _ := loadImported(t, im)
 			equivalent(t, m, got)
+			sameDecisions(t, m, a, got)
 		})
+	}
+}
+
+// sameDecisions compares controls, and the responses to the threats the
+// assessment found, across a round trip.
+func sameDecisions(t *testing.T, want *model.Model, a *assess.Assessment, got *model.Model) {
+	t.Helper()
+	// OTM has no identities: a control's protection of one is a comment.
+	identity := map[string]bool{}
+	for _, id := range want.Identities {
+		identity[id.ID] = true
+	}
+	ctl := func(m *model.Model) []string {
+		var out []string
+		for _, c := range m.Controls {
+			var on []string
+			for _, o := range c.On {
+				if !identity[o] {
+					on = append(on, o)
+				}
+			}
+			out = append(out, fmt.Sprintf("%s %s %s on %v", c.ID, c.Kind, c.Status, on))
+		}
+		return out
+	}
+	found := map[string]bool{}
+	for _, th := range a.Threats {
+		found[th.ID] = true
+	}
+	resp := func(m *model.Model, only map[string]bool) []string {
+		var out []string
+		for _, r := range m.Responses {
+			if only != nil && !only[r.Threat] {
+				continue
+			}
+			d, _ := json.Marshal(responseDetail(r))
+			out = append(out, r.Threat+" "+string(d))
+		}
+		slices.Sort(out)
+		return out
+	}
+	if w, g := ctl(want), ctl(got); !reflect.DeepEqual(w, g) {
+		t.Errorf("controls differ after the round trip:\nwant %v\n got %v", w, g)
+	}
+	if w, g := resp(want, found), resp(got, nil); !reflect.DeepEqual(w, g) {
+		t.Errorf("responses differ after the round trip:\nwant %v\n got %v", w, g)
 	}
 }
 

@@ -35,6 +35,10 @@ type Imported struct {
 	// Counts are the source's elements per kind, and Mapped what they
 	// became, for the import summary.
 	Counts map[string]int
+
+	// custom holds the source's threats that no rule finds, written as
+	// custom rules by RuleFiles.
+	custom []customThreat
 }
 
 // Stats returns the number of elements of each kind in the imported model.

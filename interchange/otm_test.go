@@ -305,8 +305,11 @@ func TestImportOTMForeign(t *testing.T) {
 	if len(m.Boundaries) != 2 || len(m.Flows) != 2 || len(m.Assets) != 1 || m.Assets[0].Sensitivity != "critical" {
 		t.Errorf("boundaries %d, flows %d, assets %+v", len(m.Boundaries), len(m.Flows), m.Assets)
 	}
-	if !strings.Contains(out, "SQL injection") || !strings.Contains(out, "Bidirectional in OTM") {
-		t.Errorf("the foreign threat or the bidirectional flow is not noted:\n%s", out)
+	if !strings.Contains(out, "Bidirectional in OTM") {
+		t.Errorf("the bidirectional flow is not noted:\n%s", out)
+	}
+	if status := assessCustom(t, im, m); status["otm-sql-injection@web-service"] != "open" {
+		t.Errorf("the foreign threat is not kept as a custom rule: %v", status)
 	}
 	if len(m.Responses) != 1 || m.Responses[0].Threat != "plaintext-transport@service-to-db" || m.Responses[0].Kind() != "mitigate" {
 		t.Errorf("responses = %+v", m.Responses)

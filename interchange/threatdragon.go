@@ -375,6 +375,7 @@ func ImportThreatDragon(file string, data []byte) (*Imported, error) {
 	type placed struct {
 		threats []tdThreat
 		element string
+		kind    string
 	}
 	var withThreats []placed
 	multi := len(doc.Detail.Diagrams) > 1
@@ -412,7 +413,7 @@ func ImportThreatDragon(file string, data []byte) (*Imported, error) {
 				if c.Position != nil && c.Size != nil {
 					boxes = append(boxes, box{-1 - (len(m.Components) - 1), c.Position.X, c.Position.Y, c.Size.Width, c.Size.Height})
 				}
-				withThreats = append(withThreats, placed{threats, id})
+				withThreats = append(withThreats, placed{threats, id, "component"})
 			case "trust-boundary-box":
 				im.Counts["boundary boxes"]++
 				id := elemID("boundary", di, c, n)
@@ -509,22 +510,23 @@ func ImportThreatDragon(file string, data []byte) (*Imported, error) {
 			if c.Data.IsBidirectional {
 				im.comment(id, "Bidirectional in Threat Dragon: threatmap flows go one way; add the reverse flow if data goes back.")
 			}
-			withThreats = append(withThreats, placed{threats, id})
+			withThreats = append(withThreats, placed{threats, id, "flow"})
 		}
 	}
 	for _, p := range withThreats {
 		for _, t := range p.threats {
 			im.Counts["threats"]++
-			tdThreatImport(im, ids, t, p.element)
+			tdThreatImport(im, ids, t, p.element, p.kind)
 		}
 	}
 	return im, nil
 }
 
 // tdThreatImport makes a response of a threat whose id names a rule and
-// this element, a control of another mitigated threat, and a note of the
-// rest.
-func tdThreatImport(im *Imported, ids *idAllocator, t tdThreat, elem string) {
+// this element. Any other threat becomes a custom rule that fires on the
+// element, with its status as the response (a control for a mitigated
+// one, not_applicable for NA, none while open).
+func tdThreatImport(im *Imported, ids *idAllocator, t tdThreat, elem, kind string) {
 	m := im.Model
 	key := orID(t.ThreatID, t.ID)
 	rule, on, isRule := strings.Cut(key, "@")
@@ -554,11 +556,36 @@ func tdThreatImport(im *Imported, ids *idAllocator, t tdThreat, elem string) {
 		}
 		return
 	}
-	if status == "mitigated" && strings.TrimSpace(t.Mitigation) != "" {
-		cid := ids.assignAs("control", fmt.Sprintf("threat-%d", len(m.Controls)), elem+"-"+t.Title)
-		m.Controls = append(m.Controls, model.Control{ID: cid, Name: oneLine(t.Mitigation), Kind: "threat-dragon-mitigation", On: []string{elem}, Status: "implemented"})
-		im.comment(cid, "Mitigates Threat Dragon threat %q (%s, %s); no threatmap rule matches it.", t.Title, t.Type, t.Severity)
+	rule = im.addCustom("td", t.Title, t.Description, t.Mitigation, strideOf(t.Type), tdImpact(t.Severity), kind, elem)
+	key = rule + "@" + elem
+	if _, dup := m.Responses.Get(key); dup {
 		return
 	}
-	im.note("threat %q on %s: %s, %s, %s (no threatmap rule matches it)", t.Title, elem, orDash(t.Type), orDash(t.Severity), orDash(t.Status))
+	r := model.Response{Threat: key}
+	switch status {
+	case "open", "":
+		return
+	case "mitigated":
+		cid := ids.assignAs("control", fmt.Sprintf("threat-%d", len(m.Controls)), elem+"-"+t.Title)
+		m.Controls = append(m.Controls, model.Control{ID: cid, Name: oneLine(orID(t.Mitigation, t.Title)), Kind: "threat-dragon-mitigation", On: []string{elem}, Status: "implemented"})
+		r.Mitigate = []string{cid}
+	case "na":
+		r.NotApplicable = "marked not applicable in Threat Dragon"
+	default:
+		im.note("threat %q on %s: %s (no response carried over: threatmap needs who, when and why)", t.Title, elem, t.Status)
+		return
+	}
+	m.Responses = append(m.Responses, r)
+}
+
+func tdImpact(severity string) string {
+	switch strings.ToLower(severity) {
+	case "critical":
+		return "critical"
+	case "high":
+		return "high"
+	case "low":
+		return "low"
+	}
+	return "medium"
 }

@@ -116,7 +116,13 @@ func TestImportThreatDragon(t *testing.T) {
 	if len(m.Controls) != 1 || m.Controls[0].Name != "Sessions end after 60 seconds idle" || m.Controls[0].On[0] != "kiosk-app" {
 		t.Errorf("controls = %+v", m.Controls)
 	}
-	for _, want := range []string{"Screen spoofing", `trust boundary line "Street"`, "Draft for review", `"Dangling"`, "Bidirectional in Threat Dragon", "reviewer: Sam"} {
+	// Both threats match no rule: each becomes a custom rule on the kiosk
+	// app, the open one stays open and the mitigated one is answered.
+	status := assessCustom(t, im, m)
+	if status["td-screen-spoofing@kiosk-app"] != "open" || status["td-session-left-open@kiosk-app"] != "mitigated" {
+		t.Errorf("custom threats = %v", status)
+	}
+	for _, want := range []string{`trust boundary line "Street"`, "Draft for review", `"Dangling"`, "Bidirectional in Threat Dragon", "reviewer: Sam"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q", want)
 		}

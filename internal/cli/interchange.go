@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -114,20 +115,49 @@ file:line:col.`,
 			if _, diags := model.Parse(target, text); diags.HasErrors() {
 				return fmt.Errorf("import %s: the imported model does not validate:\n%s", args[0], diags.Format(strings.Split(string(text), "\n")))
 			}
+			ruleFiles, err := im.RuleFiles()
+			if err != nil {
+				return err
+			}
 			if out == "-" {
+				if len(ruleFiles) > 0 {
+					fmt.Fprintf(c.Stderr, "threatmap: %d custom %s for the source's own threats not written (give -o to write them to %s/)\n",
+						len(ruleFiles), plural(len(ruleFiles), "rule", "rules"), interchange.RulesDir)
+				}
 				_, err := c.Stdout.Write(text)
 				return err
 			}
-			if _, err := os.Stat(target); err == nil && !force {
-				return usageError("import: %s already exists (use --force to overwrite, or -o another file)", target)
+			// Check every file before writing any, so that a refusal
+			// leaves nothing half-written.
+			rulesDir := filepath.Join(filepath.Dir(target), interchange.RulesDir)
+			names := formatNames(ruleFiles)
+			if !force {
+				if _, err := os.Stat(target); err == nil {
+					return usageError("import: %s already exists (use --force to overwrite, or -o another file)", target)
+				}
+				for _, n := range names {
+					if _, err := os.Stat(filepath.Join(rulesDir, n)); err == nil {
+						return usageError("import: %s already exists (use --force to overwrite)", filepath.Join(rulesDir, n))
+					}
+				}
+			}
+			if len(names) > 0 {
+				if err := os.MkdirAll(rulesDir, 0o755); err != nil {
+					return fmt.Errorf("import: %w", err)
+				}
+				for _, n := range names {
+					if err := writeFileAtomic(filepath.Join(rulesDir, n), ruleFiles[n]); err != nil {
+						return err
+					}
+				}
 			}
 			if err := writeFileAtomic(target, text); err != nil {
 				return err
 			}
 			st := im.Stats()
-			fmt.Fprintf(c.Stdout, "%s: %d components, %d assets, %d flows, %d boundaries, %d surfaces, %d identities, %d controls, %d responses; %d %s left as comments\n",
+			fmt.Fprintf(c.Stdout, "%s: %d components, %d assets, %d flows, %d boundaries, %d surfaces, %d identities, %d controls, %d responses; %d custom %s; %d %s left as comments\n",
 				out, st["components"], st["assets"], st["flows"], st["boundaries"], st["surfaces"], st["identities"], st["controls"], st["responses"],
-				len(im.Notes), plural(len(im.Notes), "item", "items"))
+				len(names), plural(len(names), "rule", "rules"), len(im.Notes), plural(len(im.Notes), "item", "items"))
 			return nil
 		},
 	}

@@ -90,3 +90,30 @@ func TestThreatDragonCommands(t *testing.T) {
 		t.Fatalf("validate the round trip: exit %d: %s", code, stderr)
 	}
 }
+
+// TestImportCustomRules imports a Threat Dragon model whose threats match
+// no rule: they are written as custom rules beside the model, and report
+// shows them.
+func TestImportCustomRules(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "threatmap.yaml")
+	stdout, stderr, code := run(t, "import", "threat-dragon", "interchange/testdata/threatdragon/kiosk.json", "-o", out)
+	if code != ExitOK || !strings.Contains(stdout, "2 custom rules") {
+		t.Fatalf("import exit %d, %q, %s", code, stdout, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "threatmap.rules", "td-screen-spoofing.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, code := run(t, "validate", out); code != ExitOK || strings.Contains(stderr, "does not exist (see threatmap rules)") {
+		t.Fatalf("validate: exit %d: %s", code, stderr)
+	}
+	md, stderr, code := run(t, "report", dir, "--no-scan", "--all")
+	if code != ExitOK || !strings.Contains(md, "td-screen-spoofing@kiosk-app") || !strings.Contains(md, `recorded as "Screen spoofing"`) {
+		t.Errorf("report exit %d (%s) lacks the imported threat:\n%s", code, stderr, md)
+	}
+	// A second import is refused whole: neither the model nor a rule
+	// file is touched.
+	if _, stderr, code := run(t, "import", "threat-dragon", "interchange/testdata/threatdragon/kiosk.json", "-o", out); code != ExitUsage || !strings.Contains(stderr, "already exists") {
+		t.Errorf("second import: exit %d, %q", code, stderr)
+	}
+}

@@ -317,11 +317,30 @@ func ImportThreagile(file string, data []byte) (*Imported, error) {
 		im.note("shared runtime %q (%s) runs %s: threatmap has no shared-runtime element; tag the components if it matters",
 			p.key.Value, e.str(p.val, "id"), strings.Join(e.strs(p.val, "technical_assets_running"), ", "))
 	}
+	customRules := map[string]string{}
 	for _, p := range e.pairs(field(root, tgCustomRisks), tgCustomRisks) {
 		im.Counts[tgCustomRisks]++
-		im.note("individual risk category %q (%s): write it as a custom rule in threatmap.rules/ to keep it", p.key.Value, e.str(p.val, "id"))
+		cat := e.str(p.val, "id")
+		desc := e.str(p.val, "description")
+		if impact := e.str(p.val, "impact"); impact != "" {
+			desc = strings.TrimSpace(desc + " Impact: " + impact)
+		}
+		stride := strideOf(e.str(p.val, "stride"))
+		for _, r := range e.pairs(field(p.val, "risks_identified"), "risks_identified") {
+			im.Counts["individual risks"]++
+			asset := e.str(r.val, "most_relevant_technical_asset")
+			elem, ok := ids.get("component", asset)
+			if !ok {
+				im.note("individual risk %q: names no technical asset of the model, left out", oneLine(r.key.Value))
+				continue
+			}
+			rule := im.addCustom("threagile", p.key.Value, desc, e.str(p.val, "mitigation"), stride, tgImpact(e.str(r.val, "severity")), "component", elem)
+			if cat != "" {
+				customRules[cat] = rule
+			}
+		}
 	}
-	tgRiskTrackingImport(im, e, ids, field(root, tgRiskTracking))
+	tgRiskTrackingImport(im, e, ids, field(root, tgRiskTracking), customRules)
 	if err := e.err(); err != nil {
 		return nil, err
 	}
@@ -344,7 +363,7 @@ var threagileRules = map[string]struct{ rule, kind string }{
 
 // tgRiskTrackingImport turns tracked risks into responses where the risk
 // maps to a rule and a single element, and into notes otherwise.
-func tgRiskTrackingImport(im *Imported, e *errorsAt, ids *idAllocator, n *yaml.Node) {
+func tgRiskTrackingImport(im *Imported, e *errorsAt, ids *idAllocator, n *yaml.Node, customRules map[string]string) {
 	m := im.Model
 	for _, p := range e.pairs(n, tgRiskTracking) {
 		im.Counts[tgRiskTracking]++
@@ -353,6 +372,9 @@ func tgRiskTrackingImport(im *Imported, e *errorsAt, ids *idAllocator, n *yaml.N
 		ticket, date, by := e.str(p.val, "ticket"), e.str(p.val, "date"), e.str(p.val, "checked_by")
 		parts := strings.Split(key, "@")
 		mapping, known := threagileRules[parts[0]]
+		if rule, ok := customRules[parts[0]]; ok {
+			mapping, known = struct{ rule, kind string }{rule, "component"}, true
+		}
 		if !known {
 			im.note("risk tracking %s: %s (no threatmap rule finds this Threagile risk)", key, orDash(status))
 			continue
@@ -553,4 +575,17 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// tgImpact reads a Threagile risk severity as an impact.
+func tgImpact(severity string) string {
+	switch severity {
+	case "critical":
+		return "critical"
+	case "high", "elevated":
+		return "high"
+	case "low":
+		return "low"
+	}
+	return "medium"
 }

@@ -109,6 +109,15 @@ func TestImportThreagile(t *testing.T) {
 	wantResp := map[string]string{
 		"plaintext-transport@" + db.ID:                 "accept",
 		"cross-site-request-forgery@shop-api-endpoint": "mitigate",
+		"threagile-coupon-abuse@shop-api":              "not-applicable",
+	}
+	// The individual risk is a custom rule on shop-api, answered by the
+	// false positive tracked for it; the risk on an unknown asset is noted.
+	if status := assessCustom(t, im, m); status["threagile-coupon-abuse@shop-api"] != "not-applicable" || len(status) != 1 {
+		t.Errorf("custom threats = %v", status)
+	}
+	if !strings.Contains(out, "names no technical asset") {
+		t.Errorf("the risk on an unknown asset is not noted")
 	}
 	if len(resp) != len(wantResp) {
 		t.Errorf("responses = %v, want %v", resp, wantResp)

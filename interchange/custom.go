@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -38,7 +39,7 @@ func (im *Imported) addCustom(prefix, title, description, mitigation, stride, im
 	for i := range im.custom {
 		c := &im.custom[i]
 		if c.appliesTo+"\x00"+c.title+"\x00"+c.description == key {
-			if !contains(c.elements, elem) {
+			if !slices.Contains(c.elements, elem) {
 				c.elements = append(c.elements, elem)
 			}
 			return c.rule
@@ -60,15 +61,6 @@ func (im *Imported) addCustom(prefix, title, description, mitigation, stride, im
 func (im *Imported) ruleTaken(id string) bool {
 	for _, c := range im.custom {
 		if c.rule == id {
-			return true
-		}
-	}
-	return false
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
 			return true
 		}
 	}

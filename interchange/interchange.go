@@ -9,7 +9,6 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -32,8 +31,8 @@ type Imported struct {
 	Notes []string
 	// Comments holds a comment per element id, written above it.
 	Comments map[string]string
-	// Counts are the source's elements per kind, and Mapped what they
-	// became, for the import summary.
+	// Counts are the source's elements per kind, for the measurements
+	// (Stats gives what they became).
 	Counts map[string]int
 
 	// custom holds the source's threats that no rule finds, written as
@@ -288,16 +287,6 @@ func isEmpty(key string, v *yaml.Node) bool {
 		return len(v.Content) == 0
 	}
 	return false
-}
-
-// sortedKeys returns a map's keys in order.
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // mapping builds a block mapping from key, value pairs, leaving out empty

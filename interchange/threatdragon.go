@@ -28,6 +28,9 @@ type tdSummary struct {
 	Owner       string `json:"owner,omitempty"`
 	Description string `json:"description,omitempty"`
 	ID          any    `json:"id,omitempty"`
+	// ThreatmapControls carries the model's controls, which Threat Dragon
+	// has no place for.
+	ThreatmapControls []map[string]any `json:"threatmapControls,omitempty"`
 }
 
 type tdDetail struct {
@@ -116,6 +119,12 @@ type tdThreat struct {
 	Description string `json:"description"`
 	Mitigation  string `json:"mitigation"`
 	ModelType   string `json:"modelType,omitempty"`
+	// ThreatmapRule, ThreatmapResponse and ThreatmapImplicit carry what
+	// threatmap knows of the threat, so that an import gives the
+	// decisions back.
+	ThreatmapRule     string         `json:"threatmapRule,omitempty"`
+	ThreatmapResponse map[string]any `json:"threatmapResponse,omitempty"`
+	ThreatmapImplicit bool           `json:"threatmapImplicit,omitempty"`
 }
 
 // tdStatus names a threatmap status in Threat Dragon's terms.
@@ -202,7 +211,10 @@ func ExportThreatDragon(m *model.Model, a *assess.Assessment) ([]byte, error) {
 				title = orID(t.Surface, t.Element) + ": " + title
 			}
 			th := tdThreat{ID: t.ID, ThreatID: t.ID, Title: title, Status: tdStatus(t.Status), Severity: tdSeverity(t.Impact), Type: tdStride(t.Stride),
-				Description: t.Summary, Mitigation: mit, ModelType: "STRIDE"}
+				Description: t.Summary, Mitigation: mit, ModelType: "STRIDE", ThreatmapRule: t.Rule, ThreatmapImplicit: t.Implicit}
+			if r, ok := m.Responses.Get(t.ID); ok {
+				th.ThreatmapResponse = responseDetail(r)
+			}
 			on := []string{t.Element}
 			if h, ok := host[t.Element]; ok && len(h) > 0 {
 				on = h
@@ -304,6 +316,10 @@ func ExportThreatDragon(m *model.Model, a *assess.Assessment) ([]byte, error) {
 		Detail: tdDetail{Contributors: []tdContributor{}, Diagrams: []tdDiagram{diagram}, DiagramTop: 1, Reviewer: m.System.ReviewedBy}}
 	if a != nil {
 		doc.Detail.ThreatTop = len(a.Threats)
+	}
+	for _, c := range m.Controls {
+		doc.Summary.ThreatmapControls = append(doc.Summary.ThreatmapControls, map[string]any{
+			"id": c.ID, "name": c.Name, "kind": c.Kind, "status": c.Status, "on": c.On, "evidence": c.Evidence, "owner": c.Owner})
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -513,10 +529,11 @@ func ImportThreatDragon(file string, data []byte) (*Imported, error) {
 			withThreats = append(withThreats, placed{threats, id, "flow"})
 		}
 	}
+	controls := tdControlsImport(im, ids, doc.Summary.ThreatmapControls)
 	for _, p := range withThreats {
 		for _, t := range p.threats {
 			im.Counts["threats"]++
-			tdThreatImport(im, ids, t, p.element, p.kind)
+			tdThreatImport(im, ids, t, p.element, p.kind, controls)
 		}
 	}
 	return im, nil
@@ -526,10 +543,31 @@ func ImportThreatDragon(file string, data []byte) (*Imported, error) {
 // this element. Any other threat becomes a custom rule that fires on the
 // element, with its status as the response (a control for a mitigated
 // one, not_applicable for NA, none while open).
-func tdThreatImport(im *Imported, ids *idAllocator, t tdThreat, elem, kind string) {
+func tdThreatImport(im *Imported, ids *idAllocator, t tdThreat, elem, kind string, controls map[string]string) {
 	m := im.Model
 	key := orID(t.ThreatID, t.ID)
 	rule, on, isRule := strings.Cut(key, "@")
+	if t.ThreatmapRule != "" {
+		// A threat threatmap found: its decision comes back as written.
+		// One about an element Threat Dragon does not draw (a surface, an
+		// identity, an asset) was shown on a component and cannot.
+		if on != elem || t.ThreatmapImplicit || t.ThreatmapResponse == nil {
+			if on != elem && t.ThreatmapResponse != nil {
+				im.note("the response to %s: its element is not drawn in Threat Dragon", key)
+			}
+			return
+		}
+		if _, dup := m.Responses.Get(key); dup {
+			return
+		}
+		r, why := responseFrom(t.ThreatmapResponse, key, controls)
+		if why != "" {
+			im.note("the response to %s: %s", key, why)
+			return
+		}
+		m.Responses = append(m.Responses, r)
+		return
+	}
 	// A threat about a surface was exported on the surface's component;
 	// Threat Dragon has no surfaces, so it comes back as a note.
 	isRule = isRule && slug(rule) == rule && on == elem
@@ -588,4 +626,45 @@ func tdImpact(severity string) string {
 		return "low"
 	}
 	return "medium"
+}
+
+// tdControlsImport reads the controls a threatmap export carried in the
+// summary; it returns their new ids by their old ones.
+func tdControlsImport(im *Imported, ids *idAllocator, list []map[string]any) map[string]string {
+	m := im.Model
+	known := map[string]bool{}
+	for _, c := range m.Components {
+		known[c.ID] = true
+	}
+	for _, f := range m.Flows {
+		known[f.ID] = true
+	}
+	for _, b := range m.Boundaries {
+		known[b.ID] = true
+	}
+	for _, a := range m.Assets {
+		known[a.ID] = true
+	}
+	out := map[string]string{}
+	str := func(c map[string]any, k string) string { v, _ := c[k].(string); return v }
+	for _, c := range list {
+		id, kind, status := str(c, "id"), str(c, "kind"), str(c, "status")
+		if id == "" || kind == "" || !slices.Contains([]string{"planned", "implemented", "verified", "failing"}, status) {
+			continue
+		}
+		cid := ids.assign("control", id)
+		ctl := model.Control{ID: cid, Name: str(c, "name"), Kind: kind, Status: status, Evidence: oneLine(str(c, "evidence")), Owner: str(c, "owner")}
+		on, _ := c["on"].([]any)
+		for _, o := range on {
+			e, _ := o.(string)
+			if known[e] {
+				ctl.On = append(ctl.On, e)
+			} else {
+				im.comment(cid, "Also protected %s in the exported model, which Threat Dragon does not draw.", e)
+			}
+		}
+		m.Controls = append(m.Controls, ctl)
+		out[id] = cid
+	}
+	return out
 }

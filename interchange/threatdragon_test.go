@@ -80,6 +80,7 @@ func TestThreatDragonRoundTrip(t *testing.T) {
 				gotCopy.Components[i].Stores = nil
 			}
 			equivalent(t, &want, &gotCopy)
+			sameDecisionsOn(t, m, a, got, map[string]bool{"identity": true, "surface": true, "asset": true, "system": true})
 		})
 	}
 }

@@ -432,13 +432,15 @@ func ImportThreatDragon(file string, data []byte) (*Imported, error) {
 				withThreats = append(withThreats, placed{threats, id, "component"})
 			case "trust-boundary-box":
 				im.Counts["boundary boxes"]++
-				id := elemID("boundary", di, c, n)
 				name := c.Data.Name
 				if name == "" {
 					if l, ok := c.Attrs["label"].(map[string]any); ok {
 						name, _ = l["text"].(string)
 					}
 				}
+				named := c
+				named.Data.Name = name
+				id := elemID("boundary", di, named, n)
 				m.Boundaries = append(m.Boundaries, model.Boundary{ID: id, Name: name})
 				if c.Position != nil && c.Size != nil {
 					boxes = append(boxes, box{len(m.Boundaries) - 1, c.Position.X, c.Position.Y, c.Size.Width, c.Size.Height})

@@ -176,6 +176,8 @@ The four questions:
 		c.sbomCmd(),
 		c.dbCmd(),
 		c.probeCmd(),
+		c.importCmd(),
+		c.exportCmd(),
 		c.versionCmd(),
 	)
 	root.SetVersionTemplate("threatmap {{.Version}}\n")

@@ -24,14 +24,39 @@ type lazyMasker struct {
 	once sync.Once
 	m    *secrets.Masker
 	err  error
+	// seen remembers the masked form of lines already written: a large
+	// report repeats the same mitigation, rule and asset lines thousands of
+	// times, and masking is a pure function of the line.
+	seen   map[string]string
+	seenMu sync.Mutex
 }
+
+// maxSeenLines bounds the memory the line cache holds; when full it starts
+// over.
+const maxSeenLines = 1 << 16
 
 func (l *lazyMasker) MaskLine(line string) string {
 	l.once.Do(func() { l.m, l.err = secrets.NewMasker() })
 	if l.err != nil {
 		return "threatmap: output line withheld: the secret masker is unavailable: " + l.err.Error()
 	}
-	return l.m.MaskLine(line)
+	if len(line) > 512 {
+		return l.m.MaskLine(line)
+	}
+	l.seenMu.Lock()
+	out, ok := l.seen[line]
+	l.seenMu.Unlock()
+	if ok {
+		return out
+	}
+	out = l.m.MaskLine(line)
+	l.seenMu.Lock()
+	if l.seen == nil || len(l.seen) >= maxSeenLines {
+		l.seen = make(map[string]string, 1024)
+	}
+	l.seen[line] = out
+	l.seenMu.Unlock()
+	return out
 }
 
 // safeWriter is what every command writes through: it holds output until a

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/http"
 	"regexp"
+	"sync"
 
 	"github.com/threatmap/threatmap"
 )
@@ -92,41 +93,53 @@ func evalWellKnown(w wellKnown) evaluator {
 // The matchers below recognise real files from their content. They read
 // untrusted response bodies, so they are fuzzed.
 
+// The matchers are compiled on first use, so that a threatmap process that
+// sends no probe pays nothing for them at start.
 var (
-	dotEnvLine     = regexp.MustCompile(`(?m)^\s*(export\s+)?[A-Z][A-Z0-9_]{1,63}\s*=`)
-	gitConfigCore  = regexp.MustCompile(`(?m)^\s*\[(core|remote "[^"\n]*"|branch "[^"\n]*")\]\s*$`)
-	gitHEAD        = regexp.MustCompile(`^(ref: refs/[\x21-\x7e]+|[0-9a-f]{40}|[0-9a-f]{64})\s*$`)
-	awsCredentials = regexp.MustCompile(`(?m)^\s*aws_(access_key_id|secret_access_key)\s*=`)
-	sqlDump        = regexp.MustCompile(`(?i)(CREATE TABLE|INSERT INTO|-- (MySQL|PostgreSQL) (database )?dump)`)
-	privateKey     = regexp.MustCompile(`-----BEGIN ((RSA|EC|DSA|OPENSSH|ENCRYPTED) )?PRIVATE KEY-----`)
-	htpasswdLine   = regexp.MustCompile(`(?m)^[^:\s<>]{1,64}:(\$apr1\$|\$2[aby]\$|\{SHA\}|\$5\$|\$6\$)\S+$`)
-	htmlStart      = regexp.MustCompile(`(?i)^\s*(<!doctype|<html|<head|<body|<\?xml)`)
+	dotEnvLine    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?m)^\s*(export\s+)?[A-Z][A-Z0-9_]{1,63}\s*=`) })
+	gitConfigCore = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?m)^\s*\[(core|remote "[^"\n]*"|branch "[^"\n]*")\]\s*$`)
+	})
+	gitHEAD = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(ref: refs/[\x21-\x7e]+|[0-9a-f]{40}|[0-9a-f]{64})\s*$`)
+	})
+	awsCredentials = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?m)^\s*aws_(access_key_id|secret_access_key)\s*=`) })
+	sqlDump        = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)(CREATE TABLE|INSERT INTO|-- (MySQL|PostgreSQL) (database )?dump)`)
+	})
+	privateKey = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`-----BEGIN ((RSA|EC|DSA|OPENSSH|ENCRYPTED) )?PRIVATE KEY-----`)
+	})
+	htpasswdLine = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?m)^[^:\s<>]{1,64}:(\$apr1\$|\$2[aby]\$|\{SHA\}|\$5\$|\$6\$)\S+$`)
+	})
+	htmlStart = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)^\s*(<!doctype|<html|<head|<body|<\?xml)`) })
 )
 
 // LooksLikeDotEnv reports whether body is a dotenv file: at least two
 // KEY=value lines and not an HTML page.
 func LooksLikeDotEnv(body []byte) bool {
-	if htmlStart.Match(body) {
+	if htmlStart().Match(body) {
 		return false
 	}
-	return len(dotEnvLine.FindAllIndex(body, 2)) >= 2
+	return len(dotEnvLine().FindAllIndex(body, 2)) >= 2
 }
 
 // LooksLikeGitConfig reports whether body is a .git/config file.
 func LooksLikeGitConfig(body []byte) bool {
-	return !htmlStart.Match(body) && gitConfigCore.Match(body)
+	return !htmlStart().Match(body) && gitConfigCore().Match(body)
 }
 
 // LooksLikeGitHEAD reports whether body is a .git/HEAD file.
-func LooksLikeGitHEAD(body []byte) bool { return gitHEAD.Match(bytes.TrimSpace(body)) }
+func LooksLikeGitHEAD(body []byte) bool { return gitHEAD().Match(bytes.TrimSpace(body)) }
 
 // LooksLikeAWSCredentials reports whether body is an AWS credentials file.
 func LooksLikeAWSCredentials(body []byte) bool {
-	return !htmlStart.Match(body) && awsCredentials.Match(body)
+	return !htmlStart().Match(body) && awsCredentials().Match(body)
 }
 
 // LooksLikeSQLDump reports whether body is a SQL dump.
-func LooksLikeSQLDump(body []byte) bool { return !htmlStart.Match(body) && sqlDump.Match(body) }
+func LooksLikeSQLDump(body []byte) bool { return !htmlStart().Match(body) && sqlDump().Match(body) }
 
 // LooksLikeArchive reports whether body starts with a zip or gzip magic
 // number.
@@ -135,10 +148,10 @@ func LooksLikeArchive(body []byte) bool {
 }
 
 // LooksLikePrivateKey reports whether body holds a PEM private key.
-func LooksLikePrivateKey(body []byte) bool { return privateKey.Match(body) }
+func LooksLikePrivateKey(body []byte) bool { return privateKey().Match(body) }
 
 // LooksLikeHtpasswd reports whether body holds user:hash lines.
-func LooksLikeHtpasswd(body []byte) bool { return htpasswdLine.Match(body) }
+func LooksLikeHtpasswd(body []byte) bool { return htpasswdLine().Match(body) }
 
 // LooksLikePprof reports whether body is Go's pprof index.
 func LooksLikePprof(body []byte) bool {

@@ -79,7 +79,7 @@ func FuzzFileMatchers(f *testing.F) {
 		for _, w := range wellKnownPaths {
 			_ = w.matches(body)
 		}
-		if htmlStart.Match(body) && (LooksLikeDotEnv(body) || LooksLikeGitConfig(body) || LooksLikeSQLDump(body) || LooksLikeAWSCredentials(body)) {
+		if htmlStart().Match(body) && (LooksLikeDotEnv(body) || LooksLikeGitConfig(body) || LooksLikeSQLDump(body) || LooksLikeAWSCredentials(body)) {
 			t.Fatalf("HTML page taken for a secret file: %q", body)
 		}
 	})

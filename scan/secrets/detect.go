@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
+	"regexp/syntax"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/threatmap/threatmap/scan/secrets/internal/ahocorasick"
 )
@@ -21,11 +23,31 @@ type detector struct {
 // compiled is a rule with its pattern compiled for its anchor kind.
 type compiled struct {
 	*rule
+	// re is compiled on the rule's first keyword hit (ready), so that a
+	// process that scans little, or only masks its own output, does not
+	// compile every detector at start. The pattern is parsed up front,
+	// which catches errors and names the capture groups.
+	once               sync.Once
+	pattern            string
 	re                 *regexp.Regexp
 	secretIdx, bareIdx int
 	nameIdx            int
 	charset            *[256]bool
 	before, after      int
+}
+
+// ready compiles the rule's pattern, once.
+func (c *compiled) ready() {
+	c.once.Do(func() {
+		re, err := regexp.Compile(c.pattern)
+		if err != nil {
+			// Parsed already; a pattern that parses but does not compile
+			// (a program too large) matches nothing rather than failing
+			// the scan half-way.
+			re = regexp.MustCompile(`[^\x00-\x{10FFFF}]`)
+		}
+		c.re = re
+	})
 }
 
 type keywordRef struct {
@@ -56,10 +78,11 @@ func newDetector(rules []*rule) (*detector, error) {
 			// Anchored: the pattern may match only at the anchor.
 			pattern = `^(?:` + pattern + `)`
 		}
-		re, err := regexp.Compile(pattern)
+		parsed, err := syntax.Parse(pattern, syntax.Perl)
 		if err != nil {
 			return nil, fmt.Errorf("rule %s: %w", r.id, err)
 		}
+		capIndex := func(name string) int { return slices.Index(parsed.CapNames(), name) }
 		cs := r.charset
 		switch {
 		case cs == "" && r.anchor == anchorIdent:
@@ -69,8 +92,8 @@ func newDetector(rules []*rule) (*detector, error) {
 		}
 		before, after := r.window()
 		c := &compiled{
-			rule: r, re: re, secretIdx: re.SubexpIndex("secret"), bareIdx: re.SubexpIndex("bare"),
-			nameIdx: re.SubexpIndex("name"), charset: byteSet(cs), before: before, after: after,
+			rule: r, pattern: pattern, secretIdx: capIndex("secret"), bareIdx: capIndex("bare"),
+			nameIdx: capIndex("name"), charset: byteSet(cs), before: before, after: after,
 		}
 		if r.match != nil {
 			if r.anchor == anchorWindow {
@@ -200,6 +223,7 @@ func (d *detector) anchored(sc *scratch, r *compiled, buf []byte, a, hit int) {
 	if r.match != nil {
 		m = r.match(text)
 	} else {
+		r.ready()
 		m = r.re.FindSubmatchIndex(text)
 	}
 	if m == nil {
@@ -221,6 +245,7 @@ func (d *detector) window(sc *scratch, r *compiled, buf []byte, w span) {
 		w.hi++
 	}
 	text := buf[w.lo:w.hi]
+	r.ready()
 	for _, m := range r.re.FindAllSubmatchIndex(text, -1) {
 		d.add(sc, r, w.lo, text, m)
 	}

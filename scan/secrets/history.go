@@ -46,9 +46,17 @@ func (s *Scanner) scanGit(ctx context.Context, root string, sup *suppressions) (
 	if err != nil {
 		return evidence.Set{}, err
 	}
+	// A path recurs in every commit that touches it: match the allowed
+	// paths once per path.
 	var keep []change
+	allowed := map[string]bool{}
 	for _, c := range changes {
-		if !sup.pathAllowed(c.path) {
+		skip, ok := allowed[c.path]
+		if !ok {
+			skip = sup.pathAllowed(c.path)
+			allowed[c.path] = skip
+		}
+		if !skip {
 			keep = append(keep, c)
 		}
 	}

@@ -641,6 +641,7 @@ func (s *Scanner) catAndScanStream(ctx context.Context, git, root string, in <-c
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("run git in %s: %w", root, err)
 	}
+	widenPipe(stdout)
 	// The reader learns of a chunk before git is asked for it, so that it
 	// never waits for a chunk whose answers git is blocked writing.
 	asked := make(chan []blobKey, cap(in)+1)

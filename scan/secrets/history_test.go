@@ -178,3 +178,29 @@ func TestHistoryReadsManyVersionsAcrossReaders(t *testing.T) {
 		}
 	}
 }
+
+// TestHistoryReportsABrokenBlobReader makes cat-file answer nonsense after
+// git log has listed more versions than one chunk: the scan ends with an
+// error naming cat-file instead of hanging or reporting a clean history.
+func TestHistoryReportsABrokenBlobReader(t *testing.T) {
+	realGit, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("git not installed")
+	}
+	dir := t.TempDir()
+	gitIn(t, dir, "init", "-q")
+	for i := range 600 {
+		writeIn(t, dir, "f"+itoa(i)+".txt", "line "+itoa(i)+"\n")
+	}
+	gitIn(t, dir, "add", ".")
+	gitIn(t, dir, "commit", "-q", "-m", "files")
+	fake := filepath.Join(t.TempDir(), "git")
+	script := "#!/bin/sh\nfor a in \"$@\"; do if [ \"$a\" = cat-file ]; then cat >/dev/null & echo 'not a header'; wait; exit 0; fi; done\nexec '" + realGit + "' \"$@\"\n"
+	if err := os.WriteFile(fake, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	_, err = New(Options{Mode: History, Workers: 2, Git: fake}).Scan(context.Background(), dir)
+	if err == nil || !strings.Contains(err.Error(), "cat-file") {
+		t.Fatalf("err = %v, want a cat-file error", err)
+	}
+}

@@ -24,7 +24,9 @@ import (
 //     with the blob ids before and after. Git compares trees only and
 //     computes no diff, which is what makes `git log -p` slow.
 //  2. Each distinct (blob, path) is read once through `git cat-file
-//     --batch`, one process per worker, and scanned whole.
+//     --batch`, one process per worker, and scanned whole. Versions are
+//     handed to the readers in chunks while git log is still listing, so
+//     listing, reading and scanning overlap.
 //  3. A secret is attributed to a commit when the commit's new version
 //     of the file holds it and the version before did not (on the same
 //     line text): the lines the commit added, as a diff would show them.
@@ -42,31 +44,35 @@ func (s *Scanner) scanGit(ctx context.Context, root string, sup *suppressions) (
 	if err := checkGitRepo(ctx, git, root); err != nil {
 		return evidence.Set{}, err
 	}
-	changes, err := s.changes(ctx, git, root)
-	if err != nil {
-		return evidence.Set{}, err
-	}
-	var keep []change
-	for _, c := range changes {
-		if !sup.pathAllowed(c.path) {
-			keep = append(keep, c)
-		}
-	}
-	changes = keep
-	// The versions each change brings, once each, in the order git
-	// listed them (newest first, which is how packs store deltas).
+	// Each new file version is handed to the blob readers as soon as git
+	// log names it, so that reading and scanning overlap the log. A path
+	// recurs in every commit that touches it: the allowed paths are
+	// matched once per path.
+	var changes []change
+	allowed := map[string]bool{}
 	seen := map[blobKey]bool{}
-	var todo []blobKey
-	for _, c := range changes {
+	st := s.newBlobStream(ctx, cancel, git, root, sup)
+	err := s.changes(ctx, git, root, func(c change) error {
+		skip, ok := allowed[c.path]
+		if !ok {
+			skip = sup.pathAllowed(c.path)
+			allowed[c.path] = skip
+		}
+		if skip {
+			return nil
+		}
+		changes = append(changes, c)
 		if k := (blobKey{c.new, c.path}); !seen[k] {
 			seen[k] = true
-			todo = append(todo, k)
+			return st.add(k)
 		}
-	}
-	scanned, err := s.scanBlobs(ctx, git, root, todo, sup)
-	if err != nil {
+		return nil
+	})
+	scanned, serr := st.close()
+	if err := errors.Join(serr, err); err != nil {
 		return evidence.Set{}, err
 	}
+	var todo []blobKey
 	// The versions before, where the version after holds a secret.
 	todo = todo[:0]
 	for _, c := range changes {
@@ -243,7 +249,7 @@ func gitBase(root string) []string {
 
 // changes lists the files each commit in range, or the index, added or
 // modified.
-func (s *Scanner) changes(ctx context.Context, git, root string) ([]change, error) {
+func (s *Scanner) changes(ctx context.Context, git, root string, emit func(change) error) error {
 	raw := []string{"--raw", "--no-abbrev", "-z", "--no-renames", "--no-ext-diff", "--no-textconv", "--diff-filter=AMCT"}
 	var args []string
 	if s.opts.Mode == Staged {
@@ -252,17 +258,17 @@ func (s *Scanner) changes(ctx context.Context, git, root string) ([]change, erro
 		args = append(append(gitBase(root), "log", "--full-history", "--format=commit %H"), raw...)
 		if s.opts.Since != "" {
 			if strings.HasPrefix(s.opts.Since, "-") {
-				return nil, fmt.Errorf("--since %q: not a git revision", s.opts.Since)
+				return fmt.Errorf("--since %q: not a git revision", s.opts.Since)
 			}
 			if err := exec.CommandContext(ctx, git, "-C", root, "rev-parse", "--verify", "--quiet", s.opts.Since+"^{commit}").Run(); err != nil {
-				return nil, fmt.Errorf("--since %q: no such commit in %s", s.opts.Since, root)
+				return fmt.Errorf("--since %q: no such commit in %s", s.opts.Since, root)
 			}
 			args = append(args, s.opts.Since+"..HEAD")
 		} else {
 			// A repository without commits has nothing to scan.
 			if err := exec.CommandContext(ctx, git, "-C", root, "rev-parse", "--verify", "--quiet", "HEAD").Run(); err != nil {
 				if out, err := exec.CommandContext(ctx, git, "-C", root, "for-each-ref", "--count=1").Output(); err == nil && len(bytes.TrimSpace(out)) == 0 {
-					return nil, nil
+					return nil
 				}
 			}
 			args = append(args, "--all")
@@ -273,20 +279,20 @@ func (s *Scanner) changes(ctx context.Context, git, root string) ([]change, erro
 	cmd.Stderr = &stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
-		return nil, fmt.Errorf("git: %w", err)
+		return fmt.Errorf("git: %w", err)
 	}
 	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("run git in %s: %w", root, err)
+		return fmt.Errorf("run git in %s: %w", root, err)
 	}
-	changes, perr := parseRaw(bufio.NewReaderSize(out, 1<<16))
+	perr := parseRawFunc(bufio.NewReaderSize(out, 1<<16), emit)
 	_, _ = io.Copy(io.Discard, out)
-	if err := cmd.Wait(); err != nil {
-		return nil, fmt.Errorf("git %s in %s: %v: %s", args[len(gitBase(root))], root, err, strings.TrimSpace(stderr.String()))
+	if err := cmd.Wait(); err != nil && ctx.Err() == nil {
+		return fmt.Errorf("git %s in %s: %v: %s", args[len(gitBase(root))], root, err, strings.TrimSpace(stderr.String()))
 	}
 	if perr != nil {
-		return nil, fmt.Errorf("read git output in %s: %w", root, perr)
+		return fmt.Errorf("read git output in %s: %w", root, perr)
 	}
-	return changes, nil
+	return ctx.Err()
 }
 
 // parseRaw reads `git log --raw -z --format="commit %H"` or `git diff
@@ -296,14 +302,24 @@ func (s *Scanner) changes(ctx context.Context, git, root string) ([]change, erro
 // submodules are skipped.
 func parseRaw(r *bufio.Reader) ([]change, error) {
 	var out []change
+	err := parseRawFunc(r, func(c change) error {
+		out = append(out, c)
+		return nil
+	})
+	return out, err
+}
+
+// parseRawFunc is parseRaw handing each change to emit as it is read; an
+// error from emit stops the reading.
+func parseRawFunc(r *bufio.Reader, emit func(change) error) error {
 	commit := ""
 	for {
 		field, err := r.ReadString(0)
 		if err == io.EOF && field == "" {
-			return out, nil
+			return nil
 		}
 		if err != nil && err != io.EOF {
-			return nil, err
+			return err
 		}
 		field = strings.TrimSuffix(field, "\x00")
 		field = strings.TrimLeft(field, "\n")
@@ -311,23 +327,23 @@ func parseRaw(r *bufio.Reader) ([]change, error) {
 		case strings.HasPrefix(field, "commit "):
 			commit = strings.TrimPrefix(field, "commit ")
 			if !isHex(commit) {
-				return nil, fmt.Errorf("bad commit line %q", field)
+				return fmt.Errorf("bad commit line %q", field)
 			}
 		case strings.HasPrefix(field, "::"):
 			// A merge's combined entry: one path per entry, not attributed
 			// (a merge adds nothing of its own unless it resolves a
 			// conflict, which `git log -p` does not show either).
 			if _, err := r.ReadString(0); err != nil && err != io.EOF {
-				return nil, err
+				return err
 			}
 		case strings.HasPrefix(field, ":"):
 			meta := strings.Fields(field[1:])
 			if len(meta) != 5 || !isHex(meta[2]) || !isHex(meta[3]) {
-				return nil, fmt.Errorf("bad raw entry %q", field)
+				return fmt.Errorf("bad raw entry %q", field)
 			}
 			path, err := r.ReadString(0)
 			if err != nil && (err != io.EOF || path == "") {
-				return nil, fmt.Errorf("raw entry %q without a path", field)
+				return fmt.Errorf("raw entry %q without a path", field)
 			}
 			path = strings.TrimSuffix(path, "\x00")
 			status := meta[4]
@@ -338,13 +354,15 @@ func parseRaw(r *bufio.Reader) ([]change, error) {
 			if strings.Trim(meta[2], "0") != "" {
 				c.old = meta[2]
 			}
-			out = append(out, c)
+			if err := emit(c); err != nil {
+				return err
+			}
 		case field == "":
 		default:
-			return nil, fmt.Errorf("unexpected field %q", field)
+			return fmt.Errorf("unexpected field %q", field)
 		}
 		if err == io.EOF {
-			return out, nil
+			return nil
 		}
 	}
 }
@@ -514,4 +532,166 @@ func gitErr(err error) error {
 		return fmt.Errorf("%w: %s", err, strings.TrimSpace(string(ee.Stderr)))
 	}
 	return err
+}
+
+// blobChunk is how many file versions a blob reader is handed at a time:
+// consecutive versions in git log order sit near each other in the pack,
+// which keeps git's delta cache warm.
+const blobChunk = 256
+
+// blobStream reads and scans file versions while they are being listed:
+// chunks of keys go round-robin to up to one `git cat-file --batch` per
+// worker, each started with its first chunk.
+type blobStream struct {
+	s       *Scanner
+	ctx     context.Context
+	cancel  context.CancelFunc
+	git     string
+	root    string
+	sup     *suppressions
+	pending []blobKey
+	next    int
+	workers []chan []blobKey
+	results []map[blobKey]scannedBlob
+	errs    []error
+	wg      sync.WaitGroup
+}
+
+func (s *Scanner) newBlobStream(ctx context.Context, cancel context.CancelFunc, git, root string, sup *suppressions) *blobStream {
+	return &blobStream{s: s, ctx: ctx, cancel: cancel, git: git, root: root, sup: sup}
+}
+
+// add queues one file version.
+func (b *blobStream) add(k blobKey) error {
+	b.pending = append(b.pending, k)
+	if len(b.pending) < blobChunk {
+		return nil
+	}
+	return b.flush()
+}
+
+func (b *blobStream) flush() error {
+	if len(b.pending) == 0 {
+		return nil
+	}
+	chunk := b.pending
+	b.pending = nil
+	w := b.next % b.s.workers()
+	b.next++
+	if w == len(b.workers) {
+		ch := make(chan []blobKey, 64)
+		b.workers = append(b.workers, ch)
+		b.results = append(b.results, nil)
+		b.errs = append(b.errs, nil)
+		b.wg.Add(1)
+		go func() {
+			defer b.wg.Done()
+			b.results[w], b.errs[w] = b.s.catAndScanStream(b.ctx, b.git, b.root, ch, b.sup)
+			if b.errs[w] != nil {
+				b.cancel()
+			}
+		}()
+	}
+	select {
+	case b.workers[w] <- chunk:
+		return nil
+	case <-b.ctx.Done():
+		return b.ctx.Err()
+	}
+}
+
+// close hands over what is left, waits for the readers and returns what
+// they found.
+func (b *blobStream) close() (map[blobKey]scannedBlob, error) {
+	ferr := b.flush()
+	for _, ch := range b.workers {
+		close(ch)
+	}
+	b.wg.Wait()
+	if err := errors.Join(b.errs...); err != nil {
+		return nil, err
+	}
+	if ferr != nil {
+		return nil, ferr
+	}
+	all := map[blobKey]scannedBlob{}
+	for _, r := range b.results {
+		for k, v := range r {
+			all[k] = v
+		}
+	}
+	return all, nil
+}
+
+// catAndScanStream runs one `git cat-file --batch` over the chunks it is
+// handed until in is closed. Only versions holding a candidate are kept.
+func (s *Scanner) catAndScanStream(ctx context.Context, git, root string, in <-chan []blobKey, sup *suppressions) (map[blobKey]scannedBlob, error) {
+	out := map[blobKey]scannedBlob{}
+	cmd := exec.CommandContext(ctx, git, "-C", root, "cat-file", "--batch")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, fmt.Errorf("git: %w", err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, fmt.Errorf("git: %w", err)
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("run git in %s: %w", root, err)
+	}
+	widenPipe(stdout)
+	// The reader learns of a chunk before git is asked for it, so that it
+	// never waits for a chunk whose answers git is blocked writing.
+	asked := make(chan []blobKey, cap(in)+1)
+	go func() {
+		defer close(asked)
+		defer stdin.Close()
+		bw := bufio.NewWriter(stdin)
+		for chunk := range in {
+			select {
+			case asked <- chunk:
+			case <-ctx.Done():
+				return
+			}
+			for _, k := range chunk {
+				bw.WriteString(k.oid)
+				bw.WriteByte('\n')
+			}
+			if bw.Flush() != nil {
+				return
+			}
+		}
+	}()
+	r := bufio.NewReaderSize(stdout, 1<<16)
+	var readErr error
+	drained := make(chan struct{})
+	for chunk := range asked {
+		if readErr != nil {
+			continue
+		}
+		if readErr = s.readBatch(r, chunk, sup, out); readErr != nil {
+			// Keep git unblocked while the rest of the list goes by.
+			go func() {
+				_, _ = io.Copy(io.Discard, r)
+				close(drained)
+			}()
+		}
+	}
+	if readErr == nil {
+		_, _ = io.Copy(io.Discard, r)
+	} else {
+		<-drained
+	}
+	if err := cmd.Wait(); err != nil && readErr == nil && ctx.Err() == nil {
+		readErr = fmt.Errorf("git cat-file in %s: %v: %s", root, err, strings.TrimSpace(stderr.String()))
+	}
+	if readErr != nil {
+		return nil, readErr
+	}
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	return out, nil
 }

@@ -128,3 +128,79 @@ func FuzzParseRaw(f *testing.F) {
 		}
 	})
 }
+
+// TestHistoryReadsManyVersionsAcrossReaders lists more file versions than
+// one chunk holds, so that several cat-file readers run while git log is
+// still listing: every secret is found once and attributed to its commit,
+// whichever reader read it.
+func TestHistoryReadsManyVersionsAcrossReaders(t *testing.T) {
+	dir := t.TempDir()
+	gitIn(t, dir, "init", "-q")
+	keyAt := map[int]string{}
+	for _, i := range []int{0, 300, 700, 999} {
+		keyAt[i] = "sk_live_" + token(uint64(i)+10, 32)
+	}
+	for i := range 1000 {
+		text := "package p\n\nconst N = " + itoa(i) + "\n"
+		if k, ok := keyAt[i]; ok {
+			text += "var stripeKey = \"" + k + "\"\n"
+		}
+		writeIn(t, dir, "pkg/f"+itoa(i)+".go", text)
+	}
+	gitIn(t, dir, "add", ".")
+	gitIn(t, dir, "commit", "-q", "-m", "many files")
+	first := gitIn(t, dir, "rev-parse", "HEAD")
+	second := "sk_live_" + token(5, 32)
+	writeIn(t, dir, "pkg/f700.go", "package p\n\nconst N = 700\nvar stripeKey = \""+keyAt[700]+"\"\nvar otherKey = \""+second+"\"\n")
+	gitIn(t, dir, "commit", "-q", "-am", "second key")
+	edited := gitIn(t, dir, "rev-parse", "HEAD")
+
+	for _, workers := range []int{1, 3} {
+		set, err := New(Options{Mode: History, Workers: workers}).Scan(context.Background(), dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, f := range set.Findings {
+			got = append(got, f.Commit[:7]+" "+f.File+":"+itoa(f.Line))
+		}
+		slices.Sort(got)
+		want := []string{
+			first[:7] + " pkg/f0.go:4",
+			first[:7] + " pkg/f300.go:4",
+			first[:7] + " pkg/f700.go:4",
+			first[:7] + " pkg/f999.go:4",
+			edited[:7] + " pkg/f700.go:5",
+		}
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("%d workers: findings:\n%s\nwant:\n%s", workers, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	}
+}
+
+// TestHistoryReportsABrokenBlobReader makes cat-file answer nonsense after
+// git log has listed more versions than one chunk: the scan ends with an
+// error naming cat-file instead of hanging or reporting a clean history.
+func TestHistoryReportsABrokenBlobReader(t *testing.T) {
+	realGit, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("git not installed")
+	}
+	dir := t.TempDir()
+	gitIn(t, dir, "init", "-q")
+	for i := range 600 {
+		writeIn(t, dir, "f"+itoa(i)+".txt", "line "+itoa(i)+"\n")
+	}
+	gitIn(t, dir, "add", ".")
+	gitIn(t, dir, "commit", "-q", "-m", "files")
+	fake := filepath.Join(t.TempDir(), "git")
+	script := "#!/bin/sh\nfor a in \"$@\"; do if [ \"$a\" = cat-file ]; then cat >/dev/null & echo 'not a header'; wait; exit 0; fi; done\nexec '" + realGit + "' \"$@\"\n"
+	if err := os.WriteFile(fake, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	_, err = New(Options{Mode: History, Workers: 2, Git: fake}).Scan(context.Background(), dir)
+	if err == nil || !strings.Contains(err.Error(), "cat-file") {
+		t.Fatalf("err = %v, want a cat-file error", err)
+	}
+}

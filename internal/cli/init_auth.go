@@ -17,7 +17,7 @@ import (
 // init drafts as auth on guarded routes, which matters because cross-site
 // request forgery rides on cookies and not on bearer tokens.
 var (
-	bearerSigns   = regexp.MustCompile(`HTTPTokenAuth|HTTPBearer|OAuth2PasswordBearer|passport-jwt|ExtractJwt|TokenAuthentication|JWTAuthentication|JSONWebTokenAuthentication|['"]Bearer |startsWith\(["']Bearer|HasPrefix\([^)]*"Bearer |Authorization: ?Bearer|express-jwt|koa-jwt|['"]Token ['"]|`+"`"+`Token \$\{|f"Token \{|[=!]==? ?['"](Bearer|Token)['"]`)
+	bearerSigns   = regexp.MustCompile(`HTTPTokenAuth|HTTPBearer|OAuth2PasswordBearer|passport-jwt|ExtractJwt|TokenAuthentication|JWTAuthentication|JSONWebTokenAuthentication|['"]Bearer |startsWith\(["']Bearer|HasPrefix\([^)]*"Bearer |Authorization: ?Bearer|express-jwt|koa-jwt|['"]Token ['"]|` + "`" + `Token \$\{|f"Token \{|[=!]==? ?['"](Bearer|Token)['"]`)
 	sessionSigns  = regexp.MustCompile(`flask_login|login_user\(|SessionMiddleware|express-session|cookie-session|next-auth|@auth/|iron-session|SessionAuthentication|django\.contrib\.sessions|csrf_token|csurf|getServerSession|cookies\(\)\.(get|set)|res\.cookie\(|set_cookie\(|\.cookies\.set\(|sessions\.NewCookieStore|gorilla/sessions|lucia`)
 	authSourceExt = map[string]bool{".py": true, ".js": true, ".ts": true, ".tsx": true, ".jsx": true, ".mjs": true, ".go": true, ".rb": true, ".php": true}
 )

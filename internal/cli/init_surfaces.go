@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/threatmap/threatmap/evidence"
+	"github.com/threatmap/threatmap/scan/routes/botsrc"
 )
 
 // privilegedCommand matches command names that do what only some users
@@ -17,6 +18,26 @@ var privilegedCommand = regexp.MustCompile(`(?i)(^|[/_ -])(ban|unban|kick|mute|u
 // command of their own (/clear wipes a channel) but not as a subcommand of
 // a user's own things (/reminder delete).
 var destructiveCommand = regexp.MustCompile(`(?i)^/(delete|remove|clear|set|reset)($|[_ -])`)
+
+// telegramSettings matches the word "settings", which on Telegram names
+// one of the three global commands every bot is asked to offer (/start,
+// /help, /settings): the caller's own preferences, not the bot's.
+var telegramSettings = regexp.MustCompile(`(?i)settings`)
+
+// privilegedGuess reports whether a bot command's name says it does what
+// only some users may. The generic verbs (remove, clear, ...) do not count
+// in a context-menu label ("Remove spoilers" acts on the message the caller
+// picked), and /settings does not count on Telegram.
+func privilegedGuess(r evidence.Route) bool {
+	p := r.Path
+	if platformOf(r.Framework) == "telegram" {
+		p = telegramSettings.ReplaceAllString(p, "prefs")
+	}
+	if privilegedCommand.MatchString(p) {
+		return true
+	}
+	return destructiveCommand.MatchString(p) && !slices.Contains(r.Tags, botsrc.TagContextMenu)
+}
 
 // platformOf names the chat platform a bot framework talks to.
 func platformOf(framework string) string {
@@ -44,7 +65,7 @@ func entryPointSurface(r evidence.Route, seen map[string]bool) string {
 		if p := platformOf(r.Framework); p != "" {
 			fields += ", sender: " + p
 		}
-		if privilegedCommand.MatchString(r.Path) || destructiveCommand.MatchString(r.Path) {
+		if privilegedGuess(r) {
 			fields += ", privileged: true"
 		}
 		if has(evidence.GuardPermission) {

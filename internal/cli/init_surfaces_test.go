@@ -6,6 +6,7 @@ import (
 
 	"github.com/threatmap/threatmap/evidence"
 	"github.com/threatmap/threatmap/model"
+	"github.com/threatmap/threatmap/scan/routes/botsrc"
 )
 
 // TestStarterModelDraftsEntryPoints checks that init drafts a surface of
@@ -19,6 +20,12 @@ func TestStarterModelDraftsEntryPoints(t *testing.T) {
 		{Kind: evidence.RouteKindBotCommand, Method: "COMMAND", Path: "/ping", File: "bot.py", Line: 12, Framework: "discord.py", Guards: []string{}},
 		{Kind: evidence.RouteKindBotCommand, Method: "COMMAND", Path: "/clear", File: "bot.py", Line: 14, Framework: "discord.py", Guards: []string{}},
 		{Kind: evidence.RouteKindBotCommand, Method: "COMMAND", Path: "/reminder delete", File: "bot.py", Line: 16, Framework: "discord.py", Guards: []string{}},
+		{Kind: evidence.RouteKindBotCommand, Method: "COMMAND", Path: "/Remove spoilers", File: "bot.py", Line: 18, Framework: "discord.py", Guards: []string{}, Tags: []string{botsrc.TagContextMenu}},
+		{Kind: evidence.RouteKindBotCommand, Method: "COMMAND", Path: "/Ban user", File: "bot.py", Line: 19, Framework: "discord.py", Guards: []string{}, Tags: []string{botsrc.TagContextMenu}},
+		{Kind: evidence.RouteKindBotCommand, Method: "COMMAND", Path: "/settings", File: "main.py", Line: 21, Framework: "python-telegram-bot", Guards: []string{}},
+		{Kind: evidence.RouteKindBotCommand, Method: "COMMAND", Path: "/callback/set_settings_handle", File: "main.py", Line: 22, Framework: "python-telegram-bot", Guards: []string{}},
+		{Kind: evidence.RouteKindBotCommand, Method: "COMMAND", Path: "/server settings", File: "bot.js", Line: 23, Framework: "discord.js", Guards: []string{}},
+		{Kind: evidence.RouteKindBotCommand, Method: "COMMAND", Path: "/ban_settings", File: "main.py", Line: 24, Framework: "python-telegram-bot", Guards: []string{}},
 		{Kind: evidence.RouteKindBotWebhook, Method: "POST", Path: "/tg", File: "main.py", Line: 20, Framework: "python-telegram-bot", Guards: []string{}},
 		{Kind: evidence.RouteKindServerAction, Method: "POST", Path: "app/actions.ts#deletePost", File: "app/actions.ts", Line: 4, Framework: "nextjs", Guards: []string{}},
 		{Kind: evidence.RouteKindServerAction, Method: "POST", Path: "app/actions.ts#createPost", File: "app/actions.ts", Line: 9, Framework: "nextjs", Guards: []string{"auth"}},
@@ -51,6 +58,12 @@ func TestStarterModelDraftsEntryPoints(t *testing.T) {
 	check("cmd-ping", "command", func(s model.Surface) bool { return !s.Privilege }, "not privileged")
 	check("cmd-clear", "command", func(s model.Surface) bool { return s.Privilege }, "privileged (wipes a channel)")
 	check("cmd-reminder-delete", "command", func(s model.Surface) bool { return !s.Privilege }, "not privileged (the user's own reminder)")
+	check("cmd-remove-spoilers", "command", func(s model.Surface) bool { return !s.Privilege }, "not privileged (a context-menu label acting on the picked message)")
+	check("cmd-ban-user", "command", func(s model.Surface) bool { return s.Privilege }, "privileged (a moderation verb, even in a context menu)")
+	check("cmd-settings", "command", func(s model.Surface) bool { return !s.Privilege && s.Sender == "telegram" }, "not privileged (Telegram's per-user /settings)")
+	check("cmd-callback-set-settings-handle", "command", func(s model.Surface) bool { return !s.Privilege }, "not privileged (Telegram settings callback)")
+	check("cmd-server-settings", "command", func(s model.Surface) bool { return s.Privilege && s.Sender == "discord" }, "privileged (a Discord server's settings)")
+	check("cmd-ban-settings", "command", func(s model.Surface) bool { return s.Privilege }, "privileged (ban on Telegram)")
 	check("webhook-tg", "webhook", func(s model.Surface) bool { return s.Signature == "none" && s.Sender == "telegram" }, "signature none, sender telegram")
 	check("action-app-actions-ts-deletepost", "action", func(s model.Surface) bool { return s.Auth == "none" }, "auth none")
 	check("action-app-actions-ts-createpost", "action", func(s model.Surface) bool { return s.Auth == "session" }, "auth session")

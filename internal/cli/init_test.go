@@ -264,11 +264,25 @@ func TestModelDocCoversEveryKey(t *testing.T) {
 func TestInitDraftsBearerAuth(t *testing.T) {
 	for _, tc := range []struct {
 		name, extra, want string
+		file, fileText    string
 	}{
-		{"bearer", "from flask_httpauth import HTTPTokenAuth\ntoken_auth = HTTPTokenAuth()\n", "auth: token"},
-		{"session", "from flask_login import login_user\n", "auth: session"},
+		{name: "bearer", extra: "from flask_httpauth import HTTPTokenAuth\ntoken_auth = HTTPTokenAuth()\n", want: "auth: token"},
+		{name: "session", extra: "from flask_login import login_user\n", want: "auth: session"},
+		// express-jwt reading "Authorization: Token <jwt>" (the RealWorld API style)
+		{name: "express-jwt", want: "auth: token", file: "auth.ts", fileText: `import { expressjwt as jwt } from 'express-jwt';
+const fromHeader = (req) => {
+  const [scheme, token] = (req.headers.authorization || '').split(' ');
+  return scheme === 'Token' || scheme === 'Bearer' ? token : null;
+};
+export const required = jwt({ secret: process.env.JWT_SECRET, getToken: fromHeader, algorithms: ['HS256'] });
+`},
 	} {
 		dir := t.TempDir()
+		if tc.file != "" {
+			if err := os.WriteFile(filepath.Join(dir, tc.file), []byte(tc.fileText), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
 		app := tc.extra + `from flask import Flask
 app = Flask(__name__)
 

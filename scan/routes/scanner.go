@@ -82,6 +82,10 @@ func (Scanner) Scan(ctx context.Context, root string) (evidence.Set, error) {
 			jsFiles = append(jsFiles, jssrc.Source{Rel: f.Rel, Src: src})
 		case "tf":
 			tfFiles = append(tfFiles, tfsrc.File{Rel: f.Rel, Src: src})
+		case "yaml":
+			if tfsrc.IsSAMCandidate(f.Rel, src) {
+				tfFiles = append(tfFiles, tfsrc.File{Rel: f.Rel, Src: src})
+			}
 		}
 		return nil
 	})
@@ -179,6 +183,8 @@ func kindOf(rel string) string {
 	switch path.Ext(base) {
 	case ".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts":
 		return "js"
+	case ".yaml", ".yml":
+		return "yaml" // read only when it is an AWS SAM template
 	}
 	return ""
 }

@@ -2,6 +2,7 @@ package routes
 
 import (
 	"context"
+	"slices"
 
 	"github.com/threatmap/threatmap/evidence"
 	"github.com/threatmap/threatmap/scan/routes/botsrc"
@@ -20,7 +21,12 @@ func surfaces(ctx context.Context, py, js []botsrc.Source, tf []tfsrc.File, set 
 		set.Findings = append(set.Findings, parseFinding(e.File, e.Line, e.Col, e.Msg))
 	}
 	infra := tfsrc.Extract(tf)
+	sam := tfsrc.ExtractSAM(tf)
+	for _, d := range sam.Diagnostics {
+		set.Findings = append(set.Findings, parseFinding(d.File, d.Line, d.Column, d.Message))
+	}
 	set.Unresolved = append(set.Unresolved, bots.Unresolved...)
 	set.Unresolved = append(set.Unresolved, infra.Unresolved...)
-	return append(bots.Routes, infra.Routes...)
+	set.Unresolved = append(set.Unresolved, sam.Unresolved...)
+	return slices.Concat(bots.Routes, infra.Routes, sam.Routes)
 }

@@ -40,7 +40,9 @@ func keyRules() []*rule {
 			pattern: `\b(?P<secret>eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,})`,
 			check:   jwtCheck,
 			tp:      []string{`Authorization: Bearer «jwt»`, `const token = "«jwt»";`},
-			fp:      []string{`eyJhbGciOiJIUzI1NiJ9`, `eyJub3QiOiJqd3QifQ.eyJzdWIiOiIxIn0.c2lnbmF0dXJlc2lnbmF0dXJl`},
+			fp: []string{`eyJhbGciOiJIUzI1NiJ9`, `eyJub3QiOiJqd3QifQ.eyJzdWIiOiIxIn0.c2lnbmF0dXJlc2lnbmF0dXJl`,
+				// the local Supabase stack's documented demo key ("iss":"supabase-demo")
+				`SUPABASE_ANON_KEY="eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6InNlcnZpY2Vfcm9sZSIsImV4cCI6MTk4MzgxMjk5Nn0.ZGVtby1zaWduYXR1cmUtZm9yLXRlc3Qtb25seS0xMjM"`},
 		},
 		{
 			id: "database-url-password", title: "Database URL with a password", severity: threatmap.High,

@@ -270,6 +270,18 @@ func (f *file) add(n *sitter.Node, kind, method, p, framework, handler string, g
 	})
 }
 
+// TagContextMenu marks a Discord context-menu command (a user or message
+// menu entry): its name is a label such as "Remove spoilers" that acts on
+// the item the caller picked, so a verb in it says nothing about privilege.
+const TagContextMenu = "context-menu"
+
+// tagLast adds a tag to the entry point added last.
+func (f *file) tagLast(tag string) {
+	if n := len(f.res.Routes); n > 0 {
+		f.res.Routes[n-1].Tags = append(f.res.Routes[n-1].Tags, tag)
+	}
+}
+
 func (f *file) unresolved(n *sitter.Node, reason string) {
 	f.res.Unresolved = append(f.res.Unresolved, evidence.Unresolved{Scanner: ScannerName, File: f.rel, Line: line(n), Reason: reason})
 }

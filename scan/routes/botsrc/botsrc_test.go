@@ -102,3 +102,25 @@ func TestFixtures(t *testing.T) {
 		})
 	}
 }
+
+// TestContextMenuTagged checks that a Discord context-menu entry carries
+// TagContextMenu and a slash command does not, so init does not read a
+// verb in a menu label as a privileged command.
+func TestContextMenuTagged(t *testing.T) {
+	py, js := loadCase(t, filepath.Join("testdata/cases", "discordpy"))
+	res := Extract(context.Background(), py, js)
+	tagged := map[string]bool{}
+	for _, r := range res.Routes {
+		tagged[r.Path] = slices.Contains(r.Tags, TagContextMenu)
+	}
+	for path, want := range map[string]bool{"/Grab ID": true, "/ping": false} {
+		got, ok := tagged[path]
+		if !ok {
+			t.Errorf("no entry point %s in %v", path, tagged)
+			continue
+		}
+		if got != want {
+			t.Errorf("%s tagged context-menu = %v, want %v", path, got, want)
+		}
+	}
+}

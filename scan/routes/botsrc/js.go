@@ -12,8 +12,9 @@ import (
 // jsAuthCall matches a server action body that looks up the caller's
 // session before acting (NextAuth, Auth.js, Clerk, Supabase, Lucia, Kinde
 // and the helpers apps wrap them in). Session getters take no argument:
-// getUser(email) is a database lookup, not a session check.
-var jsAuthCall = regexp.MustCompile(`\b(auth|getSession|currentUser|getCurrentUser|getUser|getAuth|getAuthUser|getSessionUser|getLoggedInUser|validateRequest|verifySession|getServerAuthSession|getKindeServerSession|isAuthenticated|getUserOrThrow)\s*\(\s*\)|\b(getServerSession|requireAuth|requireUser|requireSession|requireAdmin|checkAuth|ensureAuth|assertAuthenticated|withAuth)\s*\(|\.protect\s*\(`)
+// getUser(email) is a database lookup, not a session check. Supabase's
+// auth.updateUser changes only the session's own user and fails without one.
+var jsAuthCall = regexp.MustCompile(`\b(auth|getSession|currentUser|getCurrentUser|getUser|getAuth|getAuthUser|getSessionUser|getLoggedInUser|validateRequest|verifySession|getServerAuthSession|getKindeServerSession|isAuthenticated|getUserOrThrow)\s*\(\s*\)|\b(getServerSession|requireAuth|requireUser|requireSession|requireAdmin|checkAuth|ensureAuth|assertAuthenticated|withAuth)\s*\(|\.protect\s*\(|\.auth\.updateUser\s*\(`)
 
 // jsBodyCheck matches a bot handler that compares the caller's identity or
 // permissions before acting.

@@ -321,6 +321,9 @@ func (f *file) pyDecorated(n *sitter.Node, fw map[string]bool, consts, groups ma
 				groupGuards[fname] = g
 			}
 			f.add(n, evidence.RouteKindBotCommand, methodCmd, commandPath(name), DiscordPy, fname, g)
+			if last == "user_command" || last == "message_command" || last == "context_menu" {
+				f.tagLast(TagContextMenu)
+			}
 		case fw[DiscordPy] && (last == "event" || last == "listener") && (fname == "on_message" || fname == "on_interaction" || strings.Contains(f.text(c.node), "on_message")):
 			g := guards
 			if f.cogGuard(enclosingClass(n)) {
@@ -648,6 +651,7 @@ func (f *file) pyCallSite(n *sitter.Node, fw map[string]bool, consts map[string]
 			return
 		}
 		f.add(n, evidence.RouteKindBotCommand, methodCmd, commandPath(name), DiscordPy, f.text(c.arg(1, "callback")), f.handlerGuards(c.arg(1, "callback")))
+		f.tagLast(TagContextMenu)
 	case fw[DiscordPy] && last == "add_command" && !strings.HasPrefix(f.text(c.arg(0, "")), "self"):
 		f.unresolved(n, "command object added at run time: "+clip(f.text(c.arg(0, ""))))
 	}

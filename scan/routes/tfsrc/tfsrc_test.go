@@ -57,6 +57,10 @@ func TestFixtures(t *testing.T) {
 				}
 			}
 			res := Extract(files)
+			sam := ExtractSAM(files)
+			res.Routes = append(res.Routes, sam.Routes...)
+			res.Unresolved = append(res.Unresolved, sam.Unresolved...)
+			res.Diagnostics = append(res.Diagnostics, sam.Diagnostics...)
 			for _, dg := range res.Diagnostics {
 				t.Errorf("diagnostic: %v", dg)
 			}

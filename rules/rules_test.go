@@ -192,27 +192,10 @@ func fixtureCases(t *testing.T, ar *txtar.Archive) []fixtureCase {
 	return cases
 }
 
-// applicable counts the elements a rule of the given kind is evaluated on.
+// applicable counts the elements a rule of the given kind is evaluated on,
+// as the engine's graph counts them.
 func applicable(m *model.Model, ix *link.Index, kind string) int {
-	switch kind {
-	case "system":
-		return 1
-	case "asset":
-		return len(m.Assets)
-	case "component":
-		return len(m.Components)
-	case "surface":
-		return len(m.Surfaces)
-	case "flow":
-		return len(m.Flows)
-	case "boundary":
-		return len(m.Boundaries)
-	case "identity":
-		return len(m.Identities)
-	case "route":
-		return len(ix.Unmodeled)
-	}
-	return 0
+	return newGraph(m, ix, time.Time{}).count(kind)
 }
 
 func TestPriority(t *testing.T) {

@@ -3,122 +3,276 @@
 // prefilter: only the few places where a keyword occurs are handed to the
 // (much slower) regular expressions.
 //
-// The automaton is compiled to a dense table of 256 transitions per state, so
-// the inner loop is one table load per input byte with no allocation and no
-// backtracking; overlapping matches are all reported.
+// The search has two stages. The first is a filter that fits in the L1
+// cache: three bytes of the input, case-folded and mapped to small classes,
+// index a bitmap of the three-byte prefixes of the keywords (a keyword
+// shorter than three sets every continuation). When every keyword is at
+// least two bytes long, only every second position is tested, against the
+// prefixes of the keywords and of the keywords without their first byte:
+// an occurrence starting at an odd position shows its second to fourth
+// bytes at the next even one. A tested position costs a few table loads,
+// with no dependency from one position to the next, so the processor
+// overlaps the work of several; on source code about one tested position
+// in a hundred passes. The second stage walks the keyword trie from each
+// position that passed (and from the one before it, at stride two) and
+// reports the keywords that start there. A single-pass automaton (a DFA
+// over the whole input) costs a dependent load from a large table per
+// byte, and most bytes of source code leave its start state, so a skip
+// loop over it gains nothing; the filter is about twice as fast on source
+// code (BenchmarkScan).
+//
+// Occurrences are reported in the order an Aho-Corasick automaton reports
+// them: by end offset, longer (earlier-starting) occurrences first, then by
+// keyword id; overlapping occurrences are all reported.
 package ahocorasick
 
-// Matcher is a compiled keyword automaton. It is immutable and safe for
+// Matcher is a compiled keyword set. It is immutable and safe for
 // concurrent use.
 type Matcher struct {
-	// delta holds the transitions: delta[state<<8|byte] is the next state,
-	// itself stored shifted left by 8 so that the hot loop needs no shift.
-	delta []uint32
-	// out lists, for each state, the keywords that end there (including
-	// those reached through failure links); nil for most states.
+	// class maps a byte to its class among the case-folded bytes that occur
+	// in the first three bytes of some keyword (0: none, or a class shared
+	// with other bytes when there are more than 63 of them).
+	class [256]uint8
+	// prefix is a bitmap over class triples: bit c0<<12|c1<<6|c2 is set when
+	// some keyword can start with bytes of classes c0, c1, c2.
+	prefix *[1 << (3*classBits) / 64]uint64
+	// trieClass maps a byte to its class among the case-folded bytes of all
+	// keywords (0: in no keyword).
+	trieClass [256]uint8
+	classes   int
+	// next is the keyword trie: next[node*classes+class] is the child of
+	// node (node 0 is the root, so 0 also means "no child").
+	next []int32
+	// out lists, for each trie node, the keywords that end exactly there,
+	// by id; nil for most nodes.
 	out [][]int32
-	// hasOut marks states with a non-empty out list, to keep the hot loop
-	// to a byte load.
-	hasOut []bool
 	// lens holds each keyword's length in bytes.
 	lens []int
+	// stride is 2 when every keyword is at least two bytes long, so that
+	// every second position need be tested, else 1.
+	stride int
 }
+
+const (
+	classBits = 6
+	maxClass  = 1<<classBits - 1
+)
 
 // New compiles keywords into a Matcher. Matching ignores ASCII case; empty
 // keywords are ignored. Keyword ids are their indexes in keywords.
 func New(keywords []string) *Matcher {
-	type node struct {
-		next [256]int32
-		fail int32
-		out  []int32
+	m := &Matcher{lens: make([]int, len(keywords)), prefix: new([1 << (3 * classBits) / 64]uint64), stride: 2}
+	for _, kw := range keywords {
+		if len(kw) == 1 {
+			m.stride = 1
+		}
 	}
-	nodes := []node{{}}
-	for i := range nodes[0].next {
-		nodes[0].next[i] = -1
+
+	// Byte classes of the trie: one per distinct folded byte.
+	var seen [256]bool
+	for _, kw := range keywords {
+		for i := 0; i < len(kw); i++ {
+			seen[lower(kw[i])] = true
+		}
 	}
-	lens := make([]int, len(keywords))
+	m.classes = 1
+	var trieOf [256]uint8
+	for c := range 256 {
+		if seen[c] {
+			trieOf[c] = uint8(m.classes)
+			m.classes++
+		}
+	}
+	for c := range 256 {
+		m.trieClass[c] = trieOf[lower(byte(c))]
+	}
+
+	// Byte classes of the filter: one per distinct folded byte among the
+	// bytes of each keyword that the filter looks at (the first two plus
+	// the stride), folded onto 1..63 if there are more (a shared class lets
+	// more positions pass, never fewer).
+	var head [256]bool
+	for _, kw := range keywords {
+		for i := 0; i < len(kw) && i < 2+m.stride; i++ {
+			head[lower(kw[i])] = true
+		}
+	}
+	var headOf [256]uint8
+	n := 0
+	for c := range 256 {
+		if head[c] {
+			headOf[c] = uint8(n%maxClass + 1)
+			n++
+		}
+	}
+	for c := range 256 {
+		m.class[c] = headOf[lower(byte(c))]
+	}
+
+	m.next = make([]int32, m.classes) // the root
+	m.out = [][]int32{nil}
 	for id, kw := range keywords {
-		lens[id] = len(kw)
+		m.lens[id] = len(kw)
 		if kw == "" {
 			continue
 		}
-		s := int32(0)
+		node := int32(0)
 		for i := 0; i < len(kw); i++ {
-			c := lower(kw[i])
-			if nodes[s].next[c] < 0 {
-				n := node{}
-				for j := range n.next {
-					n.next[j] = -1
-				}
-				nodes = append(nodes, n)
-				nodes[s].next[c] = int32(len(nodes) - 1)
+			at := int(node)*m.classes + int(m.trieClass[kw[i]])
+			if m.next[at] == 0 {
+				m.next[at] = int32(len(m.out))
+				m.next = append(m.next, make([]int32, m.classes)...)
+				m.out = append(m.out, nil)
 			}
-			s = nodes[s].next[c]
+			node = m.next[at]
 		}
-		nodes[s].out = append(nodes[s].out, int32(id))
+		m.out[node] = append(m.out[node], int32(id))
 	}
-	// Breadth-first construction of failure links, turning the trie into a
-	// complete DFA as it goes: a missing transition takes the failure
-	// state's transition, which is already complete because it is
-	// shallower.
-	queue := make([]int32, 0, len(nodes))
-	for c := 0; c < 256; c++ {
-		if t := nodes[0].next[c]; t >= 0 {
-			nodes[t].fail = 0
-			queue = append(queue, t)
-		} else {
-			nodes[0].next[c] = 0
-		}
-	}
-	for len(queue) > 0 {
-		s := queue[0]
-		queue = queue[1:]
-		f := nodes[s].fail
-		nodes[s].out = append(nodes[s].out, nodes[f].out...)
-		for c := 0; c < 256; c++ {
-			if t := nodes[s].next[c]; t >= 0 {
-				nodes[t].fail = nodes[f].next[c]
-				queue = append(queue, t)
-			} else {
-				nodes[s].next[c] = nodes[f].next[c]
+	for _, kw := range keywords {
+		if kw != "" {
+			m.addPrefix(kw)
+			if m.stride == 2 {
+				m.addPrefix(kw[1:])
 			}
-		}
-	}
-	m := &Matcher{
-		delta:  make([]uint32, len(nodes)*256),
-		out:    make([][]int32, len(nodes)),
-		hasOut: make([]bool, len(nodes)),
-		lens:   lens,
-	}
-	for s := range nodes {
-		for c := 0; c < 256; c++ {
-			// Upper-case input bytes follow the lower-case transitions.
-			m.delta[s<<8|c] = uint32(nodes[s].next[lower(byte(c))]) << 8
-		}
-		if len(nodes[s].out) > 0 {
-			m.out[s] = nodes[s].out
-			m.hasOut[s] = true
 		}
 	}
 	return m
 }
 
-// Scan calls fn for every occurrence of every keyword in data, in order of
-// the occurrence's end offset, with the keyword id and the offset of the
-// occurrence's first byte. Scan stops early when fn returns false.
-func (m *Matcher) Scan(data []byte, fn func(id, start int) bool) {
-	delta, hasOut := m.delta, m.hasOut
-	s := uint32(0)
-	for i, c := range data {
-		s = delta[s|uint32(c)]
-		if hasOut[s>>8] {
-			for _, id := range m.out[s>>8] {
-				if !fn(int(id), i+1-m.lens[id]) {
-					return
-				}
+// addPrefix sets the filter bits of every class triple a position holding
+// kw can show: kw's own first three bytes, and any bytes after a keyword
+// shorter than three.
+func (m *Matcher) addPrefix(kw string) {
+	var lo, hi [3]uint32
+	for i := range 3 {
+		if i < len(kw) {
+			c := uint32(m.class[kw[i]])
+			lo[i], hi[i] = c, c
+		} else {
+			lo[i], hi[i] = 0, maxClass
+		}
+	}
+	for a := lo[0]; a <= hi[0]; a++ {
+		for b := lo[1]; b <= hi[1]; b++ {
+			for c := lo[2]; c <= hi[2]; c++ {
+				idx := a<<(2*classBits) | b<<classBits | c
+				m.prefix[idx>>6] |= 1 << (idx & 63)
 			}
 		}
 	}
+}
+
+// hit is an occurrence waiting to be reported in automaton order.
+type hit struct{ end, start, id int }
+
+// Scan calls fn for every occurrence of every keyword in data, in order of
+// the occurrence's end offset (longer occurrences first, then by keyword
+// id, as an Aho-Corasick automaton reports them), with the keyword id and
+// the offset of the occurrence's first byte. Scan stops early when fn
+// returns false.
+func (m *Matcher) Scan(data []byte, fn func(id, start int) bool) {
+	var buf [32]hit
+	q := queue{pend: buf[:0]}
+	n := len(data)
+	from := 0 // the first start not yet looked at
+	if m.stride == 2 && n >= 3 {
+		class, prefix := &m.class, m.prefix
+		// Every second position is tested: an occurrence starting at an
+		// odd position shows its bytes 1 to 3 at the next even one.
+		a := uint32(class[data[0]])
+		for p := 0; p+2 < n; p += 2 {
+			b, c := uint32(class[data[p+1]]), uint32(class[data[p+2]])
+			idx := (a<<(2*classBits) | b<<classBits | c) & (1<<(3*classBits) - 1)
+			if prefix[idx>>6]&(1<<(idx&63)) != 0 {
+				for s := max(p-1, from); s <= p; s++ {
+					if !q.flush(s, fn) {
+						return
+					}
+					m.walk(data, s, &q)
+				}
+			}
+			from = p + 1
+			a = c
+		}
+	} else if n >= 3 {
+		class, prefix := &m.class, m.prefix
+		a, b := uint32(class[data[0]]), uint32(class[data[1]])
+		for i := 2; i < n; i++ {
+			c := uint32(class[data[i]])
+			idx := (a<<(2*classBits) | b<<classBits | c) & (1<<(3*classBits) - 1)
+			if prefix[idx>>6]&(1<<(idx&63)) != 0 {
+				if !q.flush(i-2, fn) {
+					return
+				}
+				m.walk(data, i-2, &q)
+			}
+			a, b = b, c
+		}
+		from = n - 2
+	}
+	// The last positions have no three bytes to filter on.
+	for s := from; s < n; s++ {
+		if !q.flush(s, fn) {
+			return
+		}
+		m.walk(data, s, &q)
+	}
+	q.flush(n+1, fn)
+}
+
+// walk follows the trie from data[s] and queues every keyword that starts
+// there.
+func (m *Matcher) walk(data []byte, s int, q *queue) {
+	node := 0
+	for j := s; j < len(data); j++ {
+		c := int(m.trieClass[data[j]])
+		if c == 0 {
+			return
+		}
+		node = int(m.next[node*m.classes+c])
+		if node == 0 {
+			return
+		}
+		for _, id := range m.out[node] {
+			q.add(hit{end: j + 1, start: s, id: int(id)})
+		}
+	}
+}
+
+// queue holds found occurrences until no occurrence still to be found can
+// come before them.
+type queue struct {
+	pend []hit
+}
+
+// add queues h. Occurrences are found by increasing start, so h comes
+// after every queued occurrence that ends where it ends or earlier.
+func (q *queue) add(h hit) {
+	i := len(q.pend)
+	for i > 0 && q.pend[i-1].end > h.end {
+		i--
+	}
+	q.pend = append(q.pend, hit{})
+	copy(q.pend[i+1:], q.pend[i:])
+	q.pend[i] = h
+}
+
+// flush reports the queued occurrences that end at or before pos; it is
+// called before the occurrences starting at pos are looked for, which all
+// end after pos. It returns false if fn asked to stop.
+func (q *queue) flush(pos int, fn func(id, start int) bool) bool {
+	k := 0
+	for k < len(q.pend) && q.pend[k].end <= pos {
+		if !fn(q.pend[k].id, q.pend[k].start) {
+			q.pend = q.pend[:0]
+			return false
+		}
+		k++
+	}
+	if k > 0 {
+		q.pend = q.pend[:copy(q.pend, q.pend[k:])]
+	}
+	return true
 }
 
 func lower(c byte) byte {

@@ -35,7 +35,7 @@ type Matcher struct {
 	class [256]uint8
 	// prefix is a bitmap over class triples: bit c0<<12|c1<<6|c2 is set when
 	// some keyword can start with bytes of classes c0, c1, c2.
-	prefix *[1 << (3*classBits) / 64]uint64
+	prefix *[1 << (3 * classBits) / 64]uint64
 	// trieClass maps a byte to its class among the case-folded bytes of all
 	// keywords (0: in no keyword).
 	trieClass [256]uint8

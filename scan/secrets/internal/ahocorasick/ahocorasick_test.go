@@ -3,12 +3,12 @@ package ahocorasick
 import (
 	"bytes"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
-	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 )
 

@@ -145,18 +145,35 @@ func matchAnyPath(patterns []string, rel string) bool {
 			}
 			continue
 		}
-		for s := rel; ; {
-			if ok, _ := path.Match(p, s); ok {
+		if !strings.ContainsAny(p, "/[\\") {
+			// '*', '?' and literal bytes never match a '/', so such a
+			// pattern can match only the last element: one match per file
+			// instead of one per trailing run of elements.
+			if ok, _ := path.Match(p, rel[strings.LastIndexByte(rel, '/')+1:]); ok {
 				return true
 			}
-			i := strings.IndexByte(s, '/')
-			if i < 0 {
-				break
-			}
-			s = s[i+1:]
+			continue
+		}
+		if matchTrailing(p, rel) {
+			return true
 		}
 	}
 	return false
+}
+
+// matchTrailing reports whether pattern p matches rel or any trailing run
+// of its elements.
+func matchTrailing(p, rel string) bool {
+	for s := rel; ; {
+		if ok, _ := path.Match(p, s); ok {
+			return true
+		}
+		i := strings.IndexByte(s, '/')
+		if i < 0 {
+			return false
+		}
+		s = s[i+1:]
+	}
 }
 
 // inlineAllowed reports whether the line holding the secret's start or end

@@ -1,8 +1,10 @@
 package secrets
 
 import (
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -23,10 +25,36 @@ func TestMatchAnyPath(t *testing.T) {
 		{[]string{"testdata/**"}, "testdata/x", true},
 		{[]string{"go.sum"}, "tools/go.sum", true},
 		{nil, "a.go", false},
+		{[]string{"*.js.map"}, "a/b.js.map", true},
+		{[]string{"a[/]b"}, "x/a/b", true},
+		{[]string{"a\\/b"}, "x/a/b", true},
+		{[]string{"[^x]b"}, "a/b", false},
 	}
 	for _, tt := range tests {
 		if got := matchAnyPath(tt.patterns, tt.rel); got != tt.want {
 			t.Errorf("matchAnyPath(%q, %q) = %v, want %v", tt.patterns, tt.rel, got, tt.want)
+		}
+	}
+}
+
+// TestMatchAnyPathAgreesWithTrailingMatch checks the one-element fast path
+// against matching every trailing run of elements, on random patterns and
+// paths.
+func TestMatchAnyPathAgreesWithTrailingMatch(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	const alphabet = "ab./*?"
+	pick := func(n int) string {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		return string(b)
+	}
+	for i := 0; i < 20000; i++ {
+		p := strings.ReplaceAll(pick(1+r.IntN(5)), "/", "")
+		rel := strings.NewReplacer("*", "a", "?", "b").Replace(pick(r.IntN(9)))
+		if got, want := matchAnyPath([]string{p}, rel), matchTrailing(p, rel); got != want {
+			t.Fatalf("matchAnyPath(%q, %q) = %v, matching every trailing run gives %v", p, rel, got, want)
 		}
 	}
 }

@@ -268,7 +268,10 @@ const chunkSize = 1 << 20
 const sniffSize = 8 << 10
 
 // scanFile scans one file in chunks of chunkSize, each overlapping the last
-// by maxWindow bytes so that no secret is cut at a boundary.
+// by maxWindow bytes so that no secret is cut at a boundary. The first
+// chunk is read straight into the worker's buffer, and a file no longer
+// than the walk said (most files) is read with a single read: open, read,
+// close.
 func (s *Scanner) scanFile(ctx context.Context, sc *scratch, bufp *[]byte, f repofs.File, sup *suppressions) ([]evidence.Finding, error) {
 	fh, err := os.Open(f.Path)
 	if err != nil {
@@ -280,16 +283,37 @@ func (s *Scanner) scanFile(ctx context.Context, sc *scratch, bufp *[]byte, f rep
 		return nil, fmt.Errorf("read %s: %w", f.Rel, unwrapPathErr(err))
 	}
 	defer fh.Close()
-	prefix := make([]byte, sniffSize)
-	n, err := io.ReadFull(fh, prefix)
-	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+	buf := (*bufp)[:cap(*bufp)]
+	n, final, err := readFirst(fh, buf, f.Size)
+	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", f.Rel, unwrapPathErr(err))
 	}
-	prefix = prefix[:n]
-	if repofs.SkipIfBinary(ctx, f.Rel, prefix) {
+	if prefix := buf[:min(n, sniffSize)]; bytes.IndexByte(prefix, 0) >= 0 && repofs.SkipIfBinary(ctx, f.Rel, prefix) {
 		return nil, nil
 	}
-	return s.scanReader(sc, bufp, io.MultiReader(bytes.NewReader(prefix), fh), f.Rel, "", sup)
+	return s.scanChunks(sc, buf, n, final, fh, f.Rel, "", sup)
+}
+
+// readFirst fills buf from r, as io.ReadFull does, except that a read
+// that returns exactly size bytes, the file's size when it was listed,
+// ends the file without a second read to see EOF. final reports that the
+// whole file is in buf[:n].
+func readFirst(r io.Reader, buf []byte, size int64) (n int, final bool, err error) {
+	for n < len(buf) {
+		m, err := r.Read(buf[n:])
+		n += m
+		switch {
+		case errors.Is(err, io.EOF):
+			return n, true, nil
+		case err != nil:
+			return n, false, err
+		case m == 0:
+			return n, false, io.ErrNoProgress
+		case int64(n) == size && n < len(buf):
+			return n, true, nil
+		}
+	}
+	return n, false, nil
 }
 
 // unwrapPathErr drops the *fs.PathError wrapper so that messages name the
@@ -303,25 +327,26 @@ func unwrapPathErr(err error) error {
 }
 
 // scanReader scans r, a file named rel in commit (empty for the working
-// tree).
+// tree), unless its first bytes look binary.
 func (s *Scanner) scanReader(sc *scratch, bufp *[]byte, r io.Reader, rel, commit string, sup *suppressions) ([]evidence.Finding, error) {
 	buf := (*bufp)[:cap(*bufp)]
+	n, final, err := readFirst(r, buf, -1)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", rel, err)
+	}
+	if repofs.IsBinary(buf[:min(n, sniffSize)]) {
+		return nil, nil
+	}
+	return s.scanChunks(sc, buf, n, final, r, rel, commit, sup)
+}
+
+// scanChunks scans the file named rel (in commit, empty for the working
+// tree) whose first n bytes are in buf, and the rest, unless final, in r.
+func (s *Scanner) scanChunks(sc *scratch, buf []byte, n int, final bool, r io.Reader, rel, commit string, sup *suppressions) ([]evidence.Finding, error) {
 	var out []evidence.Finding
-	carry := 0
 	lines := newLineIndex()
-	for first := true; ; first = false {
-		n, err := io.ReadFull(r, buf[carry:])
-		data := buf[:carry+n]
-		final := false
-		switch {
-		case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-			final = true
-		case err != nil:
-			return out, fmt.Errorf("read %s: %w", rel, err)
-		}
-		if first && repofs.IsBinary(data[:min(len(data), sniffSize)]) {
-			return nil, nil
-		}
+	data := buf[:n]
+	for {
 		limit := len(data)
 		if !final {
 			limit = len(data) - maxWindow
@@ -340,7 +365,15 @@ func (s *Scanner) scanReader(sc *scratch, bufp *[]byte, r io.Reader, rel, commit
 		}
 		lines.advance(data[:limit])
 		copy(buf, data[limit:])
-		carry = len(data) - limit
+		carry := len(data) - limit
+		m, err := io.ReadFull(r, buf[carry:])
+		data = buf[:carry+m]
+		switch {
+		case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+			final = true
+		case err != nil:
+			return out, fmt.Errorf("read %s: %w", rel, err)
+		}
 	}
 }
 

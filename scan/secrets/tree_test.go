@@ -2,8 +2,11 @@ package secrets
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -11,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/threatmap/threatmap/evidence"
 )
@@ -188,5 +192,65 @@ func TestCISecretStoreReferences(t *testing.T) {
 		if !slices.Contains(want, g) {
 			t.Errorf("reference reported as a secret: %s", g)
 		}
+	}
+}
+
+// TestReadFirst checks that the first read of a file gets all of it, or
+// all the buffer holds, however the reads are cut and whatever size the
+// walk saw (the file may have changed since).
+func TestReadFirst(t *testing.T) {
+	data := []byte(strings.Repeat("0123456789", 10))
+	for _, tt := range []struct {
+		name      string
+		r         func() io.Reader
+		size, buf int
+		wantN     int
+		wantFinal bool
+	}{
+		{"whole", func() io.Reader { return bytes.NewReader(data) }, 100, 200, 100, true},
+		{"unknown size", func() io.Reader { return bytes.NewReader(data) }, -1, 200, 100, true},
+		{"half reads", func() io.Reader { return iotest.HalfReader(bytes.NewReader(data)) }, 100, 200, 100, true},
+		{"grew since the walk", func() io.Reader { return iotest.HalfReader(bytes.NewReader(data)) }, 30, 200, 100, true},
+		{"shrank since the walk", func() io.Reader { return bytes.NewReader(data) }, 150, 200, 100, true},
+		{"larger than the buffer", func() io.Reader { return iotest.OneByteReader(bytes.NewReader(data)) }, 100, 64, 64, false},
+		{"exactly the buffer", func() io.Reader { return bytes.NewReader(data) }, 100, 100, 100, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			buf := make([]byte, tt.buf)
+			n, final, err := readFirst(tt.r(), buf, int64(tt.size))
+			if err != nil || n != tt.wantN || final != tt.wantFinal || !bytes.Equal(buf[:n], data[:n]) {
+				t.Errorf("readFirst = %d, %v, %v (%q), want %d, %v", n, final, err, buf[:n], tt.wantN, tt.wantFinal)
+			}
+		})
+	}
+	if _, _, err := readFirst(iotest.ErrReader(errors.New("disk on fire")), make([]byte, 8), 8); err == nil {
+		t.Error("read error not returned")
+	}
+}
+
+// TestChunkBoundaryOnDisk scans a file larger than a chunk from disk, with
+// secrets across the first boundary and at the end.
+func TestChunkBoundaryOnDisk(t *testing.T) {
+	x := newExpander(11)
+	key := x.expand("ghp_«36:alnum»")
+	var b bytes.Buffer
+	b.WriteString(strings.Repeat("a", chunkSize-maxWindow-10))
+	b.WriteString(" " + key + " ")
+	b.WriteString(strings.Repeat("z\n", chunkSize))
+	b.WriteString(key)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "big.txt"), b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	set, err := New(Options{}).Scan(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []int
+	for _, f := range set.Findings {
+		lines = append(lines, f.Line)
+	}
+	if want := []int{1, chunkSize + 1}; !slices.Equal(lines, want) {
+		t.Errorf("findings on lines %v, want %v", lines, want)
 	}
 }

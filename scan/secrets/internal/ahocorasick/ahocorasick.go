@@ -36,6 +36,10 @@ type Matcher struct {
 	// prefix is a bitmap over class triples: bit c0<<12|c1<<6|c2 is set when
 	// some keyword can start with bytes of classes c0, c1, c2.
 	prefix *[1 << (3 * classBits) / 64]uint64
+	// start is the same bitmap for occurrences starting at the tested
+	// position only: at stride two, it picks which of the positions near
+	// a tested one that passed are worth a trie walk.
+	start *[1 << (3 * classBits) / 64]uint64
 	// trieClass maps a byte to its class among the case-folded bytes of all
 	// keywords (0: in no keyword).
 	trieClass [256]uint8
@@ -61,7 +65,7 @@ const (
 // New compiles keywords into a Matcher. Matching ignores ASCII case; empty
 // keywords are ignored. Keyword ids are their indexes in keywords.
 func New(keywords []string) *Matcher {
-	m := &Matcher{lens: make([]int, len(keywords)), prefix: new([1 << (3 * classBits) / 64]uint64), stride: 2}
+	m := &Matcher{lens: make([]int, len(keywords)), prefix: new([1 << (3 * classBits) / 64]uint64), start: new([1 << (3 * classBits) / 64]uint64), stride: 2}
 	for _, kw := range keywords {
 		if len(kw) == 1 {
 			m.stride = 1
@@ -130,36 +134,56 @@ func New(keywords []string) *Matcher {
 	}
 	for _, kw := range keywords {
 		if kw != "" {
-			m.addPrefix(kw)
-			if m.stride == 2 {
-				m.addPrefix(kw[1:])
+			m.addPrefix(m.prefix, kw, 0)
+			m.addPrefix(m.start, kw, 0)
+			switch {
+			case m.stride == 1:
+			case len(kw) >= 4:
+				// At an odd start, bytes 1 to 3 show at the next even
+				// position.
+				m.addPrefix(m.prefix, kw, -1)
+			default:
+				// A short keyword would leave wildcards there; its first
+				// bytes show at the even position before it instead.
+				m.addPrefix(m.prefix, kw, 1)
 			}
 		}
 	}
 	return m
 }
 
-// addPrefix sets the filter bits of every class triple a position holding
-// kw can show: kw's own first three bytes, and any bytes after a keyword
-// shorter than three.
-func (m *Matcher) addPrefix(kw string) {
+// addPrefix sets the bits in bitmap of every class triple that a tested
+// position p can show when kw starts at p+at: kw's bytes where they fall in
+// p..p+2, any byte elsewhere.
+func (m *Matcher) addPrefix(bitmap *[1 << (3 * classBits) / 64]uint64, kw string, at int) {
 	var lo, hi [3]uint32
-	for i := range 3 {
-		if i < len(kw) {
-			c := uint32(m.class[kw[i]])
-			lo[i], hi[i] = c, c
+	for j := range 3 {
+		if k := j - at; k >= 0 && k < len(kw) {
+			c := uint32(m.class[kw[k]])
+			lo[j], hi[j] = c, c
 		} else {
-			lo[i], hi[i] = 0, maxClass
+			lo[j], hi[j] = 0, maxClass
 		}
 	}
 	for a := lo[0]; a <= hi[0]; a++ {
 		for b := lo[1]; b <= hi[1]; b++ {
 			for c := lo[2]; c <= hi[2]; c++ {
 				idx := a<<(2*classBits) | b<<classBits | c
-				m.prefix[idx>>6] |= 1 << (idx & 63)
+				bitmap[idx>>6] |= 1 << (idx & 63)
 			}
 		}
 	}
+}
+
+// maybeAt reports whether a keyword can start at data[s], by the start
+// bitmap; a keyword shorter than three bytes at the end of data always
+// can.
+func (m *Matcher) maybeAt(data []byte, s int) bool {
+	if s+2 >= len(data) {
+		return true
+	}
+	idx := uint32(m.class[data[s]])<<(2*classBits) | uint32(m.class[data[s+1]])<<classBits | uint32(m.class[data[s+2]])
+	return m.start[idx>>6]&(1<<(idx&63)) != 0
 }
 
 // hit is an occurrence waiting to be reported in automaton order.
@@ -174,26 +198,35 @@ func (m *Matcher) Scan(data []byte, fn func(id, start int) bool) {
 	var buf [32]hit
 	q := queue{pend: buf[:0]}
 	n := len(data)
-	from := 0 // the first start not yet looked at
+	from := 0 // the first start not yet walked
 	if m.stride == 2 && n >= 3 {
 		class, prefix := &m.class, m.prefix
-		// Every second position is tested: an occurrence starting at an
-		// odd position shows its bytes 1 to 3 at the next even one.
+		// Every second position p is tested; the filter holds, besides the
+		// prefixes of occurrences starting at p, those of occurrences
+		// starting at p-1 (bytes 1 to 3 of a keyword) or, for keywords
+		// shorter than four bytes, at p+1 (bytes 0 and 1).
 		a := uint32(class[data[0]])
-		for p := 0; p+2 < n; p += 2 {
+		p := 0
+		for ; p+2 < n; p += 2 {
 			b, c := uint32(class[data[p+1]]), uint32(class[data[p+2]])
 			idx := (a<<(2*classBits) | b<<classBits | c) & (1<<(3*classBits) - 1)
 			if prefix[idx>>6]&(1<<(idx&63)) != 0 {
-				for s := max(p-1, from); s <= p; s++ {
+				for s := max(p-1, from); s <= p+1; s++ {
+					if !m.maybeAt(data, s) {
+						continue
+					}
 					if !q.flush(s, fn) {
 						return
 					}
 					m.walk(data, s, &q)
 				}
+				from = p + 2
 			}
-			from = p + 1
 			a = c
 		}
+		// Starts up to the last tested position are covered; the one
+		// after it only for short keywords.
+		from = max(from, p-1)
 	} else if n >= 3 {
 		class, prefix := &m.class, m.prefix
 		a, b := uint32(class[data[0]]), uint32(class[data[1]])

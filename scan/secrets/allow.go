@@ -20,11 +20,13 @@ import (
 type suppressions struct {
 	fingerprints map[string]bool
 	paths        []string
+	// allow is paths compiled; nil means match paths as they are.
+	allow *pathSet
 }
 
 // loadSuppressions reads the ignore file and the baseline.
 func (s *Scanner) loadSuppressions(root string) (*suppressions, error) {
-	sup := &suppressions{fingerprints: map[string]bool{}, paths: s.opts.AllowPaths}
+	sup := &suppressions{fingerprints: map[string]bool{}, paths: s.opts.AllowPaths, allow: compilePaths(s.opts.AllowPaths)}
 	ignore, required := s.opts.IgnoreFile, true
 	if ignore == "" {
 		ignore, required = filepath.Join(dirOf(root), DefaultIgnoreFile), false
@@ -120,12 +122,70 @@ var defaultAllowPaths = []string{
 	"Pipfile.lock", "composer.lock", "Gemfile.lock", "*.min.js.map", "*.js.map", DefaultIgnoreFile,
 }
 
+// defaultAllowSet is defaultAllowPaths compiled; it is never modified.
+var defaultAllowSet = compilePaths(defaultAllowPaths)
+
 // pathAllowed reports whether rel is excluded from scanning.
 func (sup *suppressions) pathAllowed(rel string) bool {
-	if matchAnyPath(defaultAllowPaths, rel) {
+	if defaultAllowSet.match(rel) {
 		return true
 	}
-	return sup != nil && matchAnyPath(sup.paths, rel)
+	switch {
+	case sup == nil:
+		return false
+	case sup.allow != nil:
+		return sup.allow.match(rel)
+	default:
+		return matchAnyPath(sup.paths, rel)
+	}
+}
+
+// pathSet is a list of path patterns sorted by how cheaply each can be
+// matched, with the semantics of matchAnyPath. A pattern without '/', '['
+// or '\\' can only match a file's base name: a literal one is looked up
+// in a set, "*" followed by a literal is a suffix test, and any other is
+// matched against the base name alone.
+type pathSet struct {
+	names    map[string]bool
+	suffixes []string
+	globs    []string
+	general  []string
+}
+
+func compilePaths(patterns []string) *pathSet {
+	ps := &pathSet{names: map[string]bool{}}
+	for _, p := range patterns {
+		switch {
+		case strings.HasSuffix(p, "/") || strings.ContainsAny(p, "/[\\"):
+			ps.general = append(ps.general, p)
+		case !strings.ContainsAny(p, "*?"):
+			ps.names[p] = true
+		case p[0] == '*' && !strings.ContainsAny(p[1:], "*?"):
+			ps.suffixes = append(ps.suffixes, p[1:])
+		default:
+			ps.globs = append(ps.globs, p)
+		}
+	}
+	return ps
+}
+
+// match reports whether any pattern matches rel, as matchAnyPath does.
+func (ps *pathSet) match(rel string) bool {
+	base := rel[strings.LastIndexByte(rel, '/')+1:]
+	if ps.names[base] {
+		return true
+	}
+	for _, s := range ps.suffixes {
+		if strings.HasSuffix(base, s) {
+			return true
+		}
+	}
+	for _, g := range ps.globs {
+		if ok, _ := path.Match(g, base); ok {
+			return true
+		}
+	}
+	return len(ps.general) > 0 && matchAnyPath(ps.general, rel)
 }
 
 // matchAnyPath matches rel against patterns: a pattern matches the whole

@@ -59,6 +59,37 @@ func TestMatchAnyPathAgreesWithTrailingMatch(t *testing.T) {
 	}
 }
 
+// TestPathSetAgreesWithMatchAnyPath checks the compiled pattern set
+// against matchAnyPath on random pattern lists and paths, and on the
+// default list.
+func TestPathSetAgreesWithMatchAnyPath(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	const alphabet = "ab./*?["
+	pick := func(n int) string {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		return string(b)
+	}
+	rels := []string{"go.sum", "a/go.sum", "web/app.js.map", "x.min.js.map", "go.summary", "a/b/.threatmapignore", "package-lock.json.bak"}
+	for _, rel := range rels {
+		if got, want := defaultAllowSet.match(rel), matchAnyPath(defaultAllowPaths, rel); got != want {
+			t.Errorf("default set on %q: %v, matchAnyPath %v", rel, got, want)
+		}
+	}
+	for i := 0; i < 20000; i++ {
+		var patterns []string
+		for range 1 + r.IntN(3) {
+			patterns = append(patterns, pick(1+r.IntN(5)))
+		}
+		rel := strings.NewReplacer("*", "a", "?", "b", "[", "a").Replace(pick(r.IntN(9)))
+		if got, want := compilePaths(patterns).match(rel), matchAnyPath(patterns, rel); got != want {
+			t.Fatalf("compiled %q on %q: %v, matchAnyPath %v", patterns, rel, got, want)
+		}
+	}
+}
+
 func TestInlineAllowed(t *testing.T) {
 	data := []byte("a = 1\nkey = \"x\" # threatmap:allow\nkey2 = \"y\"\n")
 	if !inlineAllowed(data, 13, 14) {

@@ -21,7 +21,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path"
 	"regexp"
 	"runtime"
@@ -273,7 +272,7 @@ const sniffSize = 8 << 10
 // than the walk said (most files) is read with a single read: open, read,
 // close.
 func (s *Scanner) scanFile(ctx context.Context, sc *scratch, bufp *[]byte, f repofs.File, sup *suppressions) ([]evidence.Finding, error) {
-	fh, err := os.Open(f.Path)
+	fh, err := openFile(f.Path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, nil // removed since the walk saw it

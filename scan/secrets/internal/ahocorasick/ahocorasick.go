@@ -50,6 +50,9 @@ type Matcher struct {
 	// out lists, for each trie node, the keywords that end exactly there,
 	// by id; nil for most nodes.
 	out [][]int32
+	// final marks the nodes with a non-empty out list, so that the walk
+	// reads one byte per node.
+	final []bool
 	// lens holds each keyword's length in bytes.
 	lens []int
 	// stride is 2 when every keyword is at least two bytes long, so that
@@ -131,6 +134,10 @@ func New(keywords []string) *Matcher {
 			node = m.next[at]
 		}
 		m.out[node] = append(m.out[node], int32(id))
+	}
+	m.final = make([]bool, len(m.out))
+	for node, ids := range m.out {
+		m.final[node] = len(ids) > 0
 	}
 	for _, kw := range keywords {
 		if kw != "" {
@@ -215,7 +222,7 @@ func (m *Matcher) Scan(data []byte, fn func(id, start int) bool) {
 					if !m.maybeAt(data, s) {
 						continue
 					}
-					if !q.flush(s, fn) {
+					if q.ready(s) && !q.flush(s, fn) {
 						return
 					}
 					m.walk(data, s, &q)
@@ -234,7 +241,7 @@ func (m *Matcher) Scan(data []byte, fn func(id, start int) bool) {
 			c := uint32(class[data[i]])
 			idx := (a<<(2*classBits) | b<<classBits | c) & (1<<(3*classBits) - 1)
 			if prefix[idx>>6]&(1<<(idx&63)) != 0 {
-				if !q.flush(i-2, fn) {
+				if q.ready(i-2) && !q.flush(i-2, fn) {
 					return
 				}
 				m.walk(data, i-2, &q)
@@ -245,7 +252,7 @@ func (m *Matcher) Scan(data []byte, fn func(id, start int) bool) {
 	}
 	// The last positions have no three bytes to filter on.
 	for s := from; s < n; s++ {
-		if !q.flush(s, fn) {
+		if q.ready(s) && !q.flush(s, fn) {
 			return
 		}
 		m.walk(data, s, &q)
@@ -266,8 +273,10 @@ func (m *Matcher) walk(data []byte, s int, q *queue) {
 		if node == 0 {
 			return
 		}
-		for _, id := range m.out[node] {
-			q.add(hit{end: j + 1, start: s, id: int(id)})
+		if m.final[node] {
+			for _, id := range m.out[node] {
+				q.add(hit{end: j + 1, start: s, id: int(id)})
+			}
 		}
 	}
 }
@@ -282,6 +291,10 @@ type queue struct {
 // after every queued occurrence that ends where it ends or earlier.
 func (q *queue) add(h hit) {
 	i := len(q.pend)
+	if i == 0 || q.pend[i-1].end <= h.end {
+		q.pend = append(q.pend, h)
+		return
+	}
 	for i > 0 && q.pend[i-1].end > h.end {
 		i--
 	}
@@ -289,6 +302,9 @@ func (q *queue) add(h hit) {
 	copy(q.pend[i+1:], q.pend[i:])
 	q.pend[i] = h
 }
+
+// ready reports whether flush(pos) has anything to report.
+func (q *queue) ready(pos int) bool { return len(q.pend) > 0 && q.pend[0].end <= pos }
 
 // flush reports the queued occurrences that end at or before pos; it is
 // called before the occurrences starting at pos are looked for, which all

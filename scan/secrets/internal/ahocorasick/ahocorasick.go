@@ -1,106 +1,112 @@
 // Package ahocorasick finds every occurrence of a fixed set of keywords in a
-// byte slice in one pass, ignoring ASCII case. It is the secrets scanner's
-// prefilter: only the few places where a keyword occurs are handed to the
-// (much slower) regular expressions.
+// byte slice, ignoring ASCII case. It is the secrets scanner's prefilter:
+// only the few places where a keyword occurs are handed to the (much
+// slower) regular expressions.
 //
-// The search has two stages. The first is a filter that fits in the L1
-// cache: three bytes of the input, case-folded and mapped to small classes,
-// index a bitmap of the three-byte prefixes of the keywords (a keyword
-// shorter than three sets every continuation). When every keyword is at
-// least two bytes long, only every second position is tested, against the
-// prefixes of the keywords and of the keywords without their first byte:
-// an occurrence starting at an odd position shows its second to fourth
-// bytes at the next even one. A tested position costs a few table loads,
-// with no dependency from one position to the next, so the processor
-// overlaps the work of several; on source code about one tested position
-// in a hundred passes. The second stage walks the keyword trie from each
-// position that passed (and from the one before it, at stride two) and
-// reports the keywords that start there. A single-pass automaton (a DFA
-// over the whole input) costs a dependent load from a large table per
-// byte, and most bytes of source code leave its start state, so a skip
-// loop over it gains nothing; the filter is about twice as fast on source
-// code (BenchmarkScan).
+// The search has two stages. The second is an Aho-Corasick automaton, a
+// DFA over byte classes (the case-folded bytes that occur in keywords, and
+// one class for every other byte) with no backtracking, that reports every
+// occurrence, overlapping ones included. A DFA costs a dependent load per
+// input byte, and most bytes of source code leave its start state, so
+// running it over everything is slow, and a loop that skips while in the
+// start state gains nothing.
 //
-// Occurrences are reported in the order an Aho-Corasick automaton reports
-// them: by end offset, longer (earlier-starting) occurrences first, then by
-// keyword id; overlapping occurrences are all reported.
+// The first stage decides where the automaton runs. It is a filter that
+// fits in the L1 cache: three bytes of the input, case-folded and mapped to
+// small classes, index a bitmap of the keywords' three-byte prefixes (a
+// keyword shorter than three sets every continuation). When every keyword
+// is at least two bytes long, only every second position p is tested; the
+// bitmap then also holds, for each keyword, its bytes 1 to 3 (an occurrence
+// starting at p-1) or, for keywords shorter than four bytes, its first
+// bytes shifted by one (an occurrence starting at p+1). A test costs a few
+// table loads with no dependency from one position to the next, so the
+// processor overlaps several; on source code about one position in a
+// hundred passes. From a position that passes, the automaton runs from its
+// start state until it is back in a state shallower than the shortest
+// keyword past the positions the test stood for, which means no occurrence
+// is in progress; the filter resumes there.
+//
+// Because the automaton is started only where no occurrence can be in
+// progress, and every occurrence it skips is one the filter proved absent,
+// the occurrences and their order are exactly those of the automaton run
+// over the whole input: by end offset, longer (earlier-starting)
+// occurrences first, then by keyword id.
 package ahocorasick
 
 // Matcher is a compiled keyword set. It is immutable and safe for
 // concurrent use.
 type Matcher struct {
-	// class maps a byte to its class among the case-folded bytes that occur
-	// in the first three bytes of some keyword (0: none, or a class shared
-	// with other bytes when there are more than 63 of them).
+	// class maps a byte to its class among the case-folded bytes that the
+	// filter looks at (0: none, or a class shared with other bytes when
+	// there are more than 63 of them).
 	class [256]uint8
 	// prefix is a bitmap over class triples: bit c0<<12|c1<<6|c2 is set when
-	// some keyword can start with bytes of classes c0, c1, c2.
+	// a tested position showing bytes of classes c0, c1, c2 may be near an
+	// occurrence.
 	prefix *[1 << (3 * classBits) / 64]uint64
 	// start is the same bitmap for occurrences starting at the tested
-	// position only: at stride two, it picks which of the positions near
-	// a tested one that passed are worth a trie walk.
+	// position only; it picks where near a passing position the automaton
+	// starts.
 	start *[1 << (3 * classBits) / 64]uint64
-	// trieClass maps a byte to its class among the case-folded bytes of all
+	// dfaClass maps a byte to its class among the case-folded bytes of all
 	// keywords (0: in no keyword).
-	trieClass [256]uint8
-	classes   int
-	// next is the keyword trie: next[node*classes+class] is the child of
-	// node (node 0 is the root, so 0 also means "no child").
-	next []int32
-	// out lists, for each trie node, the keywords that end exactly there,
-	// by id; nil for most nodes.
+	dfaClass [256]uint8
+	classes  int
+	// delta holds the automaton: the state s has its transitions at
+	// delta[s*classes:], and a transition's value is the target state's
+	// offset in delta shifted left by 2, with flagOut set when keywords
+	// end in the target state and flagShallow when the target is
+	// shallower than the shortest keyword.
+	delta []uint32
+	// out lists, for each state, the keywords that end there (including
+	// through failure links), longest first, then by id.
 	out [][]int32
-	// final marks the nodes with a non-empty out list, so that the walk
-	// reads one byte per node.
-	final []bool
+	// depth is each state's distance from the start state.
+	depth []int
 	// lens holds each keyword's length in bytes.
 	lens []int
 	// stride is 2 when every keyword is at least two bytes long, so that
-	// every second position need be tested, else 1.
+	// every second position need be tested; 1 means the automaton runs
+	// over the whole input.
 	stride int
 }
 
 const (
 	classBits = 6
 	maxClass  = 1<<classBits - 1
+
+	flagShallow = 1
+	flagOut     = 2
 )
 
 // New compiles keywords into a Matcher. Matching ignores ASCII case; empty
 // keywords are ignored. Keyword ids are their indexes in keywords.
 func New(keywords []string) *Matcher {
-	m := &Matcher{lens: make([]int, len(keywords)), prefix: new([1 << (3 * classBits) / 64]uint64), start: new([1 << (3 * classBits) / 64]uint64), stride: 2}
-	for _, kw := range keywords {
-		if len(kw) == 1 {
-			m.stride = 1
+	m := &Matcher{
+		lens:   make([]int, len(keywords)),
+		prefix: new([1 << (3 * classBits) / 64]uint64),
+		start:  new([1 << (3 * classBits) / 64]uint64),
+		stride: 2,
+	}
+	minLen := 0
+	for id, kw := range keywords {
+		m.lens[id] = len(kw)
+		if kw != "" && (minLen == 0 || len(kw) < minLen) {
+			minLen = len(kw)
 		}
 	}
-
-	// Byte classes of the trie: one per distinct folded byte.
-	var seen [256]bool
-	for _, kw := range keywords {
-		for i := 0; i < len(kw); i++ {
-			seen[lower(kw[i])] = true
-		}
+	if minLen < 2 {
+		m.stride = 1
 	}
-	m.classes = 1
-	var trieOf [256]uint8
-	for c := range 256 {
-		if seen[c] {
-			trieOf[c] = uint8(m.classes)
-			m.classes++
-		}
-	}
-	for c := range 256 {
-		m.trieClass[c] = trieOf[lower(byte(c))]
-	}
+	m.buildAutomaton(keywords, minLen)
 
 	// Byte classes of the filter: one per distinct folded byte among the
-	// bytes of each keyword that the filter looks at (the first two plus
-	// the stride), folded onto 1..63 if there are more (a shared class lets
-	// more positions pass, never fewer).
+	// bytes of each keyword that the filter looks at (the first four),
+	// folded onto 1..63 if there are more (a shared class lets more
+	// positions pass, never fewer).
 	var head [256]bool
 	for _, kw := range keywords {
-		for i := 0; i < len(kw) && i < 2+m.stride; i++ {
+		for i := 0; i < len(kw) && i < 4; i++ {
 			head[lower(kw[i])] = true
 		}
 	}
@@ -115,48 +121,110 @@ func New(keywords []string) *Matcher {
 	for c := range 256 {
 		m.class[c] = headOf[lower(byte(c))]
 	}
-
-	m.next = make([]int32, m.classes) // the root
-	m.out = [][]int32{nil}
-	for id, kw := range keywords {
-		m.lens[id] = len(kw)
-		if kw == "" {
+	for _, kw := range keywords {
+		if kw == "" || m.stride == 1 {
 			continue
 		}
-		node := int32(0)
-		for i := 0; i < len(kw); i++ {
-			at := int(node)*m.classes + int(m.trieClass[kw[i]])
-			if m.next[at] == 0 {
-				m.next[at] = int32(len(m.out))
-				m.next = append(m.next, make([]int32, m.classes)...)
-				m.out = append(m.out, nil)
-			}
-			node = m.next[at]
-		}
-		m.out[node] = append(m.out[node], int32(id))
-	}
-	m.final = make([]bool, len(m.out))
-	for node, ids := range m.out {
-		m.final[node] = len(ids) > 0
-	}
-	for _, kw := range keywords {
-		if kw != "" {
-			m.addPrefix(m.prefix, kw, 0)
-			m.addPrefix(m.start, kw, 0)
-			switch {
-			case m.stride == 1:
-			case len(kw) >= 4:
-				// At an odd start, bytes 1 to 3 show at the next even
-				// position.
-				m.addPrefix(m.prefix, kw, -1)
-			default:
-				// A short keyword would leave wildcards there; its first
-				// bytes show at the even position before it instead.
-				m.addPrefix(m.prefix, kw, 1)
-			}
+		m.addPrefix(m.prefix, kw, 0)
+		m.addPrefix(m.start, kw, 0)
+		if len(kw) >= 4 {
+			// At an odd start, bytes 1 to 3 show at the next even
+			// position.
+			m.addPrefix(m.prefix, kw, -1)
+		} else {
+			// A short keyword would leave wildcards there; its first bytes
+			// show at the even position before it instead.
+			m.addPrefix(m.prefix, kw, 1)
 		}
 	}
 	return m
+}
+
+// buildAutomaton compiles the keyword trie and its failure links into the
+// DFA over byte classes.
+func (m *Matcher) buildAutomaton(keywords []string, minLen int) {
+	var seen [256]bool
+	for _, kw := range keywords {
+		for i := 0; i < len(kw); i++ {
+			seen[lower(kw[i])] = true
+		}
+	}
+	m.classes = 1
+	var classOf [256]uint8
+	for c := range 256 {
+		if seen[c] {
+			classOf[c] = uint8(m.classes)
+			m.classes++
+		}
+	}
+	for c := range 256 {
+		m.dfaClass[c] = classOf[lower(byte(c))]
+	}
+	k := m.classes
+
+	// The trie: next[s*k+c] is the child of s by class c, or -1.
+	next := make([]int32, k)
+	for i := range next {
+		next[i] = -1
+	}
+	m.out = [][]int32{nil}
+	m.depth = []int{0}
+	for id, kw := range keywords {
+		if kw == "" {
+			continue
+		}
+		s := int32(0)
+		for i := 0; i < len(kw); i++ {
+			at := int(s)*k + int(m.dfaClass[kw[i]])
+			if next[at] < 0 {
+				next[at] = int32(len(m.out))
+				for range k {
+					next = append(next, -1)
+				}
+				m.out = append(m.out, nil)
+				m.depth = append(m.depth, m.depth[s]+1)
+			}
+			s = next[at]
+		}
+		m.out[s] = append(m.out[s], int32(id))
+	}
+	// Breadth-first failure links, completing the trie into a DFA as they
+	// go: a missing transition takes the failure state's, which is
+	// complete already because it is shallower.
+	fail := make([]int32, len(m.out))
+	queue := make([]int32, 0, len(m.out))
+	for c := range k {
+		if t := next[c]; t >= 0 {
+			queue = append(queue, t)
+		} else {
+			next[c] = 0
+		}
+	}
+	for len(queue) > 0 {
+		s := queue[0]
+		queue = queue[1:]
+		f := fail[s]
+		m.out[s] = append(m.out[s], m.out[f]...)
+		for c := range k {
+			if t := next[int(s)*k+c]; t >= 0 {
+				fail[t] = next[int(f)*k+c]
+				queue = append(queue, t)
+			} else {
+				next[int(s)*k+c] = next[int(f)*k+c]
+			}
+		}
+	}
+	m.delta = make([]uint32, len(next))
+	for i, t := range next {
+		v := uint32(int(t)*k) << 2
+		if len(m.out[t]) > 0 {
+			v |= flagOut
+		}
+		if m.depth[t] < minLen {
+			v |= flagShallow
+		}
+		m.delta[i] = v
+	}
 }
 
 // addPrefix sets the bits in bitmap of every class triple that a tested
@@ -183,8 +251,7 @@ func (m *Matcher) addPrefix(bitmap *[1 << (3 * classBits) / 64]uint64, kw string
 }
 
 // maybeAt reports whether a keyword can start at data[s], by the start
-// bitmap; a keyword shorter than three bytes at the end of data always
-// can.
+// bitmap; near the end of data, where there are not three bytes, it can.
 func (m *Matcher) maybeAt(data []byte, s int) bool {
 	if s+2 >= len(data) {
 		return true
@@ -193,135 +260,81 @@ func (m *Matcher) maybeAt(data []byte, s int) bool {
 	return m.start[idx>>6]&(1<<(idx&63)) != 0
 }
 
-// hit is an occurrence waiting to be reported in automaton order.
-type hit struct{ end, start, id int }
-
 // Scan calls fn for every occurrence of every keyword in data, in order of
 // the occurrence's end offset (longer occurrences first, then by keyword
 // id, as an Aho-Corasick automaton reports them), with the keyword id and
 // the offset of the occurrence's first byte. Scan stops early when fn
 // returns false.
 func (m *Matcher) Scan(data []byte, fn func(id, start int) bool) {
-	var buf [32]hit
-	q := queue{pend: buf[:0]}
 	n := len(data)
-	from := 0 // the first start not yet walked
-	if m.stride == 2 && n >= 3 {
-		class, prefix := &m.class, m.prefix
-		// Every second position p is tested; the filter holds, besides the
-		// prefixes of occurrences starting at p, those of occurrences
-		// starting at p-1 (bytes 1 to 3 of a keyword) or, for keywords
-		// shorter than four bytes, at p+1 (bytes 0 and 1).
-		a := uint32(class[data[0]])
-		p := 0
-		for ; p+2 < n; p += 2 {
-			b, c := uint32(class[data[p+1]]), uint32(class[data[p+2]])
-			idx := (a<<(2*classBits) | b<<classBits | c) & (1<<(3*classBits) - 1)
-			if prefix[idx>>6]&(1<<(idx&63)) != 0 {
-				for s := max(p-1, from); s <= p+1; s++ {
-					if !m.maybeAt(data, s) {
-						continue
-					}
-					if q.ready(s) && !q.flush(s, fn) {
-						return
-					}
-					m.walk(data, s, &q)
-				}
-				from = p + 2
-			}
-			a = c
-		}
-		// Starts up to the last tested position are covered; the one
-		// after it only for short keywords.
-		from = max(from, p-1)
-	} else if n >= 3 {
-		class, prefix := &m.class, m.prefix
-		a, b := uint32(class[data[0]]), uint32(class[data[1]])
-		for i := 2; i < n; i++ {
-			c := uint32(class[data[i]])
-			idx := (a<<(2*classBits) | b<<classBits | c) & (1<<(3*classBits) - 1)
-			if prefix[idx>>6]&(1<<(idx&63)) != 0 {
-				if q.ready(i-2) && !q.flush(i-2, fn) {
-					return
-				}
-				m.walk(data, i-2, &q)
-			}
-			a, b = b, c
-		}
-		from = n - 2
-	}
-	// The last positions have no three bytes to filter on.
-	for s := from; s < n; s++ {
-		if q.ready(s) && !q.flush(s, fn) {
-			return
-		}
-		m.walk(data, s, &q)
-	}
-	q.flush(n+1, fn)
-}
-
-// walk follows the trie from data[s] and queues every keyword that starts
-// there.
-func (m *Matcher) walk(data []byte, s int, q *queue) {
-	node := 0
-	for j := s; j < len(data); j++ {
-		c := int(m.trieClass[data[j]])
-		if c == 0 {
-			return
-		}
-		node = int(m.next[node*m.classes+c])
-		if node == 0 {
-			return
-		}
-		if m.final[node] {
-			for _, id := range m.out[node] {
-				q.add(hit{end: j + 1, start: s, id: int(id)})
-			}
-		}
-	}
-}
-
-// queue holds found occurrences until no occurrence still to be found can
-// come before them.
-type queue struct {
-	pend []hit
-}
-
-// add queues h. Occurrences are found by increasing start, so h comes
-// after every queued occurrence that ends where it ends or earlier.
-func (q *queue) add(h hit) {
-	i := len(q.pend)
-	if i == 0 || q.pend[i-1].end <= h.end {
-		q.pend = append(q.pend, h)
+	if m.stride == 1 {
+		m.run(data, 0, n, fn)
 		return
 	}
-	for i > 0 && q.pend[i-1].end > h.end {
-		i--
+	// from is the first start not yet accounted for: every occurrence
+	// starting before it has been reported, and none after it has.
+	from := 0
+	class, prefix := &m.class, m.prefix
+	p := 0
+	for p+2 < n {
+		idx := (uint32(class[data[p]])<<(2*classBits) | uint32(class[data[p+1]])<<classBits | uint32(class[data[p+2]])) & (1<<(3*classBits) - 1)
+		if prefix[idx>>6]&(1<<(idx&63)) == 0 {
+			p += 2
+			continue
+		}
+		// A test at p stands for starts p-1 (long keywords), p, and p+1
+		// (short keywords); run the automaton from the first of them a
+		// keyword can start at, if any.
+		st := -1
+		for s := max(p-1, from); s <= p+1; s++ {
+			if m.maybeAt(data, s) {
+				st = s
+				break
+			}
+		}
+		if st < 0 {
+			from = max(from, p+2)
+			p += 2
+			continue
+		}
+		from = m.run(data, st, p+2, fn)
+		if from < 0 || from >= n {
+			return
+		}
+		// Resume at the even position that stands for from: itself, or
+		// the one before (short keywords at from; long ones are tested at
+		// from+1).
+		p = from &^ 1
 	}
-	q.pend = append(q.pend, hit{})
-	copy(q.pend[i+1:], q.pend[i:])
-	q.pend[i] = h
+	// The tested positions stand for starts up to p-2 and, for short
+	// keywords, p-1; the automaton takes the rest.
+	m.run(data, max(from, p-1), n, fn)
 }
 
-// ready reports whether flush(pos) has anything to report.
-func (q *queue) ready(pos int) bool { return len(q.pend) > 0 && q.pend[0].end <= pos }
-
-// flush reports the queued occurrences that end at or before pos; it is
-// called before the occurrences starting at pos are looked for, which all
-// end after pos. It returns false if fn asked to stop.
-func (q *queue) flush(pos int, fn func(id, start int) bool) bool {
-	k := 0
-	for k < len(q.pend) && q.pend[k].end <= pos {
-		if !fn(q.pend[k].id, q.pend[k].start) {
-			q.pend = q.pend[:0]
-			return false
+// run runs the automaton from its start state at data[st], reporting
+// occurrences, until it is in a shallow state at a position that makes
+// until or more the first start not accounted for, or to the end of data.
+// It returns that first start (len(data) at the end), or -1 if fn asked to
+// stop.
+func (m *Matcher) run(data []byte, st, until int, fn func(id, start int) bool) int {
+	delta, dfaClass := m.delta, &m.dfaClass
+	v := uint32(0)
+	for j := st; j < len(data); j++ {
+		v = delta[v>>2+uint32(dfaClass[data[j]])]
+		if v&flagOut != 0 {
+			for _, id := range m.out[int(v>>2)/m.classes] {
+				if !fn(int(id), j+1-m.lens[id]) {
+					return -1
+				}
+			}
 		}
-		k++
+		if v&flagShallow != 0 {
+			if next := j + 1 - m.depth[int(v>>2)/m.classes]; next >= until {
+				return next
+			}
+		}
 	}
-	if k > 0 {
-		q.pend = q.pend[:copy(q.pend, q.pend[k:])]
-	}
-	return true
+	return len(data)
 }
 
 func lower(c byte) byte {

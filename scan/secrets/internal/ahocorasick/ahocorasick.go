@@ -276,9 +276,15 @@ func (m *Matcher) Scan(data []byte, fn func(id, start int) bool) {
 	from := 0
 	class, prefix := &m.class, m.prefix
 	p := 0
+	var a uint32 // the class of data[p]
+	if n > 0 {
+		a = uint32(class[data[0]])
+	}
 	for p+2 < n {
-		idx := (uint32(class[data[p]])<<(2*classBits) | uint32(class[data[p+1]])<<classBits | uint32(class[data[p+2]])) & (1<<(3*classBits) - 1)
+		b, c := uint32(class[data[p+1]]), uint32(class[data[p+2]])
+		idx := (a<<(2*classBits) | b<<classBits | c) & (1<<(3*classBits) - 1)
 		if prefix[idx>>6]&(1<<(idx&63)) == 0 {
+			a = c
 			p += 2
 			continue
 		}
@@ -294,6 +300,7 @@ func (m *Matcher) Scan(data []byte, fn func(id, start int) bool) {
 		}
 		if st < 0 {
 			from = max(from, p+2)
+			a = c
 			p += 2
 			continue
 		}
@@ -305,6 +312,7 @@ func (m *Matcher) Scan(data []byte, fn func(id, start int) bool) {
 		// the one before (short keywords at from; long ones are tested at
 		// from+1).
 		p = from &^ 1
+		a = uint32(class[data[p]])
 	}
 	// The tested positions stand for starts up to p-2 and, for short
 	// keywords, p-1; the automaton takes the rest.

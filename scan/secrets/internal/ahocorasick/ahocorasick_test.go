@@ -159,6 +159,35 @@ func TestScanMatchesAutomaton(t *testing.T) {
 	}
 }
 
+// TestScanMatchesAutomatonOnKeywordText compares the two on text made of
+// keyword fragments in random case, the input where the filter passes
+// most and hands over to the automaton most often.
+func TestScanMatchesAutomatonOnKeywordText(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	kws := append(slices.Clone(benchKeywords), "a3-", ":aa", "-----begin", "x-api-key:")
+	for i := 0; i < 2000; i++ {
+		var b []byte
+		for len(b) < 200 {
+			switch k := kws[r.IntN(len(kws))]; r.IntN(4) {
+			case 0:
+				b = append(b, k...)
+			case 1:
+				b = append(b, k[:r.IntN(len(k))]...)
+			case 2:
+				b = append(b, k[r.IntN(len(k)):]...)
+			default:
+				b = append(b, " \n=_-.:~\"'"[r.IntN(10)])
+			}
+		}
+		for j := range b {
+			if r.IntN(3) == 0 && 'a' <= b[j] && b[j] <= 'z' {
+				b[j] -= 'a' - 'A'
+			}
+		}
+		sameAsDFA(t, kws, b[:r.IntN(len(b)+1)])
+	}
+}
+
 // TestScanManyClasses covers a keyword set whose first bytes span more
 // than the filter's 63 classes, so that classes are shared.
 func TestScanManyClasses(t *testing.T) {

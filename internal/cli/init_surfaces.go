@@ -68,11 +68,18 @@ func entryPointSurface(r evidence.Route, seen map[string]bool) string {
 		if privilegedGuess(r) {
 			fields += ", privileged: true"
 		}
+		if slices.Contains(r.Tags, botsrc.TagLLM) {
+			// Each message the handler takes spends model tokens.
+			fields += ", costly: true, llm: {input: [user], output: text}"
+		}
 		if has(evidence.GuardPermission) {
 			note = "a permission check was found; set permission: role, owner, allowlist or platform"
 		} else {
 			fields += ", permission: none"
 			note = "no permission check found; review privileged"
+		}
+		if slices.Contains(r.Tags, botsrc.TagLLM) {
+			note += "; reaches a language model client, so each message is billed"
 		}
 	case evidence.RouteKindBotWebhook:
 		prefix = "webhook"

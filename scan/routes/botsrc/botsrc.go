@@ -163,6 +163,9 @@ func Extract(ctx context.Context, py, js []Source) Result {
 			f.js()
 		}
 	}
+	if ctx.Err() == nil {
+		tagLLM(&res, files, pyFlags, py, lookup)
+	}
 	for _, f := range files {
 		f.tree.Close()
 	}

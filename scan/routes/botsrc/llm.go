@@ -1,0 +1,351 @@
+package botsrc
+
+import (
+	"path"
+	"regexp"
+	"strings"
+
+	sitter "github.com/smacker/go-tree-sitter"
+
+	"github.com/threatmap/threatmap/evidence"
+)
+
+// TagLLM marks a bot handler whose code reaches a hosted language model
+// client (OpenAI, Anthropic, Gemini, ...): every message it handles spends
+// model tokens someone pays for.
+const TagLLM = "llm"
+
+// pyLLMModules and jsLLMPackages are the client libraries of hosted
+// language models, by top-level Python module and npm package (a prefix
+// ending in / names a scope). Local runtimes (ollama, transformers) are left
+// out: they cost compute, not a provider's bill.
+var (
+	pyLLMModules = map[string]bool{"openai": true, "anthropic": true, "cohere": true, "mistralai": true, "groq": true, "litellm": true,
+		"langchain": true, "langchain_openai": true, "langchain_anthropic": true, "langchain_google_genai": true, "langchain_community": true,
+		"llama_index": true, "replicate": true, "together": true, "vertexai": true, "google.generativeai": true, "google.genai": true, "g4f": false}
+	jsLLMPackages = []string{"openai", "@anthropic-ai/", "@google/generative-ai", "@google/genai", "ai", "@ai-sdk/", "langchain", "@langchain/",
+		"cohere-ai", "groq-sdk", "replicate", "@mistralai/", "together-ai"}
+)
+
+// llmCallRE matches the call shapes of the common clients, for a client
+// built elsewhere and passed in (self.client.chat.completions.create).
+var llmCallRE = regexp.MustCompile(`\.(chat\.completions|completions|messages|responses|images|embeddings|audio\.transcriptions)\.(create|stream|generate)\s*\(|ChatCompletion\.a?create\s*\(|\.generate_content(_async)?\s*\(|\b(generateText|streamText|generateObject|streamObject)\s*\(`)
+
+var (
+	pyImportRE     = regexp.MustCompile(`(?m)^[ \t]*import[ \t]+([\w.]+)(?:[ \t]+as[ \t]+(\w+))?`)
+	pyFromImportRE = regexp.MustCompile(`(?m)^[ \t]*from[ \t]+([\w.]+)[ \t]+import[ \t]+(\([^)]*\)|[^\n]+)`)
+	pyAssignRE     = regexp.MustCompile(`(?m)^(\w+)[ \t]*(?::[^=\n]+)?=[ \t]*([^\n]+)`)
+	jsImportRE     = regexp.MustCompile(`(?m)^[ \t]*import[ \t]+([^'"]+?)[ \t]+from[ \t]+['"]([^'"]+)['"]`)
+	jsRequireRE    = regexp.MustCompile(`(?m)(?:const|let|var)[ \t]+([\w{}, \t:]+?)[ \t]*=[ \t]*require\(\s*['"]([^'"]+)['"]\s*\)`)
+	jsAssignRE     = regexp.MustCompile(`(?m)^[ \t]*(?:export[ \t]+)?(?:const|let|var)[ \t]+(\w+)[ \t]*(?::[^=\n]+)?=[ \t]*([^\n]+)`)
+	identRE        = regexp.MustCompile(`[A-Za-z_$][\w$]*`)
+	pyCommentRE    = regexp.MustCompile(`#[^\n]*`)
+	googleGenAIRE  = regexp.MustCompile(`\bgenai\b|\bgenerativeai\b`)
+)
+
+// pyLLMModule reports whether a Python module name is a model client
+// (openai, google.generativeai, langchain_openai.chat_models).
+func pyLLMModule(mod string) bool {
+	parts := strings.Split(mod, ".")
+	if pyLLMModules[parts[0]] {
+		return true
+	}
+	return len(parts) > 1 && pyLLMModules[parts[0]+"."+parts[1]]
+}
+
+func jsLLMPackage(spec string) bool {
+	for _, p := range jsLLMPackages {
+		if spec == p || strings.HasSuffix(p, "/") && strings.HasPrefix(spec, p) || strings.HasPrefix(spec, p+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// pyImportsLLM reports a Python source that imports a model client.
+func pyImportsLLM(src string) bool {
+	for _, m := range pyImportRE.FindAllStringSubmatch(src, -1) {
+		if pyLLMModule(m[1]) {
+			return true
+		}
+	}
+	for _, m := range pyFromImportRE.FindAllStringSubmatch(src, -1) {
+		if pyLLMModule(m[1]) || m[1] == "google" && googleGenAIRE.MatchString(m[2]) {
+			return true
+		}
+	}
+	return false
+}
+
+// jsImportsLLM reports a JavaScript source that imports a model client.
+func jsImportsLLM(src string) bool {
+	for _, m := range jsImportRE.FindAllStringSubmatch(src, -1) {
+		if jsLLMPackage(m[2]) {
+			return true
+		}
+	}
+	for _, m := range jsRequireRE.FindAllStringSubmatch(src, -1) {
+		if jsLLMPackage(m[2]) {
+			return true
+		}
+	}
+	return false
+}
+
+// importedNames lists the local names an import clause binds:
+// "a, b as c" -> a, c; "{ a, b as c }" -> a, c; "X, { y }" -> X, y;
+// "* as X" -> X.
+func importedNames(clause string) []string {
+	clause = pyCommentRE.ReplaceAllString(clause, "")
+	clause = strings.NewReplacer("(", " ", ")", " ", "{", ",", "}", ",", "\n", " ", "\\", " ").Replace(clause)
+	var out []string
+	for _, part := range strings.Split(clause, ",") {
+		f := strings.Fields(part)
+		if len(f) == 0 {
+			continue
+		}
+		name := f[len(f)-1]
+		if len(f) >= 3 && (f[len(f)-2] == "as" || f[len(f)-2] == ":") {
+			name = f[len(f)-1]
+		}
+		if identRE.FindString(name) == name && name != "type" {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// llmIndex knows which project modules import a model client.
+type llmIndex struct {
+	pyStems map[string]bool // stems of Python files that import a client (openai_utils)
+	lookup  func(from, spec string) ([]byte, bool)
+}
+
+func newLLMIndex(py []Source, lookup func(from, spec string) ([]byte, bool)) *llmIndex {
+	ix := &llmIndex{pyStems: map[string]bool{}, lookup: lookup}
+	for _, s := range py {
+		if pyImportsLLM(string(s.Src)) {
+			stem := strings.TrimSuffix(path.Base(s.Rel), ".py")
+			if stem == "__init__" {
+				stem = path.Base(path.Dir(s.Rel))
+			}
+			ix.pyStems[stem] = true
+		}
+	}
+	return ix
+}
+
+// names returns the identifiers of a file that stand for a model client:
+// the client modules it imports and what it imports from them, the project
+// modules that import a client, and module-level values built from either
+// (client = AsyncOpenAI()).
+func (ix *llmIndex) names(f *file, isPy bool) map[string]bool {
+	src := string(f.src)
+	out := map[string]bool{}
+	if isPy {
+		for _, m := range pyImportRE.FindAllStringSubmatch(src, -1) {
+			mod := m[1]
+			last := mod[strings.LastIndex(mod, ".")+1:]
+			if pyLLMModule(mod) || ix.pyStems[last] {
+				if m[2] != "" {
+					out[m[2]] = true
+				} else {
+					out[strings.Split(mod, ".")[0]] = true
+					out[mod] = true
+				}
+			}
+		}
+		for _, m := range pyFromImportRE.FindAllStringSubmatch(src, -1) {
+			mod := strings.TrimLeft(m[1], ".")
+			last := mod[strings.LastIndex(mod, ".")+1:]
+			for _, n := range importedNames(m[2]) {
+				if pyLLMModule(mod) || ix.pyStems[last] && last != "" || ix.pyStems[n] || m[1] == "google" && (n == "genai" || n == "generativeai") {
+					out[n] = true
+				}
+			}
+		}
+		ix.derived(src, pyAssignRE, out)
+		return out
+	}
+	bind := func(clause, spec string) {
+		if jsLLMPackage(spec) {
+			for _, n := range importedNames(clause) {
+				out[n] = true
+			}
+			return
+		}
+		if strings.HasPrefix(spec, ".") || strings.HasPrefix(spec, "@/") || strings.HasPrefix(spec, "~/") {
+			if dep, ok := ix.lookup(f.rel, spec); ok && jsImportsLLM(string(dep)) {
+				for _, n := range importedNames(clause) {
+					out[n] = true
+				}
+			}
+		}
+	}
+	for _, m := range jsImportRE.FindAllStringSubmatch(src, -1) {
+		bind(m[1], m[2])
+	}
+	for _, m := range jsRequireRE.FindAllStringSubmatch(src, -1) {
+		bind(m[1], m[2])
+	}
+	ix.derived(src, jsAssignRE, out)
+	return out
+}
+
+// derived adds the module-level names assigned from a client name, twice
+// over (client = OpenAI(); chat = client.chat).
+func (ix *llmIndex) derived(src string, re *regexp.Regexp, out map[string]bool) {
+	for range 2 {
+		for _, m := range re.FindAllStringSubmatch(src, -1) {
+			if out[m[1]] {
+				continue
+			}
+			for _, id := range identRE.FindAllString(m[2], -1) {
+				if out[id] {
+					out[m[1]] = true
+					break
+				}
+			}
+		}
+	}
+}
+
+// reaches reports whether code text uses one of the client names or calls
+// a model API in a known shape.
+func reaches(text string, names map[string]bool) bool {
+	if llmCallRE.MatchString(text) {
+		return true
+	}
+	for _, id := range identRE.FindAllString(text, -1) {
+		if names[id] {
+			return true
+		}
+	}
+	return false
+}
+
+// tagLLM marks the bot handlers whose code, or the code of the functions
+// of their file they call (two calls deep), reaches a model client.
+func tagLLM(res *Result, files []*file, pyFlags []bool, py []Source, lookup func(from, spec string) ([]byte, bool)) {
+	ix := newLLMIndex(py, lookup)
+	byRel := map[string]int{}
+	for i, f := range files {
+		byRel[f.rel] = i
+	}
+	names := map[*file]map[string]bool{}
+	nameOf := func(f *file, isPy bool) map[string]bool {
+		if n, ok := names[f]; ok {
+			return n
+		}
+		n := ix.names(f, isPy)
+		names[f] = n
+		return n
+	}
+	for i := range res.Routes {
+		r := &res.Routes[i]
+		if r.Kind != evidence.RouteKindBotCommand {
+			continue
+		}
+		fi, ok := byRel[r.File]
+		if !ok {
+			continue
+		}
+		f, isPy := files[fi], pyFlags[fi]
+		var hf *file
+		var body *sitter.Node
+		if isPy {
+			if ref, ok := f.resolve(r.Handler); ok && r.Handler != "" {
+				hf, body = ref.f, ref.def
+			}
+		} else if r.Framework == DiscordJS {
+			// One command per module: the file is the command.
+			hf, body = f, f.root
+		} else {
+			hf, body = f, jsRegistration(f, r.Line)
+			if def := jsFuncDefs(f)[r.Handler]; r.Handler != "" && def != nil {
+				body = def
+			}
+		}
+		if body == nil {
+			continue
+		}
+		hn := nameOf(hf, isPy)
+		if len(hn) == 0 && !llmCallRE.Match(hf.src) {
+			continue
+		}
+		if reaches(withCallees(hf, body, isPy), hn) {
+			r.Tags = append(r.Tags, TagLLM)
+		}
+	}
+}
+
+// withCallees returns a function's text followed by the text of the
+// functions of its file it calls, two levels deep.
+func withCallees(f *file, body *sitter.Node, isPy bool) string {
+	defs := map[string]*sitter.Node{}
+	if isPy {
+		walk(f.root, func(n *sitter.Node) bool {
+			if n.Type() == "function_definition" {
+				defs[f.text(n.ChildByFieldName("name"))] = n
+			}
+			return true
+		})
+	} else {
+		defs = jsFuncDefs(f)
+	}
+	var b strings.Builder
+	seen := map[*sitter.Node]bool{body: true}
+	level := []*sitter.Node{body}
+	for depth := 0; depth <= 2 && len(level) > 0; depth++ {
+		var next []*sitter.Node
+		for _, n := range level {
+			t := f.text(n)
+			b.WriteString(t)
+			b.WriteByte('\n')
+			for _, id := range identRE.FindAllString(t, -1) {
+				if d := defs[id]; d != nil && !seen[d] {
+					seen[d] = true
+					next = append(next, d)
+				}
+			}
+		}
+		level = next
+	}
+	return b.String()
+}
+
+// jsFuncDefs indexes a JavaScript file's named functions (declarations and
+// functions assigned to a const).
+func jsFuncDefs(f *file) map[string]*sitter.Node {
+	defs := map[string]*sitter.Node{}
+	walk(f.root, func(n *sitter.Node) bool {
+		switch n.Type() {
+		case "function_declaration", "generator_function_declaration":
+			defs[f.text(n.ChildByFieldName("name"))] = n
+		case "variable_declarator":
+			if v := n.ChildByFieldName("value"); v != nil && (v.Type() == "arrow_function" || v.Type() == "function_expression" || v.Type() == "function") {
+				defs[f.text(n.ChildByFieldName("name"))] = v
+			}
+		}
+		return true
+	})
+	return defs
+}
+
+// jsRegistration returns the outermost call that starts on a line: the
+// registration bot.on('message', async (ctx) => ...) with its inline
+// handler.
+func jsRegistration(f *file, line int) *sitter.Node {
+	var found *sitter.Node
+	walk(f.root, func(n *sitter.Node) bool {
+		if found != nil || int(n.EndPoint().Row)+1 < line || int(n.StartPoint().Row)+1 > line {
+			return found == nil
+		}
+		if n.Type() == "call_expression" && int(n.StartPoint().Row)+1 == line {
+			found = n
+			return false
+		}
+		return true
+	})
+	return found
+}

@@ -53,6 +53,7 @@ func analyzeJS(ctx context.Context, files []source) []hit {
 		jf.imports(root)
 		top := &jsFunc{jf: jf, vars: map[string]binding{}, fn: fn{Name: "<module>", Line: 1, Head: 1, End: nend(root)}}
 		top.run(root)
+		jf.uploadJS(root)
 		jf.followCalls()
 		out = append(out, jf.hits...)
 		r.Tree.Close()
@@ -280,6 +281,11 @@ func (f *jsFunc) run(body *sitter.Node) {
 		}
 		return true
 	}, 0)
+	if f.depth == 0 {
+		f.paymentJS(body)
+		f.sessionJS(body)
+		f.webStorageJS(body)
+	}
 	for _, n := range nested {
 		f.nested(n)
 	}

@@ -15,6 +15,9 @@ import (
 // pyRequestUseRE finds the first request input a Python handler reads.
 var pyRequestUseRE = regexp.MustCompile(`\brequest\.(json|form|args|values|data|files|get_json|GET|POST|FILES|body|query_params)\b`)
 
+// pyStoresFileRE matches a handler that writes an uploaded file itself.
+var pyStoresFileRE = regexp.MustCompile(`\.save\(|\bopen\(|\.write\(|upload_fileobj|upload_file|put_object|copyfileobj`)
+
 // pyUploadParamRE matches a FastAPI parameter typed as an upload.
 var pyUploadParamRE = regexp.MustCompile(`\bUploadFile\b`)
 
@@ -137,13 +140,20 @@ func (f *pyFunc) uploadPy(def, body *sitter.Node, text string, uploadParams []st
 	switch {
 	case len(uploadParams) > 0:
 		at, what = def.ChildByFieldName("name"), "an UploadFile parameter ("+uploadParams[0]+")"
-	case strings.Contains(text, "request.files") || strings.Contains(text, "request.FILES"):
+	case (strings.Contains(text, "request.files") || strings.Contains(text, "request.FILES")) && pyStoresFileRE.MatchString(text):
+		// Only a handler that stores the file itself: one that hands it to
+		// a service may check it there, out of sight.
 		walkOwn(body, func(c *sitter.Node) {
 			if at == nil && (c.Type() == "attribute" || c.Type() == "subscript") && (strings.HasPrefix(f.pf.text(c), "request.files") || strings.HasPrefix(f.pf.text(c), "request.FILES")) {
 				at = c
 			}
 		})
-		what = "request.files"
+		if at != nil {
+			what = f.pf.text(at)
+			if i := strings.IndexAny(what, "[."); i >= 0 && strings.Count(what, ".") > 1 {
+				what = what[:strings.LastIndex(what, ".")]
+			}
+		}
 	}
 	if at == nil {
 		return

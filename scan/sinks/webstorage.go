@@ -79,16 +79,15 @@ func (f *jsFunc) webStorageJS(body *sitter.Node) {
 	})
 }
 
-// valueNamesCredential reports a stored expression whose own names say it
-// is a credential: data.token, res.accessToken, jwt.
+// valueNamesCredential reports a stored expression whose last name says it
+// is a credential: data.token, res.accessToken, data['access_token'], jwt;
+// not decodedToken.permissions, which is read from a token but is none.
 func valueNamesCredential(text string) bool {
-	for _, id := range jsIdentRE.FindAllString(text, -1) {
-		if namesCredential(id) {
-			return true
-		}
-	}
-	return false
+	ids := jsKeyOrIdentRE.FindAllString(text, -1)
+	return len(ids) > 0 && namesCredential(strings.Trim(ids[len(ids)-1], "'\"`"))
 }
+
+var jsKeyOrIdentRE = regexp.MustCompile("[A-Za-z_$][\\w$]*|'[^']*'|\"[^\"]*\"|`[^`]*`")
 
 // authResponseNames lists the names bound to the answer of a request to a
 // login, token or sign-up endpoint in this function.

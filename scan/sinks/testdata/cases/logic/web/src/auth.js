@@ -10,6 +10,7 @@ export function remember(res) {
   localStorage.setItem('accessToken', res.data.access); // want "token-in-web-storage"
   sessionStorage['jwt'] = res.data.jwt; // want "token-in-web-storage"
   window.localStorage.setItem('theme', 'dark');
+  localStorage.setItem('permissions', decodedToken.permissions);
   localStorage.setItem('cartItems', JSON.stringify(res.data.items));
   sessionStorage.setItem('sessionStart', Date.now());
 }

@@ -1,6 +1,7 @@
 package botsrc
 
 import (
+	"context"
 	"path"
 	"regexp"
 	"strings"
@@ -115,69 +116,153 @@ func importedNames(clause string) []string {
 	return out
 }
 
-// llmIndex knows which project modules import a model client.
+// llmIndex knows which project modules import a model client, and which
+// of their functions, classes and methods reach it.
 type llmIndex struct {
-	pyStems map[string]bool // stems of Python files that import a client (openai_utils)
-	lookup  func(from, spec string) ([]byte, bool)
+	ctx    context.Context
+	pySrc  map[string][]byte // sources of Python files that import a client, by stem (openai_utils)
+	pyMods map[string]*pyMod // their summaries, built on first use
+	lookup func(from, spec string) ([]byte, bool)
 }
 
-func newLLMIndex(py []Source, lookup func(from, spec string) ([]byte, bool)) *llmIndex {
-	ix := &llmIndex{pyStems: map[string]bool{}, lookup: lookup}
+func newLLMIndex(ctx context.Context, py []Source, lookup func(from, spec string) ([]byte, bool)) *llmIndex {
+	ix := &llmIndex{ctx: ctx, pySrc: map[string][]byte{}, pyMods: map[string]*pyMod{}, lookup: lookup}
 	for _, s := range py {
 		if pyImportsLLM(string(s.Src)) {
 			stem := strings.TrimSuffix(path.Base(s.Rel), ".py")
 			if stem == "__init__" {
 				stem = path.Base(path.Dir(s.Rel))
 			}
-			ix.pyStems[stem] = true
+			ix.pySrc[stem] = s.Src
 		}
 	}
 	return ix
 }
 
-// names returns the identifiers of a file that stand for a model client:
-// the client modules it imports and what it imports from them, the project
-// modules that import a client, and module-level values built from either
-// (client = AsyncOpenAI()).
-func (ix *llmIndex) names(f *file, isPy bool) map[string]bool {
+// llmNames are the names of a file that lead to a model client.
+type llmNames struct {
+	// sdk: a client library, or a value built from one (client =
+	// AsyncOpenAI()); any call through it counts.
+	sdk map[string]bool
+	// mods: a project module that imports a client (import openai_utils).
+	mods map[string]*pyMod
+	// objs: a name imported from such a module (from src.aclient import
+	// discordClient), with the module.
+	objs map[string]*pyMod
+	// self: an attribute of the handler's object that holds a client or an
+	// instance of a project class (self.openai = openai, where the
+	// constructor's parameter is typed OpenAIHelper), by attribute name.
+	selfSDK  map[string]bool
+	selfObjs map[string]selfObj
+}
+
+// selfObj is an attribute holding an instance of a project module's class.
+type selfObj struct {
+	mod *pyMod
+	cls string
+}
+
+func (n llmNames) empty() bool { return len(n.sdk)+len(n.mods)+len(n.objs) == 0 }
+
+var (
+	pyInitParamsRE = regexp.MustCompile(`def\s+__init__\s*\(\s*self\s*,([^)]*)\)`)
+	pyTypedParamRE = regexp.MustCompile(`(\w+)\s*:\s*['"]?([\w.]+)`)
+	pySelfAssignRE = regexp.MustCompile(`self\.(\w+)\s*(?::\s*[\w.\[\]]+\s*)?=\s*([\w.]+)\s*(\()?`)
+)
+
+// selfAttributes types the attributes a class sets from its constructor's
+// typed parameters or from calls: self.openai = openai (openai:
+// OpenAIHelper), self.client = AsyncOpenAI().
+func (n llmNames) selfAttributes(src string) {
+	params := map[string]string{}
+	for _, m := range pyInitParamsRE.FindAllStringSubmatch(src, -1) {
+		for _, p := range pyTypedParamRE.FindAllStringSubmatch(m[1], -1) {
+			params[p[1]] = p[2]
+		}
+	}
+	for _, m := range pySelfAssignRE.FindAllStringSubmatch(src, -1) {
+		typ := m[2]
+		if m[3] == "" {
+			typ = params[m[2]]
+		}
+		if typ == "" {
+			continue
+		}
+		head, rest, _ := strings.Cut(typ, ".")
+		switch {
+		case n.sdk[head]:
+			n.selfSDK[m[1]] = true
+		case n.objs[typ] != nil:
+			n.selfObjs[m[1]] = selfObj{mod: n.objs[typ], cls: typ}
+		case n.mods[head] != nil && rest != "":
+			n.selfObjs[m[1]] = selfObj{mod: n.mods[head], cls: rest}
+		}
+	}
+}
+
+// mod returns the summary of a project module by stem, or nil.
+func (ix *llmIndex) mod(stem string) *pyMod {
+	if m, ok := ix.pyMods[stem]; ok {
+		return m
+	}
+	src, ok := ix.pySrc[stem]
+	if !ok {
+		return nil
+	}
+	m := summarize(ix.ctx, src)
+	ix.pyMods[stem] = m
+	return m
+}
+
+// names returns the names of a file that lead to a model client.
+func (ix *llmIndex) names(f *file, isPy bool) llmNames {
 	src := string(f.src)
-	out := map[string]bool{}
+	out := llmNames{sdk: map[string]bool{}, mods: map[string]*pyMod{}, objs: map[string]*pyMod{}, selfSDK: map[string]bool{}, selfObjs: map[string]selfObj{}}
 	if isPy {
 		for _, m := range pyImportRE.FindAllStringSubmatch(src, -1) {
 			mod := m[1]
 			last := mod[strings.LastIndex(mod, ".")+1:]
-			if pyLLMModule(mod) || ix.pyStems[last] {
-				if m[2] != "" {
-					out[m[2]] = true
-				} else {
-					out[strings.Split(mod, ".")[0]] = true
-					out[mod] = true
-				}
+			local := m[2]
+			if local == "" {
+				local = strings.Split(mod, ".")[0]
+			}
+			switch {
+			case pyLLMModule(mod):
+				out.sdk[local] = true
+			case ix.mod(last) != nil && local == last || ix.mod(last) != nil && m[2] != "":
+				out.mods[local] = ix.mod(last)
 			}
 		}
 		for _, m := range pyFromImportRE.FindAllStringSubmatch(src, -1) {
 			mod := strings.TrimLeft(m[1], ".")
 			last := mod[strings.LastIndex(mod, ".")+1:]
 			for _, n := range importedNames(m[2]) {
-				if pyLLMModule(mod) || ix.pyStems[last] && last != "" || ix.pyStems[n] || m[1] == "google" && (n == "genai" || n == "generativeai") {
-					out[n] = true
+				switch {
+				case pyLLMModule(mod) || m[1] == "google" && (n == "genai" || n == "generativeai"):
+					out.sdk[n] = true
+				case last != "" && ix.mod(last) != nil:
+					out.objs[n] = ix.mod(last)
+				case ix.mod(n) != nil:
+					// from . import openai_utils
+					out.mods[n] = ix.mod(n)
 				}
 			}
 		}
-		ix.derived(src, pyAssignRE, out)
+		derived(src, pyAssignRE, out.sdk)
+		out.selfAttributes(src)
 		return out
 	}
 	bind := func(clause, spec string) {
 		if jsLLMPackage(spec) {
 			for _, n := range importedNames(clause) {
-				out[n] = true
+				out.sdk[n] = true
 			}
 			return
 		}
 		if strings.HasPrefix(spec, ".") || strings.HasPrefix(spec, "@/") || strings.HasPrefix(spec, "~/") {
 			if dep, ok := ix.lookup(f.rel, spec); ok && jsImportsLLM(string(dep)) {
 				for _, n := range importedNames(clause) {
-					out[n] = true
+					out.sdk[n] = true
 				}
 			}
 		}
@@ -188,13 +273,13 @@ func (ix *llmIndex) names(f *file, isPy bool) map[string]bool {
 	for _, m := range jsRequireRE.FindAllStringSubmatch(src, -1) {
 		bind(m[1], m[2])
 	}
-	ix.derived(src, jsAssignRE, out)
+	derived(src, jsAssignRE, out.sdk)
 	return out
 }
 
 // derived adds the module-level names assigned from a client name, twice
 // over (client = OpenAI(); chat = client.chat).
-func (ix *llmIndex) derived(src string, re *regexp.Regexp, out map[string]bool) {
+func derived(src string, re *regexp.Regexp, out map[string]bool) {
 	for range 2 {
 		for _, m := range re.FindAllStringSubmatch(src, -1) {
 			if out[m[1]] {
@@ -210,15 +295,37 @@ func (ix *llmIndex) derived(src string, re *regexp.Regexp, out map[string]bool) 
 	}
 }
 
-// reaches reports whether code text uses one of the client names or calls
-// a model API in a known shape.
-func reaches(text string, names map[string]bool) bool {
+// callRE matches a call and its dotted callee: await discordClient.enqueue_message(.
+var callRE = regexp.MustCompile(`([A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)\s*\(`)
+
+// reaches reports whether code text calls a model: a known API shape, a
+// call through a client library, or a call into a project module's
+// function, class or method that reaches one. Reading or setting an
+// attribute of a shared client object (discordClient.isPrivate = True)
+// does not count.
+func reaches(text string, names llmNames) bool {
 	if llmCallRE.MatchString(text) {
 		return true
 	}
-	for _, id := range identRE.FindAllString(text, -1) {
-		if names[id] {
+	for _, m := range callRE.FindAllStringSubmatch(text, -1) {
+		parts := strings.Split(strings.Join(strings.Fields(m[1]), ""), ".")
+		head := parts[0]
+		if names.sdk[head] {
 			return true
+		}
+		if mod := names.mods[head]; mod != nil && len(parts) > 1 && mod.calls(parts[1:]) {
+			return true
+		}
+		if mod := names.objs[head]; mod != nil && mod.calls(parts) {
+			return true
+		}
+		if head == "self" && len(parts) > 2 {
+			if names.selfSDK[parts[1]] {
+				return true
+			}
+			if o, ok := names.selfObjs[parts[1]]; ok && o.mod.classes[o.cls][parts[2]] {
+				return true
+			}
 		}
 	}
 	return false
@@ -226,14 +333,14 @@ func reaches(text string, names map[string]bool) bool {
 
 // tagLLM marks the bot handlers whose code, or the code of the functions
 // of their file they call (two calls deep), reaches a model client.
-func tagLLM(res *Result, files []*file, pyFlags []bool, py []Source, lookup func(from, spec string) ([]byte, bool)) {
-	ix := newLLMIndex(py, lookup)
+func tagLLM(ctx context.Context, res *Result, files []*file, pyFlags []bool, py []Source, lookup func(from, spec string) ([]byte, bool)) {
+	ix := newLLMIndex(ctx, py, lookup)
 	byRel := map[string]int{}
 	for i, f := range files {
 		byRel[f.rel] = i
 	}
-	names := map[*file]map[string]bool{}
-	nameOf := func(f *file, isPy bool) map[string]bool {
+	names := map[*file]llmNames{}
+	nameOf := func(f *file, isPy bool) llmNames {
 		if n, ok := names[f]; ok {
 			return n
 		}
@@ -270,7 +377,7 @@ func tagLLM(res *Result, files []*file, pyFlags []bool, py []Source, lookup func
 			continue
 		}
 		hn := nameOf(hf, isPy)
-		if len(hn) == 0 && !llmCallRE.Match(hf.src) {
+		if hn.empty() && !llmCallRE.Match(hf.src) {
 			continue
 		}
 		if reaches(withCallees(hf, body, isPy), hn) {
@@ -280,7 +387,7 @@ func tagLLM(res *Result, files []*file, pyFlags []bool, py []Source, lookup func
 }
 
 // withCallees returns a function's text followed by the text of the
-// functions of its file it calls, two levels deep.
+// functions of its file it calls by name, two levels deep.
 func withCallees(f *file, body *sitter.Node, isPy bool) string {
 	defs := map[string]*sitter.Node{}
 	if isPy {
@@ -302,8 +409,17 @@ func withCallees(f *file, body *sitter.Node, isPy bool) string {
 			t := f.text(n)
 			b.WriteString(t)
 			b.WriteByte('\n')
-			for _, id := range identRE.FindAllString(t, -1) {
-				if d := defs[id]; d != nil && !seen[d] {
+			for _, m := range callRE.FindAllStringSubmatch(t, -1) {
+				// Only a plain call of a function of the file, or of a
+				// method on self (not a mention in text), follows it.
+				name := m[1]
+				if isPy && strings.HasPrefix(name, "self.") && strings.Count(name, ".") == 1 {
+					// self.prompt(...): a method of the handler's class.
+					name = strings.TrimPrefix(name, "self.")
+				} else if strings.Contains(name, ".") {
+					continue
+				}
+				if d := defs[name]; d != nil && !seen[d] {
 					seen[d] = true
 					next = append(next, d)
 				}

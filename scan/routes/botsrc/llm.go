@@ -1,6 +1,7 @@
 package botsrc
 
 import (
+	"bytes"
 	"context"
 	"path"
 	"regexp"
@@ -122,18 +123,60 @@ type llmIndex struct {
 	ctx    context.Context
 	pySrc  map[string][]byte // sources of Python files that import a client, by stem (openai_utils)
 	pyMods map[string]*pyMod // their summaries, built on first use
+	stems  []string          // the keys of pySrc
+	jsMemo map[string]bool   // JavaScript module (resolved specifier) -> imports a client
+	jsLLM  bool              // some JavaScript file imports a client
 	lookup func(from, spec string) ([]byte, bool)
 }
 
-func newLLMIndex(ctx context.Context, py []Source, lookup func(from, spec string) ([]byte, bool)) *llmIndex {
-	ix := &llmIndex{ctx: ctx, pySrc: map[string][]byte{}, pyMods: map[string]*pyMod{}, lookup: lookup}
+// llmNeedles are substrings one of which any file that reaches a model
+// holds (a client's module or package name, or a known API call): files
+// without any are skipped before the regular expressions run.
+var llmNeedles = [][]byte{[]byte("openai"), []byte("OpenAI"), []byte("anthropic"), []byte("Anthropic"), []byte("cohere"), []byte("mistral"), []byte("groq"),
+	[]byte("litellm"), []byte("langchain"), []byte("llama_index"), []byte("replicate"), []byte("together"), []byte("vertexai"), []byte("genai"),
+	[]byte("generativeai"), []byte("generative-ai"), []byte("ai-sdk"), []byte("'ai'"), []byte("\"ai\""), []byte("completions"), []byte("messages.create"),
+	[]byte("generate_content"), []byte("generateText"), []byte("streamText"), []byte("generateObject"), []byte("streamObject"), []byte("ChatCompletion"),
+	[]byte("responses.create"), []byte("images."), []byte("embeddings"), []byte("transcriptions")}
+
+func hasNeedle(src []byte, extra []string) bool {
+	for _, n := range llmNeedles {
+		if bytes.Contains(src, n) {
+			return true
+		}
+	}
+	for _, n := range extra {
+		if strings.Contains(string(src), n) {
+			return true
+		}
+	}
+	return false
+}
+
+// mayReach reports a file that may lead to a model: it names a client, a
+// known API call, a project module that imports a client, or (JavaScript)
+// imports a relative module, which may.
+func (ix *llmIndex) mayReach(src []byte) bool {
+	return hasNeedle(src, ix.stems) || ix.jsLLM && bytes.Contains(src, []byte("from './")) || bytes.Contains(src, []byte("from \"./")) ||
+		bytes.Contains(src, []byte("from '../")) || bytes.Contains(src, []byte("from \"../")) || bytes.Contains(src, []byte("require('./")) ||
+		bytes.Contains(src, []byte("require('../")) || bytes.Contains(src, []byte("from '@/")) || bytes.Contains(src, []byte("from \"@/"))
+}
+
+func newLLMIndex(ctx context.Context, py, js []Source, lookup func(from, spec string) ([]byte, bool)) *llmIndex {
+	ix := &llmIndex{ctx: ctx, pySrc: map[string][]byte{}, pyMods: map[string]*pyMod{}, jsMemo: map[string]bool{}, lookup: lookup}
 	for _, s := range py {
-		if pyImportsLLM(string(s.Src)) {
+		if hasNeedle(s.Src, nil) && pyImportsLLM(string(s.Src)) {
 			stem := strings.TrimSuffix(path.Base(s.Rel), ".py")
 			if stem == "__init__" {
 				stem = path.Base(path.Dir(s.Rel))
 			}
 			ix.pySrc[stem] = s.Src
+			ix.stems = append(ix.stems, stem)
+		}
+	}
+	for _, s := range js {
+		if hasNeedle(s.Src, nil) && jsImportsLLM(string(s.Src)) {
+			ix.jsLLM = true
+			break
 		}
 	}
 	return ix
@@ -260,7 +303,7 @@ func (ix *llmIndex) names(f *file, isPy bool) llmNames {
 			return
 		}
 		if strings.HasPrefix(spec, ".") || strings.HasPrefix(spec, "@/") || strings.HasPrefix(spec, "~/") {
-			if dep, ok := ix.lookup(f.rel, spec); ok && jsImportsLLM(string(dep)) {
+			if ix.jsModuleImportsLLM(f.rel, spec) {
 				for _, n := range importedNames(clause) {
 					out.sdk[n] = true
 				}
@@ -275,6 +318,23 @@ func (ix *llmIndex) names(f *file, isPy bool) llmNames {
 	}
 	derived(src, jsAssignRE, out.sdk)
 	return out
+}
+
+// jsModuleImportsLLM reports whether the project module an import names
+// imports a model client; answers are kept by resolved specifier, since
+// many files import the same module.
+func (ix *llmIndex) jsModuleImportsLLM(from, spec string) bool {
+	key := spec
+	if strings.HasPrefix(spec, ".") {
+		key = path.Join(path.Dir(from), spec)
+	}
+	if v, ok := ix.jsMemo[key]; ok {
+		return v
+	}
+	dep, ok := ix.lookup(from, spec)
+	v := ok && hasNeedle(dep, nil) && jsImportsLLM(string(dep))
+	ix.jsMemo[key] = v
+	return v
 }
 
 // derived adds the module-level names assigned from a client name, twice
@@ -333,20 +393,32 @@ func reaches(text string, names llmNames) bool {
 
 // tagLLM marks the bot handlers whose code, or the code of the functions
 // of their file they call (two calls deep), reaches a model client.
-func tagLLM(ctx context.Context, res *Result, files []*file, pyFlags []bool, py []Source, lookup func(from, spec string) ([]byte, bool)) {
-	ix := newLLMIndex(ctx, py, lookup)
+func tagLLM(ctx context.Context, res *Result, files []*file, pyFlags []bool, py, js []Source, lookup func(from, spec string) ([]byte, bool)) {
+	ix := newLLMIndex(ctx, py, js, lookup)
 	byRel := map[string]int{}
 	for i, f := range files {
 		byRel[f.rel] = i
 	}
-	names := map[*file]llmNames{}
-	nameOf := func(f *file, isPy bool) llmNames {
-		if n, ok := names[f]; ok {
-			return n
+	// Per file, computed once: the names that lead to a model (nil when
+	// the file has none and no known API call), and its function index.
+	type fileInfo struct {
+		names llmNames
+		none  bool
+		defs  map[string]*sitter.Node
+		calls map[int]*sitter.Node // JavaScript: the outermost call starting on each line
+	}
+	infos := map[*file]*fileInfo{}
+	info := func(f *file, isPy bool) *fileInfo {
+		if in, ok := infos[f]; ok {
+			return in
 		}
-		n := ix.names(f, isPy)
-		names[f] = n
-		return n
+		in := &fileInfo{none: !ix.mayReach(f.src)}
+		if !in.none {
+			in.names = ix.names(f, isPy)
+			in.none = in.names.empty() && !llmCallRE.Match(f.src)
+		}
+		infos[f] = in
+		return in
 	}
 	for i := range res.Routes {
 		r := &res.Routes[i]
@@ -358,48 +430,64 @@ func tagLLM(ctx context.Context, res *Result, files []*file, pyFlags []bool, py 
 			continue
 		}
 		f, isPy := files[fi], pyFlags[fi]
-		var hf *file
-		var body *sitter.Node
+		hf := f
+		var ref funcRef
 		if isPy {
-			if ref, ok := f.resolve(r.Handler); ok && r.Handler != "" {
-				hf, body = ref.f, ref.def
+			if r.Handler == "" {
+				continue
 			}
-		} else if r.Framework == DiscordJS {
+			if ref, ok = f.resolve(r.Handler); !ok {
+				continue
+			}
+			hf = ref.f
+		}
+		in := info(hf, isPy)
+		if in.none {
+			continue
+		}
+		if in.defs == nil {
+			in.defs = funcDefs(hf, isPy)
+		}
+		var body *sitter.Node
+		switch {
+		case isPy:
+			body = ref.def
+		case r.Framework == DiscordJS:
 			// One command per module: the file is the command.
-			hf, body = f, f.root
-		} else {
-			hf, body = f, jsRegistration(f, r.Line)
-			if def := jsFuncDefs(f)[r.Handler]; r.Handler != "" && def != nil {
-				body = def
+			body = f.root
+		case r.Handler != "" && in.defs[r.Handler] != nil:
+			body = in.defs[r.Handler]
+		default:
+			if in.calls == nil {
+				in.calls = outermostCalls(f)
 			}
+			body = in.calls[r.Line]
 		}
-		if body == nil {
-			continue
-		}
-		hn := nameOf(hf, isPy)
-		if hn.empty() && !llmCallRE.Match(hf.src) {
-			continue
-		}
-		if reaches(withCallees(hf, body, isPy), hn) {
+		if body != nil && reaches(withCallees(hf, body, isPy, in.defs), in.names) {
 			r.Tags = append(r.Tags, TagLLM)
 		}
 	}
 }
 
+// funcDefs indexes a file's functions by name: every def (methods too) in
+// Python; declarations and functions assigned to a name in JavaScript.
+func funcDefs(f *file, isPy bool) map[string]*sitter.Node {
+	if !isPy {
+		return jsFuncDefs(f)
+	}
+	defs := map[string]*sitter.Node{}
+	walk(f.root, func(n *sitter.Node) bool {
+		if n.Type() == "function_definition" {
+			defs[f.text(n.ChildByFieldName("name"))] = n
+		}
+		return true
+	})
+	return defs
+}
+
 // withCallees returns a function's text followed by the text of the
 // functions of its file it calls by name, two levels deep.
-func withCallees(f *file, body *sitter.Node, isPy bool) string {
-	defs := map[string]*sitter.Node{}
-	if isPy {
-		walk(f.root, func(n *sitter.Node) bool {
-			if n.Type() == "function_definition" {
-				defs[f.text(n.ChildByFieldName("name"))] = n
-			}
-			return true
-		})
-	} else {
-		defs = jsFuncDefs(f)
-	}
+func withCallees(f *file, body *sitter.Node, isPy bool, defs map[string]*sitter.Node) string {
 	var b strings.Builder
 	seen := map[*sitter.Node]bool{body: true}
 	level := []*sitter.Node{body}
@@ -448,20 +536,19 @@ func jsFuncDefs(f *file) map[string]*sitter.Node {
 	return defs
 }
 
-// jsRegistration returns the outermost call that starts on a line: the
-// registration bot.on('message', async (ctx) => ...) with its inline
+// outermostCalls maps each line to the outermost call that starts on it:
+// the registration bot.on('message', async (ctx) => ...) with its inline
 // handler.
-func jsRegistration(f *file, line int) *sitter.Node {
-	var found *sitter.Node
+func outermostCalls(f *file) map[int]*sitter.Node {
+	out := map[int]*sitter.Node{}
 	walk(f.root, func(n *sitter.Node) bool {
-		if found != nil || int(n.EndPoint().Row)+1 < line || int(n.StartPoint().Row)+1 > line {
-			return found == nil
-		}
-		if n.Type() == "call_expression" && int(n.StartPoint().Row)+1 == line {
-			found = n
-			return false
+		if n.Type() == "call_expression" {
+			line := int(n.StartPoint().Row) + 1
+			if _, ok := out[line]; !ok {
+				out[line] = n
+			}
 		}
 		return true
 	})
-	return found
+	return out
 }

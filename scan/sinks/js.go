@@ -33,6 +33,17 @@ type jsFile struct {
 	hits    []hit
 	defs    map[string]*sitter.Node // functions by declared or assigned name
 	seeds   []callSeed
+	words   *logicWords
+}
+
+// logicWords returns, computed once, which logic checks the file's text
+// can concern.
+func (jf *jsFile) logicWords() logicWords {
+	if jf.words == nil {
+		w := wordsIn(jf.src)
+		jf.words = &w
+	}
+	return *jf.words
 }
 
 func analyzeJS(ctx context.Context, files []source) []hit {
@@ -282,9 +293,17 @@ func (f *jsFunc) run(body *sitter.Node) {
 		return true
 	}, 0)
 	if f.depth == 0 {
-		f.paymentJS(body)
-		f.sessionJS(body)
-		f.webStorageJS(body)
+		// Each check runs only in files that hold its words.
+		has := f.jf.logicWords()
+		if has.paid {
+			f.paymentJS(body)
+		}
+		if has.session {
+			f.sessionJS(body)
+		}
+		if has.storage {
+			f.webStorageJS(body)
+		}
 	}
 	for _, n := range nested {
 		f.nested(n)

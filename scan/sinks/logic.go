@@ -107,3 +107,20 @@ func codeText(n *sitter.Node, src []byte) string {
 	}, 0)
 	return string(out)
 }
+
+// logicWords says which application-logic checks a file's text can
+// concern, so that the others are not run on it.
+type logicWords struct {
+	paid, session, storage, upload bool
+}
+
+var (
+	paidWordRE    = regexp.MustCompile(`(?i)paid|payed`)
+	sessionWordRE = regexp.MustCompile(`(?i)session|log_?in|sign_?in|authcookie`)
+	storageWordRE = regexp.MustCompile(`localStorage|sessionStorage`)
+	uploadWordRE  = regexp.MustCompile(`UploadFile|request\.(files|FILES)`)
+)
+
+func wordsIn(src []byte) logicWords {
+	return logicWords{paid: paidWordRE.Match(src), session: sessionWordRE.Match(src), storage: storageWordRE.Match(src), upload: uploadWordRE.Match(src)}
+}

@@ -35,13 +35,25 @@ func (f *pyFunc) logicPy(def *sitter.Node, uploadParams []string) {
 	if body == nil {
 		return
 	}
+	if f.pf.words == nil {
+		w := wordsIn(f.pf.src)
+		f.pf.words = &w
+	}
+	has := *f.pf.words
+	if !has.paid && !has.session && !has.upload && len(uploadParams) == 0 {
+		return
+	}
 	text := codeText(body, f.pf.src)
 	src := pyRequestUseRE.FindString(text)
 	if src == "" && len(f.params) > 0 {
 		src = "parameter " + f.params[0]
 	}
-	f.paymentPy(body, text, src)
-	f.sessionPy(body, text)
+	if has.paid {
+		f.paymentPy(body, text, src)
+	}
+	if has.session {
+		f.sessionPy(body, text)
+	}
 	f.uploadPy(def, body, text, uploadParams)
 }
 

@@ -25,6 +25,7 @@ type pyFile struct {
 	defs    map[string]*sitter.Node // function_definition by name
 	funcs   []*sitter.Node          // every function_definition, in source order
 	seeds   []callSeed
+	words   *logicWords
 }
 
 func analyzePython(ctx context.Context, files []source) []hit {

@@ -164,7 +164,7 @@ func Extract(ctx context.Context, py, js []Source) Result {
 		}
 	}
 	if ctx.Err() == nil {
-		tagLLM(ctx, &res, files, pyFlags, py, js, lookup)
+		tagLLM(ctx, &res, files, pyFlags, py, js)
 	}
 	for _, f := range files {
 		f.tree.Close()

@@ -120,13 +120,11 @@ func importedNames(clause string) []string {
 // llmIndex knows which project modules import a model client, and which
 // of their functions, classes and methods reach it.
 type llmIndex struct {
-	ctx    context.Context
-	pySrc  map[string][]byte // sources of Python files that import a client, by stem (openai_utils)
-	pyMods map[string]*pyMod // their summaries, built on first use
-	stems  []string          // the keys of pySrc
-	jsMemo map[string]bool   // JavaScript module (resolved specifier) -> imports a client
-	jsLLM  bool              // some JavaScript file imports a client
-	lookup func(from, spec string) ([]byte, bool)
+	ctx     context.Context
+	pySrc   map[string][]byte // sources of Python files that import a client, by stem (openai_utils)
+	pyMods  map[string]*pyMod // their summaries, built on first use
+	stems   []string          // the keys of pySrc
+	jsFiles []string          // the JavaScript files that import a client
 }
 
 // llmNeedles are substrings one of which any file that reaches a model
@@ -156,13 +154,13 @@ func hasNeedle(src []byte, extra []string) bool {
 // known API call, a project module that imports a client, or (JavaScript)
 // imports a relative module, which may.
 func (ix *llmIndex) mayReach(src []byte) bool {
-	return hasNeedle(src, ix.stems) || ix.jsLLM && bytes.Contains(src, []byte("from './")) || bytes.Contains(src, []byte("from \"./")) ||
+	return hasNeedle(src, ix.stems) || len(ix.jsFiles) > 0 && bytes.Contains(src, []byte("from './")) || bytes.Contains(src, []byte("from \"./")) ||
 		bytes.Contains(src, []byte("from '../")) || bytes.Contains(src, []byte("from \"../")) || bytes.Contains(src, []byte("require('./")) ||
 		bytes.Contains(src, []byte("require('../")) || bytes.Contains(src, []byte("from '@/")) || bytes.Contains(src, []byte("from \"@/"))
 }
 
-func newLLMIndex(ctx context.Context, py, js []Source, lookup func(from, spec string) ([]byte, bool)) *llmIndex {
-	ix := &llmIndex{ctx: ctx, pySrc: map[string][]byte{}, pyMods: map[string]*pyMod{}, jsMemo: map[string]bool{}, lookup: lookup}
+func newLLMIndex(ctx context.Context, py, js []Source) *llmIndex {
+	ix := &llmIndex{ctx: ctx, pySrc: map[string][]byte{}, pyMods: map[string]*pyMod{}}
 	for _, s := range py {
 		if hasNeedle(s.Src, nil) && pyImportsLLM(string(s.Src)) {
 			stem := strings.TrimSuffix(path.Base(s.Rel), ".py")
@@ -175,8 +173,7 @@ func newLLMIndex(ctx context.Context, py, js []Source, lookup func(from, spec st
 	}
 	for _, s := range js {
 		if hasNeedle(s.Src, nil) && jsImportsLLM(string(s.Src)) {
-			ix.jsLLM = true
-			break
+			ix.jsFiles = append(ix.jsFiles, s.Rel)
 		}
 	}
 	return ix
@@ -321,20 +318,26 @@ func (ix *llmIndex) names(f *file, isPy bool) llmNames {
 }
 
 // jsModuleImportsLLM reports whether the project module an import names
-// imports a model client; answers are kept by resolved specifier, since
-// many files import the same module.
+// (relative, or rooted with @/ or ~/) is one of the files that import a
+// model client; a project in a subdirectory is matched by suffix.
 func (ix *llmIndex) jsModuleImportsLLM(from, spec string) bool {
-	key := spec
-	if strings.HasPrefix(spec, ".") {
-		key = path.Join(path.Dir(from), spec)
+	var bases []string
+	switch {
+	case strings.HasPrefix(spec, "."):
+		bases = []string{path.Join(path.Dir(from), spec)}
+	case strings.HasPrefix(spec, "@/"), strings.HasPrefix(spec, "~/"):
+		bases = []string{spec[2:], path.Join("src", spec[2:])}
 	}
-	if v, ok := ix.jsMemo[key]; ok {
-		return v
+	for _, f := range ix.jsFiles {
+		for _, b := range bases {
+			for _, e := range []string{"", ".ts", ".tsx", ".js", ".jsx", ".mjs", "/index.ts", "/index.js"} {
+				if f == b+e || strings.HasSuffix(f, "/"+b+e) {
+					return true
+				}
+			}
+		}
 	}
-	dep, ok := ix.lookup(from, spec)
-	v := ok && hasNeedle(dep, nil) && jsImportsLLM(string(dep))
-	ix.jsMemo[key] = v
-	return v
+	return false
 }
 
 // derived adds the module-level names assigned from a client name, twice
@@ -393,8 +396,8 @@ func reaches(text string, names llmNames) bool {
 
 // tagLLM marks the bot handlers whose code, or the code of the functions
 // of their file they call (two calls deep), reaches a model client.
-func tagLLM(ctx context.Context, res *Result, files []*file, pyFlags []bool, py, js []Source, lookup func(from, spec string) ([]byte, bool)) {
-	ix := newLLMIndex(ctx, py, js, lookup)
+func tagLLM(ctx context.Context, res *Result, files []*file, pyFlags []bool, py, js []Source) {
+	ix := newLLMIndex(ctx, py, js)
 	byRel := map[string]int{}
 	for i, f := range files {
 		byRel[f.rel] = i

@@ -17,4 +17,7 @@ const (
 	// takes; UploadSizeLimit: it caps how large.
 	UploadValidation Property = "upload-validation"
 	UploadSizeLimit  Property = "upload-size-limit"
+	// Authorization: a bot command checks the caller's role, user id or
+	// an allowlist (the route scanner's permission guard) before it acts.
+	Authorization Property = "authorization"
 )

@@ -8,9 +8,10 @@ import (
 )
 
 // TestChatRelayContext checks that prompt-injection-user and
-// system-prompt-leakage read the model: on a plain chat relay (no tools,
-// no documents, no shared state, text answered to the person who typed)
-// both are harder and rank lower than on an agent with tools.
+// system-prompt-leakage read the model: on a plain chat relay (a bot
+// command with no tools, no documents, no shared state, text answered in
+// the chat) both are harder and rank lower than on an agent with tools or
+// an endpoint whose answer may reach others.
 func TestChatRelayContext(t *testing.T) {
 	src := `system: {name: x}
 components:
@@ -18,6 +19,7 @@ components:
 surfaces:
   - {id: relay, kind: command, component: app, path: /chat, costly: true, llm: {input: [user], output: text}}
   - {id: agent, kind: endpoint, component: app, method: POST, path: /agent, exposure: public, llm: {input: [user], output: text, tools: [search, email]}}
+  - {id: comment, kind: endpoint, component: app, method: POST, path: /comments, exposure: public, llm: {input: [user], output: text}}
 `
 	m, diags := model.Parse("m.yaml", []byte(src))
 	if diags.HasErrors() {
@@ -47,6 +49,10 @@ surfaces:
 		{"prompt-injection-user@agent", threatmap.DifficultyLow},
 		{"system-prompt-leakage@relay", threatmap.DifficultyMedium},
 		{"system-prompt-leakage@agent", threatmap.DifficultyLow},
+		// An endpoint's answer may be stored and shown to others (a
+		// moderated comment): the relay reading is for chat commands only.
+		{"prompt-injection-user@comment", threatmap.DifficultyLow},
+		{"system-prompt-leakage@comment", threatmap.DifficultyLow},
 	} {
 		th, ok := got[c.id]
 		if !ok {

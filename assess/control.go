@@ -18,6 +18,7 @@ var guardProperty = map[string]evidence.Property{
 	evidence.GuardSignature:   evidence.SignatureVerified,
 	evidence.GuardIPAllowlist: evidence.IPAllowlisted,
 	evidence.GuardCSRF:        evidence.CSRFProtected,
+	evidence.GuardPermission:  evidence.Authorization,
 }
 
 // assessControl computes a control's status: evidence refuting its

@@ -179,7 +179,11 @@ surfaces:
 	guarded := map[string][]string{}
 	for _, r := range routes {
 		if r.Kind != "" {
-			b.WriteString(entryPointSurface(r, seen))
+			line := entryPointSurface(r, seen)
+			b.WriteString(line)
+			if id := checkedCommandID(r); line != "" && id != "" {
+				guarded[evidence.GuardPermission] = append(guarded[evidence.GuardPermission], id)
+			}
 			continue
 		}
 		id := routeSurfaceID(r)
@@ -236,7 +240,7 @@ controls:
   # credential is committed.
   - {id: no-committed-secrets, kind: no-secrets-in-repo, on: [env]}
 `)
-	for _, g := range []string{evidence.GuardAuth, evidence.GuardSignature, evidence.GuardRateLimit, evidence.GuardIPAllowlist, evidence.GuardCSRF} {
+	for _, g := range []string{evidence.GuardAuth, evidence.GuardSignature, evidence.GuardRateLimit, evidence.GuardIPAllowlist, evidence.GuardCSRF, evidence.GuardPermission} {
 		on := guarded[g]
 		if len(on) == 0 {
 			continue
@@ -264,6 +268,7 @@ var draftedControlKind = map[string]string{
 	evidence.GuardRateLimit:   "rate-limited",
 	evidence.GuardIPAllowlist: "ip-allowlisted",
 	evidence.GuardCSRF:        "csrf-protected",
+	evidence.GuardPermission:  "authorization",
 }
 
 // yamlString quotes s for YAML when it needs it.

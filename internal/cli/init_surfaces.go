@@ -68,11 +68,18 @@ func entryPointSurface(r evidence.Route, seen map[string]bool) string {
 		if privilegedGuess(r) {
 			fields += ", privileged: true"
 		}
+		if slices.Contains(r.Tags, botsrc.TagLLM) {
+			// Each message the handler takes spends model tokens.
+			fields += ", costly: true, llm: {input: [user], output: text}"
+		}
 		if has(evidence.GuardPermission) {
 			note = "a permission check was found; set permission: role, owner, allowlist or platform"
 		} else {
 			fields += ", permission: none"
 			note = "no permission check found; review privileged"
+		}
+		if slices.Contains(r.Tags, botsrc.TagLLM) {
+			note += "; reaches a language model client, so each message is billed"
 		}
 	case evidence.RouteKindBotWebhook:
 		prefix = "webhook"
@@ -105,10 +112,26 @@ func entryPointSurface(r evidence.Route, seen map[string]bool) string {
 	default:
 		return ""
 	}
-	id := strings.Trim(nonID.ReplaceAllString(strings.ToLower(prefix+" "+r.Path), "-"), "-")
+	id := entryPointID(prefix, r)
 	if seen[id] {
 		return ""
 	}
 	seen[id] = true
 	return fmt.Sprintf("  - {id: %s, %s} # %s:%d %s, %s\n", id, fields, r.File, r.Line, r.Framework, note)
+}
+
+// entryPointID is the surface id init drafts for an entry point.
+func entryPointID(prefix string, r evidence.Route) string {
+	return strings.Trim(nonID.ReplaceAllString(strings.ToLower(prefix+" "+r.Path), "-"), "-")
+}
+
+// checkedCommandID returns the id of the drafted surface of a bot command
+// whose code checks the caller's permission, or "" for any other entry
+// point: init drafts an authorization control on these, which the route
+// scan verifies on every run.
+func checkedCommandID(r evidence.Route) string {
+	if r.Kind != evidence.RouteKindBotCommand || !slices.Contains(r.Guards, evidence.GuardPermission) {
+		return ""
+	}
+	return entryPointID("cmd", r)
 }

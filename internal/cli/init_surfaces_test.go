@@ -26,6 +26,7 @@ func TestStarterModelDraftsEntryPoints(t *testing.T) {
 		{Kind: evidence.RouteKindBotCommand, Method: "COMMAND", Path: "/callback/set_settings_handle", File: "main.py", Line: 22, Framework: "python-telegram-bot", Guards: []string{}},
 		{Kind: evidence.RouteKindBotCommand, Method: "COMMAND", Path: "/server settings", File: "bot.js", Line: 23, Framework: "discord.js", Guards: []string{}},
 		{Kind: evidence.RouteKindBotCommand, Method: "COMMAND", Path: "/ban_settings", File: "main.py", Line: 24, Framework: "python-telegram-bot", Guards: []string{}},
+		{Kind: evidence.RouteKindBotCommand, Method: "MESSAGE", Path: "/message/answer", File: "main.py", Line: 25, Framework: "python-telegram-bot", Guards: []string{}, Tags: []string{botsrc.TagLLM}},
 		{Kind: evidence.RouteKindBotWebhook, Method: "POST", Path: "/tg", File: "main.py", Line: 20, Framework: "python-telegram-bot", Guards: []string{}},
 		{Kind: evidence.RouteKindServerAction, Method: "POST", Path: "app/actions.ts#deletePost", File: "app/actions.ts", Line: 4, Framework: "nextjs", Guards: []string{}},
 		{Kind: evidence.RouteKindServerAction, Method: "POST", Path: "app/actions.ts#createPost", File: "app/actions.ts", Line: 9, Framework: "nextjs", Guards: []string{"auth"}},
@@ -55,7 +56,10 @@ func TestStarterModelDraftsEntryPoints(t *testing.T) {
 	}
 	check("cmd-ban", "command", func(s model.Surface) bool { return s.Privilege && s.PermCheck == "none" && s.Sender == "discord" }, "privileged, permission none, sender discord")
 	check("cmd-purge", "command", func(s model.Surface) bool { return s.Privilege }, "privileged")
-	check("cmd-ping", "command", func(s model.Surface) bool { return !s.Privilege }, "not privileged")
+	check("cmd-ping", "command", func(s model.Surface) bool { return !s.Privilege && !s.Costly && s.LLM == nil }, "not privileged, not costly, no model")
+	check("cmd-message-answer", "command", func(s model.Surface) bool {
+		return s.Costly && s.LLM != nil && len(s.LLM.Input) == 1 && s.LLM.Input[0] == "user" && s.LLM.Output == "text"
+	}, "costly, feeding a model with user text")
 	check("cmd-clear", "command", func(s model.Surface) bool { return s.Privilege }, "privileged (wipes a channel)")
 	check("cmd-reminder-delete", "command", func(s model.Surface) bool { return !s.Privilege }, "not privileged (the user's own reminder)")
 	check("cmd-remove-spoilers", "command", func(s model.Surface) bool { return !s.Privilege }, "not privileged (a context-menu label acting on the picked message)")

@@ -33,6 +33,7 @@ func checkHits(t *testing.T, hits []hit, start time.Time) {
 // never panic or hang.
 func FuzzPython(f *testing.F) {
 	seed(f, "testdata/cases/py/*.py")
+	seed(f, "testdata/cases/logic/api/*.py")
 	f.Add([]byte("x = f'{request.args[\"a\"]}' % (\ncur.execute(x"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		start := time.Now()
@@ -43,6 +44,8 @@ func FuzzPython(f *testing.F) {
 // FuzzJS feeds arbitrary source to the JavaScript/TypeScript analyser.
 func FuzzJS(f *testing.F) {
 	seed(f, "testdata/cases/js/*")
+	seed(f, "testdata/cases/logic/api/*.[jt]s")
+	seed(f, "testdata/cases/logic/web/src/*.js")
 	f.Add([]byte("app.get('/', (req, res) => { db.query(`${req.query.a}`"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		start := time.Now()

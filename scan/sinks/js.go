@@ -33,6 +33,17 @@ type jsFile struct {
 	hits    []hit
 	defs    map[string]*sitter.Node // functions by declared or assigned name
 	seeds   []callSeed
+	words   *logicWords
+}
+
+// logicWords returns, computed once, which logic checks the file's text
+// can concern.
+func (jf *jsFile) logicWords() logicWords {
+	if jf.words == nil {
+		w := wordsIn(jf.src)
+		jf.words = &w
+	}
+	return *jf.words
 }
 
 func analyzeJS(ctx context.Context, files []source) []hit {
@@ -53,6 +64,7 @@ func analyzeJS(ctx context.Context, files []source) []hit {
 		jf.imports(root)
 		top := &jsFunc{jf: jf, vars: map[string]binding{}, fn: fn{Name: "<module>", Line: 1, Head: 1, End: nend(root)}}
 		top.run(root)
+		jf.uploadJS(root)
 		jf.followCalls()
 		out = append(out, jf.hits...)
 		r.Tree.Close()
@@ -280,6 +292,19 @@ func (f *jsFunc) run(body *sitter.Node) {
 		}
 		return true
 	}, 0)
+	if f.depth == 0 {
+		// Each check runs only in files that hold its words.
+		has := f.jf.logicWords()
+		if has.paid {
+			f.paymentJS(body)
+		}
+		if has.session {
+			f.sessionJS(body)
+		}
+		if has.storage {
+			f.webStorageJS(body)
+		}
+	}
 	for _, n := range nested {
 		f.nested(n)
 	}

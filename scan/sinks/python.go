@@ -25,6 +25,7 @@ type pyFile struct {
 	defs    map[string]*sitter.Node // function_definition by name
 	funcs   []*sitter.Node          // every function_definition, in source order
 	seeds   []callSeed
+	words   *logicWords
 }
 
 func analyzePython(ctx context.Context, files []source) []hit {
@@ -179,7 +180,7 @@ func (pf *pyFile) function(def *sitter.Node, seed *callSeed) {
 		}
 	}
 	params := def.ChildByFieldName("parameters")
-	var names []string
+	var names, uploads []string
 	for i := 0; params != nil && i < int(params.NamedChildCount()); i++ {
 		p := params.NamedChild(i)
 		name, typ, def := "", "", ""
@@ -197,6 +198,9 @@ func (pf *pyFile) function(def *sitter.Node, seed *callSeed) {
 			name, typ, def = pf.text(p.ChildByFieldName("name")), pf.text(p.ChildByFieldName("type")), pf.text(p.ChildByFieldName("value"))
 		}
 		names = append(names, name)
+		if pyUploadParamRE.MatchString(typ) {
+			uploads = append(uploads, name)
+		}
 		if strings.Contains(def, "Depends") || strings.Contains(typ, "Depends") || strings.Contains(typ, "Request") || strings.Contains(typ, "Session") ||
 			strings.Contains(typ, "BackgroundTasks") || strings.Contains(typ, "Response") || pyNotInput[name] {
 			continue
@@ -226,6 +230,9 @@ func (pf *pyFile) function(def *sitter.Node, seed *callSeed) {
 		}
 	}
 	f.body(def.ChildByFieldName("body"))
+	if seed == nil && handler {
+		f.logicPy(def, uploads)
+	}
 }
 
 // pyFunc is the analysis of one function body.

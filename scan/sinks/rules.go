@@ -19,6 +19,12 @@ const (
 	RuleLDAP        = "ldap-injection"
 	RuleAllocation  = "request-sized-allocation"
 	RuleParseError  = "parse-error"
+
+	RulePaymentUnverified = "payment-unverified"
+	RuleLoginWithoutProof = "login-without-proof"
+	RuleTokenInWebStorage = "token-in-web-storage"
+	RuleUploadNoSizeLimit = "upload-no-size-limit"
+	RuleUploadNoTypeCheck = "upload-no-type-check"
 )
 
 // Rules lists the scanner's rules: SARIF help and the docs are built from it.
@@ -46,6 +52,16 @@ func Rules() []evidence.RuleInfo {
 			Description: "An LDAP search filter is built from request input without escaping, so (, ), * and | change the query. Escape with the library's filter escaping."},
 		{ID: RuleAllocation, Title: "Allocation sized by request input", Severity: threatmap.Medium, Property: evidence.BoundedAllocation,
 			Description: "make, Buffer.alloc, new Array or repeat receives a size taken from the request, so one call can exhaust memory. Cap the size first."},
+		{ID: RulePaymentUnverified, Title: "Order marked paid without asking the payment provider", Severity: threatmap.High, Property: evidence.PaymentVerified,
+			Description: "A request handler sets a paid flag (isPaid = true, status: 'paid') and never calls the payment provider or checks a signed notification, so the payment result is whatever the client sends. Capture or look up the payment on the server (PayPal orders API, a Stripe PaymentIntent) and mark the order paid from that answer, or from a verified webhook."},
+		{ID: RuleLoginWithoutProof, Title: "Session created from a request-supplied id", Severity: threatmap.High, Property: evidence.LoginProof,
+			Description: "A request handler signs in a user it found from a value the request carries (a user id, a payment provider's checkout session id) and checks no password, one-time code or verified token, so whoever holds the value signs in as that user. Sign the user in only from proof the caller gave, or check that the value belongs to the session already open."},
+		{ID: RuleTokenInWebStorage, Title: "Credential kept in web storage", Severity: threatmap.Medium, Property: evidence.HTTPOnlyCookies,
+			Description: "Browser code stores a token (a key or value that names one, or the answer of a login request) in localStorage or sessionStorage, where any script on the page can read it. Keep sessions in HttpOnly, Secure, SameSite cookies."},
+		{ID: RuleUploadNoSizeLimit, Title: "Upload without a size limit", Severity: threatmap.Medium, Property: evidence.UploadSizeLimit,
+			Description: "A multer upload has no limits.fileSize, or a FastAPI UploadFile is read with no size check, so one request can fill the disk or memory. Set a file size (and count) limit in the parser and at the proxy."},
+		{ID: RuleUploadNoTypeCheck, Title: "Upload without a file-type check", Severity: threatmap.Medium, Property: evidence.UploadValidation,
+			Description: "An upload handler (multer without fileFilter, formidable without filter, FastAPI UploadFile, Flask request.files) stores or processes files and nothing in its file looks at the content type, extension or magic bytes. Check the type on the server, from the content."},
 		{ID: RuleParseError, Title: "Source file could not be parsed", Severity: threatmap.Info,
 			Description: "The file has a syntax error, so sinks in it may be missing."},
 	}

@@ -176,7 +176,10 @@ func (h hit) finding() evidence.Finding {
 	}
 	info := ruleByID(h.rule)
 	msg := info.Title + ": " + h.sink
-	if h.what != "" {
+	switch {
+	case logicRule(h.rule) && h.what != "":
+		msg += ", " + h.what
+	case h.what != "":
 		msg += " receives " + h.what
 	}
 	if h.source != "" && !strings.HasSuffix(h.what, h.source) {

@@ -163,6 +163,9 @@ func Extract(ctx context.Context, py, js []Source) Result {
 			f.js()
 		}
 	}
+	if ctx.Err() == nil {
+		tagLLM(ctx, &res, files, pyFlags, py, js)
+	}
 	for _, f := range files {
 		f.tree.Close()
 	}

@@ -1,0 +1,23 @@
+package evidence
+
+// Properties of application logic that code evidence can refute: a
+// finding of the sinks scanner names the one it shows does not hold, and
+// the rules that list the property among their controls pick it up.
+const (
+	// PaymentVerified: an order or plan is marked paid only after the
+	// server asked the payment provider (or a signed webhook said so).
+	PaymentVerified Property = "payment-verified"
+	// LoginProof: a session is created only for a caller who proved who
+	// they are (a password, a one-time code, a verified token).
+	LoginProof Property = "login-proof"
+	// HTTPOnlyCookies: browser sessions live in cookies scripts cannot
+	// read, not in localStorage or sessionStorage.
+	HTTPOnlyCookies Property = "httponly-cookies"
+	// UploadValidation: an upload handler checks what kind of file it
+	// takes; UploadSizeLimit: it caps how large.
+	UploadValidation Property = "upload-validation"
+	UploadSizeLimit  Property = "upload-size-limit"
+	// Authorization: a bot command checks the caller's role, user id or
+	// an allowlist (the route scanner's permission guard) before it acts.
+	Authorization Property = "authorization"
+)

@@ -1,0 +1,5 @@
+NOTES = {}
+
+
+def save_note(user, text):
+    NOTES.setdefault(user, []).append(text)

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"strings"
 	"sync"
@@ -26,37 +27,79 @@ type lazyMasker struct {
 	err  error
 	// seen remembers the masked form of lines already written: a large
 	// report repeats the same mitigation, rule and asset lines thousands of
-	// times, and masking is a pure function of the line.
-	seen   map[string]string
+	// times, and masking is a pure function of the line. It is a
+	// direct-mapped cache (a slot per hash, the newest line wins), so a
+	// lookup costs a hash and a comparison and nothing is ever rehashed.
+	seen   []seenLine
+	seed   maphash.Seed
 	seenMu sync.Mutex
 }
 
-// maxSeenLines bounds the memory the line cache holds; when full it starts
-// over.
-const maxSeenLines = 1 << 16
+// seenLine is one slot of the line cache: a line and its masked form
+// (same when masking left it as it was).
+type seenLine struct {
+	line, masked string
+	same, full   bool
+}
+
+// seenSlots is the number of slots of the line cache; maxSeenLine the
+// longest line it keeps.
+const (
+	seenSlots   = 1 << 16
+	maxSeenLine = 512
+)
 
 func (l *lazyMasker) MaskLine(line string) string {
-	l.once.Do(func() { l.m, l.err = secrets.NewMasker() })
+	masked, _ := l.maskBytes([]byte(line), line)
+	return masked
+}
+
+// maskBytes masks one line given as bytes (line, when not empty, is the
+// same text as a string). same reports that the line needs no change; the
+// masked form is then not returned, so a line seen before costs no
+// allocation.
+func (l *lazyMasker) maskBytes(b []byte, line string) (masked string, same bool) {
+	l.once.Do(func() {
+		l.m, l.err = secrets.NewMasker()
+		l.seed = maphash.MakeSeed()
+		l.seen = make([]seenLine, seenSlots)
+	})
 	if l.err != nil {
-		return "threatmap: output line withheld: the secret masker is unavailable: " + l.err.Error()
+		return "threatmap: output line withheld: the secret masker is unavailable: " + l.err.Error(), false
 	}
-	if len(line) > 512 {
-		return l.m.MaskLine(line)
+	if len(b) > maxSeenLine {
+		if line == "" {
+			line = string(b)
+		}
+		masked = l.m.MaskLine(line)
+		return masked, masked == line
+	}
+	slot := maphash.Bytes(l.seed, b) & (seenSlots - 1)
+	l.seenMu.Lock()
+	if e := l.seen[slot]; e.full && e.line == string(b) {
+		l.seenMu.Unlock()
+		if e.same {
+			return "", true
+		}
+		return e.masked, false
+	}
+	l.seenMu.Unlock()
+	if line == "" {
+		line = string(b)
+	}
+	masked = l.m.MaskLine(line)
+	same = masked == line
+	e := seenLine{line: line, same: same, full: true}
+	if !same {
+		e.masked = masked
 	}
 	l.seenMu.Lock()
-	out, ok := l.seen[line]
+	l.seen[slot] = e
 	l.seenMu.Unlock()
-	if ok {
-		return out
+	if same {
+		return "", true
 	}
-	out = l.m.MaskLine(line)
-	l.seenMu.Lock()
-	if l.seen == nil || len(l.seen) >= maxSeenLines {
-		l.seen = make(map[string]string, 1024)
-	}
-	l.seen[line] = out
-	l.seenMu.Unlock()
-	return out
+	return masked, false
 }
 
 // safeWriter is what every command writes through: it holds output until a
@@ -66,37 +109,52 @@ func (l *lazyMasker) MaskLine(line string) string {
 // tree cannot move the cursor, rewrite a line or forge a CI log command.
 // JSON and SARIF already escape control characters; for them the escaping
 // is a no-op and the masking a second net under the scanners' own.
+//
+// The lines completed by one Write are written to w in one call, so a
+// large report costs a write per buffer, not per line.
 type safeWriter struct {
 	w      io.Writer
 	mask   lineMasker
 	reveal *bool
 	buf    []byte
+	out    []byte
 }
 
 func (s *safeWriter) Write(p []byte) (int, error) {
-	s.buf = append(s.buf, p...)
+	data := p
+	if len(s.buf) > 0 {
+		s.buf = append(s.buf, p...)
+		data = s.buf
+	}
+	s.out = s.out[:0]
 	for {
-		i := bytes.IndexByte(s.buf, '\n')
+		i := bytes.IndexByte(data, '\n')
 		if i < 0 {
 			break
 		}
-		if err := s.emit(string(s.buf[:i]), true); err != nil {
-			return 0, err
-		}
-		s.buf = s.buf[i+1:]
+		s.appendLine(data[:i], true)
+		data = data[i+1:]
 	}
 	// A very long line without a newline is written in pieces rather than
 	// held without bound; a secret cut at the boundary is still a secret
 	// split in two, so the cut is made at a space when there is one.
-	if len(s.buf) > 1<<20 {
-		cut := bytes.LastIndexByte(s.buf, ' ') + 1
+	if len(data) > 1<<20 {
+		cut := bytes.LastIndexByte(data, ' ') + 1
 		if cut == 0 {
-			cut = len(s.buf)
+			cut = len(data)
 		}
-		if err := s.emit(string(s.buf[:cut]), false); err != nil {
+		s.appendLine(data[:cut], false)
+		data = data[cut:]
+	}
+	// Keep the incomplete tail (a copy: p belongs to the caller).
+	s.buf = append(s.buf[:0], data...)
+	if len(s.out) > 0 {
+		if _, err := s.w.Write(s.out); err != nil {
 			return 0, err
 		}
-		s.buf = s.buf[cut:]
+	}
+	if cap(s.out) > 1<<20 {
+		s.out = nil
 	}
 	return len(p), nil
 }
@@ -106,21 +164,50 @@ func (s *safeWriter) Flush() error {
 	if len(s.buf) == 0 {
 		return nil
 	}
-	err := s.emit(string(s.buf), false)
+	s.out = s.out[:0]
+	s.appendLine(s.buf, false)
 	s.buf = s.buf[:0]
+	_, err := s.w.Write(s.out)
 	return err
 }
 
-func (s *safeWriter) emit(line string, nl bool) error {
+// appendLine appends the masked, escaped line (and a newline when nl) to
+// s.out.
+func (s *safeWriter) appendLine(b []byte, nl bool) {
 	if s.mask != nil && (s.reveal == nil || !*s.reveal) {
-		line = s.mask.MaskLine(line)
+		var masked string
+		same := false
+		if lm, ok := s.mask.(*lazyMasker); ok {
+			masked, same = lm.maskBytes(b, "")
+		} else {
+			line := string(b)
+			masked = s.mask.MaskLine(line)
+			same = masked == line
+		}
+		if !same {
+			s.out = append(s.out, escapeControl(masked, false)...)
+			if nl {
+				s.out = append(s.out, '\n')
+			}
+			return
+		}
 	}
-	line = escapeControl(line, false)
+	s.out = appendEscaped(s.out, b)
 	if nl {
-		line += "\n"
+		s.out = append(s.out, '\n')
 	}
-	_, err := io.WriteString(s.w, line)
-	return err
+}
+
+// appendEscaped appends b with control characters escaped as escapeControl
+// does for output (newlines kept).
+func appendEscaped(dst, b []byte) []byte {
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if c < 0x20 && c != '\t' && c != '\n' || c == 0x7f || c >= 0x80 {
+			return append(dst, escapeControl(string(b), false)...)
+		}
+	}
+	return append(dst, b...)
 }
 
 // escapeControl replaces control characters (C0 but tab, DEL, C1, and

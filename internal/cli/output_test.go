@@ -70,3 +70,67 @@ func FuzzEscapeControl(f *testing.F) {
 		}
 	})
 }
+
+// countingWriter counts the writes made to it.
+type countingWriter struct {
+	bytes.Buffer
+	writes int
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	c.writes++
+	return c.Buffer.Write(p)
+}
+
+// TestSafeWriterMasksEveryCopyOfARepeatedLine: the line cache gives the
+// masked form on every later copy of a line with a secret, lines without
+// one come out unchanged, control characters are escaped on cached lines
+// too, and the lines completed by one Write reach the underlying writer in
+// one write.
+func TestSafeWriterMasksEveryCopyOfARepeatedLine(t *testing.T) {
+	tok := "ghp_" + "R7aQ9xLm2VbN4cT8yZ1kW3pE6sD0fH5jG2uI"
+	secretLine := `      "detail": "token ` + tok + `",`
+	plain := `      "title": "Spoofing of the API gateway",`
+	ctl := "      \"x\": \"esc\x1b[2J\","
+	var in strings.Builder
+	for range 3 {
+		for _, l := range []string{secretLine, plain, ctl} {
+			in.WriteString(l + "\n")
+		}
+	}
+	reveal := false
+	var out countingWriter
+	w := &safeWriter{w: &out, mask: &lazyMasker{}, reveal: &reveal}
+	if _, err := w.Write([]byte(in.String())); err != nil {
+		t.Fatal(err)
+	}
+	if out.writes != 1 {
+		t.Errorf("%d writes for one Write of complete lines, want 1", out.writes)
+	}
+	got := out.String()
+	if strings.Contains(got, tok) {
+		t.Fatalf("token printed:\n%s", got)
+	}
+	lines := strings.Split(strings.TrimSuffix(got, "\n"), "\n")
+	if len(lines) != 9 {
+		t.Fatalf("%d lines, want 9:\n%s", len(lines), got)
+	}
+	for i := 0; i < 9; i += 3 {
+		if !strings.Contains(lines[i], "ghp_") || lines[i] != lines[0] {
+			t.Errorf("copy %d of the secret line: %q (first %q)", i/3, lines[i], lines[0])
+		}
+		if lines[i+1] != plain {
+			t.Errorf("plain line changed: %q", lines[i+1])
+		}
+		if lines[i+2] != `      "x": "esc\u001b[2J",` {
+			t.Errorf("control line: %q", lines[i+2])
+		}
+	}
+	// A line split across writes is masked whole.
+	out.Reset()
+	w.Write([]byte(secretLine[:30]))
+	w.Write([]byte(secretLine[30:] + "\n"))
+	if out.String() != lines[0]+"\n" {
+		t.Errorf("split line: %q, want %q", out.String(), lines[0]+"\n")
+	}
+}

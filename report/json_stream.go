@@ -3,7 +3,6 @@ package report
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"runtime"
@@ -48,13 +47,14 @@ func WriteThreatMap(w io.Writer, doc ThreatMapDoc) error {
 }
 
 // encodeThreats writes the threats as elements of an array indented by
-// four spaces, separated by ",\n". Batches are encoded on every core and
-// written in order.
+// four spaces, separated by ",\n" (appendThreat: what encoding/json writes,
+// without its reflection and second indenting pass). Batches are encoded
+// on every core and written in order.
 func encodeThreats(w *bufio.Writer, threats []assess.Threat) error {
 	const batch = 512
 	n := (len(threats) + batch - 1) / batch
 	type slot struct {
-		buf  bytes.Buffer
+		buf  []byte
 		err  error
 		done chan struct{}
 	}
@@ -70,19 +70,17 @@ func encodeThreats(w *bufio.Writer, threats []assess.Threat) error {
 			defer wg.Done()
 			for i := range work {
 				s := slots[i]
-				enc := json.NewEncoder(&s.buf)
-				enc.SetIndent("    ", "  ")
-				enc.SetEscapeHTML(false)
+				var buf []byte
 				for j := i * batch; j < min(len(threats), (i+1)*batch); j++ {
 					if j > i*batch {
-						s.buf.WriteString(",\n")
+						buf = append(buf, ",\n"...)
 					}
-					s.buf.WriteString("    ")
-					if s.err = enc.Encode(&threats[j]); s.err != nil {
+					buf = append(buf, "    "...)
+					if buf, s.err = appendThreat(buf, &threats[j], "    "); s.err != nil {
 						break
 					}
-					s.buf.Truncate(s.buf.Len() - 1) // Encode's newline
 				}
+				s.buf = buf
 				close(s.done)
 			}
 		}()
@@ -108,7 +106,7 @@ func encodeThreats(w *bufio.Writer, threats []assess.Threat) error {
 			if i > 0 {
 				w.WriteString(",\n")
 			}
-			_, err = w.Write(s.buf.Bytes())
+			_, err = w.Write(s.buf)
 		}
 		slots[i] = nil
 	}

@@ -126,6 +126,9 @@ func (s *safeWriter) Write(p []byte) (int, error) {
 		s.buf = append(s.buf, p...)
 		data = s.buf
 	}
+	if want := len(data) + len(data)/8 + 64; cap(s.out) < want {
+		s.out = make([]byte, 0, want)
+	}
 	s.out = s.out[:0]
 	for {
 		i := bytes.IndexByte(data, '\n')
@@ -153,7 +156,7 @@ func (s *safeWriter) Write(p []byte) (int, error) {
 			return 0, err
 		}
 	}
-	if cap(s.out) > 1<<20 {
+	if cap(s.out) > 4<<20 {
 		s.out = nil
 	}
 	return len(p), nil

@@ -40,12 +40,16 @@ type lazyMasker struct {
 type seenLine struct {
 	line, masked string
 	same, full   bool
+	// hits counts the lookups the line answered since it was stored or
+	// last spared: a line that repeats keeps its slot against lines seen
+	// once (ids, titles), which would otherwise evict it.
+	hits uint8
 }
 
 // seenSlots is the number of slots of the line cache; maxSeenLine the
 // longest line it keeps.
 const (
-	seenSlots   = 1 << 16
+	seenSlots   = 1 << 17
 	maxSeenLine = 512
 )
 
@@ -76,7 +80,10 @@ func (l *lazyMasker) maskBytes(b []byte, line string) (masked string, same bool)
 	}
 	slot := maphash.Bytes(l.seed, b) & (seenSlots - 1)
 	l.seenMu.Lock()
-	if e := l.seen[slot]; e.full && e.line == string(b) {
+	if e := &l.seen[slot]; e.full && e.line == string(b) {
+		if e.hits < 255 {
+			e.hits++
+		}
 		l.seenMu.Unlock()
 		if e.same {
 			return "", true
@@ -94,7 +101,11 @@ func (l *lazyMasker) maskBytes(b []byte, line string) (masked string, same bool)
 		e.masked = masked
 	}
 	l.seenMu.Lock()
-	l.seen[slot] = e
+	if old := &l.seen[slot]; old.hits > 0 {
+		old.hits /= 2
+	} else {
+		l.seen[slot] = e
+	}
 	l.seenMu.Unlock()
 	if same {
 		return "", true

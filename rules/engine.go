@@ -169,6 +169,10 @@ type element struct {
 	pos      threatmap.Position
 	vars     activation
 	assetIDs []string
+	// near caches nearAssets: every rule of the element that names asset
+	// kinds the element lacks asks for it.
+	near     []string
+	nearDone bool
 }
 
 // activation holds the variables a condition sees on one element. It

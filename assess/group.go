@@ -91,6 +91,12 @@ type rowIndices struct {
 func groupIndices(ts []Threat) []rowIndices {
 	var rows []rowIndices
 	family := map[string]int{} // element + family -> row index
+	// Every row starts with one threat, one element and one surface:
+	// those one-element lists are cut from three slabs (capacity one, so
+	// a merge appending to them copies them out first).
+	idx := make([]int, len(ts))
+	elems := make([]string, len(ts))
+	surfs := make([]string, len(ts))
 	for i := range ts {
 		t := &ts[i]
 		if t.Family != "" {
@@ -105,7 +111,8 @@ func groupIndices(ts []Threat) []rowIndices {
 			}
 			family[k] = len(rows)
 		}
-		rows = append(rows, rowIndices{threats: []int{i}, elements: []string{t.Element}, surfaces: []string{t.Surface}})
+		idx[i], elems[i], surfs[i] = i, t.Element, t.Surface
+		rows = append(rows, rowIndices{threats: idx[i : i+1 : i+1], elements: elems[i : i+1 : i+1], surfaces: surfs[i : i+1 : i+1]})
 	}
 	var out []rowIndices
 	same := map[string]int{}

@@ -65,6 +65,8 @@ func encodeThreats(w *bufio.Writer, threats []assess.Threat) error {
 		slots[i] = &slot{done: make(chan struct{})}
 	}
 	work := make(chan int)
+	// Buffers written out are handed back for the next batches.
+	free := make(chan []byte, 8*runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), n) {
 		wg.Add(1)
@@ -72,7 +74,12 @@ func encodeThreats(w *bufio.Writer, threats []assess.Threat) error {
 			defer wg.Done()
 			for i := range work {
 				s := slots[i]
-				buf := make([]byte, 0, rowSize*batch)
+				var buf []byte
+				select {
+				case buf = <-free:
+				default:
+					buf = make([]byte, 0, rowSize*batch)
+				}
 				for j := i * batch; j < min(len(threats), (i+1)*batch); j++ {
 					if j > i*batch {
 						buf = append(buf, ",\n"...)
@@ -109,6 +116,10 @@ func encodeThreats(w *bufio.Writer, threats []assess.Threat) error {
 				w.WriteString(",\n")
 			}
 			_, err = w.Write(s.buf)
+		}
+		select {
+		case free <- s.buf[:0]:
+		default:
 		}
 		slots[i] = nil
 	}

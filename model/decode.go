@@ -37,6 +37,9 @@ const (
 )
 
 type decoder struct {
+	// release lets decodeSlice drop the nodes it has decoded (Parse's
+	// tree is its own and read once).
+	release  bool
 	file     string
 	diags    Diagnostics
 	budget   int
@@ -242,8 +245,15 @@ func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, path string, fr fie
 		return
 	}
 	out := reflect.MakeSlice(v.Type(), len(items), len(items))
+	// A sequence no alias can reach (it has no anchor) is read once:
+	// when the caller allows it, each item's nodes are let go once
+	// decoded, so a large model's node tree shrinks as its structs grow.
+	release := d.release && n.Kind == yaml.SequenceNode && n.Anchor == ""
 	for i, item := range items {
 		d.decode(item, out.Index(i), fmt.Sprintf("%s[%d]", path, i), fr)
+		if release {
+			items[i] = nil
+		}
 	}
 	v.Set(out)
 }

@@ -89,6 +89,7 @@ func Parse(file string, data []byte) (*Model, Diagnostics) {
 		}
 	}
 	d := newDecoder(file, len(data))
+	d.release = true
 	d.decodeValue(&root, m, "")
 	// Validation runs even after decoding errors, on what could be read,
 	// so that the user sees every problem in one pass.

@@ -54,8 +54,10 @@ const (
 )
 
 func (l *lazyMasker) MaskLine(line string) string {
-	masked, _ := l.maskBytes([]byte(line), line)
-	return masked
+	if masked, same := l.maskBytes([]byte(line), line); !same {
+		return masked
+	}
+	return line
 }
 
 // maskBytes masks one line given as bytes (line, when not empty, is the
@@ -137,18 +139,9 @@ func (s *safeWriter) Write(p []byte) (int, error) {
 		s.buf = append(s.buf, p...)
 		data = s.buf
 	}
-	if want := len(data) + len(data)/8 + 64; cap(s.out) < want {
-		s.out = make([]byte, 0, want)
-	}
-	s.out = s.out[:0]
-	for {
-		i := bytes.IndexByte(data, '\n')
-		if i < 0 {
-			break
-		}
-		s.appendLine(data[:i], true)
-		data = data[i+1:]
-	}
+	complete := bytes.LastIndexByte(data, '\n') + 1
+	s.out = s.maskLines(s.out[:0], data[:complete])
+	data = data[complete:]
 	// A very long line without a newline is written in pieces rather than
 	// held without bound; a secret cut at the boundary is still a secret
 	// split in two, so the cut is made at a space when there is one.
@@ -157,7 +150,7 @@ func (s *safeWriter) Write(p []byte) (int, error) {
 		if cut == 0 {
 			cut = len(data)
 		}
-		s.appendLine(data[:cut], false)
+		s.out = s.appendLine(s.out, data[:cut], false)
 		data = data[cut:]
 	}
 	// Keep the incomplete tail (a copy: p belongs to the caller).
@@ -173,21 +166,44 @@ func (s *safeWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// maskLines appends the masked, escaped lines of body (complete lines,
+// each ending in a newline) to dst. (Masking a large block in parts on
+// several cores was tried: no measurable gain on a 10,000-component
+// report.)
+func (s *safeWriter) maskLines(dst, body []byte) []byte {
+	if want := len(dst) + len(body) + len(body)/8 + 64; cap(dst) < want {
+		dst = append(make([]byte, 0, want), dst...)
+	}
+	return s.appendLines(dst, body)
+}
+
+// appendLines appends each line of body (complete lines) masked and
+// escaped.
+func (s *safeWriter) appendLines(dst, body []byte) []byte {
+	for {
+		i := bytes.IndexByte(body, '\n')
+		if i < 0 {
+			return dst
+		}
+		dst = s.appendLine(dst, body[:i], true)
+		body = body[i+1:]
+	}
+}
+
 // Flush writes what is left without a newline.
 func (s *safeWriter) Flush() error {
 	if len(s.buf) == 0 {
 		return nil
 	}
-	s.out = s.out[:0]
-	s.appendLine(s.buf, false)
+	s.out = s.appendLine(s.out[:0], s.buf, false)
 	s.buf = s.buf[:0]
 	_, err := s.w.Write(s.out)
 	return err
 }
 
 // appendLine appends the masked, escaped line (and a newline when nl) to
-// s.out.
-func (s *safeWriter) appendLine(b []byte, nl bool) {
+// dst.
+func (s *safeWriter) appendLine(dst, b []byte, nl bool) []byte {
 	if s.mask != nil && (s.reveal == nil || !*s.reveal) {
 		var masked string
 		same := false
@@ -199,17 +215,18 @@ func (s *safeWriter) appendLine(b []byte, nl bool) {
 			same = masked == line
 		}
 		if !same {
-			s.out = append(s.out, escapeControl(masked, false)...)
+			dst = append(dst, escapeControl(masked, false)...)
 			if nl {
-				s.out = append(s.out, '\n')
+				dst = append(dst, '\n')
 			}
-			return
+			return dst
 		}
 	}
-	s.out = appendEscaped(s.out, b)
+	dst = appendEscaped(dst, b)
 	if nl {
-		s.out = append(s.out, '\n')
+		dst = append(dst, '\n')
 	}
+	return dst
 }
 
 // appendEscaped appends b with control characters escaped as escapeControl

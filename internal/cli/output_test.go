@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -132,5 +133,46 @@ func TestSafeWriterMasksEveryCopyOfARepeatedLine(t *testing.T) {
 	w.Write([]byte(secretLine[30:] + "\n"))
 	if out.String() != lines[0]+"\n" {
 		t.Errorf("split line: %q, want %q", out.String(), lines[0]+"\n")
+	}
+}
+
+// TestSafeWriterMasksLargeBlocks: a large block of lines written at once
+// comes out exactly as masking each line on its own gives it (the line
+// cache included), in order, in one write.
+func TestSafeWriterMasksLargeBlocks(t *testing.T) {
+	tok := "ghp_" + "R7aQ9xLm2VbN4cT8yZ1kW3pE6sD0fH5jG2uI"
+	var in strings.Builder
+	for i := 0; in.Len() < 768<<10; i++ {
+		switch i % 7 {
+		case 0:
+			fmt.Fprintf(&in, "      \"detail\": \"token %s\",\n", tok)
+		case 3:
+			fmt.Fprintf(&in, "      \"x\": \"esc\x1b[2J %d\",\n", i)
+		default:
+			fmt.Fprintf(&in, "      \"id\": \"rule@element-%d\",\n", i)
+		}
+	}
+	ref := &lazyMasker{}
+	var want strings.Builder
+	for _, l := range strings.SplitAfter(in.String(), "\n") {
+		if l == "" {
+			continue
+		}
+		want.WriteString(escapeControl(ref.MaskLine(strings.TrimSuffix(l, "\n")), false) + "\n")
+	}
+	reveal := false
+	var out countingWriter
+	w := &safeWriter{w: &out, mask: &lazyMasker{}, reveal: &reveal}
+	if _, err := w.Write([]byte(in.String())); err != nil {
+		t.Fatal(err)
+	}
+	if out.writes != 1 {
+		t.Errorf("%d writes, want 1", out.writes)
+	}
+	if strings.Contains(out.String(), tok) {
+		t.Fatal("token printed")
+	}
+	if out.String() != want.String() {
+		t.Errorf("masked in parts differs from line by line (%d vs %d bytes)", out.Len(), want.Len())
 	}
 }

@@ -86,11 +86,10 @@ func (l *lazyMasker) maskBytes(b []byte, line string) (masked string, same bool)
 		if e.hits < 255 {
 			e.hits++
 		}
+		// Read under the lock: stdout and stderr share the table.
+		masked, same = e.masked, e.same
 		l.seenMu.Unlock()
-		if e.same {
-			return "", true
-		}
-		return e.masked, false
+		return masked, same
 	}
 	l.seenMu.Unlock()
 	if line == "" {

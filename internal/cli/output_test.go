@@ -176,3 +176,35 @@ func TestSafeWriterMasksLargeBlocks(t *testing.T) {
 		t.Errorf("masked in parts differs from line by line (%d vs %d bytes)", out.Len(), want.Len())
 	}
 }
+
+// TestLineCacheIsSafeAcrossWriters: stdout and stderr share one masker and
+// its line cache; writing through both at once (run with -race) gives
+// every line its own masked form.
+func TestLineCacheIsSafeAcrossWriters(t *testing.T) {
+	tok := "ghp_" + "R7aQ9xLm2VbN4cT8yZ1kW3pE6sD0fH5jG2uI"
+	m := &lazyMasker{}
+	reveal := false
+	var outs [2]bytes.Buffer
+	done := make(chan struct{})
+	for k := range outs {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			w := &safeWriter{w: &outs[k], mask: m, reveal: &reveal}
+			for i := range 2000 {
+				fmt.Fprintf(w, "line %d token %s\nplain %d\n", i%50, tok, i%50)
+			}
+		}()
+	}
+	<-done
+	<-done
+	for k := range outs {
+		if strings.Contains(outs[k].String(), tok) {
+			t.Fatalf("writer %d printed the token", k)
+		}
+		for _, l := range strings.Split(strings.TrimSuffix(outs[k].String(), "\n"), "\n") {
+			if !strings.HasPrefix(l, "line ") && !strings.HasPrefix(l, "plain ") {
+				t.Fatalf("writer %d: line %q", k, l)
+			}
+		}
+	}
+}

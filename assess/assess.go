@@ -117,6 +117,14 @@ type Assessment struct {
 
 // Assess joins threats, responses and evidence.
 func Assess(m *model.Model, threats []rules.Threat, ix *link.Index, set evidence.Set, now time.Time) *Assessment {
+	return AssessChunks(m, [][]rules.Threat{threats}, ix, set, now)
+}
+
+// AssessChunks is Assess on threats in chunks, in any order (as
+// rules.Engine.RunChunks gives them); the result is the same. It clears
+// each chunk from chunks once read, so the engine's copy of the threats is
+// freed while the assessed ones are built.
+func AssessChunks(m *model.Model, chunks [][]rules.Threat, ix *link.Index, set evidence.Set, now time.Time) *Assessment {
 	if ix == nil {
 		ix = link.Build(m, set, "")
 	}
@@ -141,7 +149,6 @@ func Assess(m *model.Model, threats []rules.Threat, ix *link.Index, set evidence
 	}
 	// A control answers a threat when it has one of the rule's control
 	// kinds and is system-wide or on the element or its component.
-	type kindOn struct{ kind, on string }
 	controlsOn := map[kindOn][]int{}
 	for i, c := range m.Controls {
 		if len(c.On) == 0 {
@@ -151,75 +158,23 @@ func Assess(m *model.Model, threats []rules.Threat, ix *link.Index, set evidence
 			controlsOn[kindOn{c.Kind, on}] = append(controlsOn[kindOn{c.Kind, on}], i)
 		}
 	}
-	seen := make(map[string]bool, len(threats))
-	if len(threats) > 0 {
-		a.Threats = make([]Threat, 0, len(threats))
+	total := 0
+	for _, c := range chunks {
+		total += len(c)
 	}
-	for _, t := range threats {
-		seen[t.ID] = true
-		at := Threat{Threat: t}
-		var proofFindings []evidence.Finding
-		if r, ok := responses[t.ID]; ok {
-			applyResponse(&at, r, byID, ix, now)
-		} else {
-			var idx []int
-			for _, k := range t.Controls {
-				idx = append(idx, controlsOn[kindOn{k, ""}]...)
-				idx = append(idx, controlsOn[kindOn{k, t.Element}]...)
-				if comp := componentOf[t.Element]; comp != "" {
-					idx = append(idx, controlsOn[kindOn{k, comp}]...)
-				}
-			}
-			slices.Sort(idx)
-			var ids []string
-			for _, i := range slices.Compact(idx) {
-				ids = append(ids, m.Controls[i].ID)
-			}
-			var proved *proof
-			if len(ids) == 0 {
-				if p, ok := proveAny(ix, []string{t.Element, componentOf[t.Element]}, t.Controls); ok {
-					proved = &p
-				}
-			}
-			switch {
-			case len(ids) > 0:
-				at.Implicit = true
-				mitigate(&at, ids, byID)
-			case proved != nil:
-				// Evidence closes the loop: a guard, setting or probe
-				// proves the defence even though the model declares no
-				// control for it.
-				at.Implicit = true
-				at.Response = ResponseMitigate
-				at.Status = StatusVerified
-				at.Note = proofNote(*proved)
-				proofFindings = proved.findings
-			default:
-				at.Response = ResponseNone
-				at.Status = StatusOpen
-				at.Note = "no response: a gap in the model"
-			}
-		}
-		if len(at.Evidence) > 0 && !IsOpen(at.Status) && at.Status != StatusNotApplicable && at.Status != StatusAccepted && at.Status != StatusTransferred {
-			at.Status = StatusFailing
-			at.Note = joinNote(at.Note, "evidence contradicts its defence: "+evidenceSummary(at.Evidence))
-		}
-		// The findings that verified it go into its evidence after the
-		// check above, which looks for contradicting ones only.
-		at.Evidence = append(at.Evidence, proofFindings...)
-		if IsOpen(at.Status) && len(at.SecondaryTo) > 0 {
-			if k, ok := verifiedKinds(m, byID, ix, []string{t.Element, componentOf[t.Element]}, at.SecondaryTo); ok {
-				at.Secondary = true
-				// Defence in depth waits behind the rows that have no
-				// defence at all.
-				at.Priority = min(at.Priority+1, 5)
-				at.Note = joinNote(at.Note, "defence in depth: "+k+" already answers the attack, so check does not fail on it")
-			}
-		}
-		a.Threats = append(a.Threats, at)
+	seen := make(map[string]bool, total)
+	if total > 0 {
+		a.Threats = make([]Threat, 0, total)
 	}
-	// Secondary rows moved down a priority; keep the engine's order.
-	slices.SortStableFunc(a.Threats, func(x, y Threat) int {
+	for ci, threats := range chunks {
+		chunks[ci] = nil
+		for _, t := range threats {
+			a.assessThreat(m, t, seen, responses, controlsOn, byID, componentOf, ix, now)
+		}
+	}
+	// The engine's order (priority, impact, difficulty, id: a total order),
+	// whatever the chunks' order, with secondary rows moved down.
+	rules.SortByIndex(a.Threats, func(x, y *Threat) int {
 		return cmp.Or(cmp.Compare(x.Priority, y.Priority), cmp.Compare(y.Impact, x.Impact), cmp.Compare(x.Difficulty, y.Difficulty), cmp.Compare(x.ID, y.ID))
 	})
 	setGroups(a.Threats)
@@ -229,6 +184,77 @@ func Assess(m *model.Model, threats []rules.Threat, ix *link.Index, set evidence
 		}
 	}
 	return a
+}
+
+// kindOn keys the model's controls by kind and element ("" for
+// system-wide ones).
+type kindOn struct{ kind, on string }
+
+// assessThreat joins one threat with its response, controls and evidence
+// and appends it to a.Threats.
+func (a *Assessment) assessThreat(m *model.Model, t rules.Threat, seen map[string]bool, responses map[string]model.Response,
+	controlsOn map[kindOn][]int, byID map[string]*Control, componentOf map[string]string, ix *link.Index, now time.Time) {
+	seen[t.ID] = true
+	at := Threat{Threat: t}
+	var proofFindings []evidence.Finding
+	if r, ok := responses[t.ID]; ok {
+		applyResponse(&at, r, byID, ix, now)
+	} else {
+		var idx []int
+		for _, k := range t.Controls {
+			idx = append(idx, controlsOn[kindOn{k, ""}]...)
+			idx = append(idx, controlsOn[kindOn{k, t.Element}]...)
+			if comp := componentOf[t.Element]; comp != "" {
+				idx = append(idx, controlsOn[kindOn{k, comp}]...)
+			}
+		}
+		slices.Sort(idx)
+		var ids []string
+		for _, i := range slices.Compact(idx) {
+			ids = append(ids, m.Controls[i].ID)
+		}
+		var proved *proof
+		if len(ids) == 0 {
+			if p, ok := proveAny(ix, []string{t.Element, componentOf[t.Element]}, t.Controls); ok {
+				proved = &p
+			}
+		}
+		switch {
+		case len(ids) > 0:
+			at.Implicit = true
+			mitigate(&at, ids, byID)
+		case proved != nil:
+			// Evidence closes the loop: a guard, setting or probe
+			// proves the defence even though the model declares no
+			// control for it.
+			at.Implicit = true
+			at.Response = ResponseMitigate
+			at.Status = StatusVerified
+			at.Note = proofNote(*proved)
+			proofFindings = proved.findings
+		default:
+			at.Response = ResponseNone
+			at.Status = StatusOpen
+			at.Note = "no response: a gap in the model"
+		}
+	}
+	if len(at.Evidence) > 0 && !IsOpen(at.Status) && at.Status != StatusNotApplicable && at.Status != StatusAccepted && at.Status != StatusTransferred {
+		at.Status = StatusFailing
+		at.Note = joinNote(at.Note, "evidence contradicts its defence: "+evidenceSummary(at.Evidence))
+	}
+	// The findings that verified it go into its evidence after the
+	// check above, which looks for contradicting ones only.
+	at.Evidence = append(at.Evidence, proofFindings...)
+	if IsOpen(at.Status) && len(at.SecondaryTo) > 0 {
+		if k, ok := verifiedKinds(m, byID, ix, []string{t.Element, componentOf[t.Element]}, at.SecondaryTo); ok {
+			at.Secondary = true
+			// Defence in depth waits behind the rows that have no
+			// defence at all.
+			at.Priority = min(at.Priority+1, 5)
+			at.Note = joinNote(at.Note, "defence in depth: "+k+" already answers the attack, so check does not fail on it")
+		}
+	}
+	a.Threats = append(a.Threats, at)
 }
 
 func applyResponse(at *Threat, r model.Response, controls map[string]*Control, ix *link.Index, now time.Time) {

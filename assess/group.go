@@ -67,30 +67,61 @@ func itoa(n int) string {
 // difficulty) are grouped across elements. Order follows the first threat
 // of each row.
 func Group(ts []Threat) []Row {
-	var rows []Row
+	idx := groupIndices(ts)
+	out := make([]Row, len(idx))
+	for i, r := range idx {
+		row := Row{Threats: make([]Threat, len(r.threats)), Elements: r.elements, Surfaces: r.surfaces, Also: r.also}
+		for j, t := range r.threats {
+			row.Threats[j] = ts[t]
+		}
+		out[i] = row
+	}
+	return out
+}
+
+// rowIndices is a Row that names its threats by index, so grouping copies
+// no threat.
+type rowIndices struct {
+	threats            []int
+	elements, surfaces []string
+	also               []string
+}
+
+// groupIndices is Group on indices into ts.
+func groupIndices(ts []Threat) []rowIndices {
+	var rows []rowIndices
 	family := map[string]int{} // element + family -> row index
-	for _, t := range ts {
+	// Every row starts with one threat, one element and one surface:
+	// those one-element lists are cut from three slabs (capacity one, so
+	// a merge appending to them copies them out first).
+	idx := make([]int, len(ts))
+	elems := make([]string, len(ts))
+	surfs := make([]string, len(ts))
+	for i := range ts {
+		t := &ts[i]
 		if t.Family != "" {
-			k := t.Element + "\x00" + t.Family + "\x00" + openKey(t)
-			if i, ok := family[k]; ok {
-				rows[i].Threats = append(rows[i].Threats, t)
-				if !slices.Contains(rows[i].Also, t.Title) && t.Title != rows[i].Lead().Title {
-					rows[i].Also = append(rows[i].Also, t.Title)
+			k := t.Element + "\x00" + t.Family + "\x00" + openKey(*t)
+			if ri, ok := family[k]; ok {
+				r := &rows[ri]
+				r.threats = append(r.threats, i)
+				if !slices.Contains(r.also, t.Title) && t.Title != ts[r.threats[0]].Title {
+					r.also = append(r.also, t.Title)
 				}
 				continue
 			}
 			family[k] = len(rows)
 		}
-		rows = append(rows, Row{Threats: []Threat{t}, Elements: []string{t.Element}, Surfaces: []string{t.Surface}})
+		idx[i], elems[i], surfs[i] = i, t.Element, t.Surface
+		rows = append(rows, rowIndices{threats: idx[i : i+1 : i+1], elements: elems[i : i+1 : i+1], surfaces: surfs[i : i+1 : i+1]})
 	}
-	var out []Row
+	var out []rowIndices
 	same := map[string]int{}
 	for _, r := range rows {
-		k := rowKey(r)
+		k := rowKey(ts, r)
 		if i, ok := same[k]; ok {
-			out[i].Threats = append(out[i].Threats, r.Threats...)
-			out[i].Elements = append(out[i].Elements, r.Elements...)
-			out[i].Surfaces = append(out[i].Surfaces, r.Surfaces...)
+			out[i].threats = append(out[i].threats, r.threats...)
+			out[i].elements = append(out[i].elements, r.elements...)
+			out[i].surfaces = append(out[i].surfaces, r.surfaces...)
 			continue
 		}
 		same[k] = len(out)
@@ -107,13 +138,13 @@ func openKey(t Threat) string {
 }
 
 // rowKey is what two rows must share to be shown as one.
-func rowKey(r Row) string {
+func rowKey(ts []Threat, r rowIndices) string {
 	var rules []string
-	for _, t := range r.Threats {
-		rules = append(rules, t.Rule)
+	for _, i := range r.threats {
+		rules = append(rules, ts[i].Rule)
 	}
 	slices.Sort(rules)
-	t := r.Lead()
+	t := &ts[r.threats[0]]
 	sec := ""
 	if t.Secondary {
 		sec = "secondary"
@@ -125,18 +156,13 @@ func rowKey(r Row) string {
 // setGroups records on every threat the elements of its row, when the row
 // covers more than one.
 func setGroups(ts []Threat) {
-	rows := Group(ts)
-	byID := map[string]int{}
-	for i, t := range ts {
-		byID[t.ID] = i
-	}
-	for _, r := range rows {
-		if len(r.Threats) < 2 {
+	for _, r := range groupIndices(ts) {
+		if len(r.threats) < 2 {
 			continue
 		}
-		elems := slices.Clone(r.Elements)
-		for _, t := range r.Threats {
-			ts[byID[t.ID]].Group = elems
+		elems := slices.Clone(r.elements)
+		for _, i := range r.threats {
+			ts[i].Group = elems
 		}
 	}
 }

@@ -37,11 +37,30 @@ const (
 )
 
 type decoder struct {
+	// release lets decodeSlice drop the nodes it has decoded (Parse's
+	// tree is its own and read once).
+	release  bool
 	file     string
 	diags    Diagnostics
 	budget   int
 	patterns map[string]*regexp.Regexp
 	fields   map[reflect.Type]typeFields
+	itemKeys map[string][]string
+}
+
+// itemKey returns "name[idx]", the Locations key of a list item, made once
+// per name and index: a large model has millions of list items under a
+// handful of field names.
+func (d *decoder) itemKey(name string, idx int) string {
+	if d.itemKeys == nil {
+		d.itemKeys = map[string][]string{}
+	}
+	keys := d.itemKeys[name]
+	for len(keys) <= idx {
+		keys = append(keys, name+"["+strconv.Itoa(len(keys))+"]")
+	}
+	d.itemKeys[name] = keys
+	return keys[idx]
 }
 
 func newDecoder(file string, size int) *decoder {
@@ -242,8 +261,15 @@ func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, path string, fr fie
 		return
 	}
 	out := reflect.MakeSlice(v.Type(), len(items), len(items))
+	// A sequence no alias can reach (it has no anchor) is read once:
+	// when the caller allows it, each item's nodes are let go once
+	// decoded, so a large model's node tree shrinks as its structs grow.
+	release := d.release && n.Kind == yaml.SequenceNode && n.Anchor == ""
 	for i, item := range items {
-		d.decode(item, out.Index(i), fmt.Sprintf("%s[%d]", path, i), fr)
+		d.decode(item, out.Index(i), path+"["+strconv.Itoa(i)+"]", fr)
+		if release {
+			items[i] = nil
+		}
 	}
 	v.Set(out)
 }
@@ -330,7 +356,7 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 			loc[f.name] = d.pos(val)
 			if rv := d.resolve(val); rv != nil && rv.Kind == yaml.SequenceNode {
 				for idx, item := range rv.Content {
-					loc[fmt.Sprintf("%s[%d]", f.name, idx)] = d.pos(item)
+					loc[d.itemKey(f.name, idx)] = d.pos(item)
 				}
 			}
 		}

@@ -73,18 +73,23 @@ func Load(path string) (*Model, Diagnostics, error) {
 func Parse(file string, data []byte) (*Model, Diagnostics) {
 	m := &Model{File: file, Dir: filepath.Dir(file), Source: splitLines(data)}
 	var root yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&root); err != nil {
-		if errors.Is(err, io.EOF) {
-			return m, Diagnostics{{Pos: threatmap.Position{File: file, Line: 1, Column: 1}, Message: "the model is empty; it needs at least system: with a name"}}
+	if doc, ok := parseChunked(data); ok {
+		root = *doc
+	} else {
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		if err := dec.Decode(&root); err != nil {
+			if errors.Is(err, io.EOF) {
+				return m, Diagnostics{{Pos: threatmap.Position{File: file, Line: 1, Column: 1}, Message: "the model is empty; it needs at least system: with a name"}}
+			}
+			return m, Diagnostics{syntaxDiagnostic(file, err)}
 		}
-		return m, Diagnostics{syntaxDiagnostic(file, err)}
-	}
-	var extra yaml.Node
-	if err := dec.Decode(&extra); err == nil {
-		return m, Diagnostics{{Pos: threatmap.Position{File: file, Line: extra.Line, Column: extra.Column}, Message: "the file holds more than one YAML document; a model is one document"}}
+		var extra yaml.Node
+		if err := dec.Decode(&extra); err == nil {
+			return m, Diagnostics{{Pos: threatmap.Position{File: file, Line: extra.Line, Column: extra.Column}, Message: "the file holds more than one YAML document; a model is one document"}}
+		}
 	}
 	d := newDecoder(file, len(data))
+	d.release = true
 	d.decodeValue(&root, m, "")
 	// Validation runs even after decoding errors, on what could be read,
 	// so that the user sees every problem in one pass.

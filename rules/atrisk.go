@@ -5,6 +5,13 @@ package rules
 // its component's flows carry. It never reaches for the rest of the model,
 // so that a row names only what abusing this element can touch.
 func (g *graph) nearAssets(el *element) []string {
+	if !el.nearDone {
+		el.near, el.nearDone = g.findNearAssets(el), true
+	}
+	return el.near
+}
+
+func (g *graph) findNearAssets(el *element) []string {
 	var ids []string
 	seen := map[string]bool{}
 	add := func(v any) {

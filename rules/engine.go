@@ -169,6 +169,10 @@ type element struct {
 	pos      threatmap.Position
 	vars     activation
 	assetIDs []string
+	// near caches nearAssets: every rule of the element that names asset
+	// kinds the element lacks asks for it.
+	near     []string
+	nearDone bool
 }
 
 // activation holds the variables a condition sees on one element. It
@@ -226,6 +230,26 @@ const chunkSize = 256
 // run goes on without it). Elements are evaluated in parallel; the result
 // does not depend on how many cores there are.
 func (e *Engine) Run(m *model.Model, ix *link.Index, opts Options) ([]Threat, model.Diagnostics) {
+	chunks, diags := e.RunChunks(m, ix, opts)
+	n := 0
+	for _, c := range chunks {
+		n += len(c)
+	}
+	threats := make([]Threat, 0, n)
+	for i, c := range chunks {
+		threats = append(threats, c...)
+		chunks[i] = nil
+	}
+	SortThreats(threats)
+	return threats, diags
+}
+
+// RunChunks is Run without the final sort and concatenation: the threats
+// come in separately allocated chunks, in element order (which does not
+// depend on the number of cores), so that a consumer that orders them
+// itself (assess.AssessChunks) can let each chunk go once it has read it,
+// instead of holding every threat twice.
+func (e *Engine) RunChunks(m *model.Model, ix *link.Index, opts Options) ([][]Threat, model.Diagnostics) {
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
@@ -301,14 +325,12 @@ func (e *Engine) Run(m *model.Model, ix *link.Index, opts Options) ([]Threat, mo
 		}()
 	}
 	wg.Wait()
-	n := 0
-	for _, r := range results {
-		n += len(r.threats)
-	}
-	threats := make([]Threat, 0, n)
+	var chunks [][]Threat
 	failed := map[int]int{} // rule index -> task index of its first error
 	for ti, r := range results {
-		threats = append(threats, r.threats...)
+		if len(r.threats) > 0 {
+			chunks = append(chunks, r.threats)
+		}
 		for ri := range r.errs {
 			if _, ok := failed[ri]; !ok {
 				failed[ri] = ti
@@ -323,8 +345,7 @@ func (e *Engine) Run(m *model.Model, ix *link.Index, opts Options) ([]Threat, mo
 			diags = append(diags, model.Diagnostic{Pos: c.rule.Loc.At("when"), Message: fmt.Sprintf("rule %s on %s: %v", c.rule.ID, r.at[ri], r.errs[ri])})
 		}
 	}
-	SortThreats(threats)
-	return threats, diags
+	return chunks, diags
 }
 
 func (c *compiled) eval(g *graph, el *element) (*Threat, error) {

@@ -69,9 +69,11 @@ func Priority(impact threatmap.Severity, difficulty threatmap.Difficulty) int {
 }
 
 // SortThreats orders threats by priority, then impact (highest first),
-// then difficulty (easiest first), then id, so output is stable.
+// then difficulty (easiest first), then id, so output is stable. It sorts
+// indices and moves each threat once (a threat is a large struct, and a
+// run on a large model has hundreds of thousands).
 func SortThreats(ts []Threat) {
-	slices.SortStableFunc(ts, func(a, b Threat) int {
+	SortByIndex(ts, func(a, b *Threat) int {
 		return cmp.Or(
 			cmp.Compare(a.Priority, b.Priority),
 			cmp.Compare(b.Impact, a.Impact),
@@ -79,4 +81,44 @@ func SortThreats(ts []Threat) {
 			cmp.Compare(a.ID, b.ID),
 		)
 	})
+}
+
+// SortByIndex sorts ts stably by compare without swapping elements: it
+// sorts their indices, then applies the permutation in place, one cycle
+// at a time. Already sorted input costs one pass.
+func SortByIndex[T any](ts []T, compare func(a, b *T) int) {
+	sorted := true
+	for i := 1; i < len(ts); i++ {
+		if compare(&ts[i-1], &ts[i]) > 0 {
+			sorted = false
+			break
+		}
+	}
+	if sorted {
+		return
+	}
+	idx := make([]int, len(ts))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(i, j int) int { return compare(&ts[i], &ts[j]) })
+	// Position j receives ts[idx[j]]; follow each cycle once, marking
+	// placed positions with idx[j] = j.
+	for s := range ts {
+		if idx[s] == s {
+			continue
+		}
+		tmp := ts[s]
+		j := s
+		for {
+			k := idx[j]
+			idx[j] = j
+			if k == s {
+				ts[j] = tmp
+				break
+			}
+			ts[j] = ts[k]
+			j = k
+		}
+	}
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -69,4 +70,141 @@ func FuzzEscapeControl(f *testing.F) {
 			}
 		}
 	})
+}
+
+// countingWriter counts the writes made to it.
+type countingWriter struct {
+	bytes.Buffer
+	writes int
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	c.writes++
+	return c.Buffer.Write(p)
+}
+
+// TestSafeWriterMasksEveryCopyOfARepeatedLine: the line cache gives the
+// masked form on every later copy of a line with a secret, lines without
+// one come out unchanged, control characters are escaped on cached lines
+// too, and the lines completed by one Write reach the underlying writer in
+// one write.
+func TestSafeWriterMasksEveryCopyOfARepeatedLine(t *testing.T) {
+	tok := "ghp_" + "R7aQ9xLm2VbN4cT8yZ1kW3pE6sD0fH5jG2uI"
+	secretLine := `      "detail": "token ` + tok + `",`
+	plain := `      "title": "Spoofing of the API gateway",`
+	ctl := "      \"x\": \"esc\x1b[2J\","
+	var in strings.Builder
+	for range 3 {
+		for _, l := range []string{secretLine, plain, ctl} {
+			in.WriteString(l + "\n")
+		}
+	}
+	reveal := false
+	var out countingWriter
+	w := &safeWriter{w: &out, mask: &lazyMasker{}, reveal: &reveal}
+	if _, err := w.Write([]byte(in.String())); err != nil {
+		t.Fatal(err)
+	}
+	if out.writes != 1 {
+		t.Errorf("%d writes for one Write of complete lines, want 1", out.writes)
+	}
+	got := out.String()
+	if strings.Contains(got, tok) {
+		t.Fatalf("token printed:\n%s", got)
+	}
+	lines := strings.Split(strings.TrimSuffix(got, "\n"), "\n")
+	if len(lines) != 9 {
+		t.Fatalf("%d lines, want 9:\n%s", len(lines), got)
+	}
+	for i := 0; i < 9; i += 3 {
+		if !strings.Contains(lines[i], "ghp_") || lines[i] != lines[0] {
+			t.Errorf("copy %d of the secret line: %q (first %q)", i/3, lines[i], lines[0])
+		}
+		if lines[i+1] != plain {
+			t.Errorf("plain line changed: %q", lines[i+1])
+		}
+		if lines[i+2] != `      "x": "esc\u001b[2J",` {
+			t.Errorf("control line: %q", lines[i+2])
+		}
+	}
+	// A line split across writes is masked whole.
+	out.Reset()
+	w.Write([]byte(secretLine[:30]))
+	w.Write([]byte(secretLine[30:] + "\n"))
+	if out.String() != lines[0]+"\n" {
+		t.Errorf("split line: %q, want %q", out.String(), lines[0]+"\n")
+	}
+}
+
+// TestSafeWriterMasksLargeBlocks: a large block of lines written at once
+// comes out exactly as masking each line on its own gives it (the line
+// cache included), in order, in one write.
+func TestSafeWriterMasksLargeBlocks(t *testing.T) {
+	tok := "ghp_" + "R7aQ9xLm2VbN4cT8yZ1kW3pE6sD0fH5jG2uI"
+	var in strings.Builder
+	for i := 0; in.Len() < 768<<10; i++ {
+		switch i % 7 {
+		case 0:
+			fmt.Fprintf(&in, "      \"detail\": \"token %s\",\n", tok)
+		case 3:
+			fmt.Fprintf(&in, "      \"x\": \"esc\x1b[2J %d\",\n", i)
+		default:
+			fmt.Fprintf(&in, "      \"id\": \"rule@element-%d\",\n", i)
+		}
+	}
+	ref := &lazyMasker{}
+	var want strings.Builder
+	for _, l := range strings.SplitAfter(in.String(), "\n") {
+		if l == "" {
+			continue
+		}
+		want.WriteString(escapeControl(ref.MaskLine(strings.TrimSuffix(l, "\n")), false) + "\n")
+	}
+	reveal := false
+	var out countingWriter
+	w := &safeWriter{w: &out, mask: &lazyMasker{}, reveal: &reveal}
+	if _, err := w.Write([]byte(in.String())); err != nil {
+		t.Fatal(err)
+	}
+	if out.writes != 1 {
+		t.Errorf("%d writes, want 1", out.writes)
+	}
+	if strings.Contains(out.String(), tok) {
+		t.Fatal("token printed")
+	}
+	if out.String() != want.String() {
+		t.Errorf("masked in parts differs from line by line (%d vs %d bytes)", out.Len(), want.Len())
+	}
+}
+
+// TestLineCacheIsSafeAcrossWriters: stdout and stderr share one masker and
+// its line cache; writing through both at once (run with -race) gives
+// every line its own masked form.
+func TestLineCacheIsSafeAcrossWriters(t *testing.T) {
+	tok := "ghp_" + "R7aQ9xLm2VbN4cT8yZ1kW3pE6sD0fH5jG2uI"
+	m := &lazyMasker{}
+	reveal := false
+	var outs [2]bytes.Buffer
+	done := make(chan struct{})
+	for k := range outs {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			w := &safeWriter{w: &outs[k], mask: m, reveal: &reveal}
+			for i := range 2000 {
+				fmt.Fprintf(w, "line %d token %s\nplain %d\n", i%50, tok, i%50)
+			}
+		}()
+	}
+	<-done
+	<-done
+	for k := range outs {
+		if strings.Contains(outs[k].String(), tok) {
+			t.Fatalf("writer %d printed the token", k)
+		}
+		for _, l := range strings.Split(strings.TrimSuffix(outs[k].String(), "\n"), "\n") {
+			if !strings.HasPrefix(l, "line ") && !strings.HasPrefix(l, "plain ") {
+				t.Fatalf("writer %d: line %q", k, l)
+			}
+		}
+	}
 }

@@ -142,12 +142,14 @@ func (c *Command) analyze(ctx context.Context, path string, opts analyzeOptions)
 	an.evidence.Sort()
 	an.index = link.Build(m, an.evidence, "")
 	now := c.now()
-	threats, rdiags := engine.Run(m, an.index, rules.Options{Now: now, Disabled: m.Rules.Disable})
+	// The threats go to the assessment in the engine's chunks, each freed
+	// once read, so they are not held twice on a large model.
+	chunks, rdiags := engine.RunChunks(m, an.index, rules.Options{Now: now, Disabled: m.Rules.Disable})
 	for _, d := range rdiags {
 		d.Warning = true
 		an.warnings = append(an.warnings, d)
 	}
-	an.result = assess.Assess(m, threats, an.index, an.evidence, now)
+	an.result = assess.AssessChunks(m, chunks, an.index, an.evidence, now)
 	return an, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/threatmap/threatmap/evidence"
 	"github.com/threatmap/threatmap/model"
@@ -38,10 +39,23 @@ func (c *Command) scanners(m *model.Model) []evidence.Scanner {
 		depsScanner,
 		workflows.New(),
 		iam.New(),
-		iac.New(),
+		// The model is read once, by the loader: the iac scanner would
+		// parse it again as generic YAML, which on a large model costs as
+		// much as loading it.
+		&iac.Scanner{Skip: modelFileRel(m)},
 		routes.New(),
 		sinks.New(),
 	}
+}
+
+// modelFileRel returns the model file relative to its directory (the root
+// the scanners walk), as a one-element list, or nil when it lies elsewhere.
+func modelFileRel(m *model.Model) []string {
+	rel, err := filepath.Rel(m.Dir, m.File)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
+		return nil
+	}
+	return []string{filepath.ToSlash(rel)}
 }
 
 // refusedScanner stands in for a scanner whose configuration names a file

@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"os"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -34,6 +35,10 @@ const maxFileSize = 8 << 20
 type Scanner struct {
 	// RevealSecrets turns off masking of secret values in findings.
 	RevealSecrets bool
+	// Skip lists files (slash paths relative to the scanned root) to
+	// leave unread: the threat model itself, which report and check have
+	// already parsed and which is not infrastructure, is read once.
+	Skip []string
 }
 
 // New returns the iac scanner.
@@ -152,7 +157,7 @@ func (s *Scanner) Scan(ctx context.Context, root string) (evidence.Set, error) {
 	tree := &treeState{}
 	err = repofs.Walk(ctx, root, repofs.Options{MaxSize: maxFileSize}, func(f repofs.File) error {
 		kind := fileKind(f.Rel)
-		if kind == kindNone {
+		if kind == kindNone || slices.Contains(s.Skip, f.Rel) {
 			return nil
 		}
 		src, err := os.ReadFile(f.Path)

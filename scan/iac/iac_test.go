@@ -254,3 +254,38 @@ func TestBrokenYAMLInTree(t *testing.T) {
 		t.Errorf("parse errors reported for %v, want deploy.yaml and stack.json", got)
 	}
 }
+
+// TestSkipLeavesAFileUnread: a file named in Skip is not read (a manifest
+// there yields nothing), the same content elsewhere still is.
+func TestSkipLeavesAFileUnread(t *testing.T) {
+	dir := t.TempDir()
+	pod := "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: nginx:latest\n    securityContext:\n      privileged: true\n"
+	for _, name := range []string{"threatmap.yaml", "deploy/pod.yaml"} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(pod), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files := func(s *Scanner) map[string]bool {
+		set, err := s.Scan(context.Background(), dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]bool{}
+		for _, f := range set.Findings {
+			got[f.File] = true
+		}
+		for _, o := range set.Observations {
+			got[o.File] = true
+		}
+		return got
+	}
+	if got := files(New()); !got["threatmap.yaml"] || !got["deploy/pod.yaml"] {
+		t.Fatalf("without Skip, evidence from %v, want both files", got)
+	}
+	if got := files(&Scanner{Skip: []string{"threatmap.yaml"}}); got["threatmap.yaml"] || !got["deploy/pod.yaml"] {
+		t.Errorf("with Skip, evidence from %v, want deploy/pod.yaml alone", got)
+	}
+}

@@ -1,0 +1,60 @@
+package assess
+
+import (
+	"bytes"
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/threatmap/threatmap/evidence"
+	"github.com/threatmap/threatmap/internal/modelgen"
+	"github.com/threatmap/threatmap/link"
+	"github.com/threatmap/threatmap/model"
+	"github.com/threatmap/threatmap/rules"
+)
+
+// TestAssessChunksMatchesAssess: the assessment of the engine's chunks,
+// in whatever order they come, is the assessment of its sorted threats,
+// and each chunk is let go once read.
+func TestAssessChunksMatchesAssess(t *testing.T) {
+	var src bytes.Buffer
+	if err := modelgen.Dense(&src, 150); err != nil {
+		t.Fatal(err)
+	}
+	m, diags := model.Parse("threatmap.yaml", src.Bytes())
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	builtin, err := rules.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine, rdiags := rules.NewEngine(builtin)
+	if len(rdiags) > 0 {
+		t.Fatal(rdiags)
+	}
+	ix := link.Build(m, evidence.Set{}, "")
+	threats, _ := engine.Run(m, ix, rules.Options{Now: now})
+	want := Assess(m, threats, ix, evidence.Set{}, now)
+	chunks, _ := engine.RunChunks(m, ix, rules.Options{Now: now})
+	if len(chunks) < 3 {
+		t.Fatalf("%d chunks: the model is too small to test chunking", len(chunks))
+	}
+	slices.Reverse(chunks)
+	got := AssessChunks(m, chunks, ix, evidence.Set{}, now)
+	if len(got.Threats) != len(want.Threats) || len(want.Threats) == 0 {
+		t.Fatalf("%d threats from chunks, %d from Assess", len(got.Threats), len(want.Threats))
+	}
+	if !reflect.DeepEqual(got.Threats, want.Threats) {
+		for i := range got.Threats {
+			if !reflect.DeepEqual(got.Threats[i], want.Threats[i]) {
+				t.Fatalf("threat %d: %s from chunks, %s from Assess", i, got.Threats[i].ID, want.Threats[i].ID)
+			}
+		}
+	}
+	for i, c := range chunks {
+		if c != nil {
+			t.Errorf("chunk %d still held", i)
+		}
+	}
+}

@@ -1,0 +1,233 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/threatmap/threatmap/assess"
+)
+
+// appendThreat appends t as encoding/json writes it inside the indented
+// threat map (an element of the threats array: the object's lines indented
+// by ind, its fields by ind plus two spaces, HTML characters not escaped),
+// byte for byte, without reflection and without the second indenting pass
+// json.Encoder makes. Findings (rare, and of a richer shape) are handed to
+// encoding/json. TestAppendThreatMatchesEncodingJSON fills every field of
+// the type by reflection, so a field added to assess.Threat or
+// rules.Threat and not written here fails it.
+func appendThreat(dst []byte, t *assess.Threat, ind string) ([]byte, error) {
+	o := objWriter{dst: append(dst, '{'), ind: ind + "  "}
+	o.str("id", t.ID)
+	o.str("rule", t.Rule)
+	o.str("title", t.Title)
+	o.key("stride")
+	if t.Stride == nil {
+		o.dst = append(o.dst, "null"...)
+	} else {
+		o.dst = append(o.dst, '[')
+		for i, s := range t.Stride {
+			o.dst = o.elem(i, string(s))
+		}
+		o.dst = o.endArray(len(t.Stride))
+	}
+	o.str("element", t.Element)
+	o.str("element_kind", t.ElementKind)
+	o.str("surface", t.Surface)
+	o.strs("assets", t.Assets, false)
+	o.str("difficulty", t.Difficulty.String())
+	o.str("requires", t.Requires)
+	o.str("impact", t.Impact.String())
+	o.key("priority")
+	o.dst = strconv.AppendInt(o.dst, int64(t.Priority), 10)
+	o.str("summary", t.Summary)
+	o.str("abuse", t.Abuse)
+	o.str("method", t.Method)
+	if t.Detail != "" {
+		o.str("detail", t.Detail)
+	}
+	o.strs("mitigations", t.Mitigations, false)
+	o.strs("control_kinds", t.Controls, true)
+	o.strs("secondary_to", t.SecondaryTo, true)
+	if t.Family != "" {
+		o.str("family", t.Family)
+	}
+	o.strs("references", t.References, true)
+	o.key("location")
+	if p := t.Pos; p.File == "" && p.Line == 0 && p.Column == 0 {
+		o.dst = append(o.dst, "{}"...)
+	} else {
+		loc := objWriter{dst: append(o.dst, '{'), ind: o.ind + "  "}
+		if p.File != "" {
+			loc.str("file", p.File)
+		}
+		if p.Line != 0 {
+			loc.key("line")
+			loc.dst = strconv.AppendInt(loc.dst, int64(p.Line), 10)
+		}
+		if p.Column != 0 {
+			loc.key("column")
+			loc.dst = strconv.AppendInt(loc.dst, int64(p.Column), 10)
+		}
+		o.dst = loc.end(o.ind)
+	}
+	if len(t.Evidence) > 0 {
+		o.key("evidence")
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetIndent(o.ind, "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(t.Evidence); err != nil {
+			return dst, err
+		}
+		o.dst = append(o.dst, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))...)
+	}
+	o.str("response", t.Response)
+	if t.Implicit {
+		o.key("implicit_response")
+		o.dst = append(o.dst, "true"...)
+	}
+	o.str("status", t.Status)
+	o.strs("mitigated_by", t.MitigatedBy, true)
+	if t.Secondary {
+		o.key("secondary")
+		o.dst = append(o.dst, "true"...)
+	}
+	o.strs("group", t.Group, true)
+	if t.Note != "" {
+		o.str("note", t.Note)
+	}
+	return o.end(ind), nil
+}
+
+// objWriter appends the fields of one indented JSON object.
+type objWriter struct {
+	dst []byte
+	// ind is the indentation of the object's fields.
+	ind string
+	n   int
+}
+
+func (o *objWriter) key(k string) {
+	if o.n > 0 {
+		o.dst = append(o.dst, ',')
+	}
+	o.n++
+	o.dst = append(o.dst, '\n')
+	o.dst = append(o.dst, o.ind...)
+	o.dst = appendJSONString(o.dst, k)
+	o.dst = append(o.dst, ':', ' ')
+}
+
+func (o *objWriter) str(k, v string) {
+	o.key(k)
+	o.dst = appendJSONString(o.dst, v)
+}
+
+// strs writes a string list: null when nil, [] when empty, left out when
+// omitEmpty and empty.
+func (o *objWriter) strs(k string, v []string, omitEmpty bool) {
+	if omitEmpty && len(v) == 0 {
+		return
+	}
+	o.key(k)
+	if v == nil {
+		o.dst = append(o.dst, "null"...)
+		return
+	}
+	o.dst = append(o.dst, '[')
+	for i, s := range v {
+		o.dst = o.elem(i, s)
+	}
+	o.dst = o.endArray(len(v))
+}
+
+// elem appends the i-th string of an array opened at the field's
+// indentation.
+func (o *objWriter) elem(i int, s string) []byte {
+	if i > 0 {
+		o.dst = append(o.dst, ',')
+	}
+	o.dst = append(o.dst, '\n')
+	o.dst = append(o.dst, o.ind...)
+	o.dst = append(o.dst, ' ', ' ')
+	return appendJSONString(o.dst, s)
+}
+
+func (o *objWriter) endArray(n int) []byte {
+	if n == 0 {
+		return append(o.dst, ']')
+	}
+	o.dst = append(o.dst, '\n')
+	o.dst = append(o.dst, o.ind...)
+	return append(o.dst, ']')
+}
+
+// end closes the object, whose brace lines are indented by outer.
+func (o *objWriter) end(outer string) []byte {
+	if o.n == 0 {
+		return append(o.dst, '}')
+	}
+	o.dst = append(o.dst, '\n')
+	o.dst = append(o.dst, outer...)
+	return append(o.dst, '}')
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendJSONString appends s as a JSON string exactly as encoding/json does
+// with HTML escaping off: quotes, backslashes and control characters
+// escaped, invalid UTF-8 replaced by U+FFFD, U+2028 and U+2029 escaped
+// (FuzzAppendJSONString compares the two).
+func appendJSONString(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		b := s[i]
+		if b < utf8.RuneSelf {
+			if b >= 0x20 && b != '"' && b != '\\' {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch b {
+			case '\\', '"':
+				dst = append(dst, '\\', b)
+			case '\b':
+				dst = append(dst, '\\', 'b')
+			case '\f':
+				dst = append(dst, '\\', 'f')
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hexDigits[b>>4], hexDigits[b&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		c, size := utf8.DecodeRuneInString(s[i:])
+		if c == utf8.RuneError && size == 1 {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if c == '\u2028' || c == '\u2029' {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[c&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}

@@ -1,0 +1,114 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"testing"
+
+	"github.com/threatmap/threatmap"
+	"github.com/threatmap/threatmap/assess"
+	"github.com/threatmap/threatmap/evidence"
+	"github.com/threatmap/threatmap/rules"
+)
+
+// encodeLikeStream is what encodeThreats used to do for one threat: the
+// reference appendThreat must match.
+func encodeLikeStream(t *testing.T, th *assess.Threat) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("    ", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(th); err != nil {
+		t.Fatal(err)
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+}
+
+// fill sets every field reachable from v to a value that is not its zero
+// value: strings get characters JSON escapes, lists two elements, so a
+// field the hand-written encoder forgets shows in the comparison.
+func fill(v reflect.Value, n *int) {
+	*n++
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString(fmt.Sprintf("s%d <&> \"q\" \\ \t\x01 é \u2028 \xff", *n))
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		// Small values: enums (severity, difficulty) stay in range.
+		v.SetInt(int64(1 + *n%2))
+	case reflect.Bool:
+		v.SetBool(true)
+	case reflect.Slice:
+		s := reflect.MakeSlice(v.Type(), 2, 2)
+		for i := range 2 {
+			fill(s.Index(i), n)
+		}
+		v.Set(s)
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				fill(v.Field(i), n)
+			}
+		}
+	case reflect.Map:
+		m := reflect.MakeMap(v.Type())
+		k, e := reflect.New(v.Type().Key()).Elem(), reflect.New(v.Type().Elem()).Elem()
+		fill(k, n)
+		fill(e, n)
+		m.SetMapIndex(k, e)
+		v.Set(m)
+	case reflect.Pointer:
+		p := reflect.New(v.Type().Elem())
+		fill(p.Elem(), n)
+		v.Set(p)
+	}
+}
+
+// TestAppendThreatMatchesEncodingJSON: for a threat with every field set
+// (found by reflection, so new fields are covered), with none set, and
+// with empty but non-nil lists, appendThreat writes what encoding/json
+// writes.
+func TestAppendThreatMatchesEncodingJSON(t *testing.T) {
+	var full assess.Threat
+	n := 0
+	fill(reflect.ValueOf(&full).Elem(), &n)
+	empty := assess.Threat{Threat: rules.Threat{Stride: []threatmap.Stride{}, Assets: []string{}, Mitigations: []string{},
+		Controls: []string{}, SecondaryTo: []string{}, References: []string{}, Evidence: []evidence.Finding{}},
+		MitigatedBy: []string{}, Group: []string{}}
+	onlyLine := assess.Threat{Threat: rules.Threat{Pos: threatmap.Position{Line: 3}}}
+	for name, th := range map[string]*assess.Threat{"full": &full, "zero": {}, "empty lists": &empty, "line only": &onlyLine} {
+		want := encodeLikeStream(t, th)
+		got, err := appendThreat(nil, th, "    ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s:\n got %s\nwant %s", name, got, want)
+		}
+	}
+	if !bytes.Contains(encodeLikeStream(t, &full), []byte(`"evidence": [`)) {
+		t.Error("the full threat has no evidence: fill does not reach it")
+	}
+}
+
+// FuzzAppendJSONString: appendJSONString writes what encoding/json writes
+// with HTML escaping off, whatever the bytes.
+func FuzzAppendJSONString(f *testing.F) {
+	for _, s := range []string{"", "plain", "q\"b\\", "\x00\x1f\x7f\b\f\n\r\t", "é ✓ \u2028\u2029", "\xff\xfe", "<&>", "\xe2\x80"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(s); err != nil {
+			t.Fatal(err)
+		}
+		want := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+		if got := appendJSONString(nil, s); !bytes.Equal(got, want) {
+			t.Fatalf("appendJSONString(%q) = %s, want %s", s, got, want)
+		}
+	})
+}

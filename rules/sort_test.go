@@ -1,0 +1,39 @@
+package rules
+
+import (
+	"cmp"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// TestSortByIndexMatchesSortStable: the permutation applied in place gives
+// what a stable sort gives, on random input with many ties, sorted input
+// and reversed input.
+func TestSortByIndexMatchesSortStable(t *testing.T) {
+	type item struct{ key, orig int }
+	byKey := func(a, b *item) int { return cmp.Compare(a.key, b.key) }
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, n := range []int{0, 1, 2, 3, 10, 257, 5000} {
+		for _, shape := range []string{"random", "sorted", "reversed"} {
+			in := make([]item, n)
+			for i := range in {
+				switch shape {
+				case "random":
+					in[i] = item{r.IntN(7), i}
+				case "sorted":
+					in[i] = item{i / 3, i}
+				case "reversed":
+					in[i] = item{n - i/3, i}
+				}
+			}
+			want := slices.Clone(in)
+			slices.SortStableFunc(want, func(a, b item) int { return byKey(&a, &b) })
+			got := slices.Clone(in)
+			SortByIndex(got, byKey)
+			if !slices.Equal(got, want) {
+				t.Errorf("n=%d %s: differs from a stable sort", n, shape)
+			}
+		}
+	}
+}

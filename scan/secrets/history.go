@@ -53,44 +53,28 @@ func (s *Scanner) scanHistory(ctx context.Context, root string, sup *suppression
 	if err := checkGitRepo(ctx, git, root); err != nil {
 		return evidence.Set{}, err
 	}
-	// A path recurs in every commit that touches it: the allowed paths
-	// are matched once per path.
-	var changes []change
+	// Each change goes to a reader as soon as git log names it. A path
+	// recurs in every commit that touches it: the allowed paths are
+	// matched once per path.
+	var set evidence.Set
 	allowed := map[string]bool{}
+	st := s.newHistoryStream(ctx, cancel, git, root, sup, held)
 	err := s.changes(ctx, git, root, func(c change) error {
 		skip, ok := allowed[c.path]
 		if !ok {
 			skip = sup.pathAllowed(c.path)
 			allowed[c.path] = skip
 		}
-		if !skip {
-			changes = append(changes, c)
+		if skip {
+			return nil
 		}
-		return nil
+		if c.added && isEnvFile(c.path) {
+			s.envCommitted(&set, c, sup)
+		}
+		return st.add(c)
 	})
-	if err != nil {
-		return evidence.Set{}, err
-	}
-	var set evidence.Set
-	for _, c := range changes {
-		if !c.added || !isEnvFile(c.path) {
-			continue
-		}
-		fp := fingerprint(c.commit, c.path, RuleEnvFileCommitted, "")
-		if sup.fingerprintIgnored(fp) {
-			continue
-		}
-		msg := "committed .env file " + c.path + ": it stays in history even if deleted later; rotate its values"
-		if c.commit == "" {
-			msg = ".env file " + c.path + " is staged for commit: unstage it (git rm --cached) and ignore it"
-		}
-		set.Findings = append(set.Findings, evidence.Finding{
-			Scanner: ScannerName, Rule: RuleEnvFileCommitted, Severity: threatmap.High,
-			Message: msg, File: c.path, Line: 1, Column: 1, Commit: c.commit, Fingerprint: fp, Property: evidence.EnvIgnored,
-		})
-	}
-	found, whole, err := s.scanGroups(ctx, git, root, groupChanges(changes), sup, held)
-	if err != nil {
+	found, whole, serr := st.close()
+	if err := errors.Join(serr, err); err != nil {
 		return evidence.Set{}, err
 	}
 	set.Findings = append(set.Findings, found...)
@@ -100,6 +84,22 @@ func (s *Scanner) scanHistory(ctx context.Context, root string, sup *suppression
 	}
 	set.Findings = append(set.Findings, more...)
 	return set, nil
+}
+
+// envCommitted reports a committed (or staged) .env file.
+func (s *Scanner) envCommitted(set *evidence.Set, c change, sup *suppressions) {
+	fp := fingerprint(c.commit, c.path, RuleEnvFileCommitted, "")
+	if sup.fingerprintIgnored(fp) {
+		return
+	}
+	msg := "committed .env file " + c.path + ": it stays in history even if deleted later; rotate its values"
+	if c.commit == "" {
+		msg = ".env file " + c.path + " is staged for commit: unstage it (git rm --cached) and ignore it"
+	}
+	set.Findings = append(set.Findings, evidence.Finding{
+		Scanner: ScannerName, Rule: RuleEnvFileCommitted, Severity: threatmap.High,
+		Message: msg, File: c.path, Line: 1, Column: 1, Commit: c.commit, Fingerprint: fp, Property: evidence.EnvIgnored,
+	})
 }
 
 // attributeWhole attributes the secrets of changes whose two versions a

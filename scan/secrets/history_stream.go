@@ -321,4 +321,3 @@ func (st *readerState) alloc(n int) []byte {
 	// room for the next ones.
 	return make([]byte, n, max(4<<10, 1<<bits.Len(uint(n))))
 }
-

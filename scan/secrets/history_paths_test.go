@@ -303,3 +303,27 @@ func TestStagedReportsOnlyWhatTheIndexAdds(t *testing.T) {
 		t.Errorf("staged findings %q, want %q", got, want)
 	}
 }
+
+// TestHistoryRereadsARestoredVersion restores an older version of a file:
+// the reader has forgotten it by the time the commit that first made it
+// comes (newest first), and must read it again.
+func TestHistoryRereadsARestoredVersion(t *testing.T) {
+	dir := t.TempDir()
+	gitIn(t, dir, "init", "-q")
+	with := "A = 1\nSTRIPE = \"sk_live_" + token(41, 32) + "\"\n"
+	for i, text := range []string{with, "A = 1\n", with} {
+		writeIn(t, dir, "cfg.py", text)
+		gitIn(t, dir, "add", ".")
+		gitIn(t, dir, "commit", "-q", "-m", "v"+itoa(i))
+	}
+	first := gitIn(t, dir, "rev-list", "--max-parents=0", "HEAD")
+	restored := gitIn(t, dir, "rev-parse", "HEAD")
+	for _, held := range []int{versionCacheLimit, 0} {
+		got := historyFindings(t, New(Options{Mode: History, Workers: 1}), dir, held)
+		want := []string{first[:7] + " cfg.py:2:11 stripe-secret-key", restored[:7] + " cfg.py:2:11 stripe-secret-key"}
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("held %d: findings %q, want %q", held, got, want)
+		}
+	}
+}

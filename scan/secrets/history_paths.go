@@ -43,6 +43,8 @@ func (s *Scanner) scanAdded(ctx context.Context, git, root string, sc *scratch, 
 	lo, hi := searchRegion(new, a, b)
 	var out []evidence.Finding
 	var added []lineRange
+	var outside []evidence.Finding
+	var outsideAt [][2]int
 	diffed := false
 	lines.reset()
 	for _, cd := range s.det.find(sc, c.path, new[lo:hi]) {
@@ -52,7 +54,18 @@ func (s *Scanner) scanAdded(ctx context.Context, git, root string, sc *scratch, 
 		cd.full[1] += lo
 		cd.name[0] += lo
 		cd.name[1] += lo
-		if cd.start >= b || cd.end <= a {
+		unchanged := cd.start >= b || cd.end <= a
+		if unchanged && cd.start >= a-changeMargin/2 && cd.end <= b+changeMargin/2 {
+			// Near the changed lines, where a keyword or context the
+			// commit added can make a secret on an unchanged line
+			// detectable: new unless the version before yields it too.
+			if f, ok := s.finding(cd, new, lines, c.path, c.commit, sup); ok {
+				outside = append(outside, f)
+				outsideAt = append(outsideAt, [2]int{cd.start, cd.end})
+			}
+			continue
+		}
+		if unchanged {
 			continue // on lines the version before has too
 		}
 		f, ok := s.finding(cd, new, lines, c.path, c.commit, sup)
@@ -78,6 +91,27 @@ func (s *Scanner) scanAdded(ctx context.Context, git, root string, sc *scratch, 
 			}
 		}
 		out = append(out, f)
+	}
+	if len(outside) > 0 {
+		// The bytes before a and from b on are the same in both versions,
+		// the latter shifted by d in the version before.
+		d := len(old) - len(new)
+		had := map[[2]int]string{}
+		for _, oc := range s.det.find(sc, c.path, old[lo:min(len(old), hi+d)]) {
+			start, end := oc.start+lo, oc.end+lo
+			switch {
+			case start >= b+d:
+				start, end = start-d, end-d
+			case end > a:
+				continue // on lines the commit changed
+			}
+			had[[2]int{start, end}] = oc.rule.id
+		}
+		for i, f := range outside {
+			if had[outsideAt[i]] != f.Rule {
+				out = append(out, f)
+			}
+		}
 	}
 	return out, nil
 }

@@ -2,6 +2,7 @@ package secrets
 
 import (
 	"bytes"
+	"encoding/base64"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -322,6 +323,33 @@ func TestHistoryRereadsARestoredVersion(t *testing.T) {
 		got := historyFindings(t, New(Options{Mode: History, Workers: 1}), dir, held)
 		want := []string{first[:7] + " cfg.py:2:11 stripe-secret-key", restored[:7] + " cfg.py:2:11 stripe-secret-key"}
 		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("held %d: findings %q, want %q", held, got, want)
+		}
+	}
+}
+
+// TestHistoryAttributesASecretAKeywordMadeDetectable commits a Discord
+// token alone, which no rule reports without a keyword near it, then a
+// line naming discord above it: the token is reported in that commit,
+// though its own line did not change (a whole-version scan of each
+// version says so; searching the changed lines alone would not).
+func TestHistoryAttributesASecretAKeywordMadeDetectable(t *testing.T) {
+	dir := t.TempDir()
+	gitIn(t, dir, "init", "-q")
+	tok := base64.RawStdEncoding.EncodeToString([]byte("123456789012345678")) + "." + token(51, 6) + "." + token(52, 38)
+	body := "x = 1\nID = \"" + tok + "\"\ny = 2\n"
+	writeIn(t, dir, "bot.py", body)
+	gitIn(t, dir, "add", ".")
+	gitIn(t, dir, "commit", "-q", "-m", "token alone")
+	writeIn(t, dir, "bot.py", "import discord\n"+body)
+	gitIn(t, dir, "commit", "-q", "-am", "keyword")
+	keyword := gitIn(t, dir, "rev-parse", "HEAD")
+	writeIn(t, dir, "bot.py", "import discord\n"+body+"z = 3\n")
+	gitIn(t, dir, "commit", "-q", "-am", "unrelated edit below")
+	for _, held := range []int{versionCacheLimit, 0} {
+		got := historyFindings(t, New(Options{Mode: History}), dir, held)
+		want := []string{keyword[:7] + " bot.py:3:7 discord-bot-token"}
 		if !slices.Equal(got, want) {
 			t.Errorf("held %d: findings %q, want %q", held, got, want)
 		}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"io"
@@ -135,6 +136,17 @@ func (h *historyStream) close() ([]evidence.Finding, []change, error) {
 	}
 	for range h.readers {
 		<-h.done
+	}
+	// A reader that fails cancels the others: report its error, not
+	// theirs.
+	var errs []error
+	for _, err := range h.errs {
+		if err != nil && !errors.Is(err, context.Canceled) {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, nil, err
 	}
 	var found []evidence.Finding
 	var whole []change

@@ -2,8 +2,8 @@ package secrets
 
 import (
 	"bytes"
-	"encoding/base64"
 	"context"
+	"encoding/base64"
 	"fmt"
 	"math/rand/v2"
 	"slices"

@@ -18,17 +18,18 @@ import (
 )
 
 // scanGit scans what history (every commit, or Since..HEAD) or the index
-// added. It reads each file version once, however many commits carry it,
-// and searches only the lines each commit changed:
+// added. It reads each file version once, however many commits carry it
+// (save a version a later commit restores), and searches only the lines
+// each commit changed:
 //
 //  1. `git log --raw` lists, per commit, the files it added or changed
 //     with the blob ids before and after. Git compares trees only and
 //     computes no diff, which is what makes `git log -p` slow.
-//  2. The changes are grouped by path, oldest first, and each group's
-//     versions are read through `git cat-file --batch`, one process per
-//     worker, each version once. A reader holds a version from the first
-//     change that needs it to the last, so that every change has the
-//     version before and the version after at hand.
+//  2. Each change goes, as git lists it (newest first), to the reader of
+//     its path: one `git cat-file --batch` per worker, which holds a
+//     version from its first read until the change that made it, so that
+//     every change has the version before and the version after at hand
+//     (see historyStream).
 //  3. The lines between the longest common prefix and suffix of the two
 //     versions, with a margin, are searched for keywords (a rule's
 //     pattern still sees the whole file around a keyword). A secret is

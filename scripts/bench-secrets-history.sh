@@ -9,6 +9,10 @@
 # tools alternate, RUNS times each (default 3), and the best wall-clock time
 # of each is kept; CPU time (user + system, children included) is shown for
 # the same runs. Findings are compared as (commit, file, line) triples.
+# GITLEAKS_CONFIG, when set, is passed on to gitleaks (its default rules,
+# config/gitleaks.toml of its source, keep a repository's own .gitleaks.toml
+# from allowlisting its history). The load average is printed before and
+# after each repository: on a shared machine, wall-clock ratios move with it.
 set -euo pipefail
 
 runs=3
@@ -27,6 +31,7 @@ timed() {
 }
 
 for repo in "$@"; do
+  echo "  load before: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime)"
   commits=$(git -C "$repo" rev-list --all | wc -l)
   git -C "$repo" cat-file --batch-all-objects --batch-check > /dev/null # warm the page cache
   tw=""; tc=""; gw=""; gc=""
@@ -43,6 +48,7 @@ tm = {(f.get("commit", ""), f["file"], f["line"]) for f in json.load(open(sys.ar
 gl = {(f["Commit"], f["File"], f["StartLine"]) for f in json.load(open(sys.argv[2]))}
 print(f"  findings: threatmap {len(tm)}, gitleaks {len(gl)}, both {len(tm & gl)}")
 PY
+  echo "  load after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime)"
   printf '%s: %d commits; threatmap %.2f s (cpu %.2f s), gitleaks %.2f s (cpu %.2f s): %.1fx wall, %.1fx cpu\n' \
     "$(basename "$repo")" "$commits" "$tw" "$tc" "$gw" "$gc" \
     "$(awk -v g="$gw" -v t="$tw" 'BEGIN { print g / t }')" "$(awk -v g="$gc" -v t="$tc" 'BEGIN { print g / t }')"

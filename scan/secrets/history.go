@@ -18,23 +18,33 @@ import (
 )
 
 // scanGit scans what history (every commit, or Since..HEAD) or the index
-// added. It reads each file version once, however many commits carry it:
+// added. It reads each file version once, however many commits carry it
+// (save a version a later commit restores), and searches only the lines
+// each commit changed:
 //
 //  1. `git log --raw` lists, per commit, the files it added or changed
 //     with the blob ids before and after. Git compares trees only and
 //     computes no diff, which is what makes `git log -p` slow.
-//  2. Each distinct (blob, path) is read once through `git cat-file
-//     --batch`, one process per worker, and scanned whole. Versions are
-//     handed to the readers in chunks while git log is still listing, so
-//     listing, reading and scanning overlap.
-//  3. A secret is attributed to a commit when the commit's new version
-//     of the file holds it and the version before did not (on the same
-//     line text): the lines the commit added, as a diff would show them.
-//     The versions before are read only for files where something was
-//     found, which is rare.
+//  2. Each change goes, as git lists it (newest first), to the reader of
+//     its path: one `git cat-file --batch` per worker, which holds a
+//     version from its first read until the change that made it, so that
+//     every change has the version before and the version after at hand
+//     (see historyStream).
+//  3. The lines between the longest common prefix and suffix of the two
+//     versions, with a margin, are searched for keywords (a rule's
+//     pattern still sees the whole file around a keyword). A secret is
+//     attributed to the commit when it lies on those lines and the
+//     version before does not hold the same line: the lines the commit
+//     added, as a diff would show them (see scanAdded).
 //
 // Line numbers are those of the file in the commit, as in a diff.
 func (s *Scanner) scanGit(ctx context.Context, root string, sup *suppressions) (evidence.Set, error) {
+	return s.scanHistory(ctx, root, sup, versionCacheLimit)
+}
+
+// scanHistory is scanGit with a bound on the bytes of file versions each
+// reader holds (see versionCacheLimit).
+func (s *Scanner) scanHistory(ctx context.Context, root string, sup *suppressions, held int) (evidence.Set, error) {
 	git := s.opts.Git
 	if git == "" {
 		git = "git"
@@ -44,14 +54,12 @@ func (s *Scanner) scanGit(ctx context.Context, root string, sup *suppressions) (
 	if err := checkGitRepo(ctx, git, root); err != nil {
 		return evidence.Set{}, err
 	}
-	// Each new file version is handed to the blob readers as soon as git
-	// log names it, so that reading and scanning overlap the log. A path
+	// Each change goes to a reader as soon as git log names it. A path
 	// recurs in every commit that touches it: the allowed paths are
 	// matched once per path.
-	var changes []change
+	var set evidence.Set
 	allowed := map[string]bool{}
-	seen := map[blobKey]bool{}
-	st := s.newBlobStream(ctx, cancel, git, root, sup)
+	st := s.newHistoryStream(ctx, cancel, git, root, sup, held)
 	err := s.changes(ctx, git, root, func(c change) error {
 		skip, ok := allowed[c.path]
 		if !ok {
@@ -61,19 +69,62 @@ func (s *Scanner) scanGit(ctx context.Context, root string, sup *suppressions) (
 		if skip {
 			return nil
 		}
-		changes = append(changes, c)
-		if k := (blobKey{c.new, c.path}); !seen[k] {
-			seen[k] = true
-			return st.add(k)
+		if c.added && isEnvFile(c.path) {
+			s.envCommitted(&set, c, sup)
 		}
-		return nil
+		return st.add(c)
 	})
-	scanned, serr := st.close()
+	found, whole, serr := st.close()
 	if err := errors.Join(serr, err); err != nil {
 		return evidence.Set{}, err
 	}
+	set.Findings = append(set.Findings, found...)
+	more, err := s.attributeWhole(ctx, git, root, whole, sup)
+	if err != nil {
+		return evidence.Set{}, err
+	}
+	set.Findings = append(set.Findings, more...)
+	return set, nil
+}
+
+// envCommitted reports a committed (or staged) .env file.
+func (s *Scanner) envCommitted(set *evidence.Set, c change, sup *suppressions) {
+	fp := fingerprint(c.commit, c.path, RuleEnvFileCommitted, "")
+	if sup.fingerprintIgnored(fp) {
+		return
+	}
+	msg := "committed .env file " + c.path + ": it stays in history even if deleted later; rotate its values"
+	if c.commit == "" {
+		msg = ".env file " + c.path + " is staged for commit: unstage it (git rm --cached) and ignore it"
+	}
+	set.Findings = append(set.Findings, evidence.Finding{
+		Scanner: ScannerName, Rule: RuleEnvFileCommitted, Severity: threatmap.High,
+		Message: msg, File: c.path, Line: 1, Column: 1, Commit: c.commit, Fingerprint: fp, Property: evidence.EnvIgnored,
+	})
+}
+
+// attributeWhole attributes the secrets of changes whose two versions a
+// reader could not hold at once: each version after is scanned whole, and
+// where it holds something, so is the version before. A secret is new in
+// the commit when the version before lacks the same (rule, secret, line
+// text); when the commit adds another copy of such a line, `git diff`
+// says which copy is new.
+func (s *Scanner) attributeWhole(ctx context.Context, git, root string, changes []change, sup *suppressions) ([]evidence.Finding, error) {
+	if len(changes) == 0 {
+		return nil, nil
+	}
+	seen := map[blobKey]bool{}
 	var todo []blobKey
-	// The versions before, where the version after holds a secret.
+	for _, c := range changes {
+		if k := (blobKey{c.new, c.path}); !seen[k] {
+			seen[k] = true
+			todo = append(todo, k)
+		}
+	}
+	scanned, err := s.scanBlobs(ctx, git, root, todo, sup)
+	if err != nil {
+		return nil, err
+	}
 	todo = todo[:0]
 	for _, c := range changes {
 		if c.old == "" || len(scanned[blobKey{c.new, c.path}].hits) == 0 {
@@ -87,36 +138,19 @@ func (s *Scanner) scanGit(ctx context.Context, root string, sup *suppressions) (
 	if len(todo) > 0 {
 		before, err := s.scanBlobs(ctx, git, root, todo, sup)
 		if err != nil {
-			return evidence.Set{}, err
+			return nil, err
 		}
 		for k, v := range before {
 			scanned[k] = v
 		}
 	}
-	var set evidence.Set
+	var out []evidence.Finding
 	lines := newLineIndex()
 	for _, c := range changes {
-		if c.added && isEnvFile(c.path) {
-			fp := fingerprint(c.commit, c.path, RuleEnvFileCommitted, "")
-			if !sup.fingerprintIgnored(fp) {
-				msg := "committed .env file " + c.path + ": it stays in history even if deleted later; rotate its values"
-				if c.commit == "" {
-					msg = ".env file " + c.path + " is staged for commit: unstage it (git rm --cached) and ignore it"
-				}
-				set.Findings = append(set.Findings, evidence.Finding{
-					Scanner: ScannerName, Rule: RuleEnvFileCommitted, Severity: threatmap.High,
-					Message: msg, File: c.path, Line: 1, Column: 1, Commit: c.commit, Fingerprint: fp, Property: evidence.EnvIgnored,
-				})
-			}
-		}
 		after := scanned[blobKey{c.new, c.path}]
 		if len(after.hits) == 0 {
 			continue
 		}
-		// What the version before held is not new in this commit. When
-		// the commit adds another copy of a line the version before
-		// already had, which copy is new is the diff's to say: ask git
-		// for the lines it added (rare, so one small diff each time).
 		had := map[string]int{}
 		if c.old != "" {
 			for _, h := range scanned[blobKey{c.old, c.path}].hits {
@@ -132,7 +166,7 @@ func (s *Scanner) scanGit(ctx context.Context, root string, sup *suppressions) (
 			if had[k] > 0 && n > had[k] {
 				var err error
 				if added, err = addedLines(ctx, git, root, c.old, c.new); err != nil {
-					return evidence.Set{}, err
+					return nil, err
 				}
 				break
 			}
@@ -151,11 +185,11 @@ func (s *Scanner) scanGit(ctx context.Context, root string, sup *suppressions) (
 				continue // moved or unchanged: not new here
 			}
 			if f, ok := s.finding(h.c, after.data, lines, c.path, c.commit, sup); ok {
-				set.Findings = append(set.Findings, f)
+				out = append(out, f)
 			}
 		}
 	}
-	return set, nil
+	return out, nil
 }
 
 // lineRange is lines first to last of a file, 1-based, inclusive.
@@ -415,38 +449,20 @@ func (s *Scanner) catAndScan(ctx context.Context, git, root string, keys []blobK
 	if len(keys) == 0 {
 		return out, nil
 	}
-	cmd := exec.CommandContext(ctx, git, "-C", root, "cat-file", "--batch")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		return nil, fmt.Errorf("git: %w", err)
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, fmt.Errorf("git: %w", err)
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("run git in %s: %w", root, err)
-	}
-	go func() {
-		bw := bufio.NewWriter(stdin)
-		for _, k := range keys {
-			bw.WriteString(k.oid)
-			bw.WriteByte('\n')
+	in := make(chan []blobKey, 1)
+	in <- keys
+	close(in)
+	err := catFileStream(ctx, git, root, in, func(ks []blobKey, ask func(string)) {
+		for _, k := range ks {
+			ask(k.oid)
 		}
-		bw.Flush()
-		stdin.Close()
-	}()
-	readErr := s.readBatch(bufio.NewReaderSize(stdout, 1<<16), keys, sup, out)
-	_, _ = io.Copy(io.Discard, stdout)
-	if err := cmd.Wait(); err != nil && readErr == nil && ctx.Err() == nil {
-		readErr = fmt.Errorf("git cat-file in %s: %v: %s", root, err, strings.TrimSpace(stderr.String()))
+	}, func(r *bufio.Reader, ks []blobKey) error {
+		return s.readBatch(r, ks, sup, out)
+	})
+	if err != nil {
+		return nil, err
 	}
-	if ctx.Err() != nil {
-		return nil, ctx.Err()
-	}
-	return out, readErr
+	return out, nil
 }
 
 // readBatch reads cat-file's answers ("<oid> <type> <size>\n<contents>\n"
@@ -532,166 +548,4 @@ func gitErr(err error) error {
 		return fmt.Errorf("%w: %s", err, strings.TrimSpace(string(ee.Stderr)))
 	}
 	return err
-}
-
-// blobChunk is how many file versions a blob reader is handed at a time:
-// consecutive versions in git log order sit near each other in the pack,
-// which keeps git's delta cache warm.
-const blobChunk = 256
-
-// blobStream reads and scans file versions while they are being listed:
-// chunks of keys go round-robin to up to one `git cat-file --batch` per
-// worker, each started with its first chunk.
-type blobStream struct {
-	s       *Scanner
-	ctx     context.Context
-	cancel  context.CancelFunc
-	git     string
-	root    string
-	sup     *suppressions
-	pending []blobKey
-	next    int
-	workers []chan []blobKey
-	results []map[blobKey]scannedBlob
-	errs    []error
-	wg      sync.WaitGroup
-}
-
-func (s *Scanner) newBlobStream(ctx context.Context, cancel context.CancelFunc, git, root string, sup *suppressions) *blobStream {
-	return &blobStream{s: s, ctx: ctx, cancel: cancel, git: git, root: root, sup: sup}
-}
-
-// add queues one file version.
-func (b *blobStream) add(k blobKey) error {
-	b.pending = append(b.pending, k)
-	if len(b.pending) < blobChunk {
-		return nil
-	}
-	return b.flush()
-}
-
-func (b *blobStream) flush() error {
-	if len(b.pending) == 0 {
-		return nil
-	}
-	chunk := b.pending
-	b.pending = nil
-	w := b.next % b.s.workers()
-	b.next++
-	if w == len(b.workers) {
-		ch := make(chan []blobKey, 64)
-		b.workers = append(b.workers, ch)
-		b.results = append(b.results, nil)
-		b.errs = append(b.errs, nil)
-		b.wg.Add(1)
-		go func() {
-			defer b.wg.Done()
-			b.results[w], b.errs[w] = b.s.catAndScanStream(b.ctx, b.git, b.root, ch, b.sup)
-			if b.errs[w] != nil {
-				b.cancel()
-			}
-		}()
-	}
-	select {
-	case b.workers[w] <- chunk:
-		return nil
-	case <-b.ctx.Done():
-		return b.ctx.Err()
-	}
-}
-
-// close hands over what is left, waits for the readers and returns what
-// they found.
-func (b *blobStream) close() (map[blobKey]scannedBlob, error) {
-	ferr := b.flush()
-	for _, ch := range b.workers {
-		close(ch)
-	}
-	b.wg.Wait()
-	if err := errors.Join(b.errs...); err != nil {
-		return nil, err
-	}
-	if ferr != nil {
-		return nil, ferr
-	}
-	all := map[blobKey]scannedBlob{}
-	for _, r := range b.results {
-		for k, v := range r {
-			all[k] = v
-		}
-	}
-	return all, nil
-}
-
-// catAndScanStream runs one `git cat-file --batch` over the chunks it is
-// handed until in is closed. Only versions holding a candidate are kept.
-func (s *Scanner) catAndScanStream(ctx context.Context, git, root string, in <-chan []blobKey, sup *suppressions) (map[blobKey]scannedBlob, error) {
-	out := map[blobKey]scannedBlob{}
-	cmd := exec.CommandContext(ctx, git, "-C", root, "cat-file", "--batch")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		return nil, fmt.Errorf("git: %w", err)
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, fmt.Errorf("git: %w", err)
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("run git in %s: %w", root, err)
-	}
-	widenPipe(stdout)
-	// The reader learns of a chunk before git is asked for it, so that it
-	// never waits for a chunk whose answers git is blocked writing.
-	asked := make(chan []blobKey, cap(in)+1)
-	go func() {
-		defer close(asked)
-		defer stdin.Close()
-		bw := bufio.NewWriter(stdin)
-		for chunk := range in {
-			select {
-			case asked <- chunk:
-			case <-ctx.Done():
-				return
-			}
-			for _, k := range chunk {
-				bw.WriteString(k.oid)
-				bw.WriteByte('\n')
-			}
-			if bw.Flush() != nil {
-				return
-			}
-		}
-	}()
-	r := bufio.NewReaderSize(stdout, 1<<16)
-	var readErr error
-	drained := make(chan struct{})
-	for chunk := range asked {
-		if readErr != nil {
-			continue
-		}
-		if readErr = s.readBatch(r, chunk, sup, out); readErr != nil {
-			// Keep git unblocked while the rest of the list goes by.
-			go func() {
-				_, _ = io.Copy(io.Discard, r)
-				close(drained)
-			}()
-		}
-	}
-	if readErr == nil {
-		_, _ = io.Copy(io.Discard, r)
-	} else {
-		<-drained
-	}
-	if err := cmd.Wait(); err != nil && readErr == nil && ctx.Err() == nil {
-		readErr = fmt.Errorf("git cat-file in %s: %v: %s", root, err, strings.TrimSpace(stderr.String()))
-	}
-	if readErr != nil {
-		return nil, readErr
-	}
-	if ctx.Err() != nil {
-		return nil, ctx.Err()
-	}
-	return out, nil
 }

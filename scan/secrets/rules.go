@@ -1,6 +1,7 @@
 package secrets
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"regexp"
@@ -335,7 +336,7 @@ func genericCheck(secret, name string) bool {
 		return false
 	}
 	l := strings.ToLower(secret)
-	for _, p := range []string{"http:", "https:", "file:", "sha1:", "sha256:", "sha512:", "md5:", "/", "./", "../"} {
+	for _, p := range []string{"http:", "https:", "file:", "urn:", "sha1:", "sha256:", "sha512:", "md5:", "/", "./", "../"} {
 		if strings.HasPrefix(l, p) {
 			return false
 		}
@@ -353,5 +354,60 @@ func genericCheck(secret, name string) bool {
 	if strings.ContainsAny(secret, "()[]{}") {
 		return false
 	}
+	return !optionList(secret) && !encodedSentence(secret)
+}
+
+// encodedSentence reports whether s is standard base64 of words separated
+// by spaces ("dGhlIHNhbXBsZSBub25jZQ==" is "the sample nonce", the
+// WebSocket specification's example key): text, not random bytes. A
+// user:password pair has no space and stays a secret.
+func encodedSentence(s string) bool {
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil || len(b) < 8 || !bytes.Contains(b, []byte(" ")) {
+		return false
+	}
+	for _, c := range b {
+		if c < ' ' || c > '~' {
+			return false
+		}
+	}
 	return true
+}
+
+// optionList reports whether s is a comma-separated list of lower-case
+// words, numbers and word=value options, the shape of a Go struct tag's
+// options (protobuf_key:"bytes,1,opt,name=key", a field's wire type,
+// number and name), not of a credential.
+func optionList(s string) bool {
+	parts := strings.Split(s, ",")
+	if len(parts) < 3 {
+		return false
+	}
+	words := 0
+	for _, p := range parts {
+		name, value, hasValue := strings.Cut(p, "=")
+		switch {
+		case name == "":
+			return false
+		case isDigits(name) && !hasValue:
+		case lowerWord(name):
+			words++
+			if hasValue && strings.Trim(value, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.") != "" {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return words >= 2
+}
+
+func isDigits(s string) bool {
+	return s != "" && strings.Trim(s, "0123456789") == ""
+}
+
+// lowerWord reports whether s is a lower-case identifier (letters, digits
+// and underscores, starting with a letter).
+func lowerWord(s string) bool {
+	return s != "" && s[0] >= 'a' && s[0] <= 'z' && strings.Trim(s, "abcdefghijklmnopqrstuvwxyz0123456789_") == ""
 }

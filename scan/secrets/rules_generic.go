@@ -215,6 +215,10 @@ func genericRules() []*rule {
 				`"Key": "http2debug",`,
 				`"Resource": "arn:aws:secretsmanager:us-east-1:123456789012:secret:*"`,
 				`"id": "app.yml:api-key:af5d3510ed825ce4"`,
+				"\tStrToStr map[string]string `protobuf:\"bytes,4,rep,name=str_to_str\" protobuf_key:\"bytes,1,opt,name=key\" protobuf_val:\"bytes,2,opt,name=value\"`",
+				"Token: `urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6`,",
+				`key := "dGhlIHNhbXBsZSBub25jZQ=="`,
+				"\tMsgMapping map[int64]*Point `protobuf_key:\"zigzag64,1,opt,name=key\" protobuf_val:\"bytes,2,opt,name=value\"`",
 			},
 		},
 	}

@@ -3,8 +3,6 @@ package rules
 import (
 	"slices"
 	"testing"
-
-	"github.com/threatmap/threatmap/model"
 )
 
 // TestAssetsComeFromTheElement checks that a threat names the assets next
@@ -26,22 +24,7 @@ surfaces:
   - {id: ask, kind: endpoint, component: bot, method: POST, path: /ask, exposure: public, auth: none}
   - {id: jenkins-ui, kind: admin, component: jenkins, method: GET, path: /jenkins, exposure: public, auth: none}
 `
-	m, diags := model.Parse("m.yaml", []byte(src))
-	if diags.HasErrors() {
-		t.Fatal(diags)
-	}
-	rs, err := Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	engine, diags := NewEngine(rs)
-	if len(diags) > 0 {
-		t.Fatal(diags)
-	}
-	threats, diags := engine.Run(m, nil, Options{Now: fixtureNow})
-	if len(diags) > 0 {
-		t.Fatal(diags)
-	}
+	threats := runBuiltin(t, src)
 	sawAsk := false
 	for _, th := range threats {
 		switch th.Element {

@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/threatmap/threatmap"
-	"github.com/threatmap/threatmap/model"
 )
 
 // TestChatRelayContext checks that prompt-injection-user and
@@ -21,22 +20,7 @@ surfaces:
   - {id: agent, kind: endpoint, component: app, method: POST, path: /agent, exposure: public, llm: {input: [user], output: text, tools: [search, email]}}
   - {id: comment, kind: endpoint, component: app, method: POST, path: /comments, exposure: public, llm: {input: [user], output: text}}
 `
-	m, diags := model.Parse("m.yaml", []byte(src))
-	if diags.HasErrors() {
-		t.Fatal(diags)
-	}
-	rs, err := Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	engine, ediags := NewEngine(rs)
-	if len(ediags) > 0 {
-		t.Fatal(ediags)
-	}
-	ts, rdiags := engine.Run(m, nil, Options{Now: fixtureNow})
-	if len(rdiags) > 0 {
-		t.Fatal(rdiags)
-	}
+	ts := runBuiltin(t, src)
 	got := map[string]Threat{}
 	for _, th := range ts {
 		got[th.ID] = th

@@ -17,6 +17,9 @@ const (
 	// takes; UploadSizeLimit: it caps how large.
 	UploadValidation Property = "upload-validation"
 	UploadSizeLimit  Property = "upload-size-limit"
+	// SecretsServerSide: secrets are read only by server code, never
+	// through a variable the bundler copies into the browser build.
+	SecretsServerSide Property = "secrets-server-side"
 	// Authorization: a bot command checks the caller's role, user id or
 	// an allowlist (the route scanner's permission guard) before it acts.
 	Authorization Property = "authorization"

@@ -65,6 +65,7 @@ func analyzeJS(ctx context.Context, files []source) []hit {
 		top := &jsFunc{jf: jf, vars: map[string]binding{}, fn: fn{Name: "<module>", Line: 1, Head: 1, End: nend(root)}}
 		top.run(root)
 		jf.uploadJS(root)
+		jf.publicEnvSecretJS(root)
 		jf.followCalls()
 		out = append(out, jf.hits...)
 		r.Tree.Close()

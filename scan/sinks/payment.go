@@ -86,6 +86,8 @@ func logicSeverity(rule, src string) threatmap.Severity {
 		if src != "" {
 			return threatmap.High
 		}
+	case RuleSecretInPublicEnv:
+		return threatmap.High
 	}
 	return threatmap.Medium
 }

@@ -25,6 +25,7 @@ const (
 	RuleTokenInWebStorage = "token-in-web-storage"
 	RuleUploadNoSizeLimit = "upload-no-size-limit"
 	RuleUploadNoTypeCheck = "upload-no-type-check"
+	RuleSecretInPublicEnv = "secret-in-public-env"
 )
 
 // Rules lists the scanner's rules: SARIF help and the docs are built from it.
@@ -62,6 +63,8 @@ func Rules() []evidence.RuleInfo {
 			Description: "A multer upload has no limits.fileSize, or a FastAPI UploadFile is read with no size check, so one request can fill the disk or memory. Set a file size (and count) limit in the parser and at the proxy."},
 		{ID: RuleUploadNoTypeCheck, Title: "Upload without a file-type check", Severity: threatmap.Medium, Property: evidence.UploadValidation,
 			Description: "An upload handler (multer without fileFilter, formidable without filter, FastAPI UploadFile, Flask request.files) stores or processes files and nothing in its file looks at the content type, extension or magic bytes. Check the type on the server, from the content."},
+		{ID: RuleSecretInPublicEnv, Title: "Secret read through a browser-inlined variable", Severity: threatmap.High, Property: evidence.SecretsServerSide,
+			Description: "Code reads process.env or import.meta.env with a prefix that makes the bundler copy the value into the browser build (NEXT_PUBLIC_, VITE_, REACT_APP_, EXPO_PUBLIC_, GATSBY_, NUXT_PUBLIC_) and a name that says the value is a secret (a secret or service-role key, a password, a database URL, a model provider's or a bot's token). Every visitor can read it from the page's JavaScript. Rename the variable without the prefix, read it only in server code (an API route or server action that calls the provider), and rotate the value that shipped."},
 		{ID: RuleParseError, Title: "Source file could not be parsed", Severity: threatmap.Info,
 			Description: "The file has a syntax error, so sinks in it may be missing."},
 	}

@@ -117,3 +117,30 @@ func TestRulesHaveProperties(t *testing.T) {
 		}
 	}
 }
+
+func TestSecretEnvName(t *testing.T) {
+	for _, tc := range []struct {
+		rest string
+		want bool
+	}{
+		{"OPENAI_API_KEY", true},
+		{"SUPABASE_SERVICE_ROLE_KEY", true},
+		{"STRIPE_SECRET_KEY", true},
+		{"ADMIN_PASSWORD", true},
+		{"DATABASE_URL", true},
+		{"TELEGRAM_BOT_TOKEN", true},
+		{"GITHUB_TOKEN", true},
+		{"SUPABASE_ANON_KEY", false},
+		{"STRIPE_PUBLISHABLE_KEY", false},
+		{"FIREBASE_API_KEY", false},
+		{"MAPBOX_ACCESS_TOKEN", false},
+		{"GITHUB_CLIENT_ID", false},
+		{"OPENAI_BASE_URL", false},
+		{"API_URL", false},
+		{"VAPID_PUBLIC_KEY", false},
+	} {
+		if got := secretEnvName(tc.rest); got != tc.want {
+			t.Errorf("secretEnvName(%q) = %v, want %v", tc.rest, got, tc.want)
+		}
+	}
+}

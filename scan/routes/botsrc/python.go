@@ -2,6 +2,7 @@ package botsrc
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	sitter "github.com/smacker/go-tree-sitter"
@@ -499,6 +500,38 @@ var literal = regexp.MustCompile(`[rbfuRBFU]{0,2}(?:"""[\s\S]*?"""|'{3}[\s\S]*?'
 
 func codeOnly(s string) string { return literal.ReplaceAllString(s, `""`) }
 
+// slackCallback returns the function a listener registered by hand runs,
+// with the guards of every function it names: the positional callback,
+// or for a lazy listener (app.event("x")(ack=respond, lazy=[work])) the
+// first lazy function, which does the work after Slack's three seconds,
+// with the ack function's checks too.
+func (f *file) slackCallback(c pyCall) (*sitter.Node, []string) {
+	if cb := c.arg(0, ""); cb != nil {
+		return cb, f.handlerGuards(cb)
+	}
+	var fns []*sitter.Node
+	if lazy := c.kwargs["lazy"]; lazy != nil && lazy.Type() == "list" {
+		for i := 0; i < int(lazy.NamedChildCount()); i++ {
+			fns = append(fns, lazy.NamedChild(i))
+		}
+	}
+	if ack := c.kwargs["ack"]; ack != nil {
+		fns = append(fns, ack)
+	}
+	if len(fns) == 0 {
+		return nil, nil
+	}
+	var guards []string
+	for _, fn := range fns {
+		for _, g := range f.handlerGuards(fn) {
+			if !slices.Contains(guards, g) {
+				guards = append(guards, g)
+			}
+		}
+	}
+	return fns[0], guards
+}
+
 func (f *file) pyCallSite(n *sitter.Node, fw map[string]bool, consts map[string]string, handlerRequests map[string]bool) {
 	c, ok := f.pyCall(n)
 	if !ok {
@@ -509,8 +542,8 @@ func (f *file) pyCallSite(n *sitter.Node, fw map[string]bool, consts map[string]
 		// app.command("/x")(callback): the decorator applied by hand.
 		il := lastName(inner.callee)
 		if il != inner.callee && slackListener[il] {
-			cb := f.text(c.arg(0, ""))
-			f.slackHandler(inner, il, cb, f.handlerGuards(c.arg(0, "")), consts, f.pyString)
+			cb, guards := f.slackCallback(c)
+			f.slackHandler(inner, il, f.text(cb), guards, consts, f.pyString)
 		}
 		return
 	}

@@ -28,3 +28,7 @@ def hello_back(message, say):
 def register(app: App):
     app.shortcut("open_modal")(open_modal)  # want: bot-command CALLBACK /open_modal []
     app.command("/sample-command")(sample)  # want: bot-command COMMAND /sample-command []
+
+
+def register_lazy(app: App):
+    app.event("member_joined_channel")(ack=just_ack, lazy=[welcome])  # want: bot-command EVENT /member_joined_channel []

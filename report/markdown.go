@@ -3,6 +3,7 @@ package report
 import (
 	"cmp"
 	"fmt"
+	"github.com/threatmap/threatmap/evidence"
 	"io"
 	"slices"
 	"strings"
@@ -437,7 +438,7 @@ func writeDrift(b *strings.Builder, a *assess.Assessment) {
 		fmt.Fprintf(b, "- Unmodeled: `%s %s` at %s:%d (%s)%s\n", r.Method, r.Path, r.File, r.Line, guards, tags)
 	}
 	for _, u := range a.Evidence.Unresolved {
-		fmt.Fprintf(b, "- Unresolved route registration at %s:%d (%s): routes it registers may be missing from the model\n", u.File, u.Line, u.Reason)
+		writeUnresolved(b, u)
 	}
 	for _, id := range a.Stale {
 		fmt.Fprintf(b, "- Stale: surface `%s` is in the model but no route in the code serves it\n", id)
@@ -460,4 +461,19 @@ func writeUnanswered(b *strings.Builder, a *assess.Assessment) {
 	for _, r := range a.Unanswered {
 		fmt.Fprintf(b, "- `%s` (%s): no rule raises this threat any more; remove the response or fix its id\n", r.Threat, r.Loc.At("").String())
 	}
+}
+
+// writeUnresolved says what a scanner could not decide: a route
+// registration it could not resolve, or (any other scanner) what it left
+// unchecked and why.
+func writeUnresolved(b *strings.Builder, u evidence.Unresolved) {
+	at := u.File
+	if u.Line > 0 {
+		at = fmt.Sprintf("%s:%d", u.File, u.Line)
+	}
+	if u.Scanner == "" || u.Scanner == "routes" {
+		fmt.Fprintf(b, "- Unresolved route registration at %s (%s): routes it registers may be missing from the model\n", at, u.Reason)
+		return
+	}
+	fmt.Fprintf(b, "- Not checked by the %s scanner: %s (%s)\n", u.Scanner, at, u.Reason)
 }

@@ -55,3 +55,20 @@ func TestUnresolvedRegistrationsAreShown(t *testing.T) {
 		t.Errorf("scan JSON lacks the unresolved list:\n%s", sj.String())
 	}
 }
+
+// What another scanner left unchecked is not called a route registration.
+func TestUnresolvedOfOtherScannersKeepTheirName(t *testing.T) {
+	a, _ := goldenAssessment(t)
+	a.Evidence.Unresolved = []evidence.Unresolved{{Scanner: "deps", File: "web/package.json", Reason: "12 packages not checked: no lockfile"}}
+	var md bytes.Buffer
+	if err := WriteMarkdownWith(&md, a, MarkdownOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	out := md.String()
+	if strings.Contains(out, "Unresolved route registration") {
+		t.Errorf("a deps item is called a route registration:\n%s", out)
+	}
+	if !strings.Contains(out, "Not checked by the deps scanner: web/package.json (12 packages not checked: no lockfile)") {
+		t.Errorf("the deps item is missing:\n%s", out)
+	}
+}

@@ -53,8 +53,15 @@ unless --force is given, and writes atomically.`,
 				authKind = draftAuthKind(cmd.Context(), dir)
 			}
 			text := StarterModelAuth(name, c.now().Format("2006-01-02"), routes, authKind)
-			if _, diags := model.Parse(target, []byte(text)); diags.HasErrors() {
+			drafted, diags := model.Parse(target, []byte(text))
+			if diags.HasErrors() {
 				return fmt.Errorf("init: the drafted model does not validate (a bug):\n%s", diags)
+			}
+			// Several registrations can make one surface (the methods of
+			// a path, a command and its aliases): count what was written.
+			surfaces := len(drafted.Surfaces)
+			if base, _ := model.Parse(target, []byte(StarterModelAuth(name, c.now().Format("2006-01-02"), nil, authKind))); base != nil {
+				surfaces -= len(base.Surfaces)
 			}
 			if _, err := os.Lstat(target); err == nil {
 				// --force over an existing model: rewrite the file the
@@ -66,7 +73,8 @@ unless --force is given, and writes atomically.`,
 			} else if err := writeFileAtomic(target, []byte(text)); err != nil {
 				return fmt.Errorf("init: %w", err)
 			}
-			fmt.Fprintf(c.Stdout, "wrote %s (%d surfaces drafted from code); edit it, then run: threatmap report %s\n", target, len(routes), dir)
+			fmt.Fprintf(c.Stdout, "wrote %s (%s drafted from %s found in the code); edit it, then run: threatmap report %s\n",
+				target, count(surfaces, "surface", "surfaces"), count(len(routes), "entry point", "entry points"), dir)
 			return nil
 		},
 	}
@@ -277,4 +285,12 @@ func yamlString(s string) string {
 		return s
 	}
 	return fmt.Sprintf("%q", s)
+}
+
+// count writes n with the word for one or many.
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

@@ -40,7 +40,7 @@ def stripe_hook():
 	if code != ExitOK {
 		t.Fatalf("init exit %d: %s", code, errOut)
 	}
-	if !strings.Contains(out, "3 surfaces drafted") {
+	if !strings.Contains(out, "3 surfaces drafted from 3 entry points") {
 		t.Errorf("init output: %s", out)
 	}
 	model, err := os.ReadFile(filepath.Join(dir, "threatmap.yaml"))
@@ -308,5 +308,33 @@ def delete_post(id):
 		if csrf := strings.Contains(js, `"rule": "cross-site-request-forgery"`); csrf != (tc.name == "session") {
 			t.Errorf("%s: CSRF row present = %v", tc.name, csrf)
 		}
+	}
+}
+
+// TestInitCountsSurfacesWritten checks that init reports the surfaces it
+// wrote, not the registrations it read: two registrations of one route
+// make one surface.
+func TestInitCountsSurfacesWritten(t *testing.T) {
+	dir := t.TempDir()
+	app := `from flask import Flask
+app = Flask(__name__)
+
+@app.get("/api/items")
+def items():
+    return "ok"
+
+@app.get("/api/items")
+def items_again():
+    return "ok"
+`
+	if err := os.WriteFile(filepath.Join(dir, "app.py"), []byte(app), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := runIn(t, dir, nil, "init", "--name", "demo")
+	if code != ExitOK {
+		t.Fatalf("init exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "(1 surface drafted from 2 entry points found in the code)") {
+		t.Errorf("init output: %s", out)
 	}
 }

@@ -23,6 +23,38 @@ var riskyPorts = map[int]string{
 	8500: "Consul", 9090: "Prometheus", 3000: "Grafana", 8080: "admin HTTP", 8443: "admin HTTPS",
 }
 
+// sharedPorts are risky ports that applications also serve themselves
+// (3000 is Node's and Grafana's, 8080 every Java and Go app's and
+// Jenkins'): where the image is known, they count only when it is one of
+// the tools named here.
+var sharedPorts = map[int][]string{
+	3000: {"grafana"},
+	8080: {"jenkins", "tomcat", "airflow", "keycloak", "adminer", "phpmyadmin", "traefik", "cadvisor", "spark", "flink", "zookeeper", "kafka-ui", "rabbitmq"},
+	8443: {"jenkins", "tomcat", "keycloak", "kubernetes-dashboard", "traefik", "portainer"},
+	9090: {"prometheus", "cockpit"},
+}
+
+// riskyPortOf names port when it should not face the internet. image is
+// what runs behind it ("" when the configuration does not say, so a shared
+// port still counts).
+func riskyPortOf(port int, image string) (string, bool) {
+	label, risky := riskyPorts[port]
+	if !risky {
+		return "", false
+	}
+	tools, shared := sharedPorts[port]
+	if !shared || image == "" {
+		return label, true
+	}
+	img := strings.ToLower(image)
+	for _, t := range tools {
+		if strings.Contains(img, t) {
+			return label, true
+		}
+	}
+	return "", false
+}
+
 func isWorld(cidr string) bool {
 	c := strings.TrimSpace(cidr)
 	return c == "0.0.0.0/0" || c == "::/0"

@@ -257,6 +257,11 @@ func checkK8sService(r *results, rel, resource string, n *yaml.Node) {
 				if err != nil {
 					continue
 				}
+				// A Service does not say what runs behind it: a port that
+				// applications serve themselves is left alone.
+				if _, shared := sharedPorts[num]; shared {
+					continue
+				}
 				if label, risky := riskyPorts[num]; risky {
 					r.finding(ruleInternetExposed, 0, rel, v.Line, resource, scalar(v),
 						fmt.Sprintf("service %s of type %s exposes port %d (%s) outside the cluster", resource, typ, num, label))
@@ -368,13 +373,19 @@ func checkCompose(r *results, rel string, n *yaml.Node) {
 		}
 		c.mounts = composeHostMounts(lookup(svc, "volumes"))
 		checkContainer(r, c)
-		checkComposePorts(r, rel, resource, lookup(svc, "ports"))
+		// A service built from the project's own code runs the
+		// application, whatever port it serves on.
+		runs := scalar(lookup(svc, "image"))
+		if runs == "" && lookup(svc, "build") != nil {
+			runs = "build"
+		}
+		checkComposePorts(r, rel, resource, runs, lookup(svc, "ports"))
 	}
 }
 
 // checkComposePorts flags risky container ports published on every
 // interface of the host.
-func checkComposePorts(r *results, rel, resource string, ports *yaml.Node) {
+func checkComposePorts(r *results, rel, resource, image string, ports *yaml.Node) {
 	if ports == nil || ports.Kind != yaml.SequenceNode {
 		return
 	}
@@ -405,7 +416,7 @@ func checkComposePorts(r *results, rel, resource string, ports *yaml.Node) {
 			continue
 		}
 		open = true
-		if label, risky := riskyPorts[num]; risky {
+		if label, risky := riskyPortOf(num, image); risky {
 			r.finding(ruleInternetExposed, 0, rel, p.Line, resource, target,
 				fmt.Sprintf("%s publishes port %d (%s) on every interface of the host; bind it to 127.0.0.1 or drop the mapping", resource, num, label))
 		}

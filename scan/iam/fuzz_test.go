@@ -38,6 +38,7 @@ func FuzzParseJSON(f *testing.F) {
 // FuzzParseYAML covers CloudFormation/SAM templates and YAML policies.
 func FuzzParseYAML(f *testing.F) {
 	addFixtureSeeds(f, "testdata/fixtures/cloudformation/*.yaml")
+	addFixtureSeeds(f, "testdata/fixtures/serverless/*/serverless.yml")
 	f.Fuzz(func(t *testing.T, src []byte) {
 		n, err := parseYAML("f.yaml", src)
 		if err != nil {

@@ -149,7 +149,7 @@ func fileKind(rel string) fileKindT {
 // mayHoldPolicy is a cheap filter that keeps the scan from parsing every
 // JSON and YAML file of a repository (package locks, manifests, workflows).
 func mayHoldPolicy(src []byte) bool {
-	return bytes.Contains(src, []byte("Statement")) || bytes.Contains(src, []byte("AWS::"))
+	return bytes.Contains(src, []byte("Statement")) || bytes.Contains(src, []byte("AWS::")) || mayBeServerless(src)
 }
 
 // parseDocument parses JSON or YAML by its first significant byte.

@@ -15,6 +15,13 @@ func readDocumentFile(inv *Inventory, rel string, root *yaml.Node) bool {
 	if root == nil || root.Kind != yaml.MappingNode {
 		return false
 	}
+	if readServerless(inv, rel, root) {
+		// A service's resources: section is CloudFormation too.
+		if res := deref(lookup(deref(lookup(root, "resources")), "Resources")); res != nil && res.Kind == yaml.MappingNode {
+			readCloudFormation(inv, rel, res)
+		}
+		return true
+	}
 	if res := deref(lookup(root, "Resources")); res != nil && res.Kind == yaml.MappingNode && looksLikeCloudFormation(root, res) {
 		readCloudFormation(inv, rel, res)
 		return true

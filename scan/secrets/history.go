@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/threatmap/threatmap/repofs"
 	"io"
 	"os/exec"
 	"slices"
@@ -64,6 +65,10 @@ func (s *Scanner) scanHistory(ctx context.Context, root string, sup *suppression
 		skip, ok := allowed[c.path]
 		if !ok {
 			skip = sup.pathAllowed(c.path)
+			if d := thirdPartyDir(c.path); d != "" && !skip {
+				repofs.NoteSkipped(ctx, d, repofs.SkipExcludedDir)
+				skip = true
+			}
 			allowed[c.path] = skip
 		}
 		if skip {

@@ -228,6 +228,10 @@ func (s *Scanner) scanTree(ctx context.Context, root string, sup *suppressions) 
 		if sup.pathAllowed(f.Rel) {
 			return nil
 		}
+		if d := thirdPartyDir(f.Rel); d != "" {
+			repofs.NoteSkipped(ctx, d, repofs.SkipExcludedDir)
+			return nil
+		}
 		select {
 		case files <- f:
 			return nil

@@ -46,6 +46,9 @@ type decoder struct {
 	patterns map[string]*regexp.Regexp
 	fields   map[reflect.Type]typeFields
 	locs     *locTable
+	// chunks, when set, holds the pieces of the sequences the head's
+	// empty sequence nodes stand for (see chunked.go).
+	chunks *chunked
 }
 
 func newDecoder(file string, size int) *decoder {
@@ -238,6 +241,12 @@ func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, path string, fr fie
 	if isNull(n) {
 		return
 	}
+	if d.chunks != nil {
+		if si, ok := d.chunks.seqs[n]; ok {
+			d.decodePieces(n, si, v, path, fr)
+			return
+		}
+	}
 	items := []*yaml.Node{n}
 	if n.Kind == yaml.SequenceNode {
 		items = n.Content
@@ -255,6 +264,36 @@ func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, path string, fr fie
 		if release {
 			items[i] = nil
 		}
+	}
+	v.Set(out)
+}
+
+// decodePieces decodes a sequence cut into pieces, each piece's items as
+// soon as it is parsed, letting its nodes go before the next is taken. The
+// items are decoded in file order, as decodeSlice would. A piece that is
+// not what it was cut as marks the cut failed; the caller then decodes the
+// whole file instead.
+func (d *decoder) decodePieces(n *yaml.Node, si int, v reflect.Value, path string, fr fieldRules) {
+	c := d.chunks
+	out := reflect.MakeSlice(v.Type(), c.counts[si], c.counts[si])
+	i := 0
+	for {
+		p, ok := c.take(si)
+		if !ok {
+			break
+		}
+		items, ok := c.items(p, n)
+		if !ok || i+len(items) > out.Len() {
+			c.failed = true
+			c.release(p)
+			break
+		}
+		for j, item := range items {
+			d.decode(item, out.Index(i), path+"["+strconv.Itoa(i)+"]", fr)
+			items[j] = nil
+			i++
+		}
+		c.release(p)
 	}
 	v.Set(out)
 }

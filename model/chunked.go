@@ -156,6 +156,7 @@ func cutPieces(data []byte, chunkBytes int) (*chunked, bool) {
 	c.start()
 	root, err := parseOne(headText)
 	if err != nil || root.Kind != yaml.DocumentNode || len(root.Content) != 1 || root.Content[0].Kind != yaml.MappingNode {
+		c.failed = true
 		c.finish()
 		return nil, false
 	}
@@ -170,6 +171,7 @@ func cutPieces(data []byte, chunkBytes int) (*chunked, bool) {
 			}
 		}
 		if val == nil || val.Kind != yaml.ScalarNode || val.Tag != "!!null" || val.Value != "" {
+			c.failed = true
 			c.finish()
 			return nil, false
 		}
@@ -205,10 +207,11 @@ func (c *chunked) start() {
 }
 
 // take returns the next piece of sequence si once it is parsed, or false
-// when that sequence has no more. Pieces of earlier sequences that the
+// when that sequence has no more or the cut has failed (the decoding is
+// then thrown away). Pieces of earlier sequences that the
 // decoder did not ask for are waited for and let go.
 func (c *chunked) take(si int) (*piece, bool) {
-	for c.next < len(c.pieces) {
+	for !c.failed && c.next < len(c.pieces) {
 		p := c.pieces[c.next]
 		if p.seq > si {
 			return nil, false
@@ -250,9 +253,10 @@ func (c *chunked) release(p *piece) {
 }
 
 // finish waits for the pieces nobody took, checking that they parsed, and
-// reports whether every piece did.
+// reports whether every piece did. Once one has failed it waits for no
+// more: the pieces still being parsed end on their own and are dropped.
 func (c *chunked) finish() bool {
-	for c.next < len(c.pieces) {
+	for !c.failed && c.next < len(c.pieces) {
 		p := c.pieces[c.next]
 		c.next++
 		<-p.done

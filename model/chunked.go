@@ -3,7 +3,6 @@ package model
 import (
 	"bytes"
 	"runtime"
-	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -39,25 +38,45 @@ type piece struct {
 	// first is the 0-based line the piece starts at in the file.
 	first int
 	text  []byte
-	// seq is the index of the sequence the piece belongs to, -1 for the
-	// rest of the file.
-	seq  int
-	node *yaml.Node
-	err  error
+	// seq is the index of the sequence the piece belongs to; count is
+	// how many of its items the piece holds.
+	seq   int
+	count int
+	node  *yaml.Node
+	err   error
+	done  chan struct{}
 }
 
-// parseChunked returns the document node of data parsed in pieces, or
-// false when the file is small, not of the expected shape, or a piece does
-// not parse.
-func parseChunked(data []byte) (*yaml.Node, bool) {
+// chunked is a file cut into pieces: the head (the top-level mapping with
+// each long sequence left empty) parsed, and the pieces parsed on every
+// core a few ahead of the decoder, which takes them in file order and lets
+// each go once its items are decoded. So no node tree of the whole file
+// is ever alive at once.
+type chunked struct {
+	root *yaml.Node
+	// seqs maps each empty sequence node of the head to its index;
+	// counts holds each sequence's number of items.
+	seqs   map[*yaml.Node]int
+	counts []int
+	pieces []*piece
+	next   int
+	failed bool
+	slots  chan struct{}
+	stop   chan struct{}
+}
+
+// parseChunked returns data cut into pieces, or false when the file is
+// small or not of the expected shape. Its pieces must be taken and the
+// whole ended with finish.
+func parseChunked(data []byte) (*chunked, bool) {
 	if len(data) < chunkedMinSize || runtime.GOMAXPROCS(0) < 2 {
 		return nil, false
 	}
-	return parsePieces(data, chunkBytes)
+	return cutPieces(data, chunkBytes)
 }
 
-// parsePieces is parseChunked with the size of a piece as a parameter.
-func parsePieces(data []byte, chunkBytes int) (*yaml.Node, bool) {
+// cutPieces is parseChunked with the size of a piece as a parameter.
+func cutPieces(data []byte, chunkBytes int) (*chunked, bool) {
 	lines := bytes.SplitAfter(data, []byte("\n"))
 	type section struct {
 		key        string
@@ -84,114 +103,201 @@ func parsePieces(data []byte, chunkBytes int) (*yaml.Node, bool) {
 		rest := bytes.TrimSpace(l[len(key)+1:])
 		sections = append(sections, section{key: key, start: i + 1, end: len(lines), bare: len(rest) == 0 || rest[0] == '#'})
 	}
+	// off[i] is where line i starts in data: a piece is a slice of data.
+	off := make([]int, len(lines)+1)
+	for i, l := range lines {
+		off[i+1] = off[i] + len(l)
+	}
 	// Cut each long block sequence into pieces between items.
 	head := make([][]byte, len(lines))
 	copy(head, lines)
-	var pieces []*piece
-	nseq := 0
-	var seqKeys []string
+	c := &chunked{seqs: map[*yaml.Node]int{}}
+	type cutSeq struct {
+		key       string
+		line, col int // of the first item, 1-based
+	}
+	var cuts []cutSeq
 	for _, s := range sections {
-		size := 0
-		for _, l := range lines[s.start:s.end] {
-			size += len(l)
-		}
-		if size < 2*chunkBytes || !s.bare {
+		if off[s.end]-off[s.start] < 2*chunkBytes || !s.bare {
 			continue
 		}
-		items, ok := itemStarts(lines[s.start:s.end])
+		items, indent, ok := itemStarts(lines[s.start:s.end])
 		if !ok || len(items) < 2 {
 			continue
 		}
 		// Everything from the first item to the end of the section is
 		// parsed in pieces and blanked in the head.
 		first := s.start + items[0]
+		si := len(cuts)
 		var cur *piece
-		curSize := 0
-		for k, it := range items {
+		for _, it := range items {
 			at := s.start + it
-			next := s.end
-			if k+1 < len(items) {
-				next = s.start + items[k+1]
+			if cur == nil || off[at]-off[cur.first] >= chunkBytes {
+				if cur != nil {
+					cur.text = data[off[cur.first]:off[at]]
+				}
+				cur = &piece{first: at, seq: si, done: make(chan struct{})}
+				c.pieces = append(c.pieces, cur)
 			}
-			if cur == nil || curSize >= chunkBytes {
-				cur = &piece{first: at, seq: nseq}
-				pieces = append(pieces, cur)
-				curSize = 0
-			}
-			for _, l := range lines[at:next] {
-				cur.text = append(cur.text, l...)
-				curSize += len(l)
-			}
+			cur.count++
 		}
+		cur.text = data[off[cur.first]:off[s.end]]
 		for i := first; i < s.end; i++ {
 			head[i] = blankLine(lines[i])
 		}
-		seqKeys = append(seqKeys, s.key)
-		nseq++
+		cuts = append(cuts, cutSeq{key: s.key, line: first + 1, col: indent + 1})
+		c.counts = append(c.counts, len(items))
 	}
-	if nseq == 0 {
+	if len(cuts) == 0 {
 		return nil, false
 	}
-	hp := &piece{seq: -1, text: bytes.Join(head, nil)}
-	pieces = append(pieces, hp)
-	// Parse the pieces on every core.
-	work := make(chan *piece)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(pieces)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for p := range work {
-				p.node, p.err = parseOne(p.text)
-				p.text = nil
-			}
-		}()
-	}
-	for _, p := range pieces {
-		work <- p
-	}
-	close(work)
-	wg.Wait()
-	for _, p := range pieces {
-		if p.err != nil || p.node == nil {
-			return nil, false
-		}
-	}
-	root := hp.node
-	if root.Kind != yaml.DocumentNode || len(root.Content) != 1 || root.Content[0].Kind != yaml.MappingNode {
+	headText := bytes.Join(head, nil)
+	lines, head, off = nil, nil, nil
+	c.start()
+	root, err := parseOne(headText)
+	if err != nil || root.Kind != yaml.DocumentNode || len(root.Content) != 1 || root.Content[0].Kind != yaml.MappingNode {
+		c.failed = true
+		c.finish()
 		return nil, false
 	}
 	top := root.Content[0]
-	for si, key := range seqKeys {
+	for si, cut := range cuts {
 		// The head has the key with an empty value where the sequence
-		// was.
+		// was; it becomes an empty sequence whose items are the pieces'.
 		var val *yaml.Node
 		for i := 0; i+1 < len(top.Content); i += 2 {
-			if top.Content[i].Value == key && top.Content[i].Kind == yaml.ScalarNode {
+			if top.Content[i].Value == cut.key && top.Content[i].Kind == yaml.ScalarNode {
 				val = top.Content[i+1]
 			}
 		}
 		if val == nil || val.Kind != yaml.ScalarNode || val.Tag != "!!null" || val.Value != "" {
+			c.failed = true
+			c.finish()
 			return nil, false
 		}
-		seq := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
-		for _, p := range pieces {
-			if p.seq != si {
-				continue
-			}
-			doc := p.node
-			if len(doc.Content) != 1 || doc.Content[0].Kind != yaml.SequenceNode {
-				return nil, false
-			}
-			shiftLines(doc.Content[0], p.first)
-			if len(seq.Content) == 0 {
-				seq.Line, seq.Column = doc.Content[0].Line, doc.Content[0].Column
-			}
-			seq.Content = append(seq.Content, doc.Content[0].Content...)
-		}
-		*val = *seq
+		*val = yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Line: cut.line, Column: cut.col}
+		c.seqs[val] = si
 	}
-	return root, true
+	c.root = root
+	return c, true
+}
+
+// lookahead is how many pieces are parsed ahead of the decoder.
+func lookahead() int { return 2 * runtime.GOMAXPROCS(0) }
+
+// start parses the pieces in order, at most lookahead at a time beyond
+// those the decoder has let go.
+func (c *chunked) start() {
+	c.slots = make(chan struct{}, lookahead())
+	c.stop = make(chan struct{})
+	go func() {
+		for _, p := range c.pieces {
+			select {
+			case c.slots <- struct{}{}:
+			case <-c.stop:
+				return
+			}
+			go func() {
+				p.node, p.err = parseOne(p.text)
+				p.text = nil
+				close(p.done)
+			}()
+		}
+	}()
+}
+
+// take returns the next piece of sequence si once it is parsed, or false
+// when that sequence has no more or the cut has failed (the decoding is
+// then thrown away). Pieces of earlier sequences that the
+// decoder did not ask for are waited for and let go.
+func (c *chunked) take(si int) (*piece, bool) {
+	for !c.failed && c.next < len(c.pieces) {
+		p := c.pieces[c.next]
+		if p.seq > si {
+			return nil, false
+		}
+		c.next++
+		<-p.done
+		if p.err != nil || p.node == nil {
+			c.failed = true
+		}
+		if p.seq == si {
+			return p, true
+		}
+		c.release(p)
+	}
+	return nil, false
+}
+
+// items returns a taken piece's items moved to their lines in the file,
+// or false (and the whole cut fails) when the piece is not the run of
+// items it was cut as.
+func (c *chunked) items(p *piece, seq *yaml.Node) ([]*yaml.Node, bool) {
+	if p.err != nil || p.node == nil || len(p.node.Content) != 1 || p.node.Content[0].Kind != yaml.SequenceNode {
+		c.failed = true
+		return nil, false
+	}
+	s := p.node.Content[0]
+	shiftLines(s, p.first)
+	if len(s.Content) != p.count || s.Line != p.first+1 || (p.first+1 == seq.Line && s.Column != seq.Column) {
+		c.failed = true
+		return nil, false
+	}
+	return s.Content, true
+}
+
+// release lets a piece's nodes go and frees its slot.
+func (c *chunked) release(p *piece) {
+	p.node = nil
+	<-c.slots
+}
+
+// finish waits for the pieces nobody took, checking that they parsed, and
+// reports whether every piece did. Once one has failed it waits for no
+// more: the pieces still being parsed end on their own and are dropped.
+func (c *chunked) finish() bool {
+	for !c.failed && c.next < len(c.pieces) {
+		p := c.pieces[c.next]
+		c.next++
+		<-p.done
+		if p.err != nil || p.node == nil {
+			c.failed = true
+		}
+		c.release(p)
+	}
+	close(c.stop)
+	return !c.failed
+}
+
+// parsePieces parses data in pieces of about chunkBytes and splices them
+// into one tree, as the decoder sees it; false when the file is not cut
+// or a piece fails.
+func parsePieces(data []byte, chunkBytes int) (*yaml.Node, bool) {
+	c, ok := cutPieces(data, chunkBytes)
+	if !ok {
+		return nil, false
+	}
+	seqNodes := make([]*yaml.Node, len(c.counts))
+	for n, si := range c.seqs {
+		seqNodes[si] = n
+	}
+	for si, seq := range seqNodes {
+		for {
+			p, ok := c.take(si)
+			if !ok {
+				break
+			}
+			items, ok := c.items(p, seq)
+			if ok {
+				seq.Content = append(seq.Content, items...)
+			}
+			c.release(p)
+		}
+	}
+	if !c.finish() {
+		return nil, false
+	}
+	return c.root, true
 }
 
 // parseOne parses one document; a second one is an error.
@@ -234,7 +340,7 @@ func topLevelKey(l []byte) (string, bool) {
 // of the section's block sequence start, or false when the section is not
 // a block sequence with every other line blank, a comment or indented
 // deeper than its items.
-func itemStarts(lines [][]byte) ([]int, bool) {
+func itemStarts(lines [][]byte) ([]int, int, bool) {
 	indent := -1
 	var starts []int
 	for i, l := range lines {
@@ -249,12 +355,12 @@ func itemStarts(lines [][]byte) ([]int, bool) {
 			continue // a comment outside an item's text
 		}
 		if l[n] == '\t' {
-			return nil, false
+			return nil, 0, false
 		}
 		isItem := l[n] == '-' && (n+1 == len(l) || l[n+1] == ' ' || l[n+1] == '\n' || l[n+1] == '\r')
 		if indent < 0 {
 			if !isItem {
-				return nil, false
+				return nil, 0, false
 			}
 			indent = n
 		}
@@ -263,10 +369,10 @@ func itemStarts(lines [][]byte) ([]int, bool) {
 			starts = append(starts, i)
 		case n > indent:
 		default:
-			return nil, false
+			return nil, 0, false
 		}
 	}
-	return starts, true
+	return starts, indent, true
 }
 
 // blankLine keeps a line's end so that line numbers do not move.

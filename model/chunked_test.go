@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -51,6 +52,7 @@ func wholeParse(t testing.TB, data []byte) (*yaml.Node, error) {
 // parse whole must never parse in pieces.
 func checkPieces(t testing.TB, data []byte, size int) bool {
 	t.Helper()
+	checkDecodedPieces(t, data, size)
 	got, ok := parsePieces(data, size)
 	want, err := wholeParse(t, data)
 	if !ok {
@@ -134,8 +136,10 @@ func TestLargeModelDiagnosticsAreTheWholeFiles(t *testing.T) {
 	if len(data) < chunkedMinSize {
 		t.Fatalf("model of %d bytes is below the chunked size", len(data))
 	}
-	if _, ok := parseChunked(data); !ok {
+	if c, ok := parseChunked(data); !ok {
 		t.Fatal("the large dense model was not parsed in pieces")
+	} else {
+		c.finish()
 	}
 	m, diags := Parse("threatmap.yaml", data)
 	if diags.HasErrors() || len(m.Components) != 2000 {
@@ -170,4 +174,58 @@ func FuzzChunkedParse(f *testing.F) {
 		}
 		checkPieces(t, data, max(1, size%4096))
 	})
+}
+
+// checkDecodedPieces: Parse decoding the pieces as they come gives the
+// model and diagnostics of the whole file's decoding, whether or not the
+// file could be cut.
+func checkDecodedPieces(t testing.TB, data []byte, size int) {
+	t.Helper()
+	want, wantDiags := parse("f.yaml", data, nil)
+	var got *Model
+	var gotDiags Diagnostics
+	if c, ok := cutPieces(data, size); ok {
+		got, gotDiags = parse("f.yaml", data, c)
+	} else {
+		got, gotDiags = parse("f.yaml", data, nil)
+	}
+	if !reflect.DeepEqual(gotDiags, wantDiags) {
+		t.Fatalf("diagnostics differ:\npieces: %v\nwhole:  %v", gotDiags, wantDiags)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("decoded models differ")
+	}
+}
+
+// TestPiecesDecodeAsTheWholeFile: models with problems inside the cut
+// sequences (bad values in items, an unknown top-level key, a list where
+// a mapping belongs) decode to the same model and diagnostics in pieces.
+func TestPiecesDecodeAsTheWholeFile(t *testing.T) {
+	var dense bytes.Buffer
+	if err := modelgen.Dense(&dense, 300); err != nil {
+		t.Fatal(err)
+	}
+	comps := strings.Repeat("  - {id: c, kind: service}\n  - {id: d, kind: servic, colour: red}\n  - id: [x]\n", 30)
+	for name, src := range map[string]string{
+		"dense":                   dense.String(),
+		"bad items":               "system: {name: x}\ncomponents:\n" + comps + "assets:\n" + strings.Repeat("  - {id: a, kind: user-data}\n", 40),
+		"unknown top-level key":   "system: {name: x}\ncomponentz:\n" + comps + "assets:\n" + strings.Repeat("  - {id: a, kind: user-data}\n", 40),
+		"list for a mapping":      "system:\n" + comps + "assets:\n" + strings.Repeat("  - {id: a, kind: user-data}\n", 40),
+		"list for responses":      "system: {name: x}\nresponses:\n" + comps,
+		"more than 200 problems":  "system: {name: x}\ncomponents:\n" + strings.Repeat("  - {id: C, kind: nope}\n", 150),
+		"syntax error at the end": "system: {name: x}\ncomponents:\n" + comps + "  - {id: [}\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			data := []byte(src)
+			c, ok := cutPieces(data, 64)
+			if !ok {
+				if name != "syntax error at the end" {
+					t.Fatal("not cut")
+				}
+			} else {
+				c.finish()
+			}
+			checkDecodedPieces(t, data, 64)
+		})
+	}
 }

@@ -45,26 +45,14 @@ type decoder struct {
 	budget   int
 	patterns map[string]*regexp.Regexp
 	fields   map[reflect.Type]typeFields
-	itemKeys map[string][]string
-}
-
-// itemKey returns "name[idx]", the Locations key of a list item, made once
-// per name and index: a large model has millions of list items under a
-// handful of field names.
-func (d *decoder) itemKey(name string, idx int) string {
-	if d.itemKeys == nil {
-		d.itemKeys = map[string][]string{}
-	}
-	keys := d.itemKeys[name]
-	for len(keys) <= idx {
-		keys = append(keys, name+"["+strconv.Itoa(len(keys))+"]")
-	}
-	d.itemKeys[name] = keys
-	return keys[idx]
+	locs     *locTable
+	// chunks, when set, holds the pieces of the sequences the head's
+	// empty sequence nodes stand for (see chunked.go).
+	chunks *chunked
 }
 
 func newDecoder(file string, size int) *decoder {
-	return &decoder{file: file, budget: max(maxNodes, nodesPerByte*size), patterns: map[string]*regexp.Regexp{}}
+	return &decoder{file: file, budget: max(maxNodes, nodesPerByte*size), patterns: map[string]*regexp.Regexp{}, locs: newLocTable(file)}
 }
 
 func (d *decoder) pos(n *yaml.Node) threatmap.Position {
@@ -253,6 +241,12 @@ func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, path string, fr fie
 	if isNull(n) {
 		return
 	}
+	if d.chunks != nil {
+		if si, ok := d.chunks.seqs[n]; ok {
+			d.decodePieces(n, si, v, path, fr)
+			return
+		}
+	}
 	items := []*yaml.Node{n}
 	if n.Kind == yaml.SequenceNode {
 		items = n.Content
@@ -274,9 +268,40 @@ func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, path string, fr fie
 	v.Set(out)
 }
 
+// decodePieces decodes a sequence cut into pieces, each piece's items as
+// soon as it is parsed, letting its nodes go before the next is taken. The
+// items are decoded in file order, as decodeSlice would. A piece that is
+// not what it was cut as marks the cut failed; the caller then decodes the
+// whole file instead.
+func (d *decoder) decodePieces(n *yaml.Node, si int, v reflect.Value, path string, fr fieldRules) {
+	c := d.chunks
+	out := reflect.MakeSlice(v.Type(), c.counts[si], c.counts[si])
+	i := 0
+	for {
+		p, ok := c.take(si)
+		if !ok {
+			break
+		}
+		items, ok := c.items(p, n)
+		if !ok || i+len(items) > out.Len() {
+			c.failed = true
+			c.release(p)
+			break
+		}
+		for j, item := range items {
+			d.decode(item, out.Index(i), path+"["+strconv.Itoa(i)+"]", fr)
+			items[j] = nil
+			i++
+		}
+		c.release(p)
+	}
+	v.Set(out)
+}
+
 type structField struct {
 	index    int
 	name     string
+	nameID   uint32 // name in the decoder's location table
 	rules    fieldRules
 	required bool
 }
@@ -314,7 +339,7 @@ func (d *decoder) computeStructFields(t reflect.Type) ([]structField, int) {
 			continue
 		}
 		fr, req := d.parseFieldRules(f.Tag.Get("jsonschema"))
-		fields = append(fields, structField{index: i, name: name, rules: fr, required: req})
+		fields = append(fields, structField{index: i, name: name, nameID: d.locs.nameID(name), rules: fr, required: req})
 	}
 	return fields, locIndex
 }
@@ -325,12 +350,19 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 		return
 	}
 	fields, locIndex := d.structFields(v.Type())
-	var loc Locations
+	var loc *Locations
 	if locIndex >= 0 {
-		loc = Locations{"": d.pos(n)}
-		v.Field(locIndex).Set(reflect.ValueOf(loc))
+		loc = v.Field(locIndex).Addr().Interface().(*Locations)
+		*loc = Locations{tab: d.locs, pos: make([]locEntry, 0, locCapacity(n))}
+		loc.add(d.locs.nameID(""), -1, d.pos(n))
 	}
-	seen := map[string]bool{}
+	var seenBuf [32]bool
+	seen := seenBuf[:0]
+	if len(fields) <= len(seenBuf) {
+		seen = seenBuf[:len(fields)]
+	} else {
+		seen = make([]bool, len(fields))
+	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i], n.Content[i+1]
 		if k.Kind != yaml.ScalarNode {
@@ -346,27 +378,39 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 			d.errorf(k, "%s: unknown key %q%s", where(path), k.Value, suggest(k.Value, fields))
 			continue
 		}
-		if seen[k.Value] {
+		if seen[j] {
 			d.errorf(k, "%s: key %q is given twice", where(path), k.Value)
 			continue
 		}
-		seen[k.Value] = true
+		seen[j] = true
 		f := fields[j]
 		if loc != nil {
-			loc[f.name] = d.pos(val)
+			loc.add(f.nameID, -1, d.pos(val))
 			if rv := d.resolve(val); rv != nil && rv.Kind == yaml.SequenceNode {
 				for idx, item := range rv.Content {
-					loc[d.itemKey(f.name, idx)] = d.pos(item)
+					loc.add(f.nameID, idx, d.pos(item))
 				}
 			}
 		}
 		d.decode(val, v.Field(f.index), joinPath(path, f.name), f.rules)
 	}
-	for _, f := range fields {
-		if f.required && !seen[f.name] {
+	for j, f := range fields {
+		if f.required && !seen[j] {
 			d.errorf(n, "%s: missing required key %q", where(path), f.name)
 		}
 	}
+}
+
+// locCapacity is the number of positions a mapping's element records when
+// its values are written out (aliased lists are counted when resolved).
+func locCapacity(n *yaml.Node) int {
+	c := 1 + len(n.Content)/2
+	for i := 1; i < len(n.Content); i += 2 {
+		if v := n.Content[i]; v.Kind == yaml.SequenceNode {
+			c += len(v.Content)
+		}
+	}
+	return c
 }
 
 func joinPath(path, name string) string {

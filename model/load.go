@@ -71,32 +71,61 @@ func Load(path string) (*Model, Diagnostics, error) {
 // Parse decodes and validates a model from bytes; file names it in
 // diagnostics. It never panics, whatever the input.
 func Parse(file string, data []byte) (*Model, Diagnostics) {
-	m := &Model{File: file, Dir: filepath.Dir(file), Source: splitLines(data)}
+	c, _ := parseChunked(data)
+	return parse(file, data, c)
+}
+
+// parse is Parse with the file cut into pieces by the caller, or not
+// (c nil).
+func parse(file string, data []byte, c *chunked) (*Model, Diagnostics) {
+	source := splitLines(data)
+	if c != nil {
+		if m, diags, ok := decodeChunked(file, data, source, c); ok {
+			return m, diags
+		}
+	}
+	m := &Model{File: file, Dir: filepath.Dir(file), Source: source}
 	var root yaml.Node
-	if doc, ok := parseChunked(data); ok {
-		root = *doc
-	} else {
-		dec := yaml.NewDecoder(bytes.NewReader(data))
-		if err := dec.Decode(&root); err != nil {
-			if errors.Is(err, io.EOF) {
-				return m, Diagnostics{{Pos: threatmap.Position{File: file, Line: 1, Column: 1}, Message: "the model is empty; it needs at least system: with a name"}}
-			}
-			return m, Diagnostics{syntaxDiagnostic(file, err)}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&root); err != nil {
+		if errors.Is(err, io.EOF) {
+			return m, Diagnostics{{Pos: threatmap.Position{File: file, Line: 1, Column: 1}, Message: "the model is empty; it needs at least system: with a name"}}
 		}
-		var extra yaml.Node
-		if err := dec.Decode(&extra); err == nil {
-			return m, Diagnostics{{Pos: threatmap.Position{File: file, Line: extra.Line, Column: extra.Column}, Message: "the file holds more than one YAML document; a model is one document"}}
-		}
+		return m, Diagnostics{syntaxDiagnostic(file, err)}
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		return m, Diagnostics{{Pos: threatmap.Position{File: file, Line: extra.Line, Column: extra.Column}, Message: "the file holds more than one YAML document; a model is one document"}}
 	}
 	d := newDecoder(file, len(data))
 	d.release = true
 	d.decodeValue(&root, m, "")
-	// Validation runs even after decoding errors, on what could be read,
-	// so that the user sees every problem in one pass.
+	return m, d.finish(m)
+}
+
+// decodeChunked decodes a file cut into pieces; false when a piece did
+// not parse as cut, and the file must be parsed whole.
+func decodeChunked(file string, data []byte, source []string, c *chunked) (*Model, Diagnostics, bool) {
+	m := &Model{File: file, Dir: filepath.Dir(file), Source: source}
+	d := newDecoder(file, len(data))
+	d.release = true
+	d.chunks = c
+	d.decodeValue(c.root, m, "")
+	c.root = nil
+	if !c.finish() {
+		return nil, nil, false
+	}
+	return m, d.finish(m), true
+}
+
+// finish fills in defaults and validates a decoded model. Validation runs
+// even after decoding errors, on what could be read, so that the user
+// sees every problem in one pass.
+func (d *decoder) finish(m *Model) Diagnostics {
 	m.applyDefaults()
 	diags := append(d.diags, m.validate()...)
 	diags.sort()
-	return m, diags
+	return diags
 }
 
 var yamlLine = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)

@@ -5,10 +5,6 @@
 // a user at the exact place to change.
 package model
 
-import (
-	"github.com/threatmap/threatmap"
-)
-
 // FileName is the conventional name of a model file.
 const FileName = "threatmap.yaml"
 
@@ -33,19 +29,6 @@ type Model struct {
 	Dir  string `yaml:"-" json:"-"`
 	// Source holds the file's lines for showing errors in context.
 	Source []string `yaml:"-" json:"-"`
-}
-
-// Locations maps a field's YAML name to where its value was written; the
-// empty key holds the element's own position. List items are keyed
-// "field[i]".
-type Locations map[string]threatmap.Position
-
-// At returns the position of field, falling back to the element's own.
-func (l Locations) At(field string) threatmap.Position {
-	if p, ok := l[field]; ok {
-		return p
-	}
-	return l[""]
 }
 
 // System describes the whole product.

@@ -94,11 +94,8 @@ func (rs *Responses) decodeNode(d *decoder, n *yaml.Node) {
 		var r Response
 		d.decodeValue(v, &r, "responses."+k.Value)
 		r.Threat = k.Value
-		if r.Loc == nil {
-			r.Loc = Locations{}
-		}
-		r.Loc[""] = d.pos(k)
-		r.Loc["threat"] = d.pos(k)
+		r.Loc.set(d.locs, "", d.pos(k))
+		r.Loc.set(d.locs, "threat", d.pos(k))
 		*rs = append(*rs, r)
 	}
 }

@@ -53,47 +53,48 @@ func (v *validator) warnf(pos threatmap.Position, format string, args ...any) {
 	v.diags = append(v.diags, Diagnostic{Pos: pos, Message: fmt.Sprintf(format, args...), Warning: true})
 }
 
-func (v *validator) define(kind ElementKind, id string, loc Locations) {
+func (v *validator) define(kind ElementKind, id string, at threatmap.Position) {
 	if id == "" {
 		return
 	}
 	if id == SystemElement {
-		v.errorf(loc.At("id"), "id %q is reserved for threats about the whole system; choose another", id)
+		v.errorf(at, "id %q is reserved for threats about the whole system; choose another", id)
 		return
 	}
 	if prev, ok := v.ids[id]; ok {
-		v.errorf(loc.At("id"), "duplicate id %q: already used by the %s at %s (ids are shared by every kind of element, so threat ids stay unambiguous)", id, prev.kind, prev.pos)
+		v.errorf(at, "duplicate id %q: already used by the %s at %s (ids are shared by every kind of element, so threat ids stay unambiguous)", id, prev.kind, prev.pos)
 		return
 	}
-	v.ids[id] = idEntry{kind: kind, pos: loc.At("id")}
+	v.ids[id] = idEntry{kind: kind, pos: at}
 }
 
 func (v *validator) collectIDs() {
 	m := v.m
 	for _, a := range m.Assets {
-		v.define(KindAsset, a.ID, a.Loc)
+		v.define(KindAsset, a.ID, a.Loc.At("id"))
 	}
 	for _, c := range m.Components {
-		v.define(KindComponent, c.ID, c.Loc)
+		v.define(KindComponent, c.ID, c.Loc.At("id"))
 	}
 	for _, s := range m.Surfaces {
-		v.define(KindSurface, s.ID, s.Loc)
+		v.define(KindSurface, s.ID, s.Loc.At("id"))
 	}
 	for _, f := range m.Flows {
-		loc := f.Loc
-		if _, ok := loc["id"]; !ok {
-			loc = Locations{"": loc[""], "id": loc.At("from")}
+		// A flow's default id (FROM-to-TO) is pointed at through from.
+		idField := "id"
+		if !f.Loc.Has("id") {
+			idField = "from"
 		}
-		v.define(KindFlow, f.ID, loc)
+		v.define(KindFlow, f.ID, f.Loc.At(idField))
 	}
 	for _, b := range m.Boundaries {
-		v.define(KindBoundary, b.ID, b.Loc)
+		v.define(KindBoundary, b.ID, b.Loc.At("id"))
 	}
 	for _, id := range m.Identities {
-		v.define(KindIdentity, id.ID, id.Loc)
+		v.define(KindIdentity, id.ID, id.Loc.At("id"))
 	}
 	for _, c := range m.Controls {
-		v.define(KindControl, c.ID, c.Loc)
+		v.define(KindControl, c.ID, c.Loc.At("id"))
 	}
 }
 

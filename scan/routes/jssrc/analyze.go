@@ -184,6 +184,9 @@ func (x *extractor) eval(m *module, n *sitter.Node, e env) (routerRef, bool) {
 					}
 				}
 			}
+		case fn != nil && fn.Type() == "identifier":
+			// routes(): a project function that returns the router it built.
+			return x.factoryRouter(m, n, 0)
 		}
 	}
 	return routerRef{}, false

@@ -59,11 +59,13 @@ type importRef struct {
 }
 
 type extractor struct {
-	ctx    context.Context
-	mods   map[string]*module
-	files  []string
-	g      *graph.Graph
-	consts map[string]string
+	ctx context.Context
+	// factories counts the router factories being followed (factoryRouter).
+	factories int
+	mods      map[string]*module
+	files     []string
+	g         *graph.Graph
+	consts    map[string]string
 	// bind holds the values a loop variable takes in the iteration being
 	// walked: for (const page of ['a', 'b']) or list.forEach((r) => ...).
 	bind map[string]string
@@ -228,22 +230,32 @@ func walkDepth(n *sitter.Node, fn func(*sitter.Node) bool, depth int) {
 
 // resolveFile maps a relative import specifier to a scanned file.
 func (x *extractor) resolveFile(from, spec string) string {
-	if !strings.HasPrefix(spec, ".") {
+	var bases []string
+	switch {
+	case strings.HasPrefix(spec, "."):
+		bases = []string{path.Clean(path.Join(path.Dir(from), spec))}
+	case strings.HasPrefix(spec, "@/"), strings.HasPrefix(spec, "~/"):
+		// The usual tsconfig/jsconfig path alias for the project's source
+		// root: the root itself or src/.
+		rest := path.Clean(spec[2:])
+		bases = []string{rest, path.Join("src", rest)}
+	default:
 		return ""
 	}
-	base := path.Clean(path.Join(path.Dir(from), spec))
-	cands := []string{base}
-	for _, ext := range []string{".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts"} {
-		cands = append(cands, base+ext, base+"/index"+ext)
-	}
-	// TypeScript sources import "./x.js" meaning ./x.ts.
-	if strings.HasSuffix(base, ".js") {
-		stem := strings.TrimSuffix(base, ".js")
-		cands = append(cands, stem+".ts", stem+".tsx")
-	}
-	for _, c := range cands {
-		if _, ok := x.mods[c]; ok {
-			return c
+	for _, base := range bases {
+		cands := []string{base}
+		for _, ext := range []string{".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts"} {
+			cands = append(cands, base+ext, base+"/index"+ext)
+		}
+		// TypeScript sources import "./x.js" meaning ./x.ts.
+		if strings.HasSuffix(base, ".js") {
+			stem := strings.TrimSuffix(base, ".js")
+			cands = append(cands, stem+".ts", stem+".tsx")
+		}
+		for _, c := range cands {
+			if _, ok := x.mods[c]; ok {
+				return c
+			}
 		}
 	}
 	return ""

@@ -1,0 +1,11 @@
+import { Router } from 'express';
+import auth from './routes/auth';
+import items from './routes/items';
+
+// The API router is built by a function; the app mounts what it returns.
+export default () => {
+  const app = Router();
+  auth(app);
+  items(app);
+  return app;
+};

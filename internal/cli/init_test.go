@@ -33,13 +33,7 @@ def stripe_hook():
     event = stripe.Webhook.construct_event(request.data, request.headers["Stripe-Signature"], secret)
     return "ok"
 `
-	if err := os.WriteFile(filepath.Join(dir, "app.py"), []byte(app), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out, errOut, code := runIn(t, dir, nil, "init", "--name", "demo")
-	if code != ExitOK {
-		t.Fatalf("init exit %d: %s", code, errOut)
-	}
+	out := initApp(t, dir, app)
 	if !strings.Contains(out, "3 surfaces drafted from 3 entry points") {
 		t.Errorf("init output: %s", out)
 	}
@@ -327,6 +321,16 @@ def items():
 def items_again():
     return "ok"
 `
+	out := initApp(t, dir, app)
+	if !strings.Contains(out, "(1 surface drafted from 2 entry points found in the code)") {
+		t.Errorf("init output: %s", out)
+	}
+}
+
+// initApp writes app as dir/app.py, runs init there and returns what it
+// printed.
+func initApp(t *testing.T, dir, app string) string {
+	t.Helper()
 	if err := os.WriteFile(filepath.Join(dir, "app.py"), []byte(app), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -334,7 +338,5 @@ def items_again():
 	if code != ExitOK {
 		t.Fatalf("init exit %d: %s", code, errOut)
 	}
-	if !strings.Contains(out, "(1 surface drafted from 2 entry points found in the code)") {
-		t.Errorf("init output: %s", out)
-	}
+	return out
 }

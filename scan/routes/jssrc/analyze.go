@@ -648,9 +648,18 @@ func (x *extractor) use(m *module, r routerRef, a []*sitter.Node, at *sitter.Nod
 		}
 	}
 	var mwGuards, mwCancels []string
+	dashed := false
 	for _, arg := range a {
 		if sub, ok := x.eval(m, arg, e); ok && sub.id != r.id {
 			x.mount(r, sub.id, prefix, mwGuards, m, at)
+			continue
+		}
+		if x.isDashboard(m, arg) {
+			// swaggerUi.serve, swaggerUi.setup(doc): one UI, one route.
+			if !dashed {
+				x.dashboard(m, r, prefix, arg, mwGuards, mwCancels, at)
+				dashed = true
+			}
 			continue
 		}
 		adds, cancels := x.middlewareGuards(m, arg, e, 2)

@@ -52,16 +52,12 @@ unless --force is given, and writes atomically.`,
 			if len(routes) > 0 {
 				authKind = draftAuthKind(cmd.Context(), dir)
 			}
-			text := StarterModelAuth(name, c.now().Format("2006-01-02"), routes, authKind)
-			drafted, diags := model.Parse(target, []byte(text))
-			if diags.HasErrors() {
-				return fmt.Errorf("init: the drafted model does not validate (a bug):\n%s", diags)
-			}
 			// Several registrations can make one surface (the methods of
-			// a path, a command and its aliases): count what was written.
-			surfaces := len(drafted.Surfaces)
-			if base, _ := model.Parse(target, []byte(StarterModelAuth(name, c.now().Format("2006-01-02"), nil, authKind))); base != nil {
-				surfaces -= len(base.Surfaces)
+			// a path, a command and its aliases): surfaces counts what was
+			// written.
+			text, surfaces := starterModel(name, c.now().Format("2006-01-02"), routes, authKind)
+			if _, diags := model.Parse(target, []byte(text)); diags.HasErrors() {
+				return fmt.Errorf("init: the drafted model does not validate (a bug):\n%s", diags)
 			}
 			if _, err := os.Lstat(target); err == nil {
 				// --force over an existing model: rewrite the file the
@@ -150,6 +146,13 @@ func StarterModel(name, today string, routes []evidence.Route) string {
 // StarterModelAuth renders the commented starter model; guarded routes get
 // auth: authKind (session or token).
 func StarterModelAuth(name, today string, routes []evidence.Route, authKind string) string {
+	text, _ := starterModel(name, today, routes, authKind)
+	return text
+}
+
+// starterModel renders the starter model and counts the surfaces it
+// drafted from routes.
+func starterModel(name, today string, routes []evidence.Route, authKind string) (string, int) {
 	var b strings.Builder
 	fmt.Fprintf(&b, `# yaml-language-server: $schema=https://github.com/threatmap/threatmap/docs/threatmap.schema.json
 #
@@ -265,7 +268,7 @@ controls:
 #   RULE@ELEMENT: {not_applicable: why the rule misfired}
 responses: {}
 `)
-	return b.String()
+	return b.String(), len(seen) - 1 // seen starts with env
 }
 
 // draftedControlKind maps a route guard to the control kind init drafts

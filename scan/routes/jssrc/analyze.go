@@ -654,10 +654,10 @@ func (x *extractor) use(m *module, r routerRef, a []*sitter.Node, at *sitter.Nod
 			x.mount(r, sub.id, prefix, mwGuards, m, at)
 			continue
 		}
-		if x.isDashboard(m, arg) {
+		if d, ok := x.dashboardOf(m, arg); ok {
 			// swaggerUi.serve, swaggerUi.setup(doc): one UI, one route.
 			if !dashed {
-				x.dashboard(m, r, prefix, arg, mwGuards, mwCancels, at)
+				x.addDashboard(m, r, prefix, d, mwGuards, mwCancels, at)
 				dashed = true
 			}
 			continue
@@ -732,6 +732,9 @@ func (x *extractor) register(m *module, r routerRef, a []*sitter.Node, at *sitte
 // importSpec returns the package an identifier was imported from, for
 // packages outside the scanned tree: import rateLimit from '@fastify/rate-limit'.
 func (x *extractor) importSpec(m *module, name string) string {
+	if spec, ok := m.specs[name]; ok {
+		return spec
+	}
 	spec := ""
 	walk(m.root, func(n *sitter.Node) bool {
 		if spec != "" {
@@ -752,6 +755,10 @@ func (x *extractor) importSpec(m *module, name string) string {
 		}
 		return true
 	})
+	if m.specs == nil {
+		m.specs = map[string]string{}
+	}
+	m.specs[name] = spec
 	return spec
 }
 

@@ -13,10 +13,7 @@ import (
 // delete jobs or show the servers' state: admin surfaces, often forgotten.
 // API explorers show the API's shape and let anyone try it; they are
 // listed as routes, not as admin.
-var dashboardPackages = map[string]struct {
-	what  string
-	admin bool
-}{
+var dashboardPackages = map[string]dashboard{
 	"agendash":                              {"Agenda job dashboard", true},
 	"@bull-board/express":                   {"Bull Board queue dashboard", true},
 	"bull-board":                            {"Bull Board queue dashboard", true},
@@ -27,10 +24,16 @@ var dashboardPackages = map[string]struct {
 	"graphql-playground-middleware-express": {"GraphQL Playground", false},
 }
 
-// dashboardOf names the dashboard package an app.use argument comes from
-// (agendash(agenda), swaggerUi.serve, serverAdapter.getRouter() is not
-// one: only names imported from the package count).
-func (x *extractor) dashboardOf(m *module, arg *sitter.Node) (string, bool) {
+// dashboard is one package of dashboardPackages.
+type dashboard struct {
+	what  string
+	admin bool
+}
+
+// dashboardOf returns the dashboard package an app.use argument comes
+// from (agendash(agenda), swaggerUi.serve): the name it starts with must be
+// imported from the package.
+func (x *extractor) dashboardOf(m *module, arg *sitter.Node) (dashboard, bool) {
 	root := arg
 	for root != nil && (root.Type() == "call_expression" || root.Type() == "member_expression") {
 		if root.Type() == "call_expression" {
@@ -40,24 +43,17 @@ func (x *extractor) dashboardOf(m *module, arg *sitter.Node) (string, bool) {
 		}
 	}
 	if root == nil || root.Type() != "identifier" {
-		return "", false
+		return dashboard{}, false
 	}
 	spec := strings.Trim(strings.TrimSuffix(strings.TrimPrefix(x.importSpec(m, m.text(root)), "require("), ")"), "'\"`")
 	d, ok := dashboardPackages[spec]
-	return spec, ok && d.what != ""
+	return d, ok
 }
 
-func (x *extractor) isDashboard(m *module, arg *sitter.Node) bool {
-	_, ok := x.dashboardOf(m, arg)
-	return ok
-}
-
-// dashboard adds the route a dashboard package mounted by app.use(prefix,
-// ..., arg) serves: ANY prefix, tagged admin for a console, guarded by the middleware
-// given before it in the same call.
-func (x *extractor) dashboard(m *module, r routerRef, prefix string, arg *sitter.Node, guards, cancels []string, at *sitter.Node) {
-	spec, _ := x.dashboardOf(m, arg)
-	d := dashboardPackages[spec]
+// addDashboard adds the route a dashboard package mounted by app.use(prefix,
+// ..., arg) serves: ANY prefix, tagged admin for a console, guarded by the
+// middleware given before it in the same call.
+func (x *extractor) addDashboard(m *module, r routerRef, prefix string, d dashboard, guards, cancels []string, at *sitter.Node) {
 	if prefix == "" {
 		prefix = "/"
 	}

@@ -51,6 +51,9 @@ type module struct {
 	imports map[string]importRef
 	// exports maps an exported name ("default" included) to its value.
 	exports map[string]*sitter.Node
+	// specs caches importSpec: the import statement or require naming a
+	// local name (found by walking the module).
+	specs map[string]string
 }
 
 type importRef struct {

@@ -65,7 +65,7 @@ func (s *Scanner) scanHistory(ctx context.Context, root string, sup *suppression
 		skip, ok := allowed[c.path]
 		if !ok {
 			skip = sup.pathAllowed(c.path)
-			if d := thirdPartyDir(c.path); d != "" && !skip {
+			if d := repofs.ThirdPartyDir(c.path); d != "" && !skip {
 				repofs.NoteSkipped(ctx, d, repofs.SkipExcludedDir)
 				skip = true
 			}

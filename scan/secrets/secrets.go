@@ -228,7 +228,7 @@ func (s *Scanner) scanTree(ctx context.Context, root string, sup *suppressions) 
 		if sup.pathAllowed(f.Rel) {
 			return nil
 		}
-		if d := thirdPartyDir(f.Rel); d != "" {
+		if d := repofs.ThirdPartyDir(f.Rel); d != "" {
 			repofs.NoteSkipped(ctx, d, repofs.SkipExcludedDir)
 			return nil
 		}

@@ -1,20 +1,17 @@
-package secrets
+package repofs
 
-import (
-	"strings"
+import "strings"
 
-	"github.com/threatmap/threatmap/repofs"
-)
-
-// thirdPartyDir returns the directory of rel that holds someone else's
+// ThirdPartyDir returns the directory of rel that holds someone else's
 // code, "" when there is none: a directory no scanner descends into
 // (node_modules, a virtualenv; the working-tree walk already skips them,
 // and the history scan skips them the same way), or a vendored Go module
 // (vendor/github.com/..., vendor/golang.org/x/...: the first path element
 // after vendor/ is a module host, with a dot) or Ruby bundle
-// (vendor/bundle, vendor/ruby). The keys and tokens in them are their
-// authors' fixtures, not the project's credentials.
-func thirdPartyDir(rel string) string {
+// (vendor/bundle, vendor/ruby). The secret scans leave it out: the keys
+// and tokens in it are their authors' fixtures, not the project's
+// credentials.
+func ThirdPartyDir(rel string) string {
 	rest := rel
 	at := 0
 	for {
@@ -23,7 +20,7 @@ func thirdPartyDir(rel string) string {
 			return ""
 		}
 		seg := rest[:i]
-		for _, d := range repofs.DefaultSkipDirs {
+		for _, d := range DefaultSkipDirs {
 			if seg == d {
 				return rel[:at+i]
 			}

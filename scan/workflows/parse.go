@@ -3,6 +3,7 @@ package workflows
 import (
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/rhysd/actionlint"
@@ -121,4 +122,31 @@ func lineCount(data []byte) int {
 		}
 	}
 	return n
+}
+
+// jobContainer is a container a job runs: its own or a service's.
+type jobContainer struct {
+	what string // "the job container", "the service db"
+	c    *actionlint.Container
+}
+
+// containers lists the job's container, then its services' in name order.
+func containers(j *actionlint.Job) []jobContainer {
+	var out []jobContainer
+	if j.Container != nil {
+		out = append(out, jobContainer{"the job container", j.Container})
+	}
+	if j.Services != nil {
+		names := make([]string, 0, len(j.Services.Value))
+		for n := range j.Services.Value {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			if s := j.Services.Value[n]; s != nil && s.Container != nil {
+				out = append(out, jobContainer{"the service " + n, s.Container})
+			}
+		}
+	}
+	return out
 }

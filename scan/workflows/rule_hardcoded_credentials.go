@@ -2,7 +2,6 @@ package workflows
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/rhysd/actionlint"
@@ -23,19 +22,9 @@ func checkHardcodedCredentials(w *Workflow) []evidence.Finding {
 			c    *actionlint.Credentials
 		}
 		var creds []cred
-		if j.Container != nil && j.Container.Credentials != nil {
-			creds = append(creds, cred{"the job container", j.Container.Credentials})
-		}
-		if j.Services != nil {
-			names := make([]string, 0, len(j.Services.Value))
-			for n := range j.Services.Value {
-				names = append(names, n)
-			}
-			sort.Strings(names)
-			for _, n := range names {
-				if s := j.Services.Value[n]; s != nil && s.Container != nil && s.Container.Credentials != nil {
-					creds = append(creds, cred{"the service " + n, s.Container.Credentials})
-				}
+		for _, jc := range containers(j) {
+			if jc.c.Credentials != nil {
+				creds = append(creds, cred{jc.what, jc.c.Credentials})
 			}
 		}
 		for _, c := range creds {

@@ -2,7 +2,6 @@ package workflows
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/rhysd/actionlint"
@@ -49,19 +48,9 @@ func checkUnpinnedImages(w *Workflow) []evidence.Finding {
 			s    *actionlint.String
 		}
 		var imgs []img
-		if j.Container != nil && j.Container.Image != nil {
-			imgs = append(imgs, img{"the job container", j.Container.Image})
-		}
-		if j.Services != nil {
-			names := make([]string, 0, len(j.Services.Value))
-			for n := range j.Services.Value {
-				names = append(names, n)
-			}
-			sort.Strings(names)
-			for _, n := range names {
-				if s := j.Services.Value[n]; s != nil && s.Container != nil && s.Container.Image != nil {
-					imgs = append(imgs, img{"the service " + n, s.Container.Image})
-				}
+		for _, jc := range containers(j) {
+			if jc.c.Image != nil {
+				imgs = append(imgs, img{jc.what, jc.c.Image})
 			}
 		}
 		for _, i := range imgs {

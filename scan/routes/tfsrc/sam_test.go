@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"testing"
-	"time"
 )
 
 // TestBrokenSAMIsADiagnostic checks that a SAM template that is not YAML
@@ -35,21 +34,7 @@ func FuzzExtractSAM(f *testing.F) {
 		f.Add(file.Src)
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
-		done := make(chan Result, 1)
-		go func() {
-			done <- ExtractSAM([]File{{Rel: "template.yaml", Src: append([]byte("# AWS::Serverless\n"), src...)}})
-		}()
-		var res Result
-		select {
-		case res = <-done:
-		case <-time.After(10 * time.Second):
-			t.Fatalf("extraction took over 10 s on %q", src)
-		}
-		for _, r := range res.Routes {
-			if r.File != "template.yaml" || r.Line < 1 {
-				t.Fatalf("route without a position: %+v", r)
-			}
-		}
+		extractBounded(t, ExtractSAM, "template.yaml", append([]byte("# AWS::Serverless\n"), src...))
 	})
 }
 

@@ -112,20 +112,26 @@ func FuzzExtract(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
-		done := make(chan Result, 1)
-		go func() {
-			done <- Extract([]File{{Rel: "m/main.tf", Src: append([]byte("# aws_api_gateway_\n"), src...)}})
-		}()
-		var res Result
-		select {
-		case res = <-done:
-		case <-time.After(10 * time.Second):
-			t.Fatalf("extraction took over 10 s on %q", src)
-		}
-		for _, r := range res.Routes {
-			if r.File != "m/main.tf" || r.Line < 1 {
-				t.Fatalf("route without a position: %+v", r)
-			}
-		}
+		extractBounded(t, Extract, "m/main.tf", append([]byte("# aws_api_gateway_\n"), src...))
 	})
+}
+
+// extractBounded runs extract on one file and fails when it takes over
+// 10 s or returns a route without a position in that file.
+func extractBounded(t *testing.T, extract func([]File) Result, rel string, src []byte) {
+	done := make(chan Result, 1)
+	go func() {
+		done <- extract([]File{{Rel: rel, Src: src}})
+	}()
+	var res Result
+	select {
+	case res = <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("extraction took over 10 s on %q", src)
+	}
+	for _, r := range res.Routes {
+		if r.File != rel || r.Line < 1 {
+			t.Fatalf("route without a position: %+v", r)
+		}
+	}
 }

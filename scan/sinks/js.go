@@ -66,6 +66,7 @@ func analyzeJS(ctx context.Context, files []source) []hit {
 		top.run(root)
 		jf.uploadJS(root)
 		jf.publicEnvSecretJS(root)
+		jf.privilegedKeyJS(root)
 		jf.followCalls()
 		out = append(out, jf.hits...)
 		r.Tree.Close()

@@ -34,6 +34,7 @@ type jsFile struct {
 	defs    map[string]*sitter.Node // functions by declared or assigned name
 	seeds   []callSeed
 	words   *logicWords
+	resets  []resetFunc
 }
 
 // logicWords returns, computed once, which logic checks the file's text
@@ -52,6 +53,7 @@ func analyzeJS(ctx context.Context, files []source) []hit {
 		inputs[i] = tsparse.Input{Src: f.Src, Lang: jsLanguage(f.Rel)}
 	}
 	var out []hit
+	var resets []resetFunc
 	for i, r := range tsparse.All(ctx, inputs) {
 		if r.Err != nil {
 			continue
@@ -68,10 +70,11 @@ func analyzeJS(ctx context.Context, files []source) []hit {
 		jf.publicEnvSecretJS(root)
 		jf.privilegedKeyJS(root)
 		jf.followCalls()
+		resets = append(resets, jf.resets...)
 		out = append(out, jf.hits...)
 		r.Tree.Close()
 	}
-	return out
+	return append(out, resetFlows(resets)...)
 }
 
 // followCalls analyses the functions that handlers pass request values
@@ -306,6 +309,7 @@ func (f *jsFunc) run(body *sitter.Node) {
 		if has.storage {
 			f.webStorageJS(body)
 		}
+		f.resetFuncJS(body)
 	}
 	for _, n := range nested {
 		f.nested(n)

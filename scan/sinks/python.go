@@ -34,6 +34,7 @@ func analyzePython(ctx context.Context, files []source) []hit {
 		inputs[i] = tsparse.Input{Src: f.Src, Lang: python.GetLanguage()}
 	}
 	var out []hit
+	var resets []resetFunc
 	for i, r := range tsparse.All(ctx, inputs) {
 		if r.Err != nil {
 			continue
@@ -46,10 +47,11 @@ func analyzePython(ctx context.Context, files []source) []hit {
 		pf.imports(root)
 		pf.analyze(root)
 		pf.privilegedKeyPy(root)
+		resets = append(resets, pf.resetFuncsPy()...)
 		out = append(out, pf.hits...)
 		r.Tree.Close()
 	}
-	return out
+	return append(out, resetFlows(resets)...)
 }
 
 func (pf *pyFile) text(n *sitter.Node) string {

@@ -2,6 +2,7 @@ package sinks
 
 import (
 	"fmt"
+	"go/ast"
 	"regexp"
 	"strings"
 
@@ -273,4 +274,48 @@ func (jf *jsFile) routePathOf(body *sitter.Node) string {
 		return jf.text(first)
 	}
 	return ""
+}
+
+// Go.
+
+// resetFuncGo records the reset facts of one Go function: golang-jwt's
+// (or dgrijalva's) Parse and ParseWithClaims are the stateless decodes.
+func (f *goFunc) resetFuncGo(fd *ast.FuncDecl) {
+	g := f.g
+	if !resetWordRE.Match(g.src) {
+		return
+	}
+	text := g.text(fd.Body)
+	rf := resetFunc{file: g.rel, name: fd.Name.Name, fn: f.fn, handler: len(f.req) > 0,
+		resetish: resetWordRE.MatchString(fd.Name.Name), state: resetStateRE.MatchString(text)}
+	ast.Inspect(fd.Body, func(n ast.Node) bool {
+		c, ok := n.(*ast.CallExpr)
+		if !ok {
+			return true
+		}
+		callee := g.text(c.Fun)
+		pkg, name, _ := strings.Cut(callee, ".")
+		args := ""
+		for _, a := range c.Args {
+			args += g.text(a) + ", "
+		}
+		if strings.Contains(g.imports[pkg], "jwt") && (name == "Parse" || name == "ParseWithClaims") && !authTokenRE.MatchString(args) {
+			if resetKeyStateRE.MatchString(args) {
+				rf.state = true
+			}
+			if resetWordRE.MatchString(args) {
+				rf.resetish = true
+			}
+			rf.decodes = append(rf.decodes, resetDecode{line: g.line(c.Pos()), col: g.fset.Position(c.Pos()).Column, call: clip(callee)})
+			return true
+		}
+		rf.calls = append(rf.calls, resetCall{name: lastPart(callee), line: g.line(c.Pos()), col: g.fset.Position(c.Pos()).Column, text: clip(g.text(c))})
+		return true
+	})
+	if rf.handler && !rf.resetish {
+		rf.resetish = resetWordRE.MatchString(text)
+	}
+	if len(rf.decodes) > 0 || rf.handler && rf.resetish {
+		g.resets = append(g.resets, rf)
+	}
 }

@@ -180,6 +180,8 @@ type goFile struct {
 	litCall map[*ast.FuncLit]*ast.CallExpr
 	hits    []hit
 	resets  []resetFunc
+	// resetWords: 1 when the file speaks of a reset, 2 when not, 0 unread.
+	resetWords int8
 }
 
 func (g *goFile) line(p token.Pos) int { return g.fset.Position(p).Line }

@@ -35,6 +35,9 @@ type jsFile struct {
 	seeds   []callSeed
 	words   *logicWords
 	resets  []resetFunc
+	// resetWords is 1 when the file speaks of a reset, 2 when it does
+	// not, 0 before it was looked at.
+	resetWords int8
 }
 
 // logicWords returns, computed once, which logic checks the file's text

@@ -160,9 +160,8 @@ func (pf *pyFile) resetFuncsPy() []resetFunc {
 			head = p
 		}
 		name := pf.text(def.ChildByFieldName("name"))
-		text := codeText(body, pf.src)
 		rf := resetFunc{file: pf.rel, name: name, fn: fn{Name: name, Line: nline(head), Head: nline(def), End: nend(def)},
-			handler: pyHandlerDef(pf, def, head), resetish: resetWordRE.MatchString(name), state: resetStateRE.MatchString(text)}
+			handler: pyHandlerDef(pf, def, head), resetish: resetWordRE.MatchString(name)}
 		walkOwn(body, func(c *sitter.Node) {
 			if c.Type() != "call" {
 				return
@@ -178,8 +177,15 @@ func (pf *pyFile) resetFuncsPy() []resetFunc {
 				rf.decodes = append(rf.decodes, resetDecode{line: nline(c), col: ncol(c), call: clip(callee)})
 				return
 			}
-			rf.calls = append(rf.calls, resetCall{name: lastPart(callee), line: nline(c), col: ncol(c), text: clip(pf.text(c))})
+			if rf.handler {
+				rf.calls = append(rf.calls, resetCall{name: lastPart(callee), line: nline(c), col: ncol(c), text: clip(pf.text(c))})
+			}
 		})
+		if !rf.handler && len(rf.decodes) == 0 {
+			continue
+		}
+		text := codeText(body, pf.src)
+		rf.state = rf.state || resetStateRE.MatchString(text)
 		if rf.handler && !rf.resetish {
 			rf.resetish = resetWordRE.MatchString(text)
 		}
@@ -218,17 +224,24 @@ func pyHandlerDef(pf *pyFile, def, head *sitter.Node) bool {
 // jwtVerify, and a NestJS JwtService's verify.
 var jsStatelessDecodeRE = regexp.MustCompile(`^(jwt|jsonwebtoken|JWT|jsonWebToken|jose)\.(verify|decode)$|^jwtVerify$|^jose\.jwtVerify$|(?i)jwt_?service\.(verify|verifyAsync|decode)$`)
 
-// resetFuncJS records the reset facts of one JavaScript function.
+// resetFuncJS records the reset facts of one JavaScript function. The
+// file's words are looked at once, and a function's text only when it is
+// a handler or decodes a token.
 func (f *jsFunc) resetFuncJS(body *sitter.Node) {
-	if body == nil || !resetWordRE.Match(f.jf.src) {
+	if body == nil || f.fn.Name == "<module>" {
 		return
 	}
-	text := codeText(body, f.jf.src)
-	rf := resetFunc{file: f.jf.rel, name: f.fn.Name, fn: f.fn, handler: len(f.req) > 0 && f.fn.Name != "<module>",
-		resetish: resetWordRE.MatchString(f.fn.Name), state: resetStateRE.MatchString(text)}
-	if rf.name == "<module>" {
+	if f.jf.resetWords == 0 {
+		f.jf.resetWords = 2
+		if resetWordRE.Match(f.jf.src) {
+			f.jf.resetWords = 1
+		}
+	}
+	if f.jf.resetWords != 1 {
 		return
 	}
+	handler := len(f.req) > 0
+	rf := resetFunc{file: f.jf.rel, name: f.fn.Name, fn: f.fn, handler: handler, resetish: resetWordRE.MatchString(f.fn.Name)}
 	walkOwn(body, func(c *sitter.Node) {
 		if c.Type() != "call_expression" {
 			return
@@ -238,8 +251,11 @@ func (f *jsFunc) resetFuncJS(body *sitter.Node) {
 		if o, ok := f.jf.aliases[callee]; ok {
 			canon = o
 		}
-		args := f.jf.text(c.ChildByFieldName("arguments"))
-		if (jsStatelessDecodeRE.MatchString(callee) || canon == "jsonwebtoken.verify" || canon == "jsonwebtoken.decode" || canon == "jose.jwtVerify") && !authTokenRE.MatchString(args) {
+		if jsStatelessDecodeRE.MatchString(callee) || canon == "jsonwebtoken.verify" || canon == "jsonwebtoken.decode" || canon == "jose.jwtVerify" {
+			args := f.jf.text(c.ChildByFieldName("arguments"))
+			if authTokenRE.MatchString(args) {
+				return
+			}
 			if resetKeyStateRE.MatchString(args) {
 				rf.state = true
 			}
@@ -249,12 +265,19 @@ func (f *jsFunc) resetFuncJS(body *sitter.Node) {
 			rf.decodes = append(rf.decodes, resetDecode{line: nline(c), col: ncol(c), call: clip(callee)})
 			return
 		}
-		rf.calls = append(rf.calls, resetCall{name: lastPart(callee), line: nline(c), col: ncol(c), text: clip(f.jf.text(c))})
+		if handler {
+			rf.calls = append(rf.calls, resetCall{name: lastPart(callee), line: nline(c), col: ncol(c), text: clip(f.jf.text(c))})
+		}
 	})
-	if rf.handler && !rf.resetish {
+	if !handler && len(rf.decodes) == 0 {
+		return
+	}
+	text := codeText(body, f.jf.src)
+	rf.state = rf.state || resetStateRE.MatchString(text)
+	if handler && !rf.resetish {
 		rf.resetish = resetWordRE.MatchString(text) || resetWordRE.MatchString(f.jf.routePathOf(body))
 	}
-	if len(rf.decodes) > 0 || rf.handler && rf.resetish {
+	if len(rf.decodes) > 0 || handler && rf.resetish {
 		f.jf.resets = append(f.jf.resets, rf)
 	}
 }
@@ -282,7 +305,13 @@ func (jf *jsFile) routePathOf(body *sitter.Node) string {
 // (or dgrijalva's) Parse and ParseWithClaims are the stateless decodes.
 func (f *goFunc) resetFuncGo(fd *ast.FuncDecl) {
 	g := f.g
-	if !resetWordRE.Match(g.src) {
+	if g.resetWords == 0 {
+		g.resetWords = 2
+		if resetWordRE.Match(g.src) {
+			g.resetWords = 1
+		}
+	}
+	if g.resetWords != 1 {
 		return
 	}
 	text := g.text(fd.Body)

@@ -65,7 +65,8 @@ type resetFunc struct {
 type resetCall struct {
 	name      string
 	line, col int
-	text      string
+	text      string // clipped, for the message
+	reset     bool   // the whole call speaks of a reset (an argument, a keyword)
 }
 
 // resetFlows joins the functions of one language: a reset handler that
@@ -98,7 +99,7 @@ func resetFlows(funcs []resetFunc) []hit {
 				continue
 			}
 			d := ds[0]
-			if !d.resetish && !resetWordRE.MatchString(c.text) {
+			if !d.resetish && !c.reset {
 				continue
 			}
 			out = append(out, hit{rule: RuleResetTokenReusable, file: h.file, line: c.line, col: c.col, sink: c.text,
@@ -178,7 +179,7 @@ func (pf *pyFile) resetFuncsPy() []resetFunc {
 				return
 			}
 			if rf.handler {
-				rf.calls = append(rf.calls, resetCall{name: lastPart(callee), line: nline(c), col: ncol(c), text: clip(pf.text(c))})
+				rf.calls = append(rf.calls, resetCall{name: lastPart(callee), line: nline(c), col: ncol(c), text: clip(pf.text(c)), reset: resetWordRE.MatchString(pf.text(c))})
 			}
 		})
 		if !rf.handler && len(rf.decodes) == 0 {
@@ -266,7 +267,7 @@ func (f *jsFunc) resetFuncJS(body *sitter.Node) {
 			return
 		}
 		if handler {
-			rf.calls = append(rf.calls, resetCall{name: lastPart(callee), line: nline(c), col: ncol(c), text: clip(f.jf.text(c))})
+			rf.calls = append(rf.calls, resetCall{name: lastPart(callee), line: nline(c), col: ncol(c), text: clip(f.jf.text(c)), reset: resetWordRE.MatchString(f.jf.text(c))})
 		}
 	})
 	if !handler && len(rf.decodes) == 0 {
@@ -338,7 +339,7 @@ func (f *goFunc) resetFuncGo(fd *ast.FuncDecl) {
 			rf.decodes = append(rf.decodes, resetDecode{line: g.line(c.Pos()), col: g.fset.Position(c.Pos()).Column, call: clip(callee)})
 			return true
 		}
-		rf.calls = append(rf.calls, resetCall{name: lastPart(callee), line: g.line(c.Pos()), col: g.fset.Position(c.Pos()).Column, text: clip(g.text(c))})
+		rf.calls = append(rf.calls, resetCall{name: lastPart(callee), line: g.line(c.Pos()), col: g.fset.Position(c.Pos()).Column, text: clip(g.text(c)), reset: resetWordRE.MatchString(g.text(c))})
 		return true
 	})
 	if rf.handler && !rf.resetish {

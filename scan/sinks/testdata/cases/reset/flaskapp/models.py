@@ -31,3 +31,14 @@ class User:
         row = ResetToken.query.filter_by(token=token, used=False).first()
         row.used = True
         return row.user
+
+
+def validate_token(user, token, operation, new_password=None):
+    # One helper for every mailed link: the call says which.
+    s = URLSafeTimedSerializer(current_app.config["SECRET_KEY"])
+    data = s.loads(token, max_age=3600)
+    if data.get("id") != user.id or data.get("operation") != operation:
+        return False
+    if operation == "reset-password":
+        user.password = new_password
+    return True

@@ -1,7 +1,7 @@
 import jwt
 from flask import Blueprint, abort, request
 
-from .models import User
+from .models import Operations, User, validate_token
 
 bp = Blueprint("auth", __name__)
 
@@ -65,3 +65,11 @@ def confirm(token):
     data = jwt.decode(token, "k", algorithms=["HS256"])
     User.query.get(data["id"]).confirmed = True
     return {}
+
+
+@bp.route("/password/new/<token>", methods=["POST"])
+def new_password(token):
+    user = User.query.filter_by(email=request.form["email"]).first()
+    if validate_token(user=user, token=token, operation=Operations.RESET_PASSWORD, new_password=request.form["password"]):  # want "reset-token-reusable"
+        return {}
+    return {}, 400

@@ -35,8 +35,8 @@ type jsFile struct {
 	seeds   []callSeed
 	words   *logicWords
 	resets  []resetFunc
-	// resetWords is 1 when the file speaks of a reset, 2 when it does
-	// not, 0 before it was looked at.
+	// resetWords is 0 before the file was looked at, 2 when it does not
+	// speak of a reset, 1 when it does, 3 when it also names a JWT library.
 	resetWords int8
 }
 

@@ -53,7 +53,8 @@ func observeKey(file string, at *sitter.Node, name, what string, holds bool, whe
 // privilegedKeyJS records the reads of privileged keys through process.env
 // or import.meta.env, and Firebase Admin initialised with a credential.
 func (jf *jsFile) privilegedKeyJS(root *sitter.Node) {
-	hasEnv := bytes.Contains(jf.src, []byte("env"))
+	// Only files that name such a key, or load Firebase Admin, are walked.
+	hasEnv := jsPrivilegedWordRE.Match(jf.src) && (bytes.Contains(jf.src, []byte("process.env")) || bytes.Contains(jf.src, []byte("import.meta.env")))
 	admin := firebaseAdminJSRE.Match(jf.src)
 	if !hasEnv && !admin {
 		return
@@ -113,6 +114,8 @@ func (jf *jsFile) privilegedKeyJS(root *sitter.Node) {
 		return true
 	}, 0)
 }
+
+var jsPrivilegedWordRE = regexp.MustCompile(`SERVICE_ROLE|SUPABASE_(SERVICE|SECRET|ADMIN)_KEY|FIREBASE_|HASURA`)
 
 var firebaseAdminJSRE = regexp.MustCompile(`["']firebase-admin(/app)?["']`)
 

@@ -115,6 +115,9 @@ func resetFlows(funcs []resetFunc) []hit {
 
 var pyResetWordRE = regexp.MustCompile(`(?i)reset|forgot|recover`)
 
+// pyDecodeWordRE matches a file that may decode a token.
+var pyDecodeWordRE = regexp.MustCompile(`jwt|jose|itsdangerous|signing`)
+
 // pyStatelessDecode reports a call that decodes a signed token without
 // state: PyJWT or python-jose jwt.decode, an itsdangerous serializer's
 // loads, django.core.signing.loads.
@@ -150,6 +153,7 @@ func (pf *pyFile) resetFuncsPy() []resetFunc {
 	if !pyResetWordRE.Match(pf.src) {
 		return nil
 	}
+	decodeWords := pyDecodeWordRE.Match(pf.src)
 	var out []resetFunc
 	for _, def := range pf.funcs {
 		body := def.ChildByFieldName("body")
@@ -163,20 +167,26 @@ func (pf *pyFile) resetFuncsPy() []resetFunc {
 		name := pf.text(def.ChildByFieldName("name"))
 		rf := resetFunc{file: pf.rel, name: name, fn: fn{Name: name, Line: nline(head), Head: nline(def), End: nend(def)},
 			handler: pyHandlerDef(pf, def, head), resetish: resetWordRE.MatchString(name)}
+		if !rf.handler && !decodeWords {
+			continue
+		}
 		walkOwn(body, func(c *sitter.Node) {
 			if c.Type() != "call" {
 				return
 			}
 			callee := pf.text(c.ChildByFieldName("function"))
-			if args := pf.text(c.ChildByFieldName("arguments")); pf.pyStatelessDecode(callee) && !authTokenRE.MatchString(args) {
-				if resetKeyStateRE.MatchString(args) {
-					rf.state = true
+			// In a file without a decode word only a handler's calls matter.
+			if decodeWords && pf.pyStatelessDecode(callee) {
+				if args := pf.text(c.ChildByFieldName("arguments")); !authTokenRE.MatchString(args) {
+					if resetKeyStateRE.MatchString(args) {
+						rf.state = true
+					}
+					if resetWordRE.MatchString(args) {
+						rf.resetish = true
+					}
+					rf.decodes = append(rf.decodes, resetDecode{line: nline(c), col: ncol(c), call: clip(callee)})
+					return
 				}
-				if resetWordRE.MatchString(args) {
-					rf.resetish = true
-				}
-				rf.decodes = append(rf.decodes, resetDecode{line: nline(c), col: ncol(c), call: clip(callee)})
-				return
 			}
 			if rf.handler {
 				rf.calls = append(rf.calls, resetCall{name: lastPart(callee), line: nline(c), col: ncol(c), text: clip(pf.text(c)), reset: resetWordRE.MatchString(pf.text(c))})
@@ -225,6 +235,9 @@ func pyHandlerDef(pf *pyFile, def, head *sitter.Node) bool {
 // jwtVerify, and a NestJS JwtService's verify.
 var jsStatelessDecodeRE = regexp.MustCompile(`^(jwt|jsonwebtoken|JWT|jsonWebToken|jose)\.(verify|decode)$|^jwtVerify$|^jose\.jwtVerify$|(?i)jwt_?service\.(verify|verifyAsync|decode)$`)
 
+// jsDecodeWordRE matches a file that may decode a token.
+var jsDecodeWordRE = regexp.MustCompile(`jwt|JWT|Jwt|jose|jsonwebtoken`)
+
 // resetFuncJS records the reset facts of one JavaScript function. The
 // file's words are looked at once, and a function's text only when it is
 // a handler or decodes a token.
@@ -236,12 +249,17 @@ func (f *jsFunc) resetFuncJS(body *sitter.Node) {
 		f.jf.resetWords = 2
 		if resetWordRE.Match(f.jf.src) {
 			f.jf.resetWords = 1
+			if jsDecodeWordRE.Match(f.jf.src) {
+				f.jf.resetWords = 3
+			}
 		}
 	}
-	if f.jf.resetWords != 1 {
+	handler := len(f.req) > 0
+	// A file without a reset word holds neither; one without a decode
+	// word holds only reset handlers.
+	if f.jf.resetWords == 2 || !handler && (f.jf.resetWords == 1 || !jsDecodeWordRE.MatchString(f.jf.text(body))) {
 		return
 	}
-	handler := len(f.req) > 0
 	rf := resetFunc{file: f.jf.rel, name: f.fn.Name, fn: f.fn, handler: handler, resetish: resetWordRE.MatchString(f.fn.Name)}
 	walkOwn(body, func(c *sitter.Node) {
 		if c.Type() != "call_expression" {

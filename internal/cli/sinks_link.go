@@ -14,12 +14,15 @@ import (
 // linkedSinks runs the sinks scanner and the route scanner over the same
 // tree and joins them, so that `scan sinks` names the route of each sink.
 // Only the sinks scanner's evidence is returned.
-type linkedSinks struct{}
+type linkedSinks struct {
+	// reveal shows literal passwords in full (--reveal).
+	reveal bool
+}
 
 func (linkedSinks) Name() string { return sinks.ScannerName }
 
-func (linkedSinks) Scan(ctx context.Context, root string) (evidence.Set, error) {
-	set, err := sinks.New().Scan(ctx, root)
+func (l linkedSinks) Scan(ctx context.Context, root string) (evidence.Set, error) {
+	set, err := sinks.Scanner{Reveal: l.reveal}.Scan(ctx, root)
 	if err != nil {
 		return evidence.Set{}, err
 	}

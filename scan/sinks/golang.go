@@ -23,7 +23,7 @@ func analyzeGo(ctx context.Context, files []source) []hit {
 	byDir := map[string][]source{}
 	var dirs []string
 	for _, f := range files {
-		if !goRelevant(f.Src) {
+		if !goRelevant(f.Src) && !goCredentialRelevant(f.Src) {
 			continue
 		}
 		d := path.Dir(f.Rel)
@@ -163,6 +163,7 @@ func (g *goFile) analyze() {
 		gf.params(fd.Type)
 		gf.block(fd.Body)
 	}
+	g.credentials()
 }
 
 type goFile struct {

@@ -34,6 +34,8 @@ type jsFile struct {
 	defs    map[string]*sitter.Node // functions by declared or assigned name
 	seeds   []callSeed
 	words   *logicWords
+	// configRefs are basic-auth passwords read from another module.
+	configRefs []configRef
 }
 
 // logicWords returns, computed once, which logic checks the file's text
@@ -52,6 +54,12 @@ func analyzeJS(ctx context.Context, files []source) []hit {
 		inputs[i] = tsparse.Input{Src: f.Src, Lang: jsLanguage(f.Rel)}
 	}
 	var out []hit
+	index := make(map[string]int, len(files))
+	for i, f := range files {
+		index[f.Rel] = i
+	}
+	has := func(rel string) bool { _, ok := index[rel]; return ok }
+	var refs []configRef
 	for i, r := range tsparse.All(ctx, inputs) {
 		if r.Err != nil {
 			continue
@@ -66,11 +74,13 @@ func analyzeJS(ctx context.Context, files []source) []hit {
 		top.run(root)
 		jf.uploadJS(root)
 		jf.publicEnvSecretJS(root)
+		jf.credentialsJS(root, has)
 		jf.followCalls()
 		out = append(out, jf.hits...)
+		refs = append(refs, jf.configRefs...)
 		r.Tree.Close()
 	}
-	return out
+	return append(out, resolveConfigRefs(ctx, refs, files, index)...)
 }
 
 // followCalls analyses the functions that handlers pass request values

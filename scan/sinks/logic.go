@@ -80,7 +80,8 @@ var authURLRE = regexp.MustCompile("(?i)(fetch|axios|api|http|client|request|pos
 // do, rather than what reaches a sink.
 func logicRule(rule string) bool {
 	switch rule {
-	case RulePaymentUnverified, RuleLoginWithoutProof, RuleTokenInWebStorage, RuleUploadNoSizeLimit, RuleUploadNoTypeCheck, RuleSecretInPublicEnv:
+	case RulePaymentUnverified, RuleLoginWithoutProof, RuleTokenInWebStorage, RuleUploadNoSizeLimit, RuleUploadNoTypeCheck, RuleSecretInPublicEnv,
+		RuleHardcodedCredential, RuleLoginLiteral, RuleSensitiveLogged:
 		return true
 	}
 	return false

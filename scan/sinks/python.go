@@ -45,6 +45,7 @@ func analyzePython(ctx context.Context, files []source) []hit {
 		pf := &pyFile{rel: files[i].Rel, src: files[i].Src, aliases: map[string]string{}, defs: map[string]*sitter.Node{}}
 		pf.imports(root)
 		pf.analyze(root)
+		pf.credentialsPy(root)
 		out = append(out, pf.hits...)
 		r.Tree.Close()
 	}

@@ -233,13 +233,24 @@ func walkDepth(n *sitter.Node, fn func(*sitter.Node) bool, depth int) {
 
 // resolveFile maps a relative import specifier to a scanned file.
 func (x *extractor) resolveFile(from, spec string) string {
+	return ResolveImport(from, spec, func(rel string) bool {
+		_, ok := x.mods[rel]
+		return ok
+	})
+}
+
+// ResolveImport maps an import specifier in file from to one of the files
+// has knows: a relative path ("./x", "../x.js") or the usual tsconfig path
+// alias of the project's source root ("@/x", "~/x": the root itself or
+// src/), with the extensions and index files Node and TypeScript try. A
+// package name resolves to "". The sinks scanner uses it to read a
+// configuration module the same way the route scanner follows routers.
+func ResolveImport(from, spec string, has func(rel string) bool) string {
 	var bases []string
 	switch {
 	case strings.HasPrefix(spec, "."):
 		bases = []string{path.Clean(path.Join(path.Dir(from), spec))}
 	case strings.HasPrefix(spec, "@/"), strings.HasPrefix(spec, "~/"):
-		// The usual tsconfig/jsconfig path alias for the project's source
-		// root: the root itself or src/.
 		rest := path.Clean(spec[2:])
 		bases = []string{rest, path.Join("src", rest)}
 	default:
@@ -256,7 +267,7 @@ func (x *extractor) resolveFile(from, spec string) string {
 			cands = append(cands, stem+".ts", stem+".tsx")
 		}
 		for _, c := range cands {
-			if _, ok := x.mods[c]; ok {
+			if has(c) {
 				return c
 			}
 		}

@@ -1,0 +1,72 @@
+package sinks
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Literal credentials: a basic-auth account table or user dict whose
+// password is a string literal (hardcoded-credential), and a login check
+// that compares a password with a literal (login-literal-credential).
+// Both read names and literals only; what they report is masked like
+// every secret (hit.secret).
+
+// passwordLastWords are the last words of a name that holds a password:
+// password, req.body.password, adminPass, basic_auth_pwd, clientSecret.
+var passwordLastWords = map[string]bool{"password": true, "passwd": true, "pwd": true, "pass": true, "passphrase": true, "passcode": true, "secret": true, "pw": true, "psw": true}
+
+// namesPassword reports a name (an identifier or the last part of a member
+// chain) that holds a password or secret. A name whose last word says it
+// is something about the password (passwordLength, password_hash,
+// passwordConfirm, secretName) does not.
+func namesPassword(name string) bool {
+	if i := strings.LastIndexAny(name, ".>"); i >= 0 {
+		name = name[i+1:]
+	}
+	name = strings.Trim(name, `"'[]`+"`")
+	ws := words(name)
+	if len(ws) == 0 {
+		return false
+	}
+	last := ws[len(ws)-1]
+	if passwordLastWords[last] {
+		return true
+	}
+	if len(ws) >= 2 && last == "key" && (ws[len(ws)-2] == "api" || ws[len(ws)-2] == "secret") {
+		return true
+	}
+	return last == "apikey"
+}
+
+// notCredentialLiterals are literals a password is compared with that are
+// not passwords: type names and empty markers.
+var notCredentialLiterals = map[string]bool{"null": true, "undefined": true, "none": true, "nil": true, "true": true, "false": true,
+	"string": true, "object": true, "number": true, "boolean": true, "function": true, "text": true}
+
+// credentialLiteral reports a literal a password may be: not empty, not
+// blank, not a type name or a template placeholder.
+func credentialLiteral(v string) bool {
+	if strings.TrimSpace(v) == "" || notCredentialLiterals[strings.ToLower(v)] {
+		return false
+	}
+	if strings.ContainsAny(v, "${}") && (strings.Contains(v, "${") || strings.HasPrefix(v, "{{")) {
+		return false
+	}
+	return !strings.HasPrefix(v, "<") || !strings.HasSuffix(v, ">")
+}
+
+// authContextRE matches the function or file names a login check lives
+// in; a password compared with a literal elsewhere (a strength check, a
+// settings form) is not reported.
+var authContextRE = regexp.MustCompile(`(?i)log_?in|sign_?in|authent|authori[sz]|\bauth|auth_|_auth|Auth|credential|basic|verify_?pass|check_?pass|verify_?user|validate_?user|validator|passport`)
+
+// constantCompareCalls compare a password in constant time: a literal in
+// one of their arguments is a literal comparison too.
+var constantCompareCalls = map[string]bool{"ConstantTimeCompare": true, "compare_digest": true, "timingSafeEqual": true, "safeCompare": true, "safe_str_cmp": true, "constant_time_compare": true}
+
+// maskedLiteral is how a sink shows the literal: never the value itself
+// (the finding's secret field carries it, masked unless revealed).
+const maskedLiteral = `"…"`
+
+// credentialWhat is the message tail of a literal comparison.
+const credentialWhat = "compares the password with a literal written in the code, so anyone who reads it can log in"

@@ -9,7 +9,7 @@ import (
 
 // goCredentialMarkers are byte strings one of which a Go file with a
 // literal credential holds.
-var goCredentialMarkers = []string{"assword", "ecret", "Accounts{", "BasicAuth", "ConstantTimeCompare", "Pass", "pass"}
+var goCredentialMarkers = []string{"assword", "ecret", "Accounts{", "BasicAuth", "ConstantTimeCompare", "Pass", "pass", "oken"}
 
 func goCredentialRelevant(src []byte) bool {
 	s := string(src)

@@ -162,6 +162,7 @@ func (g *goFile) analyze() {
 		}
 		gf.params(fd.Type)
 		gf.block(fd.Body)
+		g.sensitiveGo(fd, gf.fn)
 	}
 	g.credentials()
 }

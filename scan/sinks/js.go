@@ -315,6 +315,9 @@ func (f *jsFunc) run(body *sitter.Node) {
 		if has.storage {
 			f.webStorageJS(body)
 		}
+		if has.logged {
+			f.sensitiveJS(body)
+		}
 	}
 	for _, n := range nested {
 		f.nested(n)

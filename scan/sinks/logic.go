@@ -112,7 +112,7 @@ func codeText(n *sitter.Node, src []byte) string {
 // logicWords says which application-logic checks a file's text can
 // concern, so that the others are not run on it.
 type logicWords struct {
-	paid, session, storage, upload bool
+	paid, session, storage, upload, logged bool
 }
 
 var (
@@ -120,8 +120,9 @@ var (
 	sessionWordRE = regexp.MustCompile(`(?i)session|log_?in|sign_?in|authcookie`)
 	storageWordRE = regexp.MustCompile(`localStorage|sessionStorage`)
 	uploadWordRE  = regexp.MustCompile(`UploadFile|request\.(files|FILES)`)
+	loggedWordRE  = regexp.MustCompile(`(?i)(log|print)[\w.]*\(`)
 )
 
 func wordsIn(src []byte) logicWords {
-	return logicWords{paid: paidWordRE.Match(src), session: sessionWordRE.Match(src), storage: storageWordRE.Match(src), upload: uploadWordRE.Match(src)}
+	return logicWords{paid: paidWordRE.Match(src), session: sessionWordRE.Match(src), storage: storageWordRE.Match(src), upload: uploadWordRE.Match(src), logged: loggedWordRE.Match(src)}
 }

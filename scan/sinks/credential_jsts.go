@@ -335,4 +335,3 @@ func argNodes(args *sitter.Node) []*sitter.Node {
 	}
 	return out
 }
-

@@ -66,4 +66,4 @@ func routes(r *gin.Engine, e *echo.Echo) {
 type User struct{ Password string }
 
 func hashOf(s string) string { return s }
-func opsPassword() string     { return "" }
+func opsPassword() string    { return "" }

@@ -54,6 +54,10 @@ type module struct {
 	// specs caches importSpec: the import statement or require naming a
 	// local name (found by walking the module).
 	specs map[string]string
+	// foreign maps a local name imported from a scanned file that holds no
+	// route (a controller module) to that file and export; it is read only
+	// to say where a route's handler is defined.
+	foreign map[string]importRef
 }
 
 type importRef struct {
@@ -66,6 +70,8 @@ type extractor struct {
 	// factories counts the router factories being followed (factoryRouter).
 	factories int
 	mods      map[string]*module
+	// all holds every scanned file, parsed or not, for handlerDef.
+	all       map[string]bool
 	files     []string
 	g         *graph.Graph
 	consts    map[string]string
@@ -109,7 +115,10 @@ func Parse(ctx context.Context, rel string, src []byte) (*sitter.Tree, error) {
 // registrations it saw but could not resolve, and the files that could not
 // be parsed.
 func Extract(ctx context.Context, srcs []Source) ([]evidence.Route, []evidence.Unresolved, []ParseError) {
-	x := &extractor{ctx: ctx, mods: map[string]*module{}, g: graph.New(), consts: map[string]string{}, nestVersions: map[string]string{}}
+	x := &extractor{ctx: ctx, mods: map[string]*module{}, all: map[string]bool{}, g: graph.New(), consts: map[string]string{}, nestVersions: map[string]string{}}
+	for _, s := range srcs {
+		x.all[s.Rel] = true
+	}
 	var errs []ParseError
 	var cands []Source
 	var inputs []tsparse.Input
@@ -131,7 +140,7 @@ func Extract(ctx context.Context, srcs []Source) ([]evidence.Route, []evidence.U
 			continue
 		}
 		tree := res.Tree
-		m := &module{rel: s.Rel, src: s.Src, tree: tree, root: tree.RootNode(), funcs: map[string]*sitter.Node{}, vars: map[string]*sitter.Node{}, imports: map[string]importRef{}, exports: map[string]*sitter.Node{}}
+		m := &module{rel: s.Rel, src: s.Src, tree: tree, root: tree.RootNode(), funcs: map[string]*sitter.Node{}, vars: map[string]*sitter.Node{}, imports: map[string]importRef{}, foreign: map[string]importRef{}, exports: map[string]*sitter.Node{}}
 		if pe, ok := tsparse.SyntaxError(s.Rel, m.root); ok {
 			errs = append(errs, pe)
 		}
@@ -485,6 +494,8 @@ func (x *extractor) requireBinding(m *module, local string, call *sitter.Node, e
 	}
 	if f := x.resolveFile(m.rel, spec); f != "" {
 		m.imports[local] = importRef{file: f, name: exported}
+	} else if f := ResolveImport(m.rel, spec, func(rel string) bool { return x.all[rel] }); f != "" {
+		m.foreign[local] = importRef{file: f, name: exported}
 	}
 }
 
@@ -495,6 +506,13 @@ func (x *extractor) indexImport(m *module, n *sitter.Node) {
 		return
 	}
 	f := x.resolveFile(m.rel, spec)
+	into := m.imports
+	if f == "" {
+		// A module without routes (a controller): remembered apart, so
+		// that only handlerDef reads it.
+		f = ResolveImport(m.rel, spec, func(rel string) bool { return x.all[rel] })
+		into = m.foreign
+	}
 	if f == "" {
 		return
 	}
@@ -503,13 +521,13 @@ func (x *extractor) indexImport(m *module, n *sitter.Node) {
 		case "import_clause":
 			for i := 0; i < int(c.NamedChildCount()); i++ {
 				if d := c.NamedChild(i); d.Type() == "identifier" {
-					m.imports[m.text(d)] = importRef{file: f, name: "default"}
+					into[m.text(d)] = importRef{file: f, name: "default"}
 				}
 			}
 		case "namespace_import":
 			for i := 0; i < int(c.NamedChildCount()); i++ {
 				if d := c.NamedChild(i); d.Type() == "identifier" {
-					m.imports[m.text(d)] = importRef{file: f, name: "*"}
+					into[m.text(d)] = importRef{file: f, name: "*"}
 				}
 			}
 		case "import_specifier":
@@ -518,7 +536,7 @@ func (x *extractor) indexImport(m *module, n *sitter.Node) {
 			if a := c.ChildByFieldName("alias"); a != nil {
 				local = m.text(a)
 			}
-			m.imports[local] = importRef{file: f, name: name}
+			into[local] = importRef{file: f, name: name}
 			return false
 		}
 		return true

@@ -34,6 +34,8 @@ func checkHits(t *testing.T, hits []hit, start time.Time) {
 func FuzzPython(f *testing.F) {
 	seed(f, "testdata/cases/py/*.py")
 	seed(f, "testdata/cases/logic/api/*.py")
+	seed(f, "testdata/cases/credentials/pyapp/*.py")
+	seed(f, "testdata/cases/logging/*.py")
 	f.Add([]byte("x = f'{request.args[\"a\"]}' % (\ncur.execute(x"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		start := time.Now()
@@ -46,6 +48,12 @@ func FuzzJS(f *testing.F) {
 	seed(f, "testdata/cases/js/*")
 	seed(f, "testdata/cases/logic/api/*.[jt]s")
 	seed(f, "testdata/cases/logic/web/src/*.js")
+	seed(f, "testdata/cases/credentials/src/*/*.[jt]s")
+	seed(f, "testdata/cases/credentials/src/*/*/*.[jt]s")
+	seed(f, "testdata/cases/logging/*.ts")
+	// The same text is a.js and b.ts: a config read from './b' is
+	// resolved into the other file.
+	f.Add([]byte("import c from './b';\napp.use('/d', basicAuth({ users: { [c.x.user]: c.x.password } }));\nexport default { x: { user: 'u', password: 'p' } };"))
 	f.Add([]byte("app.get('/', (req, res) => { db.query(`${req.query.a}`"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		start := time.Now()
@@ -56,6 +64,8 @@ func FuzzJS(f *testing.F) {
 // FuzzGo feeds arbitrary source to the Go analyser.
 func FuzzGo(f *testing.F) {
 	seed(f, "testdata/cases/go/*.go")
+	seed(f, "testdata/cases/credentials/goapp/*.go")
+	seed(f, "testdata/cases/logging/goapi/*.go")
 	f.Add([]byte("package p\nimport \"net/http\"\nfunc h(r *http.Request) { make([]byte, r.FormValue(\"n\"), "))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		start := time.Now()

@@ -9,8 +9,9 @@ import (
 // TestScanSinksLinksImportedControllers checks that a sink in a controller
 // function another file registers as a route handler is linked to that
 // route: an ES named import under another name and wrapped in
-// asyncHandler, a CommonJS controller.create with exports.create, and a
-// method of a class instance the module exports. A function no route
+// asyncHandler, a CommonJS controller.create with exports.create, a
+// method of a class instance the module exports, and the handler a
+// factory returns (searchProducts()) in a module without routes. A function no route
 // names stays unlinked. The basic-auth password of a mounted dashboard,
 // a literal in a config module, is reported on the dashboard's route and
 // masked unless --reveal.
@@ -40,6 +41,7 @@ func TestScanSinksLinksImportedControllers(t *testing.T) {
 		"sensitive-data-logged src/controllers/orders.js:5":         "POST /api/orders/",
 		"sql-string-built src/controllers/users.js:5":               "GET /api/orders/{id}/owner",
 		"hardcoded-credential src/server.js:12":                     "ANY /dash",
+		"sql-string-built src/controllers/search.ts:6":              "GET /api/products/search",
 	}
 	got := map[string]string{}
 	for _, f := range doc.Findings {

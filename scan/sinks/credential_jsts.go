@@ -50,25 +50,27 @@ func (jf *jsFile) credentialsJS(root *sitter.Node, has func(string) bool) {
 	}, 0)
 }
 
-// authContext reports a node inside a function whose name says it logs a
-// user in, or inside the arguments of a basic-auth call or an authorizer
-// option.
+// authContext reports a node whose nearest function decides a login: a
+// function whose name says it logs a user in, a callback passed to a
+// basic-auth call, or an authorizer option. A comparison in a callback
+// of another kind (a challenge or metrics hook inside a login handler)
+// grants nothing and is not reported.
 func (jf *jsFile) authContext(n *sitter.Node) bool {
 	for p := n.Parent(); p != nil; p = p.Parent() {
-		switch {
-		case isJSFunc(p.Type()):
-			if name, _ := jf.funcName(p); name != "" && authContextRE.MatchString(name) {
-				return true
-			}
-		case p.Type() == "call_expression":
-			if basicAuthCallRE.MatchString(jf.text(p.ChildByFieldName("function"))) {
-				return true
-			}
-		case p.Type() == "pair":
-			if k := jf.text(p.ChildByFieldName("key")); k == "authorizer" {
-				return true
-			}
+		if !isJSFunc(p.Type()) {
+			continue
 		}
+		if name, _ := jf.funcName(p); name != "" && authContextRE.MatchString(name) {
+			return true
+		}
+		q := p.Parent()
+		switch {
+		case q != nil && q.Type() == "arguments" && q.Parent() != nil:
+			return basicAuthCallRE.MatchString(jf.text(q.Parent().ChildByFieldName("function")))
+		case q != nil && q.Type() == "pair":
+			return jf.text(q.ChildByFieldName("key")) == "authorizer"
+		}
+		return false
 	}
 	return false
 }

@@ -106,12 +106,15 @@ func (pf *pyFile) literalComparePy(at, x, y *sitter.Node) {
 	}
 }
 
-// authContext reports a node inside a function whose name says it logs a
+// authContext reports a node whose nearest function's name says it logs a
 // user in or checks a password (login, authenticate, verify_password).
 func (pf *pyFile) authContext(n *sitter.Node) bool {
 	for p := n.Parent(); p != nil; p = p.Parent() {
-		if p.Type() == "function_definition" && authContextRE.MatchString(pf.text(p.ChildByFieldName("name"))) {
-			return true
+		switch p.Type() {
+		case "function_definition":
+			return authContextRE.MatchString(pf.text(p.ChildByFieldName("name")))
+		case "lambda":
+			return false
 		}
 	}
 	return false

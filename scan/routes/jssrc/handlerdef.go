@@ -1,6 +1,7 @@
 package jssrc
 
 import (
+	"maps"
 	"strings"
 
 	sitter "github.com/smacker/go-tree-sitter"
@@ -12,6 +13,8 @@ import (
 type handlerDef struct {
 	file, name string
 	line       int
+	// fn is the function found, for a factory's returned handler.
+	fn *sitter.Node
 }
 
 // handlerDef follows a route's last handler through the module's imports:
@@ -55,10 +58,83 @@ func (x *extractor) handlerDef(m *module, h *sitter.Node, depth int) handlerDef 
 	case "call_expression":
 		// asyncHandler(createProduct), catchAsync(controller.create)
 		if a := argList(h.ChildByFieldName("arguments")); len(a) == 1 {
-			return x.handlerDef(m, a[0], depth+1)
+			if d := x.handlerDef(m, a[0], depth+1); d.file != "" {
+				return d
+			}
+		}
+		// A factory: login() returns the handler, (req, res) => {...}.
+		fn := h.ChildByFieldName("function")
+		if fn != nil && fn.Type() == "identifier" {
+			if f, ok := m.funcs[m.text(fn)]; ok {
+				if r := returnedFunc(f); r != nil {
+					return handlerDef{file: m.rel, line: line(r)}
+				}
+				return handlerDef{}
+			}
+		}
+		d := x.handlerDef(m, fn, depth+1)
+		if d.file == "" || d.fn == nil {
+			return handlerDef{}
+		}
+		if r := returnedFunc(d.fn); r != nil {
+			return handlerDef{file: d.file, line: line(r)}
 		}
 	}
 	return handlerDef{}
+}
+
+// returnedFunc is the function a factory returns: the first return
+// statement of its own body that gives a function literal.
+func returnedFunc(f *sitter.Node) *sitter.Node {
+	body := f.ChildByFieldName("body")
+	if body == nil {
+		return nil
+	}
+	var out *sitter.Node
+	walk(body, func(n *sitter.Node) bool {
+		if out != nil || n != body && isFunc(n) {
+			return false
+		}
+		if n.Type() == "return_statement" && n.NamedChildCount() > 0 {
+			r := n.NamedChild(0)
+			if r.Type() == "parenthesized_expression" && r.NamedChildCount() > 0 {
+				r = r.NamedChild(0)
+			}
+			if isFunc(r) {
+				out = r
+			}
+		}
+		return true
+	})
+	return out
+}
+
+// module returns a scanned file's module: the one parsed for routes, or
+// one parsed now only to find a handler in it (its string constants are
+// not registered, so it changes no route path).
+func (x *extractor) module(file string) *module {
+	if m := x.mods[file]; m != nil {
+		return m
+	}
+	if m, ok := x.lazy[file]; ok {
+		return m
+	}
+	x.lazy[file] = nil
+	src, ok := x.all[file]
+	if !ok || len(x.lazy) > 500 || x.ctx.Err() != nil {
+		return nil
+	}
+	tree, err := Parse(x.ctx, file, src)
+	if err != nil || tree == nil {
+		return nil
+	}
+	m := &module{rel: file, src: src, tree: tree, root: tree.RootNode(), funcs: map[string]*sitter.Node{}, vars: map[string]*sitter.Node{},
+		imports: map[string]importRef{}, foreign: map[string]importRef{}, exports: map[string]*sitter.Node{}}
+	saved := maps.Clone(x.consts)
+	x.index(m)
+	x.consts = saved
+	x.lazy[file] = m
+	return m
 }
 
 // exportDef finds what file exports under name. local is the name the
@@ -69,7 +145,7 @@ func (x *extractor) exportDef(file, name, local string, depth int) handlerDef {
 		name = local
 	}
 	def := handlerDef{file: file, name: name}
-	m := x.mods[file]
+	m := x.module(file)
 	if m == nil {
 		return def
 	}
@@ -99,8 +175,8 @@ func (x *extractor) exportDef(file, name, local string, depth int) handlerDef {
 			v = a[0]
 		}
 	}
-	if isFunc(v) || v.Type() == "method_definition" {
-		def.line = line(v)
+	if v.Type() == "function_declaration" || isFunc(v) || v.Type() == "method_definition" {
+		def.line, def.fn = line(v), v
 	}
 	return def
 }

@@ -70,8 +70,11 @@ type extractor struct {
 	// factories counts the router factories being followed (factoryRouter).
 	factories int
 	mods      map[string]*module
-	// all holds every scanned file, parsed or not, for handlerDef.
-	all       map[string]bool
+	// all holds every scanned file, parsed or not, for handlerDef; lazy
+	// the modules without routes handlerDef parsed to find a handler's
+	// line (never analysed for routes).
+	all  map[string][]byte
+	lazy map[string]*module
 	files     []string
 	g         *graph.Graph
 	consts    map[string]string
@@ -115,9 +118,9 @@ func Parse(ctx context.Context, rel string, src []byte) (*sitter.Tree, error) {
 // registrations it saw but could not resolve, and the files that could not
 // be parsed.
 func Extract(ctx context.Context, srcs []Source) ([]evidence.Route, []evidence.Unresolved, []ParseError) {
-	x := &extractor{ctx: ctx, mods: map[string]*module{}, all: map[string]bool{}, g: graph.New(), consts: map[string]string{}, nestVersions: map[string]string{}}
+	x := &extractor{ctx: ctx, mods: map[string]*module{}, all: map[string][]byte{}, lazy: map[string]*module{}, g: graph.New(), consts: map[string]string{}, nestVersions: map[string]string{}}
 	for _, s := range srcs {
-		x.all[s.Rel] = true
+		x.all[s.Rel] = s.Src
 	}
 	var errs []ParseError
 	var cands []Source
@@ -150,6 +153,11 @@ func Extract(ctx context.Context, srcs []Source) ([]evidence.Route, []evidence.U
 	defer func() {
 		for _, m := range x.mods {
 			m.tree.Close()
+		}
+		for _, m := range x.lazy {
+			if m != nil {
+				m.tree.Close()
+			}
 		}
 	}()
 	sort.Strings(x.files)
@@ -471,6 +479,12 @@ func (x *extractor) index(m *module) {
 	})
 }
 
+// known reports a scanned file, parsed for routes or not.
+func (x *extractor) known(rel string) bool {
+	_, ok := x.all[rel]
+	return ok
+}
+
 // requireBinding records const name = require('./x') (optionally .prop).
 func (x *extractor) requireBinding(m *module, local string, call *sitter.Node, exported string) {
 	if call.Type() == "member_expression" {
@@ -494,7 +508,7 @@ func (x *extractor) requireBinding(m *module, local string, call *sitter.Node, e
 	}
 	if f := x.resolveFile(m.rel, spec); f != "" {
 		m.imports[local] = importRef{file: f, name: exported}
-	} else if f := ResolveImport(m.rel, spec, func(rel string) bool { return x.all[rel] }); f != "" {
+	} else if f := ResolveImport(m.rel, spec, x.known); f != "" {
 		m.foreign[local] = importRef{file: f, name: exported}
 	}
 }
@@ -510,7 +524,7 @@ func (x *extractor) indexImport(m *module, n *sitter.Node) {
 	if f == "" {
 		// A module without routes (a controller): remembered apart, so
 		// that only handlerDef reads it.
-		f = ResolveImport(m.rel, spec, func(rel string) bool { return x.all[rel] })
+		f = ResolveImport(m.rel, spec, x.known)
 		into = m.foreign
 	}
 	if f == "" {

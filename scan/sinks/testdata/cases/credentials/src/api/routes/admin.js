@@ -33,3 +33,9 @@ function renderSettings(password) {
 
 router.post('/login', login);
 module.exports = { router, renderSettings };
+
+// A literal compared in a callback that grants nothing (a challenge or
+// metrics hook) is not a login, even inside a login's code.
+function loginHooks(req) {
+  solveIf(weakPassword, () => req.body.email === 'admin@shop' && req.body.password === 'admin123');
+}

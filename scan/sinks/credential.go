@@ -55,6 +55,12 @@ func credentialLiteral(v string) bool {
 	return !strings.HasPrefix(v, "<") || !strings.HasSuffix(v, ">")
 }
 
+// A password compared with a literal is reported where the nearest
+// function decides a login (authContextRE), and anywhere it is paired, in
+// one conjunction, with a user name compared with a literal (username ==
+// "admin" && password == "admin"): a literal account is a literal account
+// whatever the function is called.
+
 // authContextRE matches the function or file names a login check lives
 // in; a password compared with a literal elsewhere (a strength check, a
 // settings form) is not reported.
@@ -70,3 +76,17 @@ const maskedLiteral = `"…"`
 
 // credentialWhat is the message tail of a literal comparison.
 const credentialWhat = "compares the password with a literal written in the code, so anyone who reads it can log in"
+
+// userLastWords are the last words of a name that holds a user name.
+var userLastWords = map[string]bool{"user": true, "username": true, "name": true, "email": true, "login": true, "uname": true, "account": true, "userid": true, "usr": true, "mail": true}
+
+// namesUser reports a name (an identifier or the last part of a member
+// chain) that holds a user name: username, req.body.email, user_name.
+func namesUser(name string) bool {
+	if i := strings.LastIndexAny(name, ".>"); i >= 0 {
+		name = name[i+1:]
+	}
+	name = strings.Trim(name, `"'[]`+"`")
+	ws := words(name)
+	return len(ws) > 0 && userLastWords[ws[len(ws)-1]]
+}

@@ -3,6 +3,7 @@ package sinks
 import (
 	"go/ast"
 	"go/token"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -65,10 +66,22 @@ func (g *goFile) credentials() {
 		ast.Inspect(root, func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.BinaryExpr:
-				if n.Op != token.EQL || !(ctx || inBasic(n.Pos())) {
-					return true
+				switch {
+				case n.Op == token.EQL && (ctx || inBasic(n.Pos())):
+					g.literalCompare(n, f, n.X, n.Y)
+				case n.Op == token.LAND && !ctx && !inBasic(n.Pos()):
+					// username == "demo" && password == "pass" in any
+					// function: a literal account.
+					ops := g.conjuncts(n)
+					if slices.ContainsFunc(ops, g.userLiteral) {
+						for _, op := range ops {
+							if e, ok := op.(*ast.BinaryExpr); ok && e.Op == token.EQL {
+								g.literalCompare(e, f, e.X, e.Y)
+							}
+						}
+					}
+					return false
 				}
-				g.literalCompare(n, f, n.X, n.Y)
 			case *ast.CallExpr:
 				sel, ok := n.Fun.(*ast.SelectorExpr)
 				if ok && constantCompareCalls[sel.Sel.Name] && len(n.Args) == 2 {
@@ -83,6 +96,40 @@ func (g *goFile) credentials() {
 			return true
 		})
 	}
+}
+
+// conjuncts flattens a && b && (c) into its operands.
+func (g *goFile) conjuncts(e ast.Expr) []ast.Expr {
+	switch n := e.(type) {
+	case *ast.ParenExpr:
+		return g.conjuncts(n.X)
+	case *ast.BinaryExpr:
+		if n.Op == token.LAND {
+			return append(g.conjuncts(n.X), g.conjuncts(n.Y)...)
+		}
+	}
+	return []ast.Expr{e}
+}
+
+// userLiteral reports user == "literal" (either order) where user names a
+// user name.
+func (g *goFile) userLiteral(e ast.Expr) bool {
+	b, ok := e.(*ast.BinaryExpr)
+	if !ok || b.Op != token.EQL {
+		return false
+	}
+	for _, pr := range [][2]ast.Expr{{b.X, b.Y}, {b.Y, b.X}} {
+		if _, ok := goStringLit(pr[1]); !ok {
+			continue
+		}
+		switch pr[0].(type) {
+		case *ast.Ident, *ast.SelectorExpr:
+			if namesUser(g.text(pr[0])) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // literalCompare reports x == "literal" where x names a password.

@@ -33,7 +33,7 @@ func (jf *jsFile) credentialsJS(root *sitter.Node, has func(string) bool) {
 		switch n.Type() {
 		case "binary_expression":
 			op := jf.text(n.ChildByFieldName("operator"))
-			if (op == "==" || op == "===") && jf.authContext(n) {
+			if (op == "==" || op == "===") && (jf.authContext(n) || jf.pairedWithUser(n)) {
 				jf.literalCompareJS(n, n.ChildByFieldName("left"), n.ChildByFieldName("right"))
 			}
 		case "call_expression":
@@ -73,6 +73,50 @@ func (jf *jsFile) authContext(n *sitter.Node) bool {
 		return false
 	}
 	return false
+}
+
+// pairedWithUser reports a comparison that sits in a conjunction with a
+// user name compared with a literal (username === 'admin' && ...).
+// A callback handed to another call (solveIf(challenge, () => ...)) grants
+// nothing, whatever it compares.
+func (jf *jsFile) pairedWithUser(n *sitter.Node) bool {
+	for p := n.Parent(); p != nil; p = p.Parent() {
+		if isJSFunc(p.Type()) {
+			if q := p.Parent(); q != nil && q.Type() == "arguments" {
+				return false
+			}
+			break
+		}
+	}
+	top := n
+	for p := n.Parent(); p != nil; p = p.Parent() {
+		if p.Type() == "parenthesized_expression" || p.Type() == "binary_expression" && jf.text(p.ChildByFieldName("operator")) == "&&" {
+			top = p
+			continue
+		}
+		break
+	}
+	if top == n {
+		return false
+	}
+	found := false
+	walkTS(top, func(c *sitter.Node) bool {
+		if found || isJSFunc(c.Type()) {
+			return false
+		}
+		if c.Type() == "binary_expression" {
+			if op := jf.text(c.ChildByFieldName("operator")); op == "==" || op == "===" {
+				l, r := c.ChildByFieldName("left"), c.ChildByFieldName("right")
+				for _, pr := range [][2]*sitter.Node{{l, r}, {r, l}} {
+					if _, ok := jsStringLit(jf, pr[1]); ok && pr[0] != nil && (pr[0].Type() == "identifier" || pr[0].Type() == "member_expression") && namesUser(jf.text(pr[0])) {
+						found = true
+					}
+				}
+			}
+		}
+		return true
+	}, 0)
+	return found
 }
 
 // literalCompareJS reports password === 'literal' (either order).

@@ -18,7 +18,7 @@ func (pf *pyFile) credentialsPy(root *sitter.Node) {
 	walkTS(root, func(n *sitter.Node) bool {
 		switch n.Type() {
 		case "comparison_operator":
-			if n.NamedChildCount() == 2 && pyCompareOp(n) == "==" && pf.authContext(n) {
+			if n.NamedChildCount() == 2 && pyCompareOp(n) == "==" && (pf.authContext(n) || pf.pairedWithUser(n)) {
 				pf.literalComparePy(n, n.NamedChild(0), n.NamedChild(1))
 			}
 		case "call":
@@ -118,6 +118,38 @@ func (pf *pyFile) authContext(n *sitter.Node) bool {
 		}
 	}
 	return false
+}
+
+// pairedWithUser reports a comparison that sits in an "and" with a user
+// name compared with a literal (username == "admin" and password == ...).
+func (pf *pyFile) pairedWithUser(n *sitter.Node) bool {
+	top := n
+	for p := n.Parent(); p != nil; p = p.Parent() {
+		if p.Type() == "parenthesized_expression" || p.Type() == "boolean_operator" && pf.text(p.ChildByFieldName("operator")) == "and" {
+			top = p
+			continue
+		}
+		break
+	}
+	if top == n {
+		return false
+	}
+	found := false
+	walkTS(top, func(c *sitter.Node) bool {
+		if found || c.Type() == "lambda" {
+			return false
+		}
+		if c.Type() == "comparison_operator" && c.NamedChildCount() == 2 && pyCompareOp(c) == "==" {
+			l, r := c.NamedChild(0), c.NamedChild(1)
+			for _, pr := range [][2]*sitter.Node{{l, r}, {r, l}} {
+				if _, ok := pyStringLit(pf, pr[1]); ok && (pr[0].Type() == "identifier" || pr[0].Type() == "attribute" || pr[0].Type() == "subscript") && namesUser(pf.text(pr[0])) {
+					found = true
+				}
+			}
+		}
+		return true
+	}, 0)
+	return found
 }
 
 // enclosing is the function a node sits in, decorators included.

@@ -26,6 +26,7 @@ type pyFile struct {
 	funcs   []*sitter.Node          // every function_definition, in source order
 	seeds   []callSeed
 	words   *logicWords
+	loggers map[string]bool // names bound to a logger (sensitivelog_py.go)
 }
 
 func analyzePython(ctx context.Context, files []source) []hit {

@@ -14,10 +14,30 @@ var pyLogCalleeRE = regexp.MustCompile(`^(print|pprint|(\w+\.)*(logging|_?logger
 // pyWholeBodyRE is a request's whole body or form.
 var pyWholeBodyRE = regexp.MustCompile(`^(self\.)?request\.(json|get_json\(\)|form|data|POST|body|values|get_data\(\))$`)
 
+// pyGetLoggerRE finds the names a file binds to a logger:
+// L = logging.getLogger(__name__), log = structlog.get_logger().
+var pyGetLoggerRE = regexp.MustCompile(`(?m)^\s*([A-Za-z_]\w*)\s*=\s*[\w.]*(getLogger|get_logger)\(`)
+
+// loggerCall reports a callee that writes to a log: print, logging.x,
+// logger.x, or a method of a name the file bound to a logger.
+func (pf *pyFile) loggerCall(callee string) bool {
+	if pyLogCalleeRE.MatchString(callee) {
+		return true
+	}
+	if pf.loggers == nil {
+		pf.loggers = map[string]bool{}
+		for _, m := range pyGetLoggerRE.FindAllSubmatch(pf.src, -1) {
+			pf.loggers[string(m[1])] = true
+		}
+	}
+	recv, method, ok := strings.Cut(callee, ".")
+	return ok && pf.loggers[recv] && logMethods[method]
+}
+
 // sensitivePy checks one Python handler body.
 func (f *pyFunc) sensitivePy(body *sitter.Node, text string) {
 	walkOwn(body, func(c *sitter.Node) {
-		if c.Type() != "call" || !pyLogCalleeRE.MatchString(f.pf.text(c.ChildByFieldName("function"))) {
+		if c.Type() != "call" || !f.pf.loggerCall(f.pf.text(c.ChildByFieldName("function"))) {
 			return
 		}
 		args := c.ChildByFieldName("arguments")

@@ -24,3 +24,15 @@ def login():
 def items():
     logger.info("new item %s", request.json)
     return jsonify(ok=True)
+
+
+L = logging.getLogger("audit")
+
+
+@app.route("/a9", methods=["POST"])
+def a9():
+    username = request.POST["username"]
+    password = request.POST["password"]
+    L.info(f"POST request with username {username} and password {password}")  # want "sensitive-data-logged"
+    L.info(f"POST request with username {username}")
+    return jsonify(ok=True)

@@ -67,3 +67,8 @@ type User struct{ Password string }
 
 func hashOf(s string) string { return s }
 func opsPassword() string    { return "" }
+
+// Any function: a literal user name and password in one condition.
+func lab(user, pass string) bool {
+	return user == "ops" && (pass == "0ps!") // want "login-literal-credential"
+}

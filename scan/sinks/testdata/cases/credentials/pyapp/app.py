@@ -44,3 +44,14 @@ def fetch_report():
 def strength(password):
     # Not a login: a weak-password hint.
     return "weak" if password == "password" else "ok"
+
+
+def lab_view(request):
+    # A literal user name and password in one condition is an account,
+    # whatever the view is called.
+    username = request.POST["username"]
+    password = request.POST["password"]
+    if username == "admin" and password == "admin_pass":  # want "login-literal-credential"
+        return "welcome"
+    if username == "guest" or password == "guest":
+        return "no"

@@ -39,3 +39,11 @@ module.exports = { router, renderSettings };
 function loginHooks(req) {
   solveIf(weakPassword, () => req.body.email === 'admin@shop' && req.body.password === 'admin123');
 }
+
+// Any function: a literal user name and password in one condition is an
+// account.
+function labView(req, res) {
+  if (req.body.username === 'jack' && req.body.password === 'jacktheripper') { // want "login-literal-credential"
+    res.cookie('admin', '1');
+  }
+}

@@ -1,8 +1,12 @@
 package sinks
 
 import (
+	"bytes"
 	"regexp"
+	"slices"
 	"strings"
+
+	sitter "github.com/smacker/go-tree-sitter"
 )
 
 // Literal credentials: a basic-auth account table or user dict whose
@@ -66,6 +70,24 @@ func credentialLiteral(v string) bool {
 // settings form) is not reported.
 var authContextRE = regexp.MustCompile(`(?i)log_?in|sign_?in|authent|authori[sz]|\bauth|auth_|_auth|Auth|credential|basic|verify_?pass|check_?pass|verify_?user|validate_?user|validator|passport`)
 
+// credentialStems gate the credential checks: a file (or, for an
+// equality, a line) without any of them, in any case, cannot hold a
+// literal password check or account table, and is not looked at. A plain
+// search of the lower-cased text: a case-insensitive regular expression
+// over every file costs more than the checks.
+var credentialStems = [][]byte{[]byte("pass"), []byte("pwd"), []byte("secret"), []byte("api_key"), []byte("apikey"), []byte("basicauth"),
+	[]byte("basic_auth"), []byte("basic-auth"), []byte("timingsafeequal"), []byte("safecompare"), []byte("compare_digest"), []byte("httpdigestauth")}
+
+func hasCredentialWord(b []byte) bool {
+	lower := bytes.ToLower(b)
+	for _, s := range credentialStems {
+		if bytes.Contains(lower, s) {
+			return true
+		}
+	}
+	return false
+}
+
 // constantCompareCalls compare a password in constant time: a literal in
 // one of their arguments is a literal comparison too.
 var constantCompareCalls = map[string]bool{"ConstantTimeCompare": true, "compare_digest": true, "timingSafeEqual": true, "safeCompare": true, "safe_str_cmp": true, "constant_time_compare": true}
@@ -89,4 +111,54 @@ func namesUser(name string) bool {
 	name = strings.Trim(name, `"'[]`+"`")
 	ws := words(name)
 	return len(ws) > 0 && userLastWords[ws[len(ws)-1]]
+}
+
+// candidates finds the nodes the credential checks look at without walking
+// the whole tree (a cgo call per node): for each match of re in src, the
+// nearest enclosing node of one of the given types. A comparison counts
+// only when its line holds a credential word; a match ending in an
+// opening brace stands for the brace. Nodes come in source order,
+// once each.
+func candidates(root *sitter.Node, src []byte, re *regexp.Regexp, types ...string) []*sitter.Node {
+	var out []*sitter.Node
+	seen := map[uintptr]bool{}
+	row, lineStart, scanned := 0, 0, 0
+	for _, m := range re.FindAllIndex(src, -1) {
+		off := m[0]
+		if src[m[1]-1] == '{' {
+			// users = {: the node wanted is the dict that opens there.
+			off = m[1] - 1
+		}
+		// Advance the row count to off.
+		for scanned < off {
+			if src[scanned] == '\n' {
+				row++
+				lineStart = scanned + 1
+			}
+			scanned++
+		}
+		if bytes.HasPrefix(src[m[0]:m[1]], []byte("=")) {
+			end := bytes.IndexByte(src[off:], '\n')
+			if end < 0 {
+				end = len(src) - off
+			}
+			if !hasCredentialWord(src[lineStart : off+end]) {
+				continue
+			}
+		}
+		pt := sitter.Point{Row: uint32(row), Column: uint32(off - lineStart)}
+		n := root.NamedDescendantForPointRange(pt, pt)
+		for n != nil && !slices.Contains(types, n.Type()) {
+			n = n.Parent()
+		}
+		if n == nil {
+			continue
+		}
+		id := uintptr(n.StartByte())<<20 ^ uintptr(n.EndByte()) ^ uintptr(len(n.Type()))<<40
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, n)
+		}
+	}
+	return out
 }

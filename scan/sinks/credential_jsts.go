@@ -3,6 +3,7 @@ package sinks
 import (
 	"context"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -29,7 +30,21 @@ type configRef struct {
 // basic-auth account table whose password is a literal. A password read
 // from an imported module is queued in jf.configRefs.
 func (jf *jsFile) credentialsJS(root *sitter.Node, has func(string) bool) {
-	walkTS(root, func(n *sitter.Node) bool {
+	if !hasCredentialWord(jf.src) {
+		return
+	}
+	re := jsCredentialRE
+	var local []string
+	for name, mod := range jf.aliases {
+		if basicAuthCallRE.MatchString(mod) {
+			local = append(local, regexp.QuoteMeta(name))
+		}
+	}
+	if len(local) > 0 {
+		slices.Sort(local)
+		re = regexp.MustCompile(jsCredentialRE.String() + `|\b(` + strings.Join(local, "|") + `)\s*\(`)
+	}
+	for _, n := range candidates(root, jf.src, re, "binary_expression", "call_expression") {
 		switch n.Type() {
 		case "binary_expression":
 			op := jf.text(n.ChildByFieldName("operator"))
@@ -46,9 +61,12 @@ func (jf *jsFile) credentialsJS(root *sitter.Node, has func(string) bool) {
 				jf.basicAuthJS(n, args, has)
 			}
 		}
-		return true
-	}, 0)
+	}
 }
+
+// jsCredentialRE finds where a credential check may be: an equality
+// operator, a basic-auth or constant-time comparison call.
+var jsCredentialRE = regexp.MustCompile(`={2,3}|(?i:basic_?auth)\s*\(|\b(timingSafeEqual|safeCompare)\s*\(`)
 
 // authContext reports a node whose nearest function decides a login: a
 // function whose name says it logs a user in, a callback passed to a

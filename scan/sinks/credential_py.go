@@ -2,6 +2,7 @@ package sinks
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	sitter "github.com/smacker/go-tree-sitter"
@@ -14,8 +15,22 @@ var pyHTTPAuthRE = regexp.MustCompile(`flask_httpauth|HTTPBasicAuth|HTTPDigestAu
 
 // credentialsPy reports literal credentials in one Python file.
 func (pf *pyFile) credentialsPy(root *sitter.Node) {
+	if !hasCredentialWord(pf.src) {
+		return
+	}
 	httpAuth := pyHTTPAuthRE.Match(pf.src)
-	walkTS(root, func(n *sitter.Node) bool {
+	re := pyCredentialRE
+	var local []string
+	for name, origin := range pf.aliases {
+		if l := lastPart(origin); l == "HTTPBasicAuth" || l == "HTTPDigestAuth" || l == "compare_digest" {
+			local = append(local, regexp.QuoteMeta(name))
+		}
+	}
+	if len(local) > 0 {
+		slices.Sort(local)
+		re = regexp.MustCompile(pyCredentialRE.String() + `|\b(` + strings.Join(local, "|") + `)\s*\(`)
+	}
+	for _, n := range candidates(root, pf.src, re, "comparison_operator", "call", "dictionary") {
 		switch n.Type() {
 		case "comparison_operator":
 			if n.NamedChildCount() == 2 && pyCompareOp(n) == "==" && (pf.authContext(n) || pf.pairedWithUser(n)) {
@@ -46,9 +61,13 @@ func (pf *pyFile) credentialsPy(root *sitter.Node) {
 				}
 			}
 		}
-		return true
-	}, 0)
+	}
 }
+
+// pyCredentialRE finds where a credential check may be: an equality, an
+// HTTP auth or constant-time comparison call, the opening brace of a dict
+// assigned to an account table's name.
+var pyCredentialRE = regexp.MustCompile(`==|\b(HTTPBasicAuth|HTTPDigestAuth|compare_digest)\s*\(|(?m:^\s*(?i:_?(users?|accounts?|passwords?|credentials?|logins?|basic_?auth_?users?|admins?))\s*=\s*)\{`)
 
 // pyAccountTableRE names a variable that holds accounts.
 var pyAccountTableRE = regexp.MustCompile(`(?i)^_?(users?|accounts?|passwords?|credentials?|logins?|basic_?auth_?users?|admins?)$`)

@@ -1,6 +1,7 @@
 package sinks
 
 import (
+	"bytes"
 	"regexp"
 	"strings"
 	"unicode"
@@ -120,9 +121,19 @@ var (
 	sessionWordRE = regexp.MustCompile(`(?i)session|log_?in|sign_?in|authcookie`)
 	storageWordRE = regexp.MustCompile(`localStorage|sessionStorage`)
 	uploadWordRE  = regexp.MustCompile(`UploadFile|request\.(files|FILES)`)
-	loggedWordRE  = regexp.MustCompile(`(?i)(log|print)[\w.]*\(`)
 )
 
 func wordsIn(src []byte) logicWords {
-	return logicWords{paid: paidWordRE.Match(src), session: sessionWordRE.Match(src), storage: storageWordRE.Match(src), upload: uploadWordRE.Match(src), logged: loggedWordRE.Match(src)}
+	return logicWords{paid: paidWordRE.Match(src), session: sessionWordRE.Match(src), storage: storageWordRE.Match(src), upload: uploadWordRE.Match(src), logged: mayLog(src)}
+}
+
+// mayLog reports a file that can write to a log (a case-insensitive
+// regular expression over every file costs more than the check itself).
+func mayLog(src []byte) bool {
+	for _, w := range []string{"log", "Log", "LOG", "print"} {
+		if bytes.Contains(src, []byte(w)) {
+			return true
+		}
+	}
+	return false
 }

@@ -63,9 +63,22 @@ func namesSecretValue(name string) bool {
 	return false
 }
 
+// secretWordRE gates the check on a handler's raw text: no logger, or
+// nothing that can name a secret or the body, and it is not walked.
+var (
+	loggerWordRE = regexp.MustCompile(`(?i)log|print`)
+	secretWordRE = regexp.MustCompile(`(?i)passw|passwd|pwd|pass\b|secret|token|jwt|authoriz|bearer|api_?key|body|request\.(json|get_json|form|data|POST|values)`)
+)
+
+// mayLogSecret reports a body whose raw text holds both a logger word and
+// a secret word.
+func mayLogSecret(src []byte) bool {
+	return loggerWordRE.Match(src) && secretWordRE.Match(src)
+}
+
 // sensitiveJS checks one JavaScript handler body.
 func (f *jsFunc) sensitiveJS(body *sitter.Node) {
-	if len(f.req) == 0 || f.fn.Name == "<module>" {
+	if len(f.req) == 0 || f.fn.Name == "<module>" || !mayLogSecret(f.jf.src[body.StartByte():body.EndByte()]) {
 		return
 	}
 	ctxText := ""

@@ -36,6 +36,9 @@ func (pf *pyFile) loggerCall(callee string) bool {
 
 // sensitivePy checks one Python handler body.
 func (f *pyFunc) sensitivePy(body *sitter.Node, text string) {
+	if !secretWordRE.MatchString(text) {
+		return
+	}
 	walkOwn(body, func(c *sitter.Node) {
 		if c.Type() != "call" || !f.pf.loggerCall(f.pf.text(c.ChildByFieldName("function"))) {
 			return

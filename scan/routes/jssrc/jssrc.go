@@ -73,11 +73,11 @@ type extractor struct {
 	// all holds every scanned file, parsed or not, for handlerDef; lazy
 	// the modules without routes handlerDef parsed to find a handler's
 	// line (never analysed for routes).
-	all  map[string][]byte
-	lazy map[string]*module
-	files     []string
-	g         *graph.Graph
-	consts    map[string]string
+	all    map[string][]byte
+	lazy   map[string]*module
+	files  []string
+	g      *graph.Graph
+	consts map[string]string
 	// bind holds the values a loop variable takes in the iteration being
 	// walked: for (const page of ['a', 'b']) or list.forEach((r) => ...).
 	bind map[string]string

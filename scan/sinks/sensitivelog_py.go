@@ -15,8 +15,9 @@ var pyLogCalleeRE = regexp.MustCompile(`^(print|pprint|(\w+\.)*(logging|_?logger
 var pyWholeBodyRE = regexp.MustCompile(`^(self\.)?request\.(json|get_json\(\)|form|data|POST|body|values|get_data\(\))$`)
 
 // pyGetLoggerRE finds the names a file binds to a logger:
-// L = logging.getLogger(__name__), log = structlog.get_logger().
-var pyGetLoggerRE = regexp.MustCompile(`(?m)^\s*([A-Za-z_]\w*)\s*=\s*[\w.]*(getLogger|get_logger)\(`)
+// L = logging.getLogger(__name__), log = structlog.get_logger(), or an
+// instance of a class named Log or Logger (L = Log(request)).
+var pyGetLoggerRE = regexp.MustCompile(`(?m)^\s*([A-Za-z_]\w*)\s*=\s*[\w.]*(getLogger|get_logger|Logger|Log)\(`)
 
 // loggerCall reports a callee that writes to a log: print, logging.x,
 // logger.x, or a method of a name the file bound to a logger.

@@ -36,3 +36,11 @@ def a9():
     L.info(f"POST request with username {username} and password {password}")  # want "sensitive-data-logged"
     L.info(f"POST request with username {username}")
     return jsonify(ok=True)
+
+
+@app.route("/a10", methods=["POST"])
+def a10():
+    audit = AuditLog(request)
+    password = request.POST["password"]
+    audit.info(f"attempt with {password}")  # want "sensitive-data-logged"
+    return jsonify(ok=True)

@@ -233,8 +233,15 @@ surfaces:
 				auth = authKind
 			}
 		}
-		fmt.Fprintf(&b, "  - {id: %s, kind: %s, component: app, method: %s, path: %s, auth: %s%s} # %s:%d, review exposure and assets\n",
-			id, kind, method, yamlString(r.Path), auth, extra, r.File, r.Line)
+		note := "review exposure and assets"
+		if slices.Contains(r.Tags, evidence.TagPersonalRecord) {
+			// The handler reads or writes records of people: the
+			// surface exposes the accounts asset.
+			extra += ", assets: [user-data]"
+			note = "serves records of people; review exposure"
+		}
+		fmt.Fprintf(&b, "  - {id: %s, kind: %s, component: app, method: %s, path: %s, auth: %s%s} # %s:%d, %s\n",
+			id, kind, method, yamlString(r.Path), auth, extra, r.File, r.Line, note)
 	}
 	b.WriteString(`
 # How data moves between components (protocol https, http, ...).

@@ -20,6 +20,17 @@ const (
 	// SecretsServerSide: secrets are read only by server code, never
 	// through a variable the bundler copies into the browser build.
 	SecretsServerSide Property = "secrets-server-side"
+	// PrivilegedKeyServerOnly: a key that bypasses the backend's own
+	// authorization (a Supabase service-role key, a Firebase Admin service
+	// account, the Hasura admin secret) is read only in server code. The
+	// sinks scanner observes each read: holds in server code, does not
+	// where the bundler ships it to the browser.
+	PrivilegedKeyServerOnly Property = "privileged-key-server-only"
+	// ResetTokenSingleUse: a password-reset token is good for one use: the
+	// reset flow checks or clears stored state (a stored token, a used
+	// flag, the password hash in the signing key), not only the signature
+	// and expiry of a self-contained token.
+	ResetTokenSingleUse Property = "reset-token-single-use"
 	// Authorization: a bot command checks the caller's role, user id or
 	// an allowlist (the route scanner's permission guard) before it acts.
 	Authorization Property = "authorization"

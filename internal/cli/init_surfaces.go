@@ -65,7 +65,9 @@ func entryPointSurface(r evidence.Route, seen map[string]bool) string {
 		if p := platformOf(r.Framework); p != "" {
 			fields += ", sender: " + p
 		}
-		if privilegedGuess(r) {
+		// A command whose code checks the caller is privileged by the
+		// code's own judgement, whatever its name says.
+		if privilegedGuess(r) || has(evidence.GuardPermission) {
 			fields += ", privileged: true"
 		}
 		if slices.Contains(r.Tags, botsrc.TagLLM) {

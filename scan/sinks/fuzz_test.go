@@ -34,6 +34,8 @@ func checkHits(t *testing.T, hits []hit, start time.Time) {
 func FuzzPython(f *testing.F) {
 	seed(f, "testdata/cases/py/*.py")
 	seed(f, "testdata/cases/logic/api/*.py")
+	seed(f, "testdata/cases/reset/flaskapp/*.py")
+	seed(f, "testdata/cases/privkey/api/*.py")
 	f.Add([]byte("x = f'{request.args[\"a\"]}' % (\ncur.execute(x"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		start := time.Now()
@@ -46,6 +48,8 @@ func FuzzJS(f *testing.F) {
 	seed(f, "testdata/cases/js/*")
 	seed(f, "testdata/cases/logic/api/*.[jt]s")
 	seed(f, "testdata/cases/logic/web/src/*.js")
+	seed(f, "testdata/cases/reset/express/*.js")
+	seed(f, "testdata/cases/privkey/web/lib/*.ts")
 	f.Add([]byte("app.get('/', (req, res) => { db.query(`${req.query.a}`"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		start := time.Now()
@@ -56,6 +60,7 @@ func FuzzJS(f *testing.F) {
 // FuzzGo feeds arbitrary source to the Go analyser.
 func FuzzGo(f *testing.F) {
 	seed(f, "testdata/cases/go/*.go")
+	seed(f, "testdata/cases/reset/goapi/*.go")
 	f.Add([]byte("package p\nimport \"net/http\"\nfunc h(r *http.Request) { make([]byte, r.FormValue(\"n\"), "))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		start := time.Now()

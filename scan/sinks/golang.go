@@ -14,10 +14,11 @@ import (
 
 // goMarkers are byte strings one of which a Go file with a sink holds; the
 // others are not parsed.
-var goMarkers = []string{"database/sql", "sqlx", "gorm", "os/exec", "net/http", "\"os\"", "io/ioutil", "text/template", "html/template", "ldap", "bson", "make("}
+var goMarkers = []string{"database/sql", "sqlx", "gorm", "os/exec", "net/http", "\"os\"", "io/ioutil", "text/template", "html/template", "ldap", "bson", "make(", "jwt"}
 
 func analyzeGo(ctx context.Context, files []source) []hit {
 	var out []hit
+	var resets []resetFunc
 	// Files are analysed a package (a directory) at a time, so that a
 	// handler's calls into the package's other functions can be followed.
 	byDir := map[string][]source{}
@@ -52,9 +53,10 @@ func analyzeGo(ctx context.Context, files []source) []hit {
 		pkg.followCalls()
 		for _, g := range parsed {
 			out = append(out, g.hits...)
+			resets = append(resets, g.resets...)
 		}
 	}
-	return out
+	return append(out, resetFlows(resets)...)
 }
 
 // goPkg indexes a package's functions by name, for following calls.
@@ -162,6 +164,7 @@ func (g *goFile) analyze() {
 		}
 		gf.params(fd.Type)
 		gf.block(fd.Body)
+		gf.resetFuncGo(fd)
 	}
 }
 
@@ -176,6 +179,9 @@ type goFile struct {
 	// litCall maps a function literal to the call it is an argument of.
 	litCall map[*ast.FuncLit]*ast.CallExpr
 	hits    []hit
+	resets  []resetFunc
+	// resetWords: 1 when the file speaks of a reset, 2 when not, 0 unread.
+	resetWords int8
 }
 
 func (g *goFile) line(p token.Pos) int { return g.fset.Position(p).Line }

@@ -34,6 +34,10 @@ type jsFile struct {
 	defs    map[string]*sitter.Node // functions by declared or assigned name
 	seeds   []callSeed
 	words   *logicWords
+	resets  []resetFunc
+	// resetWords is 0 before the file was looked at, 2 when it does not
+	// speak of a reset, 1 when it does, 3 when it also names a JWT library.
+	resetWords int8
 }
 
 // logicWords returns, computed once, which logic checks the file's text
@@ -52,6 +56,7 @@ func analyzeJS(ctx context.Context, files []source) []hit {
 		inputs[i] = tsparse.Input{Src: f.Src, Lang: jsLanguage(f.Rel)}
 	}
 	var out []hit
+	var resets []resetFunc
 	for i, r := range tsparse.All(ctx, inputs) {
 		if r.Err != nil {
 			continue
@@ -66,11 +71,13 @@ func analyzeJS(ctx context.Context, files []source) []hit {
 		top.run(root)
 		jf.uploadJS(root)
 		jf.publicEnvSecretJS(root)
+		jf.privilegedKeyJS(root)
 		jf.followCalls()
+		resets = append(resets, jf.resets...)
 		out = append(out, jf.hits...)
 		r.Tree.Close()
 	}
-	return out
+	return append(out, resetFlows(resets)...)
 }
 
 // followCalls analyses the functions that handlers pass request values
@@ -305,6 +312,7 @@ func (f *jsFunc) run(body *sitter.Node) {
 		if has.storage {
 			f.webStorageJS(body)
 		}
+		f.resetFuncJS(body)
 	}
 	for _, n := range nested {
 		f.nested(n)

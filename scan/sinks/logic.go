@@ -80,7 +80,7 @@ var authURLRE = regexp.MustCompile("(?i)(fetch|axios|api|http|client|request|pos
 // do, rather than what reaches a sink.
 func logicRule(rule string) bool {
 	switch rule {
-	case RulePaymentUnverified, RuleLoginWithoutProof, RuleTokenInWebStorage, RuleUploadNoSizeLimit, RuleUploadNoTypeCheck, RuleSecretInPublicEnv:
+	case RulePaymentUnverified, RuleLoginWithoutProof, RuleTokenInWebStorage, RuleUploadNoSizeLimit, RuleUploadNoTypeCheck, RuleSecretInPublicEnv, RuleResetTokenReusable:
 		return true
 	}
 	return false

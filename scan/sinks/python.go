@@ -34,6 +34,7 @@ func analyzePython(ctx context.Context, files []source) []hit {
 		inputs[i] = tsparse.Input{Src: f.Src, Lang: python.GetLanguage()}
 	}
 	var out []hit
+	var resets []resetFunc
 	for i, r := range tsparse.All(ctx, inputs) {
 		if r.Err != nil {
 			continue
@@ -45,10 +46,12 @@ func analyzePython(ctx context.Context, files []source) []hit {
 		pf := &pyFile{rel: files[i].Rel, src: files[i].Src, aliases: map[string]string{}, defs: map[string]*sitter.Node{}}
 		pf.imports(root)
 		pf.analyze(root)
+		pf.privilegedKeyPy(root)
+		resets = append(resets, pf.resetFuncsPy()...)
 		out = append(out, pf.hits...)
 		r.Tree.Close()
 	}
-	return out
+	return append(out, resetFlows(resets)...)
 }
 
 func (pf *pyFile) text(n *sitter.Node) string {

@@ -20,12 +20,13 @@ const (
 	RuleAllocation  = "request-sized-allocation"
 	RuleParseError  = "parse-error"
 
-	RulePaymentUnverified = "payment-unverified"
-	RuleLoginWithoutProof = "login-without-proof"
-	RuleTokenInWebStorage = "token-in-web-storage"
-	RuleUploadNoSizeLimit = "upload-no-size-limit"
-	RuleUploadNoTypeCheck = "upload-no-type-check"
-	RuleSecretInPublicEnv = "secret-in-public-env"
+	RulePaymentUnverified  = "payment-unverified"
+	RuleLoginWithoutProof  = "login-without-proof"
+	RuleTokenInWebStorage  = "token-in-web-storage"
+	RuleUploadNoSizeLimit  = "upload-no-size-limit"
+	RuleUploadNoTypeCheck  = "upload-no-type-check"
+	RuleSecretInPublicEnv  = "secret-in-public-env"
+	RuleResetTokenReusable = "reset-token-reusable"
 )
 
 // Rules lists the scanner's rules: SARIF help and the docs are built from it.
@@ -65,6 +66,8 @@ func Rules() []evidence.RuleInfo {
 			Description: "An upload handler (multer without fileFilter, formidable without filter, FastAPI UploadFile, Flask request.files) stores or processes files and nothing in its file looks at the content type, extension or magic bytes. Check the type on the server, from the content."},
 		{ID: RuleSecretInPublicEnv, Title: "Secret read through a browser-inlined variable", Severity: threatmap.High, Property: evidence.SecretsServerSide,
 			Description: "Code reads process.env or import.meta.env with a prefix that makes the bundler copy the value into the browser build (NEXT_PUBLIC_, VITE_, REACT_APP_, EXPO_PUBLIC_, GATSBY_, NUXT_PUBLIC_) and a name that says the value is a secret (a secret or service-role key, a password, a database URL, a model provider's or a bot's token). Every visitor can read it from the page's JavaScript. Rename the variable without the prefix, read it only in server code (an API route or server action that calls the provider), and rotate the value that shipped."},
+		{ID: RuleResetTokenReusable, Title: "Password-reset token good for more than one use", Severity: threatmap.Medium, Property: evidence.ResetTokenSingleUse,
+			Description: "A password-reset handler accepts a token checked only by a stateless decode (jwt.decode, jsonwebtoken.verify, an itsdangerous or Django signing loads): its signature and expiry. Nothing stored is checked or cleared, so the token works again until it expires, also after the password changed. Store a random token (hashed) and delete it on use, or put a one-time id or the current password hash in the signed data and check it."},
 		{ID: RuleParseError, Title: "Source file could not be parsed", Severity: threatmap.Info,
 			Description: "The file has a syntax error, so sinks in it may be missing."},
 	}

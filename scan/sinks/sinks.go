@@ -91,6 +91,11 @@ func (Scanner) Scan(ctx context.Context, root string) (evidence.Set, error) {
 	// with a caller's request values. Keep the traced one.
 	at := map[string]int{}
 	for _, h := range hits {
+		if h.rule == rulePrivilegedKey {
+			set.Observations = append(set.Observations, evidence.Observation{Scanner: ScannerName, Property: evidence.PrivilegedKeyServerOnly,
+				Holds: h.holds, Detail: h.what, File: h.file, Line: h.line})
+			continue
+		}
 		f := h.finding()
 		k := fmt.Sprintf("%s:%d:%d:%s", f.File, f.Line, f.Column, f.Rule)
 		if i, ok := at[k]; ok {
@@ -168,6 +173,7 @@ type hit struct {
 	what      string // what reaches the sink, for the message
 	severity  threatmap.Severity
 	fn        fn
+	holds     bool // for rulePrivilegedKey: the read is in server code
 }
 
 func (h hit) finding() evidence.Finding {

@@ -36,6 +36,18 @@ func TestFixtures(t *testing.T) {
 				got[k]++
 				msgs[k] = f.Message
 			}
+			// A read of a key that bypasses authorization is an
+			// observation: annotated privileged-key-server where it holds,
+			// privileged-key-client where it does not.
+			for _, o := range set.Observations {
+				rule := "privileged-key-server"
+				if !o.Holds {
+					rule = "privileged-key-client"
+				}
+				k := wantfile.Key(o.File, o.Line, rule)
+				got[k]++
+				msgs[k] = o.Detail
+			}
 			for _, d := range wantfile.Diff(want, got, msgs) {
 				t.Error(d)
 			}

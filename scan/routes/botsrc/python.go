@@ -136,6 +136,32 @@ var discordPermission = map[string]bool{
 	"has_permission": true, "dm_only": false, "guild_only": false,
 }
 
+// memberPermissions are Discord permissions the @everyone role has by
+// default: a has_permissions check on these alone lets every member
+// through, so it does not restrict who may run a command.
+var memberPermissions = map[string]bool{"view_channel": true, "read_messages": true, "send_messages": true, "send_messages_in_threads": true,
+	"read_message_history": true, "add_reactions": true, "embed_links": true, "attach_files": true, "use_external_emojis": true,
+	"use_external_stickers": true, "use_application_commands": true, "create_public_threads": true, "create_private_threads": true,
+	"connect": true, "speak": true, "stream": true, "use_voice_activation": true, "change_nickname": true, "create_instant_invite": true,
+	"request_to_speak": true, "use_embedded_activities": true, "send_voice_messages": true}
+
+var permissionArgRE = regexp.MustCompile(`(\w+)\s*=\s*True`)
+
+// everyoneHas reports a permission decorator's arguments that ask only for
+// permissions every member has (send_messages=True, view_channel=True).
+func everyoneHas(args string) bool {
+	ms := permissionArgRE.FindAllStringSubmatch(args, -1)
+	if len(ms) == 0 {
+		return false
+	}
+	for _, m := range ms {
+		if !memberPermissions[m[1]] {
+			return false
+		}
+	}
+	return true
+}
+
 func (f *file) python() {
 	src := string(f.src)
 	fw := map[string]bool{
@@ -276,7 +302,9 @@ func (f *file) pyDecorated(n *sitter.Node, fw map[string]bool, consts, groups ma
 		last := lastName(callee)
 		switch {
 		case discordPermission[last]:
-			guards = append(guards, evidence.GuardPermission)
+			if !everyoneHas(f.text(c.node.ChildByFieldName("arguments"))) {
+				guards = append(guards, evidence.GuardPermission)
+			}
 		case last == "cooldown" || last == "dynamic_cooldown" || rateLimitName.MatchString(last):
 			guards = append(guards, evidence.GuardRateLimit)
 		case (last == "check" || last == "check_any") && privileged.MatchString(f.text(c.node)):

@@ -173,3 +173,18 @@ async def block(ctx, member: discord.Member):
 @checks.is_mod()
 async def softban(ctx, member: discord.Member):
     pass
+
+
+# Permissions every member has are no check of the caller.
+@bot.tree.command(name="chat")  # want: bot-command COMMAND /chat []
+@app_commands.checks.has_permissions(send_messages=True)
+@app_commands.checks.has_permissions(view_channel=True)
+@app_commands.checks.bot_has_permissions(manage_threads=True)
+async def chat(interaction: discord.Interaction, message: str):
+    pass
+
+
+@bot.tree.command(name="topic")  # want: bot-command COMMAND /topic [permission]
+@app_commands.checks.has_permissions(send_messages=True, manage_channels=True)
+async def topic(interaction: discord.Interaction, text: str):
+    pass

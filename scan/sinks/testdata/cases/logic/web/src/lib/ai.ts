@@ -9,7 +9,7 @@ const openai = new OpenAI({
 
 export const admin = createClient(
   process.env.NEXT_PUBLIC_SUPABASE_URL,
-  process.env.NEXT_PUBLIC_SUPABASE_SERVICE_ROLE_KEY, // want "secret-in-public-env"
+  process.env.NEXT_PUBLIC_SUPABASE_SERVICE_ROLE_KEY, // want "secret-in-public-env" "privileged-key-client"
 );
 export const stripeSecret = process.env["REACT_APP_STRIPE_SECRET_KEY"]; // want "secret-in-public-env"
 export const bot = import.meta.env.VITE_TELEGRAM_BOT_TOKEN; // want "secret-in-public-env"

@@ -233,8 +233,18 @@ surfaces:
 				auth = authKind
 			}
 		}
-		fmt.Fprintf(&b, "  - {id: %s, kind: %s, component: app, method: %s, path: %s, auth: %s%s} # %s:%d, review exposure and assets\n",
-			id, kind, method, yamlString(r.Path), auth, extra, r.File, r.Line)
+		note := "review exposure and assets"
+		if slices.Contains(r.Tags, evidence.TagPersonalRecord) && auth == "none" && !slices.Contains(r.Tags, evidence.TagAuthEndpoint) {
+			// The handler serves records of people and no session check
+			// was found: what decides whether anyone can read them is the
+			// accounts asset, so it is drafted. Sign-in, sign-up and reset
+			// endpoints touch accounts by nature and are ranked by their
+			// own rules; guarded routes are left for review.
+			extra += ", assets: [user-data]"
+			note = "serves records of people without a session check; review exposure"
+		}
+		fmt.Fprintf(&b, "  - {id: %s, kind: %s, component: app, method: %s, path: %s, auth: %s%s} # %s:%d, %s\n",
+			id, kind, method, yamlString(r.Path), auth, extra, r.File, r.Line, note)
 	}
 	b.WriteString(`
 # How data moves between components (protocol https, http, ...).

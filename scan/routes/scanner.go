@@ -129,6 +129,7 @@ func (Scanner) Scan(ctx context.Context, root string) (evidence.Set, error) {
 var goMarkers = [][]byte{
 	[]byte(`"net/http"`), []byte("github.com/go-chi/chi"), []byte("github.com/gin-gonic/gin"),
 	[]byte("github.com/labstack/echo"), []byte("github.com/gorilla/mux"), []byte("github.com/gofiber/fiber"),
+	[]byte("github.com/go-ozzo/ozzo-routing"),
 	[]byte(`"/`), []byte("`/"),
 }
 

@@ -3,6 +3,7 @@ package gosrc
 import (
 	"go/ast"
 	"go/token"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -416,6 +417,12 @@ func (s *scope) evalCall(c *ast.CallExpr) (router, bool) {
 				prefix, _ := s.str(c.Args[0])
 				s.mount(parent, id, prefix, s.guardsOf(c.Args[1:]), c)
 				return router{id: id, fw: parent.fw}, true
+			case name == "Group" && parent.fw == Ozzo && len(c.Args) > 0:
+				// A group with handlers of its own runs those alone; one
+				// without copies its parent's as they stand now.
+				prefix, _ := s.str(c.Args[0])
+				s.mountOzzoGroup(parent, id, ozzoPath(prefix), c)
+				return router{id: id, fw: Ozzo}, true
 			case name == "With" && parent.fw == Chi:
 				s.mount(parent, id, "", s.guardsOf(c.Args), c)
 				return router{id: id, fw: Chi}, true
@@ -512,7 +519,8 @@ func constructorOf(e ast.Expr, imports map[string]string) string {
 		fw == Gin && (name == "New" || name == "Default"),
 		fw == Echo && name == "New",
 		fw == Gorilla && name == "NewRouter",
-		fw == Fiber && name == "New":
+		fw == Fiber && name == "New",
+		fw == Ozzo && name == "New":
 		return fw
 	}
 	return ""
@@ -958,13 +966,21 @@ func (s *scope) handlerGuards(e ast.Expr, depth int, serving bool) (adds, cancel
 		}
 		return adds, cancels
 	case *ast.CallExpr:
-		adds, cancels = guard.Kinds(calleeName(t))
-		if key, _, ok := s.resolveCallee(t.Fun); ok {
-			if d := s.a.funcDecl(key); d != nil {
-				adds = append(adds, s.a.bodyGuardsOf(key, d, 2)...)
-				if passesAnonymous(d) {
-					adds = optionalKinds(adds)
-				}
+		key, _, resolved := s.resolveCallee(t.Fun)
+		var d *ast.FuncDecl
+		if resolved {
+			d = s.a.funcDecl(key)
+		}
+		// A serving handler built by a factory of the module that takes
+		// no handler, login(service), is named after what it serves, as a
+		// handler is; a wrapper, requireAuth(next), is named after its check.
+		if !serving || d == nil || takesHandler(d) {
+			adds, cancels = guard.Kinds(calleeName(t))
+		}
+		if d != nil {
+			adds = append(adds, s.a.bodyGuardsOf(key, d, 2)...)
+			if passesAnonymous(d) {
+				adds = optionalKinds(adds)
 			}
 		}
 		for i, arg := range t.Args {
@@ -1023,7 +1039,12 @@ func (s *scope) bodyGuards(body *ast.BlockStmt, depth int) []string {
 			return true
 		}
 		name := calleeName(c)
-		out = append(out, guard.BodyKinds(name)...)
+		kinds := guard.BodyKinds(name)
+		if ws := guard.Words(name); len(c.Args) == 0 && len(ws) > 0 && ws[len(ws)-1] == "limit" {
+			// A getter, pages.Limit(): a page size, not a rate limit.
+			kinds = slices.DeleteFunc(kinds, func(k string) bool { return k == evidence.GuardRateLimit })
+		}
+		out = append(out, kinds...)
 		if name == "r.BasicAuth" || strings.HasSuffix(name, ".BasicAuth") {
 			out = append(out, evidence.GuardAuth)
 		}
@@ -1156,4 +1177,26 @@ func (s *scope) externalRegistration(c *ast.CallExpr, resolved bool, key string)
 	case !resolved && routerArg && (strings.Contains(lower, "register") || strings.Contains(lower, "route") || strings.Contains(lower, "mount")):
 		s.a.g.Unresolve(s.f.rel, s.line(c), "router passed to "+x.Name+"."+name+", outside the scanned code: routes it registers are not listed")
 	}
+}
+
+// takesHandler reports whether a function has a parameter that can hold a
+// handler: a function type or a type named like one (http.Handler,
+// gin.HandlerFunc, routing.Handler, ...).
+func takesHandler(d *ast.FuncDecl) bool {
+	if d.Type.Params == nil {
+		return false
+	}
+	for _, f := range d.Type.Params.List {
+		t := f.Type
+		if el, ok := t.(*ast.Ellipsis); ok {
+			t = el.Elt
+		}
+		if _, ok := t.(*ast.FuncType); ok {
+			return true
+		}
+		if strings.Contains(exprString(t), "Handle") {
+			return true
+		}
+	}
+	return false
 }

@@ -27,6 +27,12 @@ func (s *scope) routing(c *ast.CallExpr) bool {
 		s.gorillaRoute(root, ch)
 		return true
 	}
+	// ozzo-routing chains methods onto a route: r.Get("/x", h).Post(h2).
+	if inner, ok := sel.X.(*ast.CallExpr); ok {
+		if s.ozzoChain(c, inner) {
+			return true
+		}
+	}
 	r, ok := s.eval(sel.X)
 	if !ok {
 		return false
@@ -45,6 +51,8 @@ func (s *scope) routing(c *ast.CallExpr) bool {
 		return s.ginEchoFiber(r, name, c, false)
 	case Fiber:
 		return s.ginEchoFiber(r, name, c, true)
+	case Ozzo:
+		return s.ozzo(r, name, c)
 	case Gorilla:
 		if name == "Use" {
 			s.routerGuards(r, args, false, c)

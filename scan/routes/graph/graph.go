@@ -53,9 +53,12 @@ type Mount struct {
 	// Replace means Prefix replaces the child's own prefix, as Flask's
 	// register_blueprint(url_prefix=...) does, instead of being joined to it.
 	Replace bool
-	Guards  []string
-	File    string
-	Line    int
+	// Isolated means the child runs only the guards of this mount and its
+	// own, none of the parent's: ozzo-routing's Group(prefix, handlers...).
+	Isolated bool
+	Guards   []string
+	File     string
+	Line     int
 }
 
 // Router is anything routes are registered on.
@@ -303,7 +306,14 @@ func (g *Graph) walk(r *Router, prefix string, inherited []scoped, without []str
 		if m.Replace && m.Prefix != "" {
 			childPrefix = Join(prefix, m.Prefix)
 		}
-		g.walk(child, childPrefix, applies(m.File, m.Line, m.Guards), without, stack, depth+1, out)
+		inherit := applies(m.File, m.Line, m.Guards)
+		if m.Isolated {
+			inherit = nil
+			for _, k := range m.Guards {
+				inherit = append(inherit, scoped{kind: k})
+			}
+		}
+		g.walk(child, childPrefix, inherit, without, stack, depth+1, out)
 	}
 }
 

@@ -527,6 +527,9 @@ func (x *extractor) addRoute(m *module, r routerRef, method string, pathArg *sit
 			// its name never does (a handler called login is no guard).
 			adds = append(adds, x.handlerGuards(m, h, e)...)
 			handler = handlerName(m, h)
+			if x.personalRecord(m, h, 1) {
+				tags = append(tags, evidence.TagPersonalRecord)
+			}
 			continue
 		}
 		a, c := x.middlewareGuards(m, h, e, 2)

@@ -14,41 +14,38 @@ func (g *graph) nearAssets(el *element) []string {
 func (g *graph) findNearAssets(el *element) []string {
 	var ids []string
 	seen := map[string]bool{}
-	add := func(v any) {
-		list, _ := v.([]any)
-		for _, x := range list {
-			if id, ok := x.(string); ok && !seen[id] {
+	add := func(list []string) {
+		for _, id := range list {
+			if !seen[id] {
 				seen[id] = true
 				ids = append(ids, id)
 			}
 		}
 	}
-	addFlows := func(flows []any) {
-		for _, f := range flows {
-			if fm, ok := f.(map[string]any); ok {
-				add(fm["data"])
-			}
+	addFlows := func(flows []int32) {
+		for _, fi := range flows {
+			add(g.m.Flows[fi].Data)
 		}
 	}
 	if el.kind == "identity" {
 		// An identity reaches what its components store and what their
 		// flows carry, and what flows authenticated by it carry.
-		list, _ := el.vars.e["used_by"].([]any)
-		for _, u := range list {
-			id, _ := u.(string)
-			if c, ok := g.comps[id]; ok {
-				add(c["stores"])
+		if ii, ok := g.identIdx[el.id]; ok {
+			for _, id := range g.m.Identities[ii].UsedBy {
+				if ci, ok := g.compIdx[id]; ok {
+					add(g.m.Components[ci].Stores)
+				}
+				addFlows(g.flowsIn[id])
+				addFlows(g.flowsOut[id])
 			}
-			addFlows(g.flowsIn[id])
-			addFlows(g.flowsOut[id])
 		}
 		addFlows(g.credentialFlows[el.id])
 		return ids
 	}
-	if el.vars.component != nil {
-		add(el.vars.component["stores"])
+	if c := el.vars.component; c.i >= 0 {
+		add(g.m.Components[c.i].Stores)
 	}
-	addFlows(el.vars.flowsIn)
-	addFlows(el.vars.flowsOut)
+	addFlows(el.vars.flowsIn.idx)
+	addFlows(el.vars.flowsOut.idx)
 	return ids
 }

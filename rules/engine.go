@@ -179,10 +179,16 @@ type element struct {
 // resolves names with a switch instead of a map, so building one costs a
 // single allocation.
 type activation struct {
-	e, system, component, identity, model map[string]any
-	zone                                  string
-	assets, flowsIn, flowsOut, controls   []any
-	findings, observations, routes        []any
+	// e is a record (values.go) or, for the system, a boundary or a
+	// route, a map.
+	e                         any
+	component, identity       record
+	system, model             map[string]any
+	zone                      string
+	assets, flowsIn, flowsOut recList
+	controls                  []any
+	findings, observations    []any
+	routes                    []any
 }
 
 func (a *activation) ResolveName(name string) (any, bool) {

@@ -44,6 +44,11 @@ type compiled struct {
 	// like its mitigations, controls and references, by all its threats
 	// (clipped, so an append by a reader copies).
 	stride []threatmap.Stride
+	// guard, for a rule evaluated without the cost tracker, is checked
+	// before its condition (guard.go); nil for none. A rule under the
+	// tracker is always evaluated, so a condition that exceeds the limit
+	// is reported whatever its other conjuncts give.
+	guard *guard
 }
 
 // Variables lists the names a condition can use, with what each holds; it
@@ -99,8 +104,10 @@ func newEngine(rules []*Rule, trackAll bool) (*Engine, model.Diagnostics) {
 	for _, r := range rules {
 		c := &compiled{rule: r, stride: slices.Clip(r.StrideCategories())}
 		ok := true
+		var lastAST *cel.Ast
 		compile := func(expr string, pos threatmap.Position, want *cel.Type) cel.Program {
 			ast, iss := env.Compile(expr)
+			lastAST = ast
 			if iss != nil && iss.Err() != nil {
 				diags = append(diags, model.Diagnostic{Pos: pos, Message: fmt.Sprintf("rule %s: %s", r.ID, strings.ReplaceAll(iss.Err().Error(), "\n", " "))})
 				ok = false
@@ -124,6 +131,11 @@ func newEngine(rules []*Rule, trackAll bool) (*Engine, model.Diagnostics) {
 			return prg
 		}
 		c.when = compile(r.When, r.Loc.At("when"), cel.BoolType)
+		if c.when != nil && !trackAll && r.builtin {
+			if gd := guardOf(lastAST.NativeRep().Expr()); !gd.empty() {
+				c.guard = &gd
+			}
+		}
 		if r.Detail != "" {
 			c.detail = compile(r.Detail, r.Loc.At("detail"), cel.StringType)
 		}
@@ -173,6 +185,8 @@ type element struct {
 	// kinds the element lacks asks for it.
 	near     []string
 	nearDone bool
+	// fields caches the fields of e guards read.
+	fields []fieldCache
 }
 
 // activation holds the variables a condition sees on one element. It
@@ -312,6 +326,9 @@ func (e *Engine) RunChunks(m *model.Model, ix *link.Index, opts Options) ([][]Th
 				for i := t.start; i < t.end; i++ {
 					el := g.element(t.kind, i)
 					for _, ri := range byKind[t.kind] {
+						if gd := e.rules[ri].guard; gd != nil && !gd.admits(el) {
+							continue
+						}
 						th, err := e.rules[ri].eval(g, el)
 						if err != nil {
 							if res.errs == nil {

@@ -113,47 +113,7 @@ func TestRecordsMatchMaps(t *testing.T) {
 		}
 	}
 
-	type input struct {
-		name string
-		m    *model.Model
-		ev   evidence.Set
-	}
-	var inputs []input
-	fixtures, _ := filepath.Glob(filepath.Join("testdata", "rules", "*.txtar"))
-	for _, path := range fixtures {
-		ar, err := txtar.ParseFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, c := range fixtureCases(t, ar) {
-			m, diags := model.Parse(c.name+".yaml", c.model)
-			if diags.HasErrors() {
-				t.Fatalf("%s %s: %v", path, c.name, diags.Errors()[0])
-			}
-			inputs = append(inputs, input{path + ":" + c.name, m, c.evidence})
-		}
-	}
-	examples, _ := filepath.Glob(filepath.Join("..", "examples", "*", "threatmap.yaml"))
-	for _, path := range examples {
-		m, diags, err := model.Load(path)
-		if err != nil || diags.HasErrors() {
-			t.Fatalf("%s: %v %v", path, err, diags)
-		}
-		inputs = append(inputs, input{path, m, evidence.Set{}})
-	}
-	var buf bytes.Buffer
-	if err := modelgen.Dense(&buf, 120); err != nil {
-		t.Fatal(err)
-	}
-	m, diags := model.Parse("dense.yaml", buf.Bytes())
-	if diags.HasErrors() {
-		t.Fatal(diags.Errors()[0])
-	}
-	inputs = append(inputs, input{"dense", m, evidence.Set{}})
-	if len(fixtures) == 0 || len(examples) == 0 {
-		t.Fatal("no fixtures or examples found")
-	}
-
+	inputs := celInputs(t)
 	evals := 0
 	for _, in := range inputs {
 		ix := link.Build(in.m, in.ev, "")
@@ -172,6 +132,56 @@ func TestRecordsMatchMaps(t *testing.T) {
 		}
 	}
 	t.Logf("%d inputs, %d evaluations", len(inputs), evals)
+}
+
+// celInput is a model and its evidence to evaluate conditions on.
+type celInput struct {
+	name string
+	m    *model.Model
+	ev   evidence.Set
+}
+
+// celInputs returns the models of the rule fixtures, with their evidence,
+// the examples and a dense model.
+func celInputs(t *testing.T) []celInput {
+	t.Helper()
+	var inputs []celInput
+	fixtures, _ := filepath.Glob(filepath.Join("testdata", "rules", "*.txtar"))
+	for _, path := range fixtures {
+		ar, err := txtar.ParseFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range fixtureCases(t, ar) {
+			m, diags := model.Parse(c.name+".yaml", c.model)
+			if diags.HasErrors() {
+				t.Fatalf("%s %s: %v", path, c.name, diags.Errors()[0])
+			}
+			inputs = append(inputs, celInput{path + ":" + c.name, m, c.evidence})
+		}
+	}
+	examples, _ := filepath.Glob(filepath.Join("..", "examples", "*", "threatmap.yaml"))
+	for _, path := range examples {
+		m, diags, err := model.Load(path)
+		if err != nil || diags.HasErrors() {
+			t.Fatalf("%s: %v %v", path, err, diags)
+		}
+		inputs = append(inputs, celInput{path, m, evidence.Set{}})
+	}
+	var buf bytes.Buffer
+	if err := modelgen.Dense(&buf, 120); err != nil {
+		t.Fatal(err)
+	}
+	m, diags := model.Parse("dense.yaml", buf.Bytes())
+	if diags.HasErrors() {
+		t.Fatal(diags.Errors()[0])
+	}
+	inputs = append(inputs, celInput{"dense", m, evidence.Set{}})
+	if len(fixtures) == 0 || len(examples) == 0 {
+		t.Fatal("no fixtures or examples found")
+	}
+
+	return inputs
 }
 
 func same(t *testing.T, what string, prg cel.Program, a, b interpreter.Activation) {

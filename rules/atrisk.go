@@ -1,25 +1,43 @@
 package rules
 
-// nearAssets returns the ids of the assets next to an element when it
+import "slices"
+
+// nearAssets returns the positions of the assets next to an element when it
 // names none of a rule's kinds itself: those its component stores and those
 // its component's flows carry. It never reaches for the rest of the model,
 // so that a row names only what abusing this element can touch.
-func (g *graph) nearAssets(el *element) []string {
+func (g *graph) nearAssets(el *element) []int32 {
 	if !el.nearDone {
 		el.near, el.nearDone = g.findNearAssets(el), true
 	}
 	return el.near
 }
 
-func (g *graph) findNearAssets(el *element) []string {
-	var ids []string
-	seen := map[string]bool{}
+func (g *graph) findNearAssets(el *element) []int32 {
+	var pos []int32
+	// A short list is searched; past a few dozen, a set is kept.
+	var seen map[int32]bool
 	add := func(list []string) {
 		for _, id := range list {
-			if !seen[id] {
-				seen[id] = true
-				ids = append(ids, id)
+			ai, ok := g.assetIdx[id]
+			if !ok {
+				continue
 			}
+			if seen == nil && len(pos) >= 32 {
+				seen = make(map[int32]bool, 2*len(pos))
+				for _, p := range pos {
+					seen[p] = true
+				}
+			}
+			if seen != nil {
+				if seen[ai] {
+					continue
+				}
+				seen[ai] = true
+			} else if slices.Contains(pos, ai) {
+				continue
+			}
+			pos = append(pos, ai)
 		}
 	}
 	addFlows := func(flows []int32) {
@@ -40,12 +58,12 @@ func (g *graph) findNearAssets(el *element) []string {
 			}
 		}
 		addFlows(g.credentialFlows[el.id])
-		return ids
+		return pos
 	}
 	if c := el.vars.component; c.i >= 0 {
 		add(g.m.Components[c.i].Stores)
 	}
 	addFlows(el.vars.flowsIn.idx)
 	addFlows(el.vars.flowsOut.idx)
-	return ids
+	return pos
 }

@@ -183,7 +183,7 @@ type element struct {
 	assetIDs []string
 	// near caches nearAssets: every rule of the element that names asset
 	// kinds the element lacks asks for it.
-	near     []string
+	near     []int32
 	nearDone bool
 	// fields caches the fields of e guards read.
 	fields []fieldCache

@@ -30,8 +30,10 @@ type graph struct {
 	// surfaces (all of them, and those with authentication).
 	inDeg, outDeg                          []int64
 	surfacesOf, surfKindsOf, authedKindsOf [][]string
-	// By asset position: who stores, exposes and carries it.
+	// By asset position: who stores, exposes and carries it, and its
+	// sensitivity.
 	storedBy, exposedBy, carriedBy [][]string
+	sens                           []threatmap.Severity
 	// params tells, by surface position, whether its path has a
 	// parameter.
 	params []bool
@@ -69,7 +71,7 @@ func newGraph(m *model.Model, ix *link.Index, now time.Time) *graph {
 		inDeg: make([]int64, nc), outDeg: make([]int64, nc),
 		surfacesOf: make([][]string, nc), surfKindsOf: make([][]string, nc), authedKindsOf: make([][]string, nc),
 		storedBy: make([][]string, na), exposedBy: make([][]string, na), carriedBy: make([][]string, na),
-		params:   make([]bool, len(m.Surfaces)),
+		params: make([]bool, len(m.Surfaces)), sens: make([]threatmap.Severity, na),
 		flowFrom: make([]int32, len(m.Flows)), flowTo: make([]int32, len(m.Flows)),
 		flowsIn: map[string][]int32{}, flowsOut: map[string][]int32{},
 		controls: map[string][]string{}, identityAssets: map[string][]string{},
@@ -80,6 +82,7 @@ func newGraph(m *model.Model, ix *link.Index, now time.Time) *graph {
 	}
 	for i, a := range m.Assets {
 		g.assetIdx[a.ID] = int32(i)
+		g.sens[i], _ = threatmap.ParseSeverity(a.Sensitivity)
 	}
 	for i, id := range m.Identities {
 		g.identIdx[id.ID] = int32(i)
@@ -257,12 +260,6 @@ func routeOwner(ix *link.Index, i int) string {
 	return ""
 }
 
-// sensitivity returns the sensitivity of the asset at a position.
-func (g *graph) sensitivity(ai int32) threatmap.Severity {
-	s, _ := threatmap.ParseSeverity(g.m.Assets[ai].Sensitivity)
-	return s
-}
-
 // controlKinds collects the kinds of controls on any of ids and on the
 // whole system.
 func (g *graph) controlKinds(ids ...string) []any {
@@ -410,20 +407,27 @@ func dedupe(ids []string) []string {
 // the rule's fixed impact or the highest sensitivity among them.
 func (g *graph) atRisk(r *Rule, el *element) ([]string, threatmap.Severity) {
 	var ids []string
+	var pos []int32
 	if len(r.Assets) == 0 {
-		ids = slices.Clone(el.assetIDs)
+		ids, pos = slices.Clone(el.assetIDs), el.vars.assets.idx
 	} else {
-		for _, id := range el.assetIDs {
-			if ai, ok := g.assetIdx[id]; ok && slices.Contains(r.Assets, g.m.Assets[ai].Kind) {
-				ids = append(ids, id)
+		// The element's assets of the rule's kinds (el.vars.assets are
+		// its assets the model has, in its order), else the nearby ones.
+		for _, ai := range el.vars.assets.idx {
+			if slices.Contains(r.Assets, g.m.Assets[ai].Kind) {
+				pos = append(pos, ai)
 			}
 		}
-		if len(ids) == 0 {
-			for _, id := range g.nearAssets(el) {
-				if ai, ok := g.assetIdx[id]; ok && slices.Contains(r.Assets, g.m.Assets[ai].Kind) {
-					ids = append(ids, id)
+		if len(pos) == 0 {
+			for _, ai := range g.nearAssets(el) {
+				if slices.Contains(r.Assets, g.m.Assets[ai].Kind) {
+					pos = append(pos, ai)
 				}
 			}
+		}
+		ids = make([]string, len(pos))
+		for i, ai := range pos {
+			ids[i] = g.m.Assets[ai].ID
 		}
 	}
 	impact := threatmap.Medium
@@ -431,11 +435,9 @@ func (g *graph) atRisk(r *Rule, el *element) ([]string, threatmap.Severity) {
 		impact, _ = threatmap.ParseSeverity(r.Impact)
 	} else if len(ids) > 0 {
 		impact = threatmap.Low
-		for _, id := range ids {
-			if ai, ok := g.assetIdx[id]; ok {
-				if s := g.sensitivity(ai); s > impact {
-					impact = s
-				}
+		for _, ai := range pos {
+			if s := g.sens[ai]; s > impact {
+				impact = s
 			}
 		}
 	}

@@ -413,3 +413,87 @@ func refIdentityMap(id model.Identity) map[string]any {
 		"rotated": id.Rotated, "mfa": id.MFA, "refs": strs(id.Refs),
 	}
 }
+
+// atRisk and nearAssets as they read the map view.
+
+func (g *mapGraph) atRisk(r *Rule, el *mapElement) ([]string, threatmap.Severity) {
+	var ids []string
+	if len(r.Assets) == 0 {
+		ids = slices.Clone(el.assetIDs)
+	} else {
+		for _, id := range el.assetIDs {
+			if a, ok := g.assets[id]; ok && slices.Contains(r.Assets, a["kind"].(string)) {
+				ids = append(ids, id)
+			}
+		}
+		if len(ids) == 0 {
+			for _, id := range g.nearAssets(el) {
+				if a, ok := g.assets[id]; ok && slices.Contains(r.Assets, a["kind"].(string)) {
+					ids = append(ids, id)
+				}
+			}
+		}
+	}
+	impact := threatmap.Medium
+	if r.Impact != "" {
+		impact, _ = threatmap.ParseSeverity(r.Impact)
+	} else if len(ids) > 0 {
+		impact = threatmap.Low
+		for _, id := range ids {
+			if s := refSensitivity(g.assets[id]); s > impact {
+				impact = s
+			}
+		}
+	}
+	if ids == nil {
+		ids = []string{}
+	}
+	return ids, impact
+}
+
+func refSensitivity(asset map[string]any) threatmap.Severity {
+	s, _ := threatmap.ParseSeverity(asset["sensitivity"].(string))
+	return s
+}
+
+func (g *mapGraph) nearAssets(el *mapElement) []string {
+	var ids []string
+	seen := map[string]bool{}
+	add := func(v any) {
+		list, _ := v.([]any)
+		for _, x := range list {
+			if id, ok := x.(string); ok && !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+	}
+	addFlows := func(flows []any) {
+		for _, f := range flows {
+			if fm, ok := f.(map[string]any); ok {
+				add(fm["data"])
+			}
+		}
+	}
+	if el.kind == "identity" {
+		// An identity reaches what its components store and what their
+		// flows carry, and what flows authenticated by it carry.
+		list, _ := el.vars.e["used_by"].([]any)
+		for _, u := range list {
+			id, _ := u.(string)
+			if c, ok := g.comps[id]; ok {
+				add(c["stores"])
+			}
+			addFlows(g.flowsIn[id])
+			addFlows(g.flowsOut[id])
+		}
+		addFlows(g.credentialFlows[el.id])
+		return ids
+	}
+	if el.vars.component != nil {
+		add(el.vars.component["stores"])
+	}
+	addFlows(el.vars.flowsIn)
+	addFlows(el.vars.flowsOut)
+	return ids
+}

@@ -2,8 +2,10 @@ package rules
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -242,4 +244,50 @@ func TestRecordFieldsMatchMapKeys(t *testing.T) {
 			t.Errorf("record %v differs from its map %v", tc.rec.Value(), tc.want)
 		}
 	}
+}
+
+// TestAtRiskMatchesMaps compares the assets and impact every built-in rule
+// would give on every element, read from positions, with those read from
+// the map view, on the inputs of TestRecordsMatchMaps and on an identity
+// whose components reach more assets than the short list holds.
+func TestAtRiskMatchesMaps(t *testing.T) {
+	var src strings.Builder
+	src.WriteString("system: {name: x}\nidentities:\n  - {id: shared, kind: iam-role}\nassets:\n")
+	for i := range 50 {
+		fmt.Fprintf(&src, "  - {id: a%d, kind: %s, sensitivity: %s}\n", i, []string{"user-data", "credentials", "integrity"}[i%3], []string{"low", "medium", "high", "critical"}[i%4])
+	}
+	src.WriteString("components:\n")
+	for i := range 40 {
+		fmt.Fprintf(&src, "  - {id: c%d, kind: service, runs_as: shared, stores: [a%d, a%d, a%d]}\n", i, i%50, (i*7)%50, (i*13)%50)
+	}
+	src.WriteString("flows:\n")
+	for i := range 39 {
+		fmt.Fprintf(&src, "  - {from: c%d, to: c%d, data: [a%d, a%d], protocol: https}\n", i, i+1, (i*3)%50, (i*11+5)%50)
+	}
+	m, diags := model.Parse("wide.yaml", []byte(src.String()))
+	if diags.HasErrors() {
+		t.Fatal(diags.Errors()[0])
+	}
+	inputs := append(celInputs(t), celInput{"wide", m, evidence.Set{}})
+	rs := builtinRules(t)
+	checked := 0
+	for _, in := range inputs {
+		ix := link.Build(in.m, in.ev, "")
+		g, ref := newGraph(in.m, ix, fixtureNow), newMapGraph(in.m, ix, fixtureNow)
+		for _, r := range rs {
+			for i := range g.count(r.AppliesTo) {
+				el, old := g.element(r.AppliesTo, i), ref.element(r.AppliesTo, i)
+				ids, impact := g.atRisk(r, el)
+				wids, wimpact := ref.atRisk(r, old)
+				if !slices.Equal(ids, wids) || impact != wimpact {
+					t.Fatalf("%s: rule %s on %s: %v %v, reference %v %v", in.name, r.ID, el.id, ids, impact, wids, wimpact)
+				}
+				checked++
+			}
+		}
+		if in.name == "wide" && len(g.nearAssets(g.element("identity", 0))) <= 32 {
+			t.Errorf("the wide model's identity reaches %d assets, too few to need the set", len(g.nearAssets(g.element("identity", 0))))
+		}
+	}
+	t.Logf("%d checked", checked)
 }

@@ -329,7 +329,11 @@ func (e *Engine) RunChunks(m *model.Model, ix *link.Index, opts Options) ([][]Th
 						if gd := e.rules[ri].guard; gd != nil && !gd.admits(el) {
 							continue
 						}
-						th, err := e.rules[ri].eval(g, el)
+						res.threats = append(res.threats, Threat{})
+						fired, err := e.rules[ri].eval(g, el, &res.threats[len(res.threats)-1])
+						if !fired {
+							res.threats = res.threats[:len(res.threats)-1]
+						}
 						if err != nil {
 							if res.errs == nil {
 								res.errs, res.at = map[int]error{}, map[int]string{}
@@ -338,9 +342,6 @@ func (e *Engine) RunChunks(m *model.Model, ix *link.Index, opts Options) ([][]Th
 								res.errs[ri], res.at[ri] = err, el.id
 							}
 							continue
-						}
-						if th != nil {
-							res.threats = append(res.threats, *th)
 						}
 					}
 				}
@@ -371,20 +372,23 @@ func (e *Engine) RunChunks(m *model.Model, ix *link.Index, opts Options) ([][]Th
 	return chunks, diags
 }
 
-func (c *compiled) eval(g *graph, el *element) (*Threat, error) {
+// eval evaluates the rule on the element; when it fires, it fills t and
+// returns true. t is the caller's slot, so a threat is built where it is
+// kept.
+func (c *compiled) eval(g *graph, el *element, t *Threat) (bool, error) {
 	out, _, err := c.when.Eval(&el.vars)
 	if err != nil {
-		return nil, err
+		return false, err
 	}
 	fire, ok := out.Value().(bool)
 	if !ok {
-		return nil, fmt.Errorf("condition gave %v, not a boolean", out.Type())
+		return false, fmt.Errorf("condition gave %v, not a boolean", out.Type())
 	}
 	if !fire {
-		return nil, nil
+		return false, nil
 	}
 	r := c.rule
-	t := &Threat{
+	*t = Threat{
 		ID: r.ID + "@" + el.id, Rule: r.ID, Title: r.Title, Stride: c.stride,
 		Element: el.id, ElementKind: el.kind, Surface: el.label, Abuse: r.Abuse, Method: r.Method,
 		Mitigations: slices.Clip(r.Mitigations), Controls: slices.Clip(r.Controls),
@@ -395,7 +399,7 @@ func (c *compiled) eval(g *graph, el *element) (*Threat, error) {
 		if !hit {
 			v, _, err := prg.Eval(&el.vars)
 			if err != nil {
-				return nil, fmt.Errorf("difficulty case %d: %w", i+1, err)
+				return false, fmt.Errorf("difficulty case %d: %w", i+1, err)
 			}
 			hit = v == types.True
 		}
@@ -409,20 +413,20 @@ func (c *compiled) eval(g *graph, el *element) (*Threat, error) {
 	if c.detail != nil {
 		v, _, err := c.detail.Eval(&el.vars)
 		if err != nil {
-			return nil, fmt.Errorf("detail: %w", err)
+			return false, fmt.Errorf("detail: %w", err)
 		}
 		if s, ok := v.Value().(string); ok {
 			t.Detail = s
 		}
 	}
 	if err := c.word(el, t); err != nil {
-		return nil, err
+		return false, err
 	}
 	t.Assets, t.Impact = g.atRisk(r, el)
 	t.Priority = Priority(t.Impact, t.Difficulty)
-	t.Summary = fmt.Sprintf("If %s is abused, an attacker could %s by %s, and this would require %s.", el.label, t.Abuse, t.Method, t.Requires)
+	t.Summary = "If " + el.label + " is abused, an attacker could " + t.Abuse + " by " + t.Method + ", and this would require " + t.Requires + "."
 	t.Evidence = relevantFindings(g.ix.Findings[el.id], r)
-	return t, nil
+	return true, nil
 }
 
 // relevantFindings keeps the element's findings that bear on the rule:

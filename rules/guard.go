@@ -7,16 +7,20 @@ import (
 	"github.com/google/cel-go/common/operators"
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
+	"github.com/google/cel-go/common/types/traits"
 )
 
 // guard is what a condition's top-level conjuncts require of an element
 // that a lookup can check before CEL runs: a field of e equal to one of a
 // few string literals (e.kind == "webhook", e.method in ["PUT", "PATCH"]),
-// a boolean field of e true (e.costly), or a list variable (findings,
-// routes, flows_in ...) not empty because the condition asks whether any
-// of its items matches. When the guard fails, one conjunct is false, so
-// the whole condition is false whatever the others give (CEL's && is false
-// when either side is, errors included), and evaluating it can be skipped.
+// a boolean field of e true (e.costly), a list field of e holding a
+// string ("sql" in e.handles), a list variable (findings, routes, flows_in
+// ...) not empty because the condition asks whether any of its items
+// matches, or a disjunction every side of which has a guard. When the
+// guard fails, one conjunct is false, so the whole condition is false
+// whatever the others give (CEL's && is false when either side is, errors
+// included; its || is false when both sides are), and evaluating it can
+// be skipped.
 // A field that is missing or of another type admits the element: CEL
 // decides.
 type guard struct {
@@ -24,8 +28,13 @@ type guard struct {
 	values []fieldValues
 	// truths lists boolean fields of e that must be true.
 	truths []string
+	// members lists list fields of e that must hold a string.
+	members []fieldValues
 	// nonEmpty lists the variables that must hold at least one item.
 	nonEmpty []string
+	// anyOf lists disjunctions: at least one guard of each must admit
+	// the element.
+	anyOf [][]guard
 }
 
 type fieldValues struct {
@@ -33,7 +42,9 @@ type fieldValues struct {
 	values []string
 }
 
-func (g *guard) empty() bool { return len(g.values) == 0 && len(g.truths) == 0 && len(g.nonEmpty) == 0 }
+func (g *guard) empty() bool {
+	return len(g.values) == 0 && len(g.truths) == 0 && len(g.members) == 0 && len(g.nonEmpty) == 0 && len(g.anyOf) == 0
+}
 
 // listVars are the variables a guard may require to be non-empty.
 var listVars = []string{"assets", "flows_in", "flows_out", "findings", "observations", "routes"}
@@ -47,6 +58,24 @@ func guardOf(e celast.Expr) guard {
 			for _, a := range e.AsCall().Args() {
 				conjuncts(a)
 			}
+			return
+		}
+		if e.Kind() == celast.CallKind && e.AsCall().FunctionName() == operators.LogicalOr {
+			// A disjunction is false when every side is; it tells
+			// something only when every side has a guard.
+			var alts []guard
+			for _, a := range disjuncts(e) {
+				ga := guardOf(a)
+				if ga.empty() {
+					return
+				}
+				alts = append(alts, ga)
+			}
+			g.anyOf = append(g.anyOf, alts)
+			return
+		}
+		if field, value, ok := memberTest(e); ok {
+			g.members = append(g.members, fieldValues{field, []string{value}})
 			return
 		}
 		if field, values, ok := valueTest(e); ok {
@@ -63,6 +92,35 @@ func guardOf(e celast.Expr) guard {
 	}
 	conjuncts(e)
 	return g
+}
+
+// disjuncts flattens a || b || c.
+func disjuncts(e celast.Expr) []celast.Expr {
+	if e.Kind() == celast.CallKind && e.AsCall().FunctionName() == operators.LogicalOr {
+		var out []celast.Expr
+		for _, a := range e.AsCall().Args() {
+			out = append(out, disjuncts(a)...)
+		}
+		return out
+	}
+	return []celast.Expr{e}
+}
+
+// memberTest recognises "x" in e.f.
+func memberTest(e celast.Expr) (string, string, bool) {
+	if e.Kind() != celast.CallKind || e.AsCall().FunctionName() != operators.In {
+		return "", "", false
+	}
+	args := e.AsCall().Args()
+	if len(args) != 2 {
+		return "", "", false
+	}
+	s, ok := stringLiteral(args[0])
+	if !ok {
+		return "", "", false
+	}
+	field, ok := elementField(args[1])
+	return field, s, ok
 }
 
 // valueTest recognises e.f == "x", "x" == e.f and e.f in ["x", "y"].
@@ -169,8 +227,20 @@ func (g *guard) admits(el *element) bool {
 			return false
 		}
 	}
+	for _, m := range g.members {
+		if v, ok := el.field(m.field); ok {
+			if l, isList := v.(traits.Lister); isList && l.Contains(types.String(m.values[0])) == types.False {
+				return false
+			}
+		}
+	}
 	for _, v := range g.nonEmpty {
 		if el.vars.size(v) == 0 {
+			return false
+		}
+	}
+	for _, alts := range g.anyOf {
+		if !slices.ContainsFunc(alts, func(a guard) bool { return a.admits(el) }) {
 			return false
 		}
 	}

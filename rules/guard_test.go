@@ -20,11 +20,19 @@ func TestGuardOf(t *testing.T) {
 	}{
 		{`e.kind == "ci"`, guard{values: []fieldValues{{"kind", []string{"ci"}}}}},
 		{`"ci" == e.kind && findings.exists(f, f.rule == "x")`, guard{values: []fieldValues{{"kind", []string{"ci"}}}, nonEmpty: []string{"findings"}}},
-		{`e.kind in ["datastore", "bucket"] && (e.public || routes.exists(r, true)) && e.costly`, guard{values: []fieldValues{{"kind", []string{"datastore", "bucket"}}}, truths: []string{"costly"}}},
+		{`e.kind in ["datastore", "bucket"] && (e.public || routes.exists(r, true)) && e.costly`, guard{values: []fieldValues{{"kind", []string{"datastore", "bucket"}}}, truths: []string{"costly"},
+			anyOf: [][]guard{{{truths: []string{"public"}}, {nonEmpty: []string{"routes"}}}}}},
 		{`flows_in.exists(f, f.encrypted == false) && e.method in ["PUT"] && flows_in.exists(f, true)`, guard{values: []fieldValues{{"method", []string{"PUT"}}}, nonEmpty: []string{"flows_in"}}},
-		// Nothing a lookup can decide: a disjunction, a negation, all(),
-		// exists() over a field or the model, a non-literal comparison.
-		{`e.kind == "ci" || findings.exists(f, true)`, guard{}},
+		{`"sql" in e.handles`, guard{members: []fieldValues{{"handles", []string{"sql"}}}}},
+		{`e.kind == "ci" || (findings.exists(f, true) && "x" in e.tags)`, guard{anyOf: [][]guard{{
+			{values: []fieldValues{{"kind", []string{"ci"}}}},
+			{members: []fieldValues{{"tags", []string{"x"}}}, nonEmpty: []string{"findings"}},
+		}}}},
+		// Nothing a lookup can decide: a disjunction with a side that
+		// has no guard, a negation, all(), exists() over a field or the
+		// model, a non-literal comparison, membership in another variable.
+		{`e.kind == "ci" || component.public`, guard{}},
+		{`"x" in component.handles && e.tags.exists(t, t == "x")`, guard{}},
 		{`!findings.exists(f, true) && !(e.kind == "ci")`, guard{}},
 		{`findings.all(f, f.rule == "x")`, guard{}},
 		{`e.tags.exists(t, t == "x") && model.flows.exists(f, true)`, guard{}},
@@ -37,12 +45,18 @@ func TestGuardOf(t *testing.T) {
 		if iss.Err() != nil {
 			t.Fatalf("%s: %v", tt.expr, iss.Err())
 		}
-		got := guardOf(ast.NativeRep().Expr())
-		if !slices.EqualFunc(got.values, tt.want.values, func(a, b fieldValues) bool { return a.field == b.field && slices.Equal(a.values, b.values) }) ||
-			!slices.Equal(got.truths, tt.want.truths) || !slices.Equal(got.nonEmpty, tt.want.nonEmpty) {
+		if got := guardOf(ast.NativeRep().Expr()); !sameGuard(got, tt.want) {
 			t.Errorf("guardOf(%s) = %+v, want %+v", tt.expr, got, tt.want)
 		}
 	}
+}
+
+func sameGuard(a, b guard) bool {
+	sameValues := func(x, y []fieldValues) bool {
+		return slices.EqualFunc(x, y, func(a, b fieldValues) bool { return a.field == b.field && slices.Equal(a.values, b.values) })
+	}
+	return sameValues(a.values, b.values) && sameValues(a.members, b.members) && slices.Equal(a.truths, b.truths) &&
+		slices.Equal(a.nonEmpty, b.nonEmpty) && slices.EqualFunc(a.anyOf, b.anyOf, func(x, y []guard) bool { return slices.EqualFunc(x, y, sameGuard) })
 }
 
 // TestGuardsOnlySkipFalseConditions evaluates every guarded built-in rule

@@ -24,7 +24,7 @@ func analyzeGo(ctx context.Context, files []source) []hit {
 	byDir := map[string][]source{}
 	var dirs []string
 	for _, f := range files {
-		if !goRelevant(f.Src) {
+		if !goRelevant(f.Src) && !goCredentialRelevant(f.Src) {
 			continue
 		}
 		d := path.Dir(f.Rel)
@@ -165,7 +165,9 @@ func (g *goFile) analyze() {
 		gf.params(fd.Type)
 		gf.block(fd.Body)
 		gf.resetFuncGo(fd)
+		g.sensitiveGo(fd, gf.fn)
 	}
+	g.credentials()
 }
 
 type goFile struct {

@@ -38,6 +38,8 @@ type jsFile struct {
 	// resetWords is 0 before the file was looked at, 2 when it does not
 	// speak of a reset, 1 when it does, 3 when it also names a JWT library.
 	resetWords int8
+	// configRefs are basic-auth passwords read from another module.
+	configRefs []configRef
 }
 
 // logicWords returns, computed once, which logic checks the file's text
@@ -57,6 +59,12 @@ func analyzeJS(ctx context.Context, files []source) []hit {
 	}
 	var out []hit
 	var resets []resetFunc
+	index := make(map[string]int, len(files))
+	for i, f := range files {
+		index[f.Rel] = i
+	}
+	has := func(rel string) bool { _, ok := index[rel]; return ok }
+	var refs []configRef
 	for i, r := range tsparse.All(ctx, inputs) {
 		if r.Err != nil {
 			continue
@@ -72,12 +80,15 @@ func analyzeJS(ctx context.Context, files []source) []hit {
 		jf.uploadJS(root)
 		jf.publicEnvSecretJS(root)
 		jf.privilegedKeyJS(root)
+		jf.credentialsJS(root, has)
 		jf.followCalls()
 		resets = append(resets, jf.resets...)
 		out = append(out, jf.hits...)
+		refs = append(refs, jf.configRefs...)
 		r.Tree.Close()
 	}
-	return append(out, resetFlows(resets)...)
+	out = append(out, resetFlows(resets)...)
+	return append(out, resolveConfigRefs(ctx, refs, files, index)...)
 }
 
 // followCalls analyses the functions that handlers pass request values
@@ -313,6 +324,9 @@ func (f *jsFunc) run(body *sitter.Node) {
 			f.webStorageJS(body)
 		}
 		f.resetFuncJS(body)
+		if has.logged {
+			f.sensitiveJS(body)
+		}
 	}
 	for _, n := range nested {
 		f.nested(n)

@@ -26,6 +26,7 @@ type pyFile struct {
 	funcs   []*sitter.Node          // every function_definition, in source order
 	seeds   []callSeed
 	words   *logicWords
+	loggers map[string]bool // names bound to a logger (sensitivelog_py.go)
 }
 
 func analyzePython(ctx context.Context, files []source) []hit {
@@ -48,6 +49,7 @@ func analyzePython(ctx context.Context, files []source) []hit {
 		pf.analyze(root)
 		pf.privilegedKeyPy(root)
 		resets = append(resets, pf.resetFuncsPy()...)
+		pf.credentialsPy(root)
 		out = append(out, pf.hits...)
 		r.Tree.Close()
 	}

@@ -28,13 +28,18 @@ type Guard struct {
 
 // Route is one registration on a router, before prefixes are joined.
 type Route struct {
-	Method    string
-	Path      string
-	File      string
-	Line      int
-	Handler   string
-	Framework string
-	Guards    []string
+	Method  string
+	Path    string
+	File    string
+	Line    int
+	Handler string
+	// HandlerFile, HandlerFunc and HandlerLine say where a handler defined
+	// in another file than the registration is (see evidence.Route).
+	HandlerFile string
+	HandlerFunc string
+	HandlerLine int
+	Framework   string
+	Guards      []string
 	// Without lists guards the route opts out of, such as csrf_exempt or
 	// SkipThrottle, which cancel a guard inherited from the router.
 	Without []string
@@ -276,14 +281,17 @@ func (g *Graph) walk(r *Router, prefix string, inherited []scoped, without []str
 		}
 		guards = removeAll(guards, append(slices.Clone(without), rt.Without...))
 		*out = append(*out, evidence.Route{
-			Method:    strings.ToUpper(rt.Method),
-			Path:      full,
-			File:      rt.File,
-			Line:      rt.Line,
-			Framework: rt.Framework,
-			Handler:   rt.Handler,
-			Guards:    Canonical(guards),
-			Tags:      rt.Tags,
+			Method:      strings.ToUpper(rt.Method),
+			Path:        full,
+			File:        rt.File,
+			Line:        rt.Line,
+			Framework:   rt.Framework,
+			Handler:     rt.Handler,
+			HandlerFile: rt.HandlerFile,
+			HandlerFunc: rt.HandlerFunc,
+			HandlerLine: rt.HandlerLine,
+			Guards:      Canonical(guards),
+			Tags:        rt.Tags,
 		})
 	}
 	for _, m := range r.Mounts {

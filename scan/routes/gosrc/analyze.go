@@ -964,7 +964,13 @@ func (s *scope) handlerGuards(e ast.Expr, depth int, serving bool) (adds, cancel
 		}
 		return adds, cancels
 	case *ast.CallExpr:
-		adds, cancels = guard.Kinds(calleeName(t))
+		// A serving call without arguments builds the handler itself
+		// (echo's h.Login(), handlers.GetUsers()): like a handler's
+		// name, its name is no guard; only its body counts. With
+		// arguments it wraps one (requireAuth(h)), and its name does.
+		if !serving || len(t.Args) > 0 {
+			adds, cancels = guard.Kinds(calleeName(t))
+		}
 		if key, _, ok := s.resolveCallee(t.Fun); ok {
 			if d := s.a.funcDecl(key); d != nil {
 				adds = append(adds, s.a.bodyGuardsOf(key, d, 2)...)

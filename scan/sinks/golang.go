@@ -339,12 +339,31 @@ func (f *goFunc) params(ft *ast.FuncType) {
 		for _, n := range p.Names {
 			if kind != "" {
 				f.req[n.Name] = kind
+			} else if goLambdaEvent(typ) {
+				// An AWS Lambda handler's HTTP event (API Gateway, a
+				// function URL, an ALB): its body, path and query
+				// parameters and headers are the caller's.
+				delete(f.req, n.Name)
+				t := taint{src: "Lambda " + n.Name}
+				f.vars[n.Name] = binding{t: t, prefix: t}
 			} else {
 				delete(f.req, n.Name)
 				delete(f.vars, n.Name)
 			}
 		}
 	}
+}
+
+// goLambdaEvent reports an aws-lambda-go event type that carries an HTTP
+// request.
+func goLambdaEvent(typ string) bool {
+	typ = strings.TrimPrefix(typ, "*")
+	switch typ {
+	case "events.APIGatewayProxyRequest", "events.APIGatewayV2HTTPRequest", "events.APIGatewayWebsocketProxyRequest",
+		"events.ALBTargetGroupRequest", "events.LambdaFunctionURLRequest":
+		return true
+	}
+	return false
 }
 
 var goRouteCall = regexp.MustCompile(`\.(HandleFunc|Handle|GET|POST|PUT|PATCH|DELETE|Get|Post|Put|Patch|Delete|Any|Group|Route|Use|HEAD|OPTIONS|Head|Options|Method|Methods)$`)

@@ -359,7 +359,26 @@ func (f *jsFunc) nested(n *sitter.Node) {
 		g.fn = fn{Name: "", Line: nline(call), Head: nline(n), End: nend(n)}
 	}
 	g.params(n)
+	if ps := jsParamNames(f.jf, n); !inline && jsLambdaHandler(name, ps) {
+		// An AWS Lambda handler: the event carries the caller's request
+		// (API Gateway's body, queryStringParameters, pathParameters).
+		t := taint{src: "Lambda " + ps[0]}
+		g.vars[ps[0]] = binding{t: t, prefix: t}
+	}
 	g.run(n.ChildByFieldName("body"))
+}
+
+// jsLambdaHandler reports an AWS Lambda handler: a function named handler
+// (exports.handler, export const handler, a fooHandler) whose parameters
+// are (event), (event, context) or (event, context, callback).
+func jsLambdaHandler(name string, params []string) bool {
+	if name != "handler" && !strings.HasSuffix(name, "Handler") || len(params) == 0 || len(params) > 3 {
+		return false
+	}
+	if params[0] != "event" && params[0] != "evt" {
+		return false
+	}
+	return len(params) == 1 || params[1] == "context" || params[1] == "ctx" || params[1] == "_context"
 }
 
 // funcName names a function by its declaration or what it is assigned to,

@@ -225,6 +225,11 @@ func (pf *pyFile) function(def *sitter.Node, seed *callSeed) {
 				f.vars[p] = binding{t: taint{src: "parameter " + p}, prefix: taint{src: "parameter " + p}}
 			}
 		}
+	} else if lambdaHandler(names) {
+		// An AWS Lambda handler: the event carries the caller's request
+		// (API Gateway's body, queryStringParameters, pathParameters).
+		t := taint{src: "Lambda " + names[0]}
+		f.vars[names[0]] = binding{t: t, prefix: t}
 	}
 	if seed != nil {
 		f.fn, f.depth = seed.caller, seed.depth
@@ -238,6 +243,13 @@ func (pf *pyFile) function(def *sitter.Node, seed *callSeed) {
 	if seed == nil && handler {
 		f.logicPy(def, uploads)
 	}
+}
+
+// lambdaHandler reports an AWS Lambda handler's parameters: (event,
+// context), the names the Lambda runtime's documentation and every
+// blueprint use.
+func lambdaHandler(names []string) bool {
+	return len(names) == 2 && (names[0] == "event" || names[0] == "evt") && (names[1] == "context" || names[1] == "ctx" || names[1] == "_context" || names[1] == "lambda_context")
 }
 
 // pyFunc is the analysis of one function body.

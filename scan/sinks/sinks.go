@@ -75,7 +75,9 @@ func (s Scanner) Scan(ctx context.Context, root string) (evidence.Set, error) {
 		case "py":
 			py = append(py, s)
 		case "js":
-			js = append(js, s)
+			if !repofs.SkipIfGenerated(ctx, root, f.Rel, src) {
+				js = append(js, s)
+			}
 		case "go":
 			goFiles = append(goFiles, s)
 		}

@@ -18,6 +18,12 @@ import (
 type router struct {
 	id string
 	fw string
+	// group marks an echo Group (made by Group, or a parameter, field or
+	// result of type *echo.Group): its Use applies to the routes and
+	// groups added after it, since Group.Add and Group.Group copy the
+	// group's middleware when called. Echo.Use on the root applies to
+	// every route, as it runs around the router.
+	group bool
 }
 
 // scope is the analysis state of one function body.
@@ -203,7 +209,7 @@ func (s *scope) bindParams(ft *ast.FuncType, key string) {
 		}
 		for _, n := range names {
 			if fw := routerTypeFramework(fld.Type, s.f.imports); fw != "" {
-				s.vars[n.Name] = router{id: paramID(key, i), fw: fw}
+				s.vars[n.Name] = router{id: paramID(key, i), fw: fw, group: echoGroupType(fw, fld.Type)}
 			} else {
 				delete(s.vars, n.Name)
 				s.setType(n.Name, fld.Type, s.p, s.f.imports)
@@ -371,7 +377,7 @@ func (s *scope) eval(e ast.Expr) (router, bool) {
 			typ := s.types[e.X.(*ast.Ident).Name]
 			if ft, ok := s.typePkg(e.X.(*ast.Ident).Name).fields[typ+"."+e.Sel.Name]; ok {
 				if fw := routerTypeFramework(ft, s.fileOfField()); fw != "" {
-					return router{id: fid, fw: fw}, true
+					return router{id: fid, fw: fw, group: echoGroupType(fw, ft)}, true
 				}
 			}
 			if fw, ok := s.a.fieldFWs[fid]; ok {
@@ -416,7 +422,7 @@ func (s *scope) evalCall(c *ast.CallExpr) (router, bool) {
 			case name == "Group" && (parent.fw == Gin || parent.fw == Echo || parent.fw == Fiber) && len(c.Args) > 0:
 				prefix, _ := s.str(c.Args[0])
 				s.mount(parent, id, prefix, s.guardsOf(c.Args[1:]), c)
-				return router{id: id, fw: parent.fw}, true
+				return router{id: id, fw: parent.fw, group: parent.fw == Echo}, true
 			case name == "Group" && parent.fw == Ozzo && len(c.Args) > 0:
 				// A group with handlers of its own runs those alone; one
 				// without copies its parent's as they stand now.
@@ -448,7 +454,7 @@ func (s *scope) evalCall(c *ast.CallExpr) (router, bool) {
 		if d := s.a.funcDecl(key); d != nil && d.Type.Results != nil {
 			for _, r := range d.Type.Results.List {
 				if fw := routerTypeFramework(r.Type, s.a.importsOfFunc(key)); fw != "" {
-					return router{id: "ret:" + key, fw: fw}, true
+					return router{id: "ret:" + key, fw: fw, group: echoGroupType(fw, r.Type)}, true
 				}
 			}
 			if fw := s.a.builtRouter(key, d); fw != "" {
@@ -971,10 +977,15 @@ func (s *scope) handlerGuards(e ast.Expr, depth int, serving bool) (adds, cancel
 		if resolved {
 			d = s.a.funcDecl(key)
 		}
-		// A serving handler built by a factory of the module that takes
-		// no handler, login(service), is named after what it serves, as a
-		// handler is; a wrapper, requireAuth(next), is named after its check.
-		if !serving || d == nil || takesHandler(d) {
+		// A serving handler built by a call is named after what it
+		// serves, as a handler is: echo's h.Login(), or a factory of the
+		// module that takes no handler, login(service). Only its body
+		// counts. A wrapper, requireAuth(next), is named after its check.
+		wraps := len(t.Args) > 0
+		if d != nil {
+			wraps = takesHandler(d)
+		}
+		if !serving || wraps {
 			adds, cancels = guard.Kinds(calleeName(t))
 		}
 		if d != nil {

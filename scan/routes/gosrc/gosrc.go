@@ -326,6 +326,12 @@ func recvType(e ast.Expr) string {
 	return ""
 }
 
+// echoGroupType tells whether a router type of framework fw is an echo
+// Group (*echo.Group) rather than the root *echo.Echo.
+func echoGroupType(fw string, e ast.Expr) bool {
+	return fw == Echo && strings.HasSuffix(exprString(e), ".Group")
+}
+
 // routerTypeFramework tells whether a type expression names a router type
 // and of which framework.
 func routerTypeFramework(e ast.Expr, imports map[string]string) string {

@@ -255,7 +255,10 @@ func (s *scope) ginEchoFiber(r router, name string, c *ast.CallExpr, lastServes 
 			mws = append(mws, a)
 		}
 		if prefix == "" {
-			s.routerGuards(r, mws, r.fw != Echo, c)
+			// gin and fiber: routes added after Use. echo: the same in a
+			// Group (Group.Add copies the group's middleware then); on
+			// the root Echo, every route (Echo.Use wraps the router).
+			s.routerGuards(r, mws, r.fw != Echo || r.group, c)
 		}
 		return true
 	case "Mount":

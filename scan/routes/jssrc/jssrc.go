@@ -69,7 +69,17 @@ type extractor struct {
 	ctx context.Context
 	// factories counts the router factories being followed (factoryRouter).
 	factories int
-	mods      map[string]*module
+	// factoryMemo holds what each project function returns, as a router
+	// or not, once it has been followed (factoryRouter): every function is
+	// followed at most once however many call sites reach it.
+	factoryMemo map[funcKey]factoryResult
+	// factorySteps counts factoryRouter calls over the whole run, and
+	// factorySpent those of the file being analysed, against
+	// factoryBudget; factoryOver is set once the file's budget is spent
+	// (reported once as unresolved).
+	factorySteps, factorySpent, factoryBudget int
+	factoryOver                               bool
+	mods                                      map[string]*module
 	// all holds every scanned file, parsed or not, for handlerDef; lazy
 	// the modules without routes handlerDef parsed to find a handler's
 	// line (never analysed for routes).
@@ -118,7 +128,17 @@ func Parse(ctx context.Context, rel string, src []byte) (*sitter.Tree, error) {
 // registrations it saw but could not resolve, and the files that could not
 // be parsed.
 func Extract(ctx context.Context, srcs []Source) ([]evidence.Route, []evidence.Unresolved, []ParseError) {
-	x := &extractor{ctx: ctx, mods: map[string]*module{}, all: map[string][]byte{}, lazy: map[string]*module{}, g: graph.New(), consts: map[string]string{}, nestVersions: map[string]string{}}
+	x := newExtractor(ctx)
+	return x.extract(srcs)
+}
+
+func newExtractor(ctx context.Context) *extractor {
+	return &extractor{ctx: ctx, mods: map[string]*module{}, all: map[string][]byte{}, lazy: map[string]*module{}, g: graph.New(), consts: map[string]string{}, nestVersions: map[string]string{},
+		factoryMemo: map[funcKey]factoryResult{}, factoryBudget: defaultFactoryBudget}
+}
+
+func (x *extractor) extract(srcs []Source) ([]evidence.Route, []evidence.Unresolved, []ParseError) {
+	ctx := x.ctx
 	for _, s := range srcs {
 		x.all[s.Rel] = s.Src
 	}
@@ -169,6 +189,7 @@ func Extract(ctx context.Context, srcs []Source) ([]evidence.Route, []evidence.U
 			break
 		}
 		m := x.mods[f]
+		x.factorySpent, x.factoryOver = 0, false
 		x.next(m)
 		if src := string(m.src); strings.Contains(src, "@Controller") || strings.Contains(src, "APP_GUARD") || strings.Contains(src, "setGlobalPrefix") || strings.Contains(src, "useGlobalGuards") || strings.Contains(src, "forRoutes") {
 			x.nest(m)

@@ -1,41 +1,10 @@
 package jssrc
 
 import (
-	"slices"
-	"unicode"
-
 	sitter "github.com/smacker/go-tree-sitter"
 
 	"github.com/threatmap/threatmap/scan/routes/guard"
 )
-
-// personWords are words of a model name that say its rows are people.
-var personWords = []string{
-	"user", "users", "account", "accounts", "profile", "profiles", "customer", "customers",
-	"member", "members", "person", "people", "employee", "employees", "patient", "patients",
-	"student", "students", "subscriber", "subscribers", "contact", "contacts",
-}
-
-// notRecordWords mark a name that holds a person word without being a
-// person's record: an error, a role or permission, a login form, a token.
-var notRecordWords = []string{
-	"error", "exception", "role", "roles", "permission", "permissions", "group", "groups",
-	"login", "token", "tokens", "type", "types", "status", "enum", "form", "manager", "admin",
-}
-
-// personModel tells whether an identifier names a model or class
-// (PascalCase) whose instances are records of people: User, UserModel,
-// Customer, UserProfile.
-func personModel(name string) bool {
-	if name == "" || !unicode.IsUpper([]rune(name)[0]) {
-		return false
-	}
-	ws := guard.Words(name)
-	has := func(list []string) bool {
-		return slices.ContainsFunc(ws, func(w string) bool { return slices.Contains(list, w) })
-	}
-	return has(personWords) && !has(notRecordWords)
-}
 
 // personalRecord tells whether the function serving a route reads or
 // writes records of people: its body (or that of a function of the module,
@@ -58,7 +27,7 @@ func (x *extractor) personalRecord(m *module, h *sitter.Node, depth int) bool {
 		}
 		switch n.Type() {
 		case "identifier":
-			if personModel(fm.text(n)) {
+			if guard.PersonModel(fm.text(n)) {
 				found = true
 			}
 		case "call_expression":

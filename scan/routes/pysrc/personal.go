@@ -1,43 +1,16 @@
 package pysrc
 
 import (
-	"slices"
-	"unicode"
-
 	sitter "github.com/smacker/go-tree-sitter"
 
 	"github.com/threatmap/threatmap/scan/routes/guard"
 )
 
-// personWords are words of a class name that say its rows are people.
-var personWords = []string{
-	"user", "users", "account", "accounts", "profile", "profiles", "customer", "customers",
-	"member", "members", "person", "people", "employee", "employees", "patient", "patients",
-	"student", "students", "subscriber", "subscribers", "contact", "contacts",
-}
-
-// notRecordWords mark a class that names a person word without being a
-// person's record: an error, a role or permission, a login form, a token.
-var notRecordWords = []string{
-	"error", "exception", "role", "roles", "permission", "permissions", "group", "groups",
-	"login", "token", "tokens", "type", "types", "status", "enum", "form", "manager", "admin",
-}
-
-// personClass tells whether an identifier names a class (CapWords) whose
-// instances are records of people: User, UserOut, models.Customer,
-// UserProfile; and Django's get_user_model.
+// personClass tells whether an identifier names a class whose instances
+// are records of people (guard.PersonModel), or is Django's
+// get_user_model.
 func personClass(name string) bool {
-	if name == "get_user_model" {
-		return true
-	}
-	if name == "" || !unicode.IsUpper([]rune(name)[0]) {
-		return false
-	}
-	ws := guard.Words(name)
-	has := func(list []string) bool {
-		return slices.ContainsFunc(ws, func(w string) bool { return slices.Contains(list, w) })
-	}
-	return has(personWords) && !has(notRecordWords)
+	return name == "get_user_model" || guard.PersonModel(name)
 }
 
 // personalRecord tells whether a handler serves records of people: its

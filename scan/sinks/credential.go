@@ -19,16 +19,21 @@ import (
 // password, req.body.password, adminPass, basic_auth_pwd, clientSecret.
 var passwordLastWords = map[string]bool{"password": true, "passwd": true, "pwd": true, "pass": true, "passphrase": true, "passcode": true, "secret": true, "pw": true, "psw": true}
 
+// lastNameWords splits the last part of a member chain (req.body.password,
+// user->pwd, obj["secret"]) into words, quotes and brackets dropped.
+func lastNameWords(name string) []string {
+	if i := strings.LastIndexAny(name, ".>"); i >= 0 {
+		name = name[i+1:]
+	}
+	return words(strings.Trim(name, `"'[]`+"`"))
+}
+
 // namesPassword reports a name (an identifier or the last part of a member
 // chain) that holds a password or secret. A name whose last word says it
 // is something about the password (passwordLength, password_hash,
 // passwordConfirm, secretName) does not.
 func namesPassword(name string) bool {
-	if i := strings.LastIndexAny(name, ".>"); i >= 0 {
-		name = name[i+1:]
-	}
-	name = strings.Trim(name, `"'[]`+"`")
-	ws := words(name)
+	ws := lastNameWords(name)
 	if len(ws) == 0 {
 		return false
 	}

@@ -61,6 +61,24 @@ type resetFunc struct {
 	calls    []resetCall // calls by name, for a handler of a reset flow
 }
 
+// decode records a stateless decode call whose arguments are args: a
+// key that carries state marks the function stateful, a reset word marks
+// it a reset. A decode of a header or cookie token is no reset token's,
+// and decode reports false without recording it.
+func (rf *resetFunc) decode(args string, line, col int, callee string) bool {
+	if authTokenRE.MatchString(args) {
+		return false
+	}
+	if resetKeyStateRE.MatchString(args) {
+		rf.state = true
+	}
+	if resetWordRE.MatchString(args) {
+		rf.resetish = true
+	}
+	rf.decodes = append(rf.decodes, resetDecode{line: line, col: col, call: clip(callee)})
+	return true
+}
+
 // resetCall is a call a reset handler makes, by its callee's last name.
 type resetCall struct {
 	name      string
@@ -177,14 +195,7 @@ func (pf *pyFile) resetFuncsPy() []resetFunc {
 			callee := pf.text(c.ChildByFieldName("function"))
 			// In a file without a decode word only a handler's calls matter.
 			if decodeWords && pf.pyStatelessDecode(callee) {
-				if args := pf.text(c.ChildByFieldName("arguments")); !authTokenRE.MatchString(args) {
-					if resetKeyStateRE.MatchString(args) {
-						rf.state = true
-					}
-					if resetWordRE.MatchString(args) {
-						rf.resetish = true
-					}
-					rf.decodes = append(rf.decodes, resetDecode{line: nline(c), col: ncol(c), call: clip(callee)})
+				if rf.decode(pf.text(c.ChildByFieldName("arguments")), nline(c), ncol(c), callee) {
 					return
 				}
 			}
@@ -271,17 +282,7 @@ func (f *jsFunc) resetFuncJS(body *sitter.Node) {
 			canon = o
 		}
 		if jsStatelessDecodeRE.MatchString(callee) || canon == "jsonwebtoken.verify" || canon == "jsonwebtoken.decode" || canon == "jose.jwtVerify" {
-			args := f.jf.text(c.ChildByFieldName("arguments"))
-			if authTokenRE.MatchString(args) {
-				return
-			}
-			if resetKeyStateRE.MatchString(args) {
-				rf.state = true
-			}
-			if resetWordRE.MatchString(args) {
-				rf.resetish = true
-			}
-			rf.decodes = append(rf.decodes, resetDecode{line: nline(c), col: ncol(c), call: clip(callee)})
+			rf.decode(f.jf.text(c.ChildByFieldName("arguments")), nline(c), ncol(c), callee)
 			return
 		}
 		if handler {
@@ -347,14 +348,8 @@ func (f *goFunc) resetFuncGo(fd *ast.FuncDecl) {
 		for _, a := range c.Args {
 			args += g.text(a) + ", "
 		}
-		if strings.Contains(g.imports[pkg], "jwt") && (name == "Parse" || name == "ParseWithClaims") && !authTokenRE.MatchString(args) {
-			if resetKeyStateRE.MatchString(args) {
-				rf.state = true
-			}
-			if resetWordRE.MatchString(args) {
-				rf.resetish = true
-			}
-			rf.decodes = append(rf.decodes, resetDecode{line: g.line(c.Pos()), col: g.fset.Position(c.Pos()).Column, call: clip(callee)})
+		if strings.Contains(g.imports[pkg], "jwt") && (name == "Parse" || name == "ParseWithClaims") &&
+			rf.decode(args, g.line(c.Pos()), g.fset.Position(c.Pos()).Column, callee) {
 			return true
 		}
 		rf.calls = append(rf.calls, resetCall{name: lastPart(callee), line: g.line(c.Pos()), col: g.fset.Position(c.Pos()).Column, text: clip(g.text(c)), reset: resetWordRE.MatchString(g.text(c))})

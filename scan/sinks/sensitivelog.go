@@ -38,11 +38,7 @@ var notSecretWords = map[string]bool{"has": true, "is": true, "should": true, "n
 // Not has_password, passwordHash, token.length, tokenCount, the LLM's
 // tokens.
 func namesSecretValue(name string) bool {
-	if i := strings.LastIndexAny(name, ".>"); i >= 0 {
-		name = name[i+1:]
-	}
-	name = strings.Trim(name, `"'[]`+"`")
-	ws := words(name)
+	ws := lastNameWords(name)
 	if len(ws) == 0 {
 		return false
 	}

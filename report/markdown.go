@@ -73,6 +73,7 @@ func WriteMarkdownWith(w io.Writer, a *assess.Assessment, opts MarkdownOptions) 
 
 	b.WriteString("\n## 3. What would be found and exploited first\n\n")
 	writeThreatTable(&b, a, opts)
+	writeUnclaimed(&b, a)
 	writeControls(&b, a)
 	writeDrift(&b, a)
 	writeUnanswered(&b, a)
@@ -102,6 +103,9 @@ func writeSummary(b *strings.Builder, a *assess.Assessment) {
 	}
 	if n := len(a.Unmodeled); n > 0 {
 		parts = append(parts, fmt.Sprintf("%d unmodeled %s", n, pluralWord(n, "route", "routes")))
+	}
+	if n := len(a.Unclaimed); n > 0 {
+		parts = append(parts, fmt.Sprintf("%d high or critical %s no threat covers", n, pluralWord(n, "finding", "findings")))
 	}
 	s := a.Model.System
 	review := "never reviewed"

@@ -166,7 +166,9 @@ func AssessChunks(m *model.Model, chunks [][]rules.Threat, ix *link.Index, set e
 	for _, c := range chunks {
 		total += len(c)
 	}
-	seen := make(map[string]bool, total)
+	// seen records the threats that have a response, for the responses
+	// left unanswered.
+	seen := map[string]bool{}
 	if total > 0 {
 		a.Threats = make([]Threat, 0, total)
 	}
@@ -199,10 +201,10 @@ type kindOn struct{ kind, on string }
 // and appends it to a.Threats.
 func (a *Assessment) assessThreat(m *model.Model, t rules.Threat, seen map[string]bool, responses map[string]model.Response,
 	controlsOn map[kindOn][]int, byID map[string]*Control, componentOf map[string]string, ix *link.Index, now time.Time) {
-	seen[t.ID] = true
 	at := Threat{Threat: t}
 	var proofFindings []evidence.Finding
 	if r, ok := responses[t.ID]; ok {
+		seen[t.ID] = true
 		applyResponse(&at, r, byID, ix, now)
 	} else {
 		var idx []int

@@ -87,6 +87,13 @@ type Route struct {
 	Line      int    `json:"line"`
 	Framework string `json:"framework"`
 	Handler   string `json:"handler,omitempty"`
+	// HandlerFile is the file that defines the handler when it is not the
+	// registration's file (router.post('/x', controller.create) with
+	// exports.create in controllers/x.js); HandlerFunc names the function
+	// there, and HandlerLine is its first line when the file was read.
+	HandlerFile string `json:"handler_file,omitempty"`
+	HandlerFunc string `json:"handler_func,omitempty"`
+	HandlerLine int    `json:"handler_line,omitempty"`
 	// Guards lists the protections that apply: auth, auth-optional,
 	// rate-limit, signature, ip-allowlist, csrf, permission.
 	Guards []string `json:"guards"`

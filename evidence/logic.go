@@ -34,4 +34,10 @@ const (
 	// Authorization: a bot command checks the caller's role, user id or
 	// an allowlist (the route scanner's permission guard) before it acts.
 	Authorization Property = "authorization"
+	// NoHardcodedCredentials: no login, basic-auth account or credential
+	// check accepts a password written in the code or its configuration.
+	NoHardcodedCredentials Property = "no-hardcoded-credentials"
+	// NoSensitiveLogging: handlers do not write passwords, tokens or whole
+	// request bodies to the logs.
+	NoSensitiveLogging Property = "no-sensitive-logging"
 )

@@ -35,13 +35,33 @@ type Options struct {
 	MaxSize int64
 }
 
+type excludeKey struct{}
+
+// WithExclude returns a context whose walks leave out the paths matching
+// patterns (MatchAny, relative to the walked root): the model's
+// scan.exclude and the scan commands' --exclude. Excluded files are never
+// opened, and excluded directories never entered; each is counted as
+// skipped (SkipExcluded) in the context's Tally.
+func WithExclude(ctx context.Context, patterns []string) context.Context {
+	if len(patterns) == 0 {
+		return ctx
+	}
+	return context.WithValue(ctx, excludeKey{}, slices.Concat(excludeFrom(ctx), patterns))
+}
+
+func excludeFrom(ctx context.Context) []string {
+	p, _ := ctx.Value(excludeKey{}).([]string)
+	return p
+}
+
 // Walk calls fn for every regular file under root, in lexical order. Symbolic
 // links, devices, sockets and pipes are skipped. If root is itself a regular
 // file, fn is called once for it with Rel set to its base name. Walk stops at
 // the first error fn returns, or when ctx is done.
 //
 // What Walk leaves unread on purpose (a file over MaxSize, an excluded
-// directory, a link, a special file) is recorded in the Tally ctx carries,
+// directory, a path matching the patterns ctx carries (WithExclude), a
+// link, a special file) is recorded in the Tally ctx carries,
 // if any. An entry it cannot read (a directory without permission) does not
 // stop the walk; once everything readable has been visited, Walk returns an
 // *UnreadableError naming each such entry, so that a scan never reports a
@@ -68,6 +88,7 @@ func Walk(ctx context.Context, root string, opts Options, fn func(File) error) e
 	if skip == nil {
 		skip = DefaultSkipDirs
 	}
+	exclude := excludeFrom(ctx)
 	var unreadable []Unreadable
 	relOf := func(path string) string {
 		rel, err := filepath.Rel(root, path)
@@ -100,6 +121,14 @@ func Walk(ctx context.Context, root string, opts Options, fn func(File) error) e
 				NoteSkipped(ctx, relOf(path), SkipExcludedDir)
 				return fs.SkipDir
 			}
+			if rel := relOf(path); path != root && len(exclude) > 0 && (MatchAny(rel, exclude) || MatchAny(rel+"/", exclude)) {
+				NoteSkipped(ctx, rel, SkipExcluded)
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if rel := relOf(path); len(exclude) > 0 && MatchAny(rel, exclude) {
+			NoteSkipped(ctx, rel, SkipExcluded)
 			return nil
 		}
 		if !d.Type().IsRegular() {

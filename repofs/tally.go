@@ -17,6 +17,7 @@ const (
 	SkipExcludedDir = "excluded-dir" // .git, node_modules, vendored or test directories
 	SkipSymlink     = "symlink"      // a symbolic link, never followed
 	SkipSpecial     = "special"      // a pipe, socket or device
+	SkipExcluded    = "excluded"     // matched by scan.exclude or --exclude
 )
 
 // Skipped is one path left unread on purpose.

@@ -44,6 +44,11 @@ type compiled struct {
 	// like its mitigations, controls and references, by all its threats
 	// (clipped, so an append by a reader copies).
 	stride []threatmap.Stride
+	// guard, for a rule evaluated without the cost tracker, is checked
+	// before its condition (guard.go); nil for none. A rule under the
+	// tracker is always evaluated, so a condition that exceeds the limit
+	// is reported whatever its other conjuncts give.
+	guard *guard
 }
 
 // Variables lists the names a condition can use, with what each holds; it
@@ -99,8 +104,10 @@ func newEngine(rules []*Rule, trackAll bool) (*Engine, model.Diagnostics) {
 	for _, r := range rules {
 		c := &compiled{rule: r, stride: slices.Clip(r.StrideCategories())}
 		ok := true
+		var lastAST *cel.Ast
 		compile := func(expr string, pos threatmap.Position, want *cel.Type) cel.Program {
 			ast, iss := env.Compile(expr)
+			lastAST = ast
 			if iss != nil && iss.Err() != nil {
 				diags = append(diags, model.Diagnostic{Pos: pos, Message: fmt.Sprintf("rule %s: %s", r.ID, strings.ReplaceAll(iss.Err().Error(), "\n", " "))})
 				ok = false
@@ -124,6 +131,11 @@ func newEngine(rules []*Rule, trackAll bool) (*Engine, model.Diagnostics) {
 			return prg
 		}
 		c.when = compile(r.When, r.Loc.At("when"), cel.BoolType)
+		if c.when != nil && !trackAll && r.builtin {
+			if gd := guardOf(lastAST.NativeRep().Expr()); !gd.empty() {
+				c.guard = &gd
+			}
+		}
 		if r.Detail != "" {
 			c.detail = compile(r.Detail, r.Loc.At("detail"), cel.StringType)
 		}
@@ -171,18 +183,26 @@ type element struct {
 	assetIDs []string
 	// near caches nearAssets: every rule of the element that names asset
 	// kinds the element lacks asks for it.
-	near     []string
+	near     []int32
 	nearDone bool
+	// fields caches the fields of e guards read.
+	fields []fieldCache
 }
 
 // activation holds the variables a condition sees on one element. It
 // resolves names with a switch instead of a map, so building one costs a
 // single allocation.
 type activation struct {
-	e, system, component, identity, model map[string]any
-	zone                                  string
-	assets, flowsIn, flowsOut, controls   []any
-	findings, observations, routes        []any
+	// e is a record (values.go) or, for the system, a boundary or a
+	// route, a map.
+	e                         any
+	component, identity       record
+	system, model             map[string]any
+	zone                      string
+	assets, flowsIn, flowsOut recList
+	controls                  []any
+	findings, observations    []any
+	routes                    []any
 }
 
 func (a *activation) ResolveName(name string) (any, bool) {
@@ -306,7 +326,14 @@ func (e *Engine) RunChunks(m *model.Model, ix *link.Index, opts Options) ([][]Th
 				for i := t.start; i < t.end; i++ {
 					el := g.element(t.kind, i)
 					for _, ri := range byKind[t.kind] {
-						th, err := e.rules[ri].eval(g, el)
+						if gd := e.rules[ri].guard; gd != nil && !gd.admits(el) {
+							continue
+						}
+						res.threats = append(res.threats, Threat{})
+						fired, err := e.rules[ri].eval(g, el, &res.threats[len(res.threats)-1])
+						if !fired {
+							res.threats = res.threats[:len(res.threats)-1]
+						}
 						if err != nil {
 							if res.errs == nil {
 								res.errs, res.at = map[int]error{}, map[int]string{}
@@ -315,9 +342,6 @@ func (e *Engine) RunChunks(m *model.Model, ix *link.Index, opts Options) ([][]Th
 								res.errs[ri], res.at[ri] = err, el.id
 							}
 							continue
-						}
-						if th != nil {
-							res.threats = append(res.threats, *th)
 						}
 					}
 				}
@@ -348,20 +372,23 @@ func (e *Engine) RunChunks(m *model.Model, ix *link.Index, opts Options) ([][]Th
 	return chunks, diags
 }
 
-func (c *compiled) eval(g *graph, el *element) (*Threat, error) {
+// eval evaluates the rule on the element; when it fires, it fills t and
+// returns true. t is the caller's slot, so a threat is built where it is
+// kept.
+func (c *compiled) eval(g *graph, el *element, t *Threat) (bool, error) {
 	out, _, err := c.when.Eval(&el.vars)
 	if err != nil {
-		return nil, err
+		return false, err
 	}
 	fire, ok := out.Value().(bool)
 	if !ok {
-		return nil, fmt.Errorf("condition gave %v, not a boolean", out.Type())
+		return false, fmt.Errorf("condition gave %v, not a boolean", out.Type())
 	}
 	if !fire {
-		return nil, nil
+		return false, nil
 	}
 	r := c.rule
-	t := &Threat{
+	*t = Threat{
 		ID: r.ID + "@" + el.id, Rule: r.ID, Title: r.Title, Stride: c.stride,
 		Element: el.id, ElementKind: el.kind, Surface: el.label, Abuse: r.Abuse, Method: r.Method,
 		Mitigations: slices.Clip(r.Mitigations), Controls: slices.Clip(r.Controls),
@@ -372,7 +399,7 @@ func (c *compiled) eval(g *graph, el *element) (*Threat, error) {
 		if !hit {
 			v, _, err := prg.Eval(&el.vars)
 			if err != nil {
-				return nil, fmt.Errorf("difficulty case %d: %w", i+1, err)
+				return false, fmt.Errorf("difficulty case %d: %w", i+1, err)
 			}
 			hit = v == types.True
 		}
@@ -386,20 +413,20 @@ func (c *compiled) eval(g *graph, el *element) (*Threat, error) {
 	if c.detail != nil {
 		v, _, err := c.detail.Eval(&el.vars)
 		if err != nil {
-			return nil, fmt.Errorf("detail: %w", err)
+			return false, fmt.Errorf("detail: %w", err)
 		}
 		if s, ok := v.Value().(string); ok {
 			t.Detail = s
 		}
 	}
 	if err := c.word(el, t); err != nil {
-		return nil, err
+		return false, err
 	}
 	t.Assets, t.Impact = g.atRisk(r, el)
 	t.Priority = Priority(t.Impact, t.Difficulty)
-	t.Summary = fmt.Sprintf("If %s is abused, an attacker could %s by %s, and this would require %s.", el.label, t.Abuse, t.Method, t.Requires)
+	t.Summary = "If " + el.label + " is abused, an attacker could " + t.Abuse + " by " + t.Method + ", and this would require " + t.Requires + "."
 	t.Evidence = relevantFindings(g.ix.Findings[el.id], r)
-	return t, nil
+	return true, nil
 }
 
 // relevantFindings keeps the element's findings that bear on the rule:

@@ -12,41 +12,49 @@ import (
 	"github.com/threatmap/threatmap/model"
 )
 
-// graph holds the model as CEL values with the indexes that make each
-// element's neighbourhood a lookup, so a run costs time linear in the size
-// of the model. It is built once per run and only read afterwards, so
-// rules can be evaluated on many elements at once.
+// graph holds the model with the indexes that make each element's
+// neighbourhood a lookup, so a run costs time linear in the size of the
+// model. Conditions read the model's structs through records (values.go)
+// that look fields up here; nothing is copied per element. The graph is
+// built once per run and only read afterwards, so rules can be evaluated
+// on many elements at once.
 type graph struct {
-	m        *model.Model
-	ix       *link.Index
-	system   map[string]any
-	assets   map[string]map[string]any
-	comps    map[string]map[string]any
-	idents   map[string]map[string]any
-	zone     map[string]string
-	flowsIn  map[string][]any
-	flowsOut map[string][]any
-	controls map[string][]string
-	whole    map[string]any
-	blankC   map[string]any
-	blankI   map[string]any
-	// surfMaps and flowMaps are the CEL maps of m.Surfaces and m.Flows,
-	// by position.
-	surfMaps []map[string]any
-	flowMaps []map[string]any
+	m      *model.Model
+	ix     *link.Index
+	system map[string]any
+	// compIdx, assetIdx and identIdx give the position of an element
+	// in the model by its id.
+	compIdx, assetIdx, identIdx map[string]int32
+	zone                        map[string]string
+	// By component position: degrees, surfaces and the kinds of its
+	// surfaces (all of them, and those with authentication).
+	inDeg, outDeg                          []int64
+	surfacesOf, surfKindsOf, authedKindsOf [][]string
+	// By asset position: who stores, exposes and carries it, and its
+	// sensitivity.
+	storedBy, exposedBy, carriedBy [][]string
+	sens                           []threatmap.Severity
+	// params tells, by surface position, whether its path has a
+	// parameter.
+	params []bool
+	// flowFrom and flowTo are, by flow position, the positions of the
+	// components at its ends (-1 when an end is not a component).
+	flowFrom, flowTo []int32
+	// flowsIn and flowsOut list the positions of the flows into and out
+	// of each element id.
+	flowsIn, flowsOut map[string][]int32
+	controls          map[string][]string
+	whole             map[string]any
 	// identityAssets holds, per identity, the assets the components
 	// using it store.
 	identityAssets map[string][]string
-	// byKind lists, per asset kind, the model's assets of that kind.
-	byKind map[string][]string
 	// routeIDs and routePos are the element ids and positions of the
 	// routes found in code that the model does not describe.
 	routeIDs []string
 	routePos []threatmap.Position
-	// assetPos is each asset's position in the model.
-	assetPos map[string]int
-	// credentialFlows lists, per identity, the flows it authenticates.
-	credentialFlows map[string][]any
+	// credentialFlows lists, per identity, the positions of the flows it
+	// authenticates.
+	credentialFlows map[string][]int32
 	// httpRoutes are the indexes in ix.Unmodeled of the routes the route
 	// rules see: HTTP routes and bot webhook servers. Commands, actions,
 	// jobs and consumers reach the rules as the surfaces init drafts from
@@ -55,15 +63,29 @@ type graph struct {
 }
 
 func newGraph(m *model.Model, ix *link.Index, now time.Time) *graph {
+	nc, na := len(m.Components), len(m.Assets)
 	g := &graph{
 		m: m, ix: ix, system: systemMap(m, now),
-		assets: make(map[string]map[string]any, len(m.Assets)), comps: make(map[string]map[string]any, len(m.Components)),
-		idents: make(map[string]map[string]any, len(m.Identities)), zone: map[string]string{},
-		flowsIn: map[string][]any{}, flowsOut: map[string][]any{},
-		controls: map[string][]string{},
-		blankC:   componentMap(model.Component{}, ""), blankI: identityMap(model.Identity{}),
-		identityAssets: map[string][]string{}, byKind: map[string][]string{},
-		assetPos: make(map[string]int, len(m.Assets)), credentialFlows: map[string][]any{},
+		compIdx: make(map[string]int32, nc), assetIdx: make(map[string]int32, na),
+		identIdx: make(map[string]int32, len(m.Identities)), zone: map[string]string{},
+		inDeg: make([]int64, nc), outDeg: make([]int64, nc),
+		surfacesOf: make([][]string, nc), surfKindsOf: make([][]string, nc), authedKindsOf: make([][]string, nc),
+		storedBy: make([][]string, na), exposedBy: make([][]string, na), carriedBy: make([][]string, na),
+		params: make([]bool, len(m.Surfaces)), sens: make([]threatmap.Severity, na),
+		flowFrom: make([]int32, len(m.Flows)), flowTo: make([]int32, len(m.Flows)),
+		flowsIn: map[string][]int32{}, flowsOut: map[string][]int32{},
+		controls: map[string][]string{}, identityAssets: map[string][]string{},
+		credentialFlows: map[string][]int32{},
+	}
+	for i, c := range m.Components {
+		g.compIdx[c.ID] = int32(i)
+	}
+	for i, a := range m.Assets {
+		g.assetIdx[a.ID] = int32(i)
+		g.sens[i], _ = threatmap.ParseSeverity(a.Sensitivity)
+	}
+	for i, id := range m.Identities {
+		g.identIdx[id.ID] = int32(i)
 	}
 	zones := map[string]any{}
 	for _, b := range m.Boundaries {
@@ -75,91 +97,71 @@ func newGraph(m *model.Model, ix *link.Index, now time.Time) *graph {
 	// Who stores, exposes and carries each asset, and each component's
 	// degree and surfaces: the indexes that spare conditions a scan of
 	// the model.
-	storedBy, exposedBy, carriedBy := map[string][]any{}, map[string][]any{}, map[string][]any{}
-	surfacesOf, inDeg, outDeg := map[string][]any{}, map[string]int64{}, map[string]int64{}
-	surfaceKindsOf, authedKindsOf := map[string][]any{}, map[string][]any{}
 	for _, c := range m.Components {
 		for _, a := range dedupe(slices.Clone(c.Stores)) {
-			storedBy[a] = append(storedBy[a], c.ID)
+			if ai, ok := g.assetIdx[a]; ok {
+				g.storedBy[ai] = append(g.storedBy[ai], c.ID)
+			}
 		}
 	}
-	for _, s := range m.Surfaces {
+	for i, s := range m.Surfaces {
+		g.params[i] = hasParam(s.Path)
 		for _, a := range dedupe(slices.Clone(s.Assets)) {
-			exposedBy[a] = append(exposedBy[a], s.ID)
+			if ai, ok := g.assetIdx[a]; ok {
+				g.exposedBy[ai] = append(g.exposedBy[ai], s.ID)
+			}
 		}
-		surfacesOf[s.Component] = append(surfacesOf[s.Component], s.ID)
-		if !slices.Contains(surfaceKindsOf[s.Component], any(s.Kind)) {
-			surfaceKindsOf[s.Component] = append(surfaceKindsOf[s.Component], s.Kind)
+		ci, ok := g.compIdx[s.Component]
+		if !ok {
+			continue
 		}
-		if s.Auth != "none" && !slices.Contains(authedKindsOf[s.Component], any(s.Kind)) {
-			authedKindsOf[s.Component] = append(authedKindsOf[s.Component], s.Kind)
+		g.surfacesOf[ci] = append(g.surfacesOf[ci], s.ID)
+		if !slices.Contains(g.surfKindsOf[ci], s.Kind) {
+			g.surfKindsOf[ci] = append(g.surfKindsOf[ci], s.Kind)
+		}
+		if s.Auth != "none" && !slices.Contains(g.authedKindsOf[ci], s.Kind) {
+			g.authedKindsOf[ci] = append(g.authedKindsOf[ci], s.Kind)
 		}
 	}
-	for _, f := range m.Flows {
+	for i, f := range m.Flows {
 		for _, a := range dedupe(slices.Clone(f.Data)) {
-			carriedBy[a] = append(carriedBy[a], f.ID)
+			if ai, ok := g.assetIdx[a]; ok {
+				g.carriedBy[ai] = append(g.carriedBy[ai], f.ID)
+			}
 		}
-		outDeg[f.From]++
-		inDeg[f.To]++
+		g.flowFrom[i], g.flowTo[i] = g.componentPos(f.From), g.componentPos(f.To)
+		if ci := g.flowFrom[i]; ci >= 0 {
+			g.outDeg[ci]++
+		}
+		if ci := g.flowTo[i]; ci >= 0 {
+			g.inDeg[ci]++
+		}
+		g.flowsOut[f.From] = append(g.flowsOut[f.From], int32(i))
+		g.flowsIn[f.To] = append(g.flowsIn[f.To], int32(i))
+		if _, ok := g.identIdx[f.Credential]; ok {
+			g.credentialFlows[f.Credential] = append(g.credentialFlows[f.Credential], int32(i))
+		}
 	}
-	assetList := make([]any, 0, len(m.Assets))
 	kindCount, compKinds, surfKinds, identKinds := map[string]any{}, map[string]any{}, map[string]any{}, map[string]any{}
 	count := func(m map[string]any, k string) {
 		n, _ := m[k].(int64)
 		m[k] = n + 1
 	}
-	for i, a := range m.Assets {
-		g.assetPos[a.ID] = i
-		am := assetMap(a)
-		am["stored_by"], am["exposed_by"], am["carried_by"] = orEmpty(storedBy[a.ID]), orEmpty(exposedBy[a.ID]), orEmpty(carriedBy[a.ID])
-		g.assets[a.ID] = am
-		assetList = append(assetList, am)
-		g.byKind[a.Kind] = append(g.byKind[a.Kind], a.ID)
+	for _, a := range m.Assets {
 		count(kindCount, a.Kind)
 	}
-	compList := make([]any, 0, len(m.Components))
 	codeComponents := int64(0)
 	for _, c := range m.Components {
 		if c.Path != "" && slices.Contains([]string{"service", "function", "client", "admin"}, c.Kind) {
 			codeComponents++
 		}
-		cm := componentMap(c, g.zone[c.ID])
-		cm["in_degree"], cm["out_degree"], cm["surfaces"] = inDeg[c.ID], outDeg[c.ID], orEmpty(surfacesOf[c.ID])
-		cm["surface_kinds"], cm["authed_surface_kinds"] = orEmpty(surfaceKindsOf[c.ID]), orEmpty(authedKindsOf[c.ID])
-		g.comps[c.ID] = cm
-		compList = append(compList, cm)
 		count(compKinds, c.Kind)
 	}
-	g.blankC["in_degree"], g.blankC["out_degree"], g.blankC["surfaces"] = int64(0), int64(0), []any{}
-	g.blankC["surface_kinds"], g.blankC["authed_surface_kinds"] = []any{}, []any{}
-	identList := make([]any, 0, len(m.Identities))
 	for _, id := range m.Identities {
-		im := identityMap(id)
-		im["credential_flows"] = int64(0)
-		g.idents[id.ID] = im
-		identList = append(identList, im)
 		count(identKinds, id.Kind)
 	}
-	g.blankI["credential_flows"] = int64(0)
-	surfList := make([]any, 0, len(m.Surfaces))
-	g.surfMaps = make([]map[string]any, len(m.Surfaces))
-	for i, s := range m.Surfaces {
-		g.surfMaps[i] = surfaceMap(s)
-		surfList = append(surfList, g.surfMaps[i])
+	for _, s := range m.Surfaces {
 		count(surfKinds, s.Kind)
-	}
-	flowList := make([]any, 0, len(m.Flows))
-	g.flowMaps = make([]map[string]any, len(m.Flows))
-	for i, f := range m.Flows {
-		fm := g.flowMap(f)
-		g.flowMaps[i] = fm
-		flowList = append(flowList, fm)
-		g.flowsOut[f.From] = append(g.flowsOut[f.From], fm)
-		g.flowsIn[f.To] = append(g.flowsIn[f.To], fm)
-		if im, ok := g.idents[f.Credential]; ok {
-			im["credential_flows"] = im["credential_flows"].(int64) + 1
-			g.credentialFlows[f.Credential] = append(g.credentialFlows[f.Credential], fm)
-		}
 	}
 	boundList := make([]any, 0, len(m.Boundaries))
 	for _, b := range m.Boundaries {
@@ -175,20 +177,19 @@ func newGraph(m *model.Model, ix *link.Index, now time.Time) *graph {
 		}
 	}
 	g.controls[model.SystemElement] = append(g.controls[model.SystemElement], systemWide...)
-	stores := make(map[string][]string, len(m.Components))
-	for _, c := range m.Components {
-		stores[c.ID] = c.Stores
-	}
 	for _, id := range m.Identities {
 		var assets []string
 		for _, u := range id.UsedBy {
-			assets = append(assets, stores[u]...)
+			if ci, ok := g.compIdx[u]; ok {
+				assets = append(assets, m.Components[ci].Stores...)
+			}
 		}
 		g.identityAssets[id.ID] = dedupe(assets)
 	}
 	g.whole = map[string]any{
-		"components": compList, "surfaces": surfList, "flows": flowList,
-		"identities": identList, "assets": assetList, "boundaries": boundList,
+		"components": g.all(componentSchema, len(m.Components)), "surfaces": g.all(surfaceSchema, len(m.Surfaces)),
+		"flows": g.all(flowSchema, len(m.Flows)), "identities": g.all(identitySchema, len(m.Identities)),
+		"assets": g.all(assetSchema, len(m.Assets)), "boundaries": boundList,
 		"asset_kinds": kindCount, "component_kinds": compKinds, "surface_kinds": surfKinds,
 		"code_components": codeComponents,
 		"identity_kinds":  identKinds, "zones": zones,
@@ -200,6 +201,32 @@ func newGraph(m *model.Model, ix *link.Index, now time.Time) *graph {
 		}
 	}
 	return g
+}
+
+// all lists every element of a kind, for the model variable.
+func (g *graph) all(s *schema, n int) recList {
+	idx := make([]int32, n)
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	return recList{g: g, s: s, idx: idx}
+}
+
+// componentPos returns the position of the component with the id, or -1.
+func (g *graph) componentPos(id string) int32 {
+	if ci, ok := g.compIdx[id]; ok {
+		return ci
+	}
+	return -1
+}
+
+// componentKind returns the kind of the component at a position, "" for
+// none.
+func (g *graph) componentKind(ci int32) string {
+	if ci < 0 {
+		return ""
+	}
+	return g.m.Components[ci].Kind
 }
 
 // routeElements names the routes found in code that the model does not
@@ -233,34 +260,6 @@ func routeOwner(ix *link.Index, i int) string {
 	return ""
 }
 
-func sensitivity(asset map[string]any) threatmap.Severity {
-	s, _ := threatmap.ParseSeverity(asset["sensitivity"].(string))
-	return s
-}
-
-func orEmpty(l []any) []any {
-	if l == nil {
-		return []any{}
-	}
-	return l
-}
-
-// flowMap adds to a flow the components at both ends, so conditions can
-// look at what a flow connects without scanning the model.
-func (g *graph) flowMap(f model.Flow) map[string]any {
-	end := func(id string) (string, map[string]any) {
-		if c, ok := g.comps[id]; ok {
-			return c["kind"].(string), c
-		}
-		return "", g.blankC
-	}
-	fromKind, from := end(f.From)
-	toKind, to := end(f.To)
-	fm := flowMap(f, fromKind, toKind, g.zone[f.From], g.zone[f.To])
-	fm["from_component"], fm["to_component"] = from, to
-	return fm
-}
-
 // controlKinds collects the kinds of controls on any of ids and on the
 // whole system.
 func (g *graph) controlKinds(ids ...string) []any {
@@ -275,23 +274,31 @@ func (g *graph) controlKinds(ids ...string) []any {
 	return orEmpty(out)
 }
 
-func (g *graph) identityOf(compID string) map[string]any {
-	if c, ok := g.comps[compID]; ok {
-		if im, ok := g.idents[c["runs_as"].(string)]; ok {
-			return im
+// identityOf returns the identity the component with the id runs as, or
+// the empty identity.
+func (g *graph) identityOf(compID string) record {
+	if ci, ok := g.compIdx[compID]; ok {
+		if ii, ok := g.identIdx[g.m.Components[ci].RunsAs]; ok {
+			return record{g: g, s: identitySchema, i: ii}
 		}
 	}
-	return g.blankI
+	return record{g: g, s: identitySchema, i: -1}
 }
 
-func (g *graph) assetMaps(ids []string) []any {
-	out := make([]any, 0, len(ids))
+// assetList lists the model's assets among ids, in their order.
+func (g *graph) assetList(ids []string) recList {
+	idx := make([]int32, 0, len(ids))
 	for _, id := range ids {
-		if a, ok := g.assets[id]; ok {
-			out = append(out, a)
+		if ai, ok := g.assetIdx[id]; ok {
+			idx = append(idx, ai)
 		}
 	}
-	return out
+	return recList{g: g, s: assetSchema, idx: idx}
+}
+
+// flowList lists flows by position.
+func (g *graph) flowList(idx []int32) recList {
+	return recList{g: g, s: flowSchema, idx: idx}
 }
 
 // count returns how many elements of a kind the model has.
@@ -332,16 +339,16 @@ func (g *graph) element(kind string, i int) *element {
 		return g.newElement(model.SystemElement, "system", "the repository", m.System.Loc.At(""), g.system, "", all)
 	case "asset":
 		a := &m.Assets[i]
-		return g.newElement(a.ID, "asset", a.Name, a.Loc.At(""), g.assets[a.ID], "", []string{a.ID})
+		return g.newElement(a.ID, "asset", a.Name, a.Loc.At(""), record{g: g, s: assetSchema, i: int32(i)}, "", []string{a.ID})
 	case "component":
 		c := &m.Components[i]
-		return g.newElement(c.ID, "component", c.Name, c.Loc.At(""), g.comps[c.ID], c.ID, c.Stores)
+		return g.newElement(c.ID, "component", c.Name, c.Loc.At(""), record{g: g, s: componentSchema, i: int32(i)}, c.ID, c.Stores)
 	case "surface":
 		s := &m.Surfaces[i]
-		return g.newElement(s.ID, "surface", s.Name, s.Loc.At(""), g.surfMaps[i], s.Component, s.Assets)
+		return g.newElement(s.ID, "surface", s.Name, s.Loc.At(""), record{g: g, s: surfaceSchema, i: int32(i)}, s.Component, s.Assets)
 	case "flow":
 		f := &m.Flows[i]
-		el := g.newElement(f.ID, "flow", f.From+" → "+f.To, f.Loc.At(""), g.flowMaps[i], f.From, f.Data)
+		el := g.newElement(f.ID, "flow", f.From+" → "+f.To, f.Loc.At(""), record{g: g, s: flowSchema, i: int32(i)}, f.From, f.Data)
 		el.vars.controls = g.controlKinds(f.ID)
 		return el
 	case "boundary":
@@ -349,8 +356,9 @@ func (g *graph) element(kind string, i int) *element {
 		return g.newElement(b.ID, "boundary", b.Name, b.Loc.At(""), boundaryMap(*b), "", nil)
 	case "identity":
 		id := &m.Identities[i]
-		el := g.newElement(id.ID, "identity", id.Name, id.Loc.At(""), g.idents[id.ID], "", g.identityAssets[id.ID])
-		el.vars.identity = g.idents[id.ID]
+		self := record{g: g, s: identitySchema, i: int32(i)}
+		el := g.newElement(id.ID, "identity", id.Name, id.Loc.At(""), self, "", g.identityAssets[id.ID])
+		el.vars.identity = self
 		return el
 	case "route":
 		i = g.httpRoutes[i]
@@ -366,16 +374,13 @@ func (g *graph) element(kind string, i int) *element {
 	return nil
 }
 
-func (g *graph) newElement(id, kind, label string, pos threatmap.Position, self map[string]any, compID string, assetIDs []string) *element {
-	comp := g.blankC
-	if c, ok := g.comps[compID]; ok {
-		comp = c
-	}
+func (g *graph) newElement(id, kind, label string, pos threatmap.Position, self any, compID string, assetIDs []string) *element {
+	comp := record{g: g, s: componentSchema, i: g.componentPos(compID)}
 	el := &element{id: id, kind: kind, label: label, pos: pos, assetIDs: assetIDs}
 	el.vars = activation{
 		e: self, system: g.system, component: comp, identity: g.identityOf(compID),
-		zone: g.zone[compID], assets: g.assetMaps(assetIDs),
-		flowsIn: orEmpty(g.flowsIn[compID]), flowsOut: orEmpty(g.flowsOut[compID]),
+		zone: g.zone[compID], assets: g.assetList(assetIDs),
+		flowsIn: g.flowList(g.flowsIn[compID]), flowsOut: g.flowList(g.flowsOut[compID]),
 		controls: g.controlKinds(id, compID), model: g.whole,
 		findings: mapAll(g.ix.Findings[id], findingMap), observations: mapAll(g.ix.Observations[id], observationMap),
 		routes: mapAll(g.ix.Routes[id], routeMap),
@@ -402,20 +407,27 @@ func dedupe(ids []string) []string {
 // the rule's fixed impact or the highest sensitivity among them.
 func (g *graph) atRisk(r *Rule, el *element) ([]string, threatmap.Severity) {
 	var ids []string
+	var pos []int32
 	if len(r.Assets) == 0 {
-		ids = slices.Clone(el.assetIDs)
+		ids, pos = slices.Clone(el.assetIDs), el.vars.assets.idx
 	} else {
-		for _, id := range el.assetIDs {
-			if a, ok := g.assets[id]; ok && slices.Contains(r.Assets, a["kind"].(string)) {
-				ids = append(ids, id)
+		// The element's assets of the rule's kinds (el.vars.assets are
+		// its assets the model has, in its order), else the nearby ones.
+		for _, ai := range el.vars.assets.idx {
+			if slices.Contains(r.Assets, g.m.Assets[ai].Kind) {
+				pos = append(pos, ai)
 			}
 		}
-		if len(ids) == 0 {
-			for _, id := range g.nearAssets(el) {
-				if a, ok := g.assets[id]; ok && slices.Contains(r.Assets, a["kind"].(string)) {
-					ids = append(ids, id)
+		if len(pos) == 0 {
+			for _, ai := range g.nearAssets(el) {
+				if slices.Contains(r.Assets, g.m.Assets[ai].Kind) {
+					pos = append(pos, ai)
 				}
 			}
+		}
+		ids = make([]string, len(pos))
+		for i, ai := range pos {
+			ids[i] = g.m.Assets[ai].ID
 		}
 	}
 	impact := threatmap.Medium
@@ -423,8 +435,8 @@ func (g *graph) atRisk(r *Rule, el *element) ([]string, threatmap.Severity) {
 		impact, _ = threatmap.ParseSeverity(r.Impact)
 	} else if len(ids) > 0 {
 		impact = threatmap.Low
-		for _, id := range ids {
-			if s := sensitivity(g.assets[id]); s > impact {
+		for _, ai := range pos {
+			if s := g.sens[ai]; s > impact {
 				impact = s
 			}
 		}
@@ -433,4 +445,11 @@ func (g *graph) atRisk(r *Rule, el *element) ([]string, threatmap.Severity) {
 		ids = []string{}
 	}
 	return ids, impact
+}
+
+func orEmpty(l []any) []any {
+	if l == nil {
+		return []any{}
+	}
+	return l
 }

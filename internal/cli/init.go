@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,11 +15,13 @@ import (
 	"github.com/threatmap/threatmap/assess"
 	"github.com/threatmap/threatmap/evidence"
 	"github.com/threatmap/threatmap/model"
+	"github.com/threatmap/threatmap/repofs"
 )
 
 func (c *Command) initCmd() *cobra.Command {
 	var name string
 	var force, noScan bool
+	var exclude []string
 	cmd := &cobra.Command{
 		Use:   "init [DIR]",
 		Short: "Write a commented starter threatmap.yaml (with surfaces drafted from the code's routes)",
@@ -47,7 +50,7 @@ unless --force is given, and writes atomically.`,
 			}
 			var routes []evidence.Route
 			if !noScan {
-				routes = c.discoverRoutes(cmd.Context(), dir)
+				routes = c.discoverRoutes(repofs.WithExclude(cmd.Context(), exclude), dir)
 			}
 			authKind := "session"
 			if len(routes) > 0 {
@@ -57,6 +60,7 @@ unless --force is given, and writes atomically.`,
 			// a path, a command and its aliases): surfaces counts what was
 			// written.
 			text, surfaces := starterModel(name, c.now().Format("2006-01-02"), routes, authKind)
+			text += scanExcludeSection(exclude)
 			if _, diags := model.Parse(target, []byte(text)); diags.HasErrors() {
 				return fmt.Errorf("init: the drafted model does not validate (a bug):\n%s", diags)
 			}
@@ -78,7 +82,24 @@ unless --force is given, and writes atomically.`,
 	cmd.Flags().StringVar(&name, "name", "", "the system's name (default: the directory's name)")
 	cmd.Flags().BoolVar(&force, "force", false, "overwrite an existing threatmap.yaml")
 	cmd.Flags().BoolVar(&noScan, "no-scan", false, "do not draft surfaces from the code's routes")
+	cmd.Flags().StringSliceVar(&exclude, "exclude", nil, "do not read files matching `PATTERN` (dist/, **/generated/, a path; repeatable); written to the model's scan.exclude")
 	return cmd
+}
+
+// scanExcludeSection renders the model's scan.exclude for init --exclude,
+// "" when none was given.
+func scanExcludeSection(patterns []string) string {
+	if len(patterns) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("\n# Paths the scanners never read (init --exclude).\nscan:\n  exclude:\n")
+	for _, p := range patterns {
+		// A JSON string is a YAML double-quoted scalar.
+		q, _ := json.Marshal(p)
+		fmt.Fprintf(&b, "    - %s\n", q)
+	}
+	return b.String()
 }
 
 // discoverRoutes runs the route scanner, if one is wired in, over dir.
@@ -238,8 +259,18 @@ surfaces:
 				auth = authKind
 			}
 		}
-		fmt.Fprintf(&b, "  - {id: %s, kind: %s, component: app, method: %s, path: %s, auth: %s%s} # %s:%d, review exposure and assets\n",
-			id, kind, method, yamlString(r.Path), auth, extra, r.File, r.Line)
+		note := "review exposure and assets"
+		if slices.Contains(r.Tags, evidence.TagPersonalRecord) && auth == "none" && !slices.Contains(r.Tags, evidence.TagAuthEndpoint) {
+			// The handler serves records of people and no session check
+			// was found: what decides whether anyone can read them is the
+			// accounts asset, so it is drafted. Sign-in, sign-up and reset
+			// endpoints touch accounts by nature and are ranked by their
+			// own rules; guarded routes are left for review.
+			extra += ", assets: [user-data]"
+			note = "serves records of people without a session check; review exposure"
+		}
+		fmt.Fprintf(&b, "  - {id: %s, kind: %s, component: app, method: %s, path: %s, auth: %s%s} # %s:%d, %s\n",
+			id, kind, method, yamlString(r.Path), auth, extra, r.File, r.Line, note)
 	}
 	b.WriteString(`
 # How data moves between components (protocol https, http, ...).

@@ -15,9 +15,11 @@ import (
 // scheme of express-jwt and Django REST apps, read by comparing the scheme
 // word), or a cookie session. They decide what
 // init drafts as auth on guarded routes, which matters because cross-site
-// request forgery rides on cookies and not on bearer tokens.
+// request forgery rides on cookies and not on bearer tokens. ozzo-routing's
+// auth package reads credentials from the Authorization header (JWT,
+// Bearer, Basic) or the query string, never from a cookie.
 var (
-	bearerSigns   = regexp.MustCompile(`HTTPTokenAuth|HTTPBearer|OAuth2PasswordBearer|passport-jwt|ExtractJwt|TokenAuthentication|JWTAuthentication|JSONWebTokenAuthentication|['"]Bearer |startsWith\(["']Bearer|HasPrefix\([^)]*"Bearer |Authorization: ?Bearer|express-jwt|koa-jwt|['"]Token ['"]|` + "`" + `Token \$\{|f"Token \{|[=!]==? ?['"](Bearer|Token)['"]`)
+	bearerSigns   = regexp.MustCompile(`HTTPTokenAuth|HTTPBearer|OAuth2PasswordBearer|passport-jwt|ExtractJwt|TokenAuthentication|JWTAuthentication|JSONWebTokenAuthentication|['"]Bearer |startsWith\(["']Bearer|HasPrefix\([^)]*"Bearer |Authorization: ?Bearer|express-jwt|koa-jwt|go-ozzo/ozzo-routing(/v\d+)?/auth"|['"]Token ['"]|` + "`" + `Token \$\{|f"Token \{|[=!]==? ?['"](Bearer|Token)['"]`)
 	sessionSigns  = regexp.MustCompile(`flask_login|login_user\(|SessionMiddleware|express-session|cookie-session|next-auth|@auth/|iron-session|SessionAuthentication|django\.contrib\.sessions|csrf_token|csurf|getServerSession|cookies\(\)\.(get|set)|res\.cookie\(|set_cookie\(|\.cookies\.set\(|sessions\.NewCookieStore|gorilla/sessions|lucia`)
 	authSourceExt = map[string]bool{".py": true, ".js": true, ".ts": true, ".tsx": true, ".jsx": true, ".mjs": true, ".go": true, ".rb": true, ".php": true}
 )

@@ -270,6 +270,8 @@ const fromHeader = (req) => {
 };
 export const required = jwt({ secret: process.env.JWT_SECRET, getToken: fromHeader, algorithms: ['HS256'] });
 `},
+		// ozzo-routing's auth package reads the Authorization header or the query
+		{name: "ozzo-auth", want: "auth: token", file: "auth.go", fileText: "package main\n\nimport \"github.com/go-ozzo/ozzo-routing/v2/auth\"\n\nvar jwtCheck = auth.JWT(\"key\")\n"},
 	} {
 		dir := t.TempDir()
 		if tc.file != "" {

@@ -122,7 +122,10 @@ func (c *Command) analyze(ctx context.Context, path string, opts analyzeOptions)
 	}
 	an := &analysis{model: m, warnings: warnings, rules: engine.Rules(), root: m.Dir}
 	if !opts.noScan {
-		sets, errs := c.runScanners(repofs.WithTally(ctx, &an.skipped), m, an.root)
+		// scan.exclude keeps the walks out of the excluded paths (never
+		// read); runScanners also drops evidence placed there by other
+		// means (history, a scanner's own file list).
+		sets, errs := c.runScanners(repofs.WithExclude(repofs.WithTally(ctx, &an.skipped), m.Scan.Exclude), m, an.root)
 		for i := range sets {
 			if errs[i] != nil {
 				an.scanErrs = append(an.scanErrs, errs[i])

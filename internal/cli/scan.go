@@ -29,7 +29,24 @@ func (c *Command) scanCmd() *cobra.Command {
 		c.scanRoutesCmd(),
 		c.scanSinksCmd(),
 	)
+	// Every scan leaves out the paths --exclude names (scan deps has its
+	// own flag, which does the same and more).
+	for _, sub := range cmd.Commands() {
+		if sub.Flags().Lookup("exclude") == nil {
+			sub.Flags().StringSlice("exclude", nil, "do not read files matching `PATTERN` (dist/, **/generated/, *.min.js, a path; repeatable)")
+		}
+	}
 	return cmd
+}
+
+// excludeFlag returns the --exclude patterns of a command, if it has the
+// flag.
+func excludeFlag(cmd *cobra.Command) []string {
+	if cmd.Flags().Lookup("exclude") == nil {
+		return nil
+	}
+	p, _ := cmd.Flags().GetStringSlice("exclude")
+	return p
 }
 
 // scanFlags are the flags every scan subcommand shares.
@@ -61,7 +78,7 @@ func (c *Command) runScan(cmd *cobra.Command, s evidence.Scanner, root string, f
 		}
 	}
 	var tally repofs.Tally
-	set, err := s.Scan(repofs.WithTally(cmd.Context(), &tally), root)
+	set, err := s.Scan(repofs.WithExclude(repofs.WithTally(cmd.Context(), &tally), excludeFlag(cmd)), root)
 	if err != nil {
 		// An unreadable path, like any failure to read the tree, is an
 		// input error (exit 2): the gate fails closed.
@@ -108,6 +125,11 @@ func (c *Command) reportSkips(cmd *cobra.Command, t *repofs.Tally) {
 	if n := counts[repofs.SkipSize] + counts[repofs.SkipBinary]; n > 0 {
 		fmt.Fprintf(c.Stderr, "threatmap: %d %s not read (%d too large, %d binary); --verbose lists them\n",
 			n, plural(n, "file", "files"), counts[repofs.SkipSize], counts[repofs.SkipBinary])
+	}
+	// Generated bundles are left out on a guess, so the guess is said.
+	if n := counts[repofs.SkipGenerated]; n > 0 {
+		fmt.Fprintf(c.Stderr, "threatmap: %d generated JavaScript %s (minified, or build output) not read by the code scanners; --verbose lists them, --exclude leaves out more\n",
+			n, plural(n, "bundle", "bundles"))
 	}
 }
 

@@ -47,7 +47,7 @@ or input error.`,
 			if _, err := os.Stat(root); err != nil {
 				return usageError("scan sinks: %v", err)
 			}
-			return c.runScan(cmd, linkedSinks{}, root, flags, ruleDocs(sinks.Rules(), "sinks"))
+			return c.runScan(cmd, linkedSinks{reveal: flagSet(cmd, "reveal")}, root, flags, ruleDocs(sinks.Rules(), "sinks"))
 		},
 	}
 	flags.register(cmd, "none")

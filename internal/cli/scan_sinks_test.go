@@ -74,6 +74,8 @@ func TestJoinSinkRoutes(t *testing.T) {
 		{Method: "GET", Path: "/b", File: "urls.py", Line: 3, Handler: "views.b"},
 		{Method: "GET", Path: "/c", File: "urls.py", Line: 4, Handler: "other.c"},
 		{Method: "GET", Path: "/main", File: "main.py", Line: 40, Handler: ""},
+		{Method: "POST", Path: "/orders", File: "routes/orders.js", Line: 6, Handler: "controller.create", HandlerFile: "controllers/orders.js", HandlerFunc: "create", HandlerLine: 3},
+		{Method: "GET", Path: "/list", File: "routes/orders.js", Line: 7, Handler: "ctl.list", HandlerFile: "controllers/unread.js", HandlerFunc: "list"},
 	}
 	sink := func(file, fn string, line, head, end int) evidence.Finding {
 		return evidence.Finding{Scanner: "sinks", File: file, CodeFlow: evidence.CodeFlow{Function: fn, FunctionLine: line, FunctionHead: head, FunctionEnd: end}}
@@ -87,6 +89,9 @@ func TestJoinSinkRoutes(t *testing.T) {
 		{"handler named through its module", sink("app/views.py", "b", 20, 20, 30), "GET /b"},
 		{"qualifier names another file", sink("app/views.py", "c", 40, 40, 50), ""},
 		{"route registered inside the body is not the function's", sink("main.py", "main", 30, 30, 60), ""},
+		{"handler followed into its controller file", sink("controllers/orders.js", "create", 3, 3, 9), "POST /orders"},
+		{"another function of the controller file", sink("controllers/orders.js", "remove", 11, 11, 15), ""},
+		{"controller file not read: matched by name", sink("controllers/unread.js", "list", 1, 1, 5), "GET /list"},
 		{"other scanners untouched", evidence.Finding{Scanner: "secrets", File: "views.py", CodeFlow: evidence.CodeFlow{FunctionLine: 5, FunctionHead: 7}}, ""},
 	}
 	for _, c := range cases {

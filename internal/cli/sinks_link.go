@@ -14,12 +14,15 @@ import (
 // linkedSinks runs the sinks scanner and the route scanner over the same
 // tree and joins them, so that `scan sinks` names the route of each sink.
 // Only the sinks scanner's evidence is returned.
-type linkedSinks struct{}
+type linkedSinks struct {
+	// reveal shows literal passwords in full (--reveal).
+	reveal bool
+}
 
 func (linkedSinks) Name() string { return sinks.ScannerName }
 
-func (linkedSinks) Scan(ctx context.Context, root string) (evidence.Set, error) {
-	set, err := sinks.New().Scan(ctx, root)
+func (l linkedSinks) Scan(ctx context.Context, root string) (evidence.Set, error) {
+	set, err := sinks.Scanner{Reveal: l.reveal}.Scan(ctx, root)
 	if err != nil {
 		return evidence.Set{}, err
 	}
@@ -42,10 +45,14 @@ func (linkedSinks) Scan(ctx context.Context, root string) (evidence.Set, error) 
 func joinSinkRoutes(findings []evidence.Finding, rs []evidence.Route) {
 	byFile := map[string][]evidence.Route{}
 	byHandler := map[string][]evidence.Route{}
+	byHandlerFile := map[string][]evidence.Route{}
 	for _, r := range rs {
 		byFile[r.File] = append(byFile[r.File], r)
 		if h := handlerName(r.Handler); h != "" {
 			byHandler[h] = append(byHandler[h], r)
+		}
+		if r.HandlerFile != "" {
+			byHandlerFile[r.HandlerFile] = append(byHandlerFile[r.HandlerFile], r)
 		}
 	}
 	for i := range findings {
@@ -63,6 +70,9 @@ func joinSinkRoutes(findings []evidence.Finding, rs []evidence.Route) {
 			hit = byName(byHandler[f.Function], f.File)
 		}
 		if len(hit) == 0 {
+			hit = byDefinition(byHandlerFile[f.File], *f)
+		}
+		if len(hit) == 0 {
 			continue
 		}
 		subjects := make([]string, 0, len(hit))
@@ -76,6 +86,25 @@ func joinSinkRoutes(findings []evidence.Finding, rs []evidence.Route) {
 			f.Resource = subjects[0]
 		}
 	}
+}
+
+// byDefinition keeps the routes whose handler the route scanner followed
+// into the finding's file (an imported controller function): the
+// handler's first line falls in the finding's function head, or, when the
+// scanner did not read that file, the function has the handler's name.
+func byDefinition(cands []evidence.Route, f evidence.Finding) []evidence.Route {
+	var out []evidence.Route
+	for _, r := range cands {
+		switch {
+		case r.HandlerLine > 0:
+			if r.HandlerLine >= f.FunctionLine && r.HandlerLine <= max(f.FunctionHead, f.FunctionLine) {
+				out = append(out, r)
+			}
+		case r.HandlerFunc != "" && r.HandlerFunc == f.Function:
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // handlerName is the last part of a route's handler: views.login -> login.

@@ -64,7 +64,7 @@ func resourceServiceMatches(resource, action string) bool {
 var ruleDestructive = RuleInfo{
 	ID:    "iam-destructive-wildcard",
 	Title: "Delete rights beyond one resource",
-	Description: "The statement allows deleting or purging across a whole bucket, every table, every queue or every key, or " +
+	Description: "The statement allows deleting or purging across every bucket, every table, every queue or every key, or " +
 		"stopping the audit trail. Few components need that; a compromised one can wipe data or its own tracks. " +
 		"Grant delete only where the component's job is deleting, on the narrowest prefix.",
 	Severity: threatmap.High,
@@ -93,26 +93,16 @@ func checkDestructive(_ *Document, s *Statement) []hit {
 	res, scope := s.BroadestResource()
 	var granted []string
 	line := 0
-	sev := threatmap.Info
 	for _, a := range destructiveActions {
 		ok, l := s.Grants(a)
 		if !ok || !resourceServiceMatches(res.S, a) {
 			continue
 		}
-		isObjectDelete := strings.HasPrefix(a, "s3:DeleteObject")
-		switch {
-		case scope >= ScopeAllOfType:
-		case scope == ScopeWholeBucket && isObjectDelete:
-			// Delete on every object of one bucket: the seed's "delete
-			// access to your entire cloud storage" in its smallest form.
-			if sev == threatmap.Info {
-				sev = threatmap.Medium
-			}
-		default:
+		// Every object of one bucket (arn:aws:s3:::b/*) is the contents
+		// of one resource, as a table's items are: only grants across
+		// resources count here.
+		if scope < ScopeAllOfType {
 			continue
-		}
-		if scope >= ScopeAllOfType {
-			sev = threatmap.High
 		}
 		granted = append(granted, a)
 		if line == 0 {
@@ -122,7 +112,6 @@ func checkDestructive(_ *Document, s *Statement) []hit {
 	for _, a := range auditActions {
 		if ok, l := s.Grants(a); ok && !contains(granted, a) {
 			granted = append(granted, a)
-			sev = threatmap.High
 			if line == 0 {
 				line = l
 			}
@@ -131,7 +120,7 @@ func checkDestructive(_ *Document, s *Statement) []hit {
 	if len(granted) == 0 {
 		return nil
 	}
-	return []hit{{Line: line, Key: strings.Join(granted, ","), Severity: sev,
+	return []hit{{Line: line, Key: strings.Join(granted, ","), Severity: threatmap.High,
 		Msg: fmt.Sprintf("can delete beyond one resource: %s on %s", summarize(granted), describeResource(res))}}
 }
 

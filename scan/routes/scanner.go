@@ -79,7 +79,11 @@ func (Scanner) Scan(ctx context.Context, root string) (evidence.Set, error) {
 		case "py":
 			pyFiles = append(pyFiles, pysrc.Source{Rel: f.Rel, Src: src})
 		case "js":
-			jsFiles = append(jsFiles, jssrc.Source{Rel: f.Rel, Src: src})
+			// A committed bundle repeats the project's routes (and its
+			// dependencies') in one generated file.
+			if !repofs.SkipIfGenerated(ctx, root, f.Rel, src) {
+				jsFiles = append(jsFiles, jssrc.Source{Rel: f.Rel, Src: src})
+			}
 		case "tf":
 			tfFiles = append(tfFiles, tfsrc.File{Rel: f.Rel, Src: src})
 		case "yaml":
@@ -129,6 +133,7 @@ func (Scanner) Scan(ctx context.Context, root string) (evidence.Set, error) {
 var goMarkers = [][]byte{
 	[]byte(`"net/http"`), []byte("github.com/go-chi/chi"), []byte("github.com/gin-gonic/gin"),
 	[]byte("github.com/labstack/echo"), []byte("github.com/gorilla/mux"), []byte("github.com/gofiber/fiber"),
+	[]byte("github.com/go-ozzo/ozzo-routing"),
 	[]byte(`"/`), []byte("`/"),
 }
 

@@ -56,7 +56,7 @@ func Tags(r evidence.Route) []string {
 			found = append(found, t)
 		}
 	}
-	order := []string{TagDebug, TagAdmin, TagInternal, TagTest, TagDev, evidence.TagAuthEndpoint, evidence.TagUnmounted}
+	order := []string{TagDebug, TagAdmin, TagInternal, TagTest, TagDev, evidence.TagAuthEndpoint, evidence.TagPersonalRecord, evidence.TagUnmounted}
 	slices.SortFunc(found, func(a, b string) int { return slices.Index(order, a) - slices.Index(order, b) })
 	if len(found) == 0 {
 		return nil

@@ -36,6 +36,8 @@ func FuzzPython(f *testing.F) {
 	seed(f, "testdata/cases/logic/api/*.py")
 	seed(f, "testdata/cases/reset/flaskapp/*.py")
 	seed(f, "testdata/cases/privkey/api/*.py")
+	seed(f, "testdata/cases/credentials/pyapp/*.py")
+	seed(f, "testdata/cases/logging/*.py")
 	f.Add([]byte("x = f'{request.args[\"a\"]}' % (\ncur.execute(x"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		start := time.Now()
@@ -50,6 +52,12 @@ func FuzzJS(f *testing.F) {
 	seed(f, "testdata/cases/logic/web/src/*.js")
 	seed(f, "testdata/cases/reset/express/*.js")
 	seed(f, "testdata/cases/privkey/web/lib/*.ts")
+	seed(f, "testdata/cases/credentials/src/*/*.[jt]s")
+	seed(f, "testdata/cases/credentials/src/*/*/*.[jt]s")
+	seed(f, "testdata/cases/logging/*.ts")
+	// The same text is a.js and b.ts: a config read from './b' is
+	// resolved into the other file.
+	f.Add([]byte("import c from './b';\napp.use('/d', basicAuth({ users: { [c.x.user]: c.x.password } }));\nexport default { x: { user: 'u', password: 'p' } };"))
 	f.Add([]byte("app.get('/', (req, res) => { db.query(`${req.query.a}`"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		start := time.Now()
@@ -61,6 +69,8 @@ func FuzzJS(f *testing.F) {
 func FuzzGo(f *testing.F) {
 	seed(f, "testdata/cases/go/*.go")
 	seed(f, "testdata/cases/reset/goapi/*.go")
+	seed(f, "testdata/cases/credentials/goapp/*.go")
+	seed(f, "testdata/cases/logging/goapi/*.go")
 	f.Add([]byte("package p\nimport \"net/http\"\nfunc h(r *http.Request) { make([]byte, r.FormValue(\"n\"), "))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		start := time.Now()

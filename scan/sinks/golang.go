@@ -24,7 +24,7 @@ func analyzeGo(ctx context.Context, files []source) []hit {
 	byDir := map[string][]source{}
 	var dirs []string
 	for _, f := range files {
-		if !goRelevant(f.Src) {
+		if !goRelevant(f.Src) && !goCredentialRelevant(f.Src) {
 			continue
 		}
 		d := path.Dir(f.Rel)
@@ -165,7 +165,9 @@ func (g *goFile) analyze() {
 		gf.params(fd.Type)
 		gf.block(fd.Body)
 		gf.resetFuncGo(fd)
+		g.sensitiveGo(fd, gf.fn)
 	}
+	g.credentials()
 }
 
 type goFile struct {
@@ -337,12 +339,31 @@ func (f *goFunc) params(ft *ast.FuncType) {
 		for _, n := range p.Names {
 			if kind != "" {
 				f.req[n.Name] = kind
+			} else if goLambdaEvent(typ) {
+				// An AWS Lambda handler's HTTP event (API Gateway, a
+				// function URL, an ALB): its body, path and query
+				// parameters and headers are the caller's.
+				delete(f.req, n.Name)
+				t := taint{src: "Lambda " + n.Name}
+				f.vars[n.Name] = binding{t: t, prefix: t}
 			} else {
 				delete(f.req, n.Name)
 				delete(f.vars, n.Name)
 			}
 		}
 	}
+}
+
+// goLambdaEvent reports an aws-lambda-go event type that carries an HTTP
+// request.
+func goLambdaEvent(typ string) bool {
+	typ = strings.TrimPrefix(typ, "*")
+	switch typ {
+	case "events.APIGatewayProxyRequest", "events.APIGatewayV2HTTPRequest", "events.APIGatewayWebsocketProxyRequest",
+		"events.ALBTargetGroupRequest", "events.LambdaFunctionURLRequest":
+		return true
+	}
+	return false
 }
 
 var goRouteCall = regexp.MustCompile(`\.(HandleFunc|Handle|GET|POST|PUT|PATCH|DELETE|Get|Post|Put|Patch|Delete|Any|Group|Route|Use|HEAD|OPTIONS|Head|Options|Method|Methods)$`)

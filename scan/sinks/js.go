@@ -38,6 +38,8 @@ type jsFile struct {
 	// resetWords is 0 before the file was looked at, 2 when it does not
 	// speak of a reset, 1 when it does, 3 when it also names a JWT library.
 	resetWords int8
+	// configRefs are basic-auth passwords read from another module.
+	configRefs []configRef
 }
 
 // logicWords returns, computed once, which logic checks the file's text
@@ -57,6 +59,12 @@ func analyzeJS(ctx context.Context, files []source) []hit {
 	}
 	var out []hit
 	var resets []resetFunc
+	index := make(map[string]int, len(files))
+	for i, f := range files {
+		index[f.Rel] = i
+	}
+	has := func(rel string) bool { _, ok := index[rel]; return ok }
+	var refs []configRef
 	for i, r := range tsparse.All(ctx, inputs) {
 		if r.Err != nil {
 			continue
@@ -72,12 +80,15 @@ func analyzeJS(ctx context.Context, files []source) []hit {
 		jf.uploadJS(root)
 		jf.publicEnvSecretJS(root)
 		jf.privilegedKeyJS(root)
+		jf.credentialsJS(root, has)
 		jf.followCalls()
 		resets = append(resets, jf.resets...)
 		out = append(out, jf.hits...)
+		refs = append(refs, jf.configRefs...)
 		r.Tree.Close()
 	}
-	return append(out, resetFlows(resets)...)
+	out = append(out, resetFlows(resets)...)
+	return append(out, resolveConfigRefs(ctx, refs, files, index)...)
 }
 
 // followCalls analyses the functions that handlers pass request values
@@ -313,6 +324,9 @@ func (f *jsFunc) run(body *sitter.Node) {
 			f.webStorageJS(body)
 		}
 		f.resetFuncJS(body)
+		if has.logged {
+			f.sensitiveJS(body)
+		}
 	}
 	for _, n := range nested {
 		f.nested(n)
@@ -345,7 +359,26 @@ func (f *jsFunc) nested(n *sitter.Node) {
 		g.fn = fn{Name: "", Line: nline(call), Head: nline(n), End: nend(n)}
 	}
 	g.params(n)
+	if ps := jsParamNames(f.jf, n); !inline && jsLambdaHandler(name, ps) {
+		// An AWS Lambda handler: the event carries the caller's request
+		// (API Gateway's body, queryStringParameters, pathParameters).
+		t := taint{src: "Lambda " + ps[0]}
+		g.vars[ps[0]] = binding{t: t, prefix: t}
+	}
 	g.run(n.ChildByFieldName("body"))
+}
+
+// jsLambdaHandler reports an AWS Lambda handler: a function named handler
+// (exports.handler, export const handler, a fooHandler) whose parameters
+// are (event), (event, context) or (event, context, callback).
+func jsLambdaHandler(name string, params []string) bool {
+	if name != "handler" && !strings.HasSuffix(name, "Handler") || len(params) == 0 || len(params) > 3 {
+		return false
+	}
+	if params[0] != "event" && params[0] != "evt" {
+		return false
+	}
+	return len(params) == 1 || params[1] == "context" || params[1] == "ctx" || params[1] == "_context"
 }
 
 // funcName names a function by its declaration or what it is assigned to,

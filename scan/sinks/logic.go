@@ -1,6 +1,7 @@
 package sinks
 
 import (
+	"bytes"
 	"regexp"
 	"strings"
 	"unicode"
@@ -80,7 +81,8 @@ var authURLRE = regexp.MustCompile("(?i)(fetch|axios|api|http|client|request|pos
 // do, rather than what reaches a sink.
 func logicRule(rule string) bool {
 	switch rule {
-	case RulePaymentUnverified, RuleLoginWithoutProof, RuleTokenInWebStorage, RuleUploadNoSizeLimit, RuleUploadNoTypeCheck, RuleSecretInPublicEnv, RuleResetTokenReusable:
+	case RulePaymentUnverified, RuleLoginWithoutProof, RuleTokenInWebStorage, RuleUploadNoSizeLimit, RuleUploadNoTypeCheck, RuleSecretInPublicEnv, RuleResetTokenReusable,
+		RuleHardcodedCredential, RuleLoginLiteral, RuleSensitiveLogged:
 		return true
 	}
 	return false
@@ -111,7 +113,7 @@ func codeText(n *sitter.Node, src []byte) string {
 // logicWords says which application-logic checks a file's text can
 // concern, so that the others are not run on it.
 type logicWords struct {
-	paid, session, storage, upload bool
+	paid, session, storage, upload, logged bool
 }
 
 var (
@@ -122,5 +124,16 @@ var (
 )
 
 func wordsIn(src []byte) logicWords {
-	return logicWords{paid: paidWordRE.Match(src), session: sessionWordRE.Match(src), storage: storageWordRE.Match(src), upload: uploadWordRE.Match(src)}
+	return logicWords{paid: paidWordRE.Match(src), session: sessionWordRE.Match(src), storage: storageWordRE.Match(src), upload: uploadWordRE.Match(src), logged: mayLog(src)}
+}
+
+// mayLog reports a file that can write to a log (a case-insensitive
+// regular expression over every file costs more than the check itself).
+func mayLog(src []byte) bool {
+	for _, w := range []string{"log", "Log", "LOG", "print"} {
+		if bytes.Contains(src, []byte(w)) {
+			return true
+		}
+	}
+	return false
 }

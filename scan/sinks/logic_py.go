@@ -40,7 +40,7 @@ func (f *pyFunc) logicPy(def *sitter.Node, uploadParams []string) {
 		f.pf.words = &w
 	}
 	has := *f.pf.words
-	if !has.paid && !has.session && !has.upload && len(uploadParams) == 0 {
+	if !has.paid && !has.session && !has.upload && !has.logged && len(uploadParams) == 0 {
 		return
 	}
 	text := codeText(body, f.pf.src)
@@ -55,6 +55,9 @@ func (f *pyFunc) logicPy(def *sitter.Node, uploadParams []string) {
 		f.sessionPy(body, text)
 	}
 	f.uploadPy(def, body, text, uploadParams)
+	if has.logged {
+		f.sensitivePy(body, text)
+	}
 }
 
 func (f *pyFunc) paymentPy(body *sitter.Node, text, src string) {

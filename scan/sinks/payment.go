@@ -86,7 +86,7 @@ func logicSeverity(rule, src string) threatmap.Severity {
 		if src != "" {
 			return threatmap.High
 		}
-	case RuleSecretInPublicEnv:
+	case RuleSecretInPublicEnv, RuleHardcodedCredential, RuleLoginLiteral:
 		return threatmap.High
 	}
 	return threatmap.Medium

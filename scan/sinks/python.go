@@ -26,6 +26,7 @@ type pyFile struct {
 	funcs   []*sitter.Node          // every function_definition, in source order
 	seeds   []callSeed
 	words   *logicWords
+	loggers map[string]bool // names bound to a logger (sensitivelog_py.go)
 }
 
 func analyzePython(ctx context.Context, files []source) []hit {
@@ -48,6 +49,7 @@ func analyzePython(ctx context.Context, files []source) []hit {
 		pf.analyze(root)
 		pf.privilegedKeyPy(root)
 		resets = append(resets, pf.resetFuncsPy()...)
+		pf.credentialsPy(root)
 		out = append(out, pf.hits...)
 		r.Tree.Close()
 	}
@@ -223,6 +225,11 @@ func (pf *pyFile) function(def *sitter.Node, seed *callSeed) {
 				f.vars[p] = binding{t: taint{src: "parameter " + p}, prefix: taint{src: "parameter " + p}}
 			}
 		}
+	} else if lambdaHandler(names) {
+		// An AWS Lambda handler: the event carries the caller's request
+		// (API Gateway's body, queryStringParameters, pathParameters).
+		t := taint{src: "Lambda " + names[0]}
+		f.vars[names[0]] = binding{t: t, prefix: t}
 	}
 	if seed != nil {
 		f.fn, f.depth = seed.caller, seed.depth
@@ -236,6 +243,13 @@ func (pf *pyFile) function(def *sitter.Node, seed *callSeed) {
 	if seed == nil && handler {
 		f.logicPy(def, uploads)
 	}
+}
+
+// lambdaHandler reports an AWS Lambda handler's parameters: (event,
+// context), the names the Lambda runtime's documentation and every
+// blueprint use.
+func lambdaHandler(names []string) bool {
+	return len(names) == 2 && (names[0] == "event" || names[0] == "evt") && (names[1] == "context" || names[1] == "ctx" || names[1] == "_context" || names[1] == "lambda_context")
 }
 
 // pyFunc is the analysis of one function body.

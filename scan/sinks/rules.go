@@ -27,6 +27,10 @@ const (
 	RuleUploadNoTypeCheck  = "upload-no-type-check"
 	RuleSecretInPublicEnv  = "secret-in-public-env"
 	RuleResetTokenReusable = "reset-token-reusable"
+
+	RuleHardcodedCredential = "hardcoded-credential"
+	RuleLoginLiteral        = "login-literal-credential"
+	RuleSensitiveLogged     = "sensitive-data-logged"
 )
 
 // Rules lists the scanner's rules: SARIF help and the docs are built from it.
@@ -68,6 +72,12 @@ func Rules() []evidence.RuleInfo {
 			Description: "Code reads process.env or import.meta.env with a prefix that makes the bundler copy the value into the browser build (NEXT_PUBLIC_, VITE_, REACT_APP_, EXPO_PUBLIC_, GATSBY_, NUXT_PUBLIC_) and a name that says the value is a secret (a secret or service-role key, a password, a database URL, a model provider's or a bot's token). Every visitor can read it from the page's JavaScript. Rename the variable without the prefix, read it only in server code (an API route or server action that calls the provider), and rotate the value that shipped."},
 		{ID: RuleResetTokenReusable, Title: "Password-reset token good for more than one use", Severity: threatmap.Medium, Property: evidence.ResetTokenSingleUse,
 			Description: "A password-reset handler accepts a token checked only by a stateless decode (jwt.decode, jsonwebtoken.verify, an itsdangerous or Django signing loads): its signature and expiry. Nothing stored is checked or cleared, so the token works again until it expires, also after the password changed. Store a random token (hashed) and delete it on use, or put a one-time id or the current password hash in the signed data and check it."},
+		{ID: RuleHardcodedCredential, Title: "Account with a password written in the code", Severity: threatmap.High, Property: evidence.NoHardcodedCredentials,
+			Description: "A basic-auth middleware or a user table (express-basic-auth users, gin.Accounts, a Flask-HTTPAuth users dict, requests' HTTPBasicAuth) holds a password that is a string literal, in the code or in a configuration module it reads. Every copy of the code has the same password, and anyone who reads the repository can log in. Read the password from the environment or a secret store, and rotate the one that shipped."},
+		{ID: RuleLoginLiteral, Title: "Login compares the password with a literal", Severity: threatmap.High, Property: evidence.NoHardcodedCredentials,
+			Description: "A login, authenticate or basic-auth check compares a password (or secret) with a string literal (password == \"pass\"), so the account is open to anyone who reads the code: a demo user left in place, or a shared admin password. Look the user up in a store and compare a slow hash (bcrypt, argon2) of the password instead."},
+		{ID: RuleSensitiveLogged, Title: "Password or token written to the log", Severity: threatmap.Medium, Property: evidence.NoSensitiveLogging,
+			Description: "A request handler logs the whole request body (which carries the password on a login or sign-up) or a variable named password, secret or token. Logs are kept longer, shipped further and read by more people than the database. Log the fields you need, never credentials, and redact bodies in the logger."},
 		{ID: RuleParseError, Title: "Source file could not be parsed", Severity: threatmap.Info,
 			Description: "The file has a syntax error, so sinks in it may be missing."},
 	}

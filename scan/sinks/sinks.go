@@ -27,6 +27,7 @@ import (
 	"github.com/threatmap/threatmap"
 	"github.com/threatmap/threatmap/evidence"
 	"github.com/threatmap/threatmap/repofs"
+	"github.com/threatmap/threatmap/scan/secrets"
 )
 
 // ScannerName is the Scanner field of every finding.
@@ -37,7 +38,11 @@ const ScannerName = "sinks"
 const maxFileSize = 1 << 20
 
 // Scanner finds dangerous sinks.
-type Scanner struct{}
+type Scanner struct {
+	// Reveal shows the literal password of a hardcoded-credential or
+	// login-literal-credential finding in full; it is masked otherwise.
+	Reveal bool
+}
 
 // New returns the sinks scanner.
 func New() evidence.Scanner { return Scanner{} }
@@ -46,7 +51,7 @@ func New() evidence.Scanner { return Scanner{} }
 func (Scanner) Name() string { return ScannerName }
 
 // Scan implements evidence.Scanner.
-func (Scanner) Scan(ctx context.Context, root string) (evidence.Set, error) {
+func (s Scanner) Scan(ctx context.Context, root string) (evidence.Set, error) {
 	var py, js, goFiles []source
 	opts := repofs.Options{MaxSize: maxFileSize, SkipDirs: slices.Concat(repofs.DefaultSkipDirs, testDirs)}
 	err := repofs.Walk(ctx, root, opts, func(f repofs.File) error {
@@ -70,7 +75,9 @@ func (Scanner) Scan(ctx context.Context, root string) (evidence.Set, error) {
 		case "py":
 			py = append(py, s)
 		case "js":
-			js = append(js, s)
+			if !repofs.SkipIfGenerated(ctx, root, f.Rel, src) {
+				js = append(js, s)
+			}
 		case "go":
 			goFiles = append(goFiles, s)
 		}
@@ -96,7 +103,7 @@ func (Scanner) Scan(ctx context.Context, root string) (evidence.Set, error) {
 				Holds: h.holds, Detail: h.what, File: h.file, Line: h.line})
 			continue
 		}
-		f := h.finding()
+		f := h.finding(s.Reveal)
 		k := fmt.Sprintf("%s:%d:%d:%s", f.File, f.Line, f.Column, f.Rule)
 		if i, ok := at[k]; ok {
 			if set.Findings[i].Source == "" && f.Source != "" {
@@ -174,9 +181,12 @@ type hit struct {
 	severity  threatmap.Severity
 	fn        fn
 	holds     bool // for rulePrivilegedKey: the read is in server code
+	// secret is the literal password a credential rule found; the
+	// finding carries it masked unless the scan reveals secrets.
+	secret string
 }
 
-func (h hit) finding() evidence.Finding {
+func (h hit) finding(reveal bool) evidence.Finding {
 	if h.rule == RuleParseError {
 		return parseFinding(h.file, h.line, h.col, h.what)
 	}
@@ -191,7 +201,15 @@ func (h hit) finding() evidence.Finding {
 	if h.source != "" && !strings.HasSuffix(h.what, h.source) {
 		msg += ", taken from " + h.source
 	}
+	shown := ""
+	if h.secret != "" {
+		shown = secrets.Mask(h.secret)
+		if reveal {
+			shown = h.secret
+		}
+	}
 	return evidence.Finding{
+		Secret:   shown,
 		Scanner:  ScannerName,
 		Rule:     h.rule,
 		Severity: h.severity,

@@ -3,6 +3,7 @@ package gosrc
 import (
 	"go/ast"
 	"go/token"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -17,6 +18,12 @@ import (
 type router struct {
 	id string
 	fw string
+	// group marks an echo Group (made by Group, or a parameter, field or
+	// result of type *echo.Group): its Use applies to the routes and
+	// groups added after it, since Group.Add and Group.Group copy the
+	// group's middleware when called. Echo.Use on the root applies to
+	// every route, as it runs around the router.
+	group bool
 }
 
 // scope is the analysis state of one function body.
@@ -202,7 +209,7 @@ func (s *scope) bindParams(ft *ast.FuncType, key string) {
 		}
 		for _, n := range names {
 			if fw := routerTypeFramework(fld.Type, s.f.imports); fw != "" {
-				s.vars[n.Name] = router{id: paramID(key, i), fw: fw}
+				s.vars[n.Name] = router{id: paramID(key, i), fw: fw, group: echoGroupType(fw, fld.Type)}
 			} else {
 				delete(s.vars, n.Name)
 				s.setType(n.Name, fld.Type, s.p, s.f.imports)
@@ -370,7 +377,7 @@ func (s *scope) eval(e ast.Expr) (router, bool) {
 			typ := s.types[e.X.(*ast.Ident).Name]
 			if ft, ok := s.typePkg(e.X.(*ast.Ident).Name).fields[typ+"."+e.Sel.Name]; ok {
 				if fw := routerTypeFramework(ft, s.fileOfField()); fw != "" {
-					return router{id: fid, fw: fw}, true
+					return router{id: fid, fw: fw, group: echoGroupType(fw, ft)}, true
 				}
 			}
 			if fw, ok := s.a.fieldFWs[fid]; ok {
@@ -415,7 +422,13 @@ func (s *scope) evalCall(c *ast.CallExpr) (router, bool) {
 			case name == "Group" && (parent.fw == Gin || parent.fw == Echo || parent.fw == Fiber) && len(c.Args) > 0:
 				prefix, _ := s.str(c.Args[0])
 				s.mount(parent, id, prefix, s.guardsOf(c.Args[1:]), c)
-				return router{id: id, fw: parent.fw}, true
+				return router{id: id, fw: parent.fw, group: parent.fw == Echo}, true
+			case name == "Group" && parent.fw == Ozzo && len(c.Args) > 0:
+				// A group with handlers of its own runs those alone; one
+				// without copies its parent's as they stand now.
+				prefix, _ := s.str(c.Args[0])
+				s.mountOzzoGroup(parent, id, ozzoPath(prefix), c)
+				return router{id: id, fw: Ozzo}, true
 			case name == "With" && parent.fw == Chi:
 				s.mount(parent, id, "", s.guardsOf(c.Args), c)
 				return router{id: id, fw: Chi}, true
@@ -441,7 +454,7 @@ func (s *scope) evalCall(c *ast.CallExpr) (router, bool) {
 		if d := s.a.funcDecl(key); d != nil && d.Type.Results != nil {
 			for _, r := range d.Type.Results.List {
 				if fw := routerTypeFramework(r.Type, s.a.importsOfFunc(key)); fw != "" {
-					return router{id: "ret:" + key, fw: fw}, true
+					return router{id: "ret:" + key, fw: fw, group: echoGroupType(fw, r.Type)}, true
 				}
 			}
 			if fw := s.a.builtRouter(key, d); fw != "" {
@@ -512,7 +525,8 @@ func constructorOf(e ast.Expr, imports map[string]string) string {
 		fw == Gin && (name == "New" || name == "Default"),
 		fw == Echo && name == "New",
 		fw == Gorilla && name == "NewRouter",
-		fw == Fiber && name == "New":
+		fw == Fiber && name == "New",
+		fw == Ozzo && name == "New":
 		return fw
 	}
 	return ""
@@ -958,13 +972,26 @@ func (s *scope) handlerGuards(e ast.Expr, depth int, serving bool) (adds, cancel
 		}
 		return adds, cancels
 	case *ast.CallExpr:
-		adds, cancels = guard.Kinds(calleeName(t))
-		if key, _, ok := s.resolveCallee(t.Fun); ok {
-			if d := s.a.funcDecl(key); d != nil {
-				adds = append(adds, s.a.bodyGuardsOf(key, d, 2)...)
-				if passesAnonymous(d) {
-					adds = optionalKinds(adds)
-				}
+		key, _, resolved := s.resolveCallee(t.Fun)
+		var d *ast.FuncDecl
+		if resolved {
+			d = s.a.funcDecl(key)
+		}
+		// A serving handler built by a call is named after what it
+		// serves, as a handler is: echo's h.Login(), or a factory of the
+		// module that takes no handler, login(service). Only its body
+		// counts. A wrapper, requireAuth(next), is named after its check.
+		wraps := len(t.Args) > 0
+		if d != nil {
+			wraps = takesHandler(d)
+		}
+		if !serving || wraps {
+			adds, cancels = guard.Kinds(calleeName(t))
+		}
+		if d != nil {
+			adds = append(adds, s.a.bodyGuardsOf(key, d, 2)...)
+			if passesAnonymous(d) {
+				adds = optionalKinds(adds)
 			}
 		}
 		for i, arg := range t.Args {
@@ -1023,7 +1050,12 @@ func (s *scope) bodyGuards(body *ast.BlockStmt, depth int) []string {
 			return true
 		}
 		name := calleeName(c)
-		out = append(out, guard.BodyKinds(name)...)
+		kinds := guard.BodyKinds(name)
+		if ws := guard.Words(name); len(c.Args) == 0 && len(ws) > 0 && ws[len(ws)-1] == "limit" {
+			// A getter, pages.Limit(): a page size, not a rate limit.
+			kinds = slices.DeleteFunc(kinds, func(k string) bool { return k == evidence.GuardRateLimit })
+		}
+		out = append(out, kinds...)
 		if name == "r.BasicAuth" || strings.HasSuffix(name, ".BasicAuth") {
 			out = append(out, evidence.GuardAuth)
 		}
@@ -1156,4 +1188,26 @@ func (s *scope) externalRegistration(c *ast.CallExpr, resolved bool, key string)
 	case !resolved && routerArg && (strings.Contains(lower, "register") || strings.Contains(lower, "route") || strings.Contains(lower, "mount")):
 		s.a.g.Unresolve(s.f.rel, s.line(c), "router passed to "+x.Name+"."+name+", outside the scanned code: routes it registers are not listed")
 	}
+}
+
+// takesHandler reports whether a function has a parameter that can hold a
+// handler: a function type or a type named like one (http.Handler,
+// gin.HandlerFunc, routing.Handler, ...).
+func takesHandler(d *ast.FuncDecl) bool {
+	if d.Type.Params == nil {
+		return false
+	}
+	for _, f := range d.Type.Params.List {
+		t := f.Type
+		if el, ok := t.(*ast.Ellipsis); ok {
+			t = el.Elt
+		}
+		if _, ok := t.(*ast.FuncType); ok {
+			return true
+		}
+		if strings.Contains(exprString(t), "Handle") {
+			return true
+		}
+	}
+	return false
 }

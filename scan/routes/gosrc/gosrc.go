@@ -1,6 +1,6 @@
 // Package gosrc finds the HTTP routes a Go program registers, reading its
 // source with go/ast: net/http (including Go 1.22 method patterns), chi,
-// gin, echo, gorilla/mux and fiber. Routers are followed through variables,
+// gin, echo, gorilla/mux, fiber and ozzo-routing. Routers are followed through variables,
 // struct fields, groups, sub-routers, mounts, functions that take a router
 // and functions that return one, within a package and across the packages
 // of one module. Guards are gathered from router-level middleware, group
@@ -60,6 +60,7 @@ const (
 	Echo    = "echo"
 	Gorilla = "gorilla/mux"
 	Fiber   = "fiber"
+	Ozzo    = "ozzo-routing"
 )
 
 // frameworkOf maps an import path to a framework. Only the framework's
@@ -87,6 +88,8 @@ func frameworkOf(importPath string) string {
 		return Gorilla
 	case root("github.com/gofiber/fiber"):
 		return Fiber
+	case root("github.com/go-ozzo/ozzo-routing"):
+		return Ozzo
 	}
 	return ""
 }
@@ -256,6 +259,9 @@ func (a *analyzer) add(rel string, f *ast.File) {
 		if strings.HasPrefix(name, "v") && len(name) <= 3 && strings.Contains(ip, "/") {
 			name = path.Base(path.Dir(ip)) // .../echo/v4 is imported as echo
 		}
+		if im.Name == nil && frameworkOf(ip) == Ozzo {
+			name = "routing" // the package clause of go-ozzo/ozzo-routing
+		}
 		if im.Name != nil {
 			name = im.Name.Name
 		}
@@ -320,6 +326,12 @@ func recvType(e ast.Expr) string {
 	return ""
 }
 
+// echoGroupType tells whether a router type of framework fw is an echo
+// Group (*echo.Group) rather than the root *echo.Echo.
+func echoGroupType(fw string, e ast.Expr) bool {
+	return fw == Echo && strings.HasSuffix(exprString(e), ".Group")
+}
+
 // routerTypeFramework tells whether a type expression names a router type
 // and of which framework.
 func routerTypeFramework(e ast.Expr, imports map[string]string) string {
@@ -353,6 +365,10 @@ func routerTypeFramework(e ast.Expr, imports map[string]string) string {
 		}
 	case Fiber:
 		if name == "App" || name == "Router" || name == "Group" {
+			return fw
+		}
+	case Ozzo:
+		if name == "Router" || name == "RouteGroup" {
 			return fw
 		}
 	}

@@ -27,6 +27,12 @@ func (s *scope) routing(c *ast.CallExpr) bool {
 		s.gorillaRoute(root, ch)
 		return true
 	}
+	// ozzo-routing chains methods onto a route: r.Get("/x", h).Post(h2).
+	if inner, ok := sel.X.(*ast.CallExpr); ok {
+		if s.ozzoChain(c, inner) {
+			return true
+		}
+	}
 	r, ok := s.eval(sel.X)
 	if !ok {
 		return false
@@ -45,6 +51,8 @@ func (s *scope) routing(c *ast.CallExpr) bool {
 		return s.ginEchoFiber(r, name, c, false)
 	case Fiber:
 		return s.ginEchoFiber(r, name, c, true)
+	case Ozzo:
+		return s.ozzo(r, name, c)
 	case Gorilla:
 		if name == "Use" {
 			s.routerGuards(r, args, false, c)
@@ -247,7 +255,10 @@ func (s *scope) ginEchoFiber(r router, name string, c *ast.CallExpr, lastServes 
 			mws = append(mws, a)
 		}
 		if prefix == "" {
-			s.routerGuards(r, mws, r.fw != Echo, c)
+			// gin and fiber: routes added after Use. echo: the same in a
+			// Group (Group.Add copies the group's middleware then); on
+			// the root Echo, every route (Echo.Use wraps the router).
+			s.routerGuards(r, mws, r.fw != Echo || r.group, c)
 		}
 		return true
 	case "Mount":

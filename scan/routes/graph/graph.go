@@ -28,13 +28,18 @@ type Guard struct {
 
 // Route is one registration on a router, before prefixes are joined.
 type Route struct {
-	Method    string
-	Path      string
-	File      string
-	Line      int
-	Handler   string
-	Framework string
-	Guards    []string
+	Method  string
+	Path    string
+	File    string
+	Line    int
+	Handler string
+	// HandlerFile, HandlerFunc and HandlerLine say where a handler defined
+	// in another file than the registration is (see evidence.Route).
+	HandlerFile string
+	HandlerFunc string
+	HandlerLine int
+	Framework   string
+	Guards      []string
 	// Without lists guards the route opts out of, such as csrf_exempt or
 	// SkipThrottle, which cancel a guard inherited from the router.
 	Without []string
@@ -48,9 +53,12 @@ type Mount struct {
 	// Replace means Prefix replaces the child's own prefix, as Flask's
 	// register_blueprint(url_prefix=...) does, instead of being joined to it.
 	Replace bool
-	Guards  []string
-	File    string
-	Line    int
+	// Isolated means the child runs only the guards of this mount and its
+	// own, none of the parent's: ozzo-routing's Group(prefix, handlers...).
+	Isolated bool
+	Guards   []string
+	File     string
+	Line     int
 }
 
 // Router is anything routes are registered on.
@@ -276,14 +284,17 @@ func (g *Graph) walk(r *Router, prefix string, inherited []scoped, without []str
 		}
 		guards = removeAll(guards, append(slices.Clone(without), rt.Without...))
 		*out = append(*out, evidence.Route{
-			Method:    strings.ToUpper(rt.Method),
-			Path:      full,
-			File:      rt.File,
-			Line:      rt.Line,
-			Framework: rt.Framework,
-			Handler:   rt.Handler,
-			Guards:    Canonical(guards),
-			Tags:      rt.Tags,
+			Method:      strings.ToUpper(rt.Method),
+			Path:        full,
+			File:        rt.File,
+			Line:        rt.Line,
+			Framework:   rt.Framework,
+			Handler:     rt.Handler,
+			HandlerFile: rt.HandlerFile,
+			HandlerFunc: rt.HandlerFunc,
+			HandlerLine: rt.HandlerLine,
+			Guards:      Canonical(guards),
+			Tags:        rt.Tags,
 		})
 	}
 	for _, m := range r.Mounts {
@@ -295,7 +306,14 @@ func (g *Graph) walk(r *Router, prefix string, inherited []scoped, without []str
 		if m.Replace && m.Prefix != "" {
 			childPrefix = Join(prefix, m.Prefix)
 		}
-		g.walk(child, childPrefix, applies(m.File, m.Line, m.Guards), without, stack, depth+1, out)
+		inherit := applies(m.File, m.Line, m.Guards)
+		if m.Isolated {
+			inherit = nil
+			for _, k := range m.Guards {
+				inherit = append(inherit, scoped{kind: k})
+			}
+		}
+		g.walk(child, childPrefix, inherit, without, stack, depth+1, out)
 	}
 }
 

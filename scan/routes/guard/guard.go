@@ -118,7 +118,7 @@ func Kinds(name string) (adds, cancels []string) {
 		add(evidence.GuardAuth)
 	}
 	if has(rateWords...) || hasPair("ratelimit", "ratelimiter", "ratelimited", "slowapi", "limitby", "limitbyip", "limithandler", "limitmiddleware") ||
-		(has("limit") && len(ws) <= 2 && !has("size", "body", "length", "upload", "max", "page", "query", "offset", "request", "bytes", "read")) ||
+		(has("limit") && len(ws) <= 2 && !has("size", "body", "length", "upload", "max", "page", "pages", "paging", "pager", "pagination", "paginator", "query", "offset", "request", "bytes", "read")) ||
 		(has("rate") && has("new", "limit", "limiter", "every")) {
 		add(evidence.GuardRateLimit)
 	}

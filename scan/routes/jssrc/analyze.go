@@ -527,14 +527,22 @@ func (x *extractor) addRoute(m *module, r routerRef, method string, pathArg *sit
 			// its name never does (a handler called login is no guard).
 			adds = append(adds, x.handlerGuards(m, h, e)...)
 			handler = handlerName(m, h)
+			if x.personalRecord(m, h, 1) {
+				tags = append(tags, evidence.TagPersonalRecord)
+			}
 			continue
 		}
 		a, c := x.middlewareGuards(m, h, e, 2)
 		adds, cancels = append(adds, a...), append(cancels, c...)
 	}
+	var def handlerDef
+	if len(handlers) > 0 {
+		def = x.handlerDef(m, handlers[len(handlers)-1], 0)
+	}
 	for _, p := range ps {
 		x.g.Router(r.id).Routes = append(x.g.Router(r.id).Routes, graph.Route{
 			Method: method, Path: graph.Params(p), File: m.rel, Line: line(at), Handler: handler, Framework: r.fw, Guards: adds, Without: cancels, Tags: tags,
+			HandlerFile: def.file, HandlerFunc: def.name, HandlerLine: def.line,
 		})
 	}
 }

@@ -1,26 +1,75 @@
 package jssrc
 
 import (
+	"strconv"
+
 	sitter "github.com/smacker/go-tree-sitter"
 )
+
+// defaultFactoryBudget bounds the router-factory calls followed while one
+// file is analysed. Each function is followed once (factoryMemo), so the
+// budget is reached only by files with thousands of calls to project
+// functions (bundled output); past it, calls are not followed and the file
+// is reported unresolved.
+const defaultFactoryBudget = 20000
+
+// maxFactoryDepth bounds a chain of factories returning factories.
+const maxFactoryDepth = 16
+
+// funcKey names one function node of one module.
+type funcKey struct {
+	file  string
+	start uint32
+}
+
+// factoryResult is what following a function gave; busy marks a function
+// being followed (a call back into it, directly or not, is a cycle).
+type factoryResult struct {
+	r    routerRef
+	ok   bool
+	busy bool
+}
 
 // factoryRouter resolves a call to a function of the project that builds
 // and returns a router (export default () => { const app = Router(); ...;
 // return app }, mounted as app.use('/api', routes())) to that router. The
 // router's id depends on its node only, so it is the one the function's
-// own analysis registered its routes and mounts on.
+// own analysis registered its routes and mounts on. What a function
+// returns does not depend on its caller (its returns are evaluated in a
+// fresh scope), so it is computed once per function and remembered.
 func (x *extractor) factoryRouter(m *module, call *sitter.Node, depth int) (routerRef, bool) {
-	// Factories calling factories (or themselves) end here: eval comes
-	// back in for every call a factory returns.
-	if x.factories > 8 || depth > 4 {
+	x.factorySteps++
+	x.factorySpent++
+	if x.factorySpent > x.factoryBudget {
+		if !x.factoryOver {
+			x.factoryOver = true
+			x.g.Unresolve(m.rel, line(call), "calls to project functions past "+strconv.Itoa(x.factoryBudget)+" in this file not followed (generated or bundled code?): routers they return are not listed")
+		}
 		return routerRef{}, false
 	}
-	x.factories++
-	defer func() { x.factories-- }()
 	fm, fn := x.calledFunc(m, call.ChildByFieldName("function"), 0)
 	if fn == nil {
 		return routerRef{}, false
 	}
+	key := funcKey{fm.rel, fn.StartByte()}
+	if res, ok := x.factoryMemo[key]; ok {
+		// busy: a factory calling itself returns nothing new.
+		return res.r, res.ok
+	}
+	if x.factories >= maxFactoryDepth || depth > maxFactoryDepth {
+		x.g.Unresolve(m.rel, line(call), "router factory "+truncate(m.text(call), 60)+" nested more than "+strconv.Itoa(maxFactoryDepth)+" calls deep not followed: a router it returns is not listed")
+		return routerRef{}, false
+	}
+	x.factories++
+	x.factoryMemo[key] = factoryResult{busy: true}
+	r, ok := x.followFactory(fm, fn, depth)
+	x.factoryMemo[key] = factoryResult{r: r, ok: ok}
+	x.factories--
+	return r, ok
+}
+
+// followFactory evaluates the returns of a function.
+func (x *extractor) followFactory(fm *module, fn *sitter.Node, depth int) (routerRef, bool) {
 	body := fn.ChildByFieldName("body")
 	if body == nil {
 		return routerRef{}, false

@@ -25,6 +25,8 @@ func FuzzExtract(f *testing.F) {
 	}
 	f.Add([]byte("app.use('/a', app); module.exports = app; app.route('/x').get(h).post(h)"), uint8(0))
 	f.Add([]byte("@Controller({path: `${x}`}) export class C { @Get([':a', 'b']) m() {} }"), uint8(5))
+	// Handlers followed into another module, a wrapper and a factory.
+	f.Add([]byte("const c = require('./routes/b');\nconst r = require('express').Router();\nr.post('/x', c.create, wrap(c.list), f());\nfunction f() { return (req, res) => {} }\nmodule.exports = r;"), uint8(0))
 	other := []byte("const express = require('express');\nconst router = express.Router();\nrouter.get('/b', (req, res) => {});\nmodule.exports = router;\n")
 	f.Fuzz(func(t *testing.T, src []byte, name uint8) {
 		rel := fuzzNames[int(name)%len(fuzzNames)]

@@ -54,6 +54,10 @@ type module struct {
 	// specs caches importSpec: the import statement or require naming a
 	// local name (found by walking the module).
 	specs map[string]string
+	// foreign maps a local name imported from a scanned file that holds no
+	// route (a controller module) to that file and export; it is read only
+	// to say where a route's handler is defined.
+	foreign map[string]importRef
 }
 
 type importRef struct {
@@ -65,10 +69,25 @@ type extractor struct {
 	ctx context.Context
 	// factories counts the router factories being followed (factoryRouter).
 	factories int
-	mods      map[string]*module
-	files     []string
-	g         *graph.Graph
-	consts    map[string]string
+	// factoryMemo holds what each project function returns, as a router
+	// or not, once it has been followed (factoryRouter): every function is
+	// followed at most once however many call sites reach it.
+	factoryMemo map[funcKey]factoryResult
+	// factorySteps counts factoryRouter calls over the whole run, and
+	// factorySpent those of the file being analysed, against
+	// factoryBudget; factoryOver is set once the file's budget is spent
+	// (reported once as unresolved).
+	factorySteps, factorySpent, factoryBudget int
+	factoryOver                               bool
+	mods                                      map[string]*module
+	// all holds every scanned file, parsed or not, for handlerDef; lazy
+	// the modules without routes handlerDef parsed to find a handler's
+	// line (never analysed for routes).
+	all    map[string][]byte
+	lazy   map[string]*module
+	files  []string
+	g      *graph.Graph
+	consts map[string]string
 	// bind holds the values a loop variable takes in the iteration being
 	// walked: for (const page of ['a', 'b']) or list.forEach((r) => ...).
 	bind map[string]string
@@ -109,7 +128,20 @@ func Parse(ctx context.Context, rel string, src []byte) (*sitter.Tree, error) {
 // registrations it saw but could not resolve, and the files that could not
 // be parsed.
 func Extract(ctx context.Context, srcs []Source) ([]evidence.Route, []evidence.Unresolved, []ParseError) {
-	x := &extractor{ctx: ctx, mods: map[string]*module{}, g: graph.New(), consts: map[string]string{}, nestVersions: map[string]string{}}
+	x := newExtractor(ctx)
+	return x.extract(srcs)
+}
+
+func newExtractor(ctx context.Context) *extractor {
+	return &extractor{ctx: ctx, mods: map[string]*module{}, all: map[string][]byte{}, lazy: map[string]*module{}, g: graph.New(), consts: map[string]string{}, nestVersions: map[string]string{},
+		factoryMemo: map[funcKey]factoryResult{}, factoryBudget: defaultFactoryBudget}
+}
+
+func (x *extractor) extract(srcs []Source) ([]evidence.Route, []evidence.Unresolved, []ParseError) {
+	ctx := x.ctx
+	for _, s := range srcs {
+		x.all[s.Rel] = s.Src
+	}
 	var errs []ParseError
 	var cands []Source
 	var inputs []tsparse.Input
@@ -131,7 +163,7 @@ func Extract(ctx context.Context, srcs []Source) ([]evidence.Route, []evidence.U
 			continue
 		}
 		tree := res.Tree
-		m := &module{rel: s.Rel, src: s.Src, tree: tree, root: tree.RootNode(), funcs: map[string]*sitter.Node{}, vars: map[string]*sitter.Node{}, imports: map[string]importRef{}, exports: map[string]*sitter.Node{}}
+		m := &module{rel: s.Rel, src: s.Src, tree: tree, root: tree.RootNode(), funcs: map[string]*sitter.Node{}, vars: map[string]*sitter.Node{}, imports: map[string]importRef{}, foreign: map[string]importRef{}, exports: map[string]*sitter.Node{}}
 		if pe, ok := tsparse.SyntaxError(s.Rel, m.root); ok {
 			errs = append(errs, pe)
 		}
@@ -141,6 +173,11 @@ func Extract(ctx context.Context, srcs []Source) ([]evidence.Route, []evidence.U
 	defer func() {
 		for _, m := range x.mods {
 			m.tree.Close()
+		}
+		for _, m := range x.lazy {
+			if m != nil {
+				m.tree.Close()
+			}
 		}
 	}()
 	sort.Strings(x.files)
@@ -152,6 +189,7 @@ func Extract(ctx context.Context, srcs []Source) ([]evidence.Route, []evidence.U
 			break
 		}
 		m := x.mods[f]
+		x.factorySpent, x.factoryOver = 0, false
 		x.next(m)
 		if src := string(m.src); strings.Contains(src, "@Controller") || strings.Contains(src, "APP_GUARD") || strings.Contains(src, "setGlobalPrefix") || strings.Contains(src, "useGlobalGuards") || strings.Contains(src, "forRoutes") {
 			x.nest(m)
@@ -233,13 +271,24 @@ func walkDepth(n *sitter.Node, fn func(*sitter.Node) bool, depth int) {
 
 // resolveFile maps a relative import specifier to a scanned file.
 func (x *extractor) resolveFile(from, spec string) string {
+	return ResolveImport(from, spec, func(rel string) bool {
+		_, ok := x.mods[rel]
+		return ok
+	})
+}
+
+// ResolveImport maps an import specifier in file from to one of the files
+// has knows: a relative path ("./x", "../x.js") or the usual tsconfig path
+// alias of the project's source root ("@/x", "~/x": the root itself or
+// src/), with the extensions and index files Node and TypeScript try. A
+// package name resolves to "". The sinks scanner uses it to read a
+// configuration module the same way the route scanner follows routers.
+func ResolveImport(from, spec string, has func(rel string) bool) string {
 	var bases []string
 	switch {
 	case strings.HasPrefix(spec, "."):
 		bases = []string{path.Clean(path.Join(path.Dir(from), spec))}
 	case strings.HasPrefix(spec, "@/"), strings.HasPrefix(spec, "~/"):
-		// The usual tsconfig/jsconfig path alias for the project's source
-		// root: the root itself or src/.
 		rest := path.Clean(spec[2:])
 		bases = []string{rest, path.Join("src", rest)}
 	default:
@@ -256,7 +305,7 @@ func (x *extractor) resolveFile(from, spec string) string {
 			cands = append(cands, stem+".ts", stem+".tsx")
 		}
 		for _, c := range cands {
-			if _, ok := x.mods[c]; ok {
+			if has(c) {
 				return c
 			}
 		}
@@ -451,6 +500,12 @@ func (x *extractor) index(m *module) {
 	})
 }
 
+// known reports a scanned file, parsed for routes or not.
+func (x *extractor) known(rel string) bool {
+	_, ok := x.all[rel]
+	return ok
+}
+
 // requireBinding records const name = require('./x') (optionally .prop).
 func (x *extractor) requireBinding(m *module, local string, call *sitter.Node, exported string) {
 	if call.Type() == "member_expression" {
@@ -474,6 +529,8 @@ func (x *extractor) requireBinding(m *module, local string, call *sitter.Node, e
 	}
 	if f := x.resolveFile(m.rel, spec); f != "" {
 		m.imports[local] = importRef{file: f, name: exported}
+	} else if f := ResolveImport(m.rel, spec, x.known); f != "" {
+		m.foreign[local] = importRef{file: f, name: exported}
 	}
 }
 
@@ -484,6 +541,13 @@ func (x *extractor) indexImport(m *module, n *sitter.Node) {
 		return
 	}
 	f := x.resolveFile(m.rel, spec)
+	into := m.imports
+	if f == "" {
+		// A module without routes (a controller): remembered apart, so
+		// that only handlerDef reads it.
+		f = ResolveImport(m.rel, spec, x.known)
+		into = m.foreign
+	}
 	if f == "" {
 		return
 	}
@@ -492,13 +556,13 @@ func (x *extractor) indexImport(m *module, n *sitter.Node) {
 		case "import_clause":
 			for i := 0; i < int(c.NamedChildCount()); i++ {
 				if d := c.NamedChild(i); d.Type() == "identifier" {
-					m.imports[m.text(d)] = importRef{file: f, name: "default"}
+					into[m.text(d)] = importRef{file: f, name: "default"}
 				}
 			}
 		case "namespace_import":
 			for i := 0; i < int(c.NamedChildCount()); i++ {
 				if d := c.NamedChild(i); d.Type() == "identifier" {
-					m.imports[m.text(d)] = importRef{file: f, name: "*"}
+					into[m.text(d)] = importRef{file: f, name: "*"}
 				}
 			}
 		case "import_specifier":
@@ -507,7 +571,7 @@ func (x *extractor) indexImport(m *module, n *sitter.Node) {
 			if a := c.ChildByFieldName("alias"); a != nil {
 				local = m.text(a)
 			}
-			m.imports[local] = importRef{file: f, name: name}
+			into[local] = importRef{file: f, name: name}
 			return false
 		}
 		return true

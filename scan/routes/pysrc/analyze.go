@@ -494,6 +494,7 @@ func (x *extractor) decorated(m *module, n *sitter.Node) {
 		path    string
 		line    int
 		deps    []string
+		deco    *sitter.Node
 	}
 	var regs []reg
 	var decoGuards, decoCancels []string
@@ -551,7 +552,7 @@ func (x *extractor) decorated(m *module, n *sitter.Node) {
 						if !isMethod {
 							methods = m.methodsKwarg(e)
 						}
-						regs = append(regs, reg{r: r, methods: methods, path: p, line: line(d), deps: x.dependencyGuards(m, m.kwarg(e, "dependencies"))})
+						regs = append(regs, reg{r: r, methods: methods, path: p, line: line(d), deps: x.dependencyGuards(m, m.kwarg(e, "dependencies")), deco: e})
 						continue
 					}
 				}
@@ -574,10 +575,14 @@ func (x *extractor) decorated(m *module, n *sitter.Node) {
 			// (what its parameters depend on still is).
 			g = slices.Concat(pg, slices.DeleteFunc(slices.Clone(bg), func(k string) bool { return k == evidence.GuardAuth }))
 		}
+		var tags []string
+		if x.personalRecord(m, rg.deco, def, 1) {
+			tags = []string{evidence.TagPersonalRecord}
+		}
 		for _, meth := range rg.methods {
 			x.addRoute(rg.r.id, graph.Route{
 				Method: meth, Path: graph.Params(rg.path), File: m.rel, Line: rg.line, Handler: name, Framework: rg.r.fw,
-				Guards: slices.Concat(decoGuards, g, rg.deps), Without: decoCancels,
+				Guards: slices.Concat(decoGuards, g, rg.deps), Without: decoCancels, Tags: tags,
 			})
 		}
 	}

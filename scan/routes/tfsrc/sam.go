@@ -30,8 +30,11 @@ var yamlLine = regexp.MustCompile(`line (\d+)`)
 // AWS::Serverless::Function as an API Gateway route. A route has the auth
 // guard when its event names an authorizer other than NONE, or when the
 // API it belongs to (by RestApiId or ApiId, or the template's Globals) has
-// a default authorizer and the event does not opt out. Throttling is not
-// read, so no route gets the rate-limit guard.
+// a default authorizer and the event does not opt out. A route has the
+// rate-limit guard when its API throttles it: method settings (REST) or
+// route settings (HTTP) with a positive rate or burst limit, in the API's
+// properties or the template's Globals, or a usage plan with a throttle or
+// a quota when the route needs an API key.
 func ExtractSAM(files []File) Result {
 	var res Result
 	for _, f := range files {
@@ -119,12 +122,22 @@ func samTemplate(res *Result, rel string, root *yaml.Node) {
 			defaults[kind] = true
 		}
 	}
+	// Globals apply to every API of their kind, the implicit one included.
+	throttles := map[string]samThrottle{
+		"Api":     samRestThrottle(root, get(root, "Globals", "Api")),
+		"HttpApi": samHTTPThrottle(root, get(root, "Globals", "HttpApi")),
+	}
 	for i := 0; i+1 < len(resources.Content); i += 2 {
 		id, r := resources.Content[i].Value, resources.Content[i+1]
-		switch scalar(get(r, "Type")) {
+		switch typ := scalar(get(r, "Type")); typ {
 		case "AWS::Serverless::Api", "AWS::Serverless::HttpApi":
 			if _, on := hasAuthorizer(get(r, "Properties", "Auth"), "DefaultAuthorizer"); on {
 				defaults[id] = true
+			}
+			if typ == "AWS::Serverless::Api" {
+				throttles[id] = samRestThrottle(root, get(r, "Properties")).merge(throttles["Api"])
+			} else {
+				throttles[id] = samHTTPThrottle(root, get(r, "Properties")).merge(throttles["HttpApi"])
 			}
 		}
 	}
@@ -163,8 +176,12 @@ func samTemplate(res *Result, rel string, root *yaml.Node) {
 				api = refName(get(props, "ApiId"))
 			}
 			auth := defaults[kind]
+			throttle := throttles[kind]
 			if api != "" {
 				auth = defaults[api]
+				// An API declared outside the serverless types takes no
+				// Globals; its own stage settings are not read here.
+				throttle = throttles[api]
 			}
 			if set, on := hasAuthorizer(get(props, "Auth"), "Authorizer"); set {
 				auth = on
@@ -172,6 +189,9 @@ func samTemplate(res *Result, rel string, root *yaml.Node) {
 			guards := []string{}
 			if auth {
 				guards = append(guards, evidence.GuardAuth)
+			}
+			if throttle.covers(method, p, eventKeyRequired(props)) {
+				guards = append(guards, evidence.GuardRateLimit)
 			}
 			routes = append(routes, evidence.Route{Method: method, Path: p, File: rel, Line: events.Content[j].Line,
 				Framework: APIGateway, Handler: fn, Guards: guards})

@@ -30,8 +30,10 @@ func TestSAMNeedsMarker(t *testing.T) {
 }
 
 func FuzzExtractSAM(f *testing.F) {
-	for _, file := range loadDir(f, filepath.Join("testdata/cases", "sam")) {
-		f.Add(file.Src)
+	for _, dir := range []string{"sam", "sam_throttle"} {
+		for _, file := range loadDir(f, filepath.Join("testdata/cases", dir)) {
+			f.Add(file.Src)
+		}
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
 		extractBounded(t, ExtractSAM, "template.yaml", append([]byte("# AWS::Serverless\n"), src...))

@@ -1,0 +1,3 @@
+export default {
+  dash: { user: 'admin', password: 'dash-2024' },
+};

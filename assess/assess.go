@@ -113,6 +113,10 @@ type Assessment struct {
 	Evidence           evidence.Set
 	// Unanswered lists response keys that name no threat the rules raised.
 	Unanswered []model.Response
+	// Unclaimed lists scanner findings of high or critical severity that
+	// no threat holds as evidence: the page shows them and check fails on
+	// them (policy.unclaimed_findings).
+	Unclaimed []evidence.Finding
 }
 
 // Assess joins threats, responses and evidence.
@@ -180,6 +184,7 @@ func AssessChunks(m *model.Model, chunks [][]rules.Threat, ix *link.Index, set e
 		return cmp.Or(cmp.Compare(x.Priority, y.Priority), cmp.Compare(y.Impact, x.Impact), cmp.Compare(x.Difficulty, y.Difficulty), cmp.Compare(x.ID, y.ID))
 	})
 	setGroups(a.Threats)
+	a.Unclaimed = unclaimedFindings(a.Threats, set)
 	for _, r := range m.Responses {
 		if !seen[r.Threat] {
 			a.Unanswered = append(a.Unanswered, r)

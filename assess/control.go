@@ -66,7 +66,7 @@ func assessControl(m *model.Model, c model.Control, ix *link.Index) Control {
 		}
 		for _, r := range ix.Routes[t] {
 			for guard, p := range guardProperty {
-				if p != prop {
+				if p != prop || !guardCounts(r, guard) {
 					continue
 				}
 				loc := fmt.Sprintf("%s %s at %s:%d", r.Method, r.Path, r.File, r.Line)

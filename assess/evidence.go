@@ -36,7 +36,7 @@ func proveKind(ix *link.Index, id, kind string) (proof, bool) {
 			}
 			all := true
 			for _, r := range routes {
-				if !slices.Contains(r.Guards, guard) {
+				if !guardCounts(r, guard) || !slices.Contains(r.Guards, guard) {
 					all = false
 					break
 				}

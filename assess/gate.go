@@ -93,6 +93,9 @@ func (a *Assessment) Gate() []Problem {
 			out = append(out, Problem{Kind: ProblemSecret, ID: f.Fingerprint, Rule: f.Rule, Title: f.Rule, Severity: threatmap.Critical, Pos: pos, Message: msg})
 		}
 	}
+	if on(p.UnclaimedFindings) {
+		out = append(out, a.unclaimedProblems()...)
+	}
 	if on(p.Unmodeled) {
 		for _, r := range a.Unmodeled {
 			out = append(out, Problem{Kind: ProblemUnmodeled, ID: r.Method + " " + r.Path, Title: "unmodeled route", Severity: threatmap.Medium,
@@ -122,7 +125,7 @@ func (a *Assessment) Gate() []Problem {
 }
 
 func kindOrder(k string) int {
-	return slices.Index([]string{ProblemSecret, ProblemFailing, ProblemOpenThreat, ProblemExpired, ProblemUnmodeled, ProblemReviewOverdue}, k)
+	return slices.Index([]string{ProblemSecret, ProblemFailing, ProblemOpenThreat, ProblemUnclaimed, ProblemExpired, ProblemUnmodeled, ProblemReviewOverdue}, k)
 }
 
 func priorityOrder(p int) int {

@@ -185,6 +185,10 @@ func (a *Assessment) GroupProblems(ps []Problem) [][]Problem {
 	at := map[string]int{}
 	for _, p := range ps {
 		k, ok := rowOf[p.ID]
+		if p.Kind == ProblemUnclaimed {
+			// The page lists unclaimed findings one line per scanner rule.
+			k, ok = p.Rule, p.Rule != ""
+		}
 		if !ok || p.Rule == "" {
 			out = append(out, []Problem{p})
 			continue

@@ -174,12 +174,13 @@ type ScanConfig struct {
 
 // Policy says what makes `threatmap check` fail.
 type Policy struct {
-	FailPriority    int       `yaml:"fail_priority" jsonschema:"minimum=0,maximum=5" jsonschema_description:"Open threats of this priority or more urgent fail the gate (default 2; 0 turns it off)."`
-	FailingControls *bool     `yaml:"failing_controls" jsonschema_description:"Controls contradicted by evidence fail the gate (default true)."`
-	ExpiredAccepts  *bool     `yaml:"expired_acceptances" jsonschema_description:"Accepted risks past their revisit date fail the gate (default true)."`
-	Secrets         *bool     `yaml:"secrets" jsonschema_description:"Secrets found in the repository fail the gate (default true)."`
-	Unmodeled       *bool     `yaml:"unmodeled_surfaces" jsonschema_description:"Routes in the code but not in the model fail the gate (default true)."`
-	ReviewOverdue   *bool     `yaml:"review_overdue" jsonschema_description:"A model not reviewed within review_every fails the gate (default true)."`
-	AdvisoryDB      *bool     `yaml:"advisory_db" jsonschema_description:"Dependencies not checked against an advisory database fail the gate (default false)."`
-	Loc             Locations `yaml:"-" json:"-"`
+	FailPriority      int       `yaml:"fail_priority" jsonschema:"minimum=0,maximum=5" jsonschema_description:"Open threats of this priority or more urgent fail the gate (default 2; 0 turns it off)."`
+	FailingControls   *bool     `yaml:"failing_controls" jsonschema_description:"Controls contradicted by evidence fail the gate (default true)."`
+	ExpiredAccepts    *bool     `yaml:"expired_acceptances" jsonschema_description:"Accepted risks past their revisit date fail the gate (default true)."`
+	Secrets           *bool     `yaml:"secrets" jsonschema_description:"Secrets found in the repository fail the gate (default true)."`
+	Unmodeled         *bool     `yaml:"unmodeled_surfaces" jsonschema_description:"Routes in the code but not in the model fail the gate (default true)."`
+	ReviewOverdue     *bool     `yaml:"review_overdue" jsonschema_description:"A model not reviewed within review_every fails the gate (default true)."`
+	UnclaimedFindings *bool     `yaml:"unclaimed_findings" jsonschema_description:"Scanner findings of high or critical severity that no threat takes as evidence fail the gate (default true)."`
+	AdvisoryDB        *bool     `yaml:"advisory_db" jsonschema_description:"Dependencies not checked against an advisory database fail the gate (default false)."`
+	Loc               Locations `yaml:"-" json:"-"`
 }

@@ -27,6 +27,9 @@ type ThreatMapDoc struct {
 	// Unresolved lists registrations a scanner saw but could not turn
 	// into a route: routes the model may lack that nothing else shows.
 	Unresolved []evidence.Unresolved `json:"unresolved"`
+	// UnclaimedFindings lists high and critical scanner findings no
+	// threat takes as evidence (check fails on them by default).
+	UnclaimedFindings []evidence.Finding `json:"unclaimed_findings,omitempty"`
 }
 
 // SystemDoc describes the system in JSON output.
@@ -102,6 +105,7 @@ func NewThreatMapDoc(a *assess.Assessment, version, modelPath string) ThreatMapD
 		doc.UnmodeledResources = []link.Resource{}
 	}
 	doc.Unresolved = a.Evidence.Unresolved
+	doc.UnclaimedFindings = a.Unclaimed
 	if doc.Unresolved == nil {
 		doc.Unresolved = []evidence.Unresolved{}
 	}

@@ -62,7 +62,7 @@ func WriteMarkdownWith(w io.Writer, a *assess.Assessment, opts MarkdownOptions) 
 	writeAssets(&b, a)
 
 	b.WriteString("\n## 2. Where it is exposed\n\n")
-	writeSurfaces(&b, a)
+	writeSurfacesWith(&b, a, opts)
 	writeBoundaries(&b, m)
 	writeThirdParties(&b, m)
 	b.WriteString("\n```mermaid\n")
@@ -73,6 +73,7 @@ func WriteMarkdownWith(w io.Writer, a *assess.Assessment, opts MarkdownOptions) 
 
 	b.WriteString("\n## 3. What would be found and exploited first\n\n")
 	writeThreatTable(&b, a, opts)
+	writeUnclaimed(&b, a)
 	writeControls(&b, a)
 	writeDrift(&b, a)
 	writeUnanswered(&b, a)
@@ -102,6 +103,9 @@ func writeSummary(b *strings.Builder, a *assess.Assessment) {
 	}
 	if n := len(a.Unmodeled); n > 0 {
 		parts = append(parts, fmt.Sprintf("%d unmodeled %s", n, pluralWord(n, "route", "routes")))
+	}
+	if n := len(a.Unclaimed); n > 0 {
+		parts = append(parts, fmt.Sprintf("%d high or critical %s no threat covers", n, pluralWord(n, "finding", "findings")))
 	}
 	s := a.Model.System
 	review := "never reviewed"
@@ -187,12 +191,22 @@ func orDash(s string) string {
 }
 
 func writeSurfaces(b *strings.Builder, a *assess.Assessment) {
+	writeSurfacesWith(b, a, MarkdownOptions{})
+}
+
+// writeSurfacesWith writes the surfaces table; on the capped one page
+// (opts.MaxRows set) a long list is summarised (see writeSurfaceSummary).
+func writeSurfacesWith(b *strings.Builder, a *assess.Assessment, opts MarkdownOptions) {
 	m := a.Model
 	if len(m.Surfaces) == 0 {
 		b.WriteString("_No surfaces in the model._\n")
 		return
 	}
 	names := assetNames(m)
+	if opts.MaxRows > 0 && len(m.Surfaces) > maxSurfaceRows {
+		writeSurfaceSummary(b, m, names)
+		return
+	}
 	b.WriteString("| Surface | Kind | Exposure | Auth | Assets |\n|---|---|---|---|---|\n")
 	for _, s := range m.Surfaces {
 		var assets []string

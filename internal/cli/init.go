@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/threatmap/threatmap/assess"
 	"github.com/threatmap/threatmap/evidence"
 	"github.com/threatmap/threatmap/model"
 	"github.com/threatmap/threatmap/repofs"
@@ -224,6 +225,10 @@ surfaces:
 		}
 		seen[id] = true
 		for _, g := range r.Guards {
+			if g == evidence.GuardCSRF && assess.SafeMethod(r.Method) {
+				// CSRF middleware checks unsafe methods only.
+				continue
+			}
 			if _, ok := draftedControlKind[g]; ok {
 				guarded[g] = append(guarded[g], id)
 			}

@@ -78,3 +78,22 @@ func TestStarterModelDraftsEntryPoints(t *testing.T) {
 		t.Errorf("the drafted command does not say where it was found and what is missing:\n%s", text)
 	}
 }
+
+// init drafts the csrf-protected control on the unsafe-method routes the
+// CSRF guard covers, never on a GET: CSRF middleware leaves GET unchecked.
+func TestInitCSRFControlSkipsSafeMethods(t *testing.T) {
+	routes := []evidence.Route{
+		{Method: "GET", Path: "/admin/delete/tag/{id}", File: "admin.py", Line: 1, Guards: []string{"auth", "csrf"}},
+		{Method: "POST", Path: "/photo/{id}/delete", File: "main.py", Line: 2, Guards: []string{"auth", "csrf"}},
+	}
+	text := StarterModel("a", "2026-11-01", routes)
+	var csrf string
+	for _, line := range strings.Split(text, "\n") {
+		if strings.Contains(line, "kind: csrf-protected") {
+			csrf = line
+		}
+	}
+	if !strings.Contains(csrf, "post-photo-id-delete") || strings.Contains(csrf, "get-admin-delete-tag-id") {
+		t.Errorf("csrf control = %q, want it on the POST route only", csrf)
+	}
+}

@@ -60,6 +60,9 @@ var rateWords = []string{"ratelimit", "ratelimiter", "limiter", "throttle", "thr
 
 var ipWords = []string{"allowlist", "whitelist", "allowlisted", "whitelisted", "ipfilter", "ipallowlist", "ipwhitelist", "iprestriction", "allowedips", "trustedips"}
 
+// roleWords name a role or a permission that a guard requires.
+var roleWords = []string{"role", "roles", "permission", "permissions", "admin", "admins", "administrator", "staff", "superuser", "moderator", "moderators"}
+
 var csrfWords = []string{"csrf", "xsrf", "csurf", "nosurf"}
 
 var negWords = []string{"exempt", "skip", "public", "noauth", "anonymous", "allowany", "allowanonymous", "unauthenticated", "insecure"}
@@ -173,6 +176,14 @@ func Kinds(name string) (adds, cancels []string) {
 	// who are not logged in; no guard.
 	if hasPair("noauth", "guestonly", "ifauthenticated", "notauthenticated", "notloggedin", "ifloggedin", "requireguest") || has("guest", "guests") {
 		return nil, nil
+	}
+	// A required role or permission (admin_required, permission_required,
+	// roles_required, staff_member_required, AdminOnly, requireRole) checks
+	// who the caller is and what they may do: authentication and a
+	// permission check.
+	if has(roleWords...) && has("required", "require", "requires", "only") && !slices.Contains(kinds, evidence.GuardAuthOptional) {
+		add(evidence.GuardAuth)
+		add(evidence.GuardPermission)
 	}
 	if has(negWords...) || hasPair("nologin", "loginnot", "allowall", "allowany", "allowanonymous", "skipauth") {
 		switch {

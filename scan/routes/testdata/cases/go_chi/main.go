@@ -29,7 +29,7 @@ func main() {
 			r.Post("/articles", createArticle)           // want: POST /api/v1/articles [auth,rate-limit]
 			r.Delete("/articles/{articleID}", deleteArt) // want: DELETE /api/v1/articles/{articleID} [auth,rate-limit]
 		})
-		r.With(requireAdmin).Put("/settings", putSettings) // want: PUT /api/v1/settings [auth,rate-limit]
+		r.With(requireAdmin).Put("/settings", putSettings) // want: PUT /api/v1/settings [auth,permission,rate-limit]
 	})
 	r.Mount("/admin", adminRouter())
 	r.Mount("/v2", v2Router())
@@ -40,8 +40,8 @@ func main() {
 func adminRouter() chi.Router {
 	r := chi.NewRouter()
 	r.Use(AdminOnly)
-	r.Get("/", index)         // want: GET /admin/ [auth,rate-limit] #admin
-	r.Get("/accounts", index) // want: GET /admin/accounts [auth,rate-limit] #admin
+	r.Get("/", index)         // want: GET /admin/ [auth,permission,rate-limit] #admin
+	r.Get("/accounts", index) // want: GET /admin/accounts [auth,permission,rate-limit] #admin
 	return r
 }
 

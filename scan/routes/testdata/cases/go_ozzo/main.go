@@ -29,7 +29,7 @@ func buildHandler(key string) http.Handler {
 
 	// A group with handlers of its own runs only those.
 	admin := router.Group("/admin", RequireAdmin)
-	admin.Delete("/users/<id>", removeUser) // want: DELETE /admin/users/{id} [auth] #admin
+	admin.Delete("/users/<id>", removeUser) // want: DELETE /admin/users/{id} [auth,permission] #admin
 
 	rg := router.Group("/v1")
 	rg.Get(`/reports/<id:\d+>`, report)                     // want: GET /v1/reports/{id} [rate-limit]

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 )
@@ -47,6 +48,26 @@ func WithExclude(ctx context.Context, patterns []string) context.Context {
 		return ctx
 	}
 	return context.WithValue(ctx, excludeKey{}, slices.Concat(excludeFrom(ctx), patterns))
+}
+
+// Excluded reports whether a path relative to the walked root matches
+// the patterns ctx carries (WithExclude), itself or through one of its
+// directories, as Walk would decide. Scans that list paths without
+// walking the tree (a git history) ask it.
+func Excluded(ctx context.Context, rel string) bool {
+	exclude := excludeFrom(ctx)
+	if len(exclude) == 0 {
+		return false
+	}
+	if MatchAny(rel, exclude) {
+		return true
+	}
+	for dir := path.Dir(rel); dir != "." && dir != "/"; dir = path.Dir(dir) {
+		if MatchAny(dir, exclude) || MatchAny(dir+"/", exclude) {
+			return true
+		}
+	}
+	return false
 }
 
 func excludeFrom(ctx context.Context) []string {

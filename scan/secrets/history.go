@@ -65,6 +65,10 @@ func (s *Scanner) scanHistory(ctx context.Context, root string, sup *suppression
 		skip, ok := allowed[c.path]
 		if !ok {
 			skip = sup.pathAllowed(c.path)
+			if !skip && repofs.Excluded(ctx, c.path) {
+				repofs.NoteSkipped(ctx, c.path, repofs.SkipExcluded)
+				skip = true
+			}
 			if d := repofs.ThirdPartyDir(c.path); d != "" && !skip {
 				repofs.NoteSkipped(ctx, d, repofs.SkipExcludedDir)
 				skip = true

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/threatmap/threatmap/repofs"
 )
 
 func gitIn(t *testing.T, dir string, args ...string) string {
@@ -202,5 +204,36 @@ func TestHistoryReportsABrokenBlobReader(t *testing.T) {
 	_, err = New(Options{Mode: History, Workers: 2, Git: fake}).Scan(context.Background(), dir)
 	if err == nil || !strings.Contains(err.Error(), "cat-file") {
 		t.Fatalf("err = %v, want a cat-file error", err)
+	}
+}
+
+// TestHistoryLeavesExcludedPaths: --exclude (and scan.exclude) reach the
+// history scan too: a secret committed under an excluded directory, or
+// in an excluded file, is not read, and the skipped path is counted.
+func TestHistoryLeavesExcludedPaths(t *testing.T) {
+	dir := t.TempDir()
+	gitIn(t, dir, "init", "-q")
+	key := "sk_live_" + token(2, 32)
+	writeIn(t, dir, "fixtures/deep/keys.py", "STRIPE_KEY = \""+key+"\"\n")
+	writeIn(t, dir, "app/sample.env.py", "STRIPE_KEY = \""+key+"\"\n")
+	writeIn(t, dir, "app/config.py", "STRIPE_KEY = \""+key+"\"\n")
+	gitIn(t, dir, "add", ".")
+	gitIn(t, dir, "commit", "-q", "-m", "add")
+
+	var tally repofs.Tally
+	ctx := repofs.WithExclude(repofs.WithTally(context.Background(), &tally), []string{"fixtures/", "app/sample.env.py"})
+	set, err := New(Options{Mode: History}).Scan(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range set.Findings {
+		got = append(got, f.File)
+	}
+	if !slices.Equal(got, []string{"app/config.py"}) {
+		t.Errorf("findings in %v, want only app/config.py", got)
+	}
+	if n := tally.Counts()[repofs.SkipExcluded]; n != 2 {
+		t.Errorf("%d paths counted excluded, want 2", n)
 	}
 }

@@ -70,6 +70,11 @@ func hasSecretWord(src []byte) bool {
 	return false
 }
 
+// devOnlyFileRE matches settings and code that no deployment runs: a
+// development, local or test settings module (config/settings/local.py,
+// settings/test.py, dev.py) and test files. A fallback there is meant.
+var devOnlyFileRE = regexp.MustCompile(`(?i)(^|/)(local|dev|development|test|tests|testing|settings_test|test_settings|conftest)\.(py|js|ts|mjs|cjs)$|(^|/)(tests?|__tests__|spec|testdata|fixtures)/|(^|/)test_[^/]*\.py$|_test\.py$|\.(test|spec)\.[jt]sx?$`)
+
 // secretFallbackWhat is the message tail of a fallback finding.
 const secretFallbackWhat = "a deployment without the variable signs or encrypts with a value anyone who reads the code knows"
 
@@ -86,7 +91,7 @@ var pySecretFallbackRE = regexp.MustCompile(`\b(getenv|get|setdefault|config|env
 // secretFallbackPy reports os.getenv("SECRET_KEY", "literal") and its
 // kin in one Python file.
 func (pf *pyFile) secretFallbackPy(root *sitter.Node) {
-	if !hasSecretWord(pf.src) {
+	if !hasSecretWord(pf.src) || devOnlyFileRE.MatchString(pf.rel) {
 		return
 	}
 	for _, n := range candidates(root, pf.src, pySecretFallbackRE, "call") {
@@ -170,7 +175,7 @@ var jsSecretFallbackRE = regexp.MustCompile(`process\.env(\.\w+|\[\s*['"]\w+['"]
 // secretFallbackJS reports process.env.JWT_SECRET || 'literal' (and ??)
 // in one JS/TS file.
 func (jf *jsFile) secretFallbackJS(root *sitter.Node) {
-	if !hasSecretWord(jf.src) {
+	if !hasSecretWord(jf.src) || devOnlyFileRE.MatchString(jf.rel) {
 		return
 	}
 	for _, n := range candidates(root, jf.src, jsSecretFallbackRE, "binary_expression") {

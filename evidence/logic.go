@@ -40,4 +40,7 @@ const (
 	// NoSensitiveLogging: handlers do not write passwords, tokens or whole
 	// request bodies to the logs.
 	NoSensitiveLogging Property = "no-sensitive-logging"
+	// NoDefaultSecret: no signing or encryption secret read from the
+	// environment falls back to a literal written in the code.
+	NoDefaultSecret Property = "no-default-secret"
 )

@@ -37,6 +37,7 @@ func FuzzPython(f *testing.F) {
 	seed(f, "testdata/cases/reset/flaskapp/*.py")
 	seed(f, "testdata/cases/privkey/api/*.py")
 	seed(f, "testdata/cases/credentials/pyapp/*.py")
+	seed(f, "testdata/cases/fallback/pyapp/*.py")
 	seed(f, "testdata/cases/logging/*.py")
 	f.Add([]byte("x = f'{request.args[\"a\"]}' % (\ncur.execute(x"))
 	f.Fuzz(func(t *testing.T, src []byte) {
@@ -54,6 +55,7 @@ func FuzzJS(f *testing.F) {
 	seed(f, "testdata/cases/privkey/web/lib/*.ts")
 	seed(f, "testdata/cases/credentials/src/*/*.[jt]s")
 	seed(f, "testdata/cases/credentials/src/*/*/*.[jt]s")
+	seed(f, "testdata/cases/fallback/web/*.[jt]s")
 	seed(f, "testdata/cases/logging/*.ts")
 	// The same text is a.js and b.ts: a config read from './b' is
 	// resolved into the other file.

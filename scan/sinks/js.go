@@ -81,6 +81,7 @@ func analyzeJS(ctx context.Context, files []source) []hit {
 		jf.publicEnvSecretJS(root)
 		jf.privilegedKeyJS(root)
 		jf.credentialsJS(root, has)
+		jf.secretFallbackJS(root)
 		jf.followCalls()
 		resets = append(resets, jf.resets...)
 		out = append(out, jf.hits...)

@@ -82,7 +82,7 @@ var authURLRE = regexp.MustCompile("(?i)(fetch|axios|api|http|client|request|pos
 func logicRule(rule string) bool {
 	switch rule {
 	case RulePaymentUnverified, RuleLoginWithoutProof, RuleTokenInWebStorage, RuleUploadNoSizeLimit, RuleUploadNoTypeCheck, RuleSecretInPublicEnv, RuleResetTokenReusable,
-		RuleHardcodedCredential, RuleLoginLiteral, RuleSensitiveLogged:
+		RuleHardcodedCredential, RuleLoginLiteral, RuleSensitiveLogged, RuleSecretDefaultFallback:
 		return true
 	}
 	return false

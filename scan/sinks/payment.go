@@ -86,7 +86,7 @@ func logicSeverity(rule, src string) threatmap.Severity {
 		if src != "" {
 			return threatmap.High
 		}
-	case RuleSecretInPublicEnv, RuleHardcodedCredential, RuleLoginLiteral:
+	case RuleSecretInPublicEnv, RuleHardcodedCredential, RuleLoginLiteral, RuleSecretDefaultFallback:
 		return threatmap.High
 	}
 	return threatmap.Medium

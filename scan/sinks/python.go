@@ -50,6 +50,7 @@ func analyzePython(ctx context.Context, files []source) []hit {
 		pf.privilegedKeyPy(root)
 		resets = append(resets, pf.resetFuncsPy()...)
 		pf.credentialsPy(root)
+		pf.secretFallbackPy(root)
 		out = append(out, pf.hits...)
 		r.Tree.Close()
 	}

@@ -28,9 +28,10 @@ const (
 	RuleSecretInPublicEnv  = "secret-in-public-env"
 	RuleResetTokenReusable = "reset-token-reusable"
 
-	RuleHardcodedCredential = "hardcoded-credential"
-	RuleLoginLiteral        = "login-literal-credential"
-	RuleSensitiveLogged     = "sensitive-data-logged"
+	RuleHardcodedCredential   = "hardcoded-credential"
+	RuleLoginLiteral          = "login-literal-credential"
+	RuleSensitiveLogged       = "sensitive-data-logged"
+	RuleSecretDefaultFallback = "secret-default-fallback"
 )
 
 // Rules lists the scanner's rules: SARIF help and the docs are built from it.
@@ -76,6 +77,8 @@ func Rules() []evidence.RuleInfo {
 			Description: "A basic-auth middleware or a user table (express-basic-auth users, gin.Accounts, a Flask-HTTPAuth users dict, requests' HTTPBasicAuth) holds a password that is a string literal, in the code or in a configuration module it reads. Every copy of the code has the same password, and anyone who reads the repository can log in. Read the password from the environment or a secret store, and rotate the one that shipped."},
 		{ID: RuleLoginLiteral, Title: "Login compares the password with a literal", Severity: threatmap.High, Property: evidence.NoHardcodedCredentials,
 			Description: "A login, authenticate or basic-auth check compares a password (or secret) with a string literal (password == \"pass\"), so the account is open to anyone who reads the code: a demo user left in place, or a shared admin password. Look the user up in a store and compare a slow hash (bcrypt, argon2) of the password instead."},
+		{ID: RuleSecretDefaultFallback, Title: "Signing secret falls back to a literal", Severity: threatmap.High, Property: evidence.NoDefaultSecret,
+			Description: "A signing or encryption secret (SECRET_KEY, JWT_SECRET, SESSION_SECRET, APP_KEY, SIGNING_KEY ...) is read from the environment with a literal default (os.getenv(\"SECRET_KEY\", \"dev\"), config(\"SECRET_KEY\", default=...), process.env.JWT_SECRET || 'secret'). A deployment that forgets the variable signs sessions and tokens with a value published in the code, and anyone who reads it can forge them. Refuse to start when the variable is missing, and rotate the secret if a deployment ran on the default."},
 		{ID: RuleSensitiveLogged, Title: "Password or token written to the log", Severity: threatmap.Medium, Property: evidence.NoSensitiveLogging,
 			Description: "A request handler logs the whole request body (which carries the password on a login or sign-up) or a variable named password, secret or token. Logs are kept longer, shipped further and read by more people than the database. Log the fields you need, never credentials, and redact bodies in the logger."},
 		{ID: RuleParseError, Title: "Source file could not be parsed", Severity: threatmap.Info,

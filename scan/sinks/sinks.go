@@ -39,8 +39,9 @@ const maxFileSize = 1 << 20
 
 // Scanner finds dangerous sinks.
 type Scanner struct {
-	// Reveal shows the literal password of a hardcoded-credential or
-	// login-literal-credential finding in full; it is masked otherwise.
+	// Reveal shows the literal of a hardcoded-credential,
+	// login-literal-credential or secret-default-fallback finding in full;
+	// it is masked otherwise.
 	Reveal bool
 }
 

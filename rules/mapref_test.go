@@ -24,46 +24,17 @@ type mapElement struct {
 	assetIDs []string
 }
 
-type mapActivation struct {
-	e, system, component, identity, model map[string]any
-	zone                                  string
-	assets, flowsIn, flowsOut, controls   []any
-	findings, observations, routes        []any
+// mapActivation holds the variables a condition sees on one element by
+// name: e, system, component, identity, zone, assets, flows_in, flows_out,
+// controls, findings, observations, routes and model.
+type mapActivation map[string]any
+
+func (a mapActivation) ResolveName(name string) (any, bool) {
+	v, ok := a[name]
+	return v, ok
 }
 
-func (a *mapActivation) ResolveName(name string) (any, bool) {
-	switch name {
-	case "e":
-		return a.e, true
-	case "system":
-		return a.system, true
-	case "component":
-		return a.component, true
-	case "identity":
-		return a.identity, true
-	case "zone":
-		return a.zone, true
-	case "assets":
-		return a.assets, true
-	case "flows_in":
-		return a.flowsIn, true
-	case "flows_out":
-		return a.flowsOut, true
-	case "controls":
-		return a.controls, true
-	case "findings":
-		return a.findings, true
-	case "observations":
-		return a.observations, true
-	case "routes":
-		return a.routes, true
-	case "model":
-		return a.model, true
-	}
-	return nil, false
-}
-
-func (a *mapActivation) Parent() interpreter.Activation { return nil }
+func (a mapActivation) Parent() interpreter.Activation { return nil }
 
 type mapGraph struct {
 	m        *model.Model
@@ -305,7 +276,7 @@ func (g *mapGraph) element(kind string, i int) *mapElement {
 	case "flow":
 		f := &m.Flows[i]
 		el := g.newElement(f.ID, "flow", f.From+" → "+f.To, f.Loc.At(""), g.flowMaps[i], f.From, f.Data)
-		el.vars.controls = (&graph{controls: g.controls}).controlKinds(f.ID)
+		el.vars["controls"] = (&graph{controls: g.controls}).controlKinds(f.ID)
 		return el
 	case "boundary":
 		b := &m.Boundaries[i]
@@ -313,7 +284,7 @@ func (g *mapGraph) element(kind string, i int) *mapElement {
 	case "identity":
 		id := &m.Identities[i]
 		el := g.newElement(id.ID, "identity", id.Name, id.Loc.At(""), g.idents[id.ID], "", g.identityAssets[id.ID])
-		el.vars.identity = g.idents[id.ID]
+		el.vars["identity"] = g.idents[id.ID]
 		return el
 	case "route":
 		i = g.httpRoutes[i]
@@ -323,7 +294,7 @@ func (g *mapGraph) element(kind string, i int) *mapElement {
 		rm["id"] = g.routeIDs[i]
 		rm["component"] = owner
 		el := g.newElement(g.routeIDs[i], "route", r.Method+" "+r.Path, g.routePos[i], rm, owner, nil)
-		el.vars.routes = []any{rm}
+		el.vars["routes"] = []any{rm}
 		return el
 	}
 	return nil
@@ -336,12 +307,12 @@ func (g *mapGraph) newElement(id, kind, label string, pos threatmap.Position, se
 	}
 	el := &mapElement{id: id, kind: kind, label: label, pos: pos, assetIDs: assetIDs}
 	el.vars = mapActivation{
-		e: self, system: g.system, component: comp, identity: g.identityOf(compID),
-		zone: g.zone[compID], assets: g.assetMaps(assetIDs),
-		flowsIn: orEmpty(g.flowsIn[compID]), flowsOut: orEmpty(g.flowsOut[compID]),
-		controls: (&graph{controls: g.controls}).controlKinds(id, compID), model: g.whole,
-		findings: mapAll(g.ix.Findings[id], findingMap), observations: mapAll(g.ix.Observations[id], observationMap),
-		routes: mapAll(g.ix.Routes[id], routeMap),
+		"e": self, "system": g.system, "component": comp, "identity": g.identityOf(compID),
+		"zone": g.zone[compID], "assets": g.assetMaps(assetIDs),
+		"flows_in": orEmpty(g.flowsIn[compID]), "flows_out": orEmpty(g.flowsOut[compID]),
+		"controls": (&graph{controls: g.controls}).controlKinds(id, compID), "model": g.whole,
+		"findings": mapAll(g.ix.Findings[id], findingMap), "observations": mapAll(g.ix.Observations[id], observationMap),
+		"routes": mapAll(g.ix.Routes[id], routeMap),
 	}
 	return el
 }
@@ -478,7 +449,8 @@ func (g *mapGraph) nearAssets(el *mapElement) []string {
 	if el.kind == "identity" {
 		// An identity reaches what its components store and what their
 		// flows carry, and what flows authenticated by it carry.
-		list, _ := el.vars.e["used_by"].([]any)
+		self, _ := el.vars["e"].(map[string]any)
+		list, _ := self["used_by"].([]any)
 		for _, u := range list {
 			id, _ := u.(string)
 			if c, ok := g.comps[id]; ok {
@@ -490,10 +462,12 @@ func (g *mapGraph) nearAssets(el *mapElement) []string {
 		addFlows(g.credentialFlows[el.id])
 		return ids
 	}
-	if el.vars.component != nil {
-		add(el.vars.component["stores"])
+	if comp, _ := el.vars["component"].(map[string]any); comp != nil {
+		add(comp["stores"])
 	}
-	addFlows(el.vars.flowsIn)
-	addFlows(el.vars.flowsOut)
+	flowsIn, _ := el.vars["flows_in"].([]any)
+	flowsOut, _ := el.vars["flows_out"].([]any)
+	addFlows(flowsIn)
+	addFlows(flowsOut)
 	return ids
 }

@@ -78,14 +78,18 @@ func (r record) IsZeroValue() bool { return len(r.s.keys) == 0 }
 func (r record) Type() ref.Type { return types.MapType }
 
 // ConvertToType implements ref.Val as a map does.
-func (r record) ConvertToType(t ref.Type) ref.Val {
+func (r record) ConvertToType(t ref.Type) ref.Val { return convertAs(r, types.MapType, t) }
+
+// convertAs converts v, which CEL sees as a value of type own, to t as
+// CEL's own values of that type convert: to itself, or to its type.
+func convertAs(v ref.Val, own *types.Type, t ref.Type) ref.Val {
 	switch t {
-	case types.MapType:
-		return r
+	case own:
+		return v
 	case types.TypeType:
-		return types.MapType
+		return own
 	}
-	return types.NewErr("type conversion error from '%s' to '%s'", types.MapType, t)
+	return types.NewErr("type conversion error from '%s' to '%s'", own, t)
 }
 
 // Equal implements ref.Val as a map does: the same keys with equal values.
@@ -206,15 +210,7 @@ func (l recList) IsZeroValue() bool { return len(l.idx) == 0 }
 func (l recList) Type() ref.Type { return types.ListType }
 
 // ConvertToType implements ref.Val as a list does.
-func (l recList) ConvertToType(t ref.Type) ref.Val {
-	switch t {
-	case types.ListType:
-		return l
-	case types.TypeType:
-		return types.ListType
-	}
-	return types.NewErr("type conversion error from '%s' to '%s'", types.ListType, t)
-}
+func (l recList) ConvertToType(t ref.Type) ref.Val { return convertAs(l, types.ListType, t) }
 
 // Equal implements ref.Val as a list does.
 func (l recList) Equal(other ref.Val) ref.Val { return l.materialize().Equal(other) }

@@ -167,3 +167,15 @@ func candidates(root *sitter.Node, src []byte, re *regexp.Regexp, types ...strin
 	}
 	return out
 }
+
+// loginLiteralHit is the finding for a password compared with a literal
+// at node at: `name op "…"`, or `callee(name, "…")` when the comparison is
+// a call (callee not empty). The literal goes only in the secret field.
+func loginLiteralHit(file string, at *sitter.Node, name, op, callee string, f fn, secret string) hit {
+	sink := clip(name) + " " + op + " " + maskedLiteral
+	if callee != "" {
+		sink = clip(callee) + "(" + clip(name) + ", " + maskedLiteral + ")"
+	}
+	return hit{rule: RuleLoginLiteral, file: file, line: nline(at), col: ncol(at), sink: sink, what: credentialWhat,
+		severity: logicSeverity(RuleLoginLiteral, ""), fn: f, secret: secret}
+}

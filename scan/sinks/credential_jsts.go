@@ -156,12 +156,11 @@ func (jf *jsFile) literalCompareJS(at, x, y *sitter.Node) {
 		if !namesPassword(jf.text(name)) {
 			continue
 		}
-		sink := clip(jf.text(name)) + " === " + maskedLiteral
+		callee := ""
 		if at.Type() == "call_expression" {
-			sink = clip(jf.text(at.ChildByFieldName("function"))) + "(" + clip(jf.text(name)) + ", " + maskedLiteral + ")"
+			callee = jf.text(at.ChildByFieldName("function"))
 		}
-		jf.hits = append(jf.hits, hit{rule: RuleLoginLiteral, file: jf.rel, line: nline(at), col: ncol(at), sink: sink, what: credentialWhat,
-			severity: logicSeverity(RuleLoginLiteral, ""), fn: jf.enclosing(at), secret: v})
+		jf.hits = append(jf.hits, loginLiteralHit(jf.rel, at, jf.text(name), "===", callee, jf.enclosing(at), v))
 		return
 	}
 }

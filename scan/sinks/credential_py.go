@@ -115,12 +115,11 @@ func (pf *pyFile) literalComparePy(at, x, y *sitter.Node) {
 		if !namesPassword(pf.text(name)) {
 			continue
 		}
-		sink := clip(pf.text(name)) + " == " + maskedLiteral
+		callee := ""
 		if at.Type() == "call" {
-			sink = clip(pf.text(at.ChildByFieldName("function"))) + "(" + clip(pf.text(name)) + ", " + maskedLiteral + ")"
+			callee = pf.text(at.ChildByFieldName("function"))
 		}
-		pf.hits = append(pf.hits, hit{rule: RuleLoginLiteral, file: pf.rel, line: nline(at), col: ncol(at), sink: sink, what: credentialWhat,
-			severity: logicSeverity(RuleLoginLiteral, ""), fn: pf.enclosing(at), secret: v})
+		pf.hits = append(pf.hits, loginLiteralHit(pf.rel, at, pf.text(name), "==", callee, pf.enclosing(at), v))
 		return
 	}
 }

@@ -63,9 +63,12 @@ func IsOpen(status string) bool {
 	return false
 }
 
-// Threat is a rule's threat with what the team does about it.
+// Threat is a rule's threat with what the team does about it. The rule's
+// threat is held by pointer: the assessment points into the engine's
+// chunks instead of copying every threat (on a large model, the copy and
+// the chunks were the largest thing alive).
 type Threat struct {
-	rules.Threat
+	*rules.Threat
 	Response string `json:"response"`
 	// Implicit is true when the response was inferred from controls
 	// declared on the element rather than written under responses:.
@@ -121,13 +124,16 @@ type Assessment struct {
 
 // Assess joins threats, responses and evidence.
 func Assess(m *model.Model, threats []rules.Threat, ix *link.Index, set evidence.Set, now time.Time) *Assessment {
-	return AssessChunks(m, [][]rules.Threat{threats}, ix, set, now)
+	// The assessment points into and adjusts its threats: the caller's
+	// stay as they were.
+	return AssessChunks(m, [][]rules.Threat{slices.Clone(threats)}, ix, set, now)
 }
 
 // AssessChunks is Assess on threats in chunks, in any order (as
-// rules.Engine.RunChunks gives them); the result is the same. It clears
-// each chunk from chunks once read, so the engine's copy of the threats is
-// freed while the assessed ones are built.
+// rules.Engine.RunChunks gives them); the result is the same. The
+// assessed threats point into the chunks and adjust them (a verified
+// defence's findings, a secondary threat's priority): each chunk becomes
+// the assessment's, and its slot in chunks is cleared.
 func AssessChunks(m *model.Model, chunks [][]rules.Threat, ix *link.Index, set evidence.Set, now time.Time) *Assessment {
 	if ix == nil {
 		ix = link.Build(m, set, "")
@@ -173,9 +179,10 @@ func AssessChunks(m *model.Model, chunks [][]rules.Threat, ix *link.Index, set e
 		a.Threats = make([]Threat, 0, total)
 	}
 	for ci, threats := range chunks {
+		// The chunk is the assessment's now: the caller's slot is cleared.
 		chunks[ci] = nil
-		for _, t := range threats {
-			a.assessThreat(m, t, seen, responses, controlsOn, byID, componentOf, ix, now)
+		for i := range threats {
+			a.assessThreat(m, &threats[i], seen, responses, controlsOn, byID, componentOf, ix, now)
 		}
 	}
 	// The engine's order (priority, impact, difficulty, id: a total order),
@@ -199,7 +206,7 @@ type kindOn struct{ kind, on string }
 
 // assessThreat joins one threat with its response, controls and evidence
 // and appends it to a.Threats.
-func (a *Assessment) assessThreat(m *model.Model, t rules.Threat, seen map[string]bool, responses map[string]model.Response,
+func (a *Assessment) assessThreat(m *model.Model, t *rules.Threat, seen map[string]bool, responses map[string]model.Response,
 	controlsOn map[kindOn][]int, byID map[string]*Control, componentOf map[string]string, ix *link.Index, now time.Time) {
 	at := Threat{Threat: t}
 	var proofFindings []evidence.Finding

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"slices"
 	"testing"
+	"unsafe"
 
 	"github.com/threatmap/threatmap/evidence"
 	"github.com/threatmap/threatmap/internal/modelgen"
@@ -14,8 +15,9 @@ import (
 )
 
 // TestAssessChunksMatchesAssess: the assessment of the engine's chunks,
-// in whatever order they come, is the assessment of its sorted threats,
-// and each chunk is let go once read.
+// in whatever order they come, is the assessment of its sorted threats;
+// the assessed threats point into the chunks (no copy of the engine's
+// threats), and the caller's slots are cleared.
 func TestAssessChunksMatchesAssess(t *testing.T) {
 	var src bytes.Buffer
 	if err := modelgen.Dense(&src, 150); err != nil {
@@ -41,6 +43,7 @@ func TestAssessChunksMatchesAssess(t *testing.T) {
 		t.Fatalf("%d chunks: the model is too small to test chunking", len(chunks))
 	}
 	slices.Reverse(chunks)
+	held := slices.Clone(chunks)
 	got := AssessChunks(m, chunks, ix, evidence.Set{}, now)
 	if len(got.Threats) != len(want.Threats) || len(want.Threats) == 0 {
 		t.Fatalf("%d threats from chunks, %d from Assess", len(got.Threats), len(want.Threats))
@@ -55,6 +58,14 @@ func TestAssessChunksMatchesAssess(t *testing.T) {
 	for i, c := range chunks {
 		if c != nil {
 			t.Errorf("chunk %d still held", i)
+		}
+	}
+	for i := range got.Threats {
+		p := got.Threats[i].Threat
+		if !slices.ContainsFunc(held, func(c []rules.Threat) bool {
+			return len(c) > 0 && uintptr(unsafe.Pointer(p)) >= uintptr(unsafe.Pointer(&c[0])) && uintptr(unsafe.Pointer(p)) <= uintptr(unsafe.Pointer(&c[len(c)-1]))
+		}) {
+			t.Fatalf("threat %d (%s) is a copy, not the engine's", i, p.ID)
 		}
 	}
 }

@@ -309,7 +309,7 @@ func otmThreatFrom(t assess.Threat) otmThreat {
 	}
 	likelihood := map[threatmap.Difficulty]float64{threatmap.DifficultyLow: 90, threatmap.DifficultyMedium: 50, threatmap.DifficultyHigh: 20}[t.Difficulty]
 	impact := float64(t.Impact) * 25
-	return otmThreat{ID: t.ID, Name: t.Title, Description: t.Summary, Categories: cats, Risk: otmThreatRisk{Likelihood: likelihood, Impact: impact},
+	return otmThreat{ID: t.ID, Name: t.Title, Description: t.Summary(), Categories: cats, Risk: otmThreatRisk{Likelihood: likelihood, Impact: impact},
 		Attributes: map[string]any{"threatmap.rule": t.Rule, "threatmap.element": t.Element, "threatmap.priority": t.Priority,
 			"threatmap.status": t.Status, "threatmap.response": t.Response, "threatmap.implicit": t.Implicit}}
 }

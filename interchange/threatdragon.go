@@ -211,7 +211,7 @@ func ExportThreatDragon(m *model.Model, a *assess.Assessment) ([]byte, error) {
 				title = orID(t.Surface, t.Element) + ": " + title
 			}
 			th := tdThreat{ID: t.ID, ThreatID: t.ID, Title: title, Status: tdStatus(t.Status), Severity: tdSeverity(t.Impact), Type: tdStride(t.Stride),
-				Description: t.Summary, Mitigation: mit, ModelType: "STRIDE", ThreatmapRule: t.Rule, ThreatmapImplicit: t.Implicit}
+				Description: t.Summary(), Mitigation: mit, ModelType: "STRIDE", ThreatmapRule: t.Rule, ThreatmapImplicit: t.Implicit}
 			if r, ok := m.Responses.Get(t.ID); ok {
 				th.ThreatmapResponse = responseDetail(r)
 			}

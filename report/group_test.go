@@ -19,7 +19,7 @@ func groupedAssessment() *assess.Assessment {
 	m := &model.Model{System: model.System{Name: "big"}}
 	var ts []assess.Threat
 	open := func(t rules.Threat) assess.Threat {
-		return assess.Threat{Threat: t, Response: assess.ResponseNone, Status: assess.StatusOpen}
+		return assess.Threat{Threat: &t, Response: assess.ResponseNone, Status: assess.StatusOpen}
 	}
 	for i := 0; i < 30; i++ {
 		ts = append(ts, open(rules.Threat{ID: fmt.Sprintf("flood@ep%02d", i), Rule: "flood", Title: "Flood", Element: fmt.Sprintf("ep%02d", i),

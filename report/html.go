@@ -269,7 +269,7 @@ func newHTMLPage(a *assess.Assessment, opts HTMLOptions) htmlPage {
 			Priority: t.Priority, Surface: r.Label(), Assets: orDash(strings.Join(assets, ", ")),
 			Abuse: capitalize(t.Abuse), Method: t.Method, Difficulty: t.Difficulty.String(), Requires: t.Requires,
 			Status: strings.ReplaceAll(StatusText(t), "**", ""), StatusKey: t.Status, StatusClass: statusClass(t),
-			Summary: t.Summary, Detail: rowDetail(r), Stride: strings.Join(stride, " "),
+			Summary: t.Summary(), Detail: rowDetail(r), Stride: strings.Join(stride, " "),
 			Mitigations: mitigations, Also: r.Also, IDs: ids, References: refs, Evidence: ev, Locations: locs,
 			Secondary: t.Secondary,
 		}

@@ -117,6 +117,9 @@ func NewThreatMapDoc(a *assess.Assessment, version, modelPath string) ThreatMapD
 
 // WriteJSON writes any document as indented JSON.
 func WriteJSON(w io.Writer, doc any) error {
+	if d, ok := doc.(ThreatMapDoc); ok {
+		return WriteThreatMap(w, d)
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)

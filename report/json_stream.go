@@ -16,15 +16,30 @@ import (
 // threats into.
 const threatsKey = "\n  \"threats\": [],\n"
 
-// WriteThreatMap writes doc exactly as WriteJSON would, but encodes the
-// threats one by one, in parallel batches, and streams them to w: on a
+// threatMapFrame is the document without its methods: what encoding/json
+// writes around the threats.
+type threatMapFrame ThreatMapDoc
+
+// MarshalJSON writes the document as WriteThreatMap does (a threat's
+// summary is not a field of its struct but made when it is written).
+func (doc ThreatMapDoc) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	if err := WriteThreatMap(&buf, doc); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// WriteThreatMap writes doc as indented JSON (WriteJSON writes a
+// ThreatMapDoc through it): the frame by encoding/json, the threats by
+// appendThreat, one by one, in parallel batches, streamed to w: on a
 // model with a hundred thousand threats the output is written without
 // holding the whole document, twice over, in memory.
 func WriteThreatMap(w io.Writer, doc ThreatMapDoc) error {
 	threats := doc.Threats
 	doc.Threats = []assess.Threat{}
 	var frame bytes.Buffer
-	if err := WriteJSON(&frame, doc); err != nil {
+	if err := WriteJSON(&frame, threatMapFrame(doc)); err != nil {
 		return err
 	}
 	head, tail, ok := bytes.Cut(frame.Bytes(), []byte(threatsKey))

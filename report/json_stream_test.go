@@ -17,20 +17,31 @@ func TestWriteThreatMapMatchesWriteJSON(t *testing.T) {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
 			doc := ThreatMapDoc{Version: "v", System: SystemDoc{Name: "s <&> \"q\""}, Assets: []AssetDoc{}, Controls: []assess.Control{}}
 			for i := range n {
-				doc.Threats = append(doc.Threats, assess.Threat{Threat: rules.Threat{
+				doc.Threats = append(doc.Threats, assess.Threat{Threat: &rules.Threat{
 					ID: fmt.Sprintf("r@e%d", i), Rule: "r", Title: "a <b> & \"c\"\n", Assets: []string{"x", "y"},
-					Mitigations: []string{"m"}, Summary: "é ✓ \u2028",
+					Mitigations: []string{"m"}, Surface: "é ✓ \u2028", Abuse: "\xe2\x80", Method: "\xa8",
 				}, Status: "open"})
 			}
 			if doc.Threats == nil {
 				doc.Threats = []assess.Threat{}
 			}
-			var want, got bytes.Buffer
-			if err := WriteJSON(&want, doc); err != nil {
+			var frame, got, viaWriteJSON bytes.Buffer
+			if err := WriteJSON(&frame, threatMapFrame(doc)); err != nil {
 				t.Fatal(err)
 			}
+			var summaries []string
+			for i := range doc.Threats {
+				summaries = append(summaries, doc.Threats[i].Summary())
+			}
+			want := bytes.NewBuffer(withSummaries(t, frame.Bytes(), "      ", summaries))
 			if err := WriteThreatMap(&got, doc); err != nil {
 				t.Fatal(err)
+			}
+			if err := WriteJSON(&viaWriteJSON, doc); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(viaWriteJSON.Bytes(), got.Bytes()) {
+				t.Error("WriteJSON does not write a threat map as WriteThreatMap does")
 			}
 			if !bytes.Equal(want.Bytes(), got.Bytes()) {
 				w, g := want.String(), got.String()

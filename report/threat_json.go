@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/threatmap/threatmap/assess"
+	"github.com/threatmap/threatmap/rules"
 )
 
 // appendThreat appends t as encoding/json writes it inside the indented
@@ -18,6 +19,11 @@ import (
 // the type by reflection, so a field added to assess.Threat or
 // rules.Threat and not written here fails it.
 func appendThreat(dst []byte, t *assess.Threat, ind string) ([]byte, error) {
+	if t.Threat == nil {
+		c := *t
+		c.Threat = &rules.Threat{}
+		t = &c
+	}
 	o := objWriter{dst: append(dst, '{'), ind: ind + "  "}
 	o.str("id", t.ID)
 	o.str("rule", t.Rule)
@@ -41,7 +47,8 @@ func appendThreat(dst []byte, t *assess.Threat, ind string) ([]byte, error) {
 	o.str("impact", t.Impact.String())
 	o.key("priority")
 	o.dst = strconv.AppendInt(o.dst, int64(t.Priority), 10)
-	o.str("summary", t.Summary)
+	o.key("summary")
+	o.dst = appendJSONParts(o.dst, t.SummaryParts())
 	o.str("abuse", t.Abuse)
 	o.str("method", t.Method)
 	if t.Detail != "" {
@@ -180,8 +187,40 @@ const hexDigits = "0123456789abcdef"
 // with HTML escaping off: quotes, backslashes and control characters
 // escaped, invalid UTF-8 replaced by U+FFFD, U+2028 and U+2029 escaped
 // (FuzzAppendJSONString compares the two).
+// appendJSONParts appends the concatenation of parts as one JSON string
+// without building it: valid UTF-8 escapes rune by rune, so parts that are
+// each valid escape as their concatenation does. Otherwise (a rune cut
+// between two parts would join up) the concatenation is escaped whole.
+func appendJSONParts(dst []byte, parts [9]string) []byte {
+	for _, p := range parts {
+		if !utf8.ValidString(p) {
+			n := 0
+			for _, p := range parts {
+				n += len(p)
+			}
+			whole := make([]byte, 0, n)
+			for _, p := range parts {
+				whole = append(whole, p...)
+			}
+			return appendJSONString(dst, string(whole))
+		}
+	}
+	dst = append(dst, '"')
+	for _, p := range parts {
+		dst = appendJSONBody(dst, p)
+	}
+	return append(dst, '"')
+}
+
 func appendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
+	dst = appendJSONBody(dst, s)
+	return append(dst, '"')
+}
+
+// appendJSONBody appends s escaped as inside a JSON string, without the
+// quotes.
+func appendJSONBody(dst []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		b := s[i]
@@ -228,6 +267,5 @@ func appendJSONString(dst []byte, s string) []byte {
 		}
 		i += size
 	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
+	return append(dst, s[start:]...)
 }

@@ -27,6 +27,40 @@ func encodeLikeStream(t *testing.T, th *assess.Threat) []byte {
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 }
 
+// withSummaries inserts, after each threat's priority line (the key at
+// indentation ind), the summary line encoding/json cannot write (Summary
+// is a method), with the i-th of summaries: the reference for the
+// hand-written encoder.
+func withSummaries(t *testing.T, js []byte, ind string, summaries []string) []byte {
+	t.Helper()
+	var out []byte
+	n := 0
+	for line := range bytes.Lines(js) {
+		out = append(out, line...)
+		if bytes.HasPrefix(line, []byte(ind+`"priority": `)) {
+			if n >= len(summaries) {
+				t.Fatalf("more priority lines than threats in %s", js)
+			}
+			// HTML characters are not escaped in the report.
+			var buf bytes.Buffer
+			enc := json.NewEncoder(&buf)
+			enc.SetEscapeHTML(false)
+			if err := enc.Encode(summaries[n]); err != nil {
+				t.Fatal(err)
+			}
+			s := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+			out = append(out, ind+`"summary": `...)
+			out = append(out, s...)
+			out = append(out, ",\n"...)
+			n++
+		}
+	}
+	if n != len(summaries) {
+		t.Fatalf("%d priority lines for %d threats", n, len(summaries))
+	}
+	return out
+}
+
 // fill sets every field reachable from v to a value that is not its zero
 // value: strings get characters JSON escapes, lists two elements, so a
 // field the hand-written encoder forgets shows in the comparison.
@@ -74,12 +108,12 @@ func TestAppendThreatMatchesEncodingJSON(t *testing.T) {
 	var full assess.Threat
 	n := 0
 	fill(reflect.ValueOf(&full).Elem(), &n)
-	empty := assess.Threat{Threat: rules.Threat{Stride: []threatmap.Stride{}, Assets: []string{}, Mitigations: []string{},
+	empty := assess.Threat{Threat: &rules.Threat{Stride: []threatmap.Stride{}, Assets: []string{}, Mitigations: []string{},
 		Controls: []string{}, SecondaryTo: []string{}, References: []string{}, Evidence: []evidence.Finding{}},
 		MitigatedBy: []string{}, Group: []string{}}
-	onlyLine := assess.Threat{Threat: rules.Threat{Pos: threatmap.Position{Line: 3}}}
-	for name, th := range map[string]*assess.Threat{"full": &full, "zero": {}, "empty lists": &empty, "line only": &onlyLine} {
-		want := encodeLikeStream(t, th)
+	onlyLine := assess.Threat{Threat: &rules.Threat{Pos: threatmap.Position{Line: 3}}}
+	for name, th := range map[string]*assess.Threat{"full": &full, "zero": {Threat: &rules.Threat{}}, "empty lists": &empty, "line only": &onlyLine} {
+		want := withSummaries(t, encodeLikeStream(t, th), "      ", []string{th.Summary()})
 		got, err := appendThreat(nil, th, "    ")
 		if err != nil {
 			t.Fatal(err)
@@ -109,6 +143,13 @@ func FuzzAppendJSONString(f *testing.F) {
 		want := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 		if got := appendJSONString(nil, s); !bytes.Equal(got, want) {
 			t.Fatalf("appendJSONString(%q) = %s, want %s", s, got, want)
+		}
+		// The same text in parts (cut anywhere, a rune split included)
+		// escapes as the whole.
+		a, b := len(s)/3, 2*len(s)/3
+		parts := [9]string{s[:a], "", s[a:b], s[b:]}
+		if got := appendJSONParts(nil, parts); !bytes.Equal(got, want) {
+			t.Fatalf("appendJSONParts(%q) = %s, want %s", parts, got, want)
 		}
 	})
 }

@@ -45,7 +45,7 @@ func WriteThreatsSARIF(w io.Writer, a *assess.Assessment, ruleSet []*rules.Rule,
 		if relPath != nil && pos.File != "" {
 			pos.File = relPath(pos.File)
 		}
-		msg := t.Summary
+		msg := t.Summary()
 		if t.Detail != "" {
 			msg += " " + t.Detail
 		}

@@ -353,6 +353,11 @@ func (e *Engine) RunChunks(m *model.Model, ix *link.Index, opts Options) ([][]Th
 	failed := map[int]int{} // rule index -> task index of its first error
 	for ti, r := range results {
 		if len(r.threats) > 0 {
+			// The chunks are kept (the assessment points into them):
+			// room left by append is given back.
+			if cap(r.threats)-len(r.threats) > len(r.threats)/8 {
+				r.threats = slices.Clone(r.threats)
+			}
 			chunks = append(chunks, r.threats)
 		}
 		for ri := range r.errs {
@@ -424,7 +429,6 @@ func (c *compiled) eval(g *graph, el *element, t *Threat) (bool, error) {
 	}
 	t.Assets, t.Impact = g.atRisk(r, el)
 	t.Priority = Priority(t.Impact, t.Difficulty)
-	t.Summary = "If " + el.label + " is abused, an attacker could " + t.Abuse + " by " + t.Method + ", and this would require " + t.Requires + "."
 	t.Evidence = relevantFindings(g.ix.Findings[el.id], r)
 	return true, nil
 }

@@ -136,7 +136,7 @@ func TestRuleFixtures(t *testing.T) {
 				var got []string
 				for _, th := range threats {
 					got = append(got, th.ID)
-					if th.Summary == "" || th.Requires == "" {
+					if th.Summary() == "" || th.Requires == "" {
 						t.Errorf("case %s: %s has no summary or difficulty text", c.name, th.ID)
 					}
 				}

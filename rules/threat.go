@@ -25,9 +25,9 @@ type Threat struct {
 	Requires   string               `json:"requires"`
 	Impact     threatmap.Severity   `json:"impact"`
 	Priority   int                  `json:"priority"`
-	// Summary is the one-liner: If [surface] is abused, an attacker could
-	// [impact] by [method], and this would require [difficulty].
-	Summary     string   `json:"summary"`
+	// The summary (see Summary) is made from Surface, Abuse, Method and
+	// Requires when it is read, so a large model does not hold a sentence
+	// per threat.
 	Abuse       string   `json:"abuse"`
 	Method      string   `json:"method"`
 	Detail      string   `json:"detail,omitempty"`
@@ -44,6 +44,26 @@ type Threat struct {
 	// threat (those whose property matches one of the rule's control
 	// kinds, or all of the element's findings for evidence-driven rules).
 	Evidence []evidence.Finding `json:"evidence,omitempty"`
+}
+
+// Summary is the threat's one-liner: If [surface] is abused, an attacker
+// could [abuse] by [method], and this would require [requires].
+func (t *Threat) Summary() string {
+	return string(t.AppendSummary(nil))
+}
+
+// AppendSummary appends the summary to dst, as Summary returns it.
+func (t *Threat) AppendSummary(dst []byte) []byte {
+	for _, part := range t.SummaryParts() {
+		dst = append(dst, part...)
+	}
+	return dst
+}
+
+// SummaryParts returns the pieces the summary is the concatenation of,
+// for writers that escape them as they copy.
+func (t *Threat) SummaryParts() [9]string {
+	return [9]string{"If ", t.Surface, " is abused, an attacker could ", t.Abuse, " by ", t.Method, ", and this would require ", t.Requires, "."}
 }
 
 // Priority ranks a threat from 1 (fix this week) to 5: low-difficulty,

@@ -64,8 +64,8 @@ identities:
 			t.Errorf("%s not raised", tt.id)
 			continue
 		}
-		if !strings.Contains(th.Summary, tt.want) || strings.Contains(th.Summary, tt.notWant) {
-			t.Errorf("%s: summary %q should mention %q and not %q", tt.id, th.Summary, tt.want, tt.notWant)
+		if !strings.Contains(th.Summary(), tt.want) || strings.Contains(th.Summary(), tt.notWant) {
+			t.Errorf("%s: summary %q should mention %q and not %q", tt.id, th.Summary(), tt.want, tt.notWant)
 		}
 	}
 }

@@ -52,20 +52,34 @@ func WriteThreatMap(w io.Writer, doc ThreatMapDoc) error {
 		bw.WriteString(threatsKey)
 	} else {
 		bw.WriteString("\n  \"threats\": [\n")
-		if err := encodeThreats(bw, threats); err != nil {
+		prep, _ := w.(LinePreparer)
+		if err := encodeThreats(bw, prep, threats); err != nil {
 			return err
 		}
-		bw.WriteString("\n  ],\n")
+		bw.WriteString("  ],\n")
 	}
 	bw.Write(tail)
 	return bw.Flush()
 }
 
+// LinePreparer is a writer that makes its output safe line by line
+// (masking secrets, escaping control characters; see the command's
+// writers): it lets lines be made safe on the goroutines that produce
+// them, each with the function PrepareLines returns (nil when it cannot),
+// and the result written with WritePrepared, so that work is not left to
+// the one goroutine that writes.
+type LinePreparer interface {
+	PrepareLines() func(dst, src []byte) []byte
+	WritePrepared(p []byte) (int, error)
+}
+
 // encodeThreats writes the threats as elements of an array indented by
-// four spaces, separated by ",\n" (appendThreat: what encoding/json writes,
-// without its reflection and second indenting pass). Batches are encoded
-// on every core and written in order.
-func encodeThreats(w *bufio.Writer, threats []assess.Threat) error {
+// four spaces, each followed by ",\n" but the last, followed by "\n"
+// (appendThreat: what encoding/json writes, without its reflection and
+// second indenting pass). Batches are encoded on every core and written
+// in order, each a run of whole lines; when w writes to a LinePreparer
+// (prep), the batches are made safe where they are encoded.
+func encodeThreats(w *bufio.Writer, prep LinePreparer, threats []assess.Threat) error {
 	// rowSize is about what one threat takes (1.9 kB on the dense
 	// model), so a batch's buffer is allocated once.
 	const batch, rowSize = 512, 2048
@@ -83,26 +97,57 @@ func encodeThreats(w *bufio.Writer, threats []assess.Threat) error {
 	// Buffers written out are handed back for the next batches.
 	free := make(chan []byte, 8*runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), n) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	// One line preparer per worker; batches go out as they were encoded
+	// when the writer has none to give.
+	safes := make([]func(dst, src []byte) []byte, workers)
+	for i := range safes {
+		if prep != nil {
+			if safes[i] = prep.PrepareLines(); safes[i] == nil {
+				prep = nil
+			}
+		}
+	}
+	for wi := range workers {
+		safe := safes[wi]
+		if prep == nil {
+			safe = nil
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			newBuf := func() []byte {
+				select {
+				case buf := <-free:
+					return buf
+				default:
+					return make([]byte, 0, rowSize*batch)
+				}
+			}
+			// raw holds a batch before it is made safe.
+			var raw []byte
 			for i := range work {
 				s := slots[i]
 				var buf []byte
-				select {
-				case buf = <-free:
-				default:
-					buf = make([]byte, 0, rowSize*batch)
+				if safe != nil {
+					buf = raw[:0]
+				} else {
+					buf = newBuf()
 				}
 				for j := i * batch; j < min(len(threats), (i+1)*batch); j++ {
-					if j > i*batch {
-						buf = append(buf, ",\n"...)
-					}
 					buf = append(buf, "    "...)
 					if buf, s.err = appendThreat(buf, &threats[j], "    "); s.err != nil {
 						break
 					}
+					if j == len(threats)-1 {
+						buf = append(buf, '\n')
+					} else {
+						buf = append(buf, ",\n"...)
+					}
+				}
+				if safe != nil {
+					raw = buf
+					buf = safe(newBuf(), raw)
 				}
 				s.buf = buf
 				close(s.done)
@@ -120,6 +165,10 @@ func encodeThreats(w *bufio.Writer, threats []assess.Threat) error {
 		close(work)
 	}()
 	var err error
+	if safe := prep != nil && n > 0; safe {
+		// What was written before goes out ahead of the first batch.
+		err = w.Flush()
+	}
 	for i, s := range slots {
 		<-s.done
 		<-ahead
@@ -127,10 +176,11 @@ func encodeThreats(w *bufio.Writer, threats []assess.Threat) error {
 			err = s.err
 		}
 		if err == nil {
-			if i > 0 {
-				w.WriteString(",\n")
+			if prep != nil {
+				_, err = prep.WritePrepared(s.buf)
+			} else {
+				_, err = w.Write(s.buf)
 			}
-			_, err = w.Write(s.buf)
 		}
 		select {
 		case free <- s.buf[:0]:

@@ -291,6 +291,11 @@ func (e *Engine) RunChunks(m *model.Model, ix *link.Index, opts Options) ([][]Th
 		}
 		byKind[k] = append(byKind[k], i)
 	}
+	dispatches := map[string]*dispatch{}
+	for k, idx := range byKind {
+		d := newDispatch(e.rules, idx)
+		dispatches[k] = &d
+	}
 	type task struct {
 		kind       string
 		start, end int
@@ -323,9 +328,10 @@ func (e *Engine) RunChunks(m *model.Model, ix *link.Index, opts Options) ([][]Th
 					return
 				}
 				t, res := tasks[ti], &results[ti]
+				d := dispatches[t.kind]
 				for i := t.start; i < t.end; i++ {
 					el := g.element(t.kind, i)
-					for _, ri := range byKind[t.kind] {
+					for _, ri := range d.rules(el) {
 						if gd := e.rules[ri].guard; gd != nil && !gd.admits(el) {
 							continue
 						}

@@ -240,11 +240,21 @@ func (g *guard) admits(el *element) bool {
 		}
 	}
 	for _, alts := range g.anyOf {
-		if !slices.ContainsFunc(alts, func(a guard) bool { return a.admits(el) }) {
+		if !anyAdmits(alts, el) {
 			return false
 		}
 	}
 	return true
+}
+
+// anyAdmits reports whether one of alts admits el.
+func anyAdmits(alts []guard, el *element) bool {
+	for i := range alts {
+		if alts[i].admits(el) {
+			return true
+		}
+	}
+	return false
 }
 
 // field returns e's field as a condition reads it, remembering the last

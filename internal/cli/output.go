@@ -25,14 +25,24 @@ type lazyMasker struct {
 	once sync.Once
 	m    *secrets.Masker
 	err  error
-	// seen remembers the masked form of lines already written: a large
-	// report repeats the same mitigation, rule and asset lines thousands of
-	// times, and masking is a pure function of the line. It is a
-	// direct-mapped cache (a slot per hash, the newest line wins), so a
-	// lookup costs a hash and a comparison and nothing is ever rehashed.
-	seen   []seenLine
-	seed   maphash.Seed
+	// seen is the cache the command's writers share (under seenMu);
+	// lines made safe on other goroutines use caches of their own.
+	seen   *lineCache
 	seenMu sync.Mutex
+}
+
+// lineCache remembers the masked form of lines already written: a large
+// report repeats the same mitigation, rule and asset lines thousands of
+// times, and masking is a pure function of the line. It is a
+// direct-mapped table (a slot per hash, the newest line wins), so a
+// lookup costs a hash and a comparison and nothing is ever rehashed.
+type lineCache struct {
+	seen []seenLine
+	seed maphash.Seed
+}
+
+func newLineCache() *lineCache {
+	return &lineCache{seen: make([]seenLine, seenSlots), seed: maphash.MakeSeed()}
 }
 
 // seenLine is one slot of the line cache: a line and its masked form
@@ -53,6 +63,34 @@ const (
 	maxSeenLine = 512
 )
 
+// lookup returns the cached masked form of b (a line of at most
+// maxSeenLine bytes) and its slot.
+func (c *lineCache) lookup(b []byte) (slot uint64, masked string, same, ok bool) {
+	slot = maphash.Bytes(c.seed, b) & (seenSlots - 1)
+	if e := &c.seen[slot]; e.full && e.line == string(b) {
+		if e.hits < 255 {
+			e.hits++
+		}
+		return slot, e.masked, e.same, true
+	}
+	return slot, "", false, false
+}
+
+// store keeps line's masked form in slot, unless the line there has
+// answered lookups since it was stored or last spared (it is spared
+// once, its count halved).
+func (c *lineCache) store(slot uint64, line, masked string, same bool) {
+	e := seenLine{line: line, same: same, full: true}
+	if !same {
+		e.masked = masked
+	}
+	if old := &c.seen[slot]; old.hits > 0 {
+		old.hits /= 2
+	} else {
+		c.seen[slot] = e
+	}
+}
+
 func (l *lazyMasker) MaskLine(line string) string {
 	if masked, same := l.maskBytes([]byte(line), line); !same {
 		return masked
@@ -60,18 +98,31 @@ func (l *lazyMasker) MaskLine(line string) string {
 	return line
 }
 
-// maskBytes masks one line given as bytes (line, when not empty, is the
-// same text as a string). same reports that the line needs no change; the
-// masked form is then not returned, so a line seen before costs no
-// allocation.
-func (l *lazyMasker) maskBytes(b []byte, line string) (masked string, same bool) {
+// init builds the detectors and the shared cache once.
+func (l *lazyMasker) init() error {
 	l.once.Do(func() {
 		l.m, l.err = secrets.NewMasker()
-		l.seed = maphash.MakeSeed()
-		l.seen = make([]seenLine, seenSlots)
+		l.seen = newLineCache()
 	})
-	if l.err != nil {
-		return "threatmap: output line withheld: the secret masker is unavailable: " + l.err.Error(), false
+	return l.err
+}
+
+// maskBytes masks one line given as bytes (line, when not empty, is the
+// same text as a string), through the shared cache. same reports that the
+// line needs no change; the masked form is then not returned, so a line
+// seen before costs no allocation.
+func (l *lazyMasker) maskBytes(b []byte, line string) (masked string, same bool) {
+	return l.maskWith(nil, &l.seenMu, b, line)
+}
+
+// maskWith is maskBytes through cache c (nil: the shared one), locked
+// by mu when it is shared (mu nil: c is the caller's alone).
+func (l *lazyMasker) maskWith(c *lineCache, mu *sync.Mutex, b []byte, line string) (masked string, same bool) {
+	if err := l.init(); err != nil {
+		return "threatmap: output line withheld: the secret masker is unavailable: " + err.Error(), false
+	}
+	if c == nil {
+		c = l.seen
 	}
 	if len(b) > maxSeenLine {
 		if line == "" {
@@ -80,34 +131,29 @@ func (l *lazyMasker) maskBytes(b []byte, line string) (masked string, same bool)
 		masked = l.m.MaskLine(line)
 		return masked, masked == line
 	}
-	slot := maphash.Bytes(l.seed, b) & (seenSlots - 1)
-	l.seenMu.Lock()
-	if e := &l.seen[slot]; e.full && e.line == string(b) {
-		if e.hits < 255 {
-			e.hits++
-		}
+	if mu != nil {
+		mu.Lock()
+	}
+	slot, masked, same, ok := c.lookup(b)
+	if mu != nil {
 		// Read under the lock: stdout and stderr share the table.
-		masked, same = e.masked, e.same
-		l.seenMu.Unlock()
+		mu.Unlock()
+	}
+	if ok {
 		return masked, same
 	}
-	l.seenMu.Unlock()
 	if line == "" {
 		line = string(b)
 	}
 	masked = l.m.MaskLine(line)
 	same = masked == line
-	e := seenLine{line: line, same: same, full: true}
-	if !same {
-		e.masked = masked
+	if mu != nil {
+		mu.Lock()
 	}
-	l.seenMu.Lock()
-	if old := &l.seen[slot]; old.hits > 0 {
-		old.hits /= 2
-	} else {
-		l.seen[slot] = e
+	c.store(slot, line, masked, same)
+	if mu != nil {
+		mu.Unlock()
 	}
-	l.seenMu.Unlock()
 	if same {
 		return "", true
 	}
@@ -189,6 +235,51 @@ func (s *safeWriter) appendLines(dst, body []byte) []byte {
 	}
 }
 
+// PrepareLines returns a function that appends to dst the lines of src
+// (complete lines, each ending in a newline) masked and escaped as Write
+// would, for WritePrepared. It is meant for one goroutine each: it keeps
+// a line cache of its own, so output can be made safe on every core
+// while it is produced. It returns nil when the writer's masker cannot
+// be used that way.
+func (s *safeWriter) PrepareLines() func(dst, src []byte) []byte {
+	var c *lineCache
+	if s.mask != nil && (s.reveal == nil || !*s.reveal) {
+		lm, ok := s.mask.(*lazyMasker)
+		if !ok {
+			return nil
+		}
+		c = newLineCache()
+		_ = lm.init()
+	}
+	return func(dst, src []byte) []byte {
+		if want := len(dst) + len(src) + len(src)/8 + 64; cap(dst) < want {
+			dst = append(make([]byte, 0, want), dst...)
+		}
+		for {
+			i := bytes.IndexByte(src, '\n')
+			if i < 0 {
+				if len(src) > 0 {
+					// Not a complete line: made safe as Flush would.
+					dst = s.appendLineWith(c, dst, src, false)
+				}
+				return dst
+			}
+			dst = s.appendLineWith(c, dst, src[:i], true)
+			src = src[i+1:]
+		}
+	}
+}
+
+// WritePrepared writes lines made safe by a PrepareLines function, after
+// what was written before (a line left incomplete by an earlier Write is
+// made safe and written first, as Flush does).
+func (s *safeWriter) WritePrepared(p []byte) (int, error) {
+	if err := s.Flush(); err != nil {
+		return 0, err
+	}
+	return s.w.Write(p)
+}
+
 // Flush writes what is left without a newline.
 func (s *safeWriter) Flush() error {
 	if len(s.buf) == 0 {
@@ -203,11 +294,20 @@ func (s *safeWriter) Flush() error {
 // appendLine appends the masked, escaped line (and a newline when nl) to
 // dst.
 func (s *safeWriter) appendLine(dst, b []byte, nl bool) []byte {
+	return s.appendLineWith(nil, dst, b, nl)
+}
+
+// appendLineWith is appendLine through line cache c (nil: the shared one).
+func (s *safeWriter) appendLineWith(c *lineCache, dst, b []byte, nl bool) []byte {
 	if s.mask != nil && (s.reveal == nil || !*s.reveal) {
 		var masked string
 		same := false
 		if lm, ok := s.mask.(*lazyMasker); ok {
-			masked, same = lm.maskBytes(b, "")
+			if c == nil {
+				masked, same = lm.maskBytes(b, "")
+			} else {
+				masked, same = lm.maskWith(c, nil, b, "")
+			}
 		} else {
 			line := string(b)
 			masked = s.mask.MaskLine(line)
@@ -229,15 +329,32 @@ func (s *safeWriter) appendLine(dst, b []byte, nl bool) []byte {
 }
 
 // appendEscaped appends b with control characters escaped as escapeControl
-// does for output (newlines kept).
+// does for output (newlines kept). Text that needs no escape, the usual
+// case, is copied as it is; non-ASCII text is looked at rune by rune
+// rather than handed to escapeControl.
 func appendEscaped(dst, b []byte) []byte {
-	for i := 0; i < len(b); i++ {
+	for i := 0; i < len(b); {
 		c := b[i]
-		if c < 0x20 && c != '\t' && c != '\n' || c == 0x7f || c >= 0x80 {
+		if c < utf8.RuneSelf {
+			if c < 0x20 && c != '\t' && c != '\n' || c == 0x7f {
+				return append(dst, escapeControl(string(b), false)...)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 || escapedRune(r) {
 			return append(dst, escapeControl(string(b), false)...)
 		}
+		i += size
 	}
 	return append(dst, b...)
+}
+
+// escapedRune reports whether escapeControl escapes the non-ASCII rune r:
+// C1 controls, line separators and bidirectional overrides.
+func escapedRune(r rune) bool {
+	return r >= 0x80 && r < 0xa0 || r == 0x2028 || r == 0x2029 || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)
 }
 
 // escapeControl replaces control characters (C0 but tab, DEL, C1, and
@@ -266,11 +383,11 @@ func escapeControl(s string, inName bool) string {
 			b.WriteString(`\n`)
 		case r == '\r':
 			b.WriteString(`\r`)
-		case (r < 0x20 && r != '\t' && r != '\n') || r == 0x7f || (r >= 0x80 && r < 0xa0):
+		case (r < 0x20 && r != '\t' && r != '\n') || r == 0x7f:
 			fmt.Fprintf(&b, `\u%04x`, r)
-		case r == 0x2028 || r == 0x2029 || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069):
-			// Line separators and bidirectional overrides reorder or split
-			// what a terminal or a log viewer shows.
+		case escapedRune(r):
+			// C1 controls; line separators and bidirectional overrides
+			// reorder or split what a terminal or a log viewer shows.
 			fmt.Fprintf(&b, `\u%04x`, r)
 		default:
 			b.WriteString(s[i : i+size])

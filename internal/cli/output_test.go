@@ -6,6 +6,10 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/threatmap/threatmap/assess"
+	"github.com/threatmap/threatmap/report"
+	"github.com/threatmap/threatmap/rules"
 )
 
 func TestEscapeControl(t *testing.T) {
@@ -52,12 +56,16 @@ type upperMasker struct{}
 func (upperMasker) MaskLine(s string) string { return strings.ToUpper(s) }
 
 // FuzzEscapeControl: the escaped text is valid UTF-8 and holds no control
-// character but tab (and newline outside names).
+// character but tab (and newline outside names); appendEscaped, the
+// output's fast path, writes what escapeControl writes.
 func FuzzEscapeControl(f *testing.F) {
-	for _, s := range []string{"a\x1b[31mb", "x\ny", "\xff\xfe", "\u2028\u202e", "\x7f\u0085"} {
+	for _, s := range []string{"a\x1b[31mb", "x\ny", "\xff\xfe", "\u2028\u202e", "\x7f\u0085", "a → b é", "\xe2\x80", "\u2066x\ufffd"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := string(appendEscaped([]byte("p"), []byte(s))), "p"+escapeControl(s, false); got != want {
+			t.Fatalf("appendEscaped(%q) = %q, escapeControl gives %q", s, got, want)
+		}
 		for _, inName := range []bool{false, true} {
 			out := escapeControl(s, inName)
 			if !utf8.ValidString(out) {
@@ -205,6 +213,54 @@ func TestLineCacheIsSafeAcrossWriters(t *testing.T) {
 			if !strings.HasPrefix(l, "line ") && !strings.HasPrefix(l, "plain ") {
 				t.Fatalf("writer %d: line %q", k, l)
 			}
+		}
+	}
+}
+
+// TestThreatMapMadeSafeOnWorkers: a threat map written through the
+// command's writer, whose threats are masked and escaped on the encoding
+// goroutines (LinePreparer), is byte for byte the document masked line by
+// line, with or without --reveal, whatever the number of batches.
+func TestThreatMapMadeSafeOnWorkers(t *testing.T) {
+	tok := "ghp_" + "R7aQ9xLm2VbN4cT8yZ1kW3pE6sD0fH5jG2uI"
+	for _, n := range []int{1, 3, 2000} {
+		for _, reveal := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%d threats, reveal %v", n, reveal), func(t *testing.T) {
+				doc := report.ThreatMapDoc{Version: "v", System: report.SystemDoc{Name: "s"}, Assets: []report.AssetDoc{}, Controls: []assess.Control{}}
+				for i := range n {
+					doc.Threats = append(doc.Threats, assess.Threat{Threat: &rules.Threat{
+						ID: fmt.Sprintf("r@e%d", i), Rule: "r", Title: "t", Surface: fmt.Sprintf("POST /hook/%d \u202e", i%7),
+						Detail: fmt.Sprintf("key %s at %d", tok, i%5), Mitigations: []string{"m"},
+					}, Status: "open"})
+				}
+				var plain bytes.Buffer
+				if err := report.WriteThreatMap(&plain, doc); err != nil {
+					t.Fatal(err)
+				}
+				var want, got bytes.Buffer
+				ref := &safeWriter{w: &want, mask: &lazyMasker{}, reveal: &reveal}
+				for line := range bytes.Lines(plain.Bytes()) {
+					if _, err := ref.Write(line); err != nil {
+						t.Fatal(err)
+					}
+				}
+				w := &safeWriter{w: &got, mask: &lazyMasker{}, reveal: &reveal}
+				if err := report.WriteThreatMap(w, doc); err != nil {
+					t.Fatal(err)
+				}
+				if err := w.Flush(); err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(got.Bytes(), want.Bytes()) {
+					t.Fatalf("made safe on workers differs from line by line (%d vs %d bytes)", got.Len(), want.Len())
+				}
+				if leaked := bytes.Contains(got.Bytes(), []byte(tok)); leaked != reveal {
+					t.Fatalf("token printed: %v, with reveal %v", leaked, reveal)
+				}
+				if bytes.Contains(got.Bytes(), []byte("\u202e")) {
+					t.Fatal("a bidirectional override reached the output")
+				}
+			})
 		}
 	}
 }

@@ -136,23 +136,44 @@ type scratch struct {
 	// keywords in one token or line cost one attempt.
 	lastAnchor []int
 	active     []bool
-	cands      []candidate
+	// activeFor is the file name active was computed for (valid when
+	// activeSet), so a run of texts from one file computes it once.
+	activeFor string
+	activeSet bool
+	// touched lists the rules whose open or lastAnchor this text set,
+	// so only they are reset for the next (a text touches few of the
+	// rules).
+	touched []int
+	cands   []candidate
 }
 
 type span struct{ lo, hi int }
 
 func (d *detector) newScratch() *scratch {
 	n := len(d.rules)
-	return &scratch{open: make([]span, n), lastAnchor: make([]int, n), active: make([]bool, n)}
+	sc := &scratch{open: make([]span, n), lastAnchor: make([]int, n), active: make([]bool, n)}
+	for i := range n {
+		sc.open[i] = span{-1, -1}
+		sc.lastAnchor[i] = -1
+	}
+	return sc
+}
+
+// touch records that rule i's state is set for this text.
+func (sc *scratch) touch(i int) {
+	if sc.open[i].lo < 0 && sc.lastAnchor[i] < 0 {
+		sc.touched = append(sc.touched, i)
+	}
 }
 
 // find returns the candidates in buf for a file named rel.
 func (d *detector) find(sc *scratch, rel string, buf []byte) []candidate {
 	sc.cands = sc.cands[:0]
-	for i, r := range d.rules {
-		sc.open[i] = span{-1, -1}
-		sc.lastAnchor[i] = -1
-		sc.active[i] = r.files == nil || r.files(rel)
+	if !sc.activeSet || sc.activeFor != rel {
+		for i, r := range d.rules {
+			sc.active[i] = r.files == nil || r.files(rel)
+		}
+		sc.activeFor, sc.activeSet = rel, true
 	}
 	d.ac.Scan(buf, func(id, start int) bool {
 		k := d.kws[id]
@@ -167,6 +188,7 @@ func (d *detector) find(sc *scratch, rel string, buf []byte) []candidate {
 			// Windows of the same rule that overlap are merged, so each byte
 			// is searched by the rule at most once however many hits it has.
 			lo, hi := max(start-r.before, 0), min(start+len(k.keyword)+r.after, len(buf))
+			sc.touch(k.rule)
 			o := &sc.open[k.rule]
 			if o.lo >= 0 && lo <= o.hi {
 				o.hi = max(o.hi, hi)
@@ -182,15 +204,24 @@ func (d *detector) find(sc *scratch, rel string, buf []byte) []candidate {
 		if a == sc.lastAnchor[k.rule] {
 			return true
 		}
+		sc.touch(k.rule)
 		sc.lastAnchor[k.rule] = a
 		d.anchored(sc, r, buf, a, start)
 		return true
 	})
-	for i, o := range sc.open {
-		if o.lo >= 0 {
+	// Pending windows are searched in rule order, as a walk over every
+	// rule would; then the touched rules are reset for the next text.
+	slices.Sort(sc.touched)
+	for _, i := range sc.touched {
+		if o := sc.open[i]; o.lo >= 0 {
 			d.window(sc, d.rules[i], buf, o)
 		}
 	}
+	for _, i := range sc.touched {
+		sc.open[i] = span{-1, -1}
+		sc.lastAnchor[i] = -1
+	}
+	sc.touched = sc.touched[:0]
 	return dedupe(sc.cands)
 }
 

@@ -19,8 +19,9 @@ import (
 // A Masker is safe for concurrent use.
 type Masker struct {
 	det *detector
-	mu  sync.Mutex
-	sc  *scratch
+	// scratches holds the detectors' working state, one per goroutine
+	// masking at a time.
+	scratches sync.Pool
 }
 
 // NewMasker builds a Masker from the built-in rules.
@@ -29,7 +30,9 @@ func NewMasker() (*Masker, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Masker{det: det, sc: det.newScratch()}, nil
+	m := &Masker{det: det}
+	m.scratches.New = func() any { return det.newScratch() }
+	return m, nil
 }
 
 // gutter is the prefix of a source line echoed under a diagnostic
@@ -114,10 +117,9 @@ func (m *Masker) maskText(text, file string) string {
 
 // secretsIn calls fn with the byte span of each secret in text.
 func (m *Masker) secretsIn(text, file string, fn func(lo, hi int)) {
-	m.mu.Lock()
-	cands := slices.Clone(m.det.find(m.sc, file, []byte(text)))
-	m.mu.Unlock()
-	for _, c := range cands {
+	sc := m.scratches.Get().(*scratch)
+	defer m.scratches.Put(sc)
+	for _, c := range m.det.find(sc, file, []byte(text)) {
 		secret := text[c.start:c.end]
 		r := c.rule
 		if r.minEntropy > 0 && shannon(secret) < entropyThreshold(r.minEntropy, secret) {

@@ -187,6 +187,34 @@ const hexDigits = "0123456789abcdef"
 // with HTML escaping off: quotes, backslashes and control characters
 // escaped, invalid UTF-8 replaced by U+FFFD, U+2028 and U+2029 escaped
 // (FuzzAppendJSONString compares the two).
+// Byte-parallel tests on eight bytes read as one word (each true when at
+// least one byte qualifies; a word that fails them needs no look byte by
+// byte).
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// load8 reads the first eight bytes of s as a little-endian word.
+func load8(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// hasLess reports a byte below n (n at most 128) in a word without high
+// bytes.
+func hasLess(x, n uint64) bool { return (x-ones*n)&^x&highs != 0 }
+
+// hasByte reports a byte equal to c.
+func hasByte(x, c uint64) bool { return hasLess(x^(ones*c), 1) }
+
+// plainJSON8 reports that none of the eight bytes of x needs escaping in a
+// JSON string: all printable ASCII, none a quote or a backslash.
+func plainJSON8(x uint64) bool {
+	return x&highs == 0 && !hasLess(x, 0x20) && !hasByte(x, '"') && !hasByte(x, '\\')
+}
+
 // appendJSONParts appends the concatenation of parts as one JSON string
 // without building it: valid UTF-8 escapes rune by rune, so parts that are
 // each valid escape as their concatenation does. Otherwise (a rune cut
@@ -223,6 +251,12 @@ func appendJSONString(dst []byte, s string) []byte {
 func appendJSONBody(dst []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
+		// Eight bytes that need no escape (printable ASCII, no quote
+		// or backslash) are passed over at once.
+		if i+8 <= len(s) && plainJSON8(load8(s[i : i+8])) {
+			i += 8
+			continue
+		}
 		b := s[i]
 		if b < utf8.RuneSelf {
 			if b >= 0x20 && b != '"' && b != '\\' {

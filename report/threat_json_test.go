@@ -130,7 +130,8 @@ func TestAppendThreatMatchesEncodingJSON(t *testing.T) {
 // FuzzAppendJSONString: appendJSONString writes what encoding/json writes
 // with HTML escaping off, whatever the bytes.
 func FuzzAppendJSONString(f *testing.F) {
-	for _, s := range []string{"", "plain", "q\"b\\", "\x00\x1f\x7f\b\f\n\r\t", "é ✓ \u2028\u2029", "\xff\xfe", "<&>", "\xe2\x80"} {
+	for _, s := range []string{"", "plain", "q\"b\\", "\x00\x1f\x7f\b\f\n\r\t", "é ✓ \u2028\u2029", "\xff\xfe", "<&>", "\xe2\x80",
+		"abcdefgh\"ijklmnop\\qrstuvwx\x01yzabcdefgh\x7fabcdefgh\u2028abcdefghé"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

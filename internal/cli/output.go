@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"hash/maphash"
 	"io"
@@ -334,6 +335,12 @@ func (s *safeWriter) appendLineWith(c *lineCache, dst, b []byte, nl bool) []byte
 // rather than handed to escapeControl.
 func appendEscaped(dst, b []byte) []byte {
 	for i := 0; i < len(b); {
+		// Eight printable ASCII bytes (tab and DEL are not among them:
+		// they take the byte-by-byte path) are passed over at once.
+		if i+8 <= len(b) && printable8(binary.LittleEndian.Uint64(b[i:])) {
+			i += 8
+			continue
+		}
 		c := b[i]
 		if c < utf8.RuneSelf {
 			if c < 0x20 && c != '\t' && c != '\n' || c == 0x7f {
@@ -349,6 +356,18 @@ func appendEscaped(dst, b []byte) []byte {
 		i += size
 	}
 	return append(dst, b...)
+}
+
+// printable8 reports that the eight bytes of x are all printable ASCII
+// (0x20 to 0x7e), by byte-parallel tests on the word.
+func printable8(x uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	if x&highs != 0 {
+		return false
+	}
+	below := (x - ones*0x20) &^ x & highs
+	del := x ^ (ones * 0x7f)
+	return below == 0 && (del-ones)&^del&highs == 0
 }
 
 // escapedRune reports whether escapeControl escapes the non-ASCII rune r:

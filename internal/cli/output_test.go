@@ -59,7 +59,8 @@ func (upperMasker) MaskLine(s string) string { return strings.ToUpper(s) }
 // character but tab (and newline outside names); appendEscaped, the
 // output's fast path, writes what escapeControl writes.
 func FuzzEscapeControl(f *testing.F) {
-	for _, s := range []string{"a\x1b[31mb", "x\ny", "\xff\xfe", "\u2028\u202e", "\x7f\u0085", "a → b é", "\xe2\x80", "\u2066x\ufffd"} {
+	for _, s := range []string{"a\x1b[31mb", "x\ny", "\xff\xfe", "\u2028\u202e", "\x7f\u0085", "a → b é", "\xe2\x80", "\u2066x\ufffd",
+		"abcdefghij\x7fklmnopqrstu", "abcdefghijklmno\tpqrs é → xyz abcdefgh\u202eabcdefghij\x1b[2Jklmnopqr\rstuvwxyz"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

@@ -7,7 +7,6 @@
 package assess
 
 import (
-	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -187,9 +186,7 @@ func AssessChunks(m *model.Model, chunks [][]rules.Threat, ix *link.Index, set e
 	}
 	// The engine's order (priority, impact, difficulty, id: a total order),
 	// whatever the chunks' order, with secondary rows moved down.
-	rules.SortByIndex(a.Threats, func(x, y *Threat) int {
-		return cmp.Or(cmp.Compare(x.Priority, y.Priority), cmp.Compare(y.Impact, x.Impact), cmp.Compare(x.Difficulty, y.Difficulty), cmp.Compare(x.ID, y.ID))
-	})
+	rules.SortByKey(a.Threats, func(t *Threat) rules.Order { return rules.OrderOf(t.Threat) }, rules.CompareOrder)
 	setGroups(a.Threats)
 	a.Unclaimed = unclaimedFindings(a.Threats, set)
 	for _, r := range m.Responses {
@@ -260,7 +257,7 @@ func (a *Assessment) assessThreat(m *model.Model, t *rules.Threat, seen map[stri
 	// check above, which looks for contradicting ones only.
 	at.Evidence = append(at.Evidence, proofFindings...)
 	if IsOpen(at.Status) && len(at.SecondaryTo) > 0 {
-		if k, ok := verifiedKinds(m, byID, ix, []string{t.Element, componentOf[t.Element]}, at.SecondaryTo); ok {
+		if k, ok := verifiedKinds(m, byID, controlsOn, ix, []string{t.Element, componentOf[t.Element]}, at.SecondaryTo); ok {
 			at.Secondary = true
 			// Defence in depth waits behind the rows that have no
 			// defence at all.

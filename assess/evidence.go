@@ -89,17 +89,24 @@ func proveAny(ix *link.Index, ids []string, kinds []string) (proof, bool) {
 // verifiedKinds lists the control kinds that hold on an element: declared
 // controls verified by evidence, and properties the evidence proves with no
 // control declared.
-func verifiedKinds(m *model.Model, controls map[string]*Control, ix *link.Index, ids []string, kinds []string) (string, bool) {
+func verifiedKinds(m *model.Model, controls map[string]*Control, controlsOn map[kindOn][]int, ix *link.Index, ids []string, kinds []string) (string, bool) {
+	verified := func(at []int) bool {
+		for _, i := range at {
+			if ctl := controls[m.Controls[i].ID]; ctl != nil && ctl.Status == ControlVerified {
+				return true
+			}
+		}
+		return false
+	}
 	for _, k := range kinds {
-		for _, c := range m.Controls {
-			if c.Kind != k {
-				continue
-			}
-			ctl := controls[c.ID]
-			if ctl == nil || ctl.Status != ControlVerified {
-				continue
-			}
-			if len(c.On) == 0 || slices.ContainsFunc(ids, func(id string) bool { return id != "" && slices.Contains(c.On, id) }) {
+		// A control of kind k answers when it is system-wide or on one
+		// of the elements (looked up, not scanned: a large model has
+		// thousands of controls and hundreds of thousands of threats).
+		if verified(controlsOn[kindOn{k, ""}]) {
+			return k, true
+		}
+		for _, id := range ids {
+			if id != "" && verified(controlsOn[kindOn{k, id}]) {
 				return k, true
 			}
 		}

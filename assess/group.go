@@ -1,6 +1,7 @@
 package assess
 
 import (
+	"hash/maphash"
 	"slices"
 	"strings"
 )
@@ -90,7 +91,11 @@ type rowIndices struct {
 // groupIndices is Group on indices into ts.
 func groupIndices(ts []Threat) []rowIndices {
 	var rows []rowIndices
-	family := map[string]int{} // element + family -> row index
+	type familyKey struct {
+		element, family string
+		open            bool
+	}
+	family := map[familyKey]int{} // element + family + open -> row index
 	// Every row starts with one threat, one element and one surface:
 	// those one-element lists are cut from three slabs (capacity one, so
 	// a merge appending to them copies them out first).
@@ -100,7 +105,7 @@ func groupIndices(ts []Threat) []rowIndices {
 	for i := range ts {
 		t := &ts[i]
 		if t.Family != "" {
-			k := t.Element + "\x00" + t.Family + "\x00" + openKey(*t)
+			k := familyKey{t.Element, t.Family, IsOpen(t.Status)}
 			if ri, ok := family[k]; ok {
 				r := &rows[ri]
 				r.threats = append(r.threats, i)
@@ -114,43 +119,90 @@ func groupIndices(ts []Threat) []rowIndices {
 		idx[i], elems[i], surfs[i] = i, t.Element, t.Surface
 		rows = append(rows, rowIndices{threats: idx[i : i+1 : i+1], elements: elems[i : i+1 : i+1], surfaces: surfs[i : i+1 : i+1]})
 	}
+	// Rows that read the same are found by a hash of what they must
+	// share (a map of words, where a map of the sentences themselves held
+	// a copy of every row's text), each candidate checked field by field.
 	var out []rowIndices
-	same := map[string]int{}
+	seed := maphash.MakeSeed()
+	first := map[uint64]int32{} // hash -> the first row of out with it
+	var next []int32            // next[i]: the next row of out with row i's hash, or -1
 	for _, r := range rows {
-		k := rowKey(ts, r)
-		if i, ok := same[k]; ok {
+		h := rowHash(seed, ts, r)
+		i, ok := first[h]
+		for ok && i >= 0 && !sameRow(ts, out[i], r) {
+			i = next[i]
+		}
+		if ok && i >= 0 {
 			out[i].threats = append(out[i].threats, r.threats...)
 			out[i].elements = append(out[i].elements, r.elements...)
 			out[i].surfaces = append(out[i].surfaces, r.surfaces...)
 			continue
 		}
-		same[k] = len(out)
+		// A new row: it heads the chain of its hash.
+		prev, had := first[h]
+		if !had {
+			prev = -1
+		}
+		first[h] = int32(len(out))
+		next = append(next, prev)
 		out = append(out, r)
 	}
 	return out
 }
 
-func openKey(t Threat) string {
-	if IsOpen(t.Status) {
-		return "open"
+// rowRules appends to buf the rules of a row, sorted, each once.
+func rowRules(buf []string, ts []Threat, r rowIndices) []string {
+	for _, i := range r.threats {
+		buf = append(buf, ts[i].Rule)
 	}
-	return "closed"
+	if len(buf) > 1 {
+		slices.Sort(buf)
+		buf = slices.Compact(buf)
+	}
+	return buf
 }
 
-// rowKey is what two rows must share to be shown as one.
-func rowKey(ts []Threat, r rowIndices) string {
-	var rules []string
-	for _, i := range r.threats {
-		rules = append(rules, ts[i].Rule)
+// sameRow reports whether two rows read the same and are shown as one:
+// the same rules, and, for the threats leading them, the same priority,
+// status, response, place (secondary or not), sentence (abuse, method,
+// difficulty, requirement), assets and element kind.
+func sameRow(ts []Threat, a, b rowIndices) bool {
+	x, y := &ts[a.threats[0]], &ts[b.threats[0]]
+	if x.Priority != y.Priority || x.Status != y.Status || x.Response != y.Response || x.Secondary != y.Secondary ||
+		x.Abuse != y.Abuse || x.Method != y.Method || x.Difficulty != y.Difficulty || x.Requires != y.Requires ||
+		!slices.Equal(x.Assets, y.Assets) || x.ElementKind != y.ElementKind {
+		return false
 	}
-	slices.Sort(rules)
+	var ba, bb [4]string
+	return slices.Equal(rowRules(ba[:0], ts, a), rowRules(bb[:0], ts, b))
+}
+
+// rowHash hashes what sameRow compares.
+func rowHash(seed maphash.Seed, ts []Threat, r rowIndices) uint64 {
+	var h maphash.Hash
+	h.SetSeed(seed)
+	str := func(s string) {
+		h.WriteString(s)
+		h.WriteByte(0)
+	}
+	var buf [4]string
+	for _, rule := range rowRules(buf[:0], ts, r) {
+		str(rule)
+	}
 	t := &ts[r.threats[0]]
-	sec := ""
-	if t.Secondary {
-		sec = "secondary"
+	maphash.WriteComparable(&h, t.Priority)
+	maphash.WriteComparable(&h, t.Secondary)
+	maphash.WriteComparable(&h, t.Difficulty)
+	str(t.Status)
+	str(t.Response)
+	str(t.Abuse)
+	str(t.Method)
+	str(t.Requires)
+	for _, a := range t.Assets {
+		str(a)
 	}
-	return strings.Join([]string{strings.Join(slices.Compact(rules), ","), itoa(t.Priority), t.Status, t.Response, sec,
-		t.Abuse, t.Method, t.Difficulty.String(), t.Requires, strings.Join(t.Assets, ","), t.ElementKind}, "\x00")
+	str(t.ElementKind)
+	return h.Sum64()
 }
 
 // setGroups records on every threat the elements of its row, when the row

@@ -7,10 +7,10 @@ import (
 	"testing"
 )
 
-// TestSortByIndexMatchesSortStable: the permutation applied in place gives
+// TestSortByKeyMatchesSortStable: the permutation applied in place gives
 // what a stable sort gives, on random input with many ties, sorted input
 // and reversed input.
-func TestSortByIndexMatchesSortStable(t *testing.T) {
+func TestSortByKeyMatchesSortStable(t *testing.T) {
 	type item struct{ key, orig int }
 	byKey := func(a, b *item) int { return cmp.Compare(a.key, b.key) }
 	r := rand.New(rand.NewPCG(1, 2))
@@ -30,7 +30,7 @@ func TestSortByIndexMatchesSortStable(t *testing.T) {
 			want := slices.Clone(in)
 			slices.SortStableFunc(want, func(a, b item) int { return byKey(&a, &b) })
 			got := slices.Clone(in)
-			SortByIndex(got, byKey)
+			SortByKey(got, func(it *item) int { return it.key }, func(a, b *int) int { return cmp.Compare(*a, *b) })
 			if !slices.Equal(got, want) {
 				t.Errorf("n=%d %s: differs from a stable sort", n, shape)
 			}

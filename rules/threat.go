@@ -90,38 +90,63 @@ func Priority(impact threatmap.Severity, difficulty threatmap.Difficulty) int {
 
 // SortThreats orders threats by priority, then impact (highest first),
 // then difficulty (easiest first), then id, so output is stable. It sorts
-// indices and moves each threat once (a threat is a large struct, and a
-// run on a large model has hundreds of thousands).
+// compact keys and moves each threat once (a threat is a large struct,
+// and a run on a large model has hundreds of thousands).
 func SortThreats(ts []Threat) {
-	SortByIndex(ts, func(a, b *Threat) int {
-		return cmp.Or(
-			cmp.Compare(a.Priority, b.Priority),
-			cmp.Compare(b.Impact, a.Impact),
-			cmp.Compare(a.Difficulty, b.Difficulty),
-			cmp.Compare(a.ID, b.ID),
-		)
-	})
+	SortByKey(ts, func(t *Threat) Order { return OrderOf(t) }, CompareOrder)
 }
 
-// SortByIndex sorts ts stably by compare without swapping elements: it
-// sorts their indices, then applies the permutation in place, one cycle
-// at a time. Already sorted input costs one pass.
-func SortByIndex[T any](ts []T, compare func(a, b *T) int) {
+// Order is what threats are sorted by: priority, impact (highest first),
+// difficulty (easiest first), id.
+type Order struct {
+	Priority   int
+	Impact     threatmap.Severity
+	Difficulty threatmap.Difficulty
+	ID         string
+}
+
+// OrderOf returns t's sort key.
+func OrderOf(t *Threat) Order {
+	return Order{Priority: t.Priority, Impact: t.Impact, Difficulty: t.Difficulty, ID: t.ID}
+}
+
+// CompareOrder compares two sort keys.
+func CompareOrder(a, b *Order) int {
+	return cmp.Or(
+		cmp.Compare(a.Priority, b.Priority),
+		cmp.Compare(b.Impact, a.Impact),
+		cmp.Compare(a.Difficulty, b.Difficulty),
+		cmp.Compare(a.ID, b.ID),
+	)
+}
+
+// SortByKey sorts ts stably by the keys key gives, compared by compare,
+// without swapping elements: the keys (small, side by side in memory,
+// where the elements may be large and scattered) are sorted with their
+// positions, then the permutation is applied in place, one cycle at a
+// time. Already sorted input costs one pass.
+func SortByKey[T, K any](ts []T, key func(*T) K, compare func(a, b *K) int) {
+	type keyed struct {
+		k K
+		i int
+	}
+	ks := make([]keyed, len(ts))
 	sorted := true
-	for i := 1; i < len(ts); i++ {
-		if compare(&ts[i-1], &ts[i]) > 0 {
+	for i := range ts {
+		ks[i] = keyed{key(&ts[i]), i}
+		if sorted && i > 0 && compare(&ks[i-1].k, &ks[i].k) > 0 {
 			sorted = false
-			break
 		}
 	}
 	if sorted {
 		return
 	}
+	slices.SortFunc(ks, func(a, b keyed) int { return cmp.Or(compare(&a.k, &b.k), cmp.Compare(a.i, b.i)) })
 	idx := make([]int, len(ts))
-	for i := range idx {
-		idx[i] = i
+	for j := range ks {
+		idx[j] = ks[j].i
 	}
-	slices.SortStableFunc(idx, func(i, j int) int { return compare(&ts[i], &ts[j]) })
+	ks = nil
 	// Position j receives ts[idx[j]]; follow each cycle once, marking
 	// placed positions with idx[j] = j.
 	for s := range ts {

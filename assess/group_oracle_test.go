@@ -1,0 +1,102 @@
+package assess
+
+import (
+	"bytes"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/threatmap/threatmap/evidence"
+	"github.com/threatmap/threatmap/internal/modelgen"
+	"github.com/threatmap/threatmap/link"
+	"github.com/threatmap/threatmap/model"
+	"github.com/threatmap/threatmap/rules"
+)
+
+// groupByText is the grouping as it was first written, kept as the
+// oracle: rows keyed by the text of everything they must share.
+func groupByText(ts []Threat) []rowIndices {
+	var rows []rowIndices
+	family := map[string]int{}
+	for i := range ts {
+		t := &ts[i]
+		if t.Family != "" {
+			open := "closed"
+			if IsOpen(t.Status) {
+				open = "open"
+			}
+			k := t.Element + "\x00" + t.Family + "\x00" + open
+			if ri, ok := family[k]; ok {
+				r := &rows[ri]
+				r.threats = append(r.threats, i)
+				if !slices.Contains(r.also, t.Title) && t.Title != ts[r.threats[0]].Title {
+					r.also = append(r.also, t.Title)
+				}
+				continue
+			}
+			family[k] = len(rows)
+		}
+		rows = append(rows, rowIndices{threats: []int{i}, elements: []string{t.Element}, surfaces: []string{t.Surface}})
+	}
+	var out []rowIndices
+	same := map[string]int{}
+	for _, r := range rows {
+		var rs []string
+		for _, i := range r.threats {
+			rs = append(rs, ts[i].Rule)
+		}
+		slices.Sort(rs)
+		t := &ts[r.threats[0]]
+		sec := ""
+		if t.Secondary {
+			sec = "secondary"
+		}
+		k := strings.Join([]string{strings.Join(slices.Compact(rs), ","), strconv.Itoa(t.Priority), t.Status, t.Response, sec,
+			t.Abuse, t.Method, t.Difficulty.String(), t.Requires, strings.Join(t.Assets, ","), t.ElementKind}, "\x00")
+		if i, ok := same[k]; ok {
+			out[i].threats = append(out[i].threats, r.threats...)
+			out[i].elements = append(out[i].elements, r.elements...)
+			out[i].surfaces = append(out[i].surfaces, r.surfaces...)
+			continue
+		}
+		same[k] = len(out)
+		out = append(out, r)
+	}
+	return out
+}
+
+// TestGroupingMatchesTextKeys: on the assessed threats of dense models
+// (families, secondary rows, shared sentences), the rows found by hash
+// and field comparison are those the text keys give, in the same order.
+func TestGroupingMatchesTextKeys(t *testing.T) {
+	builtin, err := rules.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine, rdiags := rules.NewEngine(builtin)
+	if len(rdiags) > 0 {
+		t.Fatal(rdiags)
+	}
+	for _, n := range []int{40, 300} {
+		var src bytes.Buffer
+		if err := modelgen.Dense(&src, n); err != nil {
+			t.Fatal(err)
+		}
+		m, diags := model.Parse("threatmap.yaml", src.Bytes())
+		if diags.HasErrors() {
+			t.Fatal(diags)
+		}
+		ix := link.Build(m, evidence.Set{}, "")
+		threats, _ := engine.Run(m, ix, rules.Options{Now: now})
+		a := Assess(m, threats, ix, evidence.Set{}, now)
+		got, want := groupIndices(a.Threats), groupByText(a.Threats)
+		if len(want) == len(a.Threats) {
+			t.Fatalf("%d components: no row groups two threats; the test shows nothing", n)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%d components: %d rows by hash, %d by text", n, len(got), len(want))
+		}
+	}
+}

@@ -90,7 +90,7 @@ type rowIndices struct {
 
 // groupIndices is Group on indices into ts.
 func groupIndices(ts []Threat) []rowIndices {
-	var rows []rowIndices
+	rows := make([]rowIndices, 0, len(ts))
 	type familyKey struct {
 		element, family string
 		open            bool
@@ -122,10 +122,10 @@ func groupIndices(ts []Threat) []rowIndices {
 	// Rows that read the same are found by a hash of what they must
 	// share (a map of words, where a map of the sentences themselves held
 	// a copy of every row's text), each candidate checked field by field.
-	var out []rowIndices
+	out := make([]rowIndices, 0, len(rows))
 	seed := maphash.MakeSeed()
-	first := map[uint64]int32{} // hash -> the first row of out with it
-	var next []int32            // next[i]: the next row of out with row i's hash, or -1
+	first := make(map[uint64]int32, len(rows)) // hash -> the first row of out with it
+	next := make([]int32, 0, len(rows))        // next[i]: the next row of out with row i's hash, or -1
 	for _, r := range rows {
 		h := rowHash(seed, ts, r)
 		i, ok := first[h]

@@ -30,7 +30,7 @@ func TestSortByKeyMatchesSortStable(t *testing.T) {
 			want := slices.Clone(in)
 			slices.SortStableFunc(want, func(a, b item) int { return byKey(&a, &b) })
 			got := slices.Clone(in)
-			SortByKey(got, func(it *item) int { return it.key }, func(a, b *int) int { return cmp.Compare(*a, *b) })
+			SortByKey(got, func(it *item) int { return it.key }, func(a, b int) int { return cmp.Compare(a, b) })
 			if !slices.Equal(got, want) {
 				t.Errorf("n=%d %s: differs from a stable sort", n, shape)
 			}

@@ -111,7 +111,7 @@ func OrderOf(t *Threat) Order {
 }
 
 // CompareOrder compares two sort keys.
-func CompareOrder(a, b *Order) int {
+func CompareOrder(a, b Order) int {
 	return cmp.Or(
 		cmp.Compare(a.Priority, b.Priority),
 		cmp.Compare(b.Impact, a.Impact),
@@ -125,7 +125,7 @@ func CompareOrder(a, b *Order) int {
 // where the elements may be large and scattered) are sorted with their
 // positions, then the permutation is applied in place, one cycle at a
 // time. Already sorted input costs one pass.
-func SortByKey[T, K any](ts []T, key func(*T) K, compare func(a, b *K) int) {
+func SortByKey[T, K any](ts []T, key func(*T) K, compare func(a, b K) int) {
 	type keyed struct {
 		k K
 		i int
@@ -134,14 +134,16 @@ func SortByKey[T, K any](ts []T, key func(*T) K, compare func(a, b *K) int) {
 	sorted := true
 	for i := range ts {
 		ks[i] = keyed{key(&ts[i]), i}
-		if sorted && i > 0 && compare(&ks[i-1].k, &ks[i].k) > 0 {
+		if sorted && i > 0 && compare(ks[i-1].k, ks[i].k) > 0 {
 			sorted = false
 		}
 	}
 	if sorted {
 		return
 	}
-	slices.SortFunc(ks, func(a, b keyed) int { return cmp.Or(compare(&a.k, &b.k), cmp.Compare(a.i, b.i)) })
+	// Keys are passed by value: a pointer to one would make every
+	// comparison allocate.
+	slices.SortFunc(ks, func(a, b keyed) int { return cmp.Or(compare(a.k, b.k), cmp.Compare(a.i, b.i)) })
 	idx := make([]int, len(ts))
 	for j := range ks {
 		idx[j] = ks[j].i

@@ -8,6 +8,7 @@ import (
 )
 
 func main() {
+	tuneGC(os.Getenv)
 	cmd := &cli.Command{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}
 	os.Exit(cmd.Main(os.Args[1:]))
 }

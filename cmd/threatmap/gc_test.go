@@ -1,0 +1,41 @@
+package main
+
+import (
+	"math"
+	"runtime/debug"
+	"testing"
+)
+
+// TestTuneGC: the run's collector settings apply unless the environment
+// names its own.
+func TestTuneGC(t *testing.T) {
+	prevPercent := debug.SetGCPercent(100)
+	prevLimit := debug.SetMemoryLimit(math.MaxInt64)
+	t.Cleanup(func() {
+		debug.SetGCPercent(prevPercent)
+		debug.SetMemoryLimit(prevLimit)
+	})
+	for _, tt := range []struct {
+		name    string
+		env     map[string]string
+		percent int
+		limit   int64
+	}{
+		{"defaults", nil, gcPercent, memoryBudget},
+		{"GOGC set", map[string]string{"GOGC": "50"}, 100, memoryBudget},
+		{"GOMEMLIMIT set", map[string]string{"GOMEMLIMIT": "4GiB"}, gcPercent, math.MaxInt64},
+		{"both set", map[string]string{"GOGC": "off", "GOMEMLIMIT": "1GiB"}, 100, math.MaxInt64},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			debug.SetGCPercent(100)
+			debug.SetMemoryLimit(math.MaxInt64)
+			tuneGC(func(k string) string { return tt.env[k] })
+			if got := debug.SetGCPercent(100); got != tt.percent {
+				t.Errorf("GC percent %d, want %d", got, tt.percent)
+			}
+			if got := debug.SetMemoryLimit(math.MaxInt64); got != tt.limit {
+				t.Errorf("memory limit %d, want %d", got, tt.limit)
+			}
+		})
+	}
+}

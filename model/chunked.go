@@ -300,8 +300,13 @@ func parsePieces(data []byte, chunkBytes int) (*yaml.Node, bool) {
 	return c.root, true
 }
 
-// parseOne parses one document; a second one is an error.
+// parseOne parses one document; a second one is an error. The plainest
+// text (what a large model's pieces are) goes to fastParse, the rest to
+// yaml.v3.
 func parseOne(text []byte) (*yaml.Node, error) {
+	if n, ok := fastParse(text); ok {
+		return n, nil
+	}
 	var n yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(text))
 	if err := dec.Decode(&n); err != nil {

@@ -1,0 +1,482 @@
+package model
+
+import (
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// fastParse parses the plainest YAML a large model is written in (block
+// sequences and mappings, flow mappings and sequences on one line, plain
+// scalars) into the node tree yaml.v3 gives for it, several times faster.
+// It declines (false) anything else, and the caller then hands the text
+// to yaml.v3: comments, quotes, anchors, aliases, tags, block scalars,
+// document markers, control characters and tabs, non-ASCII text (whose
+// columns count characters), a plain scalar yaml.v3 would resolve to something other
+// than a string, a plain integer, a boolean or null, a scalar continued
+// on the next line, an empty value, and any indentation it does not
+// expect. FuzzFastParse checks that whatever it accepts, yaml.v3 parses
+// to the same tree.
+func fastParse(text []byte) (*yaml.Node, bool) {
+	for _, c := range text {
+		switch {
+		case c >= 0x7f, c < 0x20 && c != '\n', c == '#', c == '&', c == '*', c == '!', c == '|', c == '>',
+			c == '%', c == '@', c == '`', c == '\\':
+			return nil, false
+		}
+	}
+	p := &fastParser{text: text}
+	p.skipBlankLines()
+	if p.at >= len(text) {
+		return nil, false
+	}
+	col := p.indent()
+	if !p.itemStart(col) {
+		return nil, false
+	}
+	seq, ok := p.blockSequence(col)
+	if !ok {
+		return nil, false
+	}
+	p.skipBlankLines()
+	if p.at != len(text) {
+		return nil, false
+	}
+	doc := p.node()
+	*doc = yaml.Node{Kind: yaml.DocumentNode, Line: seq.Line, Column: seq.Column, Content: []*yaml.Node{seq}}
+	return doc, true
+}
+
+// maxKey is the longest key fastParse takes (YAML allows 1024
+// characters to an implicit key).
+const maxKey = 1000
+
+type fastParser struct {
+	text []byte
+	// at is the offset of the next byte; line and lineStart the 1-based
+	// line it is on and where that line starts.
+	at, line, lineStart int
+	// slab hands out nodes a block at a time.
+	slab []yaml.Node
+}
+
+func (p *fastParser) node() *yaml.Node {
+	if len(p.slab) == 0 {
+		p.slab = make([]yaml.Node, 256)
+	}
+	n := &p.slab[0]
+	p.slab = p.slab[1:]
+	return n
+}
+
+// column is the 1-based column of the next byte.
+func (p *fastParser) column() int { return p.at - p.lineStart + 1 }
+
+// skipBlankLines moves past lines holding only spaces, to the start of
+// the next line with text (or the end).
+func (p *fastParser) skipBlankLines() {
+	if p.line == 0 {
+		p.line = 1
+	}
+	for {
+		i := p.at
+		for i < len(p.text) && p.text[i] == ' ' {
+			i++
+		}
+		if i < len(p.text) && p.text[i] == '\n' {
+			p.at = i + 1
+			p.line++
+			p.lineStart = p.at
+			continue
+		}
+		if i >= len(p.text) {
+			p.at = len(p.text)
+		}
+		return
+	}
+}
+
+// indent returns the indentation of the line at p.at (at its start) and
+// moves past it.
+func (p *fastParser) indent() int {
+	n := 0
+	for p.at < len(p.text) && p.text[p.at] == ' ' {
+		p.at++
+		n++
+	}
+	return n
+}
+
+// itemStart reports whether a sequence item ("- ") starts at p.at, on a
+// line indented by col.
+func (p *fastParser) itemStart(col int) bool {
+	return p.column() == col+1 && p.at+1 < len(p.text) && p.text[p.at] == '-' && p.text[p.at+1] == ' '
+}
+
+// endOfLine moves past trailing spaces and the newline; false when
+// something else follows.
+func (p *fastParser) endOfLine() bool {
+	for p.at < len(p.text) && p.text[p.at] == ' ' {
+		p.at++
+	}
+	if p.at == len(p.text) {
+		return true
+	}
+	if p.text[p.at] != '\n' {
+		return false
+	}
+	p.at++
+	p.line++
+	p.lineStart = p.at
+	return true
+}
+
+// nextLine moves to the next line with text and returns its indentation
+// (-1 at the end), leaving p.at after the indentation.
+func (p *fastParser) nextLine() int {
+	p.skipBlankLines()
+	if p.at >= len(p.text) {
+		return -1
+	}
+	return p.indent()
+}
+
+// blockSequence parses the items of a block sequence whose dashes are at
+// indentation col, the first at p.at.
+func (p *fastParser) blockSequence(col int) (*yaml.Node, bool) {
+	seq := p.node()
+	*seq = yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Line: p.line, Column: p.column()}
+	for {
+		p.at += 2 // "- "
+		for p.at < len(p.text) && p.text[p.at] == ' ' {
+			p.at++
+		}
+		item, ok := p.itemValue()
+		if !ok {
+			return nil, false
+		}
+		seq.Content = append(seq.Content, item)
+		save := *p
+		ind := p.nextLine()
+		if ind == col && p.itemStart(col) {
+			continue
+		}
+		// The sequence ends: the caller reads the line again.
+		*p = save
+		if ind > col {
+			return nil, false
+		}
+		return seq, true
+	}
+}
+
+// itemValue parses what follows "- ": a flow collection, a block mapping
+// starting on the line, or a plain scalar, to the end of its line (and of
+// the mapping's further lines).
+func (p *fastParser) itemValue() (*yaml.Node, bool) {
+	if p.at >= len(p.text) {
+		return nil, false
+	}
+	switch p.text[p.at] {
+	case '{', '[':
+		n, ok := p.flow()
+		return n, ok && p.endOfLine()
+	case '\n', '-', '?', ':', ',', ']', '}':
+		return nil, false
+	}
+	if p.keyAhead() {
+		return p.blockMapping(p.column() - 1)
+	}
+	n, ok := p.scalar(false)
+	return n, ok && p.endOfLine()
+}
+
+// scalar parses a quoted or plain scalar.
+func (p *fastParser) scalar(inFlow bool) (*yaml.Node, bool) {
+	if c := p.text[p.at]; c == '"' || c == '\'' {
+		return p.quoted()
+	}
+	return p.plain(inFlow)
+}
+
+// quoted parses a single- or double-quoted scalar that ends on its line
+// and holds no escape (a doubled single quote is declined too).
+func (p *fastParser) quoted() (*yaml.Node, bool) {
+	q := p.text[p.at]
+	line, col := p.line, p.column()
+	i := p.at + 1
+	for i < len(p.text) && p.text[i] != q && p.text[i] != '\n' {
+		i++
+	}
+	if i >= len(p.text) || p.text[i] != q || q == '\'' && i+1 < len(p.text) && p.text[i+1] == '\'' {
+		return nil, false
+	}
+	style := yaml.DoubleQuotedStyle
+	if q == '\'' {
+		style = yaml.SingleQuotedStyle
+	}
+	n := p.node()
+	*n = yaml.Node{Kind: yaml.ScalarNode, Style: style, Tag: "!!str", Value: string(p.text[p.at+1 : i]), Line: line, Column: col}
+	p.at = i + 1
+	return n, true
+}
+
+// keyAhead reports whether the line from p.at is "key: ..." or "key:".
+func (p *fastParser) keyAhead() bool {
+	i := p.at
+	if i < len(p.text) && (p.text[i] == '"' || p.text[i] == '\'') {
+		// A quoted key: what follows its closing quote decides.
+		q := p.text[i]
+		for i++; i < len(p.text) && p.text[i] != q && p.text[i] != '\n'; i++ {
+		}
+		if i >= len(p.text) || p.text[i] != q {
+			return false
+		}
+		i++
+		return i < len(p.text) && p.text[i] == ':' && (i+1 == len(p.text) || p.text[i+1] == ' ' || p.text[i+1] == '\n')
+	}
+	for ; i < len(p.text) && p.text[i] != '\n'; i++ {
+		if p.text[i] == ':' && (i+1 == len(p.text) || p.text[i+1] == ' ' || p.text[i+1] == '\n') {
+			return true
+		}
+	}
+	return false
+}
+
+// blockMapping parses a block mapping whose keys are at indentation col,
+// the first at p.at.
+func (p *fastParser) blockMapping(col int) (*yaml.Node, bool) {
+	m := p.node()
+	*m = yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: p.line, Column: p.column()}
+	for {
+		keyAt := p.at
+		key, ok := p.scalar(false)
+		// An implicit key is at most 1024 characters long in YAML.
+		if !ok || p.at-keyAt > maxKey || p.at >= len(p.text) || p.text[p.at] != ':' || p.at+1 < len(p.text) && p.text[p.at+1] != ' ' && p.text[p.at+1] != '\n' {
+			return nil, false
+		}
+		p.at++
+		var val *yaml.Node
+		if p.at < len(p.text) && p.text[p.at] == ' ' {
+			for p.at < len(p.text) && p.text[p.at] == ' ' {
+				p.at++
+			}
+		}
+		if p.at >= len(p.text) || p.text[p.at] == '\n' {
+			// The value is a block on the next lines.
+			if !p.endOfLine() {
+				return nil, false
+			}
+			ind := p.nextLine()
+			switch {
+			case ind >= col && p.itemStart(ind):
+				val, ok = p.blockSequence(ind)
+			case ind > col && p.keyAhead():
+				val, ok = p.blockMapping(ind)
+			default:
+				return nil, false
+			}
+			if !ok {
+				return nil, false
+			}
+		} else {
+			switch p.text[p.at] {
+			case '{', '[':
+				val, ok = p.flow()
+			case '-', '?', ':', ',', ']', '}':
+				return nil, false
+			default:
+				val, ok = p.scalar(false)
+			}
+			if !ok || !p.endOfLine() {
+				return nil, false
+			}
+		}
+		m.Content = append(m.Content, key, val)
+		save := *p
+		ind := p.nextLine()
+		if ind == col && !p.itemStart(col) {
+			continue
+		}
+		*p = save
+		if ind > col {
+			return nil, false
+		}
+		return m, true
+	}
+}
+
+// flow parses a flow mapping or sequence on one line, from its opening
+// bracket at p.at.
+func (p *fastParser) flow() (*yaml.Node, bool) {
+	open := p.text[p.at]
+	n := p.node()
+	*n = yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Style: yaml.FlowStyle, Line: p.line, Column: p.column()}
+	closer := byte(']')
+	if open == '{' {
+		n.Kind, n.Tag, closer = yaml.MappingNode, "!!map", '}'
+	}
+	p.at++
+	p.spaces()
+	if p.at < len(p.text) && p.text[p.at] == closer {
+		p.at++
+		return n, true
+	}
+	for {
+		if n.Kind == yaml.MappingNode {
+			if p.at >= len(p.text) {
+				return nil, false
+			}
+			keyAt := p.at
+			key, ok := p.scalar(true)
+			if !ok || p.at-keyAt > maxKey || p.at+1 >= len(p.text) || p.text[p.at] != ':' || p.text[p.at+1] != ' ' {
+				return nil, false
+			}
+			p.at++
+			p.spaces()
+			val, ok := p.flowValue()
+			if !ok {
+				return nil, false
+			}
+			n.Content = append(n.Content, key, val)
+		} else {
+			val, ok := p.flowValue()
+			if !ok {
+				return nil, false
+			}
+			n.Content = append(n.Content, val)
+		}
+		p.spaces()
+		if p.at >= len(p.text) {
+			return nil, false
+		}
+		switch p.text[p.at] {
+		case closer:
+			p.at++
+			return n, true
+		case ',':
+			p.at++
+			p.spaces()
+			if p.at < len(p.text) && (p.text[p.at] == closer || p.text[p.at] == ',') {
+				return nil, false
+			}
+		default:
+			return nil, false
+		}
+	}
+}
+
+// flowValue parses a value inside a flow collection.
+func (p *fastParser) flowValue() (*yaml.Node, bool) {
+	if p.at >= len(p.text) {
+		return nil, false
+	}
+	switch p.text[p.at] {
+	case '{', '[':
+		return p.flow()
+	case '-', '?', ':', ',', ']', '}', '\n':
+		return nil, false
+	}
+	return p.scalar(true)
+}
+
+func (p *fastParser) spaces() {
+	for p.at < len(p.text) && p.text[p.at] == ' ' {
+		p.at++
+	}
+}
+
+// plain parses a plain scalar from p.at: in flow context it ends before
+// ",", "]", "}" or ": "; in block context before ": " or the end of the
+// line. Trailing spaces are not part of it.
+func (p *fastParser) plain(inFlow bool) (*yaml.Node, bool) {
+	start, line, col := p.at, p.line, p.column()
+	end := start
+	i := start
+scan:
+	for ; i < len(p.text); i++ {
+		switch c := p.text[i]; c {
+		case '\n':
+			break scan
+		case ':':
+			if i+1 == len(p.text) || p.text[i+1] == ' ' || p.text[i+1] == '\n' || inFlow && (p.text[i+1] == ',' || p.text[i+1] == ']' || p.text[i+1] == '}') {
+				break scan
+			}
+		case ',', ']', '}', '[', '{':
+			if inFlow {
+				break scan
+			}
+		case '?':
+			// yaml.v3 may read a question mark before a space or a flow
+			// indicator as the complex-key indicator: declined.
+			if inFlow || i+1 == len(p.text) || p.text[i+1] == ' ' || p.text[i+1] == '\n' {
+				return nil, false
+			}
+		}
+		if p.text[i] != ' ' {
+			end = i + 1
+		}
+	}
+	if end == start {
+		return nil, false
+	}
+	p.at = end
+	v := string(p.text[start:end])
+	tag, ok := plainTag(v)
+	if !ok {
+		return nil, false
+	}
+	n := p.node()
+	*n = yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: v, Line: line, Column: col}
+	return n, true
+}
+
+// plainTag is the tag yaml.v3 resolves a plain scalar to, for the plain
+// scalars fastParse takes: booleans, null, decimal integers without sign
+// or leading zero, strings that start with a letter or a slash, and
+// strings that start with a digit but hold a letter no number or
+// timestamp can (90d, 1h).
+func plainTag(v string) (string, bool) {
+	switch v {
+	case "true", "True", "TRUE", "false", "False", "FALSE":
+		return "!!bool", true
+	case "null", "Null", "NULL":
+		return "!!null", true
+	}
+	c := v[0]
+	if c >= '0' && c <= '9' {
+		digits := true
+		for i := 0; i < len(v); i++ {
+			if v[i] < '0' || v[i] > '9' {
+				digits = false
+			}
+		}
+		if digits {
+			if len(v) > 18 || c == '0' && len(v) > 1 {
+				return "", false
+			}
+			return "!!int", true
+		}
+		// A duration or size such as 90d or 1h: not an integer (no
+		// base prefix, so no hex digits), not a float or a timestamp
+		// (whose only letters are e, t and z), so a string.
+		// (yaml.v3 drops underscores before reading a number, so 0_x1
+		// is hexadecimal: declined.)
+		if c == '0' && len(v) > 1 && (v[1]|0x20 == 'x' || v[1]|0x20 == 'o' || v[1]|0x20 == 'b') || strings.IndexByte(v, '_') >= 0 {
+			return "", false
+		}
+		for i := 0; i < len(v); i++ {
+			switch l := v[i] | 0x20; {
+			case l < 'a' || l > 'z':
+			case l == 'e' || l == 't' || l == 'z' || l == 'x' || l == 'o' || l == 'b':
+			default:
+				return "!!str", true
+			}
+		}
+		return "", false
+	}
+	if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '/' {
+		return "!!str", true
+	}
+	return "", false
+}

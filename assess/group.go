@@ -88,71 +88,124 @@ type rowIndices struct {
 	also               []string
 }
 
-// groupIndices is Group on indices into ts.
-func groupIndices(ts []Threat) []rowIndices {
-	rows := make([]rowIndices, 0, len(ts))
+// grouping is the rows of the threat map in compact form, a few integers
+// per threat (on a large model the rows as lists were the largest thing
+// the assessment built). A family row is led by its first threat (its
+// head); an output row is a run of family rows that read the same.
+type grouping struct {
+	// famNext[i] is the next threat of the family row threat i is in,
+	// or -1.
+	famNext []int32
+	// heads lists the family rows' heads in order; rowOf[h] is the
+	// output row of head h.
+	heads []int32
+	rowOf []int32
+	// headNext[h] is the next head in h's output row, or -1; rowFirst
+	// and rowSize give each output row's first head and its number of
+	// threats.
+	headNext []int32
+	rowFirst []int32
+	rowSize  []int32
+}
+
+// groupRows groups ts (in priority order). First, threats of rules of one
+// family on one element (two ways of draining the same budget) become one
+// row led by the most urgent. Then rows of the same rule that read the
+// same (priority, status, sentence, difficulty) are grouped across
+// elements. Order follows the first threat of each row.
+func groupRows(ts []Threat) grouping {
+	n := len(ts)
+	g := grouping{famNext: make([]int32, n), rowOf: make([]int32, n), headNext: make([]int32, n)}
 	type familyKey struct {
 		element, family string
 		open            bool
 	}
-	family := map[familyKey]int{} // element + family + open -> row index
-	// Every row starts with one threat, one element and one surface:
-	// those one-element lists are cut from three slabs (capacity one, so
-	// a merge appending to them copies them out first).
-	idx := make([]int, len(ts))
-	elems := make([]string, len(ts))
-	surfs := make([]string, len(ts))
+	family := map[familyKey]int32{} // element + family + open -> the family row's last threat
+	famSize := make([]int32, n)
 	for i := range ts {
+		g.famNext[i] = -1
 		t := &ts[i]
 		if t.Family != "" {
 			k := familyKey{t.Element, t.Family, IsOpen(t.Status)}
-			if ri, ok := family[k]; ok {
-				r := &rows[ri]
-				r.threats = append(r.threats, i)
-				if !slices.Contains(r.also, t.Title) && t.Title != ts[r.threats[0]].Title {
-					r.also = append(r.also, t.Title)
-				}
+			if last, ok := family[k]; ok {
+				g.famNext[last] = int32(i)
+				family[k] = int32(i)
+				// The head is found again below through heads' order;
+				// its size is counted on the first member's head.
 				continue
 			}
-			family[k] = len(rows)
+			family[k] = int32(i)
 		}
-		idx[i], elems[i], surfs[i] = i, t.Element, t.Surface
-		rows = append(rows, rowIndices{threats: idx[i : i+1 : i+1], elements: elems[i : i+1 : i+1], surfaces: surfs[i : i+1 : i+1]})
+		g.heads = append(g.heads, int32(i))
 	}
-	// Rows that read the same are found by a hash of what they must
-	// share (a map of words, where a map of the sentences themselves held
-	// a copy of every row's text), each candidate checked field by field.
-	out := make([]rowIndices, 0, len(rows))
-	seed := maphash.MakeSeed()
-	first := make(map[uint64]int32, len(rows)) // hash -> the first row of out with it
-	next := make([]int32, 0, len(rows))        // next[i]: the next row of out with row i's hash, or -1
-	for _, r := range rows {
-		h := rowHash(seed, ts, r)
-		i, ok := first[h]
-		for ok && i >= 0 && !sameRow(ts, out[i], r) {
-			i = next[i]
+	for _, h := range g.heads {
+		for i := h; i >= 0; i = g.famNext[i] {
+			famSize[h]++
 		}
-		if ok && i >= 0 {
-			out[i].threats = append(out[i].threats, r.threats...)
-			out[i].elements = append(out[i].elements, r.elements...)
-			out[i].surfaces = append(out[i].surfaces, r.surfaces...)
+	}
+	// Family rows that read the same are found by a hash of what they
+	// must share, each candidate checked field by field.
+	seed := maphash.MakeSeed()
+	first := make(map[uint64]int32, len(g.heads)) // hash -> the first output row with it
+	var chain []int32                             // chain[r]: the next output row with row r's hash, or -1
+	var rowTail []int32
+	for _, h := range g.heads {
+		g.headNext[h] = -1
+		hash := rowHash(seed, ts, g.famNext, h)
+		r, ok := first[hash]
+		for ok && r >= 0 && !sameRow(ts, g.famNext, g.rowFirst[r], h) {
+			r = chain[r]
+		}
+		if ok && r >= 0 {
+			g.headNext[rowTail[r]] = h
+			rowTail[r] = h
+			g.rowOf[h] = r
+			g.rowSize[r] += famSize[h]
 			continue
 		}
-		// A new row: it heads the chain of its hash.
-		prev, had := first[h]
+		r = int32(len(g.rowFirst))
+		prev, had := first[hash]
 		if !had {
 			prev = -1
 		}
-		first[h] = int32(len(out))
-		next = append(next, prev)
-		out = append(out, r)
+		first[hash] = r
+		chain = append(chain, prev)
+		g.rowFirst = append(g.rowFirst, h)
+		rowTail = append(rowTail, h)
+		g.rowSize = append(g.rowSize, famSize[h])
+		g.rowOf[h] = r
+	}
+	return g
+}
+
+// groupIndices is Group on indices into ts.
+func groupIndices(ts []Threat) []rowIndices {
+	g := groupRows(ts)
+	out := make([]rowIndices, len(g.rowFirst))
+	for r, first := range g.rowFirst {
+		row := &out[r]
+		row.threats = make([]int, 0, g.rowSize[r])
+		for h := first; h >= 0; h = g.headNext[h] {
+			row.elements = append(row.elements, ts[h].Element)
+			row.surfaces = append(row.surfaces, ts[h].Surface)
+			for i := h; i >= 0; i = g.famNext[i] {
+				row.threats = append(row.threats, int(i))
+			}
+		}
+		// A family row's other titles, when one family row leads.
+		for i := g.famNext[first]; i >= 0; i = g.famNext[i] {
+			if t := ts[i].Title; t != ts[first].Title && !slices.Contains(row.also, t) {
+				row.also = append(row.also, t)
+			}
+		}
 	}
 	return out
 }
 
-// rowRules appends to buf the rules of a row, sorted, each once.
-func rowRules(buf []string, ts []Threat, r rowIndices) []string {
-	for _, i := range r.threats {
+// rowRules appends to buf the rules of the family row led by h, sorted,
+// each once.
+func rowRules(buf []string, ts []Threat, famNext []int32, h int32) []string {
+	for i := h; i >= 0; i = famNext[i] {
 		buf = append(buf, ts[i].Rule)
 	}
 	if len(buf) > 1 {
@@ -166,19 +219,19 @@ func rowRules(buf []string, ts []Threat, r rowIndices) []string {
 // the same rules, and, for the threats leading them, the same priority,
 // status, response, place (secondary or not), sentence (abuse, method,
 // difficulty, requirement), assets and element kind.
-func sameRow(ts []Threat, a, b rowIndices) bool {
-	x, y := &ts[a.threats[0]], &ts[b.threats[0]]
+func sameRow(ts []Threat, famNext []int32, a, b int32) bool {
+	x, y := &ts[a], &ts[b]
 	if x.Priority != y.Priority || x.Status != y.Status || x.Response != y.Response || x.Secondary != y.Secondary ||
 		x.Abuse != y.Abuse || x.Method != y.Method || x.Difficulty != y.Difficulty || x.Requires != y.Requires ||
 		!slices.Equal(x.Assets, y.Assets) || x.ElementKind != y.ElementKind {
 		return false
 	}
 	var ba, bb [4]string
-	return slices.Equal(rowRules(ba[:0], ts, a), rowRules(bb[:0], ts, b))
+	return slices.Equal(rowRules(ba[:0], ts, famNext, a), rowRules(bb[:0], ts, famNext, b))
 }
 
 // rowHash hashes what sameRow compares.
-func rowHash(seed maphash.Seed, ts []Threat, r rowIndices) uint64 {
+func rowHash(seed maphash.Seed, ts []Threat, famNext []int32, head int32) uint64 {
 	var h maphash.Hash
 	h.SetSeed(seed)
 	str := func(s string) {
@@ -186,10 +239,10 @@ func rowHash(seed maphash.Seed, ts []Threat, r rowIndices) uint64 {
 		h.WriteByte(0)
 	}
 	var buf [4]string
-	for _, rule := range rowRules(buf[:0], ts, r) {
+	for _, rule := range rowRules(buf[:0], ts, famNext, head) {
 		str(rule)
 	}
-	t := &ts[r.threats[0]]
+	t := &ts[head]
 	maphash.WriteComparable(&h, t.Priority)
 	maphash.WriteComparable(&h, t.Secondary)
 	maphash.WriteComparable(&h, t.Difficulty)
@@ -208,13 +261,20 @@ func rowHash(seed maphash.Seed, ts []Threat, r rowIndices) uint64 {
 // setGroups records on every threat the elements of its row, when the row
 // covers more than one.
 func setGroups(ts []Threat) {
-	for _, r := range groupIndices(ts) {
-		if len(r.threats) < 2 {
+	g := groupRows(ts)
+	for r, first := range g.rowFirst {
+		if g.rowSize[r] < 2 {
 			continue
 		}
-		elems := slices.Clone(r.elements)
-		for _, i := range r.threats {
-			ts[i].Group = elems
+		var elems []string
+		for h := first; h >= 0; h = g.headNext[h] {
+			elems = append(elems, ts[h].Element)
+		}
+		elems = slices.Clip(elems)
+		for h := first; h >= 0; h = g.headNext[h] {
+			for i := h; i >= 0; i = g.famNext[i] {
+				ts[i].Group = elems
+			}
 		}
 	}
 }

@@ -2,6 +2,8 @@ package assess
 
 import (
 	"bytes"
+	"fmt"
+	"math/rand/v2"
 	"reflect"
 	"slices"
 	"strconv"
@@ -79,6 +81,31 @@ func TestGroupingMatchesTextKeys(t *testing.T) {
 	if len(rdiags) > 0 {
 		t.Fatal(rdiags)
 	}
+	// Random threats over few elements, rules, sentences and statuses:
+	// family rows, rows across elements and families split by status.
+	r := rand.New(rand.NewPCG(3, 4))
+	fams := map[string]string{"r1": "f1", "r2": "f1", "r3": "", "r4": "f2", "r5": "f2", "r6": ""}
+	ruleIDs := []string{"r1", "r2", "r3", "r4", "r5", "r6"}
+	for round := range 20 {
+		var ts []Threat
+		for i := range 300 {
+			rule := ruleIDs[r.IntN(len(ruleIDs))]
+			el := fmt.Sprintf("e%d", r.IntN(15))
+			status := []string{StatusOpen, StatusVerified, StatusPlanned}[r.IntN(3)]
+			ts = append(ts, Threat{Threat: &rules.Threat{
+				ID: fmt.Sprintf("%s@%s#%d", rule, el, i), Rule: rule, Family: fams[rule], Title: "title " + rule[:2],
+				Element: el, Surface: "label " + el, ElementKind: "surface", Priority: 1 + r.IntN(2),
+				Abuse: []string{"a", "b"}[r.IntN(2)], Method: "m", Requires: "q", Assets: [][]string{{"x"}, {"x", "y"}}[r.IntN(2)],
+			}, Status: status, Response: "none", Secondary: r.IntN(5) == 0})
+		}
+		got, want := groupIndices(ts), groupByText(ts)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("random round %d: %d rows by hash, %d by text", round, len(got), len(want))
+		}
+		if round == 0 && len(want) >= len(ts) {
+			t.Fatal("random threats: nothing grouped")
+		}
+	}
 	for _, n := range []int{40, 300} {
 		var src bytes.Buffer
 		if err := modelgen.Dense(&src, n); err != nil {
@@ -98,5 +125,6 @@ func TestGroupingMatchesTextKeys(t *testing.T) {
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("%d components: %d rows by hash, %d by text", n, len(got), len(want))
 		}
+
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/threatmap/threatmap/scan/secrets"
 )
@@ -50,7 +51,12 @@ func newLineCache() *lineCache {
 // (same when masking left it as it was).
 type seenLine struct {
 	line, masked string
-	same, full   bool
+	// hash is the line's hash; a slot with a hash but no line (full
+	// false) has seen the line once: it is kept from its second sighting,
+	// so lines seen once (ids, sentences naming an element) are not
+	// copied.
+	hash       uint64
+	same, full bool
 	// hits counts the lookups the line answered since it was stored or
 	// last spared: a line that repeats keeps its slot against lines seen
 	// once (ids, titles), which would otherwise evict it.
@@ -66,29 +72,35 @@ const (
 
 // lookup returns the cached masked form of b (a line of at most
 // maxSeenLine bytes) and its slot.
-func (c *lineCache) lookup(b []byte) (slot uint64, masked string, same, ok bool) {
-	slot = maphash.Bytes(c.seed, b) & (seenSlots - 1)
-	if e := &c.seen[slot]; e.full && e.line == string(b) {
+func (c *lineCache) lookup(b []byte) (hash uint64, masked string, same, ok bool) {
+	hash = maphash.Bytes(c.seed, b)
+	if e := &c.seen[hash&(seenSlots-1)]; e.full && e.hash == hash && e.line == string(b) {
 		if e.hits < 255 {
 			e.hits++
 		}
-		return slot, e.masked, e.same, true
+		return hash, e.masked, e.same, true
 	}
-	return slot, "", false, false
+	return hash, "", false, false
 }
 
-// store keeps line's masked form in slot, unless the line there has
-// answered lookups since it was stored or last spared (it is spared
-// once, its count halved).
-func (c *lineCache) store(slot uint64, line, masked string, same bool) {
-	e := seenLine{line: line, same: same, full: true}
-	if !same {
-		e.masked = masked
-	}
-	if old := &c.seen[slot]; old.hits > 0 {
+// store keeps line's masked form in its slot (a copy of line: the
+// caller's may be a view of a buffer) if the slot saw the line once
+// before, or notes that it saw it; unless the line there has answered
+// lookups since it was stored or last spared (it is spared once, its
+// count halved).
+func (c *lineCache) store(hash uint64, line, masked string, same bool) {
+	old := &c.seen[hash&(seenSlots-1)]
+	switch {
+	case old.hits > 0:
 		old.hits /= 2
-	} else {
-		c.seen[slot] = e
+	case !old.full && old.hash == hash:
+		e := seenLine{line: strings.Clone(line), hash: hash, same: same, full: true}
+		if !same {
+			e.masked = strings.Clone(masked)
+		}
+		*old = e
+	default:
+		*old = seenLine{hash: hash}
 	}
 }
 
@@ -135,7 +147,7 @@ func (l *lazyMasker) maskWith(c *lineCache, mu *sync.Mutex, b []byte, line strin
 	if mu != nil {
 		mu.Lock()
 	}
-	slot, masked, same, ok := c.lookup(b)
+	hash, masked, same, ok := c.lookup(b)
 	if mu != nil {
 		// Read under the lock: stdout and stderr share the table.
 		mu.Unlock()
@@ -144,14 +156,16 @@ func (l *lazyMasker) maskWith(c *lineCache, mu *sync.Mutex, b []byte, line strin
 		return masked, same
 	}
 	if line == "" {
-		line = string(b)
+		// A view of b, not a copy: masking only reads it, a masked
+		// form is a new string, and the cache copies what it keeps.
+		line = unsafe.String(unsafe.SliceData(b), len(b))
 	}
 	masked = l.m.MaskLine(line)
 	same = masked == line
 	if mu != nil {
 		mu.Lock()
 	}
-	c.store(slot, line, masked, same)
+	c.store(hash, line, masked, same)
 	if mu != nil {
 		mu.Unlock()
 	}

@@ -244,6 +244,9 @@ func (a *activation) Parent() interpreter.Activation { return nil }
 // busy to the end.
 const chunkSize = 256
 
+// blockSize is how many threats a block of a task's threats holds.
+const blockSize = 64
+
 // Run evaluates every rule on every element it applies to. It returns the
 // threats sorted by priority, and diagnostics for rules that failed to
 // evaluate (a custom rule's runtime error names the rule and element; the
@@ -311,7 +314,10 @@ func (e *Engine) RunChunks(m *model.Model, ix *link.Index, opts Options) ([][]Th
 	// kept per task, so the one reported is the first in element order
 	// whatever the scheduling.
 	type result struct {
-		threats []Threat
+		// blocks hold the task's threats, blockSize at most each: a
+		// threat is built in place and never moved by a slice's growth,
+		// and the blocks become the chunks the assessment keeps.
+		blocks [][]Threat
 		errs    map[int]error
 		at      map[int]string
 	}
@@ -322,6 +328,8 @@ func (e *Engine) RunChunks(m *model.Model, ix *link.Index, opts Options) ([][]Th
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// scratch is rebuilt for every element of the worker's tasks.
+			var scratch element
 			for {
 				ti := int(next.Add(1)) - 1
 				if ti >= len(tasks) {
@@ -330,15 +338,19 @@ func (e *Engine) RunChunks(m *model.Model, ix *link.Index, opts Options) ([][]Th
 				t, res := tasks[ti], &results[ti]
 				d := dispatches[t.kind]
 				for i := t.start; i < t.end; i++ {
-					el := g.element(t.kind, i)
+					el := g.elementInto(&scratch, t.kind, i)
 					for _, ri := range d.rules(el) {
 						if gd := e.rules[ri].guard; gd != nil && !gd.admits(el) {
 							continue
 						}
-						res.threats = append(res.threats, Threat{})
-						fired, err := e.rules[ri].eval(g, el, &res.threats[len(res.threats)-1])
+						if n := len(res.blocks); n == 0 || len(res.blocks[n-1]) == cap(res.blocks[n-1]) {
+							res.blocks = append(res.blocks, make([]Threat, 0, blockSize))
+						}
+						b := &res.blocks[len(res.blocks)-1]
+						*b = append(*b, Threat{})
+						fired, err := e.rules[ri].eval(g, el, &(*b)[len(*b)-1])
 						if !fired {
-							res.threats = res.threats[:len(res.threats)-1]
+							*b = (*b)[:len(*b)-1]
 						}
 						if err != nil {
 							if res.errs == nil {
@@ -358,20 +370,23 @@ func (e *Engine) RunChunks(m *model.Model, ix *link.Index, opts Options) ([][]Th
 	var chunks [][]Threat
 	failed := map[int]int{} // rule index -> task index of its first error
 	for ti, r := range results {
-		if len(r.threats) > 0 {
-			// The chunks are kept (the assessment points into them):
-			// room left by append is given back.
-			if cap(r.threats)-len(r.threats) > len(r.threats)/8 {
-				r.threats = slices.Clone(r.threats)
+		for bi, b := range r.blocks {
+			if len(b) == 0 {
+				continue
 			}
-			chunks = append(chunks, r.threats)
+			// The last block, if mostly empty, is copied to its size:
+			// the assessment keeps the blocks.
+			if bi == len(r.blocks)-1 && len(b) < cap(b)/2 {
+				b = slices.Clone(b)
+			}
+			chunks = append(chunks, b)
 		}
 		for ri := range r.errs {
 			if _, ok := failed[ri]; !ok {
 				failed[ri] = ti
 			}
 		}
-		results[ti].threats = nil
+		results[ti].blocks = nil
 	}
 	var diags model.Diagnostics
 	for ri, c := range e.rules {

@@ -264,13 +264,17 @@ func routeOwner(ix *link.Index, i int) string {
 // whole system.
 func (g *graph) controlKinds(ids ...string) []any {
 	var out []any
-	for _, id := range append(ids, model.SystemElement) {
+	add := func(id string) {
 		for _, k := range g.controls[id] {
 			if !slices.Contains(out, any(k)) {
 				out = append(out, k)
 			}
 		}
 	}
+	for _, id := range ids {
+		add(id)
+	}
+	add(model.SystemElement)
 	return orEmpty(out)
 }
 
@@ -287,7 +291,11 @@ func (g *graph) identityOf(compID string) record {
 
 // assetList lists the model's assets among ids, in their order.
 func (g *graph) assetList(ids []string) recList {
-	idx := make([]int32, 0, len(ids))
+	return g.assetListInto(make([]int32, 0, len(ids)), ids)
+}
+
+// assetListInto is assetList appending the positions to idx.
+func (g *graph) assetListInto(idx []int32, ids []string) recList {
 	for _, id := range ids {
 		if ai, ok := g.assetIdx[id]; ok {
 			idx = append(idx, ai)
@@ -329,6 +337,13 @@ func (g *graph) count(kind string) int {
 // is built when needed and dropped after its rules ran, so a run holds no
 // per-element copy of the model.
 func (g *graph) element(kind string, i int) *element {
+	return g.elementInto(&element{}, kind, i)
+}
+
+// elementInto builds the i-th element of a kind in el, reusing the
+// buffers el holds from the element it was before (an engine's worker
+// builds every element of its share in one).
+func (g *graph) elementInto(el *element, kind string, i int) *element {
 	m := g.m
 	switch kind {
 	case "system":
@@ -336,28 +351,28 @@ func (g *graph) element(kind string, i int) *element {
 		for i, a := range m.Assets {
 			all[i] = a.ID
 		}
-		return g.newElement(model.SystemElement, "system", "the repository", m.System.Loc.At(""), g.system, "", all)
+		return g.newElement(el, model.SystemElement, "system", "the repository", m.System.Loc.At(""), g.system, "", all)
 	case "asset":
 		a := &m.Assets[i]
-		return g.newElement(a.ID, "asset", a.Name, a.Loc.At(""), record{g: g, s: assetSchema, i: int32(i)}, "", []string{a.ID})
+		return g.newElement(el, a.ID, "asset", a.Name, a.Loc.At(""), record{g: g, s: assetSchema, i: int32(i)}, "", []string{a.ID})
 	case "component":
 		c := &m.Components[i]
-		return g.newElement(c.ID, "component", c.Name, c.Loc.At(""), record{g: g, s: componentSchema, i: int32(i)}, c.ID, c.Stores)
+		return g.newElement(el, c.ID, "component", c.Name, c.Loc.At(""), record{g: g, s: componentSchema, i: int32(i)}, c.ID, c.Stores)
 	case "surface":
 		s := &m.Surfaces[i]
-		return g.newElement(s.ID, "surface", s.Name, s.Loc.At(""), record{g: g, s: surfaceSchema, i: int32(i)}, s.Component, s.Assets)
+		return g.newElement(el, s.ID, "surface", s.Name, s.Loc.At(""), record{g: g, s: surfaceSchema, i: int32(i)}, s.Component, s.Assets)
 	case "flow":
 		f := &m.Flows[i]
-		el := g.newElement(f.ID, "flow", f.From+" → "+f.To, f.Loc.At(""), record{g: g, s: flowSchema, i: int32(i)}, f.From, f.Data)
+		el = g.newElement(el, f.ID, "flow", f.From+" → "+f.To, f.Loc.At(""), record{g: g, s: flowSchema, i: int32(i)}, f.From, f.Data)
 		el.vars.controls = g.controlKinds(f.ID)
 		return el
 	case "boundary":
 		b := &m.Boundaries[i]
-		return g.newElement(b.ID, "boundary", b.Name, b.Loc.At(""), boundaryMap(*b), "", nil)
+		return g.newElement(el, b.ID, "boundary", b.Name, b.Loc.At(""), boundaryMap(*b), "", nil)
 	case "identity":
 		id := &m.Identities[i]
 		self := record{g: g, s: identitySchema, i: int32(i)}
-		el := g.newElement(id.ID, "identity", id.Name, id.Loc.At(""), self, "", g.identityAssets[id.ID])
+		el = g.newElement(el, id.ID, "identity", id.Name, id.Loc.At(""), self, "", g.identityAssets[id.ID])
 		el.vars.identity = self
 		return el
 	case "route":
@@ -367,19 +382,20 @@ func (g *graph) element(kind string, i int) *element {
 		rm := routeMap(r)
 		rm["id"] = g.routeIDs[i]
 		rm["component"] = owner
-		el := g.newElement(g.routeIDs[i], "route", r.Method+" "+r.Path, g.routePos[i], rm, owner, nil)
+		el = g.newElement(el, g.routeIDs[i], "route", r.Method+" "+r.Path, g.routePos[i], rm, owner, nil)
 		el.vars.routes = []any{rm}
 		return el
 	}
 	return nil
 }
 
-func (g *graph) newElement(id, kind, label string, pos threatmap.Position, self any, compID string, assetIDs []string) *element {
+func (g *graph) newElement(el *element, id, kind, label string, pos threatmap.Position, self any, compID string, assetIDs []string) *element {
 	comp := record{g: g, s: componentSchema, i: g.componentPos(compID)}
-	el := &element{id: id, kind: kind, label: label, pos: pos, assetIDs: assetIDs}
+	fields, near, assetIdx := el.fields[:0], el.near[:0], el.vars.assets.idx[:0]
+	*el = element{id: id, kind: kind, label: label, pos: pos, assetIDs: assetIDs, fields: fields, near: near}
 	el.vars = activation{
 		e: self, system: g.system, component: comp, identity: g.identityOf(compID),
-		zone: g.zone[compID], assets: g.assetList(assetIDs),
+		zone: g.zone[compID], assets: g.assetListInto(assetIdx, assetIDs),
 		flowsIn: g.flowList(g.flowsIn[compID]), flowsOut: g.flowList(g.flowsOut[compID]),
 		controls: g.controlKinds(id, compID), model: g.whole,
 		findings: mapAll(g.ix.Findings[id], findingMap), observations: mapAll(g.ix.Observations[id], observationMap),

@@ -82,7 +82,12 @@ type Threat struct {
 	// Group lists the ids of the elements whose threats the threat map
 	// shows as one row with this one (the same rule reading the same way,
 	// or overlapping rules on one element); empty for a row of its own.
-	Group []string `json:"group,omitempty"`
+	// A row of more than MaxGroup elements lists its first MaxGroup in
+	// Group, and GroupSize gives how many it has (so that the threats of
+	// a row of thousands do not each list thousands: the document would
+	// grow with the square of the model).
+	Group     []string `json:"group,omitempty"`
+	GroupSize int      `json:"group_size,omitempty"`
 	// Note explains the status: who accepted it and until when, where a
 	// failing control's evidence is, why it does not apply.
 	Note string `json:"note,omitempty"`

@@ -258,8 +258,12 @@ func rowHash(seed maphash.Seed, ts []Threat, famNext []int32, head int32) uint64
 	return h.Sum64()
 }
 
+// MaxGroup is the most elements a threat's Group lists.
+const MaxGroup = 50
+
 // setGroups records on every threat the elements of its row, when the row
-// covers more than one.
+// covers more than one (the first MaxGroup, and their number when there
+// are more).
 func setGroups(ts []Threat) {
 	g := groupRows(ts)
 	for r, first := range g.rowFirst {
@@ -270,10 +274,14 @@ func setGroups(ts []Threat) {
 		for h := first; h >= 0; h = g.headNext[h] {
 			elems = append(elems, ts[h].Element)
 		}
+		size := 0
+		if len(elems) > MaxGroup {
+			elems, size = elems[:MaxGroup], len(elems)
+		}
 		elems = slices.Clip(elems)
 		for h := first; h >= 0; h = g.headNext[h] {
 			for i := h; i >= 0; i = g.famNext[i] {
-				ts[i].Group = elems
+				ts[i].Group, ts[i].GroupSize = elems, size
 			}
 		}
 	}

@@ -128,3 +128,32 @@ func TestGroupingMatchesTextKeys(t *testing.T) {
 
 	}
 }
+
+// TestLargeRowsListTheirFirstElements: a row of more elements than
+// MaxGroup gives each threat its first MaxGroup and the row's size; a
+// smaller row lists all its elements and no size.
+func TestLargeRowsListTheirFirstElements(t *testing.T) {
+	var ts []Threat
+	add := func(rule string, n int) {
+		for i := range n {
+			el := fmt.Sprintf("%s-e%03d", rule, i)
+			ts = append(ts, Threat{Threat: &rules.Threat{ID: rule + "@" + el, Rule: rule, Element: el, Surface: el,
+				ElementKind: "surface", Priority: 1, Abuse: "a", Method: "m", Requires: "q"}, Status: StatusOpen, Response: ResponseNone})
+		}
+	}
+	add("big", MaxGroup*3+1)
+	add("small", 7)
+	setGroups(ts)
+	for _, th := range ts {
+		switch th.Rule {
+		case "big":
+			if len(th.Group) != MaxGroup || th.GroupSize != MaxGroup*3+1 || th.Group[0] != "big-e000" || th.Group[MaxGroup-1] != fmt.Sprintf("big-e%03d", MaxGroup-1) {
+				t.Fatalf("%s: group of %d (%v ...), size %d", th.ID, len(th.Group), th.Group[:1], th.GroupSize)
+			}
+		case "small":
+			if len(th.Group) != 7 || th.GroupSize != 0 {
+				t.Fatalf("%s: group of %d, size %d", th.ID, len(th.Group), th.GroupSize)
+			}
+		}
+	}
+}

@@ -102,6 +102,10 @@ func appendThreat(dst []byte, t *assess.Threat, ind string) ([]byte, error) {
 		o.dst = append(o.dst, "true"...)
 	}
 	o.strs("group", t.Group, true)
+	if t.GroupSize != 0 {
+		o.key("group_size")
+		o.dst = strconv.AppendInt(o.dst, int64(t.GroupSize), 10)
+	}
 	if t.Note != "" {
 		o.str("note", t.Note)
 	}

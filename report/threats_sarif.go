@@ -53,6 +53,9 @@ func WriteThreatsSARIF(w io.Writer, a *assess.Assessment, ruleSet []*rules.Rule,
 		props := map[string]any{"threat": t.ID, "priority": t.Priority, "status": t.Status, "difficulty": t.Difficulty.String()}
 		if len(t.Group) > 0 {
 			props["group"] = t.Group
+			if t.GroupSize != 0 {
+				props["group_size"] = t.GroupSize
+			}
 		}
 		if t.Secondary {
 			props["secondary"] = true

@@ -257,7 +257,7 @@ func appendJSONBody(dst []byte, s string) []byte {
 	for i := 0; i < len(s); {
 		// Eight bytes that need no escape (printable ASCII, no quote
 		// or backslash) are passed over at once.
-		if i+8 <= len(s) && plainJSON8(load8(s[i : i+8])) {
+		if i+8 <= len(s) && plainJSON8(load8(s[i:i+8])) {
 			i += 8
 			continue
 		}

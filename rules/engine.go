@@ -318,8 +318,8 @@ func (e *Engine) RunChunks(m *model.Model, ix *link.Index, opts Options) ([][]Th
 		// threat is built in place and never moved by a slice's growth,
 		// and the blocks become the chunks the assessment keeps.
 		blocks [][]Threat
-		errs    map[int]error
-		at      map[int]string
+		errs   map[int]error
+		at     map[int]string
 	}
 	results := make([]result, len(tasks))
 	var next atomic.Int64

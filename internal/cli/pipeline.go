@@ -111,16 +111,26 @@ func (c *Command) analyze(ctx context.Context, path string, opts analyzeOptions)
 	if err != nil {
 		return nil, err
 	}
-	rs, err := c.loadRules(m)
-	if err != nil {
-		return nil, err
+	// The rules are read and compiled while the scanners run.
+	type compiled struct {
+		engine *rules.Engine
+		err    error
 	}
-	engine, diags := rules.NewEngine(rs)
-	if len(diags) > 0 {
-		fmt.Fprint(c.Stderr, diags.Format(nil))
-		return nil, &exitError{code: ExitUsage, err: fmt.Errorf("rules: %d %s", len(diags), plural(len(diags), "problem", "problems"))}
-	}
-	an := &analysis{model: m, warnings: warnings, rules: engine.Rules(), root: m.Dir}
+	ready := make(chan compiled, 1)
+	go func() {
+		rs, err := c.loadRules(m)
+		if err != nil {
+			ready <- compiled{err: err}
+			return
+		}
+		engine, diags := rules.NewEngine(rs)
+		if len(diags) > 0 {
+			fmt.Fprint(c.Stderr, diags.Format(nil))
+			err = &exitError{code: ExitUsage, err: fmt.Errorf("rules: %d %s", len(diags), plural(len(diags), "problem", "problems"))}
+		}
+		ready <- compiled{engine, err}
+	}()
+	an := &analysis{model: m, warnings: warnings, root: m.Dir}
 	if !opts.noScan {
 		// scan.exclude keeps the walks out of the excluded paths (never
 		// read); runScanners also drops evidence placed there by other
@@ -134,6 +144,12 @@ func (c *Command) analyze(ctx context.Context, path string, opts analyzeOptions)
 			an.evidence.Add(sets[i])
 		}
 	}
+	rc := <-ready
+	if rc.err != nil {
+		return nil, rc.err
+	}
+	engine := rc.engine
+	an.rules = engine.Rules()
 	for _, f := range opts.extra {
 		set, err := readEvidence(c.path(f))
 		if err != nil {

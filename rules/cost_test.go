@@ -62,7 +62,7 @@ func meanCost(t testing.TB, engine *Engine, n int) map[string]float64 {
 // lists grows fourfold, one that looks at the element's neighbourhood
 // stays flat, since the dense model's degrees do not depend on its size.
 func growing(t *testing.T, rs []*Rule) []string {
-	engine, diags := newEngine(rs, true)
+	engine, diags := newEngine(rs, true, nil)
 	if len(diags) > 0 {
 		t.Fatal(diags)
 	}

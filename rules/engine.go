@@ -89,12 +89,37 @@ func newEnv() (*cel.Env, error) {
 // NewEngine compiles rules. A rule whose CEL does not compile is reported
 // with its file and field position and left out.
 func NewEngine(rules []*Rule) (*Engine, model.Diagnostics) {
-	return newEngine(rules, false)
+	return newEngine(rules, false, nil)
 }
 
-// newEngine compiles rules; with trackAll, the built-in rules too are
-// evaluated under the cost tracker, so their cost can be measured.
-func newEngine(rules []*Rule, trackAll bool) (*Engine, model.Diagnostics) {
+// Precompiled holds rules compiled ahead of the engine that runs them:
+// the built-in rules, compiled while the model is read.
+type Precompiled struct {
+	byRule map[*Rule]*compiled
+}
+
+// Precompile compiles rs. A rule that does not compile is left out: an
+// engine given it compiles it again and reports why.
+func Precompile(rs []*Rule) *Precompiled {
+	p := &Precompiled{byRule: map[*Rule]*compiled{}}
+	if e, _ := newEngine(rs, false, nil); e != nil {
+		for _, c := range e.rules {
+			p.byRule[c.rule] = c
+		}
+	}
+	return p
+}
+
+// NewEngineWith is NewEngine taking the rules pre compiled (the same
+// *Rule) as they are.
+func NewEngineWith(pre *Precompiled, rules []*Rule) (*Engine, model.Diagnostics) {
+	return newEngine(rules, false, pre)
+}
+
+// newEngine compiles rules, but those pre holds; with trackAll, the
+// built-in rules too are evaluated under the cost tracker, so their cost
+// can be measured.
+func newEngine(rules []*Rule, trackAll bool, pre *Precompiled) (*Engine, model.Diagnostics) {
 	env, err := newEnv()
 	if err != nil {
 		return nil, model.Diagnostics{{Message: fmt.Sprintf("rule environment: %v", err)}}
@@ -102,6 +127,12 @@ func newEngine(rules []*Rule, trackAll bool) (*Engine, model.Diagnostics) {
 	e := &Engine{}
 	var diags model.Diagnostics
 	for _, r := range rules {
+		if pre != nil {
+			if c, ok := pre.byRule[r]; ok {
+				e.rules = append(e.rules, c)
+				continue
+			}
+		}
 		c := &compiled{rule: r, stride: slices.Clip(r.StrideCategories())}
 		ok := true
 		var lastAST *cel.Ast

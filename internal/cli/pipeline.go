@@ -77,6 +77,11 @@ func (c *Command) loadRules(m *model.Model) ([]*rules.Rule, error) {
 	if err != nil {
 		return nil, err
 	}
+	return c.loadRulesFrom(m, builtin)
+}
+
+// loadRulesFrom returns builtin plus the model's custom rules.
+func (c *Command) loadRulesFrom(m *model.Model, builtin []*rules.Rule) ([]*rules.Rule, error) {
 	dirs := m.Rules.Dirs
 	if len(dirs) == 0 {
 		if st, err := os.Stat(m.Rel("threatmap.rules")); err == nil && st.IsDir() {
@@ -107,23 +112,43 @@ func (c *Command) loadRules(m *model.Model) ([]*rules.Rule, error) {
 
 // analyze runs the whole pipeline on the model at path.
 func (c *Command) analyze(ctx context.Context, path string, opts analyzeOptions) (*analysis, error) {
+	// The built-in rules are read and compiled while the model loads.
+	type precompiled struct {
+		builtin []*rules.Rule
+		pre     *rules.Precompiled
+		err     error
+	}
+	builtinReady := make(chan precompiled, 1)
+	go func() {
+		builtin, err := rules.Builtin()
+		if err != nil {
+			builtinReady <- precompiled{err: err}
+			return
+		}
+		builtinReady <- precompiled{builtin, rules.Precompile(builtin), nil}
+	}()
 	m, warnings, err := c.loadModel(path)
 	if err != nil {
 		return nil, err
 	}
-	// The rules are read and compiled while the scanners run.
+	// The custom rules are read and compiled while the scanners run.
 	type compiled struct {
 		engine *rules.Engine
 		err    error
 	}
 	ready := make(chan compiled, 1)
 	go func() {
-		rs, err := c.loadRules(m)
+		b := <-builtinReady
+		if b.err != nil {
+			ready <- compiled{err: b.err}
+			return
+		}
+		rs, err := c.loadRulesFrom(m, b.builtin)
 		if err != nil {
 			ready <- compiled{err: err}
 			return
 		}
-		engine, diags := rules.NewEngine(rs)
+		engine, diags := rules.NewEngineWith(b.pre, rs)
 		if len(diags) > 0 {
 			fmt.Fprint(c.Stderr, diags.Format(nil))
 			err = &exitError{code: ExitUsage, err: fmt.Errorf("rules: %d %s", len(diags), plural(len(diags), "problem", "problems"))}

@@ -2,11 +2,14 @@ package model
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
 	"regexp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 
@@ -53,6 +56,17 @@ type decoder struct {
 
 func newDecoder(file string, size int) *decoder {
 	return &decoder{file: file, budget: max(maxNodes, nodesPerByte*size), patterns: map[string]*regexp.Regexp{}, locs: newLocTable(file)}
+}
+
+// newModelDecoder is a decoder for a model file with the model's struct
+// types read ahead, so the field names of its location table come in the
+// same order however the file is decoded (whole, or in pieces on several
+// goroutines).
+func newModelDecoder(file string, size int) *decoder {
+	d := newDecoder(file, size)
+	d.locs.nameID("")
+	d.warm(reflect.TypeFor[Model](), map[reflect.Type]bool{})
+	return d
 }
 
 func (d *decoder) pos(n *yaml.Node) threatmap.Position {
@@ -269,13 +283,46 @@ func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, path string, fr fie
 }
 
 // decodePieces decodes a sequence cut into pieces, each piece's items as
-// soon as it is parsed, letting its nodes go before the next is taken. The
-// items are decoded in file order, as decodeSlice would. A piece that is
-// not what it was cut as marks the cut failed; the caller then decodes the
-// whole file instead.
+// soon as it is parsed, letting its nodes go once they are decoded. The
+// pieces are taken in file order and decoded on every core, each by a
+// decoder of its own into its own items of the slice. A piece that is not
+// what it was cut as, or any problem found in a piece, marks the cut
+// failed: the caller then decodes the whole file instead, which reports
+// every problem in order as decodeSlice would.
 func (d *decoder) decodePieces(n *yaml.Node, si int, v reflect.Value, path string, fr fieldRules) {
 	c := d.chunks
 	out := reflect.MakeSlice(v.Type(), c.counts[si], c.counts[si])
+	// The struct types the items hold were read ahead (newModelDecoder),
+	// so the decoders share them and the location table's names without
+	// writing.
+	type job struct {
+		p     *piece
+		items []*yaml.Node
+		at    int
+	}
+	jobs := make(chan job)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	failed, used := false, 0
+	for range runtime.GOMAXPROCS(0) {
+		sub := &decoder{release: d.release, file: d.file, budget: d.budget, patterns: map[string]*regexp.Regexp{},
+			fields: maps.Clone(d.fields), locs: d.locs}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				for k, item := range j.items {
+					sub.decode(item, out.Index(j.at+k), path+"["+strconv.Itoa(j.at+k)+"]", fr)
+					j.items[k] = nil
+				}
+				c.release(j.p)
+			}
+			mu.Lock()
+			failed = failed || len(sub.diags) > 0
+			used += d.budget - sub.budget
+			mu.Unlock()
+		}()
+	}
 	i := 0
 	for {
 		p, ok := c.take(si)
@@ -288,14 +335,37 @@ func (d *decoder) decodePieces(n *yaml.Node, si int, v reflect.Value, path strin
 			c.release(p)
 			break
 		}
-		for j, item := range items {
-			d.decode(item, out.Index(i), path+"["+strconv.Itoa(i)+"]", fr)
-			items[j] = nil
-			i++
-		}
-		c.release(p)
+		jobs <- job{p, items, i}
+		i += len(items)
+	}
+	close(jobs)
+	wg.Wait()
+	if d.budget -= used; failed || d.budget < 0 {
+		c.failed = true
 	}
 	v.Set(out)
+}
+
+// warm computes the fields of t and of every struct type it holds.
+func (d *decoder) warm(t reflect.Type, seen map[reflect.Type]bool) {
+	if seen[t] {
+		return
+	}
+	seen[t] = true
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Map:
+		d.warm(t.Elem(), seen)
+	case reflect.Struct:
+		if t == locationsType {
+			return
+		}
+		d.structFields(t)
+		for i := range t.NumField() {
+			if t.Field(i).IsExported() {
+				d.warm(t.Field(i).Type, seen)
+			}
+		}
+	}
 }
 
 type structField struct {

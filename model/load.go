@@ -97,7 +97,7 @@ func parse(file string, data []byte, c *chunked) (*Model, Diagnostics) {
 	if err := dec.Decode(&extra); err == nil {
 		return m, Diagnostics{{Pos: threatmap.Position{File: file, Line: extra.Line, Column: extra.Column}, Message: "the file holds more than one YAML document; a model is one document"}}
 	}
-	d := newDecoder(file, len(data))
+	d := newModelDecoder(file, len(data))
 	d.release = true
 	d.decodeValue(&root, m, "")
 	return m, d.finish(m)
@@ -107,7 +107,7 @@ func parse(file string, data []byte, c *chunked) (*Model, Diagnostics) {
 // not parse as cut, and the file must be parsed whole.
 func decodeChunked(file string, data []byte, source []string, c *chunked) (*Model, Diagnostics, bool) {
 	m := &Model{File: file, Dir: filepath.Dir(file), Source: source}
-	d := newDecoder(file, len(data))
+	d := newModelDecoder(file, len(data))
 	d.release = true
 	d.chunks = c
 	d.decodeValue(c.root, m, "")

@@ -3,6 +3,7 @@ package model
 import (
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/threatmap/threatmap"
 )
@@ -22,7 +23,10 @@ type Locations struct {
 
 // locTable holds what every position of one decoded file shares.
 type locTable struct {
-	file  string
+	file string
+	// mu guards names and index while a file is decoded on several
+	// goroutines; once decoded, the table is only read.
+	mu    sync.RWMutex
 	names []string
 	index map[string]uint32
 }
@@ -41,10 +45,18 @@ func newLocTable(file string) *locTable {
 
 // nameID interns a field name.
 func (t *locTable) nameID(name string) uint32 {
+	t.mu.RLock()
+	id, ok := t.index[name]
+	t.mu.RUnlock()
+	if ok {
+		return id
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
 	if id, ok := t.index[name]; ok {
 		return id
 	}
-	id := uint32(len(t.names))
+	id = uint32(len(t.names))
 	t.names = append(t.names, name)
 	t.index[name] = id
 	return id

@@ -77,6 +77,9 @@ func parseChunked(data []byte) (*chunked, bool) {
 
 // cutPieces is parseChunked with the size of a piece as a parameter.
 func cutPieces(data []byte, chunkBytes int) (*chunked, bool) {
+	if otherLineBreaks(data) {
+		return nil, false
+	}
 	lines := bytes.SplitAfter(data, []byte("\n"))
 	type section struct {
 		key        string
@@ -317,6 +320,23 @@ func parseOne(text []byte) (*yaml.Node, error) {
 		return nil, errSecondDocument
 	}
 	return &n, nil
+}
+
+// otherLineBreaks reports whether data breaks lines other than with "\n"
+// or "\r\n": yaml.v3 also breaks them at a lone carriage return and at
+// NEL, LS and PS, where the cut (which counts "\n") would see one line.
+func otherLineBreaks(data []byte) bool {
+	for i := 0; ; {
+		j := bytes.IndexByte(data[i:], '\r')
+		if j < 0 {
+			break
+		}
+		i += j + 1
+		if i == len(data) || data[i] != '\n' {
+			return true
+		}
+	}
+	return bytes.Contains(data, []byte("\u0085")) || bytes.Contains(data, []byte("\u2028")) || bytes.Contains(data, []byte("\u2029"))
 }
 
 type chunkError string

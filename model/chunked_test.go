@@ -115,6 +115,9 @@ func TestChunkedParseMatchesWholeParse(t *testing.T) {
 		"repeated key":               {"system: {name: x}\ncomponents:\n" + strings.Repeat("  - {id: c}\n", 40) + "components: []\n", false},
 		"item at two indentations":   {"system: {name: x}\ncomponents:\n" + strings.Repeat("  - {id: c}\n", 40) + "- {id: d}\n", false},
 		"syntax error in an item":    {"system: {name: x}\ncomponents:\n" + strings.Repeat("  - {id: c}\n", 40) + "  - {id: [}\n", false},
+		"lone carriage return":       {"system: {name: x}\ncomponents:\n" + strings.Repeat("  - {id: c}\n", 40) + "  -\r0\n  - {id: d}\n", false},
+		"line separator":             {"system: {name: x}\ncomponents:\n" + strings.Repeat("  - {id: c}\n", 40) + "  - {id: d, name: \"a\u2028b\"}\n", false},
+		"windows line ends":          {"system: {name: x}\r\ncomponents:\r\n" + strings.Repeat("  - {id: c}\r\n", 40), true},
 	} {
 		t.Run(name, func(t *testing.T) {
 			if got := checkPieces(t, []byte(tc.src), 40); got != tc.wantCut {

@@ -174,21 +174,44 @@ func (p *fastParser) blockSequence(col int) (*yaml.Node, bool) {
 // starting on the line, or a plain scalar, to the end of its line (and of
 // the mapping's further lines).
 func (p *fastParser) itemValue() (*yaml.Node, bool) {
+	if p.at < len(p.text) && p.text[p.at] != '{' && p.text[p.at] != '[' && p.keyAhead() {
+		return p.blockMapping(p.column() - 1)
+	}
+	n, ok := p.inlineValue(false)
+	return n, ok && p.endOfLine()
+}
+
+// inlineValue parses a value that starts at p.at and ends on its line: a
+// flow collection or a scalar.
+func (p *fastParser) inlineValue(inFlow bool) (*yaml.Node, bool) {
 	if p.at >= len(p.text) {
 		return nil, false
 	}
 	switch p.text[p.at] {
 	case '{', '[':
-		n, ok := p.flow()
-		return n, ok && p.endOfLine()
+		return p.flow()
 	case '\n', '-', '?', ':', ',', ']', '}':
 		return nil, false
 	}
-	if p.keyAhead() {
-		return p.blockMapping(p.column() - 1)
+	return p.scalar(inFlow)
+}
+
+// colonAt reports whether a mapping value indicator is at i: a colon
+// followed by a space, a line end or the end of the text.
+func (p *fastParser) colonAt(i int) bool {
+	return i < len(p.text) && p.text[i] == ':' && (i+1 == len(p.text) || p.text[i+1] == ' ' || p.text[i+1] == '\n')
+}
+
+// closingQuote returns where the quote opening at i closes on its line,
+// or -1.
+func (p *fastParser) closingQuote(i int) int {
+	q := p.text[i]
+	for i++; i < len(p.text) && p.text[i] != '\n'; i++ {
+		if p.text[i] == q {
+			return i
+		}
 	}
-	n, ok := p.scalar(false)
-	return n, ok && p.endOfLine()
+	return -1
 }
 
 // scalar parses a quoted or plain scalar.
@@ -204,11 +227,8 @@ func (p *fastParser) scalar(inFlow bool) (*yaml.Node, bool) {
 func (p *fastParser) quoted() (*yaml.Node, bool) {
 	q := p.text[p.at]
 	line, col := p.line, p.column()
-	i := p.at + 1
-	for i < len(p.text) && p.text[i] != q && p.text[i] != '\n' {
-		i++
-	}
-	if i >= len(p.text) || p.text[i] != q || q == '\'' && i+1 < len(p.text) && p.text[i+1] == '\'' {
+	i := p.closingQuote(p.at)
+	if i < 0 || q == '\'' && i+1 < len(p.text) && p.text[i+1] == '\'' {
 		return nil, false
 	}
 	style := yaml.DoubleQuotedStyle
@@ -226,17 +246,11 @@ func (p *fastParser) keyAhead() bool {
 	i := p.at
 	if i < len(p.text) && (p.text[i] == '"' || p.text[i] == '\'') {
 		// A quoted key: what follows its closing quote decides.
-		q := p.text[i]
-		for i++; i < len(p.text) && p.text[i] != q && p.text[i] != '\n'; i++ {
-		}
-		if i >= len(p.text) || p.text[i] != q {
-			return false
-		}
-		i++
-		return i < len(p.text) && p.text[i] == ':' && (i+1 == len(p.text) || p.text[i+1] == ' ' || p.text[i+1] == '\n')
+		end := p.closingQuote(i)
+		return end >= 0 && p.colonAt(end+1)
 	}
 	for ; i < len(p.text) && p.text[i] != '\n'; i++ {
-		if p.text[i] == ':' && (i+1 == len(p.text) || p.text[i+1] == ' ' || p.text[i+1] == '\n') {
+		if p.colonAt(i) {
 			return true
 		}
 	}
@@ -252,7 +266,7 @@ func (p *fastParser) blockMapping(col int) (*yaml.Node, bool) {
 		keyAt := p.at
 		key, ok := p.scalar(false)
 		// An implicit key is at most 1024 characters long in YAML.
-		if !ok || p.at-keyAt > maxKey || p.at >= len(p.text) || p.text[p.at] != ':' || p.at+1 < len(p.text) && p.text[p.at+1] != ' ' && p.text[p.at+1] != '\n' {
+		if !ok || p.at-keyAt > maxKey || !p.colonAt(p.at) {
 			return nil, false
 		}
 		p.at++
@@ -280,14 +294,7 @@ func (p *fastParser) blockMapping(col int) (*yaml.Node, bool) {
 				return nil, false
 			}
 		} else {
-			switch p.text[p.at] {
-			case '{', '[':
-				val, ok = p.flow()
-			case '-', '?', ':', ',', ']', '}':
-				return nil, false
-			default:
-				val, ok = p.scalar(false)
-			}
+			val, ok = p.inlineValue(false)
 			if !ok || !p.endOfLine() {
 				return nil, false
 			}
@@ -334,13 +341,13 @@ func (p *fastParser) flow() (*yaml.Node, bool) {
 			}
 			p.at++
 			p.spaces()
-			val, ok := p.flowValue()
+			val, ok := p.inlineValue(true)
 			if !ok {
 				return nil, false
 			}
 			n.Content = append(n.Content, key, val)
 		} else {
-			val, ok := p.flowValue()
+			val, ok := p.inlineValue(true)
 			if !ok {
 				return nil, false
 			}
@@ -366,20 +373,6 @@ func (p *fastParser) flow() (*yaml.Node, bool) {
 	}
 }
 
-// flowValue parses a value inside a flow collection.
-func (p *fastParser) flowValue() (*yaml.Node, bool) {
-	if p.at >= len(p.text) {
-		return nil, false
-	}
-	switch p.text[p.at] {
-	case '{', '[':
-		return p.flow()
-	case '-', '?', ':', ',', ']', '}', '\n':
-		return nil, false
-	}
-	return p.scalar(true)
-}
-
 func (p *fastParser) spaces() {
 	for p.at < len(p.text) && p.text[p.at] == ' ' {
 		p.at++
@@ -399,7 +392,7 @@ scan:
 		case '\n':
 			break scan
 		case ':':
-			if i+1 == len(p.text) || p.text[i+1] == ' ' || p.text[i+1] == '\n' || inFlow && (p.text[i+1] == ',' || p.text[i+1] == ']' || p.text[i+1] == '}') {
+			if p.colonAt(i) || inFlow && (p.text[i+1] == ',' || p.text[i+1] == ']' || p.text[i+1] == '}') {
 				break scan
 			}
 		case ',', ']', '}', '[', '{':

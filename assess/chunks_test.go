@@ -14,6 +14,20 @@ import (
 	"github.com/threatmap/threatmap/rules"
 )
 
+// builtinEngine compiles the built-in rules.
+func builtinEngine(t *testing.T) *rules.Engine {
+	t.Helper()
+	builtin, err := rules.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine, diags := rules.NewEngine(builtin)
+	if len(diags) > 0 {
+		t.Fatal(diags)
+	}
+	return engine
+}
+
 // TestAssessChunksMatchesAssess: the assessment of the engine's chunks,
 // in whatever order they come, is the assessment of its sorted threats;
 // the assessed threats point into the chunks (no copy of the engine's
@@ -27,14 +41,7 @@ func TestAssessChunksMatchesAssess(t *testing.T) {
 	if diags.HasErrors() {
 		t.Fatal(diags)
 	}
-	builtin, err := rules.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	engine, rdiags := rules.NewEngine(builtin)
-	if len(rdiags) > 0 {
-		t.Fatal(rdiags)
-	}
+	engine := builtinEngine(t)
 	ix := link.Build(m, evidence.Set{}, "")
 	threats, _ := engine.Run(m, ix, rules.Options{Now: now})
 	want := Assess(m, threats, ix, evidence.Set{}, now)

@@ -73,14 +73,7 @@ func groupByText(ts []Threat) []rowIndices {
 // (families, secondary rows, shared sentences), the rows found by hash
 // and field comparison are those the text keys give, in the same order.
 func TestGroupingMatchesTextKeys(t *testing.T) {
-	builtin, err := rules.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	engine, rdiags := rules.NewEngine(builtin)
-	if len(rdiags) > 0 {
-		t.Fatal(rdiags)
-	}
+	engine := builtinEngine(t)
 	// Random threats over few elements, rules, sentences and statuses:
 	// family rows, rows across elements and families split by status.
 	r := rand.New(rand.NewPCG(3, 4))

@@ -40,6 +40,21 @@ func sameTree(a, b *yaml.Node, path string) error {
 	return nil
 }
 
+// threagileTranslation is Threagile's small example replicated and
+// translated into a model.
+func threagileTranslation(t testing.TB) []byte {
+	t.Helper()
+	tg, err := os.ReadFile("../internal/modelgen/testdata/threagile-small.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tgYAML, tmYAML bytes.Buffer
+	if err := modelgen.Threagile(tg, 200, &tgYAML, &tmYAML); err != nil {
+		t.Fatal(err)
+	}
+	return tmYAML.Bytes()
+}
+
 func wholeParse(t testing.TB, data []byte) (*yaml.Node, error) {
 	t.Helper()
 	var n yaml.Node
@@ -79,15 +94,7 @@ func TestChunkedParseMatchesWholeParse(t *testing.T) {
 	if !checkPieces(t, dense.Bytes(), 4096) {
 		t.Fatal("the dense model was not parsed in pieces")
 	}
-	tg, err := os.ReadFile("../internal/modelgen/testdata/threagile-small.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tgYAML, tmYAML bytes.Buffer
-	if err := modelgen.Threagile(tg, 200, &tgYAML, &tmYAML); err != nil {
-		t.Fatal(err)
-	}
-	if !checkPieces(t, tmYAML.Bytes(), 2048) {
+	if !checkPieces(t, threagileTranslation(t), 2048) {
 		t.Fatal("the Threagile translation was not parsed in pieces")
 	}
 	examples, _ := filepath.Glob("../examples/*/threatmap.yaml")

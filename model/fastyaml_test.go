@@ -79,15 +79,7 @@ func TestFastParseMatchesYAML(t *testing.T) {
 	if err := modelgen.Dense(&dense, 400); err != nil {
 		t.Fatal(err)
 	}
-	tg, err := os.ReadFile("../internal/modelgen/testdata/threagile-small.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tgYAML, tmYAML bytes.Buffer
-	if err := modelgen.Threagile(tg, 200, &tgYAML, &tmYAML); err != nil {
-		t.Fatal(err)
-	}
-	inputs := map[string][]byte{"dense": dense.Bytes(), "threagile": tmYAML.Bytes()}
+	inputs := map[string][]byte{"dense": dense.Bytes(), "threagile": threagileTranslation(t)}
 	examples, _ := filepath.Glob("../examples/*/threatmap.yaml")
 	for _, f := range examples {
 		data, err := os.ReadFile(f)

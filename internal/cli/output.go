@@ -38,25 +38,37 @@ type lazyMasker struct {
 // times, and masking is a pure function of the line. It is a
 // direct-mapped table (a slot per hash, the newest line wins), so a
 // lookup costs a hash and a comparison and nothing is ever rehashed.
+// A slot is 16 bytes and points into an arena that holds the lines and
+// their masked forms, so the table of a few thousand hot lines stays in
+// the processor's cache: with a line and two strings per slot it did
+// not, and the lookup was most of the cost of masking a large report.
 type lineCache struct {
 	seen []seenLine
-	seed maphash.Seed
+	// arena holds the lines kept and their masked forms, each slot's at
+	// its off. It is only appended to: a view handed out stays valid
+	// when the arena is replaced. Past maxSeenArena bytes the table is
+	// emptied and a new arena started.
+	arena []byte
+	seed  maphash.Seed
 }
 
 func newLineCache() *lineCache {
 	return &lineCache{seen: make([]seenLine, seenSlots), seed: maphash.MakeSeed()}
 }
 
-// seenLine is one slot of the line cache: a line and its masked form
-// (same when masking left it as it was).
+// seenLine is one slot of the line cache.
 type seenLine struct {
-	line, masked string
-	// hash is the line's hash; a slot with a hash but no line (full
-	// false) has seen the line once: it is kept from its second sighting,
-	// so lines seen once (ids, sentences naming an element) are not
-	// copied.
-	hash       uint64
-	same, full bool
+	// tag is the high half of the line's hash (the low bits chose the
+	// slot). A slot with a tag but not full has seen the line once: a
+	// line is kept from its second sighting, so lines seen once (ids,
+	// sentences naming an element) are not copied.
+	tag uint32
+	// off is where the line starts in the arena, followed by its masked
+	// form (of mlen bytes) unless same.
+	off     uint32
+	n, mlen uint16
+	same    bool
+	full    bool
 	// hits counts the lookups the line answered since it was stored or
 	// last spared: a line that repeats keeps its slot against lines seen
 	// once (ids, titles), which would otherwise evict it.
@@ -64,43 +76,74 @@ type seenLine struct {
 }
 
 // seenSlots is the number of slots of the line cache; maxSeenLine the
-// longest line it keeps.
+// longest line it keeps; maxSeenArena the bytes of lines and masked
+// forms it holds before it starts again.
 const (
-	seenSlots   = 1 << 17
-	maxSeenLine = 512
+	seenSlots    = 1 << 17
+	maxSeenLine  = 512
+	maxSeenArena = 16 << 20
 )
 
 // lookup returns the cached masked form of b (a line of at most
-// maxSeenLine bytes) and its slot.
+// maxSeenLine bytes) and its hash.
 func (c *lineCache) lookup(b []byte) (hash uint64, masked string, same, ok bool) {
 	hash = maphash.Bytes(c.seed, b)
-	if e := &c.seen[hash&(seenSlots-1)]; e.full && e.hash == hash && e.line == string(b) {
-		if e.hits < 255 {
-			e.hits++
-		}
-		return hash, e.masked, e.same, true
-	}
-	return hash, "", false, false
+	masked, same, ok = c.find(b, hash)
+	return hash, masked, same, ok
 }
 
-// store keeps line's masked form in its slot (a copy of line: the
-// caller's may be a view of a buffer) if the slot saw the line once
+// find is lookup of b given its hash: a slot whose tag and length match
+// is a hit only when its bytes are b's.
+func (c *lineCache) find(b []byte, hash uint64) (masked string, same, ok bool) {
+	e := &c.seen[hash&(seenSlots-1)]
+	if !e.full || e.tag != uint32(hash>>32) || int(e.n) != len(b) {
+		return "", false, false
+	}
+	if string(c.arena[e.off:e.off+uint32(e.n)]) != string(b) {
+		return "", false, false
+	}
+	if e.hits < 255 {
+		e.hits++
+	}
+	if e.same {
+		return "", true, true
+	}
+	m := c.arena[e.off+uint32(e.n) : e.off+uint32(e.n)+uint32(e.mlen)]
+	return unsafe.String(unsafe.SliceData(m), len(m)), false, true
+}
+
+// store keeps line's masked form in its slot (copied into the arena: the
+// caller's line may be a view of a buffer) if the slot saw the line once
 // before, or notes that it saw it; unless the line there has answered
 // lookups since it was stored or last spared (it is spared once, its
 // count halved).
 func (c *lineCache) store(hash uint64, line, masked string, same bool) {
 	old := &c.seen[hash&(seenSlots-1)]
+	tag := uint32(hash >> 32)
 	switch {
 	case old.hits > 0:
 		old.hits /= 2
-	case !old.full && old.hash == hash:
-		e := seenLine{line: strings.Clone(line), hash: hash, same: same, full: true}
-		if !same {
-			e.masked = strings.Clone(masked)
+	case !old.full && old.tag == tag && old.n == uint16(len(line)):
+		if same {
+			masked = ""
 		}
-		*old = e
+		if len(line) > maxSeenLine || len(masked) > 0xffff {
+			return
+		}
+		if len(c.arena)+len(line)+len(masked) > maxSeenArena {
+			clear(c.seen)
+			c.arena = nil
+			return
+		}
+		if c.arena == nil {
+			c.arena = make([]byte, 0, 1<<20)
+		}
+		off := uint32(len(c.arena))
+		c.arena = append(c.arena, line...)
+		c.arena = append(c.arena, masked...)
+		*old = seenLine{tag: tag, off: off, n: uint16(len(line)), mlen: uint16(len(masked)), same: same, full: true}
 	default:
-		*old = seenLine{hash: hash}
+		*old = seenLine{tag: tag, n: uint16(len(line))}
 	}
 }
 

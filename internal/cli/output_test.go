@@ -265,3 +265,64 @@ func TestThreatMapMadeSafeOnWorkers(t *testing.T) {
 		}
 	}
 }
+
+// TestLineCache: a line is kept from its second sighting; a slot whose
+// tag and length match but whose bytes differ is a miss; a line that
+// answers lookups keeps its slot once against a newcomer; and when the
+// arena is full the cache starts again, while masked forms handed out
+// before stay as they were.
+func TestLineCache(t *testing.T) {
+	c := newLineCache()
+	line := []byte(`      "detail": "token x",`)
+	masked := `      "detail": "token *",`
+	lookup := func(b []byte) (string, bool, bool) {
+		_, m, same, ok := c.lookup(b)
+		return m, same, ok
+	}
+	h, _, _, ok := c.lookup(line)
+	if ok {
+		t.Fatal("hit on an empty cache")
+	}
+	c.store(h, string(line), masked, false)
+	if _, _, ok := lookup(line); ok {
+		t.Fatal("kept at its first sighting")
+	}
+	c.store(h, string(line), masked, false)
+	got, same, ok := lookup(line)
+	if !ok || same || got != masked {
+		t.Fatalf("second sighting: %q same=%v ok=%v", got, same, ok)
+	}
+
+	// A different line of the same length given the same tag and slot
+	// (a hash collision) is not answered with the first line's form.
+	other := []byte(`      "detail": "token y",`)
+	if _, _, ok := c.find(other, h); ok {
+		t.Fatal("a colliding line of other bytes was a hit")
+	}
+
+	// A line that answered lookups is spared once.
+	newcomer := uint64(h) ^ 1<<40 // same slot, another tag
+	c.store(newcomer, "newcomer line", "newcomer line", true)
+	if _, _, ok := lookup(line); !ok {
+		t.Fatal("a hit line was evicted at once")
+	}
+
+	// Fill the arena: the cache starts again, and the view handed out
+	// above is unchanged.
+	filler := make([]byte, maxSeenLine)
+	for i := 0; i < 2*maxSeenArena/maxSeenLine+2; i++ {
+		copy(filler, fmt.Sprintf("%09d", i))
+		fh, _, _, _ := c.lookup(filler)
+		c.store(fh, string(filler), string(filler), true)
+		c.store(fh, string(filler), string(filler), true)
+	}
+	if len(c.arena) > maxSeenArena {
+		t.Fatalf("arena %d bytes, bound %d", len(c.arena), maxSeenArena)
+	}
+	if got != masked {
+		t.Fatalf("a masked form handed out changed: %q", got)
+	}
+	if m, _, ok := lookup(line); ok {
+		t.Fatalf("a line kept before the cache started again is still answered: %q", m)
+	}
+}

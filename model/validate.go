@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"strings"
+	"unsafe"
 
 	"github.com/threatmap/threatmap"
 )
@@ -21,16 +22,32 @@ const (
 	KindControl   ElementKind = "control"
 )
 
+// idEntry is what the validator knows of an id: the element that defines
+// it (its kind and its index among the elements of that kind) and the
+// copy of the id every reference to it is made to share.
 type idEntry struct {
-	kind ElementKind
-	pos  threatmap.Position
+	id   string
+	elem int32
+	kind uint8
+}
+
+// elementKinds are the kinds an idEntry's kind indexes.
+var elementKinds = [...]ElementKind{KindAsset, KindComponent, KindSurface, KindFlow, KindBoundary, KindIdentity, KindControl}
+
+func kindIndex(k ElementKind) uint8 {
+	for i, e := range elementKinds {
+		if e == k {
+			return uint8(i)
+		}
+	}
+	panic("model: unknown element kind " + string(k))
 }
 
 // validate checks what the decoder cannot: ids are unique across the
 // model, every reference resolves to an element of the right kind, dates
 // make sense and each response says exactly one thing.
 func (m *Model) validate() Diagnostics {
-	v := &validator{m: m, ids: map[string]idEntry{}}
+	v := &validator{m: m}
 	v.collectIDs()
 	v.checkReferences()
 	v.checkSurfaces()
@@ -40,8 +57,10 @@ func (m *Model) validate() Diagnostics {
 }
 
 type validator struct {
-	m     *Model
-	ids   map[string]idEntry
+	m   *Model
+	ids map[string]idEntry
+	// arena holds the ids (see define); it is only appended to.
+	arena []byte
 	diags Diagnostics
 }
 
@@ -53,73 +72,164 @@ func (v *validator) warnf(pos threatmap.Position, format string, args ...any) {
 	v.diags = append(v.diags, Diagnostic{Pos: pos, Message: fmt.Sprintf(format, args...), Warning: true})
 }
 
-func (v *validator) define(kind ElementKind, id string, at threatmap.Position) {
-	if id == "" {
+// define records id as the id of element i of the kind. The ids are
+// copied, in the model's order, into one string that the elements and
+// (through ref) every reference then share: a lookup by a reference
+// later compares pointers rather than bytes, and the ids of a large
+// model sit together in memory rather than across the heap.
+func (v *validator) define(kind ElementKind, i int, id *string, at func() threatmap.Position) {
+	if *id == "" {
 		return
 	}
-	if id == SystemElement {
-		v.errorf(at, "id %q is reserved for threats about the whole system; choose another", id)
+	if *id == SystemElement {
+		v.errorf(at(), "id %q is reserved for threats about the whole system; choose another", *id)
 		return
 	}
-	if prev, ok := v.ids[id]; ok {
-		v.errorf(at, "duplicate id %q: already used by the %s at %s (ids are shared by every kind of element, so threat ids stay unambiguous)", id, prev.kind, prev.pos)
+	if prev, ok := v.ids[*id]; ok {
+		v.errorf(at(), "duplicate id %q: already used by the %s at %s (ids are shared by every kind of element, so threat ids stay unambiguous)", *id, elementKinds[prev.kind], v.idPosition(prev))
 		return
 	}
-	v.ids[id] = idEntry{kind: kind, pos: at}
+	canonical := v.intern(*id)
+	*id = canonical
+	v.ids[canonical] = idEntry{id: canonical, elem: int32(i), kind: kindIndex(kind)}
+}
+
+// intern returns id's copy in the arena of ids.
+func (v *validator) intern(id string) string {
+	if len(v.arena)+len(id) > cap(v.arena) {
+		// Only when the size counted up front was exceeded.
+		v.arena = make([]byte, 0, max(len(id), 1<<16))
+	}
+	at := len(v.arena)
+	v.arena = append(v.arena, id...)
+	return unsafe.String(&v.arena[at], len(id))
+}
+
+// idPosition is where the element that defines e's id names it.
+func (v *validator) idPosition(e idEntry) threatmap.Position {
+	m, i := v.m, int(e.elem)
+	switch elementKinds[e.kind] {
+	case KindAsset:
+		return m.Assets[i].Loc.At("id")
+	case KindComponent:
+		return m.Components[i].Loc.At("id")
+	case KindSurface:
+		return m.Surfaces[i].Loc.At("id")
+	case KindFlow:
+		return flowIDPosition(m.Flows[i])
+	case KindBoundary:
+		return m.Boundaries[i].Loc.At("id")
+	case KindIdentity:
+		return m.Identities[i].Loc.At("id")
+	default:
+		return m.Controls[i].Loc.At("id")
+	}
+}
+
+// flowIDPosition is where a flow's id is: its default id (FROM-to-TO)
+// is pointed at through from.
+func flowIDPosition(f Flow) threatmap.Position {
+	if !f.Loc.Has("id") {
+		return f.Loc.At("from")
+	}
+	return f.Loc.At("id")
 }
 
 func (v *validator) collectIDs() {
 	m := v.m
+	n, size := 0, 0
+	count := func(id string) {
+		n++
+		size += len(id)
+	}
 	for _, a := range m.Assets {
-		v.define(KindAsset, a.ID, a.Loc.At("id"))
+		count(a.ID)
 	}
 	for _, c := range m.Components {
-		v.define(KindComponent, c.ID, c.Loc.At("id"))
+		count(c.ID)
 	}
 	for _, s := range m.Surfaces {
-		v.define(KindSurface, s.ID, s.Loc.At("id"))
+		count(s.ID)
 	}
 	for _, f := range m.Flows {
-		// A flow's default id (FROM-to-TO) is pointed at through from.
-		idField := "id"
-		if !f.Loc.Has("id") {
-			idField = "from"
-		}
-		v.define(KindFlow, f.ID, f.Loc.At(idField))
+		count(f.ID)
 	}
 	for _, b := range m.Boundaries {
-		v.define(KindBoundary, b.ID, b.Loc.At("id"))
+		count(b.ID)
 	}
 	for _, id := range m.Identities {
-		v.define(KindIdentity, id.ID, id.Loc.At("id"))
+		count(id.ID)
 	}
 	for _, c := range m.Controls {
-		v.define(KindControl, c.ID, c.Loc.At("id"))
+		count(c.ID)
+	}
+	v.ids = make(map[string]idEntry, n)
+	v.arena = make([]byte, 0, size)
+	for i := range m.Assets {
+		a := &m.Assets[i]
+		v.define(KindAsset, i, &a.ID, func() threatmap.Position { return a.Loc.At("id") })
+	}
+	for i := range m.Components {
+		c := &m.Components[i]
+		v.define(KindComponent, i, &c.ID, func() threatmap.Position { return c.Loc.At("id") })
+	}
+	for i := range m.Surfaces {
+		s := &m.Surfaces[i]
+		v.define(KindSurface, i, &s.ID, func() threatmap.Position { return s.Loc.At("id") })
+	}
+	for i := range m.Flows {
+		f := &m.Flows[i]
+		v.define(KindFlow, i, &f.ID, func() threatmap.Position { return flowIDPosition(*f) })
+	}
+	for i := range m.Boundaries {
+		b := &m.Boundaries[i]
+		v.define(KindBoundary, i, &b.ID, func() threatmap.Position { return b.Loc.At("id") })
+	}
+	for i := range m.Identities {
+		id := &m.Identities[i]
+		v.define(KindIdentity, i, &id.ID, func() threatmap.Position { return id.Loc.At("id") })
+	}
+	for i := range m.Controls {
+		c := &m.Controls[i]
+		v.define(KindControl, i, &c.ID, func() threatmap.Position { return c.Loc.At("id") })
 	}
 }
 
-// ref checks that id names an element of one of the wanted kinds.
-func (v *validator) ref(loc Locations, field, id string, kinds ...ElementKind) {
-	if id == "" {
+// ref checks that *id names an element of one of the wanted kinds, and
+// makes it share the defining id's copy (see define). field names the
+// reference in a message; item, when not negative, is the index of id
+// in that list field.
+func (v *validator) ref(loc Locations, field string, item int, id *string, kinds ...ElementKind) {
+	if *id == "" {
 		return
 	}
-	e, ok := v.ids[id]
+	e, ok := v.ids[*id]
 	if !ok {
-		v.errorf(loc.At(field), "%s: no %s with id %q%s", baseField(field), kindList(kinds), id, v.closest(id, kinds))
+		v.errorf(loc.At(itemField(field, item)), "%s: no %s with id %q%s", field, kindList(kinds), *id, v.closest(*id, kinds))
 		return
 	}
 	for _, k := range kinds {
-		if e.kind == k {
+		if elementKinds[e.kind] == k {
+			*id = e.id
 			return
 		}
 	}
-	v.errorf(loc.At(field), "%s: %q is %s %s, want %s %s", baseField(field), id, article(string(e.kind)), e.kind, article(string(kinds[0])), kindList(kinds))
+	v.errorf(loc.At(itemField(field, item)), "%s: %q is %s %s, want %s %s", field, *id, article(string(elementKinds[e.kind])), elementKinds[e.kind], article(string(kinds[0])), kindList(kinds))
 }
 
 func (v *validator) refs(loc Locations, field string, ids []string, kinds ...ElementKind) {
-	for i, id := range ids {
-		v.ref(loc, fmt.Sprintf("%s[%d]", field, i), id, kinds...)
+	for i := range ids {
+		v.ref(loc, field, i, &ids[i], kinds...)
 	}
+}
+
+// itemField is field, or its item'th item ("data[2]") when item is not
+// negative.
+func itemField(field string, item int) string {
+	if item < 0 {
+		return field
+	}
+	return fmt.Sprintf("%s[%d]", field, item)
 }
 
 func article(word string) string {
@@ -127,11 +237,6 @@ func article(word string) string {
 		return "an"
 	}
 	return "a"
-}
-
-func baseField(f string) string {
-	name, _, _ := strings.Cut(f, "[")
-	return name
 }
 
 func kindList(kinds []ElementKind) string {
@@ -147,7 +252,7 @@ func (v *validator) closest(id string, kinds []ElementKind) string {
 	for other, e := range v.ids {
 		ok := false
 		for _, k := range kinds {
-			ok = ok || e.kind == k
+			ok = ok || elementKinds[e.kind] == k
 		}
 		if !ok {
 			continue
@@ -164,20 +269,23 @@ func (v *validator) closest(id string, kinds []ElementKind) string {
 
 func (v *validator) checkReferences() {
 	m := v.m
-	inBoundary := map[string]string{}
-	for _, c := range m.Components {
-		v.ref(c.Loc, "runs_as", c.RunsAs, KindIdentity)
+	inBoundary := make(map[string]string, len(m.Components))
+	for i := range m.Components {
+		c := &m.Components[i]
+		v.ref(c.Loc, "runs_as", -1, &c.RunsAs, KindIdentity)
 		v.refs(c.Loc, "stores", c.Stores, KindAsset)
 	}
-	for _, s := range m.Surfaces {
-		v.ref(s.Loc, "component", s.Component, KindComponent)
+	for i := range m.Surfaces {
+		s := &m.Surfaces[i]
+		v.ref(s.Loc, "component", -1, &s.Component, KindComponent)
 		v.refs(s.Loc, "assets", s.Assets, KindAsset)
 	}
-	for _, f := range m.Flows {
-		v.ref(f.Loc, "from", f.From, KindComponent)
-		v.ref(f.Loc, "to", f.To, KindComponent)
+	for i := range m.Flows {
+		f := &m.Flows[i]
+		v.ref(f.Loc, "from", -1, &f.From, KindComponent)
+		v.ref(f.Loc, "to", -1, &f.To, KindComponent)
 		v.refs(f.Loc, "data", f.Data, KindAsset)
-		v.ref(f.Loc, "credential", f.Credential, KindSurface, KindIdentity)
+		v.ref(f.Loc, "credential", -1, &f.Credential, KindSurface, KindIdentity)
 		if f.From != "" && f.From == f.To {
 			v.warnf(f.Loc.At("to"), "flow %q goes from %q to itself", f.ID, f.From)
 		}

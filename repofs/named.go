@@ -110,7 +110,7 @@ func ReadFile(root, name string, limit int64) ([]byte, error) {
 	if limit > 0 {
 		r = io.LimitReader(f, limit+1)
 	}
-	data, err := io.ReadAll(r)
+	data, err := readAll(r, sizeHint(f, limit))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, unwrapPathError(err))
 	}
@@ -141,4 +141,40 @@ func unwrapPathError(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// sizeHint is the buffer to read f into: its size (up to limit, and one
+// byte more to see the end) when it is a regular file, so a large model
+// is read into one buffer rather than through a series of doublings.
+func sizeHint(f *os.File, limit int64) int {
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() <= 0 {
+		return 512
+	}
+	size := fi.Size()
+	if limit > 0 && size > limit {
+		size = limit
+	}
+	if size > 1<<30 {
+		size = 1 << 30
+	}
+	return int(size) + 1
+}
+
+// readAll is io.ReadAll into a buffer of size bytes to start with.
+func readAll(r io.Reader, size int) ([]byte, error) {
+	b := make([]byte, 0, size)
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err != nil {
+			if err == io.EOF {
+				err = nil
+			}
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+	}
 }

@@ -8,8 +8,12 @@ package assess
 
 import (
 	"fmt"
+	"maps"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/threatmap/threatmap"
@@ -176,18 +180,44 @@ func AssessChunks(m *model.Model, chunks [][]rules.Threat, ix *link.Index, set e
 	for _, c := range chunks {
 		total += len(c)
 	}
-	// seen records the threats that have a response, for the responses
-	// left unanswered.
-	seen := map[string]bool{}
-	if total > 0 {
-		a.Threats = make([]Threat, 0, total)
+	// Each chunk is assessed on whichever core is free, into its own
+	// place in a.Threats (each threat is read and written by one
+	// goroutine; the model, index and tables are only read). seen
+	// records, per worker, the threats that have a response, for the
+	// responses left unanswered.
+	a.Threats = make([]Threat, total)
+	at := make([]int, len(chunks))
+	for ci := 1; ci < len(chunks); ci++ {
+		at[ci] = at[ci-1] + len(chunks[ci-1])
 	}
-	for ci, threats := range chunks {
-		// The chunk is the assessment's now: the caller's slot is cleared.
-		chunks[ci] = nil
-		for i := range threats {
-			a.assessThreat(m, &threats[i], seen, responses, controlsOn, byID, componentOf, ix, now)
-		}
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(chunks)))
+	seens := make([]map[string]bool, workers)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := range workers {
+		seens[w] = map[string]bool{}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				ci := int(next.Add(1) - 1)
+				if ci >= len(chunks) {
+					return
+				}
+				threats := chunks[ci]
+				// The chunk is the assessment's now: the caller's slot
+				// is cleared.
+				chunks[ci] = nil
+				for i := range threats {
+					a.Threats[at[ci]+i] = assessThreat(m, &threats[i], seens[w], responses, controlsOn, byID, componentOf, ix, now)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	seen := seens[0]
+	for _, s := range seens[1:] {
+		maps.Copy(seen, s)
 	}
 	// The engine's order (priority, impact, difficulty, id: a total order),
 	// whatever the chunks' order, with secondary rows moved down.
@@ -206,10 +236,9 @@ func AssessChunks(m *model.Model, chunks [][]rules.Threat, ix *link.Index, set e
 // system-wide ones).
 type kindOn struct{ kind, on string }
 
-// assessThreat joins one threat with its response, controls and evidence
-// and appends it to a.Threats.
-func (a *Assessment) assessThreat(m *model.Model, t *rules.Threat, seen map[string]bool, responses map[string]model.Response,
-	controlsOn map[kindOn][]int, byID map[string]*Control, componentOf map[string]string, ix *link.Index, now time.Time) {
+// assessThreat joins one threat with its response, controls and evidence.
+func assessThreat(m *model.Model, t *rules.Threat, seen map[string]bool, responses map[string]model.Response,
+	controlsOn map[kindOn][]int, byID map[string]*Control, componentOf map[string]string, ix *link.Index, now time.Time) Threat {
 	at := Threat{Threat: t}
 	var proofFindings []evidence.Finding
 	if r, ok := responses[t.ID]; ok {
@@ -270,7 +299,7 @@ func (a *Assessment) assessThreat(m *model.Model, t *rules.Threat, seen map[stri
 			at.Note = joinNote(at.Note, "defence in depth: "+k+" already answers the attack, so check does not fail on it")
 		}
 	}
-	a.Threats = append(a.Threats, at)
+	return at
 }
 
 func applyResponse(at *Threat, r model.Response, controls map[string]*Control, ix *link.Index, now time.Time) {

@@ -2,8 +2,10 @@ package assess
 
 import (
 	"hash/maphash"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Row is one line of the threat map: a threat, the threats of overlapping
@@ -145,13 +147,20 @@ func groupRows(ts []Threat) grouping {
 	}
 	// Family rows that read the same are found by a hash of what they
 	// must share, each candidate checked field by field.
+	// The hashes are taken on every core (they only read).
 	seed := maphash.MakeSeed()
+	hashes := make([]uint64, len(g.heads))
+	parallelRanges(len(g.heads), func(lo, hi int) {
+		for j := lo; j < hi; j++ {
+			hashes[j] = rowHash(seed, ts, g.famNext, g.heads[j])
+		}
+	})
 	first := make(map[uint64]int32, len(g.heads)) // hash -> the first output row with it
 	var chain []int32                             // chain[r]: the next output row with row r's hash, or -1
 	var rowTail []int32
-	for _, h := range g.heads {
+	for j, h := range g.heads {
 		g.headNext[h] = -1
-		hash := rowHash(seed, ts, g.famNext, h)
+		hash := hashes[j]
 		r, ok := first[hash]
 		for ok && r >= 0 && !sameRow(ts, g.famNext, g.rowFirst[r], h) {
 			r = chain[r]
@@ -322,4 +331,22 @@ func (a *Assessment) GroupProblems(ps []Problem) [][]Problem {
 		out = append(out, []Problem{p})
 	}
 	return out
+}
+
+// parallelRanges calls fn on contiguous ranges covering [0, n), one per
+// core at the same time when n is large enough to be worth it.
+func parallelRanges(n int, fn func(lo, hi int)) {
+	parts := 1
+	if n >= 1<<13 {
+		parts = runtime.GOMAXPROCS(0)
+	}
+	if parts <= 1 {
+		fn(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for p := range parts {
+		wg.Go(func() { fn(p*n/parts, (p+1)*n/parts) })
+	}
+	wg.Wait()
 }

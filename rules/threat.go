@@ -2,7 +2,9 @@ package rules
 
 import (
 	"cmp"
+	"runtime"
 	"slices"
+	"sync"
 
 	"github.com/threatmap/threatmap"
 	"github.com/threatmap/threatmap/evidence"
@@ -143,7 +145,11 @@ func SortByKey[T, K any](ts []T, key func(*T) K, compare func(a, b K) int) {
 	}
 	// Keys are passed by value: a pointer to one would make every
 	// comparison allocate.
-	slices.SortFunc(ks, func(a, b keyed) int { return cmp.Or(compare(a.k, b.k), cmp.Compare(a.i, b.i)) })
+	parts := 1
+	if len(ks) >= parallelSortMin {
+		parts = runtime.GOMAXPROCS(0)
+	}
+	ks = sortParts(ks, func(a, b keyed) int { return cmp.Or(compare(a.k, b.k), cmp.Compare(a.i, b.i)) }, parts)
 	idx := make([]int, len(ts))
 	for j := range ks {
 		idx[j] = ks[j].i
@@ -168,4 +174,67 @@ func SortByKey[T, K any](ts []T, key func(*T) K, compare func(a, b K) int) {
 			j = k
 		}
 	}
+}
+
+// parallelSortMin is the number of keys from which SortByKey sorts on
+// every core.
+const parallelSortMin = 1 << 15
+
+// sortParts sorts ks by compare, a total order, in parts contiguous
+// runs sorted at the same time and then merged pairwise (each round's
+// merges at the same time too). It returns the sorted keys: ks itself or
+// a buffer of the same length. Since compare is a total order the result
+// does not depend on parts.
+func sortParts[E any](ks []E, compare func(a, b E) int, parts int) []E {
+	parts = max(1, min(parts, len(ks)/2))
+	if parts == 1 {
+		slices.SortFunc(ks, compare)
+		return ks
+	}
+	runs := make([]int, parts+1)
+	for p := range runs {
+		runs[p] = p * len(ks) / parts
+	}
+	var wg sync.WaitGroup
+	for p := range parts {
+		wg.Go(func() { slices.SortFunc(ks[runs[p]:runs[p+1]], compare) })
+	}
+	wg.Wait()
+	src, dst := ks, make([]E, len(ks))
+	for len(runs) > 2 {
+		next := []int{0}
+		for p := 0; p+1 < len(runs); p += 2 {
+			lo := runs[p]
+			if p+2 >= len(runs) {
+				// An odd run out is carried to the next round.
+				wg.Go(func() { copy(dst[lo:], src[lo:]) })
+				next = append(next, len(ks))
+				break
+			}
+			mid, hi := runs[p+1], runs[p+2]
+			wg.Go(func() { mergeRuns(dst[lo:hi], src[lo:mid], src[mid:hi], compare) })
+			next = append(next, hi)
+		}
+		wg.Wait()
+		src, dst, runs = dst, src, next
+	}
+	return src
+}
+
+// mergeRuns merges the sorted runs a and b into dst (len(a)+len(b)
+// long), taking from a on ties.
+func mergeRuns[E any](dst, a, b []E, compare func(a, b E) int) {
+	k := 0
+	for len(a) > 0 && len(b) > 0 {
+		if compare(b[0], a[0]) < 0 {
+			dst[k] = b[0]
+			b = b[1:]
+		} else {
+			dst[k] = a[0]
+			a = a[1:]
+		}
+		k++
+	}
+	k += copy(dst[k:], a)
+	copy(dst[k:], b)
 }

@@ -52,6 +52,42 @@ type decoder struct {
 	// chunks, when set, holds the pieces of the sequences the head's
 	// empty sequence nodes stand for (see chunked.go).
 	chunks *chunked
+	// path names the value being decoded ("flows[3].data"), for
+	// messages: a stack of keys and list indexes pushed and popped as
+	// the decoder goes down and up, written out only when a message
+	// needs it (writing every value's name cost a string per value).
+	path []pathPart
+}
+
+// pathPart is one step of a decoder's path: a key, or a list item's
+// index.
+type pathPart struct {
+	name  string
+	index int
+	item  bool
+}
+
+// where is the path of the value being decoded, for a message.
+func (d *decoder) where() string {
+	var b strings.Builder
+	for _, p := range d.path {
+		switch {
+		case p.item:
+			b.WriteByte('[')
+			b.WriteString(strconv.Itoa(p.index))
+			b.WriteByte(']')
+		case p.name == "":
+		case b.Len() > 0:
+			b.WriteByte('.')
+			b.WriteString(p.name)
+		default:
+			b.WriteString(p.name)
+		}
+	}
+	if b.Len() == 0 {
+		return "model"
+	}
+	return b.String()
 }
 
 func newDecoder(file string, size int) *decoder {
@@ -111,7 +147,10 @@ func (d *decoder) resolve(n *yaml.Node) *yaml.Node {
 }
 
 func (d *decoder) decodeValue(n *yaml.Node, out any, path string) {
-	d.decode(n, reflect.ValueOf(out).Elem(), path, fieldRules{})
+	outer := d.path
+	d.path = []pathPart{{name: path}}
+	d.decode(n, reflect.ValueOf(out).Elem(), fieldRules{})
+	d.path = outer
 }
 
 // fieldRules are the checks a struct tag asks of one field's value.
@@ -155,7 +194,7 @@ func (d *decoder) parseFieldRules(tag string) (fieldRules, bool) {
 
 var locationsType = reflect.TypeFor[Locations]()
 
-func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, fr fieldRules) {
+func (d *decoder) decode(n *yaml.Node, v reflect.Value, fr fieldRules) {
 	n = d.resolve(n)
 	if n == nil {
 		if d.budget < 0 {
@@ -179,31 +218,31 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, fr fieldRul
 			return
 		}
 		elem := reflect.New(v.Type().Elem())
-		d.decode(n, elem.Elem(), path, fr)
+		d.decode(n, elem.Elem(), fr)
 		v.Set(elem)
 	case reflect.Struct:
-		d.decodeStruct(n, v, path)
+		d.decodeStruct(n, v)
 	case reflect.Slice:
-		d.decodeSlice(n, v, path, fr)
+		d.decodeSlice(n, v, fr)
 	case reflect.String:
 		if isNull(n) {
 			return
 		}
 		if n.Kind != yaml.ScalarNode {
-			d.errorf(n, "%s: want a string, got %s", where(path), describe(n))
+			d.errorf(n, "%s: want a string, got %s", d.where(), describe(n))
 			return
 		}
 		s := n.Value
 		if len(fr.enum) > 0 {
 			i := slices.IndexFunc(fr.enum, func(e string) bool { return strings.EqualFold(e, s) })
 			if i < 0 {
-				d.errorf(n, "%s: %q is not one of %s", where(path), s, strings.Join(fr.enum, ", "))
+				d.errorf(n, "%s: %q is not one of %s", d.where(), s, strings.Join(fr.enum, ", "))
 				return
 			}
 			s = fr.enum[i]
 		}
 		if fr.pattern != nil && !fr.pattern.MatchString(s) {
-			d.errorf(n, "%s: %q is not a valid id (lower-case letters, digits, '.', '_' and '-', starting with a letter or digit)", where(path), s)
+			d.errorf(n, "%s: %q is not a valid id (lower-case letters, digits, '.', '_' and '-', starting with a letter or digit)", d.where(), s)
 			return
 		}
 		v.SetString(s)
@@ -212,12 +251,12 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, fr fieldRul
 			return
 		}
 		if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
-			d.errorf(n, "%s: want true or false, got %s", where(path), describe(n))
+			d.errorf(n, "%s: want true or false, got %s", d.where(), describe(n))
 			return
 		}
 		b, err := strconv.ParseBool(strings.ToLower(n.Value))
 		if err != nil {
-			d.errorf(n, "%s: want true or false, got %q", where(path), n.Value)
+			d.errorf(n, "%s: want true or false, got %q", d.where(), n.Value)
 			return
 		}
 		v.SetBool(b)
@@ -226,21 +265,21 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, fr fieldRul
 			return
 		}
 		if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
-			d.errorf(n, "%s: want a whole number, got %s", where(path), describe(n))
+			d.errorf(n, "%s: want a whole number, got %s", d.where(), describe(n))
 			return
 		}
 		i, err := strconv.Atoi(n.Value)
 		if err != nil {
-			d.errorf(n, "%s: want a whole number, got %q", where(path), n.Value)
+			d.errorf(n, "%s: want a whole number, got %q", d.where(), n.Value)
 			return
 		}
 		if (fr.min != nil && i < *fr.min) || (fr.max != nil && i > *fr.max) {
-			d.errorf(n, "%s: %d is out of range %d to %d", where(path), i, deref(fr.min), deref(fr.max))
+			d.errorf(n, "%s: %d is out of range %d to %d", d.where(), i, deref(fr.min), deref(fr.max))
 			return
 		}
 		v.SetInt(int64(i))
 	default:
-		d.errorf(n, "%s: cannot hold a value of Go kind %s", where(path), v.Kind())
+		d.errorf(n, "%s: cannot hold a value of Go kind %s", d.where(), v.Kind())
 	}
 }
 
@@ -251,13 +290,13 @@ func deref(p *int) int {
 	return *p
 }
 
-func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, path string, fr fieldRules) {
+func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, fr fieldRules) {
 	if isNull(n) {
 		return
 	}
 	if d.chunks != nil {
 		if si, ok := d.chunks.seqs[n]; ok {
-			d.decodePieces(n, si, v, path, fr)
+			d.decodePieces(n, si, v, fr)
 			return
 		}
 	}
@@ -265,7 +304,7 @@ func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, path string, fr fie
 	if n.Kind == yaml.SequenceNode {
 		items = n.Content
 	} else if n.Kind == yaml.MappingNode && v.Type().Elem().Kind() != reflect.Struct {
-		d.errorf(n, "%s: want a list, got %s", where(path), describe(n))
+		d.errorf(n, "%s: want a list, got %s", d.where(), describe(n))
 		return
 	}
 	out := reflect.MakeSlice(v.Type(), len(items), len(items))
@@ -273,12 +312,15 @@ func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, path string, fr fie
 	// when the caller allows it, each item's nodes are let go once
 	// decoded, so a large model's node tree shrinks as its structs grow.
 	release := d.release && n.Kind == yaml.SequenceNode && n.Anchor == ""
+	d.path = append(d.path, pathPart{item: true})
 	for i, item := range items {
-		d.decode(item, out.Index(i), path+"["+strconv.Itoa(i)+"]", fr)
+		d.path[len(d.path)-1].index = i
+		d.decode(item, out.Index(i), fr)
 		if release {
 			items[i] = nil
 		}
 	}
+	d.path = d.path[:len(d.path)-1]
 	v.Set(out)
 }
 
@@ -289,7 +331,7 @@ func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, path string, fr fie
 // what it was cut as, or any problem found in a piece, marks the cut
 // failed: the caller then decodes the whole file instead, which reports
 // every problem in order as decodeSlice would.
-func (d *decoder) decodePieces(n *yaml.Node, si int, v reflect.Value, path string, fr fieldRules) {
+func (d *decoder) decodePieces(n *yaml.Node, si int, v reflect.Value, fr fieldRules) {
 	c := d.chunks
 	out := reflect.MakeSlice(v.Type(), c.counts[si], c.counts[si])
 	// The struct types the items hold were read ahead (newModelDecoder),
@@ -306,13 +348,14 @@ func (d *decoder) decodePieces(n *yaml.Node, si int, v reflect.Value, path strin
 	failed, used := false, 0
 	for range runtime.GOMAXPROCS(0) {
 		sub := &decoder{release: d.release, file: d.file, budget: d.budget, patterns: map[string]*regexp.Regexp{},
-			fields: maps.Clone(d.fields), locs: d.locs}
+			fields: maps.Clone(d.fields), locs: d.locs, path: append(slices.Clone(d.path), pathPart{item: true})}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
 				for k, item := range j.items {
-					sub.decode(item, out.Index(j.at+k), path+"["+strconv.Itoa(j.at+k)+"]", fr)
+					sub.path[len(sub.path)-1].index = j.at + k
+					sub.decode(item, out.Index(j.at+k), fr)
 					j.items[k] = nil
 				}
 				c.release(j.p)
@@ -414,9 +457,9 @@ func (d *decoder) computeStructFields(t reflect.Type) ([]structField, int) {
 	return fields, locIndex
 }
 
-func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
+func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value) {
 	if n.Kind != yaml.MappingNode {
-		d.errorf(n, "%s: want a mapping of keys to values, got %s", where(path), describe(n))
+		d.errorf(n, "%s: want a mapping of keys to values, got %s", d.where(), describe(n))
 		return
 	}
 	fields, locIndex := d.structFields(v.Type())
@@ -436,20 +479,20 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i], n.Content[i+1]
 		if k.Kind != yaml.ScalarNode {
-			d.errorf(k, "%s: keys must be plain strings", where(path))
+			d.errorf(k, "%s: keys must be plain strings", d.where())
 			continue
 		}
 		if k.Tag == "!!merge" {
-			d.errorf(k, "%s: merge keys (<<) are not supported; write the keys out", where(path))
+			d.errorf(k, "%s: merge keys (<<) are not supported; write the keys out", d.where())
 			continue
 		}
 		j := slices.IndexFunc(fields, func(f structField) bool { return f.name == k.Value })
 		if j < 0 {
-			d.errorf(k, "%s: unknown key %q%s", where(path), k.Value, suggest(k.Value, fields))
+			d.errorf(k, "%s: unknown key %q%s", d.where(), k.Value, suggest(k.Value, fields))
 			continue
 		}
 		if seen[j] {
-			d.errorf(k, "%s: key %q is given twice", where(path), k.Value)
+			d.errorf(k, "%s: key %q is given twice", d.where(), k.Value)
 			continue
 		}
 		seen[j] = true
@@ -462,11 +505,13 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 				}
 			}
 		}
-		d.decode(val, v.Field(f.index), joinPath(path, f.name), f.rules)
+		d.path = append(d.path, pathPart{name: f.name})
+		d.decode(val, v.Field(f.index), f.rules)
+		d.path = d.path[:len(d.path)-1]
 	}
 	for j, f := range fields {
 		if f.required && !seen[j] {
-			d.errorf(n, "%s: missing required key %q", where(path), f.name)
+			d.errorf(n, "%s: missing required key %q", d.where(), f.name)
 		}
 	}
 }
@@ -481,21 +526,6 @@ func locCapacity(n *yaml.Node) int {
 		}
 	}
 	return c
-}
-
-func joinPath(path, name string) string {
-	if path == "" {
-		return name
-	}
-	return path + "." + name
-}
-
-// where prefixes a message with the path of the value it is about.
-func where(path string) string {
-	if path == "" {
-		return "model"
-	}
-	return path
 }
 
 func isNull(n *yaml.Node) bool {

@@ -124,19 +124,23 @@ func encodeThreats(w *bufio.Writer, prep LinePreparer, threats []assess.Threat) 
 					return make([]byte, 0, rowSize*batch)
 				}
 			}
-			// raw holds a batch before it is made safe.
+			// raw holds the lines of a batch not yet made safe; the
+			// runs of lines threats share are taken from runs (made
+			// safe into runs.out, when safe is set).
 			var raw []byte
+			runs := newRunCache(safe)
 			for i := range work {
 				s := slots[i]
 				var buf []byte
 				if safe != nil {
 					buf = raw[:0]
+					runs.out = newBuf()
 				} else {
 					buf = newBuf()
 				}
 				for j := i * batch; j < min(len(threats), (i+1)*batch); j++ {
 					buf = append(buf, "    "...)
-					if buf, s.err = appendThreat(buf, &threats[j], "    "); s.err != nil {
+					if buf, s.err = appendThreatRuns(buf, &threats[j], "    ", runs); s.err != nil {
 						break
 					}
 					if j == len(threats)-1 {
@@ -147,7 +151,8 @@ func encodeThreats(w *bufio.Writer, prep LinePreparer, threats []assess.Threat) 
 				}
 				if safe != nil {
 					raw = buf
-					buf = safe(newBuf(), raw)
+					buf = safe(runs.out, raw)
+					runs.out = nil
 				}
 				s.buf = buf
 				close(s.done)

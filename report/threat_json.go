@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/threatmap/threatmap/assess"
 	"github.com/threatmap/threatmap/rules"
@@ -19,48 +20,67 @@ import (
 // the type by reflection, so a field added to assess.Threat or
 // rules.Threat and not written here fails it.
 func appendThreat(dst []byte, t *assess.Threat, ind string) ([]byte, error) {
+	return appendThreatRuns(dst, t, ind, nil)
+}
+
+// appendThreatRuns is appendThreat taking the runs of lines a threat
+// shares with the other threats of its rule from c (nil: every line is
+// encoded).
+func appendThreatRuns(dst []byte, t *assess.Threat, ind string, c *runCache) ([]byte, error) {
 	if t.Threat == nil {
-		c := *t
-		c.Threat = &rules.Threat{}
-		t = &c
+		cp := *t
+		cp.Threat = &rules.Threat{}
+		t = &cp
 	}
 	o := objWriter{dst: append(dst, '{'), ind: ind + "  "}
 	o.str("id", t.ID)
-	o.str("rule", t.Rule)
-	o.str("title", t.Title)
-	o.key("stride")
-	if t.Stride == nil {
-		o.dst = append(o.dst, "null"...)
-	} else {
-		o.dst = append(o.dst, '[')
-		for i, s := range t.Stride {
-			o.dst = o.elem(i, string(s))
+	c.splice(&o, runKey{run: runRule, p: [5]unsafe.Pointer{strData(t.Rule), strData(t.Title), unsafe.Pointer(unsafe.SliceData(t.Stride))},
+		n: [5]int{len(t.Rule), len(t.Title), len(t.Stride)}}, func(o *objWriter) {
+		o.str("rule", t.Rule)
+		o.str("title", t.Title)
+		o.key("stride")
+		if t.Stride == nil {
+			o.dst = append(o.dst, "null"...)
+		} else {
+			o.dst = append(o.dst, '[')
+			for i, s := range t.Stride {
+				o.dst = o.elem(i, string(s))
+			}
+			o.dst = o.endArray(len(t.Stride))
 		}
-		o.dst = o.endArray(len(t.Stride))
-	}
+	})
 	o.str("element", t.Element)
 	o.str("element_kind", t.ElementKind)
 	o.str("surface", t.Surface)
 	o.strs("assets", t.Assets, false)
-	o.str("difficulty", t.Difficulty.String())
-	o.str("requires", t.Requires)
-	o.str("impact", t.Impact.String())
-	o.key("priority")
-	o.dst = strconv.AppendInt(o.dst, int64(t.Priority), 10)
+	c.splice(&o, runKey{run: runDifficulty, p: [5]unsafe.Pointer{strData(t.Requires)}, n: [5]int{len(t.Requires)},
+		x: [3]int{int(t.Difficulty), int(t.Impact), t.Priority}}, func(o *objWriter) {
+		o.str("difficulty", t.Difficulty.String())
+		o.str("requires", t.Requires)
+		o.str("impact", t.Impact.String())
+		o.key("priority")
+		o.dst = strconv.AppendInt(o.dst, int64(t.Priority), 10)
+	})
 	o.key("summary")
 	o.dst = appendJSONParts(o.dst, t.SummaryParts())
-	o.str("abuse", t.Abuse)
-	o.str("method", t.Method)
+	c.splice(&o, runKey{run: runAbuse, p: [5]unsafe.Pointer{strData(t.Abuse), strData(t.Method)}, n: [5]int{len(t.Abuse), len(t.Method)}}, func(o *objWriter) {
+		o.str("abuse", t.Abuse)
+		o.str("method", t.Method)
+	})
 	if t.Detail != "" {
 		o.str("detail", t.Detail)
 	}
-	o.strs("mitigations", t.Mitigations, false)
-	o.strs("control_kinds", t.Controls, true)
-	o.strs("secondary_to", t.SecondaryTo, true)
-	if t.Family != "" {
-		o.str("family", t.Family)
-	}
-	o.strs("references", t.References, true)
+	c.splice(&o, runKey{run: runLists,
+		p: [5]unsafe.Pointer{sliceData(t.Mitigations), sliceData(t.Controls), sliceData(t.SecondaryTo), strData(t.Family), sliceData(t.References)},
+		n: [5]int{len(t.Mitigations), len(t.Controls), len(t.SecondaryTo), len(t.Family), len(t.References)}}, func(o *objWriter) {
+		o.strs("mitigations", t.Mitigations, false)
+		o.strs("control_kinds", t.Controls, true)
+		o.strs("secondary_to", t.SecondaryTo, true)
+		if t.Family != "" {
+			o.str("family", t.Family)
+		}
+		o.strs("references", t.References, true)
+	})
 	o.key("location")
 	if p := t.Pos; p.File == "" && p.Line == 0 && p.Column == 0 {
 		o.dst = append(o.dst, "{}"...)
@@ -90,12 +110,22 @@ func appendThreat(dst []byte, t *assess.Threat, ind string) ([]byte, error) {
 		}
 		o.dst = append(o.dst, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))...)
 	}
-	o.str("response", t.Response)
-	if t.Implicit {
-		o.key("implicit_response")
-		o.dst = append(o.dst, "true"...)
+	status := func(o *objWriter) {
+		o.str("response", t.Response)
+		if t.Implicit {
+			o.key("implicit_response")
+			o.dst = append(o.dst, "true"...)
+		}
+		o.str("status", t.Status)
 	}
-	o.str("status", t.Status)
+	if len(t.MitigatedBy) > 0 || t.Secondary || len(t.Group) > 0 || t.GroupSize != 0 || t.Note != "" {
+		// A run is never an object's last field: its last line ends
+		// with a comma.
+		c.splice(&o, runKey{run: runStatus, p: [5]unsafe.Pointer{strData(t.Response), strData(t.Status)},
+			n: [5]int{len(t.Response), len(t.Status)}, x: [3]int{boolInt(t.Implicit)}}, status)
+	} else {
+		status(&o)
+	}
 	o.strs("mitigated_by", t.MitigatedBy, true)
 	if t.Secondary {
 		o.key("secondary")
@@ -118,14 +148,15 @@ type objWriter struct {
 	// ind is the indentation of the object's fields.
 	ind string
 	n   int
+	// bol reports that dst ends a line (after a run of lines, see
+	// runCache): the next key starts there.
+	bol bool
 }
 
 func (o *objWriter) key(k string) {
-	if o.n > 0 {
-		o.dst = append(o.dst, ',')
-	}
+	o.endLine()
+	o.bol = false
 	o.n++
-	o.dst = append(o.dst, '\n')
 	o.dst = append(o.dst, o.ind...)
 	o.dst = appendJSONString(o.dst, k)
 	o.dst = append(o.dst, ':', ' ')
@@ -134,6 +165,19 @@ func (o *objWriter) key(k string) {
 func (o *objWriter) str(k, v string) {
 	o.key(k)
 	o.dst = appendJSONString(o.dst, v)
+}
+
+// endLine ends the line of the last field (with the comma the next field
+// needs), or the object's opening line, unless dst already ends a line.
+func (o *objWriter) endLine() {
+	if o.bol {
+		return
+	}
+	if o.n > 0 {
+		o.dst = append(o.dst, ',')
+	}
+	o.dst = append(o.dst, '\n')
+	o.bol = true
 }
 
 // strs writes a string list: null when nil, [] when empty, left out when

@@ -111,7 +111,11 @@ func cutPieces(data []byte, chunkBytes int) (*chunked, bool) {
 	for i, l := range lines {
 		off[i+1] = off[i] + len(l)
 	}
-	// Cut each long block sequence into pieces between items.
+	// Cut each block sequence of more than an eighth of a piece into
+	// pieces between items: what stays in the head is parsed by yaml.v3
+	// on one core before any piece is decoded, and a mid-sized section
+	// (a model's assets, identities, boundaries or controls) left there
+	// made that the longest serial step of loading a large model.
 	head := make([][]byte, len(lines))
 	copy(head, lines)
 	c := &chunked{seqs: map[*yaml.Node]int{}}
@@ -121,7 +125,7 @@ func cutPieces(data []byte, chunkBytes int) (*chunked, bool) {
 	}
 	var cuts []cutSeq
 	for _, s := range sections {
-		if off[s.end]-off[s.start] < 2*chunkBytes || !s.bare {
+		if off[s.end]-off[s.start] < chunkBytes/8 || !s.bare {
 			continue
 		}
 		items, indent, ok := itemStarts(lines[s.start:s.end])

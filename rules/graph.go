@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/threatmap/threatmap"
@@ -96,33 +97,39 @@ func newGraph(m *model.Model, ix *link.Index, now time.Time) *graph {
 	}
 	// Who stores, exposes and carries each asset, and each component's
 	// degree and surfaces: the indexes that spare conditions a scan of
-	// the model.
-	for _, c := range m.Components {
-		for _, a := range dedupe(slices.Clone(c.Stores)) {
-			if ai, ok := g.assetIdx[a]; ok {
-				g.storedBy[ai] = append(g.storedBy[ai], c.ID)
+	// the model. The three loops write fields of their own (and only read
+	// the id indexes above), so they run at the same time.
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for _, c := range m.Components {
+			for _, a := range dedupe(slices.Clone(c.Stores)) {
+				if ai, ok := g.assetIdx[a]; ok {
+					g.storedBy[ai] = append(g.storedBy[ai], c.ID)
+				}
 			}
 		}
-	}
-	for i, s := range m.Surfaces {
-		g.params[i] = hasParam(s.Path)
-		for _, a := range dedupe(slices.Clone(s.Assets)) {
-			if ai, ok := g.assetIdx[a]; ok {
-				g.exposedBy[ai] = append(g.exposedBy[ai], s.ID)
+	})
+	wg.Go(func() {
+		for i, s := range m.Surfaces {
+			g.params[i] = hasParam(s.Path)
+			for _, a := range dedupe(slices.Clone(s.Assets)) {
+				if ai, ok := g.assetIdx[a]; ok {
+					g.exposedBy[ai] = append(g.exposedBy[ai], s.ID)
+				}
+			}
+			ci, ok := g.compIdx[s.Component]
+			if !ok {
+				continue
+			}
+			g.surfacesOf[ci] = append(g.surfacesOf[ci], s.ID)
+			if !slices.Contains(g.surfKindsOf[ci], s.Kind) {
+				g.surfKindsOf[ci] = append(g.surfKindsOf[ci], s.Kind)
+			}
+			if s.Auth != "none" && !slices.Contains(g.authedKindsOf[ci], s.Kind) {
+				g.authedKindsOf[ci] = append(g.authedKindsOf[ci], s.Kind)
 			}
 		}
-		ci, ok := g.compIdx[s.Component]
-		if !ok {
-			continue
-		}
-		g.surfacesOf[ci] = append(g.surfacesOf[ci], s.ID)
-		if !slices.Contains(g.surfKindsOf[ci], s.Kind) {
-			g.surfKindsOf[ci] = append(g.surfKindsOf[ci], s.Kind)
-		}
-		if s.Auth != "none" && !slices.Contains(g.authedKindsOf[ci], s.Kind) {
-			g.authedKindsOf[ci] = append(g.authedKindsOf[ci], s.Kind)
-		}
-	}
+	})
 	for i, f := range m.Flows {
 		for _, a := range dedupe(slices.Clone(f.Data)) {
 			if ai, ok := g.assetIdx[a]; ok {
@@ -142,6 +149,7 @@ func newGraph(m *model.Model, ix *link.Index, now time.Time) *graph {
 			g.credentialFlows[f.Credential] = append(g.credentialFlows[f.Credential], int32(i))
 		}
 	}
+	wg.Wait()
 	kindCount, compKinds, surfKinds, identKinds := map[string]any{}, map[string]any{}, map[string]any{}, map[string]any{}
 	count := func(m map[string]any, k string) {
 		n, _ := m[k].(int64)

@@ -18,6 +18,7 @@ import (
 
 	"github.com/threatmap/threatmap"
 	"github.com/threatmap/threatmap/evidence"
+	"github.com/threatmap/threatmap/internal/pages"
 	"github.com/threatmap/threatmap/link"
 	"github.com/threatmap/threatmap/model"
 	"github.com/threatmap/threatmap/rules"
@@ -186,6 +187,7 @@ func AssessChunks(m *model.Model, chunks [][]rules.Threat, ix *link.Index, set e
 	// records, per worker, the threats that have a response, for the
 	// responses left unanswered.
 	a.Threats = make([]Threat, total)
+	pages.Touch(a.Threats)
 	at := make([]int, len(chunks))
 	for ci := 1; ci < len(chunks); ci++ {
 		at[ci] = at[ci-1] + len(chunks[ci-1])

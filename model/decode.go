@@ -14,6 +14,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/threatmap/threatmap"
+	"github.com/threatmap/threatmap/internal/pages"
 )
 
 // The decoder walks YAML nodes into the model's structs by reflection,
@@ -308,6 +309,7 @@ func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, fr fieldRules) {
 		return
 	}
 	out := reflect.MakeSlice(v.Type(), len(items), len(items))
+	pages.TouchRange(out.UnsafePointer(), uintptr(out.Len())*out.Type().Elem().Size())
 	// A sequence no alias can reach (it has no anchor) is read once:
 	// when the caller allows it, each item's nodes are let go once
 	// decoded, so a large model's node tree shrinks as its structs grow.
@@ -334,6 +336,7 @@ func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, fr fieldRules) {
 func (d *decoder) decodePieces(n *yaml.Node, si int, v reflect.Value, fr fieldRules) {
 	c := d.chunks
 	out := reflect.MakeSlice(v.Type(), c.counts[si], c.counts[si])
+	pages.TouchRange(out.UnsafePointer(), uintptr(out.Len())*out.Type().Elem().Size())
 	// The struct types the items hold were read ahead (newModelDecoder),
 	// so the decoders share them and the location table's names without
 	// writing.

@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/threatmap/threatmap/internal/pages"
 )
 
 // fastParse parses the plainest YAML a large model is written in (block
@@ -63,6 +65,7 @@ type fastParser struct {
 func (p *fastParser) node() *yaml.Node {
 	if len(p.slab) == 0 {
 		p.slab = make([]yaml.Node, 256)
+		pages.Touch(p.slab)
 	}
 	n := &p.slab[0]
 	p.slab = p.slab[1:]

@@ -16,6 +16,7 @@ import (
 
 	"github.com/threatmap/threatmap"
 	"github.com/threatmap/threatmap/evidence"
+	"github.com/threatmap/threatmap/internal/pages"
 	"github.com/threatmap/threatmap/link"
 	"github.com/threatmap/threatmap/model"
 )
@@ -375,7 +376,9 @@ func (e *Engine) RunChunks(m *model.Model, ix *link.Index, opts Options) ([][]Th
 							continue
 						}
 						if n := len(res.blocks); n == 0 || len(res.blocks[n-1]) == cap(res.blocks[n-1]) {
-							res.blocks = append(res.blocks, make([]Threat, 0, blockSize))
+							blk := make([]Threat, 0, blockSize)
+							pages.Touch(blk)
+							res.blocks = append(res.blocks, blk)
 						}
 						b := &res.blocks[len(res.blocks)-1]
 						*b = append(*b, Threat{})

@@ -9,6 +9,7 @@ import (
 
 	"github.com/threatmap/threatmap"
 	"github.com/threatmap/threatmap/evidence"
+	"github.com/threatmap/threatmap/internal/pages"
 	"github.com/threatmap/threatmap/link"
 	"github.com/threatmap/threatmap/model"
 )
@@ -78,6 +79,14 @@ func newGraph(m *model.Model, ix *link.Index, now time.Time) *graph {
 		controls: map[string][]string{}, identityAssets: map[string][]string{},
 		credentialFlows: map[string][]int32{},
 	}
+	// Slices the loops below fill while the collector may be marking
+	// (see pages).
+	pages.Touch(g.surfacesOf)
+	pages.Touch(g.surfKindsOf)
+	pages.Touch(g.authedKindsOf)
+	pages.Touch(g.storedBy)
+	pages.Touch(g.exposedBy)
+	pages.Touch(g.carriedBy)
 	for i, c := range m.Components {
 		g.compIdx[c.ID] = int32(i)
 	}

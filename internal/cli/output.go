@@ -53,7 +53,13 @@ type lineCache struct {
 }
 
 func newLineCache() *lineCache {
-	return &lineCache{seen: make([]seenLine, seenSlots), seed: maphash.MakeSeed()}
+	c := &lineCache{seen: make([]seenLine, seenSlots), seed: maphash.MakeSeed()}
+	// The table is written through once now: fresh memory that a lookup
+	// reads first is mapped to the zero page, and the store that follows
+	// costs a second fault and a TLB flush on every core, page by page.
+	// A slot holds no pointers, so this is a plain write.
+	clear(c.seen)
+	return c
 }
 
 // seenLine is one slot of the line cache.

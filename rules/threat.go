@@ -8,6 +8,7 @@ import (
 
 	"github.com/threatmap/threatmap"
 	"github.com/threatmap/threatmap/evidence"
+	"github.com/threatmap/threatmap/internal/pages"
 )
 
 // Threat is one rule firing on one element.
@@ -133,6 +134,7 @@ func SortByKey[T, K any](ts []T, key func(*T) K, compare func(a, b K) int) {
 		i int
 	}
 	ks := make([]keyed, len(ts))
+	pages.Touch(ks)
 	sorted := true
 	for i := range ts {
 		ks[i] = keyed{key(&ts[i]), i}
@@ -201,6 +203,7 @@ func sortParts[E any](ks []E, compare func(a, b E) int, parts int) []E {
 	}
 	wg.Wait()
 	src, dst := ks, make([]E, len(ks))
+	pages.Touch(dst)
 	for len(runs) > 2 {
 		next := []int{0}
 		for p := 0; p+1 < len(runs); p += 2 {

@@ -115,12 +115,18 @@ func OrderOf(t *Threat) Order {
 
 // CompareOrder compares two sort keys.
 func CompareOrder(a, b Order) int {
-	return cmp.Or(
-		cmp.Compare(a.Priority, b.Priority),
-		cmp.Compare(b.Impact, a.Impact),
-		cmp.Compare(a.Difficulty, b.Difficulty),
-		cmp.Compare(a.ID, b.ID),
-	)
+	// Field by field with early returns: cmp.Or would compare the ids
+	// (reading both strings, wherever they are) on every call.
+	if c := cmp.Compare(a.Priority, b.Priority); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(b.Impact, a.Impact); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Difficulty, b.Difficulty); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.ID, b.ID)
 }
 
 // SortByKey sorts ts stably by the keys key gives, compared by compare,

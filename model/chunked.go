@@ -38,6 +38,8 @@ type piece struct {
 	// first is the 0-based line the piece starts at in the file.
 	first int
 	text  []byte
+	// src is text as a string, or "" (see fastParseIn).
+	src string
 	// seq is the index of the sequence the piece belongs to; count is
 	// how many of its items the piece holds.
 	seq   int
@@ -68,15 +70,20 @@ type chunked struct {
 // parseChunked returns data cut into pieces, or false when the file is
 // small or not of the expected shape. Its pieces must be taken and the
 // whole ended with finish.
-func parseChunked(data []byte) (*chunked, bool) {
+// src is data as a string (or ""): the pieces' scalar values are then
+// substrings of it.
+func parseChunked(data []byte, src string) (*chunked, bool) {
 	if len(data) < chunkedMinSize || runtime.GOMAXPROCS(0) < 2 {
 		return nil, false
 	}
-	return cutPieces(data, chunkBytes)
+	return cutPieces(data, src, chunkBytes)
 }
 
 // cutPieces is parseChunked with the size of a piece as a parameter.
-func cutPieces(data []byte, chunkBytes int) (*chunked, bool) {
+func cutPieces(data []byte, src string, chunkBytes int) (*chunked, bool) {
+	if len(src) != len(data) {
+		src = ""
+	}
 	if otherLineBreaks(data) {
 		return nil, false
 	}
@@ -141,14 +148,14 @@ func cutPieces(data []byte, chunkBytes int) (*chunked, bool) {
 			at := s.start + it
 			if cur == nil || off[at]-off[cur.first] >= chunkBytes {
 				if cur != nil {
-					cur.text = data[off[cur.first]:off[at]]
+					cur.text, cur.src = data[off[cur.first]:off[at]], sub(src, off[cur.first], off[at])
 				}
 				cur = &piece{first: at, seq: si, done: make(chan struct{})}
 				c.pieces = append(c.pieces, cur)
 			}
 			cur.count++
 		}
-		cur.text = data[off[cur.first]:off[s.end]]
+		cur.text, cur.src = data[off[cur.first]:off[s.end]], sub(src, off[cur.first], off[s.end])
 		for i := first; i < s.end; i++ {
 			head[i] = blankLine(lines[i])
 		}
@@ -205,8 +212,8 @@ func (c *chunked) start() {
 				return
 			}
 			go func() {
-				p.node, p.err = parseOne(p.text)
-				p.text = nil
+				p.node, p.err = parseOneIn(p.text, p.src)
+				p.text, p.src = nil, ""
 				close(p.done)
 			}()
 		}
@@ -280,7 +287,7 @@ func (c *chunked) finish() bool {
 // into one tree, as the decoder sees it; false when the file is not cut
 // or a piece fails.
 func parsePieces(data []byte, chunkBytes int) (*yaml.Node, bool) {
-	c, ok := cutPieces(data, chunkBytes)
+	c, ok := cutPieces(data, string(data), chunkBytes)
 	if !ok {
 		return nil, false
 	}
@@ -310,8 +317,12 @@ func parsePieces(data []byte, chunkBytes int) (*yaml.Node, bool) {
 // parseOne parses one document; a second one is an error. The plainest
 // text (what a large model's pieces are) goes to fastParse, the rest to
 // yaml.v3.
-func parseOne(text []byte) (*yaml.Node, error) {
-	if n, ok := fastParse(text); ok {
+func parseOne(text []byte) (*yaml.Node, error) { return parseOneIn(text, "") }
+
+// parseOneIn is parseOne with src holding text as a string, or "" (see
+// fastParseIn).
+func parseOneIn(text []byte, src string) (*yaml.Node, error) {
+	if n, ok := fastParseIn(text, src); ok {
 		return n, nil
 	}
 	var n yaml.Node
@@ -423,4 +434,12 @@ func shiftLines(n *yaml.Node, by int) {
 	for _, c := range n.Content {
 		shiftLines(c, by)
 	}
+}
+
+// sub is src[i:j], or "" when there is no src.
+func sub(src string, i, j int) string {
+	if src == "" {
+		return ""
+	}
+	return src[i:j]
 }

@@ -146,7 +146,7 @@ func TestLargeModelDiagnosticsAreTheWholeFiles(t *testing.T) {
 	if len(data) < chunkedMinSize {
 		t.Fatalf("model of %d bytes is below the chunked size", len(data))
 	}
-	if c, ok := parseChunked(data); !ok {
+	if c, ok := parseChunked(data, string(data)); !ok {
 		t.Fatal("the large dense model was not parsed in pieces")
 	} else {
 		c.finish()
@@ -191,13 +191,13 @@ func FuzzChunkedParse(f *testing.F) {
 // file could be cut.
 func checkDecodedPieces(t testing.TB, data []byte, size int) {
 	t.Helper()
-	want, wantDiags := parse("f.yaml", data, nil)
+	want, wantDiags := parse("f.yaml", data, string(data), nil)
 	var got *Model
 	var gotDiags Diagnostics
-	if c, ok := cutPieces(data, size); ok {
-		got, gotDiags = parse("f.yaml", data, c)
+	if c, ok := cutPieces(data, string(data), size); ok {
+		got, gotDiags = parse("f.yaml", data, string(data), c)
 	} else {
-		got, gotDiags = parse("f.yaml", data, nil)
+		got, gotDiags = parse("f.yaml", data, string(data), nil)
 	}
 	if !reflect.DeepEqual(gotDiags, wantDiags) {
 		t.Fatalf("diagnostics differ:\npieces: %v\nwhole:  %v", gotDiags, wantDiags)
@@ -227,7 +227,7 @@ func TestPiecesDecodeAsTheWholeFile(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			data := []byte(src)
-			c, ok := cutPieces(data, 64)
+			c, ok := cutPieces(data, string(data), 64)
 			if !ok {
 				if name != "syntax error at the end" {
 					t.Fatal("not cut")

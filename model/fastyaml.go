@@ -20,6 +20,17 @@ import (
 // expect. FuzzFastParse checks that whatever it accepts, yaml.v3 parses
 // to the same tree.
 func fastParse(text []byte) (*yaml.Node, bool) {
+	return fastParseIn(text, "")
+}
+
+// fastParseIn is fastParse with src, when not empty, holding the same
+// bytes as text: the scalars' values are then substrings of src rather
+// than strings of their own (a large model has millions of them, and
+// its text is held anyway for its messages' excerpts).
+func fastParseIn(text []byte, src string) (*yaml.Node, bool) {
+	if len(src) != len(text) {
+		src = ""
+	}
 	for _, c := range text {
 		switch {
 		case c >= 0x7f, c < 0x20 && c != '\n', c == '#', c == '&', c == '*', c == '!', c == '|', c == '>',
@@ -27,7 +38,7 @@ func fastParse(text []byte) (*yaml.Node, bool) {
 			return nil, false
 		}
 	}
-	p := &fastParser{text: text}
+	p := &fastParser{text: text, src: src}
 	p.skipBlankLines()
 	if p.at >= len(text) {
 		return nil, false
@@ -55,6 +66,8 @@ const maxKey = 1000
 
 type fastParser struct {
 	text []byte
+	// src, when not empty, is text as a string (see fastParseIn).
+	src string
 	// at is the offset of the next byte; line and lineStart the 1-based
 	// line it is on and where that line starts.
 	at, line, lineStart int
@@ -70,6 +83,15 @@ func (p *fastParser) node() *yaml.Node {
 	n := &p.slab[0]
 	p.slab = p.slab[1:]
 	return n
+}
+
+// value is the text from byte i to byte j as a string: a substring of
+// src when there is one.
+func (p *fastParser) value(i, j int) string {
+	if p.src != "" {
+		return p.src[i:j]
+	}
+	return string(p.text[i:j])
 }
 
 // column is the 1-based column of the next byte.
@@ -239,7 +261,7 @@ func (p *fastParser) quoted() (*yaml.Node, bool) {
 		style = yaml.SingleQuotedStyle
 	}
 	n := p.node()
-	*n = yaml.Node{Kind: yaml.ScalarNode, Style: style, Tag: "!!str", Value: string(p.text[p.at+1 : i]), Line: line, Column: col}
+	*n = yaml.Node{Kind: yaml.ScalarNode, Style: style, Tag: "!!str", Value: p.value(p.at+1, i), Line: line, Column: col}
 	p.at = i + 1
 	return n, true
 }
@@ -417,7 +439,7 @@ scan:
 		return nil, false
 	}
 	p.at = end
-	v := string(p.text[start:end])
+	v := p.value(start, end)
 	tag, ok := plainTag(v)
 	if !ok {
 		return nil, false

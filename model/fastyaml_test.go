@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"unsafe"
 
 	"go.yaml.in/yaml/v3"
 
@@ -66,7 +67,40 @@ func checkFastParse(t *testing.T, name string, text []byte) bool {
 	if err := sameTree(fast, &want, ""); err != nil {
 		t.Fatalf("%s: %v\n%s", name, err, text)
 	}
+	if err := sameAsSubstrings(text, fast); err != nil {
+		t.Fatalf("%s: %v\n%s", name, err, text)
+	}
 	return true
+}
+
+// sameAsSubstrings parses text with its string beside it and requires the
+// tree fastParse gives, every value a substring of that string.
+func sameAsSubstrings(text []byte, fast *yaml.Node) error {
+	src := string(text)
+	in, ok := fastParseIn(text, src)
+	if !ok {
+		return fmt.Errorf("declined with its string beside it")
+	}
+	if err := sameTree(in, fast, ""); err != nil {
+		return fmt.Errorf("with its string beside it: %w", err)
+	}
+	lo := uintptr(unsafe.Pointer(unsafe.StringData(src)))
+	hi := lo + uintptr(len(src))
+	var walk func(n *yaml.Node) error
+	walk = func(n *yaml.Node) error {
+		if n.Value != "" {
+			if p := uintptr(unsafe.Pointer(unsafe.StringData(n.Value))); p < lo || p >= hi {
+				return fmt.Errorf("value %q at %d:%d is a copy, not a substring of the text", n.Value, n.Line, n.Column)
+			}
+		}
+		for _, c := range n.Content {
+			if err := walk(c); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return walk(in)
 }
 
 // TestFastParseMatchesYAML: every piece of the dense model, the Threagile
@@ -178,6 +212,9 @@ func FuzzFastParse(f *testing.F) {
 			t.Fatalf("taken, but yaml.v3 rejects it (%v): %q", err, data)
 		}
 		if err := sameTree(fast, &want, ""); err != nil {
+			t.Fatalf("%v: %q", err, data)
+		}
+		if err := sameAsSubstrings(data, fast); err != nil {
 			t.Fatalf("%v: %q", err, data)
 		}
 	})

@@ -71,14 +71,18 @@ func Load(path string) (*Model, Diagnostics, error) {
 // Parse decodes and validates a model from bytes; file names it in
 // diagnostics. It never panics, whatever the input.
 func Parse(file string, data []byte) (*Model, Diagnostics) {
-	c, _ := parseChunked(data)
-	return parse(file, data, c)
+	// The text is made a string once: the source lines messages quote
+	// and, in a file cut into pieces, the values of its plain scalars are
+	// substrings of it.
+	text := string(data)
+	c, _ := parseChunked(data, text)
+	return parse(file, data, text, c)
 }
 
 // parse is Parse with the file cut into pieces by the caller, or not
-// (c nil).
-func parse(file string, data []byte, c *chunked) (*Model, Diagnostics) {
-	source := splitLines(data)
+// (c nil); text is data as a string.
+func parse(file string, data []byte, text string, c *chunked) (*Model, Diagnostics) {
+	source := splitText(text)
 	if c != nil {
 		if m, diags, ok := decodeChunked(file, data, source, c); ok {
 			return m, diags
@@ -143,8 +147,12 @@ func syntaxDiagnostic(file string, err error) Diagnostic {
 	return Diagnostic{Pos: pos, Message: "YAML syntax: " + msg}
 }
 
-func splitLines(data []byte) []string {
-	return strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")
+func splitLines(data []byte) []string { return splitText(string(data)) }
+
+// splitText is splitLines of a string: the lines are substrings of text
+// (of a copy when it breaks lines with CRLF).
+func splitText(text string) []string {
+	return strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
 }
 
 // Rel resolves a path written in the model against the model's directory.

@@ -40,6 +40,9 @@ type piece struct {
 	text  []byte
 	// src is text as a string, or "" (see fastParseIn).
 	src string
+	// slabs are the blocks of nodes node is in (fast parser only), given
+	// back to the pool once its items are decoded.
+	slabs [][]yaml.Node
 	// seq is the index of the sequence the piece belongs to; count is
 	// how many of its items the piece holds.
 	seq   int
@@ -65,6 +68,9 @@ type chunked struct {
 	failed bool
 	slots  chan struct{}
 	stop   chan struct{}
+	// pool keeps the pieces' blocks of nodes for the pieces parsed
+	// after them.
+	pool *nodePool
 }
 
 // parseChunked returns data cut into pieces, or false when the file is
@@ -125,7 +131,7 @@ func cutPieces(data []byte, src string, chunkBytes int) (*chunked, bool) {
 	// made that the longest serial step of loading a large model.
 	head := make([][]byte, len(lines))
 	copy(head, lines)
-	c := &chunked{seqs: map[*yaml.Node]int{}}
+	c := &chunked{seqs: map[*yaml.Node]int{}, pool: &nodePool{}}
 	type cutSeq struct {
 		key       string
 		line, col int // of the first item, 1-based
@@ -212,7 +218,7 @@ func (c *chunked) start() {
 				return
 			}
 			go func() {
-				p.node, p.err = parseOneIn(p.text, p.src)
+				p.node, p.slabs, p.err = parseOneFrom(p.text, p.src, c.pool)
 				p.text, p.src = nil, ""
 				close(p.done)
 			}()
@@ -322,9 +328,22 @@ func parseOne(text []byte) (*yaml.Node, error) { return parseOneIn(text, "") }
 // parseOneIn is parseOne with src holding text as a string, or "" (see
 // fastParseIn).
 func parseOneIn(text []byte, src string) (*yaml.Node, error) {
-	if n, ok := fastParseIn(text, src); ok {
-		return n, nil
+	n, _, err := parseOneFrom(text, src, nil)
+	return n, err
+}
+
+// parseOneFrom is parseOneIn with the fast parser's blocks of nodes taken
+// from pool, and returned (nil when yaml.v3 parsed the text).
+func parseOneFrom(text []byte, src string, pool *nodePool) (*yaml.Node, [][]yaml.Node, error) {
+	if n, slabs, ok := fastParseFrom(text, src, pool); ok {
+		return n, slabs, nil
 	}
+	n, err := parseYAML(text)
+	return n, nil, err
+}
+
+// parseYAML parses one document with yaml.v3.
+func parseYAML(text []byte) (*yaml.Node, error) {
 	var n yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(text))
 	if err := dec.Decode(&n); err != nil {

@@ -239,3 +239,31 @@ func TestPiecesDecodeAsTheWholeFile(t *testing.T) {
 		})
 	}
 }
+
+// TestPiecesReuseTheirNodes: decoding a model in pieces gives each
+// piece's blocks of nodes to the pieces parsed after it (most blocks are
+// reused, not made), and the model decodes as the whole file does.
+func TestPiecesReuseTheirNodes(t *testing.T) {
+	var dense bytes.Buffer
+	if err := modelgen.Dense(&dense, 3000); err != nil {
+		t.Fatal(err)
+	}
+	data := dense.Bytes()
+	text := string(data)
+	want, wantDiags := parse("f.yaml", data, text, nil)
+	c, ok := cutPieces(data, text, 16<<10)
+	if !ok {
+		t.Fatal("the dense model was not cut")
+	}
+	got, gotDiags := parse("f.yaml", data, text, c)
+	if !reflect.DeepEqual(gotDiags, wantDiags) || !reflect.DeepEqual(got, want) {
+		t.Fatal("the model decoded in pieces differs from the whole file's")
+	}
+	c.pool.mu.Lock()
+	gets, made := c.pool.gets, c.pool.made
+	c.pool.mu.Unlock()
+	if gets < 100 || made*2 > gets {
+		t.Fatalf("%d blocks of nodes handed out, %d of them new: the pieces' blocks are not reused", gets, made)
+	}
+	t.Logf("%d blocks handed out, %d new", gets, made)
+}

@@ -361,6 +361,12 @@ func (d *decoder) decodePieces(n *yaml.Node, si int, v reflect.Value, fr fieldRu
 					sub.decode(item, out.Index(j.at+k), fr)
 					j.items[k] = nil
 				}
+				// The decoded structs hold no node (only values and
+				// positions): the piece's blocks of nodes can serve the
+				// pieces parsed next.
+				j.p.node = nil
+				c.pool.put(j.p.slabs)
+				j.p.slabs = nil
 				c.release(j.p)
 			}
 			mu.Lock()

@@ -2,6 +2,7 @@ package model
 
 import (
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 
@@ -28,8 +29,29 @@ func fastParse(text []byte) (*yaml.Node, bool) {
 // than strings of their own (a large model has millions of them, and
 // its text is held anyway for its messages' excerpts).
 func fastParseIn(text []byte, src string) (*yaml.Node, bool) {
+	n, _, ok := fastParseFrom(text, src, nil)
+	return n, ok
+}
+
+// fastParseFrom is fastParseIn taking its blocks of nodes from pool (nil:
+// new ones). It returns the blocks the tree is in, for the caller to give
+// back (nodePool.put) once nothing reads the tree; when it declines, it
+// gives them back itself.
+func fastParseFrom(text []byte, src string, pool *nodePool) (*yaml.Node, [][]yaml.Node, bool) {
+	p := &fastParser{text: text, src: src, pool: pool}
+	n, ok := p.document()
+	if !ok {
+		pool.put(p.slabs)
+		return nil, nil, false
+	}
+	return n, p.slabs, true
+}
+
+// document parses the text as fastParse does.
+func (p *fastParser) document() (*yaml.Node, bool) {
+	text, src := p.text, p.src
 	if len(src) != len(text) {
-		src = ""
+		p.src = ""
 	}
 	for _, c := range text {
 		switch {
@@ -38,7 +60,6 @@ func fastParseIn(text []byte, src string) (*yaml.Node, bool) {
 			return nil, false
 		}
 	}
-	p := &fastParser{text: text, src: src}
 	p.skipBlankLines()
 	if p.at >= len(text) {
 		return nil, false
@@ -60,6 +81,61 @@ func fastParseIn(text []byte, src string) (*yaml.Node, bool) {
 	return doc, true
 }
 
+// nodePool keeps blocks of nodes given back once the tree they held has
+// been decoded, for the pieces parsed after: the node tree of a large
+// model is its largest passing allocation, and fresh memory costs a
+// page fault a page.
+type nodePool struct {
+	mu   sync.Mutex
+	free [][]yaml.Node
+	// gets counts the blocks handed out, made those made new.
+	gets, made int
+}
+
+// slabSize is the number of nodes in a block; maxFreeSlabs bounds the
+// blocks a pool keeps.
+const (
+	slabSize     = 256
+	maxFreeSlabs = 1024
+)
+
+// get returns a block of zero nodes: a kept one, or a new one (always
+// new from a nil pool).
+func (np *nodePool) get() []yaml.Node {
+	if np != nil {
+		np.mu.Lock()
+		np.gets++
+		if n := len(np.free); n > 0 {
+			s := np.free[n-1]
+			np.free = np.free[:n-1]
+			np.mu.Unlock()
+			return s
+		}
+		np.made++
+		np.mu.Unlock()
+	}
+	s := make([]yaml.Node, slabSize)
+	pages.Touch(s)
+	return s
+}
+
+// put clears the blocks and keeps them (up to maxFreeSlabs). The caller
+// must hold no node of them any more.
+func (np *nodePool) put(slabs [][]yaml.Node) {
+	if np == nil {
+		return
+	}
+	for _, s := range slabs {
+		s = s[:cap(s)]
+		clear(s)
+		np.mu.Lock()
+		if len(np.free) < maxFreeSlabs {
+			np.free = append(np.free, s)
+		}
+		np.mu.Unlock()
+	}
+}
+
 // maxKey is the longest key fastParse takes (YAML allows 1024
 // characters to an implicit key).
 const maxKey = 1000
@@ -71,14 +147,17 @@ type fastParser struct {
 	// at is the offset of the next byte; line and lineStart the 1-based
 	// line it is on and where that line starts.
 	at, line, lineStart int
-	// slab hands out nodes a block at a time.
-	slab []yaml.Node
+	// slab hands out nodes a block at a time; slabs are the blocks
+	// handed out, taken from pool when there is one.
+	slab  []yaml.Node
+	slabs [][]yaml.Node
+	pool  *nodePool
 }
 
 func (p *fastParser) node() *yaml.Node {
 	if len(p.slab) == 0 {
-		p.slab = make([]yaml.Node, 256)
-		pages.Touch(p.slab)
+		p.slab = p.pool.get()
+		p.slabs = append(p.slabs, p.slab)
 	}
 	n := &p.slab[0]
 	p.slab = p.slab[1:]

@@ -156,7 +156,7 @@ func AssessChunks(m *model.Model, chunks [][]rules.Threat, ix *link.Index, set e
 	for i := range a.Controls {
 		byID[a.Controls[i].ID] = &a.Controls[i]
 	}
-	componentOf := map[string]string{}
+	componentOf := make(map[string]string, len(m.Surfaces))
 	for _, s := range m.Surfaces {
 		componentOf[s.ID] = s.Component
 	}
@@ -168,15 +168,20 @@ func AssessChunks(m *model.Model, chunks [][]rules.Threat, ix *link.Index, set e
 	}
 	// A control answers a threat when it has one of the rule's control
 	// kinds and is system-wide or on the element or its component.
-	controlsOn := map[kindOn][]int{}
+	// controlled holds the elements some control is on, so a threat on
+	// an element without one costs a lookup, not one per control kind.
+	controlsOn := make(map[kindOn][]int, 2*len(m.Controls))
+	controlled := make(map[string]bool, 2*len(m.Controls))
 	for i, c := range m.Controls {
 		if len(c.On) == 0 {
 			controlsOn[kindOn{c.Kind, ""}] = append(controlsOn[kindOn{c.Kind, ""}], i)
 		}
 		for _, on := range c.On {
 			controlsOn[kindOn{c.Kind, on}] = append(controlsOn[kindOn{c.Kind, on}], i)
+			controlled[on] = true
 		}
 	}
+	tabs := &tables{responses: responses, controlsOn: controlsOn, controlled: controlled, byID: byID, componentOf: componentOf}
 	total := 0
 	for _, c := range chunks {
 		total += len(c)
@@ -211,7 +216,7 @@ func AssessChunks(m *model.Model, chunks [][]rules.Threat, ix *link.Index, set e
 				// is cleared.
 				chunks[ci] = nil
 				for i := range threats {
-					a.Threats[at[ci]+i] = assessThreat(m, &threats[i], seens[w], responses, controlsOn, byID, componentOf, ix, now)
+					a.Threats[at[ci]+i] = assessThreat(m, &threats[i], seens[w], tabs, ix, now)
 				}
 			}
 		}()
@@ -238,20 +243,37 @@ func AssessChunks(m *model.Model, chunks [][]rules.Threat, ix *link.Index, set e
 // system-wide ones).
 type kindOn struct{ kind, on string }
 
+// tables are the model's responses and controls by key, which the
+// assessment of every threat reads.
+type tables struct {
+	responses map[string]model.Response
+	// controlsOn lists the controls of a kind on an element ("" for
+	// system-wide ones); controlled holds the elements some control is
+	// on.
+	controlsOn  map[kindOn][]int
+	controlled  map[string]bool
+	byID        map[string]*Control
+	componentOf map[string]string
+}
+
 // assessThreat joins one threat with its response, controls and evidence.
-func assessThreat(m *model.Model, t *rules.Threat, seen map[string]bool, responses map[string]model.Response,
-	controlsOn map[kindOn][]int, byID map[string]*Control, componentOf map[string]string, ix *link.Index, now time.Time) Threat {
+func assessThreat(m *model.Model, t *rules.Threat, seen map[string]bool, tabs *tables, ix *link.Index, now time.Time) Threat {
+	controlsOn, byID := tabs.controlsOn, tabs.byID
+	comp := tabs.componentOf[t.Element]
 	at := Threat{Threat: t}
 	var proofFindings []evidence.Finding
-	if r, ok := responses[t.ID]; ok {
+	if r, ok := tabs.responses[t.ID]; ok {
 		seen[t.ID] = true
 		applyResponse(&at, r, byID, ix, now)
 	} else {
 		var idx []int
+		elemOn, compOn := tabs.controlled[t.Element], comp != "" && tabs.controlled[comp]
 		for _, k := range t.Controls {
 			idx = append(idx, controlsOn[kindOn{k, ""}]...)
-			idx = append(idx, controlsOn[kindOn{k, t.Element}]...)
-			if comp := componentOf[t.Element]; comp != "" {
+			if elemOn {
+				idx = append(idx, controlsOn[kindOn{k, t.Element}]...)
+			}
+			if compOn {
 				idx = append(idx, controlsOn[kindOn{k, comp}]...)
 			}
 		}
@@ -262,7 +284,7 @@ func assessThreat(m *model.Model, t *rules.Threat, seen map[string]bool, respons
 		}
 		var proved *proof
 		if len(ids) == 0 {
-			if p, ok := proveAny(ix, []string{t.Element, componentOf[t.Element]}, t.Controls); ok {
+			if p, ok := proveAny(ix, []string{t.Element, comp}, t.Controls); ok {
 				proved = &p
 			}
 		}
@@ -293,7 +315,7 @@ func assessThreat(m *model.Model, t *rules.Threat, seen map[string]bool, respons
 	// check above, which looks for contradicting ones only.
 	at.Evidence = append(at.Evidence, proofFindings...)
 	if IsOpen(at.Status) && len(at.SecondaryTo) > 0 {
-		if k, ok := verifiedKinds(m, byID, controlsOn, ix, []string{t.Element, componentOf[t.Element]}, at.SecondaryTo); ok {
+		if k, ok := verifiedKinds(m, byID, controlsOn, ix, []string{t.Element, comp}, at.SecondaryTo); ok {
 			at.Secondary = true
 			// Defence in depth waits behind the rows that have no
 			// defence at all.

@@ -307,29 +307,51 @@ func (s *safeWriter) appendLines(dst, body []byte) []byte {
 // be used that way.
 func (s *safeWriter) PrepareLines() func(dst, src []byte) []byte {
 	var c *lineCache
+	// keywords, when set, names the lines of a block the masker may
+	// change: one scan of the block, where a line without a keyword (and
+	// without a backslash) is left as it is (secrets.Masker.KeywordLines).
+	var keywords func(dst []int, text []byte) []int
 	if s.mask != nil && (s.reveal == nil || !*s.reveal) {
 		lm, ok := s.mask.(*lazyMasker)
 		if !ok {
 			return nil
 		}
 		c = newLineCache()
-		_ = lm.init()
+		if lm.init() == nil {
+			keywords = lm.m.KeywordLines
+		}
 	}
+	var hits []int
 	return func(dst, src []byte) []byte {
 		if want := len(dst) + len(src) + len(src)/8 + 64; cap(dst) < want {
 			dst = append(make([]byte, 0, want), dst...)
 		}
-		for {
-			i := bytes.IndexByte(src, '\n')
+		if keywords != nil {
+			hits = keywords(hits[:0], src)
+		}
+		next := 0
+		for off := 0; ; {
+			rest := src[off:]
+			i := bytes.IndexByte(rest, '\n')
 			if i < 0 {
-				if len(src) > 0 {
+				if len(rest) > 0 {
 					// Not a complete line: made safe as Flush would.
-					dst = s.appendLineWith(c, dst, src, false)
+					dst = s.appendLineWith(c, dst, rest, false)
 				}
 				return dst
 			}
-			dst = s.appendLineWith(c, dst, src[:i], true)
-			src = src[i+1:]
+			line := rest[:i]
+			for next < len(hits) && hits[next] < off {
+				next++
+			}
+			if keywords != nil && (next == len(hits) || hits[next] != off) && bytes.IndexByte(line, '\\') < 0 {
+				// Nothing the masker could change: escaped only.
+				dst = appendEscaped(dst, line)
+				dst = append(dst, '\n')
+			} else {
+				dst = s.appendLineWith(c, dst, line, true)
+			}
+			off += i + 1
 		}
 	}
 }

@@ -133,3 +133,52 @@ func BenchmarkMaskLine(b *testing.B) {
 		}
 	}
 }
+
+// FuzzKeywordLines: a line KeywordLines does not name, holding no
+// backslash, is one MaskLine leaves as it is; and a block names the same
+// lines as each line scanned on its own.
+func FuzzKeywordLines(f *testing.F) {
+	tok := "ghp_" + "R7aQ9xLm2VbN4cT8yZ1kW3pE6sD0fH5jG2uI"
+	for _, s := range []string{
+		"      \"id\": \"excessive-agency@s10043\",\n      \"detail\": \"key " + tok + "\",\n      \"line\": 22701,\n",
+		"  12 |     token: Zq8wXr2mKp9LtY4vN3bQ\nplain\n",
+		`  "message": "client_secret = \"KntvUFnJChQ437UigiGb8sRHapJHmENL\""` + "\n",
+		"AWS_ACCESS_KEY_ID=AKIA" + "IOSFODNN7EXAMPLE\nxoxb-" + "1234567890-1234567890123-abcdefghijABCDEFGHIJklmn\n",
+		"-----BEGIN " + "RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n",
+		"If POST /hook is abused, an attacker could steal the session token\n",
+		"no newline at the end password=hunter2hunter2", "\n\n\n", "",
+	} {
+		f.Add(s)
+	}
+	m, err := NewMasker()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		hits := m.KeywordLines(nil, []byte(text))
+		named := map[int]bool{}
+		for i, h := range hits {
+			if i > 0 && hits[i-1] >= h {
+				t.Fatalf("offsets not ascending: %v", hits)
+			}
+			named[h] = true
+		}
+		for off := 0; off <= len(text); {
+			end := strings.IndexByte(text[off:], '\n')
+			if end < 0 {
+				end = len(text) - off
+			}
+			line := text[off : off+end]
+			alone := len(m.KeywordLines(nil, []byte(line))) > 0
+			if alone != named[off] {
+				t.Fatalf("line %q at %d: named in the block %v, on its own %v", line, off, named[off], alone)
+			}
+			if !named[off] && !strings.Contains(line, `\`) {
+				if masked := m.MaskLine(line); masked != line {
+					t.Fatalf("a line with no keyword was masked: %q -> %q", line, masked)
+				}
+			}
+			off += end + 1
+		}
+	})
+}

@@ -59,7 +59,7 @@ func (m *Model) validate() Diagnostics {
 type validator struct {
 	m   *Model
 	ids map[string]idEntry
-	// arena holds the ids (see define); it is only appended to.
+	// arena holds the ids (see define and intern).
 	arena []byte
 	diags Diagnostics
 }
@@ -72,32 +72,33 @@ func (v *validator) warnf(pos threatmap.Position, format string, args ...any) {
 	v.diags = append(v.diags, Diagnostic{Pos: pos, Message: fmt.Sprintf(format, args...), Warning: true})
 }
 
-// define records id as the id of element i of the kind. The ids are
-// copied, in the model's order, into one string that the elements and
+// define records *id as the id of element i of the kind. The ids are
+// copied, in the model's order, into an arena that the elements and
 // (through ref) every reference then share: a lookup by a reference
 // later compares pointers rather than bytes, and the ids of a large
 // model sit together in memory rather than across the heap.
-func (v *validator) define(kind ElementKind, i int, id *string, at func() threatmap.Position) {
+func (v *validator) define(kind ElementKind, i int, id *string) {
 	if *id == "" {
 		return
 	}
+	e := idEntry{elem: int32(i), kind: kindIndex(kind)}
 	if *id == SystemElement {
-		v.errorf(at(), "id %q is reserved for threats about the whole system; choose another", *id)
+		v.errorf(v.idPosition(e), "id %q is reserved for threats about the whole system; choose another", *id)
 		return
 	}
 	if prev, ok := v.ids[*id]; ok {
-		v.errorf(at(), "duplicate id %q: already used by the %s at %s (ids are shared by every kind of element, so threat ids stay unambiguous)", *id, elementKinds[prev.kind], v.idPosition(prev))
+		v.errorf(v.idPosition(e), "duplicate id %q: already used by the %s at %s (ids are shared by every kind of element, so threat ids stay unambiguous)", *id, elementKinds[prev.kind], v.idPosition(prev))
 		return
 	}
-	canonical := v.intern(*id)
-	*id = canonical
-	v.ids[canonical] = idEntry{id: canonical, elem: int32(i), kind: kindIndex(kind)}
+	e.id = v.intern(*id)
+	*id = e.id
+	v.ids[e.id] = e
 }
 
-// intern returns id's copy in the arena of ids.
+// intern returns id's copy in the arena of ids, which grows a block at a
+// time (a block is only appended to, so a copy handed out never changes).
 func (v *validator) intern(id string) string {
 	if len(v.arena)+len(id) > cap(v.arena) {
-		// Only when the size counted up front was exceeded.
 		v.arena = make([]byte, 0, max(len(id), 1<<16))
 	}
 	at := len(v.arena)
@@ -137,61 +138,28 @@ func flowIDPosition(f Flow) threatmap.Position {
 
 func (v *validator) collectIDs() {
 	m := v.m
-	n, size := 0, 0
-	count := func(id string) {
-		n++
-		size += len(id)
-	}
-	for _, a := range m.Assets {
-		count(a.ID)
-	}
-	for _, c := range m.Components {
-		count(c.ID)
-	}
-	for _, s := range m.Surfaces {
-		count(s.ID)
-	}
-	for _, f := range m.Flows {
-		count(f.ID)
-	}
-	for _, b := range m.Boundaries {
-		count(b.ID)
-	}
-	for _, id := range m.Identities {
-		count(id.ID)
-	}
-	for _, c := range m.Controls {
-		count(c.ID)
-	}
-	v.ids = make(map[string]idEntry, n)
-	v.arena = make([]byte, 0, size)
+	v.ids = make(map[string]idEntry, len(m.Assets)+len(m.Components)+len(m.Surfaces)+len(m.Flows)+
+		len(m.Boundaries)+len(m.Identities)+len(m.Controls))
 	for i := range m.Assets {
-		a := &m.Assets[i]
-		v.define(KindAsset, i, &a.ID, func() threatmap.Position { return a.Loc.At("id") })
+		v.define(KindAsset, i, &m.Assets[i].ID)
 	}
 	for i := range m.Components {
-		c := &m.Components[i]
-		v.define(KindComponent, i, &c.ID, func() threatmap.Position { return c.Loc.At("id") })
+		v.define(KindComponent, i, &m.Components[i].ID)
 	}
 	for i := range m.Surfaces {
-		s := &m.Surfaces[i]
-		v.define(KindSurface, i, &s.ID, func() threatmap.Position { return s.Loc.At("id") })
+		v.define(KindSurface, i, &m.Surfaces[i].ID)
 	}
 	for i := range m.Flows {
-		f := &m.Flows[i]
-		v.define(KindFlow, i, &f.ID, func() threatmap.Position { return flowIDPosition(*f) })
+		v.define(KindFlow, i, &m.Flows[i].ID)
 	}
 	for i := range m.Boundaries {
-		b := &m.Boundaries[i]
-		v.define(KindBoundary, i, &b.ID, func() threatmap.Position { return b.Loc.At("id") })
+		v.define(KindBoundary, i, &m.Boundaries[i].ID)
 	}
 	for i := range m.Identities {
-		id := &m.Identities[i]
-		v.define(KindIdentity, i, &id.ID, func() threatmap.Position { return id.Loc.At("id") })
+		v.define(KindIdentity, i, &m.Identities[i].ID)
 	}
 	for i := range m.Controls {
-		c := &m.Controls[i]
-		v.define(KindControl, i, &c.ID, func() threatmap.Position { return c.Loc.At("id") })
+		v.define(KindControl, i, &m.Controls[i].ID)
 	}
 }
 

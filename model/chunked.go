@@ -38,7 +38,7 @@ type piece struct {
 	// first is the 0-based line the piece starts at in the file.
 	first int
 	text  []byte
-	// src is text as a string, or "" (see fastParseIn).
+	// src is text as a string, or "" (see fastParseFrom).
 	src string
 	// slabs are the blocks of nodes node is in (fast parser only), given
 	// back to the pool once its items are decoded.
@@ -323,17 +323,14 @@ func parsePieces(data []byte, chunkBytes int) (*yaml.Node, bool) {
 // parseOne parses one document; a second one is an error. The plainest
 // text (what a large model's pieces are) goes to fastParse, the rest to
 // yaml.v3.
-func parseOne(text []byte) (*yaml.Node, error) { return parseOneIn(text, "") }
-
-// parseOneIn is parseOne with src holding text as a string, or "" (see
-// fastParseIn).
-func parseOneIn(text []byte, src string) (*yaml.Node, error) {
-	n, _, err := parseOneFrom(text, src, nil)
+func parseOne(text []byte) (*yaml.Node, error) {
+	n, _, err := parseOneFrom(text, "", nil)
 	return n, err
 }
 
-// parseOneFrom is parseOneIn with the fast parser's blocks of nodes taken
-// from pool, and returned (nil when yaml.v3 parsed the text).
+// parseOneFrom is parseOne with the fast parser's src and blocks of nodes
+// (see fastParseFrom); it returns the blocks (nil when yaml.v3 parsed the
+// text).
 func parseOneFrom(text []byte, src string, pool *nodePool) (*yaml.Node, [][]yaml.Node, error) {
 	if n, slabs, ok := fastParseFrom(text, src, pool); ok {
 		return n, slabs, nil

@@ -309,7 +309,7 @@ func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, fr fieldRules) {
 		return
 	}
 	out := reflect.MakeSlice(v.Type(), len(items), len(items))
-	pages.TouchRange(out.UnsafePointer(), uintptr(out.Len())*out.Type().Elem().Size())
+	touchSlice(out)
 	// A sequence no alias can reach (it has no anchor) is read once:
 	// when the caller allows it, each item's nodes are let go once
 	// decoded, so a large model's node tree shrinks as its structs grow.
@@ -326,6 +326,12 @@ func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, fr fieldRules) {
 	v.Set(out)
 }
 
+// touchSlice writes through a slice just made, before its items are
+// decoded into it (see pages).
+func touchSlice(v reflect.Value) {
+	pages.TouchRange(v.UnsafePointer(), uintptr(v.Len())*v.Type().Elem().Size())
+}
+
 // decodePieces decodes a sequence cut into pieces, each piece's items as
 // soon as it is parsed, letting its nodes go once they are decoded. The
 // pieces are taken in file order and decoded on every core, each by a
@@ -336,7 +342,7 @@ func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, fr fieldRules) {
 func (d *decoder) decodePieces(n *yaml.Node, si int, v reflect.Value, fr fieldRules) {
 	c := d.chunks
 	out := reflect.MakeSlice(v.Type(), c.counts[si], c.counts[si])
-	pages.TouchRange(out.UnsafePointer(), uintptr(out.Len())*out.Type().Elem().Size())
+	touchSlice(out)
 	// The struct types the items hold were read ahead (newModelDecoder),
 	// so the decoders share them and the location table's names without
 	// writing.

@@ -21,23 +21,21 @@ import (
 // expect. FuzzFastParse checks that whatever it accepts, yaml.v3 parses
 // to the same tree.
 func fastParse(text []byte) (*yaml.Node, bool) {
-	return fastParseIn(text, "")
-}
-
-// fastParseIn is fastParse with src, when not empty, holding the same
-// bytes as text: the scalars' values are then substrings of src rather
-// than strings of their own (a large model has millions of them, and
-// its text is held anyway for its messages' excerpts).
-func fastParseIn(text []byte, src string) (*yaml.Node, bool) {
-	n, _, ok := fastParseFrom(text, src, nil)
+	n, _, ok := fastParseFrom(text, "", nil)
 	return n, ok
 }
 
-// fastParseFrom is fastParseIn taking its blocks of nodes from pool (nil:
-// new ones). It returns the blocks the tree is in, for the caller to give
-// back (nodePool.put) once nothing reads the tree; when it declines, it
-// gives them back itself.
+// fastParseFrom is fastParse with src, when not empty, holding the same
+// bytes as text (the scalars' values are then substrings of src rather
+// than strings of their own: a large model has millions of them, and its
+// text is held anyway for its messages' excerpts), and its blocks of
+// nodes taken from pool (nil: new ones). It returns the blocks the tree
+// is in, for the caller to give back (nodePool.put) once nothing reads
+// the tree; when it declines, it gives them back itself.
 func fastParseFrom(text []byte, src string, pool *nodePool) (*yaml.Node, [][]yaml.Node, bool) {
+	if len(src) != len(text) {
+		src = ""
+	}
 	p := &fastParser{text: text, src: src, pool: pool}
 	n, ok := p.document()
 	if !ok {
@@ -49,10 +47,7 @@ func fastParseFrom(text []byte, src string, pool *nodePool) (*yaml.Node, [][]yam
 
 // document parses the text as fastParse does.
 func (p *fastParser) document() (*yaml.Node, bool) {
-	text, src := p.text, p.src
-	if len(src) != len(text) {
-		p.src = ""
-	}
+	text := p.text
 	for _, c := range text {
 		switch {
 		case c >= 0x7f, c < 0x20 && c != '\n', c == '#', c == '&', c == '*', c == '!', c == '|', c == '>',
@@ -142,7 +137,7 @@ const maxKey = 1000
 
 type fastParser struct {
 	text []byte
-	// src, when not empty, is text as a string (see fastParseIn).
+	// src, when not empty, is text as a string (see fastParseFrom).
 	src string
 	// at is the offset of the next byte; line and lineStart the 1-based
 	// line it is on and where that line starts.

@@ -77,7 +77,7 @@ func checkFastParse(t *testing.T, name string, text []byte) bool {
 // tree fastParse gives, every value a substring of that string.
 func sameAsSubstrings(text []byte, fast *yaml.Node) error {
 	src := string(text)
-	in, ok := fastParseIn(text, src)
+	in, _, ok := fastParseFrom(text, src, nil)
 	if !ok {
 		return fmt.Errorf("declined with its string beside it")
 	}

@@ -306,20 +306,28 @@ func (s *safeWriter) appendLines(dst, body []byte) []byte {
 // while it is produced. It returns nil when the writer's masker cannot
 // be used that way.
 func (s *safeWriter) PrepareLines() func(dst, src []byte) []byte {
-	var c *lineCache
 	// keywords, when set, names the lines of a block the masker may
 	// change: one scan of the block, where a line without a keyword (and
 	// without a backslash) is left as it is (secrets.Masker.KeywordLines).
 	var keywords func(dst []int, text []byte) []int
-	if s.mask != nil && (s.reveal == nil || !*s.reveal) {
+	masking := s.mask != nil && (s.reveal == nil || !*s.reveal)
+	if masking {
 		lm, ok := s.mask.(*lazyMasker)
 		if !ok {
 			return nil
 		}
-		c = newLineCache()
 		if lm.init() == nil {
 			keywords = lm.m.KeywordLines
 		}
+	}
+	// c is the line cache of the lines the masker reads, made at the
+	// first of them.
+	var c *lineCache
+	appendLine := func(dst, b []byte, nl bool) []byte {
+		if masking && c == nil {
+			c = newLineCache()
+		}
+		return s.appendLineWith(c, dst, b, nl)
 	}
 	var hits []int
 	return func(dst, src []byte) []byte {
@@ -336,7 +344,7 @@ func (s *safeWriter) PrepareLines() func(dst, src []byte) []byte {
 			if i < 0 {
 				if len(rest) > 0 {
 					// Not a complete line: made safe as Flush would.
-					dst = s.appendLineWith(c, dst, rest, false)
+					dst = appendLine(dst, rest, false)
 				}
 				return dst
 			}
@@ -349,7 +357,7 @@ func (s *safeWriter) PrepareLines() func(dst, src []byte) []byte {
 				dst = appendEscaped(dst, line)
 				dst = append(dst, '\n')
 			} else {
-				dst = s.appendLineWith(c, dst, line, true)
+				dst = appendLine(dst, line, true)
 			}
 			off += i + 1
 		}

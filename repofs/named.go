@@ -1,6 +1,7 @@
 package repofs
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -163,18 +164,8 @@ func sizeHint(f *os.File, limit int64) int {
 
 // readAll is io.ReadAll into a buffer of size bytes to start with.
 func readAll(r io.Reader, size int) ([]byte, error) {
-	b := make([]byte, 0, size)
-	for {
-		n, err := r.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if err != nil {
-			if err == io.EOF {
-				err = nil
-			}
-			return b, err
-		}
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
-		}
-	}
+	var b bytes.Buffer
+	b.Grow(size + bytes.MinRead)
+	_, err := b.ReadFrom(r)
+	return b.Bytes(), err
 }

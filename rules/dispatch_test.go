@@ -4,15 +4,16 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/google/cel-go/common/types"
+
 	"github.com/threatmap/threatmap/link"
 )
 
-// TestDispatchLeavesOutOnlyRulesTheGuardRejects: on every element of the
+// TestDispatchLeavesOutOnlyFalseConditions: on every element of the
 // fixtures, the examples and the dense model, the rules the dispatch
-// gives are, in order, those of the element's type that the guard does
-// not reject, plus at most some the guard rejects anyway; none it admits
-// is left out.
-func TestDispatchLeavesOutOnlyRulesTheGuardRejects(t *testing.T) {
+// gives are in order, and a rule of the element's type it leaves out has
+// a condition CEL finds false there.
+func TestDispatchLeavesOutOnlyFalseConditions(t *testing.T) {
 	engine, diags := NewEngine(builtinRules(t))
 	if len(diags) > 0 {
 		t.Fatal(diags)
@@ -33,11 +34,11 @@ func TestDispatchLeavesOutOnlyRulesTheGuardRejects(t *testing.T) {
 					t.Fatalf("%s: %s: rules out of order: %v", in.name, el.id, got)
 				}
 				for _, ri := range idx {
-					if gd := engine.rules[ri].guard; gd != nil && !gd.admits(el) {
+					if slices.Contains(got, ri) {
 						continue
 					}
-					if !slices.Contains(got, ri) {
-						t.Errorf("%s: %s: rule %s is admitted by its guard but not dispatched", in.name, el.id, engine.rules[ri].rule.ID)
+					if v, _, err := engine.rules[ri].when.Eval(&el.vars); err != nil || v != types.False {
+						t.Errorf("%s: %s: rule %s is left out, but its condition gives %v, %v", in.name, el.id, engine.rules[ri].rule.ID, v, err)
 					}
 				}
 				narrowed += len(idx) - len(got)
@@ -50,25 +51,35 @@ func TestDispatchLeavesOutOnlyRulesTheGuardRejects(t *testing.T) {
 	t.Logf("%d rule evaluations left out by kind", narrowed)
 }
 
-// TestGuardKinds lists what a guard says of the kinds it admits.
-func TestGuardKinds(t *testing.T) {
+// TestKindsOf lists what a condition says of the kinds it admits.
+func TestKindsOf(t *testing.T) {
+	env, err := newEnv()
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tt := range []struct {
-		name       string
-		g          *guard
+		expr       string
 		want       []string
 		restricted bool
 	}{
-		{"no guard", nil, nil, false},
-		{"other fields", &guard{values: []fieldValues{{"method", []string{"GET"}}}}, nil, false},
-		{"one kind", &guard{values: []fieldValues{{"kind", []string{"webhook"}}}}, []string{"webhook"}, true},
-		{"two conditions", &guard{values: []fieldValues{{"kind", []string{"a", "b", "c"}}, {"kind", []string{"c", "b", "d"}}}}, []string{"b", "c"}, true},
-		{"disjoint", &guard{values: []fieldValues{{"kind", []string{"a"}}, {"kind", []string{"b"}}}}, []string{}, true},
+		{`e.method == "GET"`, nil, false},
+		{`e.kind == "webhook"`, []string{"webhook"}, true},
+		{`"ci" == e.kind && findings.exists(f, true)`, []string{"ci"}, true},
+		{`e.kind in ["a", "b", "c"] && e.public && e.kind in ["c", "b", "d"]`, []string{"b", "c"}, true},
+		{`e.kind == "a" && e.kind == "b"`, []string{}, true},
+		// Not a top-level conjunct, or not a literal: no restriction.
+		{`e.kind == "a" || e.kind == "b"`, nil, false},
+		{`!(e.kind == "a")`, nil, false},
+		{`e.kind == component.kind`, nil, false},
+		{`component.kind == "ci"`, nil, false},
 	} {
-		t.Run(tt.name, func(t *testing.T) {
-			got, restricted := tt.g.kinds()
-			if restricted != tt.restricted || len(got) != len(tt.want) || (len(got) > 0 && !slices.Equal(got, tt.want)) {
-				t.Errorf("kinds() = %v, %v; want %v, %v", got, restricted, tt.want, tt.restricted)
-			}
-		})
+		ast, iss := env.Compile(tt.expr)
+		if iss.Err() != nil {
+			t.Fatalf("%s: %v", tt.expr, iss.Err())
+		}
+		got, restricted := kindsOf(ast.NativeRep().Expr())
+		if restricted != tt.restricted || len(got) != len(tt.want) || (len(got) > 0 && !slices.Equal(got, tt.want)) {
+			t.Errorf("kindsOf(%s) = %v, %v; want %v, %v", tt.expr, got, restricted, tt.want, tt.restricted)
+		}
 	}
 }

@@ -45,11 +45,18 @@ type compiled struct {
 	// like its mitigations, controls and references, by all its threats
 	// (clipped, so an append by a reader copies).
 	stride []threatmap.Stride
-	// guard, for a rule evaluated without the cost tracker, is checked
-	// before its condition (guard.go); nil for none. A rule under the
-	// tracker is always evaluated, so a condition that exceeds the limit
-	// is reported whatever its other conjuncts give.
-	guard *guard
+	// kinds are the element kinds the condition admits, when restricted
+	// (dispatch.go).
+	kinds      []string
+	restricted bool
+	// judge, for a rule evaluated without the cost tracker, is the
+	// condition's verdict in Go (verdict.go): CEL runs only where it is
+	// unknown; nil for none. A rule under the tracker is always
+	// evaluated, so a condition that exceeds the limit is reported
+	// whatever its other conjuncts give. diffJudges are the difficulty
+	// cases' (nil where none).
+	judge      judge
+	diffJudges []judge
 }
 
 // Variables lists the names a condition can use, with what each holds; it
@@ -162,11 +169,18 @@ func newEngine(rules []*Rule, trackAll bool, pre *Precompiled) (*Engine, model.D
 			}
 			return prg
 		}
-		c.when = compile(r.When, r.Loc.At("when"), cel.BoolType)
-		if c.when != nil && !trackAll && r.builtin {
-			if gd := guardOf(lastAST.NativeRep().Expr()); !gd.empty() {
-				c.guard = &gd
+		// judged compiles the verdict of the last expression compiled,
+		// for a built-in rule evaluated without the cost tracker.
+		judged := func(prg cel.Program) judge {
+			if prg == nil || trackAll || !r.builtin {
+				return nil
 			}
+			return judgeOf(lastAST.NativeRep().Expr())
+		}
+		c.when = compile(r.When, r.Loc.At("when"), cel.BoolType)
+		c.judge = judged(c.when)
+		if c.when != nil && !trackAll && r.builtin {
+			c.kinds, c.restricted = kindsOf(lastAST.NativeRep().Expr())
 		}
 		if r.Detail != "" {
 			c.detail = compile(r.Detail, r.Loc.At("detail"), cel.StringType)
@@ -174,12 +188,15 @@ func newEngine(rules []*Rule, trackAll bool, pre *Precompiled) (*Engine, model.D
 		for _, d := range r.Difficulty {
 			if d.When == "" {
 				c.diffs = append(c.diffs, nil)
+				c.diffJudges = append(c.diffJudges, nil)
 				continue
 			}
-			c.diffs = append(c.diffs, compile(d.When, d.Loc.At("when"), cel.BoolType))
+			prg := compile(d.When, d.Loc.At("when"), cel.BoolType)
+			c.diffs = append(c.diffs, prg)
+			c.diffJudges = append(c.diffJudges, judged(prg))
 		}
 		var wok bool
-		if c.wording, wok = compileWording(r, compile); !wok {
+		if c.wording, wok = compileWording(r, compile, judged); !wok {
 			ok = false
 		}
 		if ok {
@@ -372,8 +389,11 @@ func (e *Engine) RunChunks(m *model.Model, ix *link.Index, opts Options) ([][]Th
 				for i := t.start; i < t.end; i++ {
 					el := g.elementInto(&scratch, t.kind, i)
 					for _, ri := range d.rules(el) {
-						if gd := e.rules[ri].guard; gd != nil && !gd.admits(el) {
-							continue
+						v := unknown
+						if j := e.rules[ri].judge; j != nil {
+							if v = j(el); v == no {
+								continue
+							}
 						}
 						if n := len(res.blocks); n == 0 || len(res.blocks[n-1]) == cap(res.blocks[n-1]) {
 							blk := make([]Threat, 0, blockSize)
@@ -382,7 +402,7 @@ func (e *Engine) RunChunks(m *model.Model, ix *link.Index, opts Options) ([][]Th
 						}
 						b := &res.blocks[len(res.blocks)-1]
 						*b = append(*b, Threat{})
-						fired, err := e.rules[ri].eval(g, el, &(*b)[len(*b)-1])
+						fired, err := e.rules[ri].eval(g, el, v, &(*b)[len(*b)-1])
 						if !fired {
 							*b = (*b)[:len(*b)-1]
 						}
@@ -435,17 +455,22 @@ func (e *Engine) RunChunks(m *model.Model, ix *link.Index, opts Options) ([][]Th
 // eval evaluates the rule on the element; when it fires, it fills t and
 // returns true. t is the caller's slot, so a threat is built where it is
 // kept.
-func (c *compiled) eval(g *graph, el *element, t *Threat) (bool, error) {
-	out, _, err := c.when.Eval(&el.vars)
-	if err != nil {
-		return false, err
-	}
-	fire, ok := out.Value().(bool)
-	if !ok {
-		return false, fmt.Errorf("condition gave %v, not a boolean", out.Type())
-	}
-	if !fire {
+func (c *compiled) eval(g *graph, el *element, v verdict, t *Threat) (bool, error) {
+	switch v {
+	case no:
 		return false, nil
+	case unknown:
+		out, _, err := c.when.Eval(&el.vars)
+		if err != nil {
+			return false, err
+		}
+		fire, ok := out.Value().(bool)
+		if !ok {
+			return false, fmt.Errorf("condition gave %v, not a boolean", out.Type())
+		}
+		if !fire {
+			return false, nil
+		}
 	}
 	r := c.rule
 	*t = Threat{
@@ -456,6 +481,14 @@ func (c *compiled) eval(g *graph, el *element, t *Threat) (bool, error) {
 	}
 	for i, prg := range c.diffs {
 		hit := prg == nil
+		if !hit && c.diffJudges[i] != nil {
+			switch c.diffJudges[i](el) {
+			case yes:
+				hit = true
+			case no:
+				continue
+			}
+		}
 		if !hit {
 			v, _, err := prg.Eval(&el.vars)
 			if err != nil {

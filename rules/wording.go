@@ -24,11 +24,13 @@ type Wording struct {
 
 type compiledWording struct {
 	when, abuse, method cel.Program
+	// judge is when's verdict in Go, or nil (verdict.go).
+	judge judge
 }
 
 // compileWording compiles a rule's wording cases with compile, which
 // reports its own errors and returns nil for an expression that failed.
-func compileWording(r *Rule, compile func(expr string, pos threatmap.Position, want *cel.Type) cel.Program) ([]compiledWording, bool) {
+func compileWording(r *Rule, compile func(expr string, pos threatmap.Position, want *cel.Type) cel.Program, judged func(cel.Program) judge) ([]compiledWording, bool) {
 	var out []compiledWording
 	ok := true
 	for i, w := range r.Wording {
@@ -38,6 +40,7 @@ func compileWording(r *Rule, compile func(expr string, pos threatmap.Position, w
 			if cw.when = compile(w.When, at("when"), cel.BoolType); cw.when == nil {
 				ok = false
 			}
+			cw.judge = judged(cw.when)
 		}
 		if w.Abuse != "" {
 			if cw.abuse = compile(w.Abuse, at("abuse"), cel.StringType); cw.abuse == nil {
@@ -62,7 +65,14 @@ func (c *compiled) word(el *element, t *Threat) error {
 		t.SecondaryTo = append([]string(nil), c.rule.SecondaryTo...)
 	}
 	for i, w := range c.wording {
-		if w.when != nil {
+		v := unknown
+		if w.judge != nil {
+			v = w.judge(el)
+		}
+		if v == no {
+			continue
+		}
+		if w.when != nil && v == unknown {
 			v, _, err := w.when.Eval(&el.vars)
 			if err != nil {
 				return fmt.Errorf("wording case %d: %w", i+1, err)

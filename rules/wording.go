@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/google/cel-go/cel"
 	"github.com/google/cel-go/common/types"
@@ -62,7 +63,9 @@ func compileWording(r *Rule, compile func(expr string, pos threatmap.Position, w
 func (c *compiled) word(el *element, t *Threat) error {
 	t.Family = c.rule.Family
 	if len(c.rule.SecondaryTo) > 0 {
-		t.SecondaryTo = append([]string(nil), c.rule.SecondaryTo...)
+		// Shared by the rule's threats, like its mitigations (clipped,
+		// so an append by a reader copies).
+		t.SecondaryTo = slices.Clip(c.rule.SecondaryTo)
 	}
 	for i, w := range c.wording {
 		v := unknown

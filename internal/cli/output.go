@@ -280,10 +280,19 @@ func (s *safeWriter) Write(p []byte) (int, error) {
 // several cores was tried: no measurable gain on a 10,000-component
 // report.)
 func (s *safeWriter) maskLines(dst, body []byte) []byte {
-	if want := len(dst) + len(body) + len(body)/8 + 64; cap(dst) < want {
-		dst = append(make([]byte, 0, want), dst...)
+	return s.appendLines(growFor(dst, body), body)
+}
+
+// growFor makes room in dst for src made safe (escaping may lengthen it a
+// little). It at least doubles dst's capacity when it grows it: callers
+// append many small blocks to one buffer, and growing it to fit each
+// would copy it every time.
+func growFor(dst, src []byte) []byte {
+	want := len(dst) + len(src) + len(src)/8 + 64
+	if cap(dst) >= want {
+		return dst
 	}
-	return s.appendLines(dst, body)
+	return append(make([]byte, 0, max(want, 2*cap(dst))), dst...)
 }
 
 // appendLines appends each line of body (complete lines) masked and
@@ -331,9 +340,7 @@ func (s *safeWriter) PrepareLines() func(dst, src []byte) []byte {
 	}
 	var hits []int
 	return func(dst, src []byte) []byte {
-		if want := len(dst) + len(src) + len(src)/8 + 64; cap(dst) < want {
-			dst = append(make([]byte, 0, want), dst...)
-		}
+		dst = growFor(dst, src)
 		if keywords != nil {
 			hits = keywords(hits[:0], src)
 		}

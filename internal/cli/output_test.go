@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -324,5 +325,34 @@ func TestLineCache(t *testing.T) {
 	}
 	if m, _, ok := lookup(line); ok {
 		t.Fatalf("a line kept before the cache started again is still answered: %q", m)
+	}
+}
+
+// TestPreparedBlocksGrowTheirBufferGeometrically: a threat row is made
+// safe a few lines at a time onto one buffer; the buffer must grow by
+// doubling, not to fit each block (which copied it every time: a
+// quadratic cost on rows that outgrow the buffer they start with).
+func TestPreparedBlocksGrowTheirBufferGeometrically(t *testing.T) {
+	reveal := false
+	w := &safeWriter{w: io.Discard, mask: &lazyMasker{}, reveal: &reveal}
+	prep := w.PrepareLines()
+	if prep == nil {
+		t.Fatal("no preparer")
+	}
+	block := []byte("      \"group\": \"an element\",\n      \"note\": \"a line of prose\",\n")
+	const blocks = 2000
+	var dst []byte
+	allocs := testing.AllocsPerRun(3, func() {
+		dst = make([]byte, 0, 256)
+		for range blocks {
+			dst = prep(dst, block)
+		}
+	})
+	if len(dst) != blocks*len(block) {
+		t.Fatalf("%d bytes out, want %d", len(dst), blocks*len(block))
+	}
+	// About log2(blocks*len(block)/256) growths, and the line cache.
+	if allocs > 40 {
+		t.Errorf("%.0f allocations for %d blocks", allocs, blocks)
 	}
 }

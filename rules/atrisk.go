@@ -14,56 +14,78 @@ func (g *graph) nearAssets(el *element) []int32 {
 }
 
 func (g *graph) findNearAssets(el *element) []int32 {
-	var pos []int32
-	// A short list is searched; past a few dozen, a set is kept.
-	var seen map[int32]bool
-	add := func(list []string) {
-		for _, id := range list {
-			ai, ok := g.assetIdx[id]
-			if !ok {
-				continue
-			}
-			if seen == nil && len(pos) >= 32 {
-				seen = make(map[int32]bool, 2*len(pos))
-				for _, p := range pos {
-					seen[p] = true
-				}
-			}
-			if seen != nil {
-				if seen[ai] {
-					continue
-				}
-				seen[ai] = true
-			} else if slices.Contains(pos, ai) {
-				continue
-			}
-			pos = append(pos, ai)
-		}
-	}
-	addFlows := func(flows []int32) {
-		for _, fi := range flows {
-			add(g.m.Flows[fi].Data)
-		}
-	}
 	if el.kind == "identity" {
-		// An identity reaches what its components store and what their
-		// flows carry, and what flows authenticated by it carry.
-		if ii, ok := g.identIdx[el.id]; ok {
-			for _, id := range g.m.Identities[ii].UsedBy {
-				if ci, ok := g.compIdx[id]; ok {
-					add(g.m.Components[ci].Stores)
-				}
-				addFlows(g.flowsIn[id])
-				addFlows(g.flowsOut[id])
+		return g.identityNear(el)
+	}
+	// The same for every element of a component: kept by the graph.
+	if c := el.vars.component; c.i >= 0 {
+		return g.compNear[c.i]
+	}
+	return g.assetsNear(-1, el.vars.flowsIn.idx, el.vars.flowsOut.idx)
+}
+
+// assetsNear lists the assets the component at ci (-1 for none) stores
+// and the flows in and out carry, each once, in that order.
+func (g *graph) assetsNear(ci int32, in, out []int32) []int32 {
+	var n nearSet
+	if ci >= 0 {
+		n.add(g, g.m.Components[ci].Stores)
+	}
+	n.addFlows(g, in)
+	n.addFlows(g, out)
+	return n.pos
+}
+
+// identityNear lists what an identity reaches: what its components store
+// and what their flows carry, and what flows authenticated by it carry.
+func (g *graph) identityNear(el *element) []int32 {
+	var n nearSet
+	if ii, ok := g.identIdx[el.id]; ok {
+		for _, id := range g.m.Identities[ii].UsedBy {
+			if ci, ok := g.compIdx[id]; ok {
+				n.add(g, g.m.Components[ci].Stores)
+			}
+			n.addFlows(g, g.flowsIn[id])
+			n.addFlows(g, g.flowsOut[id])
+		}
+	}
+	n.addFlows(g, g.credentialFlows[el.id])
+	return n.pos
+}
+
+// nearSet gathers asset positions, each once, in the order added.
+type nearSet struct {
+	pos []int32
+	// A short list is searched; past a few dozen, a set is kept.
+	seen map[int32]bool
+}
+
+func (n *nearSet) add(g *graph, ids []string) {
+	for _, id := range ids {
+		ai, ok := g.assetIdx[id]
+		if !ok {
+			continue
+		}
+		if n.seen == nil && len(n.pos) >= 32 {
+			n.seen = make(map[int32]bool, 2*len(n.pos))
+			for _, p := range n.pos {
+				n.seen[p] = true
 			}
 		}
-		addFlows(g.credentialFlows[el.id])
-		return pos
+		if n.seen != nil {
+			if n.seen[ai] {
+				continue
+			}
+			n.seen[ai] = true
+		} else if slices.Contains(n.pos, ai) {
+			continue
+		}
+		n.pos = append(n.pos, ai)
 	}
-	if c := el.vars.component; c.i >= 0 {
-		add(g.m.Components[c.i].Stores)
+}
+
+func (n *nearSet) addFlows(g *graph, flows []int32) {
+	for _, fi := range flows {
+		n.add(g, g.m.Flows[fi].Data)
 	}
-	addFlows(el.vars.flowsIn.idx)
-	addFlows(el.vars.flowsOut.idx)
-	return pos
 }

@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sync"
 	"time"
@@ -42,6 +43,14 @@ type graph struct {
 	// flowFrom and flowTo are, by flow position, the positions of the
 	// components at its ends (-1 when an end is not a component).
 	flowFrom, flowTo []int32
+	// By component position: the position of the identity it runs as
+	// (-1 for none), its zone, the flows into and out of it, and the
+	// assets next to it (nearAssets), so an element's neighbourhood is
+	// one lookup of its component.
+	compIdent       []int32
+	compZone        []string
+	compIn, compOut [][]int32
+	compNear        [][]int32
 	// flowsIn and flowsOut list the positions of the flows into and out
 	// of each element id.
 	flowsIn, flowsOut map[string][]int32
@@ -211,6 +220,7 @@ func newGraph(m *model.Model, ix *link.Index, now time.Time) *graph {
 		"code_components": codeComponents,
 		"identity_kinds":  identKinds, "zones": zones,
 	}
+	g.byComponent()
 	g.routeIDs, g.routePos = routeElements(m, ix)
 	for i, r := range ix.Unmodeled {
 		if r.Kind == "" || r.Kind == evidence.RouteKindBotWebhook {
@@ -218,6 +228,39 @@ func newGraph(m *model.Model, ix *link.Index, now time.Time) *graph {
 		}
 	}
 	return g
+}
+
+// byComponent fills the indexes by component position, the assets next to
+// each component on every core.
+func (g *graph) byComponent() {
+	m, nc := g.m, len(g.m.Components)
+	g.compIdent, g.compZone = make([]int32, nc), make([]string, nc)
+	g.compIn, g.compOut, g.compNear = make([][]int32, nc), make([][]int32, nc), make([][]int32, nc)
+	pages.Touch(g.compZone)
+	pages.Touch(g.compIn)
+	pages.Touch(g.compOut)
+	pages.Touch(g.compNear)
+	for i, c := range m.Components {
+		g.compIdent[i] = -1
+		if ii, ok := g.identIdx[c.RunsAs]; ok {
+			g.compIdent[i] = ii
+		}
+		g.compZone[i] = g.zone[c.ID]
+		g.compIn[i], g.compOut[i] = g.flowsIn[c.ID], g.flowsOut[c.ID]
+	}
+	parts := 1
+	if nc >= 1<<12 {
+		parts = runtime.GOMAXPROCS(0)
+	}
+	var wg sync.WaitGroup
+	for p := range parts {
+		wg.Go(func() {
+			for i := p * nc / parts; i < (p+1)*nc/parts; i++ {
+				g.compNear[i] = slices.Clip(g.assetsNear(int32(i), g.compIn[i], g.compOut[i]))
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // all lists every element of a kind, for the model variable.
@@ -293,17 +336,6 @@ func (g *graph) controlKinds(ids ...string) []any {
 	}
 	add(model.SystemElement)
 	return orEmpty(out)
-}
-
-// identityOf returns the identity the component with the id runs as, or
-// the empty identity.
-func (g *graph) identityOf(compID string) record {
-	if ci, ok := g.compIdx[compID]; ok {
-		if ii, ok := g.identIdx[g.m.Components[ci].RunsAs]; ok {
-			return record{g: g, s: identitySchema, i: ii}
-		}
-	}
-	return record{g: g, s: identitySchema, i: -1}
 }
 
 // assetList lists the model's assets among ids, in their order.
@@ -407,13 +439,23 @@ func (g *graph) elementInto(el *element, kind string, i int) *element {
 }
 
 func (g *graph) newElement(el *element, id, kind, label string, pos threatmap.Position, self any, compID string, assetIDs []string) *element {
-	comp := record{g: g, s: componentSchema, i: g.componentPos(compID)}
-	fields, near, assetIdx := el.fields[:0], el.near[:0], el.vars.assets.idx[:0]
-	*el = element{id: id, kind: kind, label: label, pos: pos, assetIDs: assetIDs, fields: fields, near: near}
+	ci := g.componentPos(compID)
+	comp := record{g: g, s: componentSchema, i: ci}
+	ident := record{g: g, s: identitySchema, i: -1}
+	var zone string
+	var in, out []int32
+	if ci >= 0 {
+		ident.i, zone, in, out = g.compIdent[ci], g.compZone[ci], g.compIn[ci], g.compOut[ci]
+	} else if compID != "" {
+		// An end of a flow that is not a component.
+		zone, in, out = g.zone[compID], g.flowsIn[compID], g.flowsOut[compID]
+	}
+	fields, assetIdx := el.fields[:0], el.vars.assets.idx[:0]
+	*el = element{id: id, kind: kind, label: label, pos: pos, assetIDs: assetIDs, fields: fields}
 	el.vars = activation{
-		e: self, system: g.system, component: comp, identity: g.identityOf(compID),
-		zone: g.zone[compID], assets: g.assetListInto(assetIdx, assetIDs),
-		flowsIn: g.flowList(g.flowsIn[compID]), flowsOut: g.flowList(g.flowsOut[compID]),
+		e: self, system: g.system, component: comp, identity: ident,
+		zone: zone, assets: g.assetListInto(assetIdx, assetIDs),
+		flowsIn: g.flowList(in), flowsOut: g.flowList(out),
 		controls: g.controlKinds(id, compID), model: g.whole,
 		findings: mapAll(g.ix.Findings[id], findingMap), observations: mapAll(g.ix.Observations[id], observationMap),
 		routes: mapAll(g.ix.Routes[id], routeMap),

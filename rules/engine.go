@@ -38,7 +38,10 @@ type compiled struct {
 	rule   *Rule
 	when   cel.Program
 	detail cel.Program
-	diffs  []cel.Program // nil entry for the default case
+	// detailText is the detail worked out in Go, where it can be
+	// (verdict.go); nil for none.
+	detailText func(el *element) (string, bool)
+	diffs      []cel.Program // nil entry for the default case
 	// wording holds the rule's wording cases (rules/wording.go).
 	wording []compiledWording
 	// stride is the rule's STRIDE categories, parsed once and shared,
@@ -177,6 +180,13 @@ func newEngine(rules []*Rule, trackAll bool, pre *Precompiled) (*Engine, model.D
 			}
 			return judgeOf(lastAST.NativeRep().Expr())
 		}
+		// texted is judged for a string expression.
+		texted := func(prg cel.Program) func(el *element) (string, bool) {
+			if prg == nil || trackAll || !r.builtin {
+				return nil
+			}
+			return textOf(lastAST.NativeRep().Expr())
+		}
 		c.when = compile(r.When, r.Loc.At("when"), cel.BoolType)
 		c.judge = judged(c.when)
 		if c.when != nil && !trackAll && r.builtin {
@@ -184,6 +194,7 @@ func newEngine(rules []*Rule, trackAll bool, pre *Precompiled) (*Engine, model.D
 		}
 		if r.Detail != "" {
 			c.detail = compile(r.Detail, r.Loc.At("detail"), cel.StringType)
+			c.detailText = texted(c.detail)
 		}
 		for _, d := range r.Difficulty {
 			if d.When == "" {
@@ -196,7 +207,7 @@ func newEngine(rules []*Rule, trackAll bool, pre *Precompiled) (*Engine, model.D
 			c.diffJudges = append(c.diffJudges, judged(prg))
 		}
 		var wok bool
-		if c.wording, wok = compileWording(r, compile, judged); !wok {
+		if c.wording, wok = compileWording(r, compile, judged, texted); !wok {
 			ok = false
 		}
 		if ok {
@@ -234,8 +245,11 @@ type element struct {
 	// kinds the element lacks asks for it.
 	near     []int32
 	nearDone bool
-	// fields caches the fields of e guards read.
+	// fields caches the fields of e, component and identity verdicts
+	// read (verdict.go).
 	fields []fieldCache
+	// binds holds the variables of the macros a verdict is inside.
+	binds []binding
 }
 
 // activation holds the variables a condition sees on one element. It
@@ -504,12 +518,9 @@ func (c *compiled) eval(g *graph, el *element, v verdict, t *Threat) (bool, erro
 		}
 	}
 	if c.detail != nil {
-		v, _, err := c.detail.Eval(&el.vars)
-		if err != nil {
+		var err error
+		if t.Detail, err = c.text(c.detail, c.detailText, el); err != nil {
 			return false, fmt.Errorf("detail: %w", err)
-		}
-		if s, ok := v.Value().(string); ok {
-			t.Detail = s
 		}
 	}
 	if err := c.word(el, t); err != nil {
@@ -519,6 +530,22 @@ func (c *compiled) eval(g *graph, el *element, v verdict, t *Threat) (bool, erro
 	t.Priority = Priority(t.Impact, t.Difficulty)
 	t.Evidence = relevantFindings(g.ix.Findings[el.id], r)
 	return true, nil
+}
+
+// text evaluates a string expression: in Go where text (may be nil)
+// works it out, else with CEL. A value that is not a string gives "".
+func (c *compiled) text(prg cel.Program, text func(el *element) (string, bool), el *element) (string, error) {
+	if text != nil {
+		if s, ok := text(el); ok {
+			return s, nil
+		}
+	}
+	v, _, err := prg.Eval(&el.vars)
+	if err != nil {
+		return "", err
+	}
+	s, _ := v.Value().(string)
+	return s, nil
 }
 
 // relevantFindings keeps the element's findings that bear on the rule:

@@ -450,8 +450,8 @@ func (g *graph) newElement(el *element, id, kind, label string, pos threatmap.Po
 		// An end of a flow that is not a component.
 		zone, in, out = g.zone[compID], g.flowsIn[compID], g.flowsOut[compID]
 	}
-	fields, assetIdx := el.fields[:0], el.vars.assets.idx[:0]
-	*el = element{id: id, kind: kind, label: label, pos: pos, assetIDs: assetIDs, fields: fields}
+	fields, binds, assetIdx := el.fields[:0], el.binds[:0], el.vars.assets.idx[:0]
+	*el = element{id: id, kind: kind, label: label, pos: pos, assetIDs: assetIDs, fields: fields, binds: binds}
 	el.vars = activation{
 		e: self, system: g.system, component: comp, identity: ident,
 		zone: zone, assets: g.assetListInto(assetIdx, assetIDs),

@@ -3,6 +3,7 @@ package rules
 import (
 	"regexp"
 	"slices"
+	"strings"
 
 	celast "github.com/google/cel-go/common/ast"
 	"github.com/google/cel-go/common/operators"
@@ -58,6 +59,24 @@ type reader func(el *element) (ref.Val, bool)
 // judgeOf compiles a checked boolean expression; nil when no part of it
 // can ever be decided without CEL.
 func judgeOf(e celast.Expr) judge { return boolJudge(e) }
+
+// textOf compiles a checked string expression (a detail, a wording's
+// abuse or method): it gives the string where it can be worked out
+// without CEL, and false where CEL decides; nil when it never can.
+func textOf(e celast.Expr) func(el *element) (string, bool) {
+	r := valueReader(e)
+	if r == nil {
+		return nil
+	}
+	return func(el *element) (string, bool) {
+		v, ok := r(el)
+		if !ok {
+			return "", false
+		}
+		s, isStr := v.(types.String)
+		return string(s), isStr
+	}
+}
 
 // boolJudge compiles e as a boolean; nil for unknown.
 func boolJudge(e celast.Expr) judge {
@@ -313,9 +332,13 @@ func inJudge(x, y celast.Expr) judge {
 	}
 }
 
-// comprehensionJudge decides the exists and all macros over an empty
-// list: exists is false, all is true. Over a list with items, CEL
-// decides.
+// comprehensionJudge decides the exists and all macros: over an empty
+// list, exists is false and all is true; over a list with items, the
+// predicate is judged on each, the item bound to the macro's variable.
+// exists is true at the first item it holds for and false when it holds
+// for none; all is false at the first item it fails for and true when it
+// holds for all; an item the predicate cannot be judged on leaves the
+// rest to decide, as CEL's || and && do with an error.
 func comprehensionJudge(c celast.ComprehensionExpr) judge {
 	if c.HasIterVar2() {
 		return nil
@@ -344,14 +367,21 @@ func comprehensionJudge(c celast.ComprehensionExpr) judge {
 	if step.AsCall().FunctionName() != want {
 		return nil
 	}
-	if a := step.AsCall().Args(); len(a) != 2 || a[0].Kind() != celast.IdentKind || a[0].AsIdent() != c.AccuVar() {
+	args := step.AsCall().Args()
+	if len(args) != 2 || args[0].Kind() != celast.IdentKind || args[0].AsIdent() != c.AccuVar() {
 		return nil
 	}
 	over := valueReader(c.IterRange())
 	if over == nil {
 		return nil
 	}
-	empty := verdictOf(bool(start))
+	pred, name := boolJudge(args[1]), c.IterVar()
+	// What the macro gives over an empty list, and the predicate's
+	// verdict that settles it.
+	empty, settles := verdictOf(bool(start)), yes
+	if start {
+		settles = no
+	}
 	return func(el *element) verdict {
 		v, ok := over(el)
 		if !ok {
@@ -361,11 +391,38 @@ func comprehensionJudge(c celast.ComprehensionExpr) judge {
 		if !isList {
 			return unknown
 		}
-		if n, isInt := l.Size().(types.Int); isInt && n == 0 {
+		n, isInt := l.Size().(types.Int)
+		if !isInt {
+			return unknown
+		}
+		if n == 0 {
 			return empty
 		}
-		return unknown
+		if pred == nil {
+			return unknown
+		}
+		out := empty
+		el.binds = append(el.binds, binding{name: name})
+		at := len(el.binds) - 1
+		for i := types.Int(0); i < n; i++ {
+			el.binds[at].v = l.Get(i)
+			switch pred(el) {
+			case settles:
+				el.binds = el.binds[:at]
+				return settles
+			case unknown:
+				out = unknown
+			}
+		}
+		el.binds = el.binds[:at]
+		return out
 	}
+}
+
+// binding is a macro's variable bound to the item being judged.
+type binding struct {
+	name string
+	v    ref.Val
 }
 
 // valueReader compiles an expression that names a value: a literal, a
@@ -381,7 +438,20 @@ func valueReader(e celast.Expr) reader {
 		}
 		return nil
 	case celast.IdentKind:
-		return variableReader(e.AsIdent())
+		name := e.AsIdent()
+		v := variableReader(name)
+		return func(el *element) (ref.Val, bool) {
+			// A macro's variable hides the activation's.
+			for i := len(el.binds) - 1; i >= 0; i-- {
+				if el.binds[i].name == name {
+					return el.binds[i].v, true
+				}
+			}
+			if v == nil {
+				return nil, false
+			}
+			return v(el)
+		}
 	case celast.SelectKind:
 		sel := e.AsSelect()
 		if sel.IsTestOnly() {
@@ -402,7 +472,12 @@ func valueReader(e celast.Expr) reader {
 				of = ofIdentity
 			}
 			if of >= 0 {
+				variable, generic := op.AsIdent(), fieldReader(valueReader(op), name)
 				return func(el *element) (ref.Val, bool) {
+					if el.bound(variable) {
+						// A macro's variable of that name.
+						return generic(el)
+					}
 					v, ok := el.fieldOf(of, name)
 					return v, ok && v != nil
 				}
@@ -412,25 +487,18 @@ func valueReader(e celast.Expr) reader {
 		if of == nil {
 			return nil
 		}
-		key := types.String(name)
-		return func(el *element) (ref.Val, bool) {
-			v, ok := of(el)
-			if !ok {
-				return nil, false
-			}
-			m, isMap := v.(traits.Mapper)
-			if !isMap {
-				return nil, false
-			}
-			f, found := m.Find(key)
-			if !found || f == nil || types.IsError(f) {
-				return nil, false
-			}
-			return f, true
-		}
+		return fieldReader(of, name)
 	case celast.CallKind:
 		call := e.AsCall()
-		if call.FunctionName() != overloads.Size {
+		switch call.FunctionName() {
+		case operators.Add:
+			return concatReader(call)
+		case operators.Conditional:
+			return conditionalReader(call)
+		case "join":
+			return joinReader(call)
+		case overloads.Size:
+		default:
 			return nil
 		}
 		var of reader
@@ -461,6 +529,134 @@ func valueReader(e celast.Expr) reader {
 	return nil
 }
 
+// fieldReader reads a field of the map or record of reads.
+func fieldReader(of reader, name string) reader {
+	key := types.String(name)
+	return func(el *element) (ref.Val, bool) {
+		v, ok := of(el)
+		if !ok {
+			return nil, false
+		}
+		m, isMap := v.(traits.Mapper)
+		if !isMap {
+			return nil, false
+		}
+		f, found := m.Find(key)
+		if !found || f == nil || types.IsError(f) {
+			return nil, false
+		}
+		return f, true
+	}
+}
+
+// bound reports whether a macro's variable of the name is bound.
+func (el *element) bound(name string) bool {
+	for i := range el.binds {
+		if el.binds[i].name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// concatReader reads a + b for strings (any other operands: CEL decides).
+func concatReader(call celast.CallExpr) reader {
+	args := call.Args()
+	if len(args) != 2 {
+		return nil
+	}
+	a, b := valueReader(args[0]), valueReader(args[1])
+	if a == nil || b == nil {
+		return nil
+	}
+	return func(el *element) (ref.Val, bool) {
+		av, ok := a(el)
+		if !ok {
+			return nil, false
+		}
+		as, isStr := av.(types.String)
+		if !isStr {
+			return nil, false
+		}
+		bv, ok := b(el)
+		if !ok {
+			return nil, false
+		}
+		bs, isStr := bv.(types.String)
+		if !isStr {
+			return nil, false
+		}
+		return as + bs, true
+	}
+}
+
+// conditionalReader reads c ? a : b, when c can be judged.
+func conditionalReader(call celast.CallExpr) reader {
+	args := call.Args()
+	if len(args) != 3 {
+		return nil
+	}
+	c, a, b := boolJudge(args[0]), valueReader(args[1]), valueReader(args[2])
+	if c == nil || a == nil || b == nil {
+		return nil
+	}
+	return func(el *element) (ref.Val, bool) {
+		switch c(el) {
+		case yes:
+			return a(el)
+		case no:
+			return b(el)
+		}
+		return nil, false
+	}
+}
+
+// joinReader reads list.join() and list.join("separator") (the strings
+// extension) for a list of strings.
+func joinReader(call celast.CallExpr) reader {
+	if !call.IsMemberFunction() || len(call.Args()) > 1 {
+		return nil
+	}
+	sep := ""
+	if len(call.Args()) == 1 {
+		s, ok := stringLiteral(call.Args()[0])
+		if !ok {
+			return nil
+		}
+		sep = s
+	}
+	of := valueReader(call.Target())
+	if of == nil {
+		return nil
+	}
+	return func(el *element) (ref.Val, bool) {
+		v, ok := of(el)
+		if !ok {
+			return nil, false
+		}
+		l, isList := v.(traits.Lister)
+		if !isList {
+			return nil, false
+		}
+		n, isInt := l.Size().(types.Int)
+		if !isInt {
+			return nil, false
+		}
+		var b strings.Builder
+		for i := types.Int(0); i < n; i++ {
+			s, isStr := l.Get(i).(types.String)
+			if !isStr {
+				return nil, false
+			}
+			if i > 0 {
+				b.WriteString(sep)
+			}
+			b.WriteString(string(s))
+		}
+		return types.String(b.String()), true
+	}
+}
+
 // variableReader reads a variable of the activation as CEL sees it.
 func variableReader(name string) reader {
 	switch name {
@@ -483,6 +679,17 @@ func variableReader(name string) reader {
 		return func(el *element) (ref.Val, bool) { return el.vars.flowsIn, true }
 	case "flows_out":
 		return func(el *element) (ref.Val, bool) { return el.vars.flowsOut, true }
+	case "model", "system":
+		return func(el *element) (ref.Val, bool) {
+			m := el.vars.model
+			if name == "system" {
+				m = el.vars.system
+			}
+			if m == nil {
+				return nil, false
+			}
+			return types.DefaultTypeAdapter.NativeToValue(m), true
+		}
 	case "findings", "observations", "routes", "controls":
 		return func(el *element) (ref.Val, bool) {
 			l := el.vars.list(name)

@@ -75,6 +75,65 @@ func TestVerdictsAgreeWithCEL(t *testing.T) {
 	t.Logf("%d of %d evaluations decided in Go (%d true, %d false)", decided, total, seen[yes], seen[no])
 }
 
+// TestTextsAgreeWithCEL does the same for the string expressions of every
+// built-in rule (details, wordings' abuse and method): where Go works one
+// out, CEL must give the same string.
+func TestTextsAgreeWithCEL(t *testing.T) {
+	engine, diags := NewEngine(builtinRules(t))
+	if len(diags) > 0 {
+		t.Fatal(diags)
+	}
+	type text struct {
+		what string
+		prg  cel.Program
+		text func(el *element) (string, bool)
+	}
+	byKind := map[string][]text{}
+	for _, c := range engine.rules {
+		var ts []text
+		if c.detail != nil {
+			ts = append(ts, text{c.rule.ID + " detail", c.detail, c.detailText})
+		}
+		for _, w := range c.wording {
+			if w.abuse != nil {
+				ts = append(ts, text{c.rule.ID + " wording abuse", w.abuse, w.abuseText})
+			}
+			if w.method != nil {
+				ts = append(ts, text{c.rule.ID + " wording method", w.method, w.methodText})
+			}
+		}
+		byKind[c.rule.AppliesTo] = append(byKind[c.rule.AppliesTo], ts...)
+	}
+	worked, total := 0, 0
+	for _, in := range celInputs(t) {
+		g := newGraph(in.m, link.Build(in.m, in.ev, ""), fixtureNow)
+		for kind, ts := range byKind {
+			for i := range g.count(kind) {
+				el := g.element(kind, i)
+				for _, x := range ts {
+					total++
+					if x.text == nil {
+						continue
+					}
+					s, ok := x.text(el)
+					if !ok {
+						continue
+					}
+					worked++
+					out, _, err := x.prg.Eval(&el.vars)
+					if err != nil || out != types.String(s) {
+						t.Errorf("%s: %s on %s: Go gives %q, CEL %v, %v", in.name, x.what, el.id, s, out, err)
+					}
+				}
+			}
+		}
+	}
+	if worked*4 < total {
+		t.Errorf("Go worked out %d of %d texts", worked, total)
+	}
+	t.Logf("%d of %d texts worked out in Go", worked, total)
+}
+
 // TestVerdictsOfEdgeCases holds conditions no built-in rule has to the
 // same agreement with CEL, on every element of every kind: missing
 // fields and other errors (which && and || absorb only on a settling
@@ -110,6 +169,17 @@ func TestVerdictsOfEdgeCases(t *testing.T) {
 		`"rate-limited" in controls`,
 		`e.users > 1`,
 		`e.kind in component.handles`,
+		`(e.kind + "/" + e.id).matches("^surface/")`,
+		`(e.nosuch + "x") == "x" || true`,
+		`(e.tags.size() > 0 ? e.tags.join(", ") : "none") == "none"`,
+		`e.tags.join() == ""`,
+		`(e.tags + ["x"]).size() > 0`,
+		`assets.exists(a, a.kind == "credentials" && a.nosuch)`,
+		`assets.all(a, a.kind != "credentials")`,
+		`e.surface_kinds.exists(k, k in ["endpoint", "page"])`,
+		`model.boundaries.size() > 0 && system.name != ""`,
+		`routes.exists(e, e.method == "GET")`,
+		`flows_in.exists(f, flows_out.exists(g, g.id == f.id))`,
 	}
 	var judges []judge
 	var prgs []cel.Program
@@ -148,7 +218,9 @@ func TestVerdictsOfEdgeCases(t *testing.T) {
 			}
 		}
 	}
-	for _, x := range []string{`e.nosuch == "x" && false`, `e.kind == 1`, `zone == "" && identity.id == ""`, `e.encrypted == null`} {
+	for _, x := range []string{`e.nosuch == "x" && false`, `e.kind == 1`, `zone == "" && identity.id == ""`, `e.encrypted == null`,
+		`assets.all(a, a.kind != "credentials")`, `routes.exists(e, e.method == "GET")`, `(e.kind + "/" + e.id).matches("^surface/")`,
+		`(e.tags.size() > 0 ? e.tags.join(", ") : "none") == "none"`} {
 		if decided[x] == 0 {
 			t.Errorf("%s was never decided in Go", x)
 		}

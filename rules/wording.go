@@ -25,13 +25,15 @@ type Wording struct {
 
 type compiledWording struct {
 	when, abuse, method cel.Program
-	// judge is when's verdict in Go, or nil (verdict.go).
-	judge judge
+	// judge is when's verdict in Go, and abuseText and methodText work
+	// out the strings in Go where they can; nil for none (verdict.go).
+	judge                 judge
+	abuseText, methodText func(el *element) (string, bool)
 }
 
 // compileWording compiles a rule's wording cases with compile, which
 // reports its own errors and returns nil for an expression that failed.
-func compileWording(r *Rule, compile func(expr string, pos threatmap.Position, want *cel.Type) cel.Program, judged func(cel.Program) judge) ([]compiledWording, bool) {
+func compileWording(r *Rule, compile func(expr string, pos threatmap.Position, want *cel.Type) cel.Program, judged func(cel.Program) judge, texted func(cel.Program) func(el *element) (string, bool)) ([]compiledWording, bool) {
 	var out []compiledWording
 	ok := true
 	for i, w := range r.Wording {
@@ -47,11 +49,13 @@ func compileWording(r *Rule, compile func(expr string, pos threatmap.Position, w
 			if cw.abuse = compile(w.Abuse, at("abuse"), cel.StringType); cw.abuse == nil {
 				ok = false
 			}
+			cw.abuseText = texted(cw.abuse)
 		}
 		if w.Method != "" {
 			if cw.method = compile(w.Method, at("method"), cel.StringType); cw.method == nil {
 				ok = false
 			}
+			cw.methodText = texted(cw.method)
 		}
 		out = append(out, cw)
 	}
@@ -85,17 +89,18 @@ func (c *compiled) word(el *element, t *Threat) error {
 			}
 		}
 		for _, p := range []struct {
-			prg cel.Program
-			dst *string
-		}{{w.abuse, &t.Abuse}, {w.method, &t.Method}} {
+			prg  cel.Program
+			text func(el *element) (string, bool)
+			dst  *string
+		}{{w.abuse, w.abuseText, &t.Abuse}, {w.method, w.methodText, &t.Method}} {
 			if p.prg == nil {
 				continue
 			}
-			v, _, err := p.prg.Eval(&el.vars)
+			s, err := c.text(p.prg, p.text, el)
 			if err != nil {
 				return fmt.Errorf("wording case %d: %w", i+1, err)
 			}
-			if s, ok := v.Value().(string); ok && s != "" {
+			if s != "" {
 				*p.dst = s
 			}
 		}

@@ -137,6 +137,12 @@ func newEngine(rules []*Rule, trackAll bool, pre *Precompiled) (*Engine, model.D
 	}
 	e := &Engine{}
 	var diags model.Diagnostics
+	// The built-in rules' expressions come checked (checked.go); a file
+	// that cannot be read only means they are compiled from their text.
+	var checked checkedExprs
+	if slices.ContainsFunc(rules, func(r *Rule) bool { return r.builtin }) {
+		checked, _ = readChecked(checkedBin)
+	}
 	for _, r := range rules {
 		if pre != nil {
 			if c, ok := pre.byRule[r]; ok {
@@ -148,7 +154,14 @@ func newEngine(rules []*Rule, trackAll bool, pre *Precompiled) (*Engine, model.D
 		ok := true
 		var lastAST *cel.Ast
 		compile := func(expr string, pos threatmap.Position, want *cel.Type) cel.Program {
-			ast, iss := env.Compile(expr)
+			ast, ok := (*cel.Ast)(nil), false
+			var iss *cel.Issues
+			if r.builtin {
+				ast, ok = checked.ast(expr)
+			}
+			if !ok {
+				ast, iss = env.Compile(expr)
+			}
 			lastAST = ast
 			if iss != nil && iss.Err() != nil {
 				diags = append(diags, model.Diagnostic{Pos: pos, Message: fmt.Sprintf("rule %s: %s", r.ID, strings.ReplaceAll(iss.Err().Error(), "\n", " "))})

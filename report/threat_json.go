@@ -23,6 +23,18 @@ func appendThreat(dst []byte, t *assess.Threat, ind string) ([]byte, error) {
 	return appendThreatRuns(dst, t, ind, nil)
 }
 
+// spaces holds the indentations of the threat rows' objects.
+const spaces = "                "
+
+// deeper returns the indentation one level (two spaces) in from ind,
+// without allocating for the indentations rows use.
+func deeper(ind string) string {
+	if n := len(ind) + 2; n <= len(spaces) && ind == spaces[:len(ind)] {
+		return spaces[:n]
+	}
+	return ind + "  "
+}
+
 // appendThreatRuns is appendThreat taking the runs of lines a threat
 // shares with the other threats of its rule from c (nil: every line is
 // encoded).
@@ -32,7 +44,7 @@ func appendThreatRuns(dst []byte, t *assess.Threat, ind string, c *runCache) ([]
 		cp.Threat = &rules.Threat{}
 		t = &cp
 	}
-	o := objWriter{dst: append(dst, '{'), ind: ind + "  "}
+	o := objWriter{dst: append(dst, '{'), ind: deeper(ind)}
 	o.str("id", t.ID)
 	c.splice(&o, runKey{run: runRule, p: [5]unsafe.Pointer{strData(t.Rule), strData(t.Title), unsafe.Pointer(unsafe.SliceData(t.Stride))},
 		n: [5]int{len(t.Rule), len(t.Title), len(t.Stride)}}, func(o *objWriter) {
@@ -85,7 +97,7 @@ func appendThreatRuns(dst []byte, t *assess.Threat, ind string, c *runCache) ([]
 	if p := t.Pos; p.File == "" && p.Line == 0 && p.Column == 0 {
 		o.dst = append(o.dst, "{}"...)
 	} else {
-		loc := objWriter{dst: append(o.dst, '{'), ind: o.ind + "  "}
+		loc := objWriter{dst: append(o.dst, '{'), ind: deeper(o.ind)}
 		if p.File != "" {
 			loc.str("file", p.File)
 		}

@@ -154,3 +154,20 @@ func FuzzAppendJSONString(f *testing.F) {
 		}
 	})
 }
+
+// TestDeeper: one level is two spaces more, for the indentations rows use
+// (without allocating) and for any other.
+func TestDeeper(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"", "  "}, {"    ", "      "}, {"              ", "                "},
+		{"                ", "                  "}, {"\t", "\t  "},
+	} {
+		if got := deeper(tt.in); got != tt.want {
+			t.Errorf("deeper(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	var kept []string
+	if n := testing.AllocsPerRun(10, func() { kept = append(kept[:0], deeper("    ")) }); n != 0 {
+		t.Errorf("%v allocations", n)
+	}
+}

@@ -41,7 +41,8 @@ const (
 	runStatus
 )
 
-// maxRuns bounds the runs a cache keeps (a model has a few per rule).
+// maxRuns bounds the runs a cache keeps (a model has a few per rule, and
+// some threats have runs of their own).
 const maxRuns = 1 << 12
 
 func newRunCache(safe func(dst, src []byte) []byte) *runCache {
@@ -78,9 +79,15 @@ func (c *runCache) splice(o *objWriter, key runKey, enc func(o *objWriter)) {
 	} else {
 		run = append([]byte(nil), run...)
 	}
-	if len(c.runs) < maxRuns {
-		c.runs[key] = run
+	if len(c.runs) >= maxRuns {
+		// Full: start again, rather than keep the first runs seen. The
+		// runs a large model repeats come back at once, while runs of
+		// values made for one threat (a wording built from the
+		// element) would otherwise fill the cache for good and leave
+		// every later rule's runs out of it.
+		clear(c.runs)
 	}
+	c.runs[key] = run
 }
 
 // append copies a kept run after what o has written.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/threatmap/threatmap"
 	"github.com/threatmap/threatmap/assess"
@@ -140,5 +141,34 @@ func TestThreatRunsAreTheLinesTheyStandFor(t *testing.T) {
 	}
 	if bytes.Contains(gb, []byte("SECRET")) {
 		t.Error("a shared title was not made safe")
+	}
+}
+
+// TestRunCacheKeepsRunsThatRepeat: a cache filled with runs seen once (a
+// wording made for each threat) still takes the runs that come back after
+// it: those are prepared once, not once per threat.
+func TestRunCacheKeepsRunsThatRepeat(t *testing.T) {
+	prepared := 0
+	c := newRunCache(func(dst, src []byte) []byte {
+		prepared++
+		return append(dst, src...)
+	})
+	var o objWriter
+	write := func(s string) func(o *objWriter) {
+		return func(o *objWriter) { o.str("abuse", s) }
+	}
+	for i := range maxRuns + 10 {
+		s := fmt.Sprintf("abuse %d", i)
+		c.splice(&o, runKey{run: runAbuse, p: [5]unsafe.Pointer{strData(s)}, n: [5]int{len(s)}}, write(s))
+	}
+	shared := "the rule's abuse"
+	before := prepared
+	for range 1000 {
+		c.splice(&o, runKey{run: runAbuse, p: [5]unsafe.Pointer{strData(shared)}, n: [5]int{len(shared)}}, write(shared))
+	}
+	// One preparation for the run, and one for each splice's lines before
+	// it (empty here but counted).
+	if runs := prepared - before - 1000; runs > 1 {
+		t.Errorf("the repeated run was prepared %d times", runs)
 	}
 }

@@ -53,7 +53,13 @@ func Build(m *model.Model, set evidence.Set, dirRel string) *Index {
 		Observations: map[string][]evidence.Observation{},
 		Routes:       map[string][]evidence.Route{},
 	}
-	names := nameIndex(m)
+	// The names of every element are indexed only when there is evidence
+	// to resolve against them (on a large model the index is one of the
+	// largest things a run builds).
+	var names names
+	if len(set.Findings) > 0 || len(set.Observations) > 0 {
+		names = nameIndex(m)
+	}
 	paths := componentPaths(m, dirRel)
 	secretSurfaces := surfacesOfKind(m, "secret")
 	ciComponents := componentsOfKind(m, "ci")

@@ -1,10 +1,12 @@
 package link
 
 import (
+	"bytes"
 	"slices"
 	"testing"
 
 	"github.com/threatmap/threatmap/evidence"
+	"github.com/threatmap/threatmap/internal/modelgen"
 	"github.com/threatmap/threatmap/model"
 )
 
@@ -165,5 +167,27 @@ func TestCodeFindingsLinkToTheirRoutesSurfaces(t *testing.T) {
 	ix := Build(m, evidence.Set{Findings: []evidence.Finding{f}}, "")
 	if len(ix.Findings["doc"]) != 1 || len(ix.Findings["chat"]) != 1 {
 		t.Errorf("a sink in a handler serving two routes should reach both surfaces: %v", ix.Findings)
+	}
+}
+
+// TestBuildWithoutEvidenceDoesNotIndexNames: with no findings or
+// observations to resolve, building the index costs allocations that do
+// not grow with the model (the name index grew by one or more per
+// element).
+func TestBuildWithoutEvidenceDoesNotIndexNames(t *testing.T) {
+	allocs := func(n int) float64 {
+		var buf bytes.Buffer
+		if err := modelgen.Dense(&buf, n); err != nil {
+			t.Fatal(err)
+		}
+		m, diags := model.Parse("dense.yaml", buf.Bytes())
+		if diags.HasErrors() {
+			t.Fatal(diags.Errors()[0])
+		}
+		return testing.AllocsPerRun(3, func() { Build(m, evidence.Set{}, "") })
+	}
+	small, large := allocs(100), allocs(2000)
+	if large > 2*small+50 {
+		t.Errorf("%v allocations for 100 components, %v for 2,000", small, large)
 	}
 }

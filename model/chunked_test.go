@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -266,4 +268,34 @@ func TestPiecesReuseTheirNodes(t *testing.T) {
 		t.Fatalf("%d blocks of nodes handed out, %d of them new: the pieces' blocks are not reused", gets, made)
 	}
 	t.Logf("%d blocks handed out, %d new", gets, made)
+}
+
+// TestReferencesCheckedInPartsReportAsOneLoop: on a model large enough
+// for references to be checked on several cores, with unresolved
+// references among components, surfaces and flows, the diagnostics are
+// those of one core, in the same order.
+func TestReferencesCheckedInPartsReportAsOneLoop(t *testing.T) {
+	var dense bytes.Buffer
+	if err := modelgen.Dense(&dense, 2500); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(dense.String(), "\n")
+	for i := range lines {
+		if i%53 == 0 {
+			lines[i] = strings.Replace(lines[i], "[a", "[missing-a", 1)
+		}
+	}
+	data := []byte(strings.Join(lines, "\n"))
+	parse := func(procs int) Diagnostics {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		_, diags := Parse("dense.yaml", data)
+		return diags
+	}
+	one, many := parse(1), parse(4)
+	if len(one) < 100 {
+		t.Fatalf("only %d diagnostics; the injected errors did not take", len(one))
+	}
+	if !slices.Equal(one, many) {
+		t.Errorf("%d diagnostics on one core, %d on four, or in another order", len(one), len(many))
+	}
 }

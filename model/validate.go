@@ -2,7 +2,9 @@ package model
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
 	"unsafe"
 
 	"github.com/threatmap/threatmap"
@@ -235,20 +237,52 @@ func (v *validator) closest(id string, kinds []ElementKind) string {
 	return fmt.Sprintf(" (did you mean %q?)", best)
 }
 
+// eachPart calls fn for every i in [0, n), in parts on every core when n
+// is large, each part with a validator of its own that shares v's ids
+// (which it only reads), and then appends the parts' diagnostics to v's
+// in order: the diagnostics are those one loop would have made, in the
+// same order. fn must write only to element i.
+func (v *validator) eachPart(n int, fn func(v *validator, i int)) {
+	parts := 1
+	if n >= 1<<12 {
+		parts = runtime.GOMAXPROCS(0)
+	}
+	if parts <= 1 {
+		for i := range n {
+			fn(v, i)
+		}
+		return
+	}
+	subs := make([]validator, parts)
+	var wg sync.WaitGroup
+	for p := range subs {
+		subs[p] = validator{m: v.m, ids: v.ids}
+		wg.Go(func() {
+			for i := p * n / parts; i < (p+1)*n/parts; i++ {
+				fn(&subs[p], i)
+			}
+		})
+	}
+	wg.Wait()
+	for p := range subs {
+		v.diags = append(v.diags, subs[p].diags...)
+	}
+}
+
 func (v *validator) checkReferences() {
 	m := v.m
 	inBoundary := make(map[string]string, len(m.Components))
-	for i := range m.Components {
+	v.eachPart(len(m.Components), func(v *validator, i int) {
 		c := &m.Components[i]
 		v.ref(c.Loc, "runs_as", -1, &c.RunsAs, KindIdentity)
 		v.refs(c.Loc, "stores", c.Stores, KindAsset)
-	}
-	for i := range m.Surfaces {
+	})
+	v.eachPart(len(m.Surfaces), func(v *validator, i int) {
 		s := &m.Surfaces[i]
 		v.ref(s.Loc, "component", -1, &s.Component, KindComponent)
 		v.refs(s.Loc, "assets", s.Assets, KindAsset)
-	}
-	for i := range m.Flows {
+	})
+	v.eachPart(len(m.Flows), func(v *validator, i int) {
 		f := &m.Flows[i]
 		v.ref(f.Loc, "from", -1, &f.From, KindComponent)
 		v.ref(f.Loc, "to", -1, &f.To, KindComponent)
@@ -257,7 +291,7 @@ func (v *validator) checkReferences() {
 		if f.From != "" && f.From == f.To {
 			v.warnf(f.Loc.At("to"), "flow %q goes from %q to itself", f.ID, f.From)
 		}
-	}
+	})
 	for _, b := range m.Boundaries {
 		v.refs(b.Loc, "components", b.Components, KindComponent)
 		for i, c := range b.Components {

@@ -45,8 +45,8 @@ func (g *graph) identityNear(el *element) []int32 {
 			if ci, ok := g.compIdx[id]; ok {
 				n.add(g, g.m.Components[ci].Stores)
 			}
-			n.addFlows(g, g.flowsIn[id])
-			n.addFlows(g, g.flowsOut[id])
+			n.addFlows(g, g.flowsInto(id))
+			n.addFlows(g, g.flowsOutOf(id))
 		}
 	}
 	n.addFlows(g, g.credentialFlows[el.id])

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 )
@@ -43,5 +44,31 @@ surfaces:
 	}
 	if !sawAsk {
 		t.Errorf("no threat on the bot names the chat history its flow carries")
+	}
+}
+
+// TestUniqueIDs: each id once; a short list without repeats is returned
+// as it is, in its order.
+func TestUniqueIDs(t *testing.T) {
+	long := make([]string, 40)
+	for i := range long {
+		long[i] = fmt.Sprintf("a%d", i%20)
+	}
+	for _, tt := range []struct {
+		in, want []string
+	}{
+		{nil, nil},
+		{[]string{"b", "a"}, []string{"b", "a"}},
+		{[]string{"b", "a", "b"}, []string{"a", "b"}},
+		{long, dedupe(slices.Clone(long[:20]))},
+	} {
+		got := uniqueIDs(tt.in)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("uniqueIDs(%v) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+	short := []string{"x", "y"}
+	if got := uniqueIDs(short); &got[0] != &short[0] {
+		t.Error("a short list without repeats was copied")
 	}
 }

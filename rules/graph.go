@@ -52,7 +52,8 @@ type graph struct {
 	compIn, compOut [][]int32
 	compNear        [][]int32
 	// flowsIn and flowsOut list the positions of the flows into and out
-	// of each element id.
+	// of each end that is not a component (a component's are compIn and
+	// compOut); flowsInto and flowsOutOf read both.
 	flowsIn, flowsOut map[string][]int32
 	controls          map[string][]string
 	whole             map[string]any
@@ -84,6 +85,7 @@ func newGraph(m *model.Model, ix *link.Index, now time.Time) *graph {
 		storedBy: make([][]string, na), exposedBy: make([][]string, na), carriedBy: make([][]string, na),
 		params: make([]bool, len(m.Surfaces)), sens: make([]threatmap.Severity, na),
 		flowFrom: make([]int32, len(m.Flows)), flowTo: make([]int32, len(m.Flows)),
+		compIn: make([][]int32, nc), compOut: make([][]int32, nc),
 		flowsIn: map[string][]int32{}, flowsOut: map[string][]int32{},
 		controls: map[string][]string{}, identityAssets: map[string][]string{},
 		credentialFlows: map[string][]int32{},
@@ -96,6 +98,8 @@ func newGraph(m *model.Model, ix *link.Index, now time.Time) *graph {
 	pages.Touch(g.storedBy)
 	pages.Touch(g.exposedBy)
 	pages.Touch(g.carriedBy)
+	pages.Touch(g.compIn)
+	pages.Touch(g.compOut)
 	for i, c := range m.Components {
 		g.compIdx[c.ID] = int32(i)
 	}
@@ -120,7 +124,7 @@ func newGraph(m *model.Model, ix *link.Index, now time.Time) *graph {
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		for _, c := range m.Components {
-			for _, a := range dedupe(slices.Clone(c.Stores)) {
+			for _, a := range uniqueIDs(c.Stores) {
 				if ai, ok := g.assetIdx[a]; ok {
 					g.storedBy[ai] = append(g.storedBy[ai], c.ID)
 				}
@@ -130,7 +134,7 @@ func newGraph(m *model.Model, ix *link.Index, now time.Time) *graph {
 	wg.Go(func() {
 		for i, s := range m.Surfaces {
 			g.params[i] = hasParam(s.Path)
-			for _, a := range dedupe(slices.Clone(s.Assets)) {
+			for _, a := range uniqueIDs(s.Assets) {
 				if ai, ok := g.assetIdx[a]; ok {
 					g.exposedBy[ai] = append(g.exposedBy[ai], s.ID)
 				}
@@ -149,7 +153,7 @@ func newGraph(m *model.Model, ix *link.Index, now time.Time) *graph {
 		}
 	})
 	for i, f := range m.Flows {
-		for _, a := range dedupe(slices.Clone(f.Data)) {
+		for _, a := range uniqueIDs(f.Data) {
 			if ai, ok := g.assetIdx[a]; ok {
 				g.carriedBy[ai] = append(g.carriedBy[ai], f.ID)
 			}
@@ -161,8 +165,16 @@ func newGraph(m *model.Model, ix *link.Index, now time.Time) *graph {
 		if ci := g.flowTo[i]; ci >= 0 {
 			g.inDeg[ci]++
 		}
-		g.flowsOut[f.From] = append(g.flowsOut[f.From], int32(i))
-		g.flowsIn[f.To] = append(g.flowsIn[f.To], int32(i))
+		if ci := g.flowFrom[i]; ci >= 0 {
+			g.compOut[ci] = append(g.compOut[ci], int32(i))
+		} else {
+			g.flowsOut[f.From] = append(g.flowsOut[f.From], int32(i))
+		}
+		if ci := g.flowTo[i]; ci >= 0 {
+			g.compIn[ci] = append(g.compIn[ci], int32(i))
+		} else {
+			g.flowsIn[f.To] = append(g.flowsIn[f.To], int32(i))
+		}
 		if _, ok := g.identIdx[f.Credential]; ok {
 			g.credentialFlows[f.Credential] = append(g.credentialFlows[f.Credential], int32(i))
 		}
@@ -235,10 +247,8 @@ func newGraph(m *model.Model, ix *link.Index, now time.Time) *graph {
 func (g *graph) byComponent() {
 	m, nc := g.m, len(g.m.Components)
 	g.compIdent, g.compZone = make([]int32, nc), make([]string, nc)
-	g.compIn, g.compOut, g.compNear = make([][]int32, nc), make([][]int32, nc), make([][]int32, nc)
+	g.compNear = make([][]int32, nc)
 	pages.Touch(g.compZone)
-	pages.Touch(g.compIn)
-	pages.Touch(g.compOut)
 	pages.Touch(g.compNear)
 	for i, c := range m.Components {
 		g.compIdent[i] = -1
@@ -246,7 +256,6 @@ func (g *graph) byComponent() {
 			g.compIdent[i] = ii
 		}
 		g.compZone[i] = g.zone[c.ID]
-		g.compIn[i], g.compOut[i] = g.flowsIn[c.ID], g.flowsOut[c.ID]
 	}
 	parts := 1
 	if nc >= 1<<12 {
@@ -263,6 +272,21 @@ func (g *graph) byComponent() {
 	wg.Wait()
 }
 
+// uniqueIDs returns ids with each id once: ids itself when a short list
+// repeats none (most do), else a sorted copy without repeats.
+func uniqueIDs(ids []string) []string {
+	if len(ids) <= 16 {
+		repeats := false
+		for j := 1; j < len(ids) && !repeats; j++ {
+			repeats = slices.Contains(ids[:j], ids[j])
+		}
+		if !repeats {
+			return ids
+		}
+	}
+	return dedupe(slices.Clone(ids))
+}
+
 // all lists every element of a kind, for the model variable.
 func (g *graph) all(s *schema, n int) recList {
 	idx := make([]int32, n)
@@ -270,6 +294,22 @@ func (g *graph) all(s *schema, n int) recList {
 		idx[i] = int32(i)
 	}
 	return recList{g: g, s: s, idx: idx}
+}
+
+// flowsInto and flowsOutOf list the positions of the flows into and out
+// of the element with the id.
+func (g *graph) flowsInto(id string) []int32 {
+	if ci := g.componentPos(id); ci >= 0 {
+		return g.compIn[ci]
+	}
+	return g.flowsIn[id]
+}
+
+func (g *graph) flowsOutOf(id string) []int32 {
+	if ci := g.componentPos(id); ci >= 0 {
+		return g.compOut[ci]
+	}
+	return g.flowsOut[id]
 }
 
 // componentPos returns the position of the component with the id, or -1.

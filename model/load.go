@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"go.yaml.in/yaml/v3"
 
@@ -61,7 +62,10 @@ func Load(path string) (*Model, Diagnostics, error) {
 		}
 		return nil, nil, fmt.Errorf("load model: %w", err)
 	}
-	m, diags := Parse(file, data)
+	// The buffer is Load's alone and never written again, so the text is
+	// made a string without a copy (on a large model the copy was a
+	// second model-sized allocation).
+	m, diags := parseText(file, data, unsafe.String(unsafe.SliceData(data), len(data)))
 	if diags.HasErrors() {
 		return m, diags, diags.Errors()
 	}
@@ -74,7 +78,12 @@ func Parse(file string, data []byte) (*Model, Diagnostics) {
 	// The text is made a string once: the source lines messages quote
 	// and, in a file cut into pieces, the values of its plain scalars are
 	// substrings of it.
-	text := string(data)
+	return parseText(file, data, string(data))
+}
+
+// parseText is Parse with data as a string too; data must not change
+// while the model is in use.
+func parseText(file string, data []byte, text string) (*Model, Diagnostics) {
 	c, _ := parseChunked(data, text)
 	return parse(file, data, text, c)
 }

@@ -29,7 +29,7 @@ func (g *graph) findNearAssets(el *element) []int32 {
 func (g *graph) assetsNear(ci int32, in, out []int32) []int32 {
 	var n nearSet
 	if ci >= 0 {
-		n.add(g, g.m.Components[ci].Stores)
+		n.add(g.storesPos[ci])
 	}
 	n.addFlows(g, in)
 	n.addFlows(g, out)
@@ -43,7 +43,7 @@ func (g *graph) identityNear(el *element) []int32 {
 	if ii, ok := g.identIdx[el.id]; ok {
 		for _, id := range g.m.Identities[ii].UsedBy {
 			if ci, ok := g.compIdx[id]; ok {
-				n.add(g, g.m.Components[ci].Stores)
+				n.add(g.storesPos[ci])
 			}
 			n.addFlows(g, g.flowsInto(id))
 			n.addFlows(g, g.flowsOutOf(id))
@@ -60,12 +60,8 @@ type nearSet struct {
 	seen map[int32]bool
 }
 
-func (n *nearSet) add(g *graph, ids []string) {
-	for _, id := range ids {
-		ai, ok := g.assetIdx[id]
-		if !ok {
-			continue
-		}
+func (n *nearSet) add(pos []int32) {
+	for _, ai := range pos {
 		if n.seen == nil && len(n.pos) >= 32 {
 			n.seen = make(map[int32]bool, 2*len(n.pos))
 			for _, p := range n.pos {
@@ -86,6 +82,6 @@ func (n *nearSet) add(g *graph, ids []string) {
 
 func (n *nearSet) addFlows(g *graph, flows []int32) {
 	for _, fi := range flows {
-		n.add(g, g.m.Flows[fi].Data)
+		n.add(g.dataPos[fi])
 	}
 }

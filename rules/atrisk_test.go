@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"fmt"
 	"slices"
 	"testing"
 )
@@ -47,28 +46,31 @@ surfaces:
 	}
 }
 
-// TestUniqueIDs: each id once; a short list without repeats is returned
-// as it is, in its order.
-func TestUniqueIDs(t *testing.T) {
-	long := make([]string, 40)
+// TestUniquePositions: each position once; a short list without repeats
+// is returned as it is, in its order.
+func TestUniquePositions(t *testing.T) {
+	long := make([]int32, 40)
 	for i := range long {
-		long[i] = fmt.Sprintf("a%d", i%20)
+		long[i] = int32(39-i) % 20
+	}
+	want := make([]int32, 20)
+	for i := range want {
+		want[i] = int32(i)
 	}
 	for _, tt := range []struct {
-		in, want []string
+		in, want []int32
 	}{
 		{nil, nil},
-		{[]string{"b", "a"}, []string{"b", "a"}},
-		{[]string{"b", "a", "b"}, []string{"a", "b"}},
-		{long, dedupe(slices.Clone(long[:20]))},
+		{[]int32{2, 1}, []int32{2, 1}},
+		{[]int32{2, 1, 2}, []int32{1, 2}},
+		{long, want},
 	} {
-		got := uniqueIDs(tt.in)
-		if !slices.Equal(got, tt.want) {
-			t.Errorf("uniqueIDs(%v) = %v, want %v", tt.in, got, tt.want)
+		if got := uniquePositions(tt.in); !slices.Equal(got, tt.want) {
+			t.Errorf("uniquePositions(%v) = %v, want %v", tt.in, got, tt.want)
 		}
 	}
-	short := []string{"x", "y"}
-	if got := uniqueIDs(short); &got[0] != &short[0] {
+	short := []int32{7, 8}
+	if got := uniquePositions(short); &got[0] != &short[0] {
 		t.Error("a short list without repeats was copied")
 	}
 }

@@ -123,7 +123,7 @@ var componentSchema = &schema{
 		}
 		switch key {
 		case "zone":
-			return types.String(g.zone[c.ID]), true
+			return types.String(g.zoneAt(r.i, c.ID)), true
 		case "in_degree":
 			return types.Int(g.inDeg[r.i]), true
 		case "out_degree":
@@ -267,11 +267,11 @@ var flowSchema = &schema{
 		case "to_kind":
 			return types.String(g.componentKind(g.flowTo[r.i])), true
 		case "from_zone":
-			return types.String(g.zone[f.From]), true
+			return types.String(g.zoneAt(g.flowFrom[r.i], f.From)), true
 		case "to_zone":
-			return types.String(g.zone[f.To]), true
+			return types.String(g.zoneAt(g.flowTo[r.i], f.To)), true
 		case "crosses_boundary":
-			return types.Bool(g.zone[f.From] != g.zone[f.To]), true
+			return types.Bool(g.zoneAt(g.flowFrom[r.i], f.From) != g.zoneAt(g.flowTo[r.i], f.To)), true
 		case "from_component":
 			return record{g: g, s: componentSchema, i: g.flowFrom[r.i]}, true
 		case "to_component":

@@ -263,6 +263,10 @@ type element struct {
 	fields []fieldCache
 	// binds holds the variables of the macros a verdict is inside.
 	binds []binding
+	// assetPos, when set before the element is built, are the positions
+	// of its assets the graph keeps (shared: never appended to);
+	// assetBuf is the buffer the positions of others are looked up into.
+	assetPos, assetBuf []int32
 }
 
 // activation holds the variables a condition sees on one element. It

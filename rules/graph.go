@@ -51,6 +51,10 @@ type graph struct {
 	compZone        []string
 	compIn, compOut [][]int32
 	compNear        [][]int32
+	// The positions of the assets a component stores, a surface names
+	// and a flow carries, by the element's position, in its list's order
+	// (ids the model lacks left out), so each id is looked up once.
+	storesPos, surfAssetsPos, dataPos [][]int32
 	// flowsIn and flowsOut list the positions of the flows into and out
 	// of each end that is not a component (a component's are compIn and
 	// compOut); flowsInto and flowsOutOf read both.
@@ -123,21 +127,19 @@ func newGraph(m *model.Model, ix *link.Index, now time.Time) *graph {
 	// the id indexes above), so they run at the same time.
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		for _, c := range m.Components {
-			for _, a := range uniqueIDs(c.Stores) {
-				if ai, ok := g.assetIdx[a]; ok {
-					g.storedBy[ai] = append(g.storedBy[ai], c.ID)
-				}
+		g.storesPos = g.assetPositions(len(m.Components), func(i int) []string { return m.Components[i].Stores })
+		for i, c := range m.Components {
+			for _, ai := range uniquePositions(g.storesPos[i]) {
+				g.storedBy[ai] = append(g.storedBy[ai], c.ID)
 			}
 		}
 	})
 	wg.Go(func() {
+		g.surfAssetsPos = g.assetPositions(len(m.Surfaces), func(i int) []string { return m.Surfaces[i].Assets })
 		for i, s := range m.Surfaces {
 			g.params[i] = hasParam(s.Path)
-			for _, a := range uniqueIDs(s.Assets) {
-				if ai, ok := g.assetIdx[a]; ok {
-					g.exposedBy[ai] = append(g.exposedBy[ai], s.ID)
-				}
+			for _, ai := range uniquePositions(g.surfAssetsPos[i]) {
+				g.exposedBy[ai] = append(g.exposedBy[ai], s.ID)
 			}
 			ci, ok := g.compIdx[s.Component]
 			if !ok {
@@ -152,11 +154,10 @@ func newGraph(m *model.Model, ix *link.Index, now time.Time) *graph {
 			}
 		}
 	})
+	g.dataPos = g.assetPositions(len(m.Flows), func(i int) []string { return m.Flows[i].Data })
 	for i, f := range m.Flows {
-		for _, a := range uniqueIDs(f.Data) {
-			if ai, ok := g.assetIdx[a]; ok {
-				g.carriedBy[ai] = append(g.carriedBy[ai], f.ID)
-			}
+		for _, ai := range uniquePositions(g.dataPos[i]) {
+			g.carriedBy[ai] = append(g.carriedBy[ai], f.ID)
 		}
 		g.flowFrom[i], g.flowTo[i] = g.componentPos(f.From), g.componentPos(f.To)
 		if ci := g.flowFrom[i]; ci >= 0 {
@@ -272,19 +273,42 @@ func (g *graph) byComponent() {
 	wg.Wait()
 }
 
-// uniqueIDs returns ids with each id once: ids itself when a short list
-// repeats none (most do), else a sorted copy without repeats.
-func uniqueIDs(ids []string) []string {
-	if len(ids) <= 16 {
+// assetPositions lists, for each of n elements, the positions of the
+// assets its list (of ids) names that the model has, in the list's order,
+// all in one block of memory.
+func (g *graph) assetPositions(n int, list func(i int) []string) [][]int32 {
+	total := 0
+	for i := range n {
+		total += len(list(i))
+	}
+	block, out := make([]int32, 0, total), make([][]int32, n)
+	for i := range n {
+		start := len(block)
+		for _, id := range list(i) {
+			if ai, ok := g.assetIdx[id]; ok {
+				block = append(block, ai)
+			}
+		}
+		out[i] = block[start:len(block):len(block)]
+	}
+	return out
+}
+
+// uniquePositions returns pos with each position once: pos itself when a
+// short list repeats none (most do), else a sorted copy without repeats.
+func uniquePositions(pos []int32) []int32 {
+	if len(pos) <= 16 {
 		repeats := false
-		for j := 1; j < len(ids) && !repeats; j++ {
-			repeats = slices.Contains(ids[:j], ids[j])
+		for j := 1; j < len(pos) && !repeats; j++ {
+			repeats = slices.Contains(pos[:j], pos[j])
 		}
 		if !repeats {
-			return ids
+			return pos
 		}
 	}
-	return dedupe(slices.Clone(ids))
+	c := slices.Clone(pos)
+	slices.Sort(c)
+	return slices.Compact(c)
 }
 
 // all lists every element of a kind, for the model variable.
@@ -310,6 +334,15 @@ func (g *graph) flowsOutOf(id string) []int32 {
 		return g.compOut[ci]
 	}
 	return g.flowsOut[id]
+}
+
+// zoneAt returns the zone of the element with the id, ci its position
+// among the components (-1 when it is not one).
+func (g *graph) zoneAt(ci int32, id string) string {
+	if ci >= 0 {
+		return g.compZone[ci]
+	}
+	return g.zone[id]
 }
 
 // componentPos returns the position of the component with the id, or -1.
@@ -446,12 +479,15 @@ func (g *graph) elementInto(el *element, kind string, i int) *element {
 		return g.newElement(el, a.ID, "asset", a.Name, a.Loc.At(""), record{g: g, s: assetSchema, i: int32(i)}, "", []string{a.ID})
 	case "component":
 		c := &m.Components[i]
+		el.assetPos = g.storesPos[i]
 		return g.newElement(el, c.ID, "component", c.Name, c.Loc.At(""), record{g: g, s: componentSchema, i: int32(i)}, c.ID, c.Stores)
 	case "surface":
 		s := &m.Surfaces[i]
+		el.assetPos = g.surfAssetsPos[i]
 		return g.newElement(el, s.ID, "surface", s.Name, s.Loc.At(""), record{g: g, s: surfaceSchema, i: int32(i)}, s.Component, s.Assets)
 	case "flow":
 		f := &m.Flows[i]
+		el.assetPos = g.dataPos[i]
 		el = g.newElement(el, f.ID, "flow", f.From+" → "+f.To, f.Loc.At(""), record{g: g, s: flowSchema, i: int32(i)}, f.From, f.Data)
 		el.vars.controls = g.controlKinds(f.ID)
 		return el
@@ -490,11 +526,20 @@ func (g *graph) newElement(el *element, id, kind, label string, pos threatmap.Po
 		// An end of a flow that is not a component.
 		zone, in, out = g.zone[compID], g.flowsIn[compID], g.flowsOut[compID]
 	}
-	fields, binds, assetIdx := el.fields[:0], el.binds[:0], el.vars.assets.idx[:0]
-	*el = element{id: id, kind: kind, label: label, pos: pos, assetIDs: assetIDs, fields: fields, binds: binds}
+	// The positions of the element's assets: those the graph keeps for
+	// its kind (el.assetPos, set by the caller), else looked up into the
+	// element's buffer.
+	assets := recList{g: g, s: assetSchema, idx: el.assetPos}
+	buf := el.assetBuf
+	if el.assetPos == nil {
+		assets = g.assetListInto(buf[:0], assetIDs)
+		buf = assets.idx
+	}
+	fields, binds := el.fields[:0], el.binds[:0]
+	*el = element{id: id, kind: kind, label: label, pos: pos, assetIDs: assetIDs, fields: fields, binds: binds, assetBuf: buf}
 	el.vars = activation{
 		e: self, system: g.system, component: comp, identity: ident,
-		zone: zone, assets: g.assetListInto(assetIdx, assetIDs),
+		zone: zone, assets: assets,
 		flowsIn: g.flowList(in), flowsOut: g.flowList(out),
 		controls: g.controlKinds(id, compID), model: g.whole,
 		findings: mapAll(g.ix.Findings[id], findingMap), observations: mapAll(g.ix.Observations[id], observationMap),

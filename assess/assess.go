@@ -228,7 +228,7 @@ func AssessChunks(m *model.Model, chunks [][]rules.Threat, ix *link.Index, set e
 	}
 	// The engine's order (priority, impact, difficulty, id: a total order),
 	// whatever the chunks' order, with secondary rows moved down.
-	rules.SortByKey(a.Threats, func(t *Threat) rules.Order { return rules.OrderOf(t.Threat) }, rules.CompareOrder)
+	rules.SortByOrder(a.Threats, func(t *Threat) *rules.Threat { return t.Threat })
 	setGroups(a.Threats)
 	a.Unclaimed = unclaimedFindings(a.Threats, set)
 	for _, r := range m.Responses {

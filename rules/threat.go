@@ -96,7 +96,7 @@ func Priority(impact threatmap.Severity, difficulty threatmap.Difficulty) int {
 // compact keys and moves each threat once (a threat is a large struct,
 // and a run on a large model has hundreds of thousands).
 func SortThreats(ts []Threat) {
-	SortByKey(ts, func(t *Threat) Order { return OrderOf(t) }, CompareOrder)
+	SortByOrder(ts, func(t *Threat) *Threat { return t })
 }
 
 // Order is what threats are sorted by: priority, impact (highest first),

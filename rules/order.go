@@ -1,0 +1,89 @@
+package rules
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/threatmap/threatmap"
+)
+
+// SortByOrder sorts ts, each holding a threat (th gives it), stably in
+// the order CompareOrder gives. Where every threat's id is its rule's id,
+// "@" and its element's id, and no rule id holds an "@", comparing ids is
+// comparing the rules' ranks (of "rule@" among the rules', which is where
+// two such ids first differ when their rules do) and then the elements'
+// ids. The ranks are small integers beside the key, and an element's id
+// is the model's own string, stored with the others, where the threat's
+// id is a string of its own somewhere in the heap: on a large model the
+// sort's comparisons no longer wait on memory. Other threats are sorted
+// by their ids.
+func SortByOrder[T any](ts []T, th func(*T) *Threat) {
+	ranks, ok := ruleRanks(ts, th)
+	if !ok {
+		SortByKey(ts, func(t *T) Order { return OrderOf(th(t)) }, CompareOrder)
+		return
+	}
+	SortByKey(ts, func(t *T) rankedOrder {
+		x := th(t)
+		return rankedOrder{x.Priority, x.Impact, x.Difficulty, ranks[x.Rule], x.Element}
+	}, compareRanked)
+}
+
+// rankedOrder is Order with the id as a rule's rank and an element's id.
+type rankedOrder struct {
+	priority   int
+	impact     threatmap.Severity
+	difficulty threatmap.Difficulty
+	rule       int32
+	element    string
+}
+
+func compareRanked(a, b rankedOrder) int {
+	if c := cmp.Compare(a.priority, b.priority); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(b.impact, a.impact); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.difficulty, b.difficulty); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.rule, b.rule); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.element, b.element)
+}
+
+// ruleRanks ranks the rules of ts by "rule@", and reports whether every
+// id is rule@element with no "@" in the rule.
+func ruleRanks[T any](ts []T, th func(*T) *Threat) (map[string]int32, bool) {
+	ranks := map[string]int32{}
+	last := ""
+	for i := range ts {
+		x := th(&ts[i])
+		r, e := x.Rule, x.Element
+		if len(x.ID) != len(r)+1+len(e) || x.ID[len(r)] != '@' || x.ID[:len(r)] != r || x.ID[len(r)+1:] != e {
+			return nil, false
+		}
+		if r == last {
+			continue
+		}
+		last = r
+		if _, ok := ranks[r]; !ok {
+			if strings.Contains(r, "@") {
+				return nil, false
+			}
+			ranks[r] = 0
+		}
+	}
+	names := make([]string, 0, len(ranks))
+	for r := range ranks {
+		names = append(names, r+"@")
+	}
+	slices.Sort(names)
+	for i, n := range names {
+		ranks[n[:len(n)-1]] = int32(i)
+	}
+	return ranks, true
+}

@@ -4,8 +4,6 @@ import (
 	"cmp"
 	"slices"
 	"strings"
-
-	"github.com/threatmap/threatmap"
 )
 
 // SortByOrder sorts ts, each holding a threat (th gives it), stably in
@@ -26,43 +24,39 @@ func SortByOrder[T any](ts []T, th func(*T) *Threat) {
 	}
 	SortByKey(ts, func(t *T) rankedOrder {
 		x := th(t)
-		return rankedOrder{x.Priority, x.Impact, x.Difficulty, ranks[x.Rule], x.Element}
+		// Priority ascending, impact descending, difficulty ascending,
+		// rule: one integer (ruleRanks checked each fits its byte).
+		key := uint64(x.Priority)<<48 | uint64(255-x.Impact)<<40 | uint64(x.Difficulty)<<32 | uint64(ranks[x.Rule])
+		return rankedOrder{key, x.Element}
 	}, compareRanked)
 }
 
-// rankedOrder is Order with the id as a rule's rank and an element's id.
+// rankedOrder is Order as one integer (priority, impact, difficulty and
+// the rule's rank) and the element's id.
 type rankedOrder struct {
-	priority   int
-	impact     threatmap.Severity
-	difficulty threatmap.Difficulty
-	rule       int32
-	element    string
+	key     uint64
+	element string
 }
 
 func compareRanked(a, b rankedOrder) int {
-	if c := cmp.Compare(a.priority, b.priority); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(b.impact, a.impact); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(a.difficulty, b.difficulty); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(a.rule, b.rule); c != 0 {
-		return c
+	if a.key != b.key {
+		return cmp.Compare(a.key, b.key)
 	}
 	return cmp.Compare(a.element, b.element)
 }
 
 // ruleRanks ranks the rules of ts by "rule@", and reports whether every
-// id is rule@element with no "@" in the rule.
+// id is rule@element with no "@" in the rule, and every priority, impact
+// and difficulty fits a byte.
 func ruleRanks[T any](ts []T, th func(*T) *Threat) (map[string]int32, bool) {
 	ranks := map[string]int32{}
 	last := ""
 	for i := range ts {
 		x := th(&ts[i])
 		r, e := x.Rule, x.Element
+		if uint(x.Priority) > 255 || uint(x.Impact) > 255 || uint(x.Difficulty) > 255 {
+			return nil, false
+		}
 		if len(x.ID) != len(r)+1+len(e) || x.ID[len(r)] != '@' || x.ID[:len(r)] != r || x.ID[len(r)+1:] != e {
 			return nil, false
 		}

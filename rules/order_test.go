@@ -26,6 +26,11 @@ func TestSortByOrderIsCompareOrder(t *testing.T) {
 				th.ID = th.Element + "#" + th.Rule
 			}
 		}},
+		{"a priority outside a byte", func(th *Threat, r *rand.Rand) {
+			if r.IntN(50) == 0 {
+				th.Priority = -1 + 301*r.IntN(2)
+			}
+		}},
 		{"a rule with an @", func(th *Threat, r *rand.Rand) {
 			if r.IntN(50) == 0 {
 				th.Rule = "a@b"

@@ -22,15 +22,17 @@ import (
 //
 // The Go side reads the values CEL would read (the same records, lists
 // and adapters) and applies the same operations CEL's standard library
-// does (types.Equal, Contains, Size, Compare, a regexp for a literal
-// pattern). Wherever it cannot be sure, because a field is missing, a
-// value is of another type, a comprehension runs over a list that is not
-// empty, or the expression uses anything else, the verdict is unknown and
-// CEL decides. An unknown side of && or || does not always leave the
-// whole unknown: false && anything is false in CEL (errors included), and
-// true || anything is true, so the verdict follows those rules too.
-// TestVerdictsAgreeWithCEL holds every built-in condition to this on the
-// fixtures, the examples and the dense model.
+// does (types.Equal, Contains, Size, integer comparison, a regexp for a
+// literal pattern, string concatenation and join). Wherever it cannot be
+// sure, because a field is missing, a value is of another type, a
+// macro's predicate cannot be judged on an item, or the expression uses
+// anything else, the verdict is unknown and CEL decides. An unknown side
+// of && or || does not always leave the whole unknown: false && anything
+// is false in CEL (errors included), and true || anything is true, so the
+// verdict follows those rules too. String expressions (details,
+// wordings) are worked out the same way (textOf).
+// TestVerdictsAgreeWithCEL and TestTextsAgreeWithCEL hold every built-in
+// expression to this on the fixtures, the examples and the dense model.
 
 // verdict is one of unknown, no (CEL gives false) and yes (CEL gives
 // true).

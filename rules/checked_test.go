@@ -89,3 +89,25 @@ func TestCheckedRulesRunAsCompiled(t *testing.T) {
 		}
 	}
 }
+
+// FuzzReadChecked: whatever the bytes, reading them as checked
+// expressions gives entries that lie within them, or an error; never a
+// panic.
+func FuzzReadChecked(f *testing.F) {
+	f.Add(checkedBin[:min(len(checkedBin), 300)])
+	f.Add([]byte{})
+	f.Add([]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := readChecked(data)
+		if err != nil {
+			return
+		}
+		n := 0
+		for k, v := range c {
+			n += len(k) + len(v)
+		}
+		if n > len(data) {
+			t.Fatalf("%d bytes of entries from %d bytes", n, len(data))
+		}
+	})
+}

@@ -53,12 +53,16 @@ func Build(m *model.Model, set evidence.Set, dirRel string) *Index {
 		Observations: map[string][]evidence.Observation{},
 		Routes:       map[string][]evidence.Route{},
 	}
-	// The names of every element are indexed only when there is evidence
-	// to resolve against them (on a large model the index is one of the
-	// largest things a run builds).
-	var names names
-	if len(set.Findings) > 0 || len(set.Observations) > 0 {
-		names = nameIndex(m)
+	// The names of every element are indexed when the first piece of
+	// evidence names something to resolve (on a large model the index is
+	// one of the largest things a run builds, and most evidence names no
+	// resource or subject).
+	var index names
+	nameIndexed := func() names {
+		if index == nil {
+			index = nameIndex(m)
+		}
+		return index
 	}
 	paths := componentPaths(m, dirRel)
 	secretSurfaces := surfacesOfKind(m, "secret")
@@ -66,7 +70,7 @@ func Build(m *model.Model, set evidence.Set, dirRel string) *Index {
 
 	seenResource := map[string]bool{}
 	noteResource := func(scanner, address, file string, line int) {
-		if (scanner != "iac" && scanner != "iam") || !looksLikeResource(address) || seenResource[address] || len(names.lookup(address)) > 0 || names.covers(address) {
+		if (scanner != "iac" && scanner != "iam") || !looksLikeResource(address) || seenResource[address] || len(nameIndexed().lookup(address)) > 0 || nameIndexed().covers(address) {
 			return
 		}
 		seenResource[address] = true
@@ -74,7 +78,10 @@ func Build(m *model.Model, set evidence.Set, dirRel string) *Index {
 	}
 	for _, f := range set.Findings {
 		noteResource(f.Scanner, f.Resource, f.File, f.Line)
-		targets := names.resolve(f.Resource)
+		var targets []string
+		if f.Resource != "" {
+			targets = nameIndexed().resolve(f.Resource)
+		}
 		if method, p, ok := splitRouteSubject(f.Resource); ok {
 			targets = append(targets, surfacesMatching(m, kindOfMethod(method), method, p)...)
 		} else if strings.HasPrefix(f.Resource, "/") {
@@ -106,7 +113,10 @@ func Build(m *model.Model, set evidence.Set, dirRel string) *Index {
 
 	for _, o := range set.Observations {
 		noteResource(o.Scanner, o.Subject, o.File, o.Line)
-		targets := names.resolve(o.Subject)
+		var targets []string
+		if o.Subject != "" {
+			targets = nameIndexed().resolve(o.Subject)
+		}
 		if method, p, ok := splitRouteSubject(o.Subject); ok {
 			targets = append(targets, surfacesMatching(m, kindOfMethod(method), method, p)...)
 		}

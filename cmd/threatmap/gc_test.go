@@ -39,3 +39,35 @@ func TestTuneGC(t *testing.T) {
 		})
 	}
 }
+
+// TestAnalyzingGC: a command analyzing a model turns the pace off and
+// leaves the collector to the budget, only when the environment names
+// neither setting (with GOMEMLIMIT set, the budget may be off).
+func TestAnalyzingGC(t *testing.T) {
+	prevPercent := debug.SetGCPercent(100)
+	prevLimit := debug.SetMemoryLimit(math.MaxInt64)
+	t.Cleanup(func() {
+		debug.SetGCPercent(prevPercent)
+		debug.SetMemoryLimit(prevLimit)
+	})
+	for _, tt := range []struct {
+		name    string
+		env     map[string]string
+		percent int
+	}{
+		{"defaults", nil, -1},
+		{"GOGC set", map[string]string{"GOGC": "50"}, 100},
+		{"GOMEMLIMIT set", map[string]string{"GOMEMLIMIT": "off"}, gcPercent},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			debug.SetGCPercent(100)
+			debug.SetMemoryLimit(math.MaxInt64)
+			getenv := func(k string) string { return tt.env[k] }
+			tuneGC(getenv)
+			analyzingGC(getenv)()
+			if got := debug.SetGCPercent(100); got != tt.percent {
+				t.Errorf("GC percent %d, want %d", got, tt.percent)
+			}
+		})
+	}
+}

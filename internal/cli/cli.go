@@ -42,6 +42,11 @@ type Command struct {
 	// Now is the clock reviews and acceptances are measured against; nil
 	// means time.Now.
 	Now func() time.Time
+	// Analyzing, when set, is called as a command starts analyzing a
+	// model (report, check, export): the whole result is then built at
+	// once and the process exits, which the command's caller may tune
+	// the garbage collector for.
+	Analyzing func()
 }
 
 // exitError carries an exit code through cobra's error return.

@@ -177,3 +177,25 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// TestAnalyzingIsCalledByTheAnalysisCommands: the hook runs once when a
+// command analyzes a model, and not for a command that does not.
+func TestAnalyzingIsCalledByTheAnalysisCommands(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want int
+	}{
+		{[]string{"report", "-f", "json", "examples/docqa"}, 1},
+		{[]string{"check", "examples/docqa"}, 1},
+		{[]string{"validate", "examples/docqa"}, 0},
+	} {
+		var out, errb bytes.Buffer
+		calls := 0
+		c := &Command{Stdout: &out, Stderr: &errb, Dir: repoRoot(t), Now: fixedNow, Getenv: func(string) string { return "" },
+			Analyzing: func() { calls++ }}
+		c.Main(tt.args)
+		if calls != tt.want {
+			t.Errorf("%v: the hook ran %d times, want %d", tt.args, calls, tt.want)
+		}
+	}
+}

@@ -112,6 +112,9 @@ func (c *Command) loadRulesFrom(m *model.Model, builtin []*rules.Rule) ([]*rules
 
 // analyze runs the whole pipeline on the model at path.
 func (c *Command) analyze(ctx context.Context, path string, opts analyzeOptions) (*analysis, error) {
+	if c.Analyzing != nil {
+		c.Analyzing()
+	}
 	// The built-in rules are read and compiled while the model loads.
 	type precompiled struct {
 		builtin []*rules.Rule

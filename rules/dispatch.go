@@ -17,7 +17,7 @@ type dispatch struct {
 	// all is every rule of the element type, for an element whose kind
 	// is missing or not a string (CEL decides then).
 	all []int
-	// byKind holds, for each kind some guard names, the rules that
+	// byKind holds, for each kind some condition names, the rules that
 	// admit it; rest the rules that restrict no kind.
 	byKind map[string][]int
 	rest   []int

@@ -137,12 +137,12 @@ func newEngine(rules []*Rule, trackAll bool, pre *Precompiled) (*Engine, model.D
 	}
 	e := &Engine{}
 	var diags model.Diagnostics
-	// The built-in rules' expressions come checked (checked.go); a file
-	// that cannot be read only means they are compiled from their text.
+	// The built-in rules' expressions come checked (checked.go), read at
+	// the first built-in rule compiled here (an engine given them
+	// precompiled reads nothing); a file that cannot be read only means
+	// they are compiled from their text.
 	var checked checkedExprs
-	if slices.ContainsFunc(rules, func(r *Rule) bool { return r.builtin }) {
-		checked, _ = readChecked(checkedBin)
-	}
+	checkedRead := false
 	for _, r := range rules {
 		if pre != nil {
 			if c, ok := pre.byRule[r]; ok {
@@ -157,6 +157,10 @@ func newEngine(rules []*Rule, trackAll bool, pre *Precompiled) (*Engine, model.D
 			ast, ok := (*cel.Ast)(nil), false
 			var iss *cel.Issues
 			if r.builtin {
+				if !checkedRead {
+					checked, _ = readChecked(checkedBin)
+					checkedRead = true
+				}
 				ast, ok = checked.ast(expr)
 			}
 			if !ok {
@@ -191,7 +195,7 @@ func newEngine(rules []*Rule, trackAll bool, pre *Precompiled) (*Engine, model.D
 			if prg == nil || trackAll || !r.builtin {
 				return nil
 			}
-			return judgeOf(lastAST.NativeRep().Expr())
+			return boolJudge(lastAST.NativeRep().Expr())
 		}
 		// texted is judged for a string expression.
 		texted := func(prg cel.Program) func(el *element) (string, bool) {

@@ -488,9 +488,7 @@ func (g *graph) elementInto(el *element, kind string, i int) *element {
 	case "flow":
 		f := &m.Flows[i]
 		el.assetPos = g.dataPos[i]
-		el = g.newElement(el, f.ID, "flow", f.From+" → "+f.To, f.Loc.At(""), record{g: g, s: flowSchema, i: int32(i)}, f.From, f.Data)
-		el.vars.controls = g.controlKinds(f.ID)
-		return el
+		return g.newElement(el, f.ID, "flow", f.From+" → "+f.To, f.Loc.At(""), record{g: g, s: flowSchema, i: int32(i)}, f.From, f.Data)
 	case "boundary":
 		b := &m.Boundaries[i]
 		return g.newElement(el, b.ID, "boundary", b.Name, b.Loc.At(""), boundaryMap(*b), "", nil)
@@ -535,13 +533,19 @@ func (g *graph) newElement(el *element, id, kind, label string, pos threatmap.Po
 		assets = g.assetListInto(buf[:0], assetIDs)
 		buf = assets.idx
 	}
+	// An element's controls are its own and its component's; a flow's
+	// component is its sending end, whose controls are not the flow's.
+	controlled := []string{id, compID}
+	if kind == "flow" {
+		controlled = controlled[:1]
+	}
 	fields, binds := el.fields[:0], el.binds[:0]
 	*el = element{id: id, kind: kind, label: label, pos: pos, assetIDs: assetIDs, fields: fields, binds: binds, assetBuf: buf}
 	el.vars = activation{
 		e: self, system: g.system, component: comp, identity: ident,
 		zone: zone, assets: assets,
 		flowsIn: g.flowList(in), flowsOut: g.flowList(out),
-		controls: g.controlKinds(id, compID), model: g.whole,
+		controls: g.controlKinds(controlled...), model: g.whole,
 		findings: mapAll(g.ix.Findings[id], findingMap), observations: mapAll(g.ix.Observations[id], observationMap),
 		routes: mapAll(g.ix.Routes[id], routeMap),
 	}

@@ -58,10 +58,6 @@ type judge func(el *element) verdict
 // cannot be read as CEL would (CEL decides then).
 type reader func(el *element) (ref.Val, bool)
 
-// judgeOf compiles a checked boolean expression; nil when no part of it
-// can ever be decided without CEL.
-func judgeOf(e celast.Expr) judge { return boolJudge(e) }
-
 // textOf compiles a checked string expression (a detail, a wording's
 // abuse or method): it gives the string where it can be worked out
 // without CEL, and false where CEL decides; nil when it never can.
@@ -80,7 +76,8 @@ func textOf(e celast.Expr) func(el *element) (string, bool) {
 	}
 }
 
-// boolJudge compiles e as a boolean; nil for unknown.
+// boolJudge compiles a checked boolean expression; nil when no part of it
+// can ever be decided without CEL.
 func boolJudge(e celast.Expr) judge {
 	switch e.Kind() {
 	case celast.CallKind:
@@ -173,11 +170,7 @@ func callJudge(call celast.CallExpr) judge {
 		}
 		ne := call.FunctionName() == operators.NotEquals
 		return func(el *element) verdict {
-			lv, ok := l(el)
-			if !ok {
-				return unknown
-			}
-			rv, ok := r(el)
+			lv, rv, ok := readBoth(l, r, el)
 			if !ok {
 				return unknown
 			}
@@ -202,11 +195,7 @@ func callJudge(call celast.CallExpr) judge {
 		}
 		fn := call.FunctionName()
 		return func(el *element) verdict {
-			lv, ok := l(el)
-			if !ok {
-				return unknown
-			}
-			rv, ok := r(el)
+			lv, rv, ok := readBoth(l, r, el)
 			if !ok {
 				return unknown
 			}
@@ -311,11 +300,7 @@ func inJudge(x, y celast.Expr) judge {
 		return nil
 	}
 	return func(el *element) verdict {
-		v, ok := xr(el)
-		if !ok {
-			return unknown
-		}
-		c, ok := yr(el)
+		v, c, ok := readBoth(xr, yr, el)
 		if !ok {
 			return unknown
 		}
@@ -385,16 +370,8 @@ func comprehensionJudge(c celast.ComprehensionExpr) judge {
 		settles = no
 	}
 	return func(el *element) verdict {
-		v, ok := over(el)
+		l, n, ok := readList(over, el)
 		if !ok {
-			return unknown
-		}
-		l, isList := v.(traits.Lister)
-		if !isList {
-			return unknown
-		}
-		n, isInt := l.Size().(types.Int)
-		if !isInt {
 			return unknown
 		}
 		if n == 0 {
@@ -425,6 +402,31 @@ func comprehensionJudge(c celast.ComprehensionExpr) judge {
 type binding struct {
 	name string
 	v    ref.Val
+}
+
+// readBoth reads a and b on el; false when either cannot be read.
+func readBoth(a, b reader, el *element) (ref.Val, ref.Val, bool) {
+	av, ok := a(el)
+	if !ok {
+		return nil, nil, false
+	}
+	bv, ok := b(el)
+	return av, bv, ok
+}
+
+// readList reads a list and its size on el; false when the value cannot
+// be read or is not a list.
+func readList(of reader, el *element) (traits.Lister, types.Int, bool) {
+	v, ok := of(el)
+	if !ok {
+		return nil, 0, false
+	}
+	l, isList := v.(traits.Lister)
+	if !isList {
+		return nil, 0, false
+	}
+	n, isInt := l.Size().(types.Int)
+	return l, n, isInt
 }
 
 // valueReader compiles an expression that names a value: a literal, a
@@ -572,20 +574,13 @@ func concatReader(call celast.CallExpr) reader {
 		return nil
 	}
 	return func(el *element) (ref.Val, bool) {
-		av, ok := a(el)
+		av, bv, ok := readBoth(a, b, el)
 		if !ok {
 			return nil, false
 		}
-		as, isStr := av.(types.String)
-		if !isStr {
-			return nil, false
-		}
-		bv, ok := b(el)
-		if !ok {
-			return nil, false
-		}
-		bs, isStr := bv.(types.String)
-		if !isStr {
+		as, aStr := av.(types.String)
+		bs, bStr := bv.(types.String)
+		if !aStr || !bStr {
 			return nil, false
 		}
 		return as + bs, true
@@ -632,16 +627,8 @@ func joinReader(call celast.CallExpr) reader {
 		return nil
 	}
 	return func(el *element) (ref.Val, bool) {
-		v, ok := of(el)
+		l, n, ok := readList(of, el)
 		if !ok {
-			return nil, false
-		}
-		l, isList := v.(traits.Lister)
-		if !isList {
-			return nil, false
-		}
-		n, isInt := l.Size().(types.Int)
-		if !isInt {
 			return nil, false
 		}
 		var b strings.Builder

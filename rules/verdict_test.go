@@ -42,30 +42,24 @@ func TestVerdictsAgreeWithCEL(t *testing.T) {
 	}
 	decided, total := 0, 0
 	seen := map[verdict]int{}
-	for _, in := range celInputs(t) {
-		g := newGraph(in.m, link.Build(in.m, in.ev, ""), fixtureNow)
-		for kind, conds := range byKind {
-			for i := range g.count(kind) {
-				el := g.element(kind, i)
-				for _, c := range conds {
-					total++
-					if c.judge == nil {
-						continue
-					}
-					v := c.judge(el)
-					seen[v]++
-					if v == unknown {
-						continue
-					}
-					decided++
-					out, _, err := c.prg.Eval(&el.vars)
-					if err != nil || out != types.Bool(v == yes) {
-						t.Errorf("%s: %s on %s: verdict %v, CEL gives %v, %v", in.name, c.what, el.id, v == yes, out, err)
-					}
-				}
+	eachElement(t, func(input, kind string, el *element) {
+		for _, c := range byKind[kind] {
+			total++
+			if c.judge == nil {
+				continue
+			}
+			v := c.judge(el)
+			seen[v]++
+			if v == unknown {
+				continue
+			}
+			decided++
+			out, _, err := c.prg.Eval(&el.vars)
+			if err != nil || out != types.Bool(v == yes) {
+				t.Errorf("%s: %s on %s: verdict %v, CEL gives %v, %v", input, c.what, el.id, v == yes, out, err)
 			}
 		}
-	}
+	})
 	if decided*2 < total {
 		t.Errorf("verdicts decided %d of %d evaluations", decided, total)
 	}
@@ -105,29 +99,23 @@ func TestTextsAgreeWithCEL(t *testing.T) {
 		byKind[c.rule.AppliesTo] = append(byKind[c.rule.AppliesTo], ts...)
 	}
 	worked, total := 0, 0
-	for _, in := range celInputs(t) {
-		g := newGraph(in.m, link.Build(in.m, in.ev, ""), fixtureNow)
-		for kind, ts := range byKind {
-			for i := range g.count(kind) {
-				el := g.element(kind, i)
-				for _, x := range ts {
-					total++
-					if x.text == nil {
-						continue
-					}
-					s, ok := x.text(el)
-					if !ok {
-						continue
-					}
-					worked++
-					out, _, err := x.prg.Eval(&el.vars)
-					if err != nil || out != types.String(s) {
-						t.Errorf("%s: %s on %s: Go gives %q, CEL %v, %v", in.name, x.what, el.id, s, out, err)
-					}
-				}
+	eachElement(t, func(input, kind string, el *element) {
+		for _, x := range byKind[kind] {
+			total++
+			if x.text == nil {
+				continue
+			}
+			s, ok := x.text(el)
+			if !ok {
+				continue
+			}
+			worked++
+			out, _, err := x.prg.Eval(&el.vars)
+			if err != nil || out != types.String(s) {
+				t.Errorf("%s: %s on %s: Go gives %q, CEL %v, %v", input, x.what, el.id, s, out, err)
 			}
 		}
-	}
+	})
 	if worked*4 < total {
 		t.Errorf("Go worked out %d of %d texts", worked, total)
 	}
@@ -192,37 +180,45 @@ func TestVerdictsOfEdgeCases(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		judges = append(judges, judgeOf(ast.NativeRep().Expr()))
+		judges = append(judges, boolJudge(ast.NativeRep().Expr()))
 		prgs = append(prgs, prg)
 	}
 	decided := map[string]int{}
-	for _, in := range celInputs(t) {
-		g := newGraph(in.m, link.Build(in.m, in.ev, ""), fixtureNow)
-		for _, kind := range []string{"system", "asset", "component", "surface", "flow", "boundary", "identity", "route"} {
-			for i := range g.count(kind) {
-				el := g.element(kind, i)
-				for k, j := range judges {
-					if j == nil {
-						continue
-					}
-					v := j(el)
-					if v == unknown {
-						continue
-					}
-					decided[exprs[k]]++
-					out, _, err := prgs[k].Eval(&el.vars)
-					if err != nil || out != types.Bool(v == yes) {
-						t.Errorf("%s: %s on %s: verdict %v, CEL gives %v, %v", in.name, exprs[k], el.id, v == yes, out, err)
-					}
-				}
+	eachElement(t, func(input, _ string, el *element) {
+		for k, j := range judges {
+			if j == nil {
+				continue
+			}
+			v := j(el)
+			if v == unknown {
+				continue
+			}
+			decided[exprs[k]]++
+			out, _, err := prgs[k].Eval(&el.vars)
+			if err != nil || out != types.Bool(v == yes) {
+				t.Errorf("%s: %s on %s: verdict %v, CEL gives %v, %v", input, exprs[k], el.id, v == yes, out, err)
 			}
 		}
-	}
+	})
 	for _, x := range []string{`e.nosuch == "x" && false`, `e.kind == 1`, `zone == "" && identity.id == ""`, `e.encrypted == null`,
 		`assets.all(a, a.kind != "credentials")`, `routes.exists(e, e.method == "GET")`, `(e.kind + "/" + e.id).matches("^surface/")`,
 		`(e.tags.size() > 0 ? e.tags.join(", ") : "none") == "none"`} {
 		if decided[x] == 0 {
 			t.Errorf("%s was never decided in Go", x)
+		}
+	}
+}
+
+// eachElement calls fn on every element, of every kind, of the rule
+// fixtures, the examples and the dense model (celInputs).
+func eachElement(t *testing.T, fn func(input, kind string, el *element)) {
+	t.Helper()
+	for _, in := range celInputs(t) {
+		g := newGraph(in.m, link.Build(in.m, in.ev, ""), fixtureNow)
+		for _, kind := range []string{"system", "asset", "component", "surface", "flow", "boundary", "identity", "route"} {
+			for i := range g.count(kind) {
+				fn(in.name, kind, g.element(kind, i))
+			}
 		}
 	}
 }

@@ -9,12 +9,7 @@ import (
 // TestTuneGC: the run's collector settings apply unless the environment
 // names its own.
 func TestTuneGC(t *testing.T) {
-	prevPercent := debug.SetGCPercent(100)
-	prevLimit := debug.SetMemoryLimit(math.MaxInt64)
-	t.Cleanup(func() {
-		debug.SetGCPercent(prevPercent)
-		debug.SetMemoryLimit(prevLimit)
-	})
+	keepGCSettings(t)
 	for _, tt := range []struct {
 		name    string
 		env     map[string]string
@@ -44,12 +39,7 @@ func TestTuneGC(t *testing.T) {
 // leaves the collector to the budget, only when the environment names
 // neither setting (with GOMEMLIMIT set, the budget may be off).
 func TestAnalyzingGC(t *testing.T) {
-	prevPercent := debug.SetGCPercent(100)
-	prevLimit := debug.SetMemoryLimit(math.MaxInt64)
-	t.Cleanup(func() {
-		debug.SetGCPercent(prevPercent)
-		debug.SetMemoryLimit(prevLimit)
-	})
+	keepGCSettings(t)
 	for _, tt := range []struct {
 		name    string
 		env     map[string]string
@@ -70,4 +60,14 @@ func TestAnalyzingGC(t *testing.T) {
 			}
 		})
 	}
+}
+
+// keepGCSettings restores the collector's settings when the test ends.
+func keepGCSettings(t *testing.T) {
+	prevPercent := debug.SetGCPercent(100)
+	prevLimit := debug.SetMemoryLimit(math.MaxInt64)
+	t.Cleanup(func() {
+		debug.SetGCPercent(prevPercent)
+		debug.SetMemoryLimit(prevLimit)
+	})
 }

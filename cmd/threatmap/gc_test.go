@@ -35,28 +35,37 @@ func TestTuneGC(t *testing.T) {
 	}
 }
 
-// TestAnalyzingGC: a command analyzing a model turns the pace off and
-// leaves the collector to the budget, only when the environment names
-// neither setting (with GOMEMLIMIT set, the budget may be off).
-func TestAnalyzingGC(t *testing.T) {
+// TestStreamingGC: a command analyzing a model turns the pace off for
+// the phases that build what it keeps and back to gcPercent for the
+// scanners, only when the environment names neither setting (with
+// GOMEMLIMIT set, the budget may be off).
+func TestStreamingGC(t *testing.T) {
 	keepGCSettings(t)
 	for _, tt := range []struct {
-		name    string
-		env     map[string]string
-		percent int
+		name             string
+		env              map[string]string
+		building, stream int
 	}{
-		{"defaults", nil, -1},
-		{"GOGC set", map[string]string{"GOGC": "50"}, 100},
-		{"GOMEMLIMIT set", map[string]string{"GOMEMLIMIT": "off"}, gcPercent},
+		{"defaults", nil, -1, gcPercent},
+		{"GOGC set", map[string]string{"GOGC": "50"}, 100, 100},
+		{"GOMEMLIMIT set", map[string]string{"GOMEMLIMIT": "off"}, gcPercent, gcPercent},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			debug.SetGCPercent(100)
 			debug.SetMemoryLimit(math.MaxInt64)
 			getenv := func(k string) string { return tt.env[k] }
 			tuneGC(getenv)
-			analyzingGC(getenv)()
-			if got := debug.SetGCPercent(100); got != tt.percent {
-				t.Errorf("GC percent %d, want %d", got, tt.percent)
+			phase := streamingGC(getenv)
+			for _, p := range []struct {
+				streaming bool
+				want      int
+			}{{false, tt.building}, {true, tt.stream}, {false, tt.building}} {
+				phase(p.streaming)
+				got := debug.SetGCPercent(100)
+				debug.SetGCPercent(got)
+				if got != p.want {
+					t.Errorf("streaming %v: GC percent %d, want %d", p.streaming, got, p.want)
+				}
 			}
 		})
 	}

@@ -9,6 +9,6 @@ import (
 
 func main() {
 	tuneGC(os.Getenv)
-	cmd := &cli.Command{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Analyzing: analyzingGC(os.Getenv)}
+	cmd := &cli.Command{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Streaming: streamingGC(os.Getenv)}
 	os.Exit(cmd.Main(os.Args[1:]))
 }

@@ -42,11 +42,13 @@ type Command struct {
 	// Now is the clock reviews and acceptances are measured against; nil
 	// means time.Now.
 	Now func() time.Time
-	// Analyzing, when set, is called as a command starts analyzing a
-	// model (report, check, export): the whole result is then built at
-	// once and the process exits, which the command's caller may tune
-	// the garbage collector for.
-	Analyzing func()
+	// Streaming, when set, is called as each phase of a command that
+	// analyzes a model (report, check, export) starts: with true for the
+	// scanners, which stream a tree's files, and with false for reading
+	// the model and building the threat map, which make what the run
+	// keeps until it exits. The command's caller may tune the garbage
+	// collector for each.
+	Streaming func(bool)
 }
 
 // exitError carries an exit code through cobra's error return.

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -178,24 +179,27 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// TestAnalyzingIsCalledByTheAnalysisCommands: the hook runs once when a
-// command analyzes a model, and not for a command that does not.
-func TestAnalyzingIsCalledByTheAnalysisCommands(t *testing.T) {
+// TestStreamingPhasesOfTheAnalysisCommands: a command that analyzes a
+// model reports its phases (reading the model, the scanners, building
+// the threat map), none when it runs no scanner, and a command that does
+// not analyze reports nothing.
+func TestStreamingPhasesOfTheAnalysisCommands(t *testing.T) {
 	for _, tt := range []struct {
 		args []string
-		want int
+		want []bool
 	}{
-		{[]string{"report", "-f", "json", "examples/docqa"}, 1},
-		{[]string{"check", "examples/docqa"}, 1},
-		{[]string{"validate", "examples/docqa"}, 0},
+		{[]string{"report", "-f", "json", "examples/docqa"}, []bool{false, true, false}},
+		{[]string{"check", "examples/docqa"}, []bool{false, true, false}},
+		{[]string{"check", "--no-scan", "examples/docqa"}, []bool{false, false}},
+		{[]string{"validate", "examples/docqa"}, nil},
 	} {
 		var out, errb bytes.Buffer
-		calls := 0
+		var got []bool
 		c := &Command{Stdout: &out, Stderr: &errb, Dir: repoRoot(t), Now: fixedNow, Getenv: func(string) string { return "" },
-			Analyzing: func() { calls++ }}
+			Streaming: func(on bool) { got = append(got, on) }}
 		c.Main(tt.args)
-		if calls != tt.want {
-			t.Errorf("%v: the hook ran %d times, want %d", tt.args, calls, tt.want)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%v: phases %v, want %v", tt.args, got, tt.want)
 		}
 	}
 }

@@ -112,15 +112,13 @@ func (c *Command) loadRulesFrom(m *model.Model, builtin []*rules.Rule) ([]*rules
 
 // analyze runs the whole pipeline on the model at path.
 func (c *Command) analyze(ctx context.Context, path string, opts analyzeOptions) (*analysis, error) {
-	if c.Analyzing != nil {
-		c.Analyzing()
-	}
 	// The built-in rules are read and compiled while the model loads.
 	type precompiled struct {
 		builtin []*rules.Rule
 		pre     *rules.Precompiled
 		err     error
 	}
+	c.streaming(false)
 	builtinReady := make(chan precompiled, 1)
 	go func() {
 		builtin, err := rules.Builtin()
@@ -163,6 +161,7 @@ func (c *Command) analyze(ctx context.Context, path string, opts analyzeOptions)
 		// scan.exclude keeps the walks out of the excluded paths (never
 		// read); runScanners also drops evidence placed there by other
 		// means (history, a scanner's own file list).
+		c.streaming(true)
 		sets, errs := c.runScanners(repofs.WithExclude(repofs.WithTally(ctx, &an.skipped), m.Scan.Exclude), m, an.root)
 		for i := range sets {
 			if errs[i] != nil {
@@ -187,6 +186,7 @@ func (c *Command) analyze(ctx context.Context, path string, opts analyzeOptions)
 	}
 	joinSinkRoutes(an.evidence.Findings, an.evidence.Routes)
 	an.evidence.Sort()
+	c.streaming(false)
 	an.index = link.Build(m, an.evidence, "")
 	now := c.now()
 	// The threats go to the assessment in the engine's chunks, each freed
@@ -202,6 +202,13 @@ func (c *Command) analyze(ctx context.Context, path string, opts analyzeOptions)
 
 // maxEvidenceSize bounds an evidence file read with --evidence.
 const maxEvidenceSize = 256 << 20
+
+// streaming tells the caller which kind of phase starts (Command.Streaming).
+func (c *Command) streaming(on bool) {
+	if c.Streaming != nil {
+		c.Streaming(on)
+	}
+}
 
 // runScanners runs the model's scanners at the same time (each is mostly
 // waiting on files or git, or busy on one core) and returns their evidence

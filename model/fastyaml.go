@@ -147,6 +147,40 @@ type fastParser struct {
 	slab  []yaml.Node
 	slabs [][]yaml.Node
 	pool  *nodePool
+	// children holds the items of the flow collections being parsed
+	// (an inner one's above its parent's), and kids the block their
+	// Content is carved from once its length is known: a collection
+	// grown item by item took three or four allocations, and was the
+	// parser's largest.
+	children []*yaml.Node
+	kids     []*yaml.Node
+}
+
+// kidsBlock is the number of child pointers a block of kids holds.
+const kidsBlock = 4096
+
+// content returns the children from the stack's offset base on as a
+// slice of their own (its capacity its length, so that an append to it
+// cannot reach a neighbour's), and pops them.
+func (p *fastParser) content(base int) []*yaml.Node {
+	items := p.children[base:]
+	k := len(items)
+	var c []*yaml.Node
+	switch {
+	case k == 0:
+	case k > kidsBlock/4:
+		c = append([]*yaml.Node(nil), items...)
+	default:
+		if len(p.kids) < k {
+			p.kids = make([]*yaml.Node, kidsBlock)
+		}
+		c = p.kids[:k:k]
+		p.kids = p.kids[k:]
+		copy(c, items)
+	}
+	clear(items)
+	p.children = p.children[:base]
+	return c
 }
 
 func (p *fastParser) node() *yaml.Node {
@@ -428,6 +462,7 @@ func (p *fastParser) flow() (*yaml.Node, bool) {
 		p.at++
 		return n, true
 	}
+	base := len(p.children)
 	for {
 		if n.Kind == yaml.MappingNode {
 			if p.at >= len(p.text) {
@@ -444,13 +479,13 @@ func (p *fastParser) flow() (*yaml.Node, bool) {
 			if !ok {
 				return nil, false
 			}
-			n.Content = append(n.Content, key, val)
+			p.children = append(p.children, key, val)
 		} else {
 			val, ok := p.inlineValue(true)
 			if !ok {
 				return nil, false
 			}
-			n.Content = append(n.Content, val)
+			p.children = append(p.children, val)
 		}
 		p.spaces()
 		if p.at >= len(p.text) {
@@ -459,6 +494,7 @@ func (p *fastParser) flow() (*yaml.Node, bool) {
 		switch p.text[p.at] {
 		case closer:
 			p.at++
+			n.Content = p.content(base)
 			return n, true
 		case ',':
 			p.at++

@@ -346,6 +346,20 @@ func (s *safeWriter) PrepareLines() func(dst, src []byte) []byte {
 		}
 		next := 0
 		for off := 0; ; {
+			for next < len(hits) && hits[next] < off {
+				next++
+			}
+			if keywords != nil {
+				// The lines up to the next one with a keyword that hold
+				// no backslash and nothing to escape are copied at once.
+				end := len(src)
+				if next < len(hits) {
+					end = hits[next]
+				}
+				n := plainLines(src[off:end])
+				dst = append(dst, src[off:off+n]...)
+				off += n
+			}
 			rest := src[off:]
 			i := bytes.IndexByte(rest, '\n')
 			if i < 0 {
@@ -356,9 +370,6 @@ func (s *safeWriter) PrepareLines() func(dst, src []byte) []byte {
 				return dst
 			}
 			line := rest[:i]
-			for next < len(hits) && hits[next] < off {
-				next++
-			}
 			if keywords != nil && (next == len(hits) || hits[next] != off) && bytes.IndexByte(line, '\\') < 0 {
 				// Nothing the masker could change: escaped only.
 				dst = appendEscaped(dst, line)
@@ -368,6 +379,38 @@ func (s *safeWriter) PrepareLines() func(dst, src []byte) []byte {
 			}
 			off += i + 1
 		}
+	}
+}
+
+// plainLines returns the length of the complete lines b starts with that
+// hold only printable ASCII other than a backslash, and tabs: what
+// neither the masker (whose JSON reading starts at a backslash) nor the
+// escaping would change, when no keyword is on them.
+func plainLines(b []byte) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	lineEnd := 0
+	i := 0
+	for {
+		// Eight bytes that are printable and not a backslash.
+		for i+8 <= len(b) {
+			x := binary.LittleEndian.Uint64(b[i:])
+			bs := x ^ (ones * '\\')
+			if !printable8(x) || (bs-ones)&^bs&highs != 0 {
+				break
+			}
+			i += 8
+		}
+		if i >= len(b) {
+			return lineEnd
+		}
+		switch c := b[i]; {
+		case c == '\n':
+			lineEnd = i + 1
+		case c == '\t', c >= 0x20 && c < 0x7f && c != '\\':
+		default:
+			return lineEnd
+		}
+		i++
 	}
 }
 

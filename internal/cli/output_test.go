@@ -356,3 +356,40 @@ func TestPreparedBlocksGrowTheirBufferGeometrically(t *testing.T) {
 		t.Errorf("%.0f allocations for %d blocks", allocs, blocks)
 	}
 }
+
+// FuzzPrepareLines: a block made safe by a PrepareLines function (its
+// keyword-free lines copied in runs) is byte for byte what Write and
+// Flush give for it line by line, with or without --reveal.
+func FuzzPrepareLines(f *testing.F) {
+	tok := "ghp_" + "R7aQ9xLm2VbN4cT8yZ1kW3pE6sD0fH5jG2uI"
+	for _, s := range []string{
+		"plain line\nanother plain line of some length\n",
+		"  \"detail\": \"key " + tok + "\",\n  \"id\": \"r@e1\",\n",
+		"a\\\"b\n\"token\": \"x\\u0041" + tok[4:] + "\"\nlast without newline",
+		"tab\there\nesc\x1b[2J\nbidi\u202eevil\n\xff\nünïcødé\n",
+		"0123456789abcdef0123456789\n\n\npassword = hunter2hunter2\n",
+		"abcdefg\\hijklmnop\nqrstuvwxyz01234567\x7f89\n",
+	} {
+		f.Add(s, false)
+		f.Add(s, true)
+	}
+	f.Fuzz(func(t *testing.T, s string, reveal bool) {
+		var want bytes.Buffer
+		ref := &safeWriter{w: &want, mask: &lazyMasker{}, reveal: &reveal}
+		if _, err := ref.Write([]byte(s)); err != nil {
+			t.Fatal(err)
+		}
+		if err := ref.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		w := &safeWriter{w: io.Discard, mask: &lazyMasker{}, reveal: &reveal}
+		prep := w.PrepareLines()
+		if prep == nil {
+			t.Fatal("no preparer")
+		}
+		got := prep([]byte("kept"), []byte(s))
+		if string(got) != "kept"+want.String() {
+			t.Fatalf("prepared %q\nline by line %q", got[4:], want.String())
+		}
+	})
+}

@@ -117,7 +117,7 @@ type grouping struct {
 // elements. Order follows the first threat of each row.
 func groupRows(ts []Threat) grouping {
 	n := len(ts)
-	g := grouping{famNext: make([]int32, n), rowOf: make([]int32, n), headNext: make([]int32, n)}
+	g := grouping{famNext: make([]int32, n), rowOf: make([]int32, n), headNext: make([]int32, n), heads: make([]int32, 0, n)}
 	type familyKey struct {
 		element, family string
 		open            bool
@@ -156,8 +156,13 @@ func groupRows(ts []Threat) grouping {
 		}
 	})
 	first := make(map[uint64]int32, len(g.heads)) // hash -> the first output row with it
-	var chain []int32                             // chain[r]: the next output row with row r's hash, or -1
-	var rowTail []int32
+	// There are at most as many output rows as heads: the rows' slices
+	// are made that size at once (grown by appends, they were copied
+	// over and over, a third of the grouping's time on a large model).
+	chain := make([]int32, 0, len(g.heads)) // chain[r]: the next output row with row r's hash, or -1
+	rowTail := make([]int32, 0, len(g.heads))
+	g.rowFirst = make([]int32, 0, len(g.heads))
+	g.rowSize = make([]int32, 0, len(g.heads))
 	for j, h := range g.heads {
 		g.headNext[h] = -1
 		hash := hashes[j]

@@ -98,10 +98,8 @@ type grouping struct {
 	// famNext[i] is the next threat of the family row threat i is in,
 	// or -1.
 	famNext []int32
-	// heads lists the family rows' heads in order; rowOf[h] is the
-	// output row of head h.
+	// heads lists the family rows' heads in order.
 	heads []int32
-	rowOf []int32
 	// headNext[h] is the next head in h's output row, or -1; rowFirst
 	// and rowSize give each output row's first head and its number of
 	// threats.
@@ -116,85 +114,147 @@ type grouping struct {
 // same (priority, status, sentence, difficulty) are grouped across
 // elements. Order follows the first threat of each row.
 func groupRows(ts []Threat) grouping {
+	parts := 1
+	if len(ts) >= parallelMin {
+		parts = runtime.GOMAXPROCS(0)
+	}
+	return groupRowsIn(ts, parts)
+}
+
+// groupRowsIn is groupRows on parts cores. Threats that can share a row
+// share a key (their element for a family row, the hash of what they
+// must share for an output row), so each core takes the keys of one
+// part, in order, and keeps its own table of them: the rows a core finds
+// are whole, and only their order is merged.
+func groupRowsIn(ts []Threat, parts int) grouping {
 	n := len(ts)
-	g := grouping{famNext: make([]int32, n), rowOf: make([]int32, n), headNext: make([]int32, n), heads: make([]int32, 0, n)}
+	parts = max(1, min(parts, 255))
+	g := grouping{famNext: make([]int32, n), headNext: make([]int32, n)}
 	type familyKey struct {
 		element, family string
 		open            bool
 	}
-	family := map[familyKey]int32{} // element + family + open -> the family row's last threat
-	famSize := make([]int32, n)
-	for i := range ts {
-		g.famNext[i] = -1
-		t := &ts[i]
-		if t.Family != "" {
+	seed := maphash.MakeSeed()
+	// part[i] is 1 + the part of threat i's family row, or 0 for a
+	// threat of no family (a row of its own). A threat behind the first
+	// of its family row is marked a member.
+	part := make([]uint8, n)
+	member := make([]bool, n)
+	parallelRanges(n, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			g.famNext[i] = -1
+			if t := &ts[i]; t.Family != "" {
+				part[i] = uint8(1 + maphash.String(seed, t.Element)%uint64(parts))
+			}
+		}
+	})
+	eachWorker(parts, func(w int) {
+		family := map[familyKey]int32{} // element + family + open -> the family row's last threat
+		for i := range ts {
+			if int(part[i]) != w+1 {
+				continue
+			}
+			t := &ts[i]
 			k := familyKey{t.Element, t.Family, IsOpen(t.Status)}
 			if last, ok := family[k]; ok {
 				g.famNext[last] = int32(i)
-				family[k] = int32(i)
-				// The head is found again below through heads' order;
-				// its size is counted on the first member's head.
-				continue
+				member[i] = true
 			}
 			family[k] = int32(i)
 		}
-		g.heads = append(g.heads, int32(i))
-	}
-	for _, h := range g.heads {
-		for i := h; i >= 0; i = g.famNext[i] {
-			famSize[h]++
+	})
+	g.heads = make([]int32, 0, n)
+	for i := range member {
+		if !member[i] {
+			g.heads = append(g.heads, int32(i))
 		}
 	}
 	// Family rows that read the same are found by a hash of what they
 	// must share, each candidate checked field by field.
-	// The hashes are taken on every core (they only read).
-	seed := maphash.MakeSeed()
 	hashes := make([]uint64, len(g.heads))
+	famSize := make([]int32, len(g.heads))
 	parallelRanges(len(g.heads), func(lo, hi int) {
 		for j := lo; j < hi; j++ {
-			hashes[j] = rowHash(seed, ts, g.famNext, g.heads[j])
+			h := g.heads[j]
+			hashes[j] = rowHash(seed, ts, g.famNext, h)
+			for i := h; i >= 0; i = g.famNext[i] {
+				famSize[j]++
+			}
 		}
 	})
-	first := make(map[uint64]int32, len(g.heads)) // hash -> the first output row with it
-	// There are at most as many output rows as heads: the rows' slices
-	// are made that size at once (grown by appends, they were copied
-	// over and over, a third of the grouping's time on a large model).
-	chain := make([]int32, 0, len(g.heads)) // chain[r]: the next output row with row r's hash, or -1
-	rowTail := make([]int32, 0, len(g.heads))
-	g.rowFirst = make([]int32, 0, len(g.heads))
-	g.rowSize = make([]int32, 0, len(g.heads))
-	for j, h := range g.heads {
-		g.headNext[h] = -1
-		hash := hashes[j]
-		r, ok := first[hash]
-		for ok && r >= 0 && !sameRow(ts, g.famNext, g.rowFirst[r], h) {
-			r = chain[r]
+	// Each part's output rows, in the order of their first heads.
+	type partRows struct{ first, size []int32 }
+	found := make([]partRows, parts)
+	eachWorker(parts, func(w int) {
+		// There are at most as many rows as heads: the rows' slices
+		// are made that size at once (grown by appends, they were
+		// copied over and over).
+		bound := len(g.heads) / parts * 5 / 4
+		if parts == 1 {
+			bound = len(g.heads)
 		}
-		if ok && r >= 0 {
-			g.headNext[rowTail[r]] = h
-			rowTail[r] = h
-			g.rowOf[h] = r
-			g.rowSize[r] += famSize[h]
-			continue
+		first := make(map[uint64]int32, bound) // hash -> the first row with it
+		chain := make([]int32, 0, bound)       // chain[r]: the next row with row r's hash, or -1
+		rowTail := make([]int32, 0, bound)
+		rows := partRows{first: make([]int32, 0, bound), size: make([]int32, 0, bound)}
+		for j, h := range g.heads {
+			hash := hashes[j]
+			if int(hash%uint64(parts)) != w {
+				continue
+			}
+			g.headNext[h] = -1
+			r, ok := first[hash]
+			for ok && r >= 0 && !sameRow(ts, g.famNext, rows.first[r], h) {
+				r = chain[r]
+			}
+			if ok && r >= 0 {
+				g.headNext[rowTail[r]] = h
+				rowTail[r] = h
+				rows.size[r] += famSize[j]
+				continue
+			}
+			r = int32(len(rows.first))
+			prev, had := first[hash]
+			if !had {
+				prev = -1
+			}
+			first[hash] = r
+			chain = append(chain, prev)
+			rows.first = append(rows.first, h)
+			rowTail = append(rowTail, h)
+			rows.size = append(rows.size, famSize[j])
 		}
-		r = int32(len(g.rowFirst))
-		prev, had := first[hash]
-		if !had {
-			prev = -1
+		found[w] = rows
+	})
+	// The parts' rows merged in the order of their first heads.
+	total := 0
+	for _, f := range found {
+		total += len(f.first)
+	}
+	g.rowFirst = make([]int32, 0, total)
+	g.rowSize = make([]int32, 0, total)
+	at := make([]int, parts)
+	for len(g.rowFirst) < total {
+		next := -1
+		for w, f := range found {
+			if at[w] < len(f.first) && (next < 0 || f.first[at[w]] < found[next].first[at[next]]) {
+				next = w
+			}
 		}
-		first[hash] = r
-		chain = append(chain, prev)
-		g.rowFirst = append(g.rowFirst, h)
-		rowTail = append(rowTail, h)
-		g.rowSize = append(g.rowSize, famSize[h])
-		g.rowOf[h] = r
+		g.rowFirst = append(g.rowFirst, found[next].first[at[next]])
+		g.rowSize = append(g.rowSize, found[next].size[at[next]])
+		at[next]++
 	}
 	return g
 }
 
 // groupIndices is Group on indices into ts.
 func groupIndices(ts []Threat) []rowIndices {
-	g := groupRows(ts)
+	return indicesOf(ts, groupRows(ts))
+}
+
+// indicesOf lists the rows of grouping g of ts.
+func indicesOf(ts []Threat, g grouping) []rowIndices {
 	out := make([]rowIndices, len(g.rowFirst))
 	for r, first := range g.rowFirst {
 		row := &out[r]
@@ -280,25 +340,29 @@ const MaxGroup = 50
 // are more).
 func setGroups(ts []Threat) {
 	g := groupRows(ts)
-	for r, first := range g.rowFirst {
-		if g.rowSize[r] < 2 {
-			continue
-		}
-		var elems []string
-		for h := first; h >= 0; h = g.headNext[h] {
-			elems = append(elems, ts[h].Element)
-		}
-		size := 0
-		if len(elems) > MaxGroup {
-			elems, size = elems[:MaxGroup], len(elems)
-		}
-		elems = slices.Clip(elems)
-		for h := first; h >= 0; h = g.headNext[h] {
-			for i := h; i >= 0; i = g.famNext[i] {
-				ts[i].Group, ts[i].GroupSize = elems, size
+	// Rows hold disjoint threats: they are written on every core.
+	parallelRanges(len(g.rowFirst), func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			if g.rowSize[r] < 2 {
+				continue
+			}
+			first := g.rowFirst[r]
+			var elems []string
+			for h := first; h >= 0; h = g.headNext[h] {
+				elems = append(elems, ts[h].Element)
+			}
+			size := 0
+			if len(elems) > MaxGroup {
+				elems, size = elems[:MaxGroup], len(elems)
+			}
+			elems = slices.Clip(elems)
+			for h := first; h >= 0; h = g.headNext[h] {
+				for i := h; i >= 0; i = g.famNext[i] {
+					ts[i].Group, ts[i].GroupSize = elems, size
+				}
 			}
 		}
-	}
+	})
 }
 
 // GroupProblems gathers the gate's problems as the threat map groups its
@@ -342,7 +406,7 @@ func (a *Assessment) GroupProblems(ps []Problem) [][]Problem {
 // core at the same time when n is large enough to be worth it.
 func parallelRanges(n int, fn func(lo, hi int)) {
 	parts := 1
-	if n >= 1<<13 {
+	if n >= parallelMin {
 		parts = runtime.GOMAXPROCS(0)
 	}
 	if parts <= 1 {
@@ -352,6 +416,24 @@ func parallelRanges(n int, fn func(lo, hi int)) {
 	var wg sync.WaitGroup
 	for p := range parts {
 		wg.Go(func() { fn(p*n/parts, (p+1)*n/parts) })
+	}
+	wg.Wait()
+}
+
+// parallelMin is the number of threats or rows from which the grouping
+// works on every core.
+const parallelMin = 1 << 13
+
+// eachWorker calls fn(0) to fn(parts-1) at the same time, and returns
+// when every call has.
+func eachWorker(parts int, fn func(w int)) {
+	if parts <= 1 {
+		fn(0)
+		return
+	}
+	var wg sync.WaitGroup
+	for w := range parts {
+		wg.Go(func() { fn(w) })
 	}
 	wg.Wait()
 }

@@ -71,7 +71,8 @@ func groupByText(ts []Threat) []rowIndices {
 
 // TestGroupingMatchesTextKeys: on the assessed threats of dense models
 // (families, secondary rows, shared sentences), the rows found by hash
-// and field comparison are those the text keys give, in the same order.
+// and field comparison, on one core or in parts on several, are those the
+// text keys give, in the same order.
 func TestGroupingMatchesTextKeys(t *testing.T) {
 	engine := builtinEngine(t)
 	// Random threats over few elements, rules, sentences and statuses:
@@ -91,9 +92,11 @@ func TestGroupingMatchesTextKeys(t *testing.T) {
 				Abuse: []string{"a", "b"}[r.IntN(2)], Method: "m", Requires: "q", Assets: [][]string{{"x"}, {"x", "y"}}[r.IntN(2)],
 			}, Status: status, Response: "none", Secondary: r.IntN(5) == 0})
 		}
-		got, want := groupIndices(ts), groupByText(ts)
-		if !reflect.DeepEqual(got, want) {
-			t.Fatalf("random round %d: %d rows by hash, %d by text", round, len(got), len(want))
+		want := groupByText(ts)
+		for _, parts := range []int{1, 2, 3} {
+			if got := indicesOf(ts, groupRowsIn(ts, parts)); !reflect.DeepEqual(got, want) {
+				t.Fatalf("random round %d, %d parts: %d rows by hash, %d by text", round, parts, len(got), len(want))
+			}
 		}
 		if round == 0 && len(want) >= len(ts) {
 			t.Fatal("random threats: nothing grouped")
@@ -111,12 +114,14 @@ func TestGroupingMatchesTextKeys(t *testing.T) {
 		ix := link.Build(m, evidence.Set{}, "")
 		threats, _ := engine.Run(m, ix, rules.Options{Now: now})
 		a := Assess(m, threats, ix, evidence.Set{}, now)
-		got, want := groupIndices(a.Threats), groupByText(a.Threats)
+		want := groupByText(a.Threats)
 		if len(want) == len(a.Threats) {
 			t.Fatalf("%d components: no row groups two threats; the test shows nothing", n)
 		}
-		if !reflect.DeepEqual(got, want) {
-			t.Fatalf("%d components: %d rows by hash, %d by text", n, len(got), len(want))
+		for _, parts := range []int{1, 2, 3} {
+			if got := indicesOf(a.Threats, groupRowsIn(a.Threats, parts)); !reflect.DeepEqual(got, want) {
+				t.Fatalf("%d components, %d parts: %d rows by hash, %d by text", n, parts, len(got), len(want))
+			}
 		}
 
 	}

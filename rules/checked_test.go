@@ -62,8 +62,9 @@ func TestReadCheckedRejectsTruncatedEntries(t *testing.T) {
 }
 
 // TestCheckedRulesRunAsCompiled runs the built-in rules on the fixtures,
-// the examples and the dense model, once from checked.bin and once
-// compiled from their text, and requires the same threats.
+// the examples and the dense model, from checked.bin (with the verdicts
+// decided in Go, and by CEL alone) and compiled from their text, and
+// requires the same threats.
 func TestCheckedRulesRunAsCompiled(t *testing.T) {
 	builtin := builtinRules(t)
 	var fresh []*Rule
@@ -80,12 +81,21 @@ func TestCheckedRulesRunAsCompiled(t *testing.T) {
 	if len(diags) > 0 {
 		t.Fatal(diags)
 	}
+	// Every expression evaluated by CEL from checked.bin, none decided
+	// in Go (the cost tracker on turns the verdicts off).
+	c, diags := newEngine(builtin, true, nil)
+	if len(diags) > 0 {
+		t.Fatal(diags)
+	}
 	for _, in := range celInputs(t) {
 		ix := link.Build(in.m, in.ev, "")
 		got, _ := a.Run(in.m, ix, Options{Now: fixtureNow})
 		want, _ := b.Run(in.m, ix, Options{Now: fixtureNow})
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: %d threats from checked.bin, %d compiled from text, or they differ", in.name, len(got), len(want))
+		}
+		if byCEL, _ := c.Run(in.m, ix, Options{Now: fixtureNow}); !reflect.DeepEqual(byCEL, want) {
+			t.Errorf("%s: %d threats evaluated by CEL from checked.bin, %d compiled from text, or they differ", in.name, len(byCEL), len(want))
 		}
 	}
 }

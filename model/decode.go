@@ -47,8 +47,11 @@ type decoder struct {
 	file     string
 	diags    Diagnostics
 	budget   int
-	patterns map[string]*regexp.Regexp
-	fields   map[reflect.Type]typeFields
+	// types reads the struct types (shared by the decoders of one
+	// caller's files); fields adds each type's names in this decoder's
+	// location table.
+	types  *Types
+	fields map[reflect.Type]typeFields
 	locs     *locTable
 	// chunks, when set, holds the pieces of the sequences the head's
 	// empty sequence nodes stand for (see chunked.go).
@@ -92,7 +95,7 @@ func (d *decoder) where() string {
 }
 
 func newDecoder(file string, size int) *decoder {
-	return &decoder{file: file, budget: max(maxNodes, nodesPerByte*size), patterns: map[string]*regexp.Regexp{}, locs: newLocTable(file)}
+	return &decoder{file: file, budget: max(maxNodes, nodesPerByte*size), types: NewTypes(), locs: newLocTable(file)}
 }
 
 // newModelDecoder is a decoder for a model file with the model's struct
@@ -162,7 +165,7 @@ type fieldRules struct {
 	max     *int
 }
 
-func (d *decoder) parseFieldRules(tag string) (fieldRules, bool) {
+func parseFieldRules(tag string, patterns map[string]*regexp.Regexp) (fieldRules, bool) {
 	var fr fieldRules
 	required := false
 	for _, part := range strings.Split(tag, ",") {
@@ -173,13 +176,13 @@ func (d *decoder) parseFieldRules(tag string) (fieldRules, bool) {
 		case "enum":
 			fr.enum = append(fr.enum, val)
 		case "pattern":
-			re, ok := d.patterns[val]
+			re, ok := patterns[val]
 			if !ok {
 				// Patterns come from struct tags in this package, never
 				// from input, so a bad one is a programming error caught
 				// by the package's tests.
 				re = regexp.MustCompile(val)
-				d.patterns[val] = re
+				patterns[val] = re
 			}
 			fr.pattern = re
 		case "minimum":
@@ -356,7 +359,7 @@ func (d *decoder) decodePieces(n *yaml.Node, si int, v reflect.Value, fr fieldRu
 	var mu sync.Mutex
 	failed, used := false, 0
 	for range runtime.GOMAXPROCS(0) {
-		sub := &decoder{release: d.release, file: d.file, budget: d.budget, patterns: map[string]*regexp.Regexp{},
+		sub := &decoder{release: d.release, file: d.file, budget: d.budget, types: d.types,
 			fields: maps.Clone(d.fields), locs: d.locs, path: append(slices.Clone(d.path), pathPart{item: true})}
 		wg.Add(1)
 		go func() {
@@ -454,22 +457,31 @@ type typeFields struct {
 }
 
 func (d *decoder) computeStructFields(t reflect.Type) ([]structField, int) {
-	var fields []structField
-	locIndex := -1
+	ti := d.types.info(t)
+	fields := make([]structField, len(ti.fields))
+	for i, f := range ti.fields {
+		fields[i] = structField{index: f.index, name: f.name, nameID: d.locs.nameID(f.name), rules: f.rules, required: f.required}
+	}
+	return fields, ti.locIndex
+}
+
+// readType reads the decoded fields of struct type t from its tags.
+func readType(t reflect.Type, patterns map[string]*regexp.Regexp) typeInfo {
+	ti := typeInfo{locIndex: -1}
 	for i := range t.NumField() {
 		f := t.Field(i)
 		if f.Type == locationsType && f.Name == "Loc" {
-			locIndex = i
+			ti.locIndex = i
 			continue
 		}
 		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
 		if name == "" || name == "-" {
 			continue
 		}
-		fr, req := d.parseFieldRules(f.Tag.Get("jsonschema"))
-		fields = append(fields, structField{index: i, name: name, nameID: d.locs.nameID(name), rules: fr, required: req})
+		fr, req := parseFieldRules(f.Tag.Get("jsonschema"), patterns)
+		ti.fields = append(ti.fields, fieldInfo{index: i, name: name, rules: fr, required: req})
 	}
-	return fields, locIndex
+	return ti
 }
 
 func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value) {

@@ -46,3 +46,26 @@ func BenchmarkAnalysisDense(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkStartup reads the built-in rules and compiles them (from
+// checked.bin), what every run does before it evaluates anything.
+func BenchmarkStartup(b *testing.B) {
+	b.Run("builtin", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := Builtin(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	rs, err := Builtin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("precompile", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			Precompile(rs)
+		}
+	})
+}

@@ -141,97 +141,127 @@ func newEngine(rules []*Rule, trackAll bool, pre *Precompiled) (*Engine, model.D
 	// the first built-in rule compiled here (an engine given them
 	// precompiled reads nothing); a file that cannot be read only means
 	// they are compiled from their text.
-	var checked checkedExprs
-	checkedRead := false
-	for _, r := range rules {
-		if pre != nil {
-			if c, ok := pre.byRule[r]; ok {
-				e.rules = append(e.rules, c)
-				continue
-			}
-		}
-		c := &compiled{rule: r, stride: slices.Clip(r.StrideCategories())}
-		ok := true
-		var lastAST *cel.Ast
-		compile := func(expr string, pos threatmap.Position, want *cel.Type) cel.Program {
-			ast, ok := (*cel.Ast)(nil), false
-			var iss *cel.Issues
-			if r.builtin {
-				if !checkedRead {
-					checked, _ = readChecked(checkedBin)
-					checkedRead = true
+	checked := sync.OnceValue(func() checkedExprs {
+		c, _ := readChecked(checkedBin)
+		return c
+	})
+	// The rules are compiled on every core, and kept in their order.
+	type result struct {
+		c     *compiled
+		diags model.Diagnostics
+		ok    bool
+	}
+	results := make([]result, len(rules))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range max(1, min(runtime.GOMAXPROCS(0), len(rules))) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(rules) {
+					return
 				}
-				ast, ok = checked.ast(expr)
+				r := rules[i]
+				if pre != nil {
+					if c, ok := pre.byRule[r]; ok {
+						results[i] = result{c: c, ok: true}
+						continue
+					}
+				}
+				c, ds, ok := compileRule(env, r, trackAll, checked)
+				results[i] = result{c, ds, ok}
 			}
-			if !ok {
-				ast, iss = env.Compile(expr)
-			}
-			lastAST = ast
-			if iss != nil && iss.Err() != nil {
-				diags = append(diags, model.Diagnostic{Pos: pos, Message: fmt.Sprintf("rule %s: %s", r.ID, strings.ReplaceAll(iss.Err().Error(), "\n", " "))})
-				ok = false
-				return nil
-			}
-			if !ast.OutputType().IsExactType(want) && !ast.OutputType().IsExactType(cel.DynType) {
-				diags = append(diags, model.Diagnostic{Pos: pos, Message: fmt.Sprintf("rule %s: expression gives %s, want %s", r.ID, ast.OutputType(), want)})
-				ok = false
-				return nil
-			}
-			popts := []cel.ProgramOption{cel.EvalOptions(cel.OptOptimize)}
-			if trackAll || !r.builtin {
-				popts = append(popts, cel.CostLimit(costLimit))
-			}
-			prg, err := env.Program(ast, popts...)
-			if err != nil {
-				diags = append(diags, model.Diagnostic{Pos: pos, Message: fmt.Sprintf("rule %s: %v", r.ID, err)})
-				ok = false
-				return nil
-			}
-			return prg
-		}
-		// judged compiles the verdict of the last expression compiled,
-		// for a built-in rule evaluated without the cost tracker.
-		judged := func(prg cel.Program) judge {
-			if prg == nil || trackAll || !r.builtin {
-				return nil
-			}
-			return boolJudge(lastAST.NativeRep().Expr())
-		}
-		// texted is judged for a string expression.
-		texted := func(prg cel.Program) func(el *element) (string, bool) {
-			if prg == nil || trackAll || !r.builtin {
-				return nil
-			}
-			return textOf(lastAST.NativeRep().Expr())
-		}
-		c.when = compile(r.When, r.Loc.At("when"), cel.BoolType)
-		c.judge = judged(c.when)
-		if c.when != nil && !trackAll && r.builtin {
-			c.kinds, c.restricted = kindsOf(lastAST.NativeRep().Expr())
-		}
-		if r.Detail != "" {
-			c.detail = compile(r.Detail, r.Loc.At("detail"), cel.StringType)
-			c.detailText = texted(c.detail)
-		}
-		for _, d := range r.Difficulty {
-			if d.When == "" {
-				c.diffs = append(c.diffs, nil)
-				c.diffJudges = append(c.diffJudges, nil)
-				continue
-			}
-			prg := compile(d.When, d.Loc.At("when"), cel.BoolType)
-			c.diffs = append(c.diffs, prg)
-			c.diffJudges = append(c.diffJudges, judged(prg))
-		}
-		var wok bool
-		if c.wording, wok = compileWording(r, compile, judged, texted); !wok {
-			ok = false
-		}
-		if ok {
-			e.rules = append(e.rules, c)
+		})
+	}
+	wg.Wait()
+	for _, res := range results {
+		diags = append(diags, res.diags...)
+		if res.ok {
+			e.rules = append(e.rules, res.c)
 		}
 	}
 	return e, diags
+}
+
+// compileRule compiles one rule in env (the built-in rules from checked,
+// the file of their checked expressions). false: it does not compile,
+// and diags say why.
+func compileRule(env *cel.Env, r *Rule, trackAll bool, checked func() checkedExprs) (*compiled, model.Diagnostics, bool) {
+	var diags model.Diagnostics
+	c := &compiled{rule: r, stride: slices.Clip(r.StrideCategories())}
+	ok := true
+	var lastAST *cel.Ast
+	compile := func(expr string, pos threatmap.Position, want *cel.Type) cel.Program {
+		ast, found := (*cel.Ast)(nil), false
+		var iss *cel.Issues
+		if r.builtin {
+			ast, found = checked().ast(expr)
+		}
+		if !found {
+			ast, iss = env.Compile(expr)
+		}
+		lastAST = ast
+		if iss != nil && iss.Err() != nil {
+			diags = append(diags, model.Diagnostic{Pos: pos, Message: fmt.Sprintf("rule %s: %s", r.ID, strings.ReplaceAll(iss.Err().Error(), "\n", " "))})
+			ok = false
+			return nil
+		}
+		if !ast.OutputType().IsExactType(want) && !ast.OutputType().IsExactType(cel.DynType) {
+			diags = append(diags, model.Diagnostic{Pos: pos, Message: fmt.Sprintf("rule %s: expression gives %s, want %s", r.ID, ast.OutputType(), want)})
+			ok = false
+			return nil
+		}
+		popts := []cel.ProgramOption{cel.EvalOptions(cel.OptOptimize)}
+		if trackAll || !r.builtin {
+			popts = append(popts, cel.CostLimit(costLimit))
+		}
+		prg, err := env.Program(ast, popts...)
+		if err != nil {
+			diags = append(diags, model.Diagnostic{Pos: pos, Message: fmt.Sprintf("rule %s: %v", r.ID, err)})
+			ok = false
+			return nil
+		}
+		return prg
+	}
+	// judged compiles the verdict of the last expression compiled,
+	// for a built-in rule evaluated without the cost tracker.
+	judged := func(prg cel.Program) judge {
+		if prg == nil || trackAll || !r.builtin {
+			return nil
+		}
+		return boolJudge(lastAST.NativeRep().Expr())
+	}
+	// texted is judged for a string expression.
+	texted := func(prg cel.Program) func(el *element) (string, bool) {
+		if prg == nil || trackAll || !r.builtin {
+			return nil
+		}
+		return textOf(lastAST.NativeRep().Expr())
+	}
+	c.when = compile(r.When, r.Loc.At("when"), cel.BoolType)
+	c.judge = judged(c.when)
+	if c.when != nil && !trackAll && r.builtin {
+		c.kinds, c.restricted = kindsOf(lastAST.NativeRep().Expr())
+	}
+	if r.Detail != "" {
+		c.detail = compile(r.Detail, r.Loc.At("detail"), cel.StringType)
+		c.detailText = texted(c.detail)
+	}
+	for _, d := range r.Difficulty {
+		if d.When == "" {
+			c.diffs = append(c.diffs, nil)
+			c.diffJudges = append(c.diffJudges, nil)
+			continue
+		}
+		prg := compile(d.When, d.Loc.At("when"), cel.BoolType)
+		c.diffs = append(c.diffs, prg)
+		c.diffJudges = append(c.diffJudges, judged(prg))
+	}
+	var wok bool
+	if c.wording, wok = compileWording(r, compile, judged, texted); !wok {
+		ok = false
+	}
+	return c, diags, ok
 }
 
 // Rules returns the compiled rules in id order.

@@ -59,9 +59,23 @@ explain: x
 	if diags.HasErrors() || r == nil {
 		t.Fatalf("shape should parse: %v", diags)
 	}
-	_, cdiags := NewEngine([]*Rule{r})
+	good := &Rule{ID: "fine", Title: "x", Stride: []string{"tampering"}, AppliesTo: "surface",
+		When: `e.kind == "page"`, Difficulty: []Difficulty{{Level: "low", Requires: "x"}},
+		Abuse: "a", Method: "b", Mitigations: []string{"c"}, Explain: "d"}
+	engine, cdiags := NewEngine([]*Rule{r, good})
 	if len(cdiags) != 1 || !strings.HasPrefix(cdiags[0].String(), "custom/my-rule.yaml:5:7: error: rule my-rule:") {
 		t.Fatalf("CEL error not positioned at the when value: %v", cdiags)
+	}
+	// The rule that does not compile is left out; the others run.
+	if rs := engine.Rules(); len(rs) != 1 || rs[0].ID != "fine" {
+		t.Fatalf("compiled rules %v, want only fine", rs)
+	}
+	m, mdiags := model.Parse("m.yaml", []byte("system: {name: x}\nsurfaces:\n  - {id: s, kind: page}\n"))
+	if mdiags.HasErrors() {
+		t.Fatal(mdiags)
+	}
+	if threats, rdiags := engine.Run(m, nil, Options{Now: fixtureNow}); len(threats) != 1 || len(rdiags) != 0 {
+		t.Fatalf("threats %v, diags %v", threats, rdiags)
 	}
 	bad := strings.Replace(src, "stride: [tampering]", "stride: [tampering, sneaking]", 1)
 	if _, diags := ParseRule("custom/bad.yaml", []byte(bad)); !diags.HasErrors() || !strings.Contains(diags.Error(), "custom/bad.yaml:3:") {

@@ -13,9 +13,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/threatmap/threatmap"
 	"github.com/threatmap/threatmap/model"
@@ -142,27 +145,53 @@ func (n namedFS) ReadDir(name string) ([]fs.DirEntry, error) {
 }
 
 func loadFS(fsys fs.FS, root, display string) ([]*Rule, model.Diagnostics) {
-	var rules []*Rule
-	var diags model.Diagnostics
 	entries, err := fs.ReadDir(fsys, root)
 	if err != nil {
 		return nil, model.Diagnostics{{Pos: threatmap.Position{File: display}, Message: err.Error()}}
 	}
+	var names []string
 	for _, e := range entries {
 		name := e.Name()
 		if e.IsDir() || !(strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")) {
 			continue
 		}
-		data, err := fs.ReadFile(fsys, filepath.ToSlash(filepath.Join(root, name)))
-		file := filepath.ToSlash(filepath.Join(display, name))
-		if err != nil {
-			diags = append(diags, model.Diagnostic{Pos: threatmap.Position{File: file}, Message: err.Error()})
-			continue
-		}
-		r, ds := ParseRule(file, data)
-		diags = append(diags, ds...)
-		if r != nil {
-			rules = append(rules, r)
+		names = append(names, name)
+	}
+	// The files are read and decoded on every core, through one Types
+	// (a rule's struct types are read once, not once a file), and their
+	// results gathered in the directory's order.
+	type result struct {
+		rule  *Rule
+		diags model.Diagnostics
+	}
+	results := make([]result, len(names))
+	types := model.NewTypes()
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(names)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(names) {
+					return
+				}
+				data, err := fs.ReadFile(fsys, filepath.ToSlash(filepath.Join(root, names[i])))
+				file := filepath.ToSlash(filepath.Join(display, names[i]))
+				if err != nil {
+					results[i].diags = model.Diagnostics{{Pos: threatmap.Position{File: file}, Message: err.Error()}}
+					continue
+				}
+				results[i].rule, results[i].diags = parseRuleWith(types, file, data)
+			}
+		})
+	}
+	wg.Wait()
+	var rules []*Rule
+	var diags model.Diagnostics
+	for _, res := range results {
+		diags = append(diags, res.diags...)
+		if res.rule != nil {
+			rules = append(rules, res.rule)
 		}
 	}
 	sort.Slice(rules, func(i, j int) bool { return rules[i].ID < rules[j].ID })
@@ -172,8 +201,14 @@ func loadFS(fsys fs.FS, root, display string) ([]*Rule, model.Diagnostics) {
 // ParseRule decodes one rule file. It checks the rule's shape; the CEL in
 // it is checked when an Engine compiles it.
 func ParseRule(file string, data []byte) (*Rule, model.Diagnostics) {
+	return parseRuleWith(nil, file, data)
+}
+
+// parseRuleWith is ParseRule reading the struct types through types
+// (nil: on its own).
+func parseRuleWith(types *model.Types, file string, data []byte) (*Rule, model.Diagnostics) {
 	r := &Rule{File: file}
-	diags := model.Decode(file, data, r)
+	diags := model.DecodeWith(types, file, data, r)
 	if diags.HasErrors() {
 		return nil, diags
 	}

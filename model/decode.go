@@ -43,16 +43,16 @@ const (
 type decoder struct {
 	// release lets decodeSlice drop the nodes it has decoded (Parse's
 	// tree is its own and read once).
-	release  bool
-	file     string
-	diags    Diagnostics
-	budget   int
+	release bool
+	file    string
+	diags   Diagnostics
+	budget  int
 	// types reads the struct types (shared by the decoders of one
 	// caller's files); fields adds each type's names in this decoder's
 	// location table.
 	types  *Types
 	fields map[reflect.Type]typeFields
-	locs     *locTable
+	locs   *locTable
 	// chunks, when set, holds the pieces of the sequences the head's
 	// empty sequence nodes stand for (see chunked.go).
 	chunks *chunked

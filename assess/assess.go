@@ -186,49 +186,65 @@ func AssessChunks(m *model.Model, chunks [][]rules.Threat, ix *link.Index, set e
 	for _, c := range chunks {
 		total += len(c)
 	}
-	// Each chunk is assessed on whichever core is free, into its own
-	// place in a.Threats (each threat is read and written by one
-	// goroutine; the model, index and tables are only read). seen
-	// records, per worker, the threats that have a response, for the
-	// responses left unanswered.
+	// The engine's order (priority, impact, difficulty, id: a total
+	// order), whatever the chunks' order, is worked out first, and the
+	// threats are assessed straight into their places in it: the sorted
+	// threats are not moved afterwards (putting them in order in place
+	// was one core's work, as long as the sort on a large model).
+	all := make([]*rules.Threat, 0, total)
+	for _, c := range chunks {
+		for i := range c {
+			all = append(all, &c[i])
+		}
+	}
+	clear(chunks)
+	order := rules.OrderOfThreats(total, func(i int) *rules.Threat { return all[i] })
+	// Blocks of places are assessed on whichever core is free (each
+	// threat is read and written by one goroutine; the model, index and
+	// tables are only read). seen records, per worker, the threats that
+	// have a response, for the responses left unanswered; moved, that
+	// a threat's place in the order changed as it was assessed.
 	a.Threats = make([]Threat, total)
 	pages.Touch(a.Threats)
-	at := make([]int, len(chunks))
-	for ci := 1; ci < len(chunks); ci++ {
-		at[ci] = at[ci-1] + len(chunks[ci-1])
-	}
-	workers := max(1, min(runtime.GOMAXPROCS(0), len(chunks)))
+	const block = 1024
+	blocks := (total + block - 1) / block
+	workers := max(1, min(runtime.GOMAXPROCS(0), blocks))
 	seens := make([]map[string]bool, workers)
+	moved := make([]bool, workers)
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for w := range workers {
 		seens[w] = map[string]bool{}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for {
-				ci := int(next.Add(1) - 1)
-				if ci >= len(chunks) {
+				b := int(next.Add(1) - 1)
+				if b >= blocks {
 					return
 				}
-				threats := chunks[ci]
-				// The chunk is the assessment's now: the caller's slot
-				// is cleared.
-				chunks[ci] = nil
-				for i := range threats {
-					a.Threats[at[ci]+i] = assessThreat(m, &threats[i], seens[w], tabs, ix, now)
+				for at := b * block; at < min(total, (b+1)*block); at++ {
+					i := at
+					if order != nil {
+						i = order[at]
+					}
+					t := all[i]
+					before := rules.OrderOf(t)
+					a.Threats[at] = assessThreat(m, t, seens[w], tabs, ix, now)
+					if rules.OrderOf(t) != before {
+						moved[w] = true
+					}
 				}
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	seen := seens[0]
 	for _, s := range seens[1:] {
 		maps.Copy(seen, s)
 	}
-	// The engine's order (priority, impact, difficulty, id: a total order),
-	// whatever the chunks' order, with secondary rows moved down.
-	rules.SortByOrder(a.Threats, func(t *Threat) *rules.Threat { return t.Threat })
+	if slices.Contains(moved, true) {
+		// A secondary row moved down: the order again.
+		rules.SortByOrder(a.Threats, func(t *Threat) *rules.Threat { return t.Threat })
+	}
 	setGroups(a.Threats)
 	a.Unclaimed = unclaimedFindings(a.Threats, set)
 	for _, r := range m.Responses {

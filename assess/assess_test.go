@@ -1,6 +1,7 @@
 package assess
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -142,5 +143,35 @@ func TestSecondaryRowsDoNotFailCheck(t *testing.T) {
 		if failed == tc.wantSecondary {
 			t.Errorf("%s: gate fails on it = %v", tc.name, failed)
 		}
+	}
+}
+
+// TestSecondaryRowsMoveDown: the threats are assessed in the engine's
+// order, and one that becomes secondary (its priority one lower) moves
+// below the threats of its new priority's better-ranked rows, as a sort
+// of the assessed threats puts it.
+func TestSecondaryRowsMoveDown(t *testing.T) {
+	m, diags := model.Parse("m.yaml", []byte(base))
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	src := rules.Threat{ID: "webhook-source-unrestricted@hook", Rule: "webhook-source-unrestricted", Element: "hook", ElementKind: "surface",
+		Controls: []string{"ip-allowlisted"}, SecondaryTo: []string{"signature-verified"}, Priority: 2}
+	other := func(rule string, priority int) rules.Threat {
+		return rules.Threat{ID: rule + "@hook", Rule: rule, Element: "hook", ElementKind: "surface", Priority: priority}
+	}
+	in := []rules.Threat{other("a-rule", 3), src, other("z-rule", 3), other("b-rule", 2), other("y-rule", 4)}
+	set := evidence.Set{Routes: []evidence.Route{{Method: "POST", Path: "/webhook", File: "app.go", Line: 4, Guards: []string{"signature"}}}}
+	a := Assess(m, in, link.Build(m, set, ""), set, now)
+	var got []string
+	for _, th := range a.Threats {
+		got = append(got, th.ID)
+	}
+	want := []string{"b-rule@hook", "a-rule@hook", "webhook-source-unrestricted@hook", "z-rule@hook", "y-rule@hook"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("order %v, want %v", got, want)
+	}
+	if !a.Threats[2].Secondary || a.Threats[2].Priority != 3 {
+		t.Fatalf("%s: secondary %v priority %d, want secondary at 3", a.Threats[2].ID, a.Threats[2].Secondary, a.Threats[2].Priority)
 	}
 }

@@ -17,13 +17,20 @@ import (
 // sort's comparisons no longer wait on memory. Other threats are sorted
 // by their ids.
 func SortByOrder[T any](ts []T, th func(*T) *Threat) {
-	ranks, ok := ruleRanks(ts, th)
+	permute(ts, OrderOfThreats(len(ts), func(i int) *Threat { return th(&ts[i]) }))
+}
+
+// OrderOfThreats returns the positions 0 to n-1 of threats (th gives
+// each) in the order SortByOrder puts them in, or nil when they are in
+// it already: for a caller that fills a slice in that order rather than
+// sorting one.
+func OrderOfThreats(n int, th func(i int) *Threat) []int {
+	ranks, ok := ruleRanks(n, th)
 	if !ok {
-		SortByKey(ts, func(t *T) Order { return OrderOf(th(t)) }, CompareOrder)
-		return
+		return orderByKey(n, func(i int) Order { return OrderOf(th(i)) }, CompareOrder)
 	}
-	SortByKey(ts, func(t *T) rankedOrder {
-		x := th(t)
+	return orderByKey(n, func(i int) rankedOrder {
+		x := th(i)
 		// Priority ascending, impact descending, difficulty ascending,
 		// rule: one integer (ruleRanks checked each fits its byte).
 		key := uint64(x.Priority)<<48 | uint64(255-x.Impact)<<40 | uint64(x.Difficulty)<<32 | uint64(ranks[x.Rule])
@@ -45,14 +52,14 @@ func compareRanked(a, b rankedOrder) int {
 	return cmp.Compare(a.element, b.element)
 }
 
-// ruleRanks ranks the rules of ts by "rule@", and reports whether every
-// id is rule@element with no "@" in the rule, and every priority, impact
-// and difficulty fits a byte.
-func ruleRanks[T any](ts []T, th func(*T) *Threat) (map[string]int32, bool) {
+// ruleRanks ranks the rules of the n threats th gives by "rule@", and
+// reports whether every id is rule@element with no "@" in the rule, and
+// every priority, impact and difficulty fits a byte.
+func ruleRanks(n int, th func(i int) *Threat) (map[string]int32, bool) {
 	ranks := map[string]int32{}
 	last := ""
-	for i := range ts {
-		x := th(&ts[i])
+	for i := range n {
+		x := th(i)
 		r, e := x.Rule, x.Element
 		if uint(x.Priority) > 255 || uint(x.Impact) > 255 || uint(x.Difficulty) > 255 {
 			return nil, false

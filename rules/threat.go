@@ -135,21 +135,27 @@ func CompareOrder(a, b Order) int {
 // positions, then the permutation is applied in place, one cycle at a
 // time. Already sorted input costs one pass.
 func SortByKey[T, K any](ts []T, key func(*T) K, compare func(a, b K) int) {
+	permute(ts, orderByKey(len(ts), func(i int) K { return key(&ts[i]) }, compare))
+}
+
+// orderByKey returns the positions 0 to n-1 in the stable order of the
+// keys key gives for them, or nil when they are in order already.
+func orderByKey[K any](n int, key func(i int) K, compare func(a, b K) int) []int {
 	type keyed struct {
 		k K
 		i int
 	}
-	ks := make([]keyed, len(ts))
+	ks := make([]keyed, n)
 	pages.Touch(ks)
 	sorted := true
-	for i := range ts {
-		ks[i] = keyed{key(&ts[i]), i}
+	for i := range n {
+		ks[i] = keyed{key(i), i}
 		if sorted && i > 0 && compare(ks[i-1].k, ks[i].k) > 0 {
 			sorted = false
 		}
 	}
 	if sorted {
-		return
+		return nil
 	}
 	// Keys are passed by value: a pointer to one would make every
 	// comparison allocate.
@@ -158,13 +164,20 @@ func SortByKey[T, K any](ts []T, key func(*T) K, compare func(a, b K) int) {
 		parts = runtime.GOMAXPROCS(0)
 	}
 	ks = sortParts(ks, func(a, b keyed) int { return cmp.Or(compare(a.k, b.k), cmp.Compare(a.i, b.i)) }, parts)
-	idx := make([]int, len(ts))
+	idx := make([]int, n)
 	for j := range ks {
 		idx[j] = ks[j].i
 	}
-	ks = nil
-	// Position j receives ts[idx[j]]; follow each cycle once, marking
-	// placed positions with idx[j] = j.
+	return idx
+}
+
+// permute puts ts[idx[j]] at position j for every j (idx nil: nothing
+// moves), following each cycle of the permutation once; idx is used up.
+func permute[T any](ts []T, idx []int) {
+	if idx == nil {
+		return
+	}
+	// Placed positions are marked with idx[j] = j.
 	for s := range ts {
 		if idx[s] == s {
 			continue

@@ -93,7 +93,12 @@ func cutPieces(data []byte, src string, chunkBytes int) (*chunked, bool) {
 	if otherLineBreaks(data) {
 		return nil, false
 	}
-	lines := bytes.SplitAfter(data, []byte("\n"))
+	// off[i] is where line i starts in data, off[len(off)-1] the end: a
+	// line is data[off[i]:off[i+1]], with its line break (the lines
+	// bytes.SplitAfter gives, without a slice of them).
+	off := lineOffsets(data)
+	nLines := len(off) - 1
+	line := func(i int) []byte { return data[off[i]:off[i+1]] }
 	type section struct {
 		key        string
 		start, end int // lines of the value, after the key line
@@ -104,7 +109,8 @@ func cutPieces(data []byte, src string, chunkBytes int) (*chunked, bool) {
 	}
 	var sections []section
 	seen := map[string]bool{}
-	for i, l := range lines {
+	for i := range nLines {
+		l := line(i)
 		if len(l) == 0 || l[0] == ' ' || l[0] == '\n' || l[0] == '\r' || l[0] == '#' {
 			continue
 		}
@@ -117,31 +123,26 @@ func cutPieces(data []byte, src string, chunkBytes int) (*chunked, bool) {
 			sections[len(sections)-1].end = i
 		}
 		rest := bytes.TrimSpace(l[len(key)+1:])
-		sections = append(sections, section{key: key, start: i + 1, end: len(lines), bare: len(rest) == 0 || rest[0] == '#'})
-	}
-	// off[i] is where line i starts in data: a piece is a slice of data.
-	off := make([]int, len(lines)+1)
-	for i, l := range lines {
-		off[i+1] = off[i] + len(l)
+		sections = append(sections, section{key: key, start: i + 1, end: nLines, bare: len(rest) == 0 || rest[0] == '#'})
 	}
 	// Cut each block sequence of more than an eighth of a piece into
 	// pieces between items: what stays in the head is parsed by yaml.v3
 	// on one core before any piece is decoded, and a mid-sized section
 	// (a model's assets, identities, boundaries or controls) left there
 	// made that the longest serial step of loading a large model.
-	head := make([][]byte, len(lines))
-	copy(head, lines)
 	c := &chunked{seqs: map[*yaml.Node]int{}, pool: &nodePool{}}
 	type cutSeq struct {
 		key       string
 		line, col int // of the first item, 1-based
+		// from and to are the lines blanked in the head.
+		from, to int
 	}
 	var cuts []cutSeq
 	for _, s := range sections {
 		if off[s.end]-off[s.start] < chunkBytes/8 || !s.bare {
 			continue
 		}
-		items, indent, ok := itemStarts(lines[s.start:s.end])
+		items, indent, ok := itemStartsOf(s.end-s.start, func(i int) []byte { return line(s.start + i) })
 		if !ok || len(items) < 2 {
 			continue
 		}
@@ -162,17 +163,23 @@ func cutPieces(data []byte, src string, chunkBytes int) (*chunked, bool) {
 			cur.count++
 		}
 		cur.text, cur.src = data[off[cur.first]:off[s.end]], sub(src, off[cur.first], off[s.end])
-		for i := first; i < s.end; i++ {
-			head[i] = blankLine(lines[i])
-		}
-		cuts = append(cuts, cutSeq{key: s.key, line: first + 1, col: indent + 1})
+		cuts = append(cuts, cutSeq{key: s.key, line: first + 1, col: indent + 1, from: first, to: s.end})
 		c.counts = append(c.counts, len(items))
 	}
 	if len(cuts) == 0 {
 		return nil, false
 	}
-	headText := bytes.Join(head, nil)
-	lines, head, off = nil, nil, nil
+	// The head is the file with the cut lines blank, their line breaks
+	// kept so that line numbers do not move.
+	headText := make([]byte, 0, off[cuts[0].from]+64)
+	at := 0
+	for _, cut := range cuts {
+		headText = append(headText, data[at:off[cut.from]]...)
+		headText = appendLineBreaks(headText, data[off[cut.from]:off[cut.to]])
+		at = off[cut.to]
+	}
+	headText = append(headText, data[at:]...)
+	off = nil
 	c.start()
 	root, err := parseOne(headText)
 	if err != nil || root.Kind != yaml.DocumentNode || len(root.Content) != 1 || root.Content[0].Kind != yaml.MappingNode {
@@ -392,14 +399,15 @@ func topLevelKey(l []byte) (string, bool) {
 	return string(l[:i]), true
 }
 
-// itemStarts returns the lines (relative to the section) where the items
-// of the section's block sequence start, or false when the section is not
-// a block sequence with every other line blank, a comment or indented
-// deeper than its items.
-func itemStarts(lines [][]byte) ([]int, int, bool) {
+// itemStartsOf returns the lines (of the section's n lines, which line
+// gives) where the items of the section's block sequence start, or false
+// when the section is not a block sequence with every other line blank,
+// a comment or indented deeper than its items.
+func itemStartsOf(n int, line func(i int) []byte) ([]int, int, bool) {
 	indent := -1
 	var starts []int
-	for i, l := range lines {
+	for i := range n {
+		l := line(i)
 		n := 0
 		for n < len(l) && l[n] == ' ' {
 			n++
@@ -431,15 +439,38 @@ func itemStarts(lines [][]byte) ([]int, int, bool) {
 	return starts, indent, true
 }
 
-// blankLine keeps a line's end so that line numbers do not move.
-func blankLine(l []byte) []byte {
-	if bytes.HasSuffix(l, []byte("\r\n")) {
-		return []byte("\r\n")
+// lineOffsets returns where each line of data starts (as bytes.SplitAfter
+// cuts it at each newline: a text ending in a newline has an empty last
+// line), followed by len(data).
+func lineOffsets(data []byte) []int {
+	off := make([]int, 1, bytes.Count(data, []byte("\n"))+2)
+	for i := 0; ; {
+		j := bytes.IndexByte(data[i:], '\n')
+		if j < 0 {
+			break
+		}
+		i += j + 1
+		off = append(off, i)
 	}
-	if bytes.HasSuffix(l, []byte("\n")) {
-		return []byte("\n")
+	return append(off, len(data))
+}
+
+// appendLineBreaks appends the line breaks of text ("\n" or "\r\n"), one
+// for each of its lines that ends in one: the lines blank, their line
+// numbers kept.
+func appendLineBreaks(dst, text []byte) []byte {
+	for {
+		j := bytes.IndexByte(text, '\n')
+		if j < 0 {
+			return dst
+		}
+		if j > 0 && text[j-1] == '\r' {
+			dst = append(dst, '\r', '\n')
+		} else {
+			dst = append(dst, '\n')
+		}
+		text = text[j+1:]
 	}
-	return nil
 }
 
 // shiftLines moves a piece's nodes to their lines in the file. Every node

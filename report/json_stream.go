@@ -38,22 +38,49 @@ func (doc ThreatMapDoc) MarshalJSON() ([]byte, error) {
 func WriteThreatMap(w io.Writer, doc ThreatMapDoc) error {
 	threats := doc.Threats
 	doc.Threats = []assess.Threat{}
-	var frame bytes.Buffer
-	if err := WriteJSON(&frame, threatMapFrame(doc)); err != nil {
-		return err
+	// The frame is encoded while the first batches of threats are (it
+	// was one core's work before any threat was).
+	type framed struct {
+		head, tail []byte
+		err        error
 	}
-	head, tail, ok := bytes.Cut(frame.Bytes(), []byte(threatsKey))
-	if !ok {
-		return fmt.Errorf("threat map JSON: no threats array")
-	}
+	frameDone := make(chan framed, 1)
+	go func() {
+		var frame bytes.Buffer
+		if err := WriteJSON(&frame, threatMapFrame(doc)); err != nil {
+			frameDone <- framed{err: err}
+			return
+		}
+		head, tail, ok := bytes.Cut(frame.Bytes(), []byte(threatsKey))
+		if !ok {
+			frameDone <- framed{err: fmt.Errorf("threat map JSON: no threats array")}
+			return
+		}
+		frameDone <- framed{head: head, tail: tail}
+	}()
 	bw := bufio.NewWriterSize(w, 1<<16)
-	bw.Write(head)
+	var tail []byte
 	if len(threats) == 0 {
+		f := <-frameDone
+		if f.err != nil {
+			return f.err
+		}
+		bw.Write(f.head)
 		bw.WriteString(threatsKey)
+		tail = f.tail
 	} else {
-		bw.WriteString("\n  \"threats\": [\n")
 		prep, _ := w.(LinePreparer)
-		if err := encodeThreats(bw, prep, threats); err != nil {
+		start := func() error {
+			f := <-frameDone
+			if f.err != nil {
+				return f.err
+			}
+			bw.Write(f.head)
+			bw.WriteString("\n  \"threats\": [\n")
+			tail = f.tail
+			return nil
+		}
+		if err := encodeThreats(bw, prep, threats, start); err != nil {
 			return err
 		}
 		bw.WriteString("  ],\n")
@@ -73,13 +100,13 @@ type LinePreparer interface {
 	WritePrepared(p []byte) (int, error)
 }
 
-// encodeThreats writes the threats as elements of an array indented by
-// four spaces, each followed by ",\n" but the last, followed by "\n"
-// (appendThreat: what encoding/json writes, without its reflection and
-// second indenting pass). Batches are encoded on every core and written
+// encodeThreats writes what start writes, then the threats as elements
+// of an array indented by four spaces, each followed by ",\n" but the
+// last, followed by "\n" (appendThreat: what encoding/json writes,
+// without its reflection and second indenting pass). Batches are encoded on every core and written
 // in order, each a run of whole lines; when w writes to a LinePreparer
 // (prep), the batches are made safe where they are encoded.
-func encodeThreats(w *bufio.Writer, prep LinePreparer, threats []assess.Threat) error {
+func encodeThreats(w *bufio.Writer, prep LinePreparer, threats []assess.Threat, start func() error) error {
 	// rowSize is about what one threat takes (1.9 kB on the dense
 	// model), so a batch's buffer is allocated once.
 	const batch, rowSize = 512, 2048
@@ -169,8 +196,10 @@ func encodeThreats(w *bufio.Writer, prep LinePreparer, threats []assess.Threat) 
 		}
 		close(work)
 	}()
-	var err error
-	if safe := prep != nil && n > 0; safe {
+	// start writes what goes before the threats, once the first batch
+	// is under way.
+	err := start()
+	if safe := prep != nil && n > 0; safe && err == nil {
 		// What was written before goes out ahead of the first batch.
 		err = w.Flush()
 	}

@@ -262,7 +262,18 @@ func (*recIter) Value() any                     { return nil }
 
 // Field values as a map[string]any holding them would give them to CEL.
 
-func strList(s []string) ref.Val { return types.NewStringList(types.DefaultTypeAdapter, s) }
+func strList(s []string) ref.Val {
+	if s == nil {
+		return noStrings
+	}
+	return types.NewStringList(types.DefaultTypeAdapter, s)
+}
+
+// noStrings is the value of a list field that holds nothing (nil): most
+// elements leave most of their list fields out, and a value made for
+// each read of one was a large part of what the rules allocate. CEL's
+// lists are immutable, so one serves every read.
+var noStrings = types.NewStringList(types.DefaultTypeAdapter, nil)
 
 func optBoolVal(b *bool) ref.Val {
 	if b == nil {

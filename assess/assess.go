@@ -9,16 +9,14 @@ package assess
 import (
 	"fmt"
 	"maps"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/threatmap/threatmap"
 	"github.com/threatmap/threatmap/evidence"
 	"github.com/threatmap/threatmap/internal/pages"
+	"github.com/threatmap/threatmap/internal/workers"
 	"github.com/threatmap/threatmap/link"
 	"github.com/threatmap/threatmap/model"
 	"github.com/threatmap/threatmap/rules"
@@ -208,35 +206,25 @@ func AssessChunks(m *model.Model, chunks [][]rules.Threat, ix *link.Index, set e
 	pages.Touch(a.Threats)
 	const block = 1024
 	blocks := (total + block - 1) / block
-	workers := max(1, min(runtime.GOMAXPROCS(0), blocks))
-	seens := make([]map[string]bool, workers)
-	moved := make([]bool, workers)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := range workers {
+	seens := make([]map[string]bool, workers.For(blocks))
+	moved := make([]bool, len(seens))
+	for w := range seens {
 		seens[w] = map[string]bool{}
-		wg.Go(func() {
-			for {
-				b := int(next.Add(1) - 1)
-				if b >= blocks {
-					return
-				}
-				for at := b * block; at < min(total, (b+1)*block); at++ {
-					i := at
-					if order != nil {
-						i = order[at]
-					}
-					t := all[i]
-					before := rules.OrderOf(t)
-					a.Threats[at] = assessThreat(m, t, seens[w], tabs, ix, now)
-					if rules.OrderOf(t) != before {
-						moved[w] = true
-					}
-				}
-			}
-		})
 	}
-	wg.Wait()
+	workers.Each(blocks, func(w, b int) {
+		for at := b * block; at < min(total, (b+1)*block); at++ {
+			i := at
+			if order != nil {
+				i = order[at]
+			}
+			t := all[i]
+			before := rules.OrderOf(t)
+			a.Threats[at] = assessThreat(m, t, seens[w], tabs, ix, now)
+			if rules.OrderOf(t) != before {
+				moved[w] = true
+			}
+		}
+	})
 	seen := seens[0]
 	for _, s := range seens[1:] {
 		maps.Copy(seen, s)

@@ -1,16 +1,14 @@
 package assess
 
 import (
-	"bytes"
 	"reflect"
 	"slices"
 	"testing"
 	"unsafe"
 
 	"github.com/threatmap/threatmap/evidence"
-	"github.com/threatmap/threatmap/internal/modelgen"
+	"github.com/threatmap/threatmap/internal/modeltest"
 	"github.com/threatmap/threatmap/link"
-	"github.com/threatmap/threatmap/model"
 	"github.com/threatmap/threatmap/rules"
 )
 
@@ -33,14 +31,7 @@ func builtinEngine(t *testing.T) *rules.Engine {
 // the assessed threats point into the chunks (no copy of the engine's
 // threats), and the caller's slots are cleared.
 func TestAssessChunksMatchesAssess(t *testing.T) {
-	var src bytes.Buffer
-	if err := modelgen.Dense(&src, 150); err != nil {
-		t.Fatal(err)
-	}
-	m, diags := model.Parse("threatmap.yaml", src.Bytes())
-	if diags.HasErrors() {
-		t.Fatal(diags)
-	}
+	m := modeltest.Dense(t, 150)
 	engine := builtinEngine(t)
 	ix := link.Build(m, evidence.Set{}, "")
 	threats, _ := engine.Run(m, ix, rules.Options{Now: now})

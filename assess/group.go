@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/threatmap/threatmap/internal/workers"
 )
 
 // Row is one line of the threat map: a threat, the threats of overlapping
@@ -148,7 +150,7 @@ func groupRowsIn(ts []Threat, parts int) grouping {
 			}
 		}
 	})
-	eachWorker(parts, func(w int) {
+	workers.Each(parts, func(_, w int) {
 		family := map[familyKey]int32{} // element + family + open -> the family row's last threat
 		for i := range ts {
 			if int(part[i]) != w+1 {
@@ -185,7 +187,7 @@ func groupRowsIn(ts []Threat, parts int) grouping {
 	// Each part's output rows, in the order of their first heads.
 	type partRows struct{ first, size []int32 }
 	found := make([]partRows, parts)
-	eachWorker(parts, func(w int) {
+	workers.Each(parts, func(_, w int) {
 		// There are at most as many rows as heads: the rows' slices
 		// are made that size at once (grown by appends, they were
 		// copied over and over).
@@ -423,17 +425,3 @@ func parallelRanges(n int, fn func(lo, hi int)) {
 // parallelMin is the number of threats or rows from which the grouping
 // works on every core.
 const parallelMin = 1 << 13
-
-// eachWorker calls fn(0) to fn(parts-1) at the same time, and returns
-// when every call has.
-func eachWorker(parts int, fn func(w int)) {
-	if parts <= 1 {
-		fn(0)
-		return
-	}
-	var wg sync.WaitGroup
-	for w := range parts {
-		wg.Go(func() { fn(w) })
-	}
-	wg.Wait()
-}

@@ -1,7 +1,6 @@
 package assess
 
 import (
-	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"reflect"
@@ -11,9 +10,8 @@ import (
 	"testing"
 
 	"github.com/threatmap/threatmap/evidence"
-	"github.com/threatmap/threatmap/internal/modelgen"
+	"github.com/threatmap/threatmap/internal/modeltest"
 	"github.com/threatmap/threatmap/link"
-	"github.com/threatmap/threatmap/model"
 	"github.com/threatmap/threatmap/rules"
 )
 
@@ -103,14 +101,7 @@ func TestGroupingMatchesTextKeys(t *testing.T) {
 		}
 	}
 	for _, n := range []int{40, 300} {
-		var src bytes.Buffer
-		if err := modelgen.Dense(&src, n); err != nil {
-			t.Fatal(err)
-		}
-		m, diags := model.Parse("threatmap.yaml", src.Bytes())
-		if diags.HasErrors() {
-			t.Fatal(diags)
-		}
+		m := modeltest.Dense(t, n)
 		ix := link.Build(m, evidence.Set{}, "")
 		threats, _ := engine.Run(m, ix, rules.Options{Now: now})
 		a := Assess(m, threats, ix, evidence.Set{}, now)

@@ -1,12 +1,11 @@
 package link
 
 import (
-	"bytes"
 	"slices"
 	"testing"
 
 	"github.com/threatmap/threatmap/evidence"
-	"github.com/threatmap/threatmap/internal/modelgen"
+	"github.com/threatmap/threatmap/internal/modeltest"
 	"github.com/threatmap/threatmap/model"
 )
 
@@ -184,14 +183,7 @@ func TestBuildWithoutNamesToResolveDoesNotIndexNames(t *testing.T) {
 	}
 	for name, set := range sets {
 		allocs := func(n int) float64 {
-			var buf bytes.Buffer
-			if err := modelgen.Dense(&buf, n); err != nil {
-				t.Fatal(err)
-			}
-			m, diags := model.Parse("dense.yaml", buf.Bytes())
-			if diags.HasErrors() {
-				t.Fatal(diags.Errors()[0])
-			}
+			m := modeltest.Dense(t, n)
 			return testing.AllocsPerRun(3, func() { Build(m, set, "") })
 		}
 		small, large := allocs(100), allocs(2000)

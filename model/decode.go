@@ -94,8 +94,13 @@ func (d *decoder) where() string {
 	return b.String()
 }
 
-func newDecoder(file string, size int) *decoder {
-	return &decoder{file: file, budget: max(maxNodes, nodesPerByte*size), types: NewTypes(), locs: newLocTable(file)}
+// newDecoder is a decoder for a file of size bytes, reading the struct
+// types through types (nil: a Types of its own).
+func newDecoder(file string, size int, types *Types) *decoder {
+	if types == nil {
+		types = NewTypes()
+	}
+	return &decoder{file: file, budget: max(maxNodes, nodesPerByte*size), types: types, locs: newLocTable(file)}
 }
 
 // newModelDecoder is a decoder for a model file with the model's struct
@@ -103,7 +108,7 @@ func newDecoder(file string, size int) *decoder {
 // same order however the file is decoded (whole, or in pieces on several
 // goroutines).
 func newModelDecoder(file string, size int) *decoder {
-	d := newDecoder(file, size)
+	d := newDecoder(file, size, nil)
 	d.locs.nameID("")
 	d.warm(reflect.TypeFor[Model](), map[reflect.Type]bool{})
 	return d

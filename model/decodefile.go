@@ -77,10 +77,7 @@ func DecodeWith(ts *Types, file string, data []byte, out any) Diagnostics {
 		}
 		return Diagnostics{syntaxDiagnostic(file, err)}
 	}
-	d := newDecoder(file, len(data))
-	if ts != nil {
-		d.types = ts
-	}
+	d := newDecoder(file, len(data), ts)
 	d.decodeValue(&root, out, "")
 	d.diags.sort()
 	return d.diags

@@ -1,14 +1,12 @@
 package rules
 
 import (
-	"bytes"
 	"fmt"
 	"testing"
 
 	"github.com/threatmap/threatmap/evidence"
-	"github.com/threatmap/threatmap/internal/modelgen"
+	"github.com/threatmap/threatmap/internal/modeltest"
 	"github.com/threatmap/threatmap/link"
-	"github.com/threatmap/threatmap/model"
 )
 
 // meanCost evaluates every rule of engine on every element of the dense
@@ -17,14 +15,7 @@ import (
 // fires, difficulty cases and detail).
 func meanCost(t testing.TB, engine *Engine, n int) map[string]float64 {
 	t.Helper()
-	var buf bytes.Buffer
-	if err := modelgen.Dense(&buf, n); err != nil {
-		t.Fatal(err)
-	}
-	m, diags := model.Parse("dense.yaml", buf.Bytes())
-	if diags.HasErrors() {
-		t.Fatal(diags.Errors()[0])
-	}
+	m := modeltest.Dense(t, n)
 	g := newGraph(m, link.Build(m, evidence.Set{}, ""), fixtureNow)
 	out := map[string]float64{}
 	for _, c := range engine.rules {

@@ -17,6 +17,7 @@ import (
 	"github.com/threatmap/threatmap"
 	"github.com/threatmap/threatmap/evidence"
 	"github.com/threatmap/threatmap/internal/pages"
+	"github.com/threatmap/threatmap/internal/workers"
 	"github.com/threatmap/threatmap/link"
 	"github.com/threatmap/threatmap/model"
 )
@@ -152,28 +153,17 @@ func newEngine(rules []*Rule, trackAll bool, pre *Precompiled) (*Engine, model.D
 		ok    bool
 	}
 	results := make([]result, len(rules))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range max(1, min(runtime.GOMAXPROCS(0), len(rules))) {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(rules) {
-					return
-				}
-				r := rules[i]
-				if pre != nil {
-					if c, ok := pre.byRule[r]; ok {
-						results[i] = result{c: c, ok: true}
-						continue
-					}
-				}
-				c, ds, ok := compileRule(env, r, trackAll, checked)
-				results[i] = result{c, ds, ok}
+	workers.Each(len(rules), func(_, i int) {
+		r := rules[i]
+		if pre != nil {
+			if c, ok := pre.byRule[r]; ok {
+				results[i] = result{c: c, ok: true}
+				return
 			}
-		})
-	}
-	wg.Wait()
+		}
+		c, ds, ok := compileRule(env, r, trackAll, checked)
+		results[i] = result{c, ds, ok}
+	})
 	for _, res := range results {
 		diags = append(diags, res.diags...)
 		if res.ok {

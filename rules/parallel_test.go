@@ -6,8 +6,7 @@ import (
 	"runtime"
 	"testing"
 
-	"github.com/threatmap/threatmap/internal/modelgen"
-	"github.com/threatmap/threatmap/model"
+	"github.com/threatmap/threatmap/internal/modeltest"
 )
 
 // TestRunIsDeterministicWhateverTheParallelism runs the built-in rules on
@@ -15,14 +14,7 @@ import (
 // the same order. The model has more elements of each kind than one
 // worker's chunk, so the work really is split.
 func TestRunIsDeterministicWhateverTheParallelism(t *testing.T) {
-	var buf bytes.Buffer
-	if err := modelgen.Dense(&buf, 700); err != nil {
-		t.Fatal(err)
-	}
-	m, diags := model.Parse("dense.yaml", buf.Bytes())
-	if diags.HasErrors() {
-		t.Fatal(diags.Errors()[0])
-	}
+	m := modeltest.Dense(t, 700)
 	rs, err := Builtin()
 	if err != nil {
 		t.Fatal(err)
@@ -60,14 +52,7 @@ func TestRunIsDeterministicWhateverTheParallelism(t *testing.T) {
 // failing on many elements is reported once, on the first element in
 // model order, however the elements were shared between workers.
 func TestRuntimeErrorIsReportedOnTheFirstElement(t *testing.T) {
-	var buf bytes.Buffer
-	if err := modelgen.Dense(&buf, 1200); err != nil {
-		t.Fatal(err)
-	}
-	m, diags := model.Parse("dense.yaml", buf.Bytes())
-	if diags.HasErrors() {
-		t.Fatal(diags.Errors()[0])
-	}
+	m := modeltest.Dense(t, 1200)
 	// Fails on every component but c0 and c1 (no key "missing"), fires
 	// on c0 and c1.
 	r, ds := ParseRule("fail.yaml", []byte(`id: fails-late

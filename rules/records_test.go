@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -15,7 +14,7 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/threatmap/threatmap/evidence"
-	"github.com/threatmap/threatmap/internal/modelgen"
+	"github.com/threatmap/threatmap/internal/modeltest"
 	"github.com/threatmap/threatmap/link"
 	"github.com/threatmap/threatmap/model"
 )
@@ -170,14 +169,7 @@ func celInputs(t *testing.T) []celInput {
 		}
 		inputs = append(inputs, celInput{path, m, evidence.Set{}})
 	}
-	var buf bytes.Buffer
-	if err := modelgen.Dense(&buf, 120); err != nil {
-		t.Fatal(err)
-	}
-	m, diags := model.Parse("dense.yaml", buf.Bytes())
-	if diags.HasErrors() {
-		t.Fatal(diags.Errors()[0])
-	}
+	m := modeltest.Dense(t, 120)
 	inputs = append(inputs, celInput{"dense", m, evidence.Set{}})
 	if len(fixtures) == 0 || len(examples) == 0 {
 		t.Fatal("no fixtures or examples found")

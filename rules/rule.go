@@ -13,14 +13,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"sort"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/threatmap/threatmap"
+	"github.com/threatmap/threatmap/internal/workers"
 	"github.com/threatmap/threatmap/model"
 	"github.com/threatmap/threatmap/repofs"
 )
@@ -166,26 +164,15 @@ func loadFS(fsys fs.FS, root, display string) ([]*Rule, model.Diagnostics) {
 	}
 	results := make([]result, len(names))
 	types := model.NewTypes()
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(names)) {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(names) {
-					return
-				}
-				data, err := fs.ReadFile(fsys, filepath.ToSlash(filepath.Join(root, names[i])))
-				file := filepath.ToSlash(filepath.Join(display, names[i]))
-				if err != nil {
-					results[i].diags = model.Diagnostics{{Pos: threatmap.Position{File: file}, Message: err.Error()}}
-					continue
-				}
-				results[i].rule, results[i].diags = parseRuleWith(types, file, data)
-			}
-		})
-	}
-	wg.Wait()
+	workers.Each(len(names), func(_, i int) {
+		data, err := fs.ReadFile(fsys, filepath.ToSlash(filepath.Join(root, names[i])))
+		file := filepath.ToSlash(filepath.Join(display, names[i]))
+		if err != nil {
+			results[i].diags = model.Diagnostics{{Pos: threatmap.Position{File: file}, Message: err.Error()}}
+			return
+		}
+		results[i].rule, results[i].diags = parseRuleWith(types, file, data)
+	})
 	var rules []*Rule
 	var diags model.Diagnostics
 	for _, res := range results {

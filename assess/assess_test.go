@@ -23,8 +23,8 @@ surfaces:
 
 // threat is the one threat every case assesses: the rule's controls say
 // signature-verified mitigates it.
-var threat = rules.Threat{ID: "webhook-forgery@hook", Rule: "webhook-forgery", Element: "hook", ElementKind: "surface",
-	Controls: []string{"signature-verified", "replay-protected"}, Priority: 1}
+var threat = rules.Threat{ID: "webhook-forgery@hook", Heading: &rules.Heading{Rule: "webhook-forgery"}, Element: "hook", ElementKind: "surface",
+	Guidance: &rules.Guidance{Controls: []string{"signature-verified", "replay-protected"}}, Priority: 1}
 
 func TestThreatStatus(t *testing.T) {
 	tests := []struct {
@@ -121,8 +121,8 @@ func TestSecondaryRowsDoNotFailCheck(t *testing.T) {
 	if diags.HasErrors() {
 		t.Fatal(diags)
 	}
-	src := rules.Threat{ID: "webhook-source-unrestricted@hook", Rule: "webhook-source-unrestricted", Element: "hook", ElementKind: "surface",
-		Controls: []string{"ip-allowlisted"}, SecondaryTo: []string{"signature-verified"}, Priority: 2}
+	src := rules.Threat{ID: "webhook-source-unrestricted@hook", Heading: &rules.Heading{Rule: "webhook-source-unrestricted"}, Element: "hook", ElementKind: "surface",
+		Guidance: &rules.Guidance{Controls: []string{"ip-allowlisted"}, SecondaryTo: []string{"signature-verified"}}, Priority: 2}
 	for _, tc := range []struct {
 		name          string
 		guards        []string
@@ -155,10 +155,10 @@ func TestSecondaryRowsMoveDown(t *testing.T) {
 	if diags.HasErrors() {
 		t.Fatal(diags)
 	}
-	src := rules.Threat{ID: "webhook-source-unrestricted@hook", Rule: "webhook-source-unrestricted", Element: "hook", ElementKind: "surface",
-		Controls: []string{"ip-allowlisted"}, SecondaryTo: []string{"signature-verified"}, Priority: 2}
+	src := rules.Threat{ID: "webhook-source-unrestricted@hook", Heading: &rules.Heading{Rule: "webhook-source-unrestricted"}, Element: "hook", ElementKind: "surface",
+		Guidance: &rules.Guidance{Controls: []string{"ip-allowlisted"}, SecondaryTo: []string{"signature-verified"}}, Priority: 2}
 	other := func(rule string, priority int) rules.Threat {
-		return rules.Threat{ID: rule + "@hook", Rule: rule, Element: "hook", ElementKind: "surface", Priority: priority}
+		return rules.Threat{ID: rule + "@hook", Heading: &rules.Heading{Rule: rule}, Guidance: &rules.Guidance{}, Element: "hook", ElementKind: "surface", Priority: priority}
 	}
 	in := []rules.Threat{other("a-rule", 3), src, other("z-rule", 3), other("b-rule", 2), other("y-rule", 4)}
 	set := evidence.Set{Routes: []evidence.Route{{Method: "POST", Path: "/webhook", File: "app.go", Line: 4, Guards: []string{"signature"}}}}

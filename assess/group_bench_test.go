@@ -17,10 +17,9 @@ func BenchmarkGroupRows(b *testing.B) {
 		assets := []string{fmt.Sprintf("a%d", e%97), fmt.Sprintf("a%d", e%89)}
 		for r := range perElement {
 			t := &rules.Threat{
-				ID: fmt.Sprintf("r%d@e%d", r, e), Rule: fmt.Sprintf("r%d", r), Element: fmt.Sprintf("e%d", e),
+				ID: fmt.Sprintf("r%d@e%d", r, e), Heading: &rules.Heading{Rule: fmt.Sprintf("r%d", r)}, Element: fmt.Sprintf("e%d", e),
 				ElementKind: "surface", Assets: assets, Priority: 1 + r%5, Abuse: fmt.Sprintf("abuse %d", r),
-				Method: "method", Requires: "requires",
-			}
+				Method: "method", Requires: "requires", Guidance: &rules.Guidance{}}
 			if r%10 == 0 {
 				t.Family = fmt.Sprintf("f%d", r%20)
 			}

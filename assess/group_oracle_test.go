@@ -85,10 +85,9 @@ func TestGroupingMatchesTextKeys(t *testing.T) {
 			el := fmt.Sprintf("e%d", r.IntN(15))
 			status := []string{StatusOpen, StatusVerified, StatusPlanned}[r.IntN(3)]
 			ts = append(ts, Threat{Threat: &rules.Threat{
-				ID: fmt.Sprintf("%s@%s#%d", rule, el, i), Rule: rule, Family: fams[rule], Title: "title " + rule[:2],
+				ID: fmt.Sprintf("%s@%s#%d", rule, el, i), Heading: &rules.Heading{Rule: rule, Title: "title " + rule[:2]},
 				Element: el, Surface: "label " + el, ElementKind: "surface", Priority: 1 + r.IntN(2),
-				Abuse: []string{"a", "b"}[r.IntN(2)], Method: "m", Requires: "q", Assets: [][]string{{"x"}, {"x", "y"}}[r.IntN(2)],
-			}, Status: status, Response: "none", Secondary: r.IntN(5) == 0})
+				Abuse: []string{"a", "b"}[r.IntN(2)], Method: "m", Requires: "q", Assets: [][]string{{"x"}, {"x", "y"}}[r.IntN(2)], Guidance: &rules.Guidance{Family: fams[rule]}}, Status: status, Response: "none", Secondary: r.IntN(5) == 0})
 		}
 		want := groupByText(ts)
 		for _, parts := range []int{1, 2, 3} {
@@ -126,8 +125,8 @@ func TestLargeRowsListTheirFirstElements(t *testing.T) {
 	add := func(rule string, n int) {
 		for i := range n {
 			el := fmt.Sprintf("%s-e%03d", rule, i)
-			ts = append(ts, Threat{Threat: &rules.Threat{ID: rule + "@" + el, Rule: rule, Element: el, Surface: el,
-				ElementKind: "surface", Priority: 1, Abuse: "a", Method: "m", Requires: "q"}, Status: StatusOpen, Response: ResponseNone})
+			ts = append(ts, Threat{Threat: &rules.Threat{ID: rule + "@" + el, Heading: &rules.Heading{Rule: rule}, Element: el, Surface: el,
+				ElementKind: "surface", Priority: 1, Abuse: "a", Method: "m", Requires: "q", Guidance: &rules.Guidance{}}, Status: StatusOpen, Response: ResponseNone})
 		}
 	}
 	add("big", MaxGroup*3+1)

@@ -22,8 +22,8 @@ policy: {fail_priority: 2}
 		t.Fatal(diags)
 	}
 	mk := func(rule, el string, prio int, abuse, family string) rules.Threat {
-		return rules.Threat{ID: rule + "@" + el, Rule: rule, Title: rule, Element: el, ElementKind: "surface", Surface: "GET /" + el,
-			Priority: prio, Abuse: abuse, Method: "m", Requires: "r", Family: family}
+		return rules.Threat{ID: rule + "@" + el, Heading: &rules.Heading{Rule: rule, Title: rule}, Element: el, ElementKind: "surface", Surface: "GET /" + el,
+			Priority: prio, Abuse: abuse, Method: "m", Requires: "r", Guidance: &rules.Guidance{Family: family}}
 	}
 	ts := []rules.Threat{
 		mk("drain-volume", "a", 1, "drain", "budget"), mk("drain-size", "a", 1, "drain by size", "budget"),

@@ -22,21 +22,19 @@ func groupedAssessment() *assess.Assessment {
 		return assess.Threat{Threat: &t, Response: assess.ResponseNone, Status: assess.StatusOpen}
 	}
 	for i := 0; i < 30; i++ {
-		ts = append(ts, open(rules.Threat{ID: fmt.Sprintf("flood@ep%02d", i), Rule: "flood", Title: "Flood", Element: fmt.Sprintf("ep%02d", i),
+		ts = append(ts, open(rules.Threat{ID: fmt.Sprintf("flood@ep%02d", i), Heading: &rules.Heading{Rule: "flood", Title: "Flood"}, Element: fmt.Sprintf("ep%02d", i),
 			ElementKind: "surface", Surface: fmt.Sprintf("GET /api/items/%02d", i), Priority: 2, Impact: threatmap.Medium,
-			Difficulty: threatmap.DifficultyLow, Requires: "a script", Abuse: "slow the service down", Method: "sending many requests",
-			Mitigations: []string{"Rate-limit per client"}}))
+			Difficulty: threatmap.DifficultyLow, Requires: "a script", Abuse: "slow the service down", Method: "sending many requests", Guidance: &rules.Guidance{Mitigations: []string{"Rate-limit per client"}}}))
 	}
 	for _, r := range []string{"budget-volume", "budget-size"} {
-		ts = append(ts, open(rules.Threat{ID: r + "@chat", Rule: r, Title: "Budget " + r, Element: "chat", ElementKind: "surface",
+		ts = append(ts, open(rules.Threat{ID: r + "@chat", Heading: &rules.Heading{Rule: r, Title: "Budget " + r}, Element: "chat", ElementKind: "surface",
 			Surface: "POST /api/chat", Priority: 1, Impact: threatmap.High, Difficulty: threatmap.DifficultyLow, Requires: "a free account",
-			Abuse: "drain the model budget", Method: "calling it at volume (" + r + ")", Family: "budget-drain",
-			Mitigations: []string{"Budget alerts", "Per-user quota for " + r}}))
+			Abuse: "drain the model budget", Method: "calling it at volume (" + r + ")", Guidance: &rules.Guidance{Family: "budget-drain", Mitigations: []string{"Budget alerts", "Per-user quota for " + r}}}))
 	}
 	for i := 0; i < 40; i++ {
-		ts = append(ts, open(rules.Threat{ID: fmt.Sprintf("r%02d@svc", i), Rule: fmt.Sprintf("r%02d", i), Title: "R", Element: "svc",
+		ts = append(ts, open(rules.Threat{ID: fmt.Sprintf("r%02d@svc", i), Heading: &rules.Heading{Rule: fmt.Sprintf("r%02d", i), Title: "R"}, Element: "svc",
 			ElementKind: "component", Surface: "service", Priority: 3, Impact: threatmap.Medium, Difficulty: threatmap.DifficultyMedium,
-			Requires: "effort", Abuse: fmt.Sprintf("abuse %02d", i), Method: "a method", Mitigations: []string{"fix"}}))
+			Requires: "effort", Abuse: fmt.Sprintf("abuse %02d", i), Method: "a method", Guidance: &rules.Guidance{Mitigations: []string{"fix"}}}))
 	}
 	return &assess.Assessment{Model: m, Threats: ts}
 }

@@ -18,9 +18,7 @@ func TestWriteThreatMapMatchesWriteJSON(t *testing.T) {
 			doc := ThreatMapDoc{Version: "v", System: SystemDoc{Name: "s <&> \"q\""}, Assets: []AssetDoc{}, Controls: []assess.Control{}}
 			for i := range n {
 				doc.Threats = append(doc.Threats, assess.Threat{Threat: &rules.Threat{
-					ID: fmt.Sprintf("r@e%d", i), Rule: "r", Title: "a <b> & \"c\"\n", Assets: []string{"x", "y"},
-					Mitigations: []string{"m"}, Surface: "é ✓ \u2028", Abuse: "\xe2\x80", Method: "\xa8",
-				}, Status: "open"})
+					ID: fmt.Sprintf("r@e%d", i), Heading: &rules.Heading{Rule: "r", Title: "a <b> & \"c\"\n"}, Assets: []string{"x", "y"}, Surface: "é ✓ \u2028", Abuse: "\xe2\x80", Method: "\xa8", Guidance: &rules.Guidance{Mitigations: []string{"m"}}}, Status: "open"})
 			}
 			if doc.Threats == nil {
 				doc.Threats = []assess.Threat{}

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"strconv"
 	"unicode/utf8"
@@ -39,9 +40,15 @@ func deeper(ind string) string {
 // shares with the other threats of its rule from c (nil: every line is
 // encoded).
 func appendThreatRuns(dst []byte, t *assess.Threat, ind string, c *runCache) ([]byte, error) {
-	if t.Threat == nil {
+	if t.Threat == nil || t.Heading == nil || t.Guidance == nil {
+		// Written as a threat whose missing parts are empty.
 		cp := *t
-		cp.Threat = &rules.Threat{}
+		th := rules.NewThreat()
+		if t.Threat != nil {
+			th = *t.Threat
+			th.Heading, th.Guidance = cmp.Or(th.Heading, &rules.Heading{}), cmp.Or(th.Guidance, &rules.Guidance{})
+		}
+		cp.Threat = &th
 		t = &cp
 	}
 	o := objWriter{dst: append(dst, '{'), ind: deeper(ind)}

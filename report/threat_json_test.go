@@ -108,11 +108,13 @@ func TestAppendThreatMatchesEncodingJSON(t *testing.T) {
 	var full assess.Threat
 	n := 0
 	fill(reflect.ValueOf(&full).Elem(), &n)
-	empty := assess.Threat{Threat: &rules.Threat{Stride: []threatmap.Stride{}, Assets: []string{}, Mitigations: []string{},
-		Controls: []string{}, SecondaryTo: []string{}, References: []string{}, Evidence: []evidence.Finding{}},
-		MitigatedBy: []string{}, Group: []string{}}
-	onlyLine := assess.Threat{Threat: &rules.Threat{Pos: threatmap.Position{Line: 3}}}
-	for name, th := range map[string]*assess.Threat{"full": &full, "zero": {Threat: &rules.Threat{}}, "empty lists": &empty, "line only": &onlyLine} {
+	empty := assess.Threat{Threat: &rules.Threat{Heading: &rules.Heading{Stride: []threatmap.Stride{}}, Assets: []string{},
+		Guidance: &rules.Guidance{Mitigations: []string{}, Controls: []string{}, SecondaryTo: []string{}, References: []string{}},
+		Evidence: []evidence.Finding{}}, MitigatedBy: []string{}, Group: []string{}}
+	onlyLine := rules.NewThreat()
+	onlyLine.Pos = threatmap.Position{Line: 3}
+	zero := rules.NewThreat()
+	for name, th := range map[string]*assess.Threat{"full": &full, "zero": {Threat: &zero}, "empty lists": &empty, "line only": {Threat: &onlyLine}} {
 		want := withSummaries(t, encodeLikeStream(t, th), "      ", []string{th.Summary()})
 		got, err := appendThreat(nil, th, "    ")
 		if err != nil {

@@ -48,12 +48,10 @@ func TestThreatRunsAreTheLinesTheyStandFor(t *testing.T) {
 	var threats []assess.Threat
 	for i := range 3000 {
 		th := &rules.Threat{
-			ID: fmt.Sprintf("r%d@e%d", i%7, i), Rule: fmt.Sprintf("r%d", i%7), Title: title, Stride: stride,
+			ID: fmt.Sprintf("r%d@e%d", i%7, i), Heading: &rules.Heading{Rule: fmt.Sprintf("r%d", i%7), Title: title, Stride: stride},
 			Element: fmt.Sprintf("e%d", i), ElementKind: "surface", Assets: []string{"a"},
 			Difficulty: threatmap.Difficulty(i % 3), Impact: threatmap.Severity(i % 4), Priority: 1 + i%5,
-			Requires: "a request", Abuse: "abuse", Method: "method", Mitigations: mitigations,
-			References: refs, Pos: threatmap.Position{File: "threatmap.yaml", Line: i + 1, Column: 3},
-		}
+			Requires: "a request", Abuse: "abuse", Method: "method", Pos: threatmap.Position{File: "threatmap.yaml", Line: i + 1, Column: 3}, Guidance: &rules.Guidance{Mitigations: mitigations, References: refs}}
 		switch i % 6 {
 		case 1:
 			// Equal text at other addresses.

@@ -74,3 +74,31 @@ func TestUniquePositions(t *testing.T) {
 		t.Error("a short list without repeats was copied")
 	}
 }
+
+// TestListsOf: each key's items in the order given, nil for a key given
+// none, and each list clipped to its part of the shared array, so an
+// append to one does not write over the next.
+func TestListsOf(t *testing.T) {
+	pairs := []struct {
+		key int32
+		v   string
+	}{{2, "a"}, {0, "b"}, {2, "c"}, {3, "d"}, {0, "e"}}
+	got := listsOf(5, func(add func(int32, string)) {
+		for _, p := range pairs {
+			add(p.key, p.v)
+		}
+	})
+	want := [][]string{{"b", "e"}, nil, {"a", "c"}, {"d"}, nil}
+	for k := range want {
+		if !slices.Equal(got[k], want[k]) || (got[k] == nil) != (want[k] == nil) {
+			t.Errorf("key %d: got %q, want %q", k, got[k], want[k])
+		}
+		if len(got[k]) != cap(got[k]) {
+			t.Errorf("key %d: list of %d has room for %d", k, len(got[k]), cap(got[k]))
+		}
+	}
+	_ = append(got[0], "x")
+	if got[2][0] != "a" {
+		t.Errorf("an append to key 0's list wrote over key 2's: %q", got[2])
+	}
+}

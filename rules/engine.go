@@ -45,10 +45,11 @@ type compiled struct {
 	diffs      []cel.Program // nil entry for the default case
 	// wording holds the rule's wording cases (rules/wording.go).
 	wording []compiledWording
-	// stride is the rule's STRIDE categories, parsed once and shared,
-	// like its mitigations, controls and references, by all its threats
-	// (clipped, so an append by a reader copies).
-	stride []threatmap.Stride
+	// heading and guidance are what all the rule's threats say alike,
+	// made once and pointed to by each (its lists clipped, so an append
+	// by a reader copies).
+	heading  Heading
+	guidance Guidance
 	// kinds are the element kinds the condition admits, when restricted
 	// (dispatch.go).
 	kinds      []string
@@ -178,7 +179,13 @@ func newEngine(rules []*Rule, trackAll bool, pre *Precompiled) (*Engine, model.D
 // and diags say why.
 func compileRule(env *cel.Env, r *Rule, trackAll bool, checked func() checkedExprs) (*compiled, model.Diagnostics, bool) {
 	var diags model.Diagnostics
-	c := &compiled{rule: r, stride: slices.Clip(r.StrideCategories())}
+	c := &compiled{rule: r,
+		heading: Heading{Rule: r.ID, Title: r.Title, Stride: slices.Clip(r.StrideCategories())},
+		guidance: Guidance{Mitigations: slices.Clip(r.Mitigations), Controls: slices.Clip(r.Controls),
+			SecondaryTo: slices.Clip(r.SecondaryTo), Family: r.Family, References: slices.Clip(r.References)}}
+	if len(r.SecondaryTo) == 0 {
+		c.guidance.SecondaryTo = nil
+	}
 	ok := true
 	var lastAST *cel.Ast
 	compile := func(expr string, pos threatmap.Position, want *cel.Type) cel.Program {
@@ -529,10 +536,8 @@ func (c *compiled) eval(g *graph, el *element, v verdict, t *Threat) (bool, erro
 	}
 	r := c.rule
 	*t = Threat{
-		ID: r.ID + "@" + el.id, Rule: r.ID, Title: r.Title, Stride: c.stride,
-		Element: el.id, ElementKind: el.kind, Surface: el.label, Abuse: r.Abuse, Method: r.Method,
-		Mitigations: slices.Clip(r.Mitigations), Controls: slices.Clip(r.Controls),
-		References: slices.Clip(r.References), Pos: el.pos,
+		ID: r.ID + "@" + el.id, Heading: &c.heading, Guidance: &c.guidance,
+		Element: el.id, ElementKind: el.kind, Surface: el.label, Abuse: r.Abuse, Method: r.Method, Pos: el.pos,
 	}
 	for i, prg := range c.diffs {
 		hit := prg == nil

@@ -86,7 +86,7 @@ func newGraph(m *model.Model, ix *link.Index, now time.Time) *graph {
 		identIdx: make(map[string]int32, len(m.Identities)), zone: map[string]string{},
 		inDeg: make([]int64, nc), outDeg: make([]int64, nc),
 		surfacesOf: make([][]string, nc), surfKindsOf: make([][]string, nc), authedKindsOf: make([][]string, nc),
-		storedBy: make([][]string, na), exposedBy: make([][]string, na), carriedBy: make([][]string, na),
+		storedBy: make([][]string, na), exposedBy: make([][]string, na),
 		params: make([]bool, len(m.Surfaces)), sens: make([]threatmap.Severity, na),
 		flowFrom: make([]int32, len(m.Flows)), flowTo: make([]int32, len(m.Flows)),
 		compIn: make([][]int32, nc), compOut: make([][]int32, nc),
@@ -101,7 +101,6 @@ func newGraph(m *model.Model, ix *link.Index, now time.Time) *graph {
 	pages.Touch(g.authedKindsOf)
 	pages.Touch(g.storedBy)
 	pages.Touch(g.exposedBy)
-	pages.Touch(g.carriedBy)
 	pages.Touch(g.compIn)
 	pages.Touch(g.compOut)
 	for i, c := range m.Components {
@@ -155,10 +154,14 @@ func newGraph(m *model.Model, ix *link.Index, now time.Time) *graph {
 		}
 	})
 	g.dataPos = g.assetPositions(len(m.Flows), func(i int) []string { return m.Flows[i].Data })
-	for i, f := range m.Flows {
-		for _, ai := range uniquePositions(g.dataPos[i]) {
-			g.carriedBy[ai] = append(g.carriedBy[ai], f.ID)
+	g.carriedBy = listsOf(na, func(add func(key int32, v string)) {
+		for i, f := range m.Flows {
+			for _, ai := range uniquePositions(g.dataPos[i]) {
+				add(ai, f.ID)
+			}
 		}
+	})
+	for i, f := range m.Flows {
 		g.flowFrom[i], g.flowTo[i] = g.componentPos(f.From), g.componentPos(f.To)
 		if ci := g.flowFrom[i]; ci >= 0 {
 			g.outDeg[ci]++
@@ -296,6 +299,29 @@ func (g *graph) assetPositions(n int, list func(i int) []string) [][]int32 {
 
 // uniquePositions returns pos with each position once: pos itself when a
 // short list repeats none (most do), else a sorted copy without repeats.
+// listsOf gives each of n keys the list of what each hands to add, in
+// the order it does: a first pass counts, and the lists are carved from
+// one array (each clipped to its own part), so a large model's lists
+// are not each grown by appending. A key given nothing has a nil list.
+func listsOf(n int, each func(add func(key int32, v string))) [][]string {
+	counts := make([]int32, n)
+	total := 0
+	each(func(key int32, _ string) {
+		counts[key]++
+		total++
+	})
+	lists := make([][]string, n)
+	all := make([]string, 0, total)
+	for k, c := range counts {
+		if c > 0 {
+			lists[k] = all[len(all) : len(all) : len(all)+int(c)]
+			all = all[:len(all)+int(c)]
+		}
+	}
+	each(func(key int32, v string) { lists[key] = append(lists[key], v) })
+	return lists
+}
+
 func uniquePositions(pos []int32) []int32 {
 	if len(pos) <= 16 {
 		repeats := false
@@ -573,7 +599,10 @@ func (g *graph) atRisk(r *Rule, el *element) ([]string, threatmap.Severity) {
 	var ids []string
 	var pos []int32
 	if len(r.Assets) == 0 {
-		ids, pos = slices.Clone(el.assetIDs), el.vars.assets.idx
+		// The model's own list, which no reader changes (clipped, so an
+		// append copies): a threat per rule on the element need not
+		// each hold a copy.
+		ids, pos = slices.Clip(el.assetIDs), el.vars.assets.idx
 	} else {
 		// The element's assets of the rule's kinds (el.vars.assets are
 		// its assets the model has, in its order), else the nearby ones.

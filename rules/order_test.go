@@ -43,7 +43,7 @@ func TestSortByOrderIsCompareOrder(t *testing.T) {
 			var ts []Threat
 			seen := map[string]bool{}
 			for len(ts) < 3000 {
-				th := Threat{Rule: rulesIDs[r.IntN(len(rulesIDs))], Element: elems[r.IntN(len(elems))] + string(rune('a'+r.IntN(26))) + string(rune('a'+r.IntN(26))),
+				th := Threat{Heading: &Heading{Rule: rulesIDs[r.IntN(len(rulesIDs))]}, Guidance: &Guidance{}, Element: elems[r.IntN(len(elems))] + string(rune('a'+r.IntN(26))) + string(rune('a'+r.IntN(26))),
 					Priority: 1 + r.IntN(2), Impact: threatmap.Severity(r.IntN(2)), Difficulty: threatmap.Difficulty(r.IntN(2))}
 				th.ID = th.Rule + "@" + th.Element
 				tc.odd(&th, r)

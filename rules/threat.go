@@ -12,15 +12,21 @@ import (
 )
 
 // Threat is one rule firing on one element.
+//
+// What every threat of a rule says alike (its heading and its guidance)
+// is made once per rule and pointed to, not copied into each threat: a
+// large model has hundreds of thousands of threats, and these fields were
+// two fifths of each. The two parts sit where their fields are written
+// in the threat's JSON, so encoding/json writes the fields in the same
+// order as before. A Threat needs both set (NewThreat, or literals that
+// fill them) before its fields are read.
 type Threat struct {
 	// ID is RULE@ELEMENT: stable across edits that do not rename the
 	// element, so responses keyed by it survive.
-	ID          string             `json:"id"`
-	Rule        string             `json:"rule"`
-	Title       string             `json:"title"`
-	Stride      []threatmap.Stride `json:"stride"`
-	Element     string             `json:"element"`
-	ElementKind string             `json:"element_kind"`
+	ID string `json:"id"`
+	*Heading
+	Element     string `json:"element"`
+	ElementKind string `json:"element_kind"`
 	// Surface is the label shown in the threat map, e.g. POST /api/chat.
 	Surface    string               `json:"surface"`
 	Assets     []string             `json:"assets"`
@@ -31,22 +37,41 @@ type Threat struct {
 	// The summary (see Summary) is made from Surface, Abuse, Method and
 	// Requires when it is read, so a large model does not hold a sentence
 	// per threat.
-	Abuse       string   `json:"abuse"`
-	Method      string   `json:"method"`
-	Detail      string   `json:"detail,omitempty"`
-	Mitigations []string `json:"mitigations"`
-	Controls    []string `json:"control_kinds,omitempty"`
-	// SecondaryTo lists the control kinds that answer the same attack
-	// first (see Rule.SecondaryTo).
-	SecondaryTo []string `json:"secondary_to,omitempty"`
-	// Family is the rule's family (see Rule.Family).
-	Family     string             `json:"family,omitempty"`
-	References []string           `json:"references,omitempty"`
-	Pos        threatmap.Position `json:"location"`
+	Abuse  string `json:"abuse"`
+	Method string `json:"method"`
+	Detail string `json:"detail,omitempty"`
+	*Guidance
+	Pos threatmap.Position `json:"location"`
 	// Evidence holds the findings linked to the element that bear on this
 	// threat (those whose property matches one of the rule's control
 	// kinds, or all of the element's findings for evidence-driven rules).
 	Evidence []evidence.Finding `json:"evidence,omitempty"`
+}
+
+// Heading is what a threat's row is headed with: its rule, the rule's
+// title and STRIDE categories. The threats of one rule share one.
+type Heading struct {
+	Rule   string             `json:"rule"`
+	Title  string             `json:"title"`
+	Stride []threatmap.Stride `json:"stride"`
+}
+
+// Guidance is what a rule's threats say of their answer: the mitigations,
+// the control kinds that answer them, the kinds that answer the same
+// attack first (see Rule.SecondaryTo), the rule's family (see
+// Rule.Family) and its references. The threats of one rule share one.
+type Guidance struct {
+	Mitigations []string `json:"mitigations"`
+	Controls    []string `json:"control_kinds,omitempty"`
+	SecondaryTo []string `json:"secondary_to,omitempty"`
+	Family      string   `json:"family,omitempty"`
+	References  []string `json:"references,omitempty"`
+}
+
+// NewThreat returns a threat with a heading and guidance of its own
+// (empty), ready to be filled.
+func NewThreat() Threat {
+	return Threat{Heading: &Heading{}, Guidance: &Guidance{}}
 }
 
 // Summary is the threat's one-liner: If [surface] is abused, an attacker

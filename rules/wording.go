@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/google/cel-go/cel"
 	"github.com/google/cel-go/common/types"
@@ -62,15 +61,8 @@ func compileWording(r *Rule, compile func(expr string, pos threatmap.Position, w
 	return out, ok
 }
 
-// word applies the first wording case that holds to t, and carries the
-// rule's family and secondary_to over to it.
+// word applies the first wording case that holds to t.
 func (c *compiled) word(el *element, t *Threat) error {
-	t.Family = c.rule.Family
-	if len(c.rule.SecondaryTo) > 0 {
-		// Shared by the rule's threats, like its mitigations (clipped,
-		// so an append by a reader copies).
-		t.SecondaryTo = slices.Clip(c.rule.SecondaryTo)
-	}
 	for i, w := range c.wording {
 		v := unknown
 		if w.judge != nil {

@@ -231,9 +231,8 @@ func TestThreatMapMadeSafeOnWorkers(t *testing.T) {
 				doc := report.ThreatMapDoc{Version: "v", System: report.SystemDoc{Name: "s"}, Assets: []report.AssetDoc{}, Controls: []assess.Control{}}
 				for i := range n {
 					doc.Threats = append(doc.Threats, assess.Threat{Threat: &rules.Threat{
-						ID: fmt.Sprintf("r@e%d", i), Rule: "r", Title: "t", Surface: fmt.Sprintf("POST /hook/%d \u202e", i%7),
-						Detail: fmt.Sprintf("key %s at %d", tok, i%5), Mitigations: []string{"m"},
-					}, Status: "open"})
+						ID: fmt.Sprintf("r@e%d", i), Heading: &rules.Heading{Rule: "r", Title: "t"}, Surface: fmt.Sprintf("POST /hook/%d \u202e", i%7),
+						Detail: fmt.Sprintf("key %s at %d", tok, i%5), Guidance: &rules.Guidance{Mitigations: []string{"m"}}}, Status: "open"})
 				}
 				var plain bytes.Buffer
 				if err := report.WriteThreatMap(&plain, doc); err != nil {

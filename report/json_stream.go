@@ -3,6 +3,7 @@ package report
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"runtime"
@@ -46,12 +47,12 @@ func WriteThreatMap(w io.Writer, doc ThreatMapDoc) error {
 	}
 	frameDone := make(chan framed, 1)
 	go func() {
-		var frame bytes.Buffer
-		if err := WriteJSON(&frame, threatMapFrame(doc)); err != nil {
+		frame, err := indentedJSON(threatMapFrame(doc))
+		if err != nil {
 			frameDone <- framed{err: err}
 			return
 		}
-		head, tail, ok := bytes.Cut(frame.Bytes(), []byte(threatsKey))
+		head, tail, ok := bytes.Cut(frame, []byte(threatsKey))
 		if !ok {
 			frameDone <- framed{err: fmt.Errorf("threat map JSON: no threats array")}
 			return
@@ -87,6 +88,27 @@ func WriteThreatMap(w io.Writer, doc ThreatMapDoc) error {
 	}
 	bw.Write(tail)
 	return bw.Flush()
+}
+
+// indentedJSON returns what WriteJSON writes for v: encoded compact, then
+// indented into a buffer sized for it once. (An encoder set to indent
+// grows its buffers as it goes; for the frame of a large model, a few
+// megabytes, that allocated many times the document.)
+func indentedJSON(v any) ([]byte, error) {
+	var compact bytes.Buffer
+	enc := json.NewEncoder(&compact)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	// Indenting adds a line's indentation and a space per value: about
+	// the compact size again, at the depths a threat map has.
+	out.Grow(2 * compact.Len())
+	if err := json.Indent(&out, compact.Bytes(), "", "  "); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
 }
 
 // LinePreparer is a writer that makes its output safe line by line

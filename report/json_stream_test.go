@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"testing"
 
@@ -51,5 +52,35 @@ func TestWriteThreatMapMatchesWriteJSON(t *testing.T) {
 				t.Fatalf("lengths differ: want %d, got %d", len(w), len(g))
 			}
 		})
+	}
+}
+
+// TestIndentedJSONMatchesEncoder: the frame's encoding is what an
+// indenting encoder writes, for values of every shape it meets.
+func TestIndentedJSONMatchesEncoder(t *testing.T) {
+	for name, v := range map[string]any{
+		"empty object": struct{}{},
+		"nested":       map[string]any{"a": []any{1, "x", map[string]any{}, []any{}}, "b": map[string]any{"c": nil}},
+		"html":         []string{"<a href=\"x\">&</a>", "\u2028"},
+		"scalar":       "plain",
+		"frame":        threatMapFrame(ThreatMapDoc{Threats: []assess.Threat{}}),
+	} {
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(v); err != nil {
+			t.Fatal(err)
+		}
+		got, err := indentedJSON(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want.Bytes()) {
+			t.Errorf("%s:\n got %s\nwant %s", name, got, want.Bytes())
+		}
+	}
+	if _, err := indentedJSON(func() {}); err == nil {
+		t.Error("a value encoding/json refuses gave no error")
 	}
 }

@@ -188,7 +188,11 @@ func AssessChunks(m *model.Model, chunks [][]rules.Threat, ix *link.Index, set e
 	// order), whatever the chunks' order, is worked out first, and the
 	// threats are assessed straight into their places in it: the sorted
 	// threats are not moved afterwards (putting them in order in place
-	// was one core's work, as long as the sort on a large model).
+	// was one core's work, as long as the sort on a large model). They
+	// are read in the chunks' order, where an element's threats are side
+	// by side, so the tables' entries for an element are looked up while
+	// they are still in the processor's cache (in the engine's order,
+	// each lookup went to memory on a large model).
 	all := make([]*rules.Threat, 0, total)
 	for _, c := range chunks {
 		for i := range c {
@@ -197,6 +201,14 @@ func AssessChunks(m *model.Model, chunks [][]rules.Threat, ix *link.Index, set e
 	}
 	clear(chunks)
 	order := rules.OrderOfThreats(total, func(i int) *rules.Threat { return all[i] })
+	// place[i] is where the i-th threat read goes (nil: where it is).
+	var place []int32
+	if order != nil {
+		place = make([]int32, total)
+		for at, i := range order {
+			place[i] = int32(at)
+		}
+	}
 	// Blocks of places are assessed on whichever core is free (each
 	// threat is read and written by one goroutine; the model, index and
 	// tables are only read). seen records, per worker, the threats that
@@ -212,10 +224,10 @@ func AssessChunks(m *model.Model, chunks [][]rules.Threat, ix *link.Index, set e
 		seens[w] = map[string]bool{}
 	}
 	workers.Each(blocks, func(w, b int) {
-		for at := b * block; at < min(total, (b+1)*block); at++ {
-			i := at
-			if order != nil {
-				i = order[at]
+		for i := b * block; i < min(total, (b+1)*block); i++ {
+			at := i
+			if place != nil {
+				at = int(place[i])
 			}
 			t := all[i]
 			before := rules.OrderOf(t)

@@ -43,6 +43,8 @@ type graph struct {
 	// flowFrom and flowTo are, by flow position, the positions of the
 	// components at its ends (-1 when an end is not a component).
 	flowFrom, flowTo []int32
+	// surfComp holds each surface's component's position (-1 for none).
+	surfComp []int32
 	// By component position: the position of the identity it runs as
 	// (-1 for none), its zone, the flows into and out of it, and the
 	// assets next to it (nearAssets), so an element's neighbourhood is
@@ -88,7 +90,7 @@ func newGraph(m *model.Model, ix *link.Index, now time.Time) *graph {
 		surfacesOf: make([][]string, nc), surfKindsOf: make([][]string, nc), authedKindsOf: make([][]string, nc),
 		storedBy: make([][]string, na), exposedBy: make([][]string, na),
 		params: make([]bool, len(m.Surfaces)), sens: make([]threatmap.Severity, na),
-		flowFrom: make([]int32, len(m.Flows)), flowTo: make([]int32, len(m.Flows)),
+		flowFrom: make([]int32, len(m.Flows)), flowTo: make([]int32, len(m.Flows)), surfComp: make([]int32, len(m.Surfaces)),
 		compIn: make([][]int32, nc), compOut: make([][]int32, nc),
 		flowsIn: map[string][]int32{}, flowsOut: map[string][]int32{},
 		controls: map[string][]string{}, identityAssets: map[string][]string{},
@@ -142,8 +144,10 @@ func newGraph(m *model.Model, ix *link.Index, now time.Time) *graph {
 			}
 			ci, ok := g.compIdx[s.Component]
 			if !ok {
+				g.surfComp[i] = -1
 				continue
 			}
+			g.surfComp[i] = ci
 			g.surfacesOf[ci] = append(g.surfacesOf[ci], s.ID)
 			if !slices.Contains(g.surfKindsOf[ci], s.Kind) {
 				g.surfKindsOf[ci] = append(g.surfKindsOf[ci], s.Kind)
@@ -499,29 +503,29 @@ func (g *graph) elementInto(el *element, kind string, i int) *element {
 		for i, a := range m.Assets {
 			all[i] = a.ID
 		}
-		return g.newElement(el, model.SystemElement, "system", "the repository", m.System.Loc.At(""), g.system, "", all)
+		return g.newElement(el, model.SystemElement, "system", "the repository", m.System.Loc.At(""), g.system, "", -1, all)
 	case "asset":
 		a := &m.Assets[i]
-		return g.newElement(el, a.ID, "asset", a.Name, a.Loc.At(""), record{g: g, s: assetSchema, i: int32(i)}, "", []string{a.ID})
+		return g.newElement(el, a.ID, "asset", a.Name, a.Loc.At(""), record{g: g, s: assetSchema, i: int32(i)}, "", -1, []string{a.ID})
 	case "component":
 		c := &m.Components[i]
 		el.assetPos = g.storesPos[i]
-		return g.newElement(el, c.ID, "component", c.Name, c.Loc.At(""), record{g: g, s: componentSchema, i: int32(i)}, c.ID, c.Stores)
+		return g.newElement(el, c.ID, "component", c.Name, c.Loc.At(""), record{g: g, s: componentSchema, i: int32(i)}, c.ID, int32(i), c.Stores)
 	case "surface":
 		s := &m.Surfaces[i]
 		el.assetPos = g.surfAssetsPos[i]
-		return g.newElement(el, s.ID, "surface", s.Name, s.Loc.At(""), record{g: g, s: surfaceSchema, i: int32(i)}, s.Component, s.Assets)
+		return g.newElement(el, s.ID, "surface", s.Name, s.Loc.At(""), record{g: g, s: surfaceSchema, i: int32(i)}, s.Component, g.surfComp[i], s.Assets)
 	case "flow":
 		f := &m.Flows[i]
 		el.assetPos = g.dataPos[i]
-		return g.newElement(el, f.ID, "flow", f.From+" → "+f.To, f.Loc.At(""), record{g: g, s: flowSchema, i: int32(i)}, f.From, f.Data)
+		return g.newElement(el, f.ID, "flow", f.From+" → "+f.To, f.Loc.At(""), record{g: g, s: flowSchema, i: int32(i)}, f.From, g.flowFrom[i], f.Data)
 	case "boundary":
 		b := &m.Boundaries[i]
-		return g.newElement(el, b.ID, "boundary", b.Name, b.Loc.At(""), boundaryMap(*b), "", nil)
+		return g.newElement(el, b.ID, "boundary", b.Name, b.Loc.At(""), boundaryMap(*b), "", -1, nil)
 	case "identity":
 		id := &m.Identities[i]
 		self := record{g: g, s: identitySchema, i: int32(i)}
-		el = g.newElement(el, id.ID, "identity", id.Name, id.Loc.At(""), self, "", g.identityAssets[id.ID])
+		el = g.newElement(el, id.ID, "identity", id.Name, id.Loc.At(""), self, "", -1, g.identityAssets[id.ID])
 		el.vars.identity = self
 		return el
 	case "route":
@@ -531,15 +535,17 @@ func (g *graph) elementInto(el *element, kind string, i int) *element {
 		rm := routeMap(r)
 		rm["id"] = g.routeIDs[i]
 		rm["component"] = owner
-		el = g.newElement(el, g.routeIDs[i], "route", r.Method+" "+r.Path, g.routePos[i], rm, owner, nil)
+		el = g.newElement(el, g.routeIDs[i], "route", r.Method+" "+r.Path, g.routePos[i], rm, owner, g.componentPos(owner), nil)
 		el.vars.routes = []any{rm}
 		return el
 	}
 	return nil
 }
 
-func (g *graph) newElement(el *element, id, kind, label string, pos threatmap.Position, self any, compID string, assetIDs []string) *element {
-	ci := g.componentPos(compID)
+// newElement builds an element in el; compID names its component or the
+// end of a flow that is not one, and ci is the component's position (-1
+// for none), which the caller knows.
+func (g *graph) newElement(el *element, id, kind, label string, pos threatmap.Position, self any, compID string, ci int32, assetIDs []string) *element {
 	comp := record{g: g, s: componentSchema, i: ci}
 	ident := record{g: g, s: identitySchema, i: -1}
 	var zone string

@@ -3,6 +3,7 @@ package rules
 import (
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	celast "github.com/google/cel-go/common/ast"
@@ -492,9 +493,13 @@ func valueReader(e celast.Expr) reader {
 			return nil
 		}
 		return fieldReader(of, name)
+	case celast.ComprehensionKind:
+		return listMacroReader(e.AsComprehension())
 	case celast.CallKind:
 		call := e.AsCall()
 		switch call.FunctionName() {
+		case overloads.TypeConvertString:
+			return stringConversionReader(call)
 		case operators.Add:
 			return concatReader(call)
 		case operators.Conditional:
@@ -531,6 +536,108 @@ func valueReader(e celast.Expr) reader {
 		}
 	}
 	return nil
+}
+
+// listMacroReader reads the list the filter and map macros make (both
+// forms of map: with and without a filter). Each expands to a
+// comprehension that starts from an empty list and, for each item the
+// filter holds for, appends one value (the item, or what the map gives
+// for it) and gives the list. Over a list it can read, the filter is
+// judged and the value read with the item bound to the macro's variable;
+// an item the filter cannot be judged on, or whose value cannot be read,
+// leaves the whole to CEL (which would report an error there, or decide
+// otherwise). Anything else that is a comprehension gives nil.
+func listMacroReader(c celast.ComprehensionExpr) reader {
+	if c.HasIterVar2() {
+		return nil
+	}
+	accu := c.AccuVar()
+	isAccu := func(e celast.Expr) bool { return e.Kind() == celast.IdentKind && e.AsIdent() == accu }
+	init, cond := c.AccuInit(), c.LoopCondition()
+	if init.Kind() != celast.ListKind || init.AsList().Size() != 0 || !isAccu(c.Result()) {
+		return nil
+	}
+	if cond.Kind() != celast.LiteralKind || cond.AsLiteral() != types.True {
+		return nil
+	}
+	step := c.LoopStep()
+	var filter judge
+	if step.Kind() == celast.CallKind && step.AsCall().FunctionName() == operators.Conditional {
+		args := step.AsCall().Args()
+		if len(args) != 3 || !isAccu(args[2]) {
+			return nil
+		}
+		if filter = boolJudge(args[0]); filter == nil {
+			return nil
+		}
+		step = args[1]
+	}
+	// step is now accu + [value].
+	if step.Kind() != celast.CallKind || step.AsCall().FunctionName() != operators.Add {
+		return nil
+	}
+	args := step.AsCall().Args()
+	if len(args) != 2 || !isAccu(args[0]) || args[1].Kind() != celast.ListKind || args[1].AsList().Size() != 1 {
+		return nil
+	}
+	value := valueReader(args[1].AsList().Elements()[0])
+	over := valueReader(c.IterRange())
+	if value == nil || over == nil {
+		return nil
+	}
+	name := c.IterVar()
+	return func(el *element) (ref.Val, bool) {
+		l, n, ok := readList(over, el)
+		if !ok {
+			return nil, false
+		}
+		var out []ref.Val
+		el.binds = append(el.binds, binding{name: name})
+		at := len(el.binds) - 1
+		defer func() { el.binds = el.binds[:at] }()
+		for i := types.Int(0); i < n; i++ {
+			el.binds[at].v = l.Get(i)
+			if filter != nil {
+				switch filter(el) {
+				case no:
+					continue
+				case unknown:
+					return nil, false
+				}
+			}
+			v, ok := value(el)
+			if !ok {
+				return nil, false
+			}
+			out = append(out, v)
+		}
+		return types.NewRefValList(types.DefaultTypeAdapter, out), true
+	}
+}
+
+// stringConversionReader reads string(x) for a string or an integer (in
+// decimal, as CEL writes it); CEL decides for any other type.
+func stringConversionReader(call celast.CallExpr) reader {
+	if call.IsMemberFunction() || len(call.Args()) != 1 {
+		return nil
+	}
+	of := valueReader(call.Args()[0])
+	if of == nil {
+		return nil
+	}
+	return func(el *element) (ref.Val, bool) {
+		v, ok := of(el)
+		if !ok {
+			return nil, false
+		}
+		switch x := v.(type) {
+		case types.String:
+			return x, true
+		case types.Int:
+			return types.String(strconv.FormatInt(int64(x), 10)), true
+		}
+		return nil, false
+	}
 }
 
 // fieldReader reads a field of the map or record of reads.

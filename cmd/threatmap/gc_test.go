@@ -80,3 +80,14 @@ func keepGCSettings(t *testing.T) {
 		debug.SetMemoryLimit(prevLimit)
 	})
 }
+
+// TestBudgetLeavesRoom: the budget (which counts all the memory the Go
+// runtime maps, not only the heap) stays under the 2 GiB a run on a
+// 100,000-component model may take, with room for the binary's own
+// pages and the parsers' C memory.
+func TestBudgetLeavesRoom(t *testing.T) {
+	const target, room = 2 << 30, 64 << 20
+	if memoryBudget+room > target {
+		t.Errorf("memory budget %d MiB leaves less than %d MiB under %d MiB", memoryBudget>>20, room>>20, target>>20)
+	}
+}

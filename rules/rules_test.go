@@ -19,7 +19,7 @@ import (
 // fixtureNow is the date fixture models are evaluated at.
 var fixtureNow = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 
-func builtinRules(t *testing.T) []*Rule {
+func builtinRules(t testing.TB) []*Rule {
 	t.Helper()
 	rs, err := Builtin()
 	if err != nil {

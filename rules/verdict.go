@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -225,7 +224,7 @@ func callJudge(call celast.CallExpr) judge {
 		if !ok {
 			return nil
 		}
-		re, err := regexp.Compile(pat)
+		re, err := newMatcher(pat)
 		if err != nil {
 			return nil
 		}

@@ -11,6 +11,8 @@ import (
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
 	"github.com/google/cel-go/common/types/traits"
+
+	"github.com/threatmap/threatmap/internal/prefilter"
 )
 
 // A verdict is what a built-in condition gives on an element, worked out
@@ -224,7 +226,7 @@ func callJudge(call celast.CallExpr) judge {
 		if !ok {
 			return nil
 		}
-		re, err := newMatcher(pat)
+		re, err := prefilter.Compile(pat)
 		if err != nil {
 			return nil
 		}

@@ -6,12 +6,14 @@ import (
 	"strings"
 
 	sitter "github.com/smacker/go-tree-sitter"
+
+	"github.com/threatmap/threatmap/internal/prefilter"
 )
 
 // pyHTTPAuthRE marks a file that serves HTTP basic or digest auth
 // (Flask-HTTPAuth), where a dict of user names to literal passwords is
 // the account table.
-var pyHTTPAuthRE = regexp.MustCompile(`flask_httpauth|HTTPBasicAuth|HTTPDigestAuth`)
+var pyHTTPAuthRE = prefilter.MustCompile(`flask_httpauth|HTTPBasicAuth|HTTPDigestAuth`)
 
 // credentialsPy reports literal credentials in one Python file.
 func (pf *pyFile) credentialsPy(root *sitter.Node) {

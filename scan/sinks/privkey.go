@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	sitter "github.com/smacker/go-tree-sitter"
+
+	"github.com/threatmap/threatmap/internal/prefilter"
 )
 
 // Keys that bypass a backend's own authorization: a Supabase service-role
@@ -115,7 +117,7 @@ func (jf *jsFile) privilegedKeyJS(root *sitter.Node) {
 	}, 0)
 }
 
-var jsPrivilegedWordRE = regexp.MustCompile(`SERVICE_ROLE|SUPABASE_(SERVICE|SECRET|ADMIN)_KEY|FIREBASE_|HASURA`)
+var jsPrivilegedWordRE = prefilter.MustCompile(`SERVICE_ROLE|SUPABASE_(SERVICE|SECRET|ADMIN)_KEY|FIREBASE_|HASURA`)
 
 var firebaseAdminJSRE = regexp.MustCompile(`["']firebase-admin(/app)?["']`)
 
@@ -165,4 +167,4 @@ func (pf *pyFile) privilegedKeyPy(root *sitter.Node) {
 	}, 0)
 }
 
-var pyPrivilegedWordRE = regexp.MustCompile(`(?i)service_role|supabase_(service|secret|admin)_key|firebase|hasura`)
+var pyPrivilegedWordRE = prefilter.MustCompile(`(?i)service_role|supabase_(service|secret|admin)_key|firebase|hasura`)

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	sitter "github.com/smacker/go-tree-sitter"
+
+	"github.com/threatmap/threatmap/internal/prefilter"
 )
 
 // RuleResetTokenReusable: a password-reset flow accepts a token that is
@@ -131,10 +133,10 @@ func resetFlows(funcs []resetFunc) []hit {
 
 // Python.
 
-var pyResetWordRE = regexp.MustCompile(`(?i)reset|forgot|recover`)
+var pyResetWordRE = prefilter.MustCompile(`(?i)reset|forgot|recover`)
 
 // pyDecodeWordRE matches a file that may decode a token.
-var pyDecodeWordRE = regexp.MustCompile(`jwt|jose|itsdangerous|signing`)
+var pyDecodeWordRE = prefilter.MustCompile(`jwt|jose|itsdangerous|signing`)
 
 // pyStatelessDecode reports a call that decodes a signed token without
 // state: PyJWT or python-jose jwt.decode, an itsdangerous serializer's

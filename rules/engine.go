@@ -182,9 +182,9 @@ func compileRule(env *cel.Env, r *Rule, trackAll bool, checked func() checkedExp
 	c := &compiled{rule: r,
 		heading: Heading{Rule: r.ID, Title: r.Title, Stride: slices.Clip(r.StrideCategories())},
 		guidance: Guidance{Mitigations: slices.Clip(r.Mitigations), Controls: slices.Clip(r.Controls),
-			SecondaryTo: slices.Clip(r.SecondaryTo), Family: r.Family, References: slices.Clip(r.References)}}
-	if len(r.SecondaryTo) == 0 {
-		c.guidance.SecondaryTo = nil
+			Family: r.Family, References: slices.Clip(r.References)}}
+	if len(r.SecondaryTo) > 0 {
+		c.guidance.SecondaryTo = slices.Clip(r.SecondaryTo)
 	}
 	ok := true
 	var lastAST *cel.Ast

@@ -301,8 +301,6 @@ func (g *graph) assetPositions(n int, list func(i int) []string) [][]int32 {
 	return out
 }
 
-// uniquePositions returns pos with each position once: pos itself when a
-// short list repeats none (most do), else a sorted copy without repeats.
 // listsOf gives each of n keys the list of what each hands to add, in
 // the order it does: a first pass counts, and the lists are carved from
 // one array (each clipped to its own part), so a large model's lists
@@ -326,6 +324,8 @@ func listsOf(n int, each func(add func(key int32, v string))) [][]string {
 	return lists
 }
 
+// uniquePositions returns pos with each position once: pos itself when a
+// short list repeats none (most do), else a sorted copy without repeats.
 func uniquePositions(pos []int32) []int32 {
 	if len(pos) <= 16 {
 		repeats := false

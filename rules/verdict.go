@@ -518,14 +518,7 @@ func valueReader(e celast.Expr) reader {
 		case !call.IsMemberFunction() && len(call.Args()) == 1:
 			of = valueReader(call.Args()[0])
 		}
-		if of == nil {
-			return nil
-		}
-		return func(el *element) (ref.Val, bool) {
-			v, ok := of(el)
-			if !ok {
-				return nil, false
-			}
+		return convertReader(of, func(v ref.Val) (ref.Val, bool) {
 			// Lists and maps only: a string's size is in characters.
 			switch v.(type) {
 			case traits.Lister, traits.Mapper:
@@ -534,9 +527,24 @@ func valueReader(e celast.Expr) reader {
 			}
 			n, isInt := v.(traits.Sizer).Size().(types.Int)
 			return n, isInt
-		}
+		})
 	}
 	return nil
+}
+
+// convertReader reads what conv makes of the value of reads; nil when of
+// is (the expression it reads cannot be read in Go).
+func convertReader(of reader, conv func(v ref.Val) (ref.Val, bool)) reader {
+	if of == nil {
+		return nil
+	}
+	return func(el *element) (ref.Val, bool) {
+		v, ok := of(el)
+		if !ok {
+			return nil, false
+		}
+		return conv(v)
+	}
 }
 
 // listMacroReader reads the list the filter and map macros make (both
@@ -622,15 +630,7 @@ func stringConversionReader(call celast.CallExpr) reader {
 	if call.IsMemberFunction() || len(call.Args()) != 1 {
 		return nil
 	}
-	of := valueReader(call.Args()[0])
-	if of == nil {
-		return nil
-	}
-	return func(el *element) (ref.Val, bool) {
-		v, ok := of(el)
-		if !ok {
-			return nil, false
-		}
+	return convertReader(valueReader(call.Args()[0]), func(v ref.Val) (ref.Val, bool) {
 		switch x := v.(type) {
 		case types.String:
 			return x, true
@@ -638,7 +638,7 @@ func stringConversionReader(call celast.CallExpr) reader {
 			return types.String(strconv.FormatInt(int64(x), 10)), true
 		}
 		return nil, false
-	}
+	})
 }
 
 // fieldReader reads a field of the map or record of reads.

@@ -86,48 +86,42 @@ func (r *Regexp) String() string { return r.re.String() }
 
 // Match reports whether b holds a match, as the regexp does.
 func (r *Regexp) Match(b []byte) bool {
-	if r.any != nil {
-		if !r.possible(b) {
-			return false
-		}
-		if r.exact {
-			return true
-		}
+	if answer, ok := r.decided(b); ok {
+		return answer
 	}
 	return r.re.Match(b)
 }
 
 // MatchString is Match for a string.
 func (r *Regexp) MatchString(s string) bool {
-	if r.any != nil {
-		var possible bool
-		if len(s) <= 256 {
-			// Short text (a path, an id) is tested on the stack.
-			var buf [256]byte
-			b := buf[:0]
-			if r.fold {
-				b = appendFolded(b, unsafe.Slice(unsafe.StringData(s), len(s)))
-			} else {
-				b = append(b, s...)
-			}
-			possible = containsAny(b, r.any)
-		} else {
-			possible = r.possible([]byte(s))
-		}
-		if !possible {
-			return false
-		}
-		if r.exact {
-			return true
-		}
+	if answer, ok := r.decided(unsafe.Slice(unsafe.StringData(s), len(s))); ok {
+		return answer
 	}
 	return r.re.MatchString(s)
+}
+
+// decided gives the answer when the literals settle it: false when b
+// holds none, true when it holds one and the pattern is only its
+// literals. b is only read.
+func (r *Regexp) decided(b []byte) (answer, ok bool) {
+	if r.any == nil {
+		return false, false
+	}
+	if !r.possible(b) {
+		return false, true
+	}
+	return true, r.exact
 }
 
 // possible reports whether b holds one of the literals.
 func (r *Regexp) possible(b []byte) bool {
 	if !r.fold {
 		return containsAny(b, r.any)
+	}
+	if len(b) <= 256 {
+		// Short text (a path, an id) is folded on the stack.
+		var buf [256]byte
+		return containsAny(appendFolded(buf[:0], b), r.any)
 	}
 	buf := folds.Get().(*[]byte)
 	defer folds.Put(buf)
